@@ -1,0 +1,404 @@
+//! The analysis: a repository, its evidence states and an as-of date in;
+//! per-framework figures, item states, control gaps and the gate verdict out.
+//!
+//! Pure: no file, clock or environment is touched here. Every command renders
+//! from an [`Analysis`], so the dashboard, the gate and the JSON agree.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::evidence::{EvidenceMap, EvidenceState, EvidenceStatus};
+use crate::gate::{self, Gate};
+use crate::model::{ControlStatus, Evidence, Item, ItemStatus, Repository, Risk, Source};
+
+/// Where an item stands on the as-of date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemState {
+    /// Open and past its due date.
+    Overdue,
+    /// Open and due within the due-soon window (due today included).
+    DueSoon,
+    /// Open, due later than the window.
+    Scheduled,
+    /// Open without a due date.
+    Unscheduled,
+    /// Done or won't do.
+    Closed,
+}
+
+impl ItemState {
+    /// The spelling used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemState::Overdue => "overdue",
+            ItemState::DueSoon => "due-soon",
+            ItemState::Scheduled => "scheduled",
+            ItemState::Unscheduled => "unscheduled",
+            ItemState::Closed => "closed",
+        }
+    }
+}
+
+/// Options that shape an analysis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// The day the analysis is for.
+    pub as_of: NaiveDate,
+    /// How many days ahead counts as due soon.
+    pub due_soon_days: u32,
+    /// The lowest risk that fails the gate.
+    pub fail_on: Risk,
+}
+
+/// A file and line, for output that points back at the source.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    /// File relative to the root, with `/` separators.
+    pub file: String,
+    /// Line, from 1.
+    pub line: usize,
+}
+
+impl From<&Source> for SourceRef {
+    fn from(source: &Source) -> SourceRef {
+        SourceRef {
+            file: source.file.to_string_lossy().replace('\\', "/"),
+            line: source.pos.line,
+        }
+    }
+}
+
+/// One evidence entry with its resolved state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EvidenceView {
+    /// The path as written.
+    pub path: String,
+    /// The note, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Present, empty, missing or outside.
+    pub state: EvidenceState,
+    /// Why, where the state needs explaining.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// Per-framework figures: one row of the dashboard.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FrameworkSummary {
+    /// Framework id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Number of controls.
+    pub controls: usize,
+    /// Controls with status `implemented`.
+    pub implemented: usize,
+    /// Controls with status `partial`, `planned` or `missing`.
+    pub gaps: usize,
+    /// Controls marked `not-applicable`.
+    pub not_applicable: usize,
+    /// Items not done and not won't-do.
+    pub items_open: usize,
+    /// Open items past their due date.
+    pub overdue: usize,
+    /// Open items due within the window.
+    pub due_soon: usize,
+    /// Open items without a due date.
+    pub unscheduled: usize,
+    /// Evidence entries (of controls and items) that are present.
+    pub evidence_present: usize,
+    /// Evidence entries that are not present: missing, empty or outside.
+    pub evidence_missing: usize,
+}
+
+/// One backlog item as of the analysis date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ItemView {
+    /// Item id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Framework id.
+    pub framework: String,
+    /// Risk.
+    pub risk: Risk,
+    /// Owner, if any.
+    pub owner: Option<String>,
+    /// Due date, if scheduled.
+    pub due: Option<NaiveDate>,
+    /// Status as written.
+    pub status: ItemStatus,
+    /// Completion date, if done.
+    pub done: Option<NaiveDate>,
+    /// State on the as-of date.
+    pub state: ItemState,
+    /// Days past due (negative: days left) for open scheduled items.
+    pub days_late: Option<i64>,
+    /// Controls the item closes, as written.
+    pub controls: Vec<String>,
+    /// Evidence with states.
+    pub evidence: Vec<EvidenceView>,
+    /// Ticked and total checklist steps.
+    pub checklist: Option<Progress>,
+    /// Free labels.
+    pub tags: Vec<String>,
+    /// Where the item is defined.
+    pub source: SourceRef,
+}
+
+/// How many of a checklist's steps are ticked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// Ticked steps.
+    pub done: usize,
+    /// All steps.
+    pub total: usize,
+}
+
+/// One control with its evidence and remediation state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ControlView {
+    /// Framework id.
+    pub framework: String,
+    /// Control id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Implementation status.
+    pub status: ControlStatus,
+    /// Gap severity, if given.
+    pub severity: Option<Risk>,
+    /// Owner, if any.
+    pub owner: Option<String>,
+    /// Evidence with states.
+    pub evidence: Vec<EvidenceView>,
+    /// Backlog items linked either way (the control's `backlog` or the
+    /// item's `controls`), sorted.
+    pub backlog: Vec<String>,
+    /// Whether the control needs attention: not implemented (and not
+    /// not-applicable), or its evidence is not all present.
+    pub is_gap: bool,
+    /// Where the control is defined.
+    pub source: SourceRef,
+}
+
+/// Everything the commands render.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Analysis {
+    /// The day analysed.
+    pub as_of: NaiveDate,
+    /// The due-soon window in days.
+    pub due_soon_days: u32,
+    /// One summary per framework, sorted by id.
+    pub frameworks: Vec<FrameworkSummary>,
+    /// Every item, sorted by id.
+    pub items: Vec<ItemView>,
+    /// Every control, by framework then file order.
+    pub controls: Vec<ControlView>,
+    /// The gate's verdict.
+    pub gate: Gate,
+}
+
+impl Analysis {
+    /// Open items in `state`, most urgent first: highest risk, then most days
+    /// late, then earliest due, then id.
+    pub fn items_in(&self, state: ItemState) -> Vec<&ItemView> {
+        let mut items: Vec<&ItemView> = self.items.iter().filter(|i| i.state == state).collect();
+        items.sort_by(|a, b| {
+            (a.risk, std::cmp::Reverse(a.days_late), a.due, &a.id).cmp(&(
+                b.risk,
+                std::cmp::Reverse(b.days_late),
+                b.due,
+                &b.id,
+            ))
+        });
+        items
+    }
+
+    /// Controls needing attention, most severe first (no severity last).
+    pub fn gaps(&self) -> Vec<&ControlView> {
+        let mut gaps: Vec<&ControlView> = self.controls.iter().filter(|c| c.is_gap).collect();
+        gaps.sort_by(|a, b| {
+            (a.severity.is_none(), a.severity, &a.framework, &a.id).cmp(&(
+                b.severity.is_none(),
+                b.severity,
+                &b.framework,
+                &b.id,
+            ))
+        });
+        gaps
+    }
+}
+
+/// Analyses `repo` with the evidence states in `evidence`.
+pub fn analyse(repo: &Repository, evidence: &EvidenceMap, options: Options) -> Analysis {
+    let view = |e: &Evidence| evidence_view(e, evidence);
+    let items: Vec<ItemView> = repo
+        .items
+        .iter()
+        .map(|item| item_view(item, options, &view))
+        .collect();
+    let mut links: BTreeMap<(&str, &str), BTreeSet<String>> = BTreeMap::new();
+    for item in &repo.items {
+        for reference in &item.controls {
+            let (framework, id) = reference
+                .id
+                .split_once(':')
+                .unwrap_or((item.framework.as_str(), reference.id.as_str()));
+            links
+                .entry((framework, id))
+                .or_default()
+                .insert(item.id.clone());
+        }
+    }
+    let mut controls = Vec::new();
+    for framework in &repo.frameworks {
+        for control in &framework.controls {
+            let evidence: Vec<EvidenceView> = control.evidence.iter().map(&view).collect();
+            let mut backlog = links
+                .get(&(framework.id.as_str(), control.id.as_str()))
+                .cloned()
+                .unwrap_or_default();
+            backlog.extend(control.backlog.iter().map(|r| r.id.clone()));
+            let evidence_short = evidence.iter().any(|e| e.state != EvidenceState::Present);
+            controls.push(ControlView {
+                framework: framework.id.clone(),
+                id: control.id.clone(),
+                title: control.title.clone(),
+                status: control.status,
+                severity: control.severity,
+                owner: control.owner.clone(),
+                is_gap: control.status.is_gap()
+                    || (control.status != ControlStatus::NotApplicable && evidence_short),
+                evidence,
+                backlog: backlog.into_iter().collect(),
+                source: SourceRef::from(&control.source),
+            });
+        }
+    }
+    let frameworks = repo
+        .frameworks
+        .iter()
+        .map(|f| summarise(&f.id, &f.name, &controls, &items))
+        .collect();
+    let gate = gate::evaluate(&items, options.fail_on);
+    Analysis {
+        as_of: options.as_of,
+        due_soon_days: options.due_soon_days,
+        frameworks,
+        items,
+        controls,
+        gate,
+    }
+}
+
+fn evidence_view(evidence: &Evidence, states: &EvidenceMap) -> EvidenceView {
+    let status = states
+        .get(&evidence.path)
+        .cloned()
+        .unwrap_or(EvidenceStatus {
+            state: EvidenceState::Missing,
+            detail: Some("not resolved".into()),
+        });
+    EvidenceView {
+        path: evidence.path.clone(),
+        note: evidence.note.clone(),
+        state: status.state,
+        detail: status.detail,
+    }
+}
+
+/// The state of an item on `as_of`, with its days late.
+pub fn item_state(item: &Item, options: Options) -> (ItemState, Option<i64>) {
+    if item.status.is_closed() {
+        return (ItemState::Closed, None);
+    }
+    let Some(due) = item.due.date() else {
+        return (ItemState::Unscheduled, None);
+    };
+    let days_late = (options.as_of - due).num_days();
+    let state = if days_late > 0 {
+        ItemState::Overdue
+    } else if -days_late <= i64::from(options.due_soon_days) {
+        ItemState::DueSoon
+    } else {
+        ItemState::Scheduled
+    };
+    (state, Some(days_late))
+}
+
+fn item_view(item: &Item, options: Options, view: &impl Fn(&Evidence) -> EvidenceView) -> ItemView {
+    let (state, days_late) = item_state(item, options);
+    ItemView {
+        id: item.id.clone(),
+        title: item.title.clone(),
+        framework: item.framework.clone(),
+        risk: item.risk,
+        owner: item.owner.clone(),
+        due: item.due.date(),
+        status: item.status,
+        done: item.done,
+        state,
+        days_late,
+        controls: item.controls.iter().map(|r| r.id.clone()).collect(),
+        evidence: item.evidence.iter().map(view).collect(),
+        checklist: (!item.checklist.is_empty()).then(|| Progress {
+            done: item.checklist.iter().filter(|c| c.done).count(),
+            total: item.checklist.len(),
+        }),
+        tags: item.tags.clone(),
+        source: SourceRef::from(&item.source),
+    }
+}
+
+fn summarise(
+    id: &str,
+    name: &str,
+    controls: &[ControlView],
+    items: &[ItemView],
+) -> FrameworkSummary {
+    let mut s = FrameworkSummary {
+        id: id.to_string(),
+        name: name.to_string(),
+        ..FrameworkSummary::default()
+    };
+    let mut count_evidence = |evidence: &[EvidenceView]| {
+        for e in evidence {
+            if e.state == EvidenceState::Present {
+                s.evidence_present += 1;
+            } else {
+                s.evidence_missing += 1;
+            }
+        }
+    };
+    for control in controls.iter().filter(|c| c.framework == id) {
+        count_evidence(&control.evidence);
+    }
+    for item in items.iter().filter(|i| i.framework == id) {
+        count_evidence(&item.evidence);
+    }
+    for control in controls.iter().filter(|c| c.framework == id) {
+        s.controls += 1;
+        match control.status {
+            ControlStatus::Implemented => s.implemented += 1,
+            ControlStatus::NotApplicable => s.not_applicable += 1,
+            _ => s.gaps += 1,
+        }
+    }
+    for item in items.iter().filter(|i| i.framework == id) {
+        if item.state != ItemState::Closed {
+            s.items_open += 1;
+        }
+        match item.state {
+            ItemState::Overdue => s.overdue += 1,
+            ItemState::DueSoon => s.due_soon += 1,
+            ItemState::Unscheduled => s.unscheduled += 1,
+            ItemState::Scheduled | ItemState::Closed => {}
+        }
+    }
+    s
+}

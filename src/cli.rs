@@ -1,0 +1,149 @@
+//! The command line: arguments as clap reads them.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::date::parse_date;
+use crate::model::Risk;
+
+/// Compliance as code: dashboards, CI gates and reports for POPIA, ISO 27001
+/// and SOC 2 state kept as YAML in a git repository.
+#[derive(Debug, Parser)]
+#[command(name = "comply", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Repository root [default: the git top level of the current directory,
+    /// else the current directory]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    /// The day to analyse, as YYYY-MM-DD [default: today]
+    #[arg(long, global = true, value_name = "DATE", env = "COMPLY_TODAY", value_parser = date_arg)]
+    pub as_of: Option<NaiveDate>,
+
+    /// Output format
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// When to use colour (`auto` honours NO_COLOR and only colours a terminal)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// How results are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tables and lines for people.
+    Table,
+    /// Stable JSON for programs (see docs/json.md).
+    Json,
+}
+
+/// Whether to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check every file and report every problem with its file:line:column
+    Validate,
+    /// The dashboard: per-framework figures, overdue items and the gate's verdict
+    Status,
+    /// Items overdue, due soon and unscheduled
+    Due(DueArgs),
+    /// Controls not implemented or whose evidence is not all present, by severity
+    Gaps(FilterArgs),
+    /// The CI gate: exit 1 when an item at or above the threshold is overdue
+    /// or done without its evidence
+    Check(CheckArgs),
+}
+
+/// Filters shared by listing commands.
+#[derive(Debug, Args, Default)]
+pub struct FilterArgs {
+    /// Only this framework (repeatable)
+    #[arg(long = "framework", value_name = "ID")]
+    pub frameworks: Vec<String>,
+    /// Only items or controls of this owner (case-insensitive; matches one
+    /// of several owners joined by `&`, `,`, `/` or `and`)
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+}
+
+/// Arguments of `comply due`.
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// The due-soon window in days [default: `due_soon_days` from comply.yaml, else 14]
+    #[arg(long, value_name = "DAYS")]
+    pub within: Option<u32>,
+    /// Filters.
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+/// Arguments of `comply check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The lowest risk that fails the gate [default: `gate.fail_on` from comply.yaml, else high]
+    #[arg(long, value_enum, value_name = "RISK")]
+    pub fail_on: Option<RiskArg>,
+}
+
+/// A risk level on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RiskArg {
+    /// Critical only.
+    Critical,
+    /// High and critical.
+    High,
+    /// Medium and above.
+    Medium,
+    /// Everything.
+    Low,
+}
+
+impl From<RiskArg> for Risk {
+    fn from(arg: RiskArg) -> Risk {
+        match arg {
+            RiskArg::Critical => Risk::Critical,
+            RiskArg::High => Risk::High,
+            RiskArg::Medium => Risk::Medium,
+            RiskArg::Low => Risk::Low,
+        }
+    }
+}
+
+fn date_arg(text: &str) -> Result<NaiveDate, String> {
+    parse_date(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

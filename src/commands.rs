@@ -1,0 +1,263 @@
+//! Running a command: load, analyse, render. The environment (working
+//! directory, today's date, terminal, `NO_COLOR`) comes in as a value.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::analysis::{self, Analysis, ItemState, Options};
+use crate::cli::{Cli, ColorChoice, Command, FilterArgs, Format};
+use crate::evidence;
+use crate::filter::Filter;
+use crate::gate::plural;
+use crate::load::{self, Loaded};
+use crate::render::{DueLists, Style, json, table};
+
+/// What the outside world tells a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Environment {
+    /// The working directory.
+    pub cwd: PathBuf,
+    /// Today's date, from the clock.
+    pub today: NaiveDate,
+    /// Whether `NO_COLOR` is set to a non-empty value.
+    pub no_color: bool,
+    /// Whether standard output is a terminal.
+    pub stdout_is_terminal: bool,
+}
+
+/// How a run ends: the process exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Success (0).
+    Success = 0,
+    /// The gate failed (1).
+    GateFailed = 1,
+    /// Invalid input or usage (2).
+    Invalid = 2,
+}
+
+/// Runs `cli` and writes its output; errors that stop the run early (an
+/// unusable root, a failed write) come back as `Err`.
+pub fn run(
+    cli: &Cli,
+    env: &Environment,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    let root = resolve_root(cli.global.root.as_deref(), &env.cwd);
+    let loaded = load::load(&root)?;
+    let style = Style {
+        color: match cli.global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => env.stdout_is_terminal && !env.no_color,
+        },
+    };
+    let json = cli.global.format == Format::Json;
+
+    let base = Options {
+        as_of: cli.global.as_of.unwrap_or(env.today),
+        due_soon_days: loaded.repository.config.due_soon_days,
+        fail_on: loaded.repository.config.fail_on,
+    };
+    let analyse = |options: Options, err: &mut dyn Write| analysed(&loaded, &root, options, err);
+
+    match &cli.command {
+        Command::Validate => validate(&loaded, json, out, err),
+        Command::Status => {
+            let Some(analysis) = analyse(base, err)? else {
+                return Ok(Exit::Invalid);
+            };
+            if json {
+                json::write(out, &json::StatusDoc::new(&analysis))?;
+            } else {
+                let title = loaded
+                    .repository
+                    .config
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| root_name(&root));
+                table::status(out, &title, &analysis, style)?;
+            }
+            Ok(Exit::Success)
+        }
+        Command::Due(args) => {
+            let options = Options {
+                due_soon_days: args.within.unwrap_or(base.due_soon_days),
+                ..base
+            };
+            let Some(analysis) = analyse(options, err)? else {
+                return Ok(Exit::Invalid);
+            };
+            let lists = due_lists(&analysis, &filter(&args.filter));
+            if json {
+                json::write(out, &json::DueDoc::new(analysis.as_of, &lists))?;
+            } else {
+                table::due(out, &lists, style)?;
+            }
+            Ok(Exit::Success)
+        }
+        Command::Gaps(args) => {
+            let Some(analysis) = analyse(base, err)? else {
+                return Ok(Exit::Invalid);
+            };
+            let filter = filter(args);
+            let gaps: Vec<_> = analysis
+                .gaps()
+                .into_iter()
+                .filter(|c| filter.control(c))
+                .collect();
+            if json {
+                json::write(out, &json::GapsDoc::new(analysis.as_of, &gaps))?;
+            } else {
+                table::gaps(out, &gaps, &analysis, style)?;
+            }
+            Ok(Exit::Success)
+        }
+        Command::Check(args) => {
+            let options = Options {
+                fail_on: args.fail_on.map_or(base.fail_on, Into::into),
+                ..base
+            };
+            let Some(analysis) = analyse(options, err)? else {
+                return Ok(Exit::Invalid);
+            };
+            if json {
+                json::write(out, &json::CheckDoc::new(analysis.as_of, &analysis.gate))?;
+            } else {
+                table::check(out, &analysis.gate, &analysis, style)?;
+            }
+            Ok(if analysis.gate.passed {
+                Exit::Success
+            } else {
+                Exit::GateFailed
+            })
+        }
+    }
+}
+
+/// Prints the diagnostics and, when there is no error among them, resolves
+/// evidence and analyses the repository.
+fn analysed(
+    loaded: &Loaded,
+    root: &Path,
+    options: Options,
+    err: &mut dyn Write,
+) -> io::Result<Option<Analysis>> {
+    for d in &loaded.diagnostics {
+        writeln!(err, "{d}")?;
+    }
+    if loaded.has_errors() {
+        let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+        writeln!(
+            err,
+            "error: the repository has {errors} {}; fix {} first (see `comply validate`)",
+            plural(errors as i64, "problem"),
+            if errors == 1 { "it" } else { "them" }
+        )?;
+        return Ok(None);
+    }
+    let repo = &loaded.repository;
+    let states = evidence::resolve_all(root, repo.evidence().map(|e| e.path.as_str()));
+    Ok(Some(analysis::analyse(repo, &states, options)))
+}
+
+fn validate(
+    loaded: &Loaded,
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    let exit = if loaded.has_errors() {
+        Exit::Invalid
+    } else {
+        Exit::Success
+    };
+    if json {
+        json::write(out, &json::ValidateDoc::new(&loaded.diagnostics))?;
+        return Ok(exit);
+    }
+    for d in &loaded.diagnostics {
+        writeln!(err, "{d}")?;
+    }
+    let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = loaded.diagnostics.len() - errors;
+    let repo = &loaded.repository;
+    let controls: usize = repo.frameworks.iter().map(|f| f.controls.len()).sum();
+    let counts = format!(
+        "{} frameworks, {controls} controls, {} items, {} evidence entries in {} files",
+        repo.frameworks.len(),
+        repo.items.len(),
+        repo.evidence().count(),
+        loaded.files
+    );
+    if errors > 0 {
+        writeln!(
+            err,
+            "error: {errors} {}, {warnings} {}",
+            plural(errors as i64, "error"),
+            plural(warnings as i64, "warning")
+        )?;
+    } else if warnings > 0 {
+        writeln!(
+            out,
+            "valid, with {warnings} {}: {counts}",
+            plural(warnings as i64, "warning")
+        )?;
+    } else {
+        writeln!(out, "valid: {counts}")?;
+    }
+    Ok(exit)
+}
+
+fn filter(args: &FilterArgs) -> Filter {
+    Filter {
+        frameworks: args.frameworks.clone(),
+        owner: args.owner.clone(),
+    }
+}
+
+fn due_lists<'a>(analysis: &'a Analysis, filter: &Filter) -> DueLists<'a> {
+    let pick = |state| -> Vec<_> {
+        analysis
+            .items_in(state)
+            .into_iter()
+            .filter(|i| filter.item(i))
+            .collect()
+    };
+    DueLists {
+        within: analysis.due_soon_days,
+        overdue: pick(ItemState::Overdue),
+        due_soon: pick(ItemState::DueSoon),
+        unscheduled: pick(ItemState::Unscheduled),
+    }
+}
+
+/// The root: `--root` when given, else the nearest ancestor of `cwd` holding
+/// `.git`, else `cwd`.
+pub fn resolve_root(given: Option<&Path>, cwd: &Path) -> PathBuf {
+    if let Some(root) = given {
+        return root.to_path_buf();
+    }
+    cwd.ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .unwrap_or(cwd)
+        .to_path_buf()
+}
+
+fn root_name(root: &Path) -> String {
+    root.canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "repository".to_string())
+}
+
+/// Whether an error is a closed pipe (`comply status | head`), which ends
+/// output quietly rather than as a failure.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<io::Error>()
+        .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}

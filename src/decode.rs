@@ -1,0 +1,519 @@
+//! Decoding YAML trees into the model, collecting every problem on the way.
+//!
+//! Decoding never stops at the first problem: a bad field is reported and
+//! skipped, a bad control or item is reported and left out, and the rest of
+//! the file is still read. Each file kind lists its fields once, so unknown
+//! keys get a "did you mean" hint from the same list.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+
+use crate::date::parse_date;
+use crate::diag::{Code, Diagnostic, Location, suggest};
+use crate::model::{
+    ChecklistEntry, Config, Control, ControlStatus, Due, Evidence, Framework, Item, ItemStatus,
+    Reference, Risk, Source,
+};
+use crate::yaml::{Node, Pos, Value};
+
+const CONFIG_FIELDS: &[&str] = &["name", "gate", "due_soon_days"];
+const GATE_FIELDS: &[&str] = &["fail_on"];
+const MATRIX_FIELDS: &[&str] = &["framework", "name", "description", "controls"];
+const CONTROL_FIELDS: &[&str] = &[
+    "id", "title", "status", "severity", "owner", "current", "target", "gap", "evidence",
+    "backlog", "maps_to", "tags",
+];
+const BACKLOG_FIELDS: &[&str] = &["framework", "items"];
+const ITEM_FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "framework",
+    "controls",
+    "risk",
+    "owner",
+    "due",
+    "status",
+    "done",
+    "summary",
+    "evidence",
+    "checklist",
+    "tags",
+];
+const EVIDENCE_FIELDS: &[&str] = &["path", "note"];
+const CHECKLIST_FIELDS: &[&str] = &["task", "done"];
+
+/// Collects diagnostics for one file.
+pub struct Decoder<'a> {
+    file: &'a Path,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Decoder<'a> {
+    /// A decoder for the file at `file` (relative to the root).
+    pub fn new(file: &'a Path) -> Decoder<'a> {
+        Decoder {
+            file,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The problems found so far.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+
+    fn source(&self, pos: Pos) -> Source {
+        Source {
+            file: self.file.to_path_buf(),
+            pos,
+        }
+    }
+
+    fn error(&mut self, code: Code, pos: Pos, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(
+            code,
+            Location::at(self.file, pos),
+            message,
+        ));
+    }
+
+    /// Decodes `comply.yaml`. Problems leave the default in place.
+    pub fn config(&mut self, node: &Node) -> Config {
+        let mut config = Config::default();
+        if node.value == Value::Null {
+            return config;
+        }
+        let Some(fields) = self.fields(node, CONFIG_FIELDS, "comply.yaml") else {
+            return config;
+        };
+        config.name = fields.string(self, "name");
+        if let Some(gate) = fields.get("gate")
+            && let Some(gate) = self.fields(gate, GATE_FIELDS, "gate")
+            && let Some(risk) = gate.word::<Risk>(self, "fail_on", Risk::WORDS)
+        {
+            config.fail_on = risk;
+        }
+        if let Some(node) = fields.get("due_soon_days") {
+            match node.as_str().map(str::parse::<u32>) {
+                Some(Ok(days)) if days <= 3660 => config.due_soon_days = days,
+                _ => self.error(
+                    Code::BadValue,
+                    node.pos,
+                    "`due_soon_days` must be a whole number of days between 0 and 3660",
+                ),
+            }
+        }
+        config
+    }
+
+    /// Decodes a control matrix file.
+    pub fn matrix(&mut self, node: &Node) -> Option<Framework> {
+        let fields = self.fields(node, MATRIX_FIELDS, "control matrix")?;
+        let id = fields.required_string(self, "framework", node.pos)?;
+        let name = fields.string(self, "name").unwrap_or_else(|| id.clone());
+        let controls = match fields.get("controls") {
+            Some(list) => self
+                .list(list, "controls")
+                .iter()
+                .filter_map(|c| self.control(c, &id))
+                .collect(),
+            None => {
+                self.missing(node.pos, "controls");
+                Vec::new()
+            }
+        };
+        Some(Framework {
+            source: self.source(fields.pos_of("framework")),
+            id,
+            name,
+            controls,
+        })
+    }
+
+    fn control(&mut self, node: &Node, framework: &str) -> Option<Control> {
+        let fields = self.fields(node, CONTROL_FIELDS, "control")?;
+        let id = fields.required_string(self, "id", node.pos);
+        let title = fields.required_string(self, "title", node.pos);
+        let status = match fields.get("status") {
+            Some(_) => fields.word::<ControlStatus>(self, "status", ControlStatus::WORDS),
+            None => {
+                self.missing(node.pos, "status");
+                None
+            }
+        };
+        let severity = fields.word::<Risk>(self, "severity", Risk::WORDS);
+        Some(Control {
+            framework: framework.to_string(),
+            owner: fields.string(self, "owner"),
+            current: fields.string(self, "current"),
+            target: fields.string(self, "target"),
+            gap: fields.string(self, "gap"),
+            evidence: self.evidence_list(fields.get("evidence")),
+            backlog: self.references(fields.get("backlog"), "backlog"),
+            maps_to: self.references(fields.get("maps_to"), "maps_to"),
+            tags: self.strings(fields.get("tags"), "tags"),
+            source: self.source(fields.pos_of("id")),
+            id: id?,
+            title: title?,
+            status: status?,
+            severity,
+        })
+    }
+
+    /// Decodes a backlog file into its items.
+    pub fn backlog(&mut self, node: &Node) -> Vec<Item> {
+        let Some(fields) = self.fields(node, BACKLOG_FIELDS, "backlog file") else {
+            return Vec::new();
+        };
+        let default_framework = fields.string(self, "framework");
+        match fields.get("items") {
+            Some(list) => self
+                .list(list, "items")
+                .iter()
+                .filter_map(|i| self.item(i, default_framework.as_deref()))
+                .collect(),
+            None => {
+                self.missing(node.pos, "items");
+                Vec::new()
+            }
+        }
+    }
+
+    fn item(&mut self, node: &Node, default_framework: Option<&str>) -> Option<Item> {
+        let fields = self.fields(node, ITEM_FIELDS, "item")?;
+        let id = fields.required_string(self, "id", node.pos);
+        let title = fields.required_string(self, "title", node.pos);
+        let framework = match fields.string(self, "framework") {
+            Some(f) => Some(f),
+            None => match default_framework {
+                Some(f) => Some(f.to_string()),
+                None => {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            Code::MissingField,
+                            Location::at(self.file, node.pos),
+                            "missing field `framework`",
+                        )
+                        .with_hint("set it on the item or once at the top of the file"),
+                    );
+                    None
+                }
+            },
+        };
+        let risk = match fields.get("risk") {
+            Some(_) => fields.word::<Risk>(self, "risk", Risk::WORDS),
+            None => {
+                self.missing(node.pos, "risk");
+                None
+            }
+        };
+        let status = match fields.get("status") {
+            Some(_) => fields.word::<ItemStatus>(self, "status", ItemStatus::WORDS)?,
+            None => ItemStatus::Open,
+        };
+        let due = match fields.get("due") {
+            Some(node) => self.due(node)?,
+            None => Due::Unscheduled,
+        };
+        let done = match fields.get("done") {
+            Some(node) => Some(self.date(node)?),
+            None => None,
+        };
+        Some(Item {
+            controls: self.references(fields.get("controls"), "controls"),
+            owner: fields.string(self, "owner"),
+            summary: fields.string(self, "summary"),
+            evidence: self.evidence_list(fields.get("evidence")),
+            checklist: self.checklist(fields.get("checklist")),
+            tags: self.strings(fields.get("tags"), "tags"),
+            source: self.source(fields.pos_of("id")),
+            id: id?,
+            title: title?,
+            framework: framework?,
+            risk: risk?,
+            due,
+            status,
+            done,
+        })
+    }
+
+    fn due(&mut self, node: &Node) -> Option<Due> {
+        match &node.value {
+            Value::Null => Some(Due::Unscheduled),
+            Value::Scalar(s) if s.trim().eq_ignore_ascii_case("tbd") => Some(Due::Unscheduled),
+            _ => self.date(node).map(Due::On),
+        }
+    }
+
+    fn date(&mut self, node: &Node) -> Option<NaiveDate> {
+        let text = self.scalar(node, "a date")?;
+        match parse_date(text) {
+            Ok(date) => Some(date),
+            Err(why) => {
+                self.diagnostics.push(
+                    Diagnostic::error(Code::BadDate, Location::at(self.file, node.pos), why)
+                        .with_hint(
+                            "write dates as YYYY-MM-DD, or `TBD` for an unscheduled due date",
+                        ),
+                );
+                None
+            }
+        }
+    }
+
+    fn evidence_list(&mut self, node: Option<&Node>) -> Vec<Evidence> {
+        let Some(node) = node else {
+            return Vec::new();
+        };
+        self.list(node, "evidence")
+            .iter()
+            .filter_map(|entry| self.evidence(entry))
+            .collect()
+    }
+
+    fn evidence(&mut self, node: &Node) -> Option<Evidence> {
+        let (path, note) = match &node.value {
+            Value::Scalar(path) => (path.clone(), None),
+            Value::Map(_) => {
+                let fields = self.fields(node, EVIDENCE_FIELDS, "evidence entry")?;
+                let note = fields.string(self, "note");
+                (fields.required_string(self, "path", node.pos)?, note)
+            }
+            _ => {
+                self.wrong_type(node, "a path or a mapping with `path` and `note`");
+                return None;
+            }
+        };
+        if path.trim().is_empty() {
+            self.error(Code::BadValue, node.pos, "empty evidence path");
+            return None;
+        }
+        Some(Evidence {
+            path,
+            note,
+            source: self.source(node.pos),
+        })
+    }
+
+    fn checklist(&mut self, node: Option<&Node>) -> Vec<ChecklistEntry> {
+        let Some(node) = node else {
+            return Vec::new();
+        };
+        let mut entries = Vec::new();
+        for entry in self.list(node, "checklist") {
+            let Some(fields) = self.fields(entry, CHECKLIST_FIELDS, "checklist entry") else {
+                continue;
+            };
+            let task = fields.required_string(self, "task", entry.pos);
+            let done = match fields.get("done") {
+                None => Some(false),
+                Some(flag) => match flag.as_str() {
+                    Some("true") => Some(true),
+                    Some("false") => Some(false),
+                    _ => {
+                        self.error(Code::BadValue, flag.pos, "`done` must be true or false");
+                        None
+                    }
+                },
+            };
+            if let (Some(task), Some(done)) = (task, done) {
+                entries.push(ChecklistEntry { task, done });
+            }
+        }
+        entries
+    }
+
+    fn references(&mut self, node: Option<&Node>, name: &str) -> Vec<Reference> {
+        let Some(node) = node else {
+            return Vec::new();
+        };
+        self.string_nodes(node, name)
+            .into_iter()
+            .map(|(id, pos)| Reference {
+                id,
+                source: self.source(pos),
+            })
+            .collect()
+    }
+
+    fn strings(&mut self, node: Option<&Node>, name: &str) -> Vec<String> {
+        let Some(node) = node else {
+            return Vec::new();
+        };
+        self.string_nodes(node, name)
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect()
+    }
+
+    /// A list of strings; a single string is taken as a list of one.
+    fn string_nodes(&mut self, node: &Node, name: &str) -> Vec<(String, Pos)> {
+        if let Value::Scalar(s) = &node.value {
+            return vec![(s.clone(), node.pos)];
+        }
+        let mut out = Vec::new();
+        for entry in self.list(node, name) {
+            if let Some(s) = self.scalar(entry, "a string") {
+                out.push((s.to_string(), entry.pos));
+            }
+        }
+        out
+    }
+
+    fn list<'n>(&mut self, node: &'n Node, name: &str) -> &'n [Node] {
+        match &node.value {
+            Value::Seq(items) => items,
+            Value::Null => &[],
+            _ => {
+                self.wrong_type(node, &format!("a list for `{name}`"));
+                &[]
+            }
+        }
+    }
+
+    fn scalar<'n>(&mut self, node: &'n Node, expected: &str) -> Option<&'n str> {
+        let text = node.as_str();
+        if text.is_none() {
+            self.wrong_type(node, expected);
+        }
+        text
+    }
+
+    fn wrong_type(&mut self, node: &Node, expected: &str) {
+        self.error(
+            Code::WrongType,
+            node.pos,
+            format!("expected {expected}, found {}", node.kind()),
+        );
+    }
+
+    fn missing(&mut self, pos: Pos, field: &str) {
+        self.error(Code::MissingField, pos, format!("missing field `{field}`"));
+    }
+
+    /// Checks that `node` is a mapping of known, unique, scalar keys.
+    fn fields<'n>(&mut self, node: &'n Node, known: &[&str], what: &str) -> Option<Fields<'n>> {
+        let Value::Map(entries) = &node.value else {
+            self.wrong_type(node, &format!("a mapping ({what})"));
+            return None;
+        };
+        let mut fields = Fields {
+            pos: node.pos,
+            entries: Vec::with_capacity(entries.len()),
+        };
+        for (key, value) in entries {
+            let Some(name) = key.as_str() else {
+                self.wrong_type(key, "a field name");
+                continue;
+            };
+            if !known.contains(&name) {
+                let mut d = Diagnostic::error(
+                    Code::UnknownField,
+                    Location::at(self.file, key.pos),
+                    format!("unknown field `{name}` in {what}"),
+                );
+                d = match suggest(name, known) {
+                    Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                    None => d.with_hint(format!("expected one of: {}", known.join(", "))),
+                };
+                self.diagnostics.push(d);
+                continue;
+            }
+            if let Some((_, first)) = fields.entries.iter().find(|(n, _)| *n == name) {
+                let line = first.pos.line;
+                self.error(
+                    Code::DuplicateKey,
+                    key.pos,
+                    format!("field `{name}` given twice (first on line {line})"),
+                );
+                continue;
+            }
+            fields.entries.push((
+                name,
+                KeyValue {
+                    pos: key.pos,
+                    value,
+                },
+            ));
+        }
+        Some(fields)
+    }
+}
+
+/// The known fields of one mapping.
+struct Fields<'n> {
+    pos: Pos,
+    entries: Vec<(&'n str, KeyValue<'n>)>,
+}
+
+struct KeyValue<'n> {
+    pos: Pos,
+    value: &'n Node,
+}
+
+impl<'n> Fields<'n> {
+    fn get(&self, name: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, kv)| kv.value)
+            .filter(|node| node.value != Value::Null)
+    }
+
+    /// The position of a key, or of the mapping when the key is absent.
+    fn pos_of(&self, name: &str) -> Pos {
+        self.entries
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(self.pos, |(_, kv)| kv.pos)
+    }
+
+    fn string(&self, d: &mut Decoder<'_>, name: &str) -> Option<String> {
+        let node = self.get(name)?;
+        let text = d.scalar(node, &format!("a string for `{name}`"))?;
+        Some(text.to_string())
+    }
+
+    fn required_string(&self, d: &mut Decoder<'_>, name: &str, at: Pos) -> Option<String> {
+        if self.get(name).is_none() {
+            d.missing(at, name);
+            return None;
+        }
+        let value = self.string(d, name)?;
+        if value.trim().is_empty() {
+            d.error(
+                Code::BadValue,
+                self.pos_of(name),
+                format!("`{name}` is empty"),
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    fn word<T: FromStr>(&self, d: &mut Decoder<'_>, name: &str, words: &[&str]) -> Option<T> {
+        let node = self.get(name)?;
+        let text = d.scalar(node, &format!("one of: {}", words.join(", ")))?;
+        match text.parse::<T>() {
+            Ok(value) => Some(value),
+            Err(_) => {
+                let lower = text.to_lowercase();
+                let hint = match suggest(&lower, words) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("expected one of: {}", words.join(", ")),
+                };
+                d.diagnostics.push(
+                    Diagnostic::error(
+                        Code::BadValue,
+                        Location::at(d.file, node.pos),
+                        format!("`{text}` is not a valid `{name}`"),
+                    )
+                    .with_hint(hint),
+                );
+                None
+            }
+        }
+    }
+}

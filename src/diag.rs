@@ -1,0 +1,243 @@
+//! Diagnostics: every problem comply can find in a repository, as data.
+//!
+//! Each diagnostic has a stable [`Code`], a [`Severity`], a location and a
+//! message. They are collected first and rendered last, so the human text and
+//! the JSON output come from the same values.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::yaml::Pos;
+
+/// How bad a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The repository is invalid: commands stop with exit code 2.
+    Error,
+    /// Worth fixing, but the repository can still be analysed.
+    Warning,
+}
+
+/// The stable identity of a kind of problem, used in output and docs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    /// A file could not be read, or is not UTF-8.
+    Unreadable,
+    /// A file is larger than comply reads.
+    TooLarge,
+    /// The YAML itself is malformed (or breaks a nesting or alias limit).
+    Syntax,
+    /// A key comply does not know.
+    UnknownField,
+    /// A required key is absent.
+    MissingField,
+    /// A key given twice in the same mapping.
+    DuplicateKey,
+    /// A value of the wrong shape (a list where a string belongs, ...).
+    WrongType,
+    /// A value outside its allowed set (status, risk, ...).
+    BadValue,
+    /// A date that is not a real `YYYY-MM-DD` day.
+    BadDate,
+    /// The same id defined twice.
+    DuplicateId,
+    /// A reference to a control, item or framework that does not exist.
+    UnknownReference,
+    /// A `done` item without its completion date, or a date on an open item.
+    DoneDate,
+    /// A reference to a framework the repository does not track.
+    ExternalReference,
+}
+
+impl Code {
+    /// The code as printed, e.g. `unknown-field`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Unreadable => "unreadable",
+            Code::TooLarge => "too-large",
+            Code::Syntax => "syntax",
+            Code::UnknownField => "unknown-field",
+            Code::MissingField => "missing-field",
+            Code::DuplicateKey => "duplicate-key",
+            Code::WrongType => "wrong-type",
+            Code::BadValue => "bad-value",
+            Code::BadDate => "bad-date",
+            Code::DuplicateId => "duplicate-id",
+            Code::UnknownReference => "unknown-reference",
+            Code::DoneDate => "done-date",
+            Code::ExternalReference => "external-reference",
+        }
+    }
+}
+
+/// A file and, where known, a position in it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    /// The file, relative to the repository root where possible.
+    pub file: PathBuf,
+    /// The line and column, when the problem has one.
+    pub pos: Option<Pos>,
+}
+
+impl Location {
+    /// A location at a position in a file.
+    pub fn at(file: &Path, pos: Pos) -> Location {
+        Location {
+            file: file.to_path_buf(),
+            pos: Some(pos),
+        }
+    }
+
+    /// A location naming a whole file.
+    pub fn file(file: &Path) -> Location {
+        Location {
+            file: file.to_path_buf(),
+            pos: None,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(pos) = self.pos {
+            write!(f, ":{}:{}", pos.line, pos.column)?;
+        }
+        Ok(())
+    }
+}
+
+/// One problem found in the repository.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Which kind of problem.
+    pub code: Code,
+    /// Where it is.
+    pub location: Location,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// How to fix it, when comply can tell.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `location`.
+    pub fn error(code: Code, location: Location, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            location,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A warning at `location`.
+    pub fn warning(code: Code, location: Location, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, location, message)
+        }
+    }
+
+    /// The same diagnostic with a hint attached.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Whether this diagnostic makes the repository invalid.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `path:line:column: error[code]: message (hint)`, the form editors and
+    /// CI logs link to.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}: {severity}[{}]: {}",
+            self.location,
+            self.code.as_str(),
+            self.message
+        )?;
+        if let Some(hint) = &self.hint {
+            write!(f, " ({hint})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Sorts diagnostics by file, position, then code: stable output.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics
+        .sort_by(|a, b| (&a.location, a.code, &a.message).cmp(&(&b.location, b.code, &b.message)));
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a
+/// plausible typo ("did you mean").
+pub fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&word, &c.to_lowercase()), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance between two strings, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let next = (row[j] + 1).min(row[j + 1] + 1).min(prev + cost);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let fields = ["owner", "risk", "status", "evidence"];
+        assert_eq!(suggest("ownr", &fields), Some("owner"));
+        assert_eq!(suggest("Evidense", &fields), Some("evidence"));
+        assert_eq!(suggest("summary", &fields), None);
+    }
+
+    #[test]
+    fn renders_path_line_column() {
+        let d = Diagnostic::error(
+            Code::UnknownField,
+            Location::at(Path::new("backlog/a.yaml"), Pos { line: 3, column: 5 }),
+            "unknown field `ownr`",
+        )
+        .with_hint("did you mean `owner`?");
+        assert_eq!(
+            d.to_string(),
+            "backlog/a.yaml:3:5: error[unknown-field]: unknown field `ownr` (did you mean `owner`?)"
+        );
+    }
+}

@@ -1,0 +1,64 @@
+//! Narrowing listings to some frameworks or one owner.
+
+use crate::analysis::{ControlView, ItemView};
+
+/// Which items and controls a listing keeps.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Framework ids to keep; empty keeps all.
+    pub frameworks: Vec<String>,
+    /// Owner to keep; `None` keeps all.
+    pub owner: Option<String>,
+}
+
+impl Filter {
+    /// Whether the item passes.
+    pub fn item(&self, item: &ItemView) -> bool {
+        self.framework(&item.framework) && self.owned(item.owner.as_deref())
+    }
+
+    /// Whether the control passes.
+    pub fn control(&self, control: &ControlView) -> bool {
+        self.framework(&control.framework) && self.owned(control.owner.as_deref())
+    }
+
+    fn framework(&self, id: &str) -> bool {
+        self.frameworks.is_empty() || self.frameworks.iter().any(|f| f.eq_ignore_ascii_case(id))
+    }
+
+    fn owned(&self, owner: Option<&str>) -> bool {
+        match (&self.owner, owner) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(wanted), Some(owner)) => owner_matches(owner, wanted),
+        }
+    }
+}
+
+/// Whether `wanted` names `owner` or one of the owners it joins with `&`,
+/// `,`, `/` or ` and `; case-insensitive. "Security" matches "Security &
+/// Platform" but not "Security Champions".
+pub fn owner_matches(owner: &str, wanted: &str) -> bool {
+    let wanted = wanted.trim().to_lowercase();
+    let owner = owner.to_lowercase();
+    owner.trim() == wanted
+        || owner
+            .replace(" and ", "&")
+            .split(['&', ',', '/'])
+            .any(|part| part.trim() == wanted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owners_match_whole_names_or_parts() {
+        assert!(owner_matches("Security & Platform", "security"));
+        assert!(owner_matches("Security & Platform", "Security & Platform"));
+        assert!(owner_matches("Leadership and People Ops", "people ops"));
+        assert!(owner_matches("Support/Engineering", "engineering"));
+        assert!(!owner_matches("Security Champions", "security"));
+        assert!(!owner_matches("Platform", "plat"));
+    }
+}

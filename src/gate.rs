@@ -1,0 +1,167 @@
+//! The CI gate: which items fail `comply check`, and why.
+//!
+//! An item at or above the threshold risk offends when it is overdue, or when
+//! it is marked done while any of its evidence is not present.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::analysis::{ItemState, ItemView};
+use crate::evidence::EvidenceState;
+use crate::model::{ItemStatus, Risk};
+
+/// Why an item fails the gate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum Reason {
+    /// Open past its due date.
+    Overdue {
+        /// The due date.
+        due: NaiveDate,
+        /// Days past it.
+        days_late: i64,
+    },
+    /// Marked done, but some evidence is not present.
+    DoneWithoutEvidence {
+        /// The evidence paths that are not present.
+        paths: Vec<String>,
+    },
+}
+
+/// One item that fails the gate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Offender {
+    /// Item id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Framework id.
+    pub framework: String,
+    /// Risk.
+    pub risk: Risk,
+    /// Owner, if any.
+    pub owner: Option<String>,
+    /// Why it offends.
+    #[serde(flatten)]
+    pub reason: Reason,
+}
+
+impl Offender {
+    /// The reason in words, for human output.
+    pub fn describe(&self) -> String {
+        match &self.reason {
+            Reason::Overdue { due, days_late } => {
+                format!(
+                    "overdue: due {due}, {days_late} {} late",
+                    plural(*days_late, "day")
+                )
+            }
+            Reason::DoneWithoutEvidence { paths } => {
+                format!("done, but evidence is not present: {}", paths.join(", "))
+            }
+        }
+    }
+}
+
+/// Counts a noun: `1 day`, `2 days`.
+pub fn plural(n: i64, noun: &str) -> String {
+    if n == 1 {
+        noun.to_string()
+    } else {
+        format!("{noun}s")
+    }
+}
+
+/// The gate's verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Gate {
+    /// Whether nothing offends.
+    pub passed: bool,
+    /// The threshold used.
+    pub fail_on: Risk,
+    /// Every offender, highest risk first, then most days late, then id.
+    pub offenders: Vec<Offender>,
+}
+
+impl Gate {
+    /// The one-line verdict printed last by `status` and `check`.
+    pub fn summary(&self) -> String {
+        if self.passed {
+            return format!(
+                "gate passed: no item at risk {} or above is overdue or done without evidence",
+                self.fail_on
+            );
+        }
+        let overdue = self
+            .offenders
+            .iter()
+            .filter(|o| matches!(o.reason, Reason::Overdue { .. }))
+            .count();
+        let unproven = self.offenders.len() - overdue;
+        let mut parts = Vec::new();
+        if overdue > 0 {
+            parts.push(format!("{overdue} overdue"));
+        }
+        if unproven > 0 {
+            parts.push(format!("{unproven} done without evidence"));
+        }
+        let n = self.offenders.len() as i64;
+        format!(
+            "gate failed: {n} {} at risk {} or above ({})",
+            plural(n, "item"),
+            self.fail_on,
+            parts.join(", ")
+        )
+    }
+}
+
+/// Evaluates the gate over analysed items.
+pub fn evaluate(items: &[ItemView], fail_on: Risk) -> Gate {
+    let mut offenders: Vec<Offender> = items
+        .iter()
+        .filter(|item| item.risk.at_least(fail_on))
+        .filter_map(|item| offence(item).map(|reason| (item, reason)))
+        .map(|(item, reason)| Offender {
+            id: item.id.clone(),
+            title: item.title.clone(),
+            framework: item.framework.clone(),
+            risk: item.risk,
+            owner: item.owner.clone(),
+            reason,
+        })
+        .collect();
+    offenders.sort_by(|a, b| (a.risk, -days_late(a), &a.id).cmp(&(b.risk, -days_late(b), &b.id)));
+    Gate {
+        passed: offenders.is_empty(),
+        fail_on,
+        offenders,
+    }
+}
+
+fn days_late(offender: &Offender) -> i64 {
+    match offender.reason {
+        Reason::Overdue { days_late, .. } => days_late,
+        Reason::DoneWithoutEvidence { .. } => 0,
+    }
+}
+
+fn offence(item: &ItemView) -> Option<Reason> {
+    if item.state == ItemState::Overdue {
+        return Some(Reason::Overdue {
+            due: item.due?,
+            days_late: item.days_late?,
+        });
+    }
+    if item.status == ItemStatus::Done {
+        let paths: Vec<String> = item
+            .evidence
+            .iter()
+            .filter(|e| e.state != EvidenceState::Present)
+            .map(|e| e.path.clone())
+            .collect();
+        if !paths.is_empty() {
+            return Some(Reason::DoneWithoutEvidence { paths });
+        }
+    }
+    None
+}

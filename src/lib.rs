@@ -1,0 +1,25 @@
+//! comply: compliance as code.
+//!
+//! Reads control matrices (`controls/*.yaml`) and backlog items
+//! (`backlog/*.yaml`) from a repository, resolves their evidence paths, and
+//! decides what is overdue, what is missing and whether the CI gate passes.
+//!
+//! The flow is `load` (I/O) -> `decode` and `validate` (model and
+//! diagnostics) -> `evidence` (I/O, read-only) -> `analysis` and `gate`
+//! (pure) -> `render`. The date, the working directory and the terminal are
+//! handed in through [`commands::Environment`].
+
+pub mod analysis;
+pub mod cli;
+pub mod commands;
+pub mod date;
+pub mod decode;
+pub mod diag;
+pub mod evidence;
+pub mod filter;
+pub mod gate;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod validate;
+pub mod yaml;

@@ -1,0 +1,32 @@
+//! The `comply` binary: reads the environment, runs the library, exits.
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use comply::cli::Cli;
+use comply::commands::{self, Environment, Exit};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let env = Environment {
+        cwd: std::env::current_dir().unwrap_or_else(|_| ".".into()),
+        today: chrono::Local::now().date_naive(),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        stdout_is_terminal: io::stdout().is_terminal(),
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut err = io::stderr().lock();
+    let result = commands::run(&cli, &env, &mut out, &mut err).and_then(|exit| {
+        out.flush()?;
+        Ok(exit)
+    });
+    match result {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(e) if commands::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e:#}");
+            ExitCode::from(Exit::Invalid as u8)
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! The compliance model: frameworks, controls, backlog items and evidence.
+//!
+//! These are the values comply decides on. They are built by `decode` from
+//! YAML and carry a [`Source`] so every later finding can name its file and
+//! line.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::yaml::Pos;
+
+/// Where a value was defined.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Source {
+    /// The file, relative to the repository root.
+    pub file: PathBuf,
+    /// Where in the file.
+    pub pos: Pos,
+}
+
+/// Defines a closed set of lower-case words (a YAML enum) with parsing,
+/// printing and serialisation that all agree.
+macro_rules! word_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $word)] $variant),+
+        }
+
+        impl $name {
+            /// Every accepted spelling, in order.
+            pub const WORDS: &'static [&'static str] = &[$($word),+];
+
+            /// The spelling used in files and output.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = ();
+            fn from_str(s: &str) -> Result<Self, ()> {
+                match s { $($word => Ok($name::$variant),)+ _ => Err(()) }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+word_enum! {
+    /// How severe a gap or how risky an item is; ordered most severe first.
+    Risk {
+        /// Must be fixed before anything else.
+        Critical = "critical",
+        /// Fails the gate by default when overdue.
+        High = "high",
+        /// Normal priority.
+        Medium = "medium",
+        /// Nice to have.
+        Low = "low",
+    }
+}
+
+impl Risk {
+    /// Whether this risk is at least as severe as `threshold`.
+    pub fn at_least(self, threshold: Risk) -> bool {
+        self <= threshold
+    }
+}
+
+word_enum! {
+    /// How far a control is implemented.
+    ControlStatus {
+        /// In place and evidenced.
+        Implemented = "implemented",
+        /// Partly in place.
+        Partial = "partial",
+        /// Decided on, not started.
+        Planned = "planned",
+        /// Absent.
+        Missing = "missing",
+        /// Out of scope.
+        NotApplicable = "not-applicable",
+    }
+}
+
+impl ControlStatus {
+    /// Whether the control still needs work (a gap).
+    pub fn is_gap(self) -> bool {
+        matches!(
+            self,
+            ControlStatus::Partial | ControlStatus::Planned | ControlStatus::Missing
+        )
+    }
+}
+
+word_enum! {
+    /// Where a backlog item stands.
+    ItemStatus {
+        /// Not started.
+        Open = "open",
+        /// Being worked on.
+        InProgress = "in-progress",
+        /// Waiting on something else.
+        Blocked = "blocked",
+        /// Finished; needs a `done` date.
+        Done = "done",
+        /// Decided against.
+        WontDo = "wont-do",
+    }
+}
+
+impl ItemStatus {
+    /// Whether the item no longer needs work.
+    pub fn is_closed(self) -> bool {
+        matches!(self, ItemStatus::Done | ItemStatus::WontDo)
+    }
+}
+
+/// When an item is due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Due {
+    /// A real date.
+    On(NaiveDate),
+    /// Omitted or `TBD`.
+    Unscheduled,
+}
+
+impl Due {
+    /// The date, when scheduled.
+    pub fn date(self) -> Option<NaiveDate> {
+        match self {
+            Due::On(date) => Some(date),
+            Due::Unscheduled => None,
+        }
+    }
+}
+
+/// A piece of evidence a control or item points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Evidence {
+    /// A file, a directory or a glob, relative to the root, as written.
+    pub path: String,
+    /// What the evidence is, in words.
+    pub note: Option<String>,
+    /// Where the entry was written.
+    pub source: Source,
+}
+
+/// One line of a partial checklist inside an item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChecklistEntry {
+    /// The step, in words.
+    pub task: String,
+    /// Whether it is ticked.
+    pub done: bool,
+}
+
+/// One row of a control matrix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Control {
+    /// The id within its framework (`CC6.1`, `A.5.24`, `S11`).
+    pub id: String,
+    /// The framework the control belongs to.
+    pub framework: String,
+    /// Short name.
+    pub title: String,
+    /// Implementation status.
+    pub status: ControlStatus,
+    /// Severity of the gap, if any.
+    pub severity: Option<Risk>,
+    /// Who answers for the control.
+    pub owner: Option<String>,
+    /// Current maturity, in words.
+    pub current: Option<String>,
+    /// Target state, in words.
+    pub target: Option<String>,
+    /// The gap and its risk, in words.
+    pub gap: Option<String>,
+    /// What proves the control.
+    pub evidence: Vec<Evidence>,
+    /// Ids of the backlog items that remediate the control.
+    pub backlog: Vec<Reference>,
+    /// Equivalent controls in other frameworks (`iso27001:A.5.24`).
+    pub maps_to: Vec<Reference>,
+    /// Free labels.
+    pub tags: Vec<String>,
+    /// Where the control is defined.
+    pub source: Source,
+}
+
+/// An id written somewhere, with where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// The id as written.
+    pub id: String,
+    /// Where it was written.
+    pub source: Source,
+}
+
+/// A control matrix: one framework file under `controls/`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Framework {
+    /// Short id (`popia`, `iso27001`, `soc2`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The controls, in file order.
+    pub controls: Vec<Control>,
+    /// Where the framework is declared.
+    pub source: Source,
+}
+
+/// A remediation backlog item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    /// Unique id (`POPIA-001`).
+    pub id: String,
+    /// Short name.
+    pub title: String,
+    /// The framework the item serves.
+    pub framework: String,
+    /// Ids of the controls the item closes (own framework, or `fw:id`).
+    pub controls: Vec<Reference>,
+    /// How risky it is to leave undone.
+    pub risk: Risk,
+    /// Who does it.
+    pub owner: Option<String>,
+    /// When it is due.
+    pub due: Due,
+    /// Where it stands.
+    pub status: ItemStatus,
+    /// When it was finished.
+    pub done: Option<NaiveDate>,
+    /// What the work is.
+    pub summary: Option<String>,
+    /// What proves it is done.
+    pub evidence: Vec<Evidence>,
+    /// Sub-steps, when the item tracks a partial checklist.
+    pub checklist: Vec<ChecklistEntry>,
+    /// Free labels (a phase, a workstream).
+    pub tags: Vec<String>,
+    /// Where the item is defined.
+    pub source: Source,
+}
+
+/// Settings from `comply.yaml`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Config {
+    /// Display name of the repository, for titles.
+    pub name: Option<String>,
+    /// The lowest risk at which an overdue item fails the gate.
+    pub fail_on: Risk,
+    /// How many days ahead an item counts as due soon.
+    pub due_soon_days: u32,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            name: None,
+            fail_on: Risk::High,
+            due_soon_days: 14,
+        }
+    }
+}
+
+/// Everything read from a repository.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Repository {
+    /// Settings.
+    pub config: Config,
+    /// Control matrices, sorted by framework id.
+    pub frameworks: Vec<Framework>,
+    /// Backlog items, sorted by id.
+    pub items: Vec<Item>,
+}
+
+impl Repository {
+    /// Every evidence entry of every control and item.
+    pub fn evidence(&self) -> impl Iterator<Item = &Evidence> {
+        self.frameworks
+            .iter()
+            .flat_map(|f| f.controls.iter().flat_map(|c| &c.evidence))
+            .chain(self.items.iter().flat_map(|i| &i.evidence))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn risk_order_and_threshold() {
+        assert!(Risk::Critical.at_least(Risk::High));
+        assert!(Risk::High.at_least(Risk::High));
+        assert!(!Risk::Medium.at_least(Risk::High));
+        assert_eq!("wont-do".parse::<ItemStatus>(), Ok(ItemStatus::WontDo));
+        assert_eq!(ControlStatus::NotApplicable.as_str(), "not-applicable");
+        assert!("High".parse::<Risk>().is_err());
+    }
+}

@@ -1,0 +1,164 @@
+//! Machine output: one stable JSON document per command (see `docs/json.md`).
+//!
+//! Every document carries `"version": 1`; fields are only ever added within a
+//! version.
+
+use std::io::{self, Write};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::DueLists;
+use crate::analysis::{Analysis, ControlView, FrameworkSummary, ItemView};
+use crate::diag::{Diagnostic, Severity};
+use crate::gate::{Gate, Offender};
+use crate::model::Risk;
+
+/// The JSON format's version.
+pub const VERSION: u32 = 1;
+
+/// `comply status --format json`.
+#[derive(Serialize)]
+pub struct StatusDoc<'a> {
+    version: u32,
+    as_of: NaiveDate,
+    due_soon_days: u32,
+    frameworks: &'a [FrameworkSummary],
+    items: &'a [ItemView],
+    gate: &'a Gate,
+}
+
+impl<'a> StatusDoc<'a> {
+    /// The status document for `analysis`.
+    pub fn new(analysis: &'a Analysis) -> StatusDoc<'a> {
+        StatusDoc {
+            version: VERSION,
+            as_of: analysis.as_of,
+            due_soon_days: analysis.due_soon_days,
+            frameworks: &analysis.frameworks,
+            items: &analysis.items,
+            gate: &analysis.gate,
+        }
+    }
+}
+
+/// `comply due --format json`.
+#[derive(Serialize)]
+pub struct DueDoc<'a> {
+    version: u32,
+    as_of: NaiveDate,
+    within: u32,
+    overdue: &'a [&'a ItemView],
+    due_soon: &'a [&'a ItemView],
+    unscheduled: &'a [&'a ItemView],
+}
+
+impl<'a> DueDoc<'a> {
+    /// The due document for `lists`.
+    pub fn new(as_of: NaiveDate, lists: &'a DueLists<'a>) -> DueDoc<'a> {
+        DueDoc {
+            version: VERSION,
+            as_of,
+            within: lists.within,
+            overdue: &lists.overdue,
+            due_soon: &lists.due_soon,
+            unscheduled: &lists.unscheduled,
+        }
+    }
+}
+
+/// `comply gaps --format json`.
+#[derive(Serialize)]
+pub struct GapsDoc<'a> {
+    version: u32,
+    as_of: NaiveDate,
+    gaps: &'a [&'a ControlView],
+}
+
+impl<'a> GapsDoc<'a> {
+    /// The gaps document.
+    pub fn new(as_of: NaiveDate, gaps: &'a [&'a ControlView]) -> GapsDoc<'a> {
+        GapsDoc {
+            version: VERSION,
+            as_of,
+            gaps,
+        }
+    }
+}
+
+/// `comply check --format json`.
+#[derive(Serialize)]
+pub struct CheckDoc<'a> {
+    version: u32,
+    as_of: NaiveDate,
+    passed: bool,
+    fail_on: Risk,
+    offenders: &'a [Offender],
+    summary: String,
+}
+
+impl<'a> CheckDoc<'a> {
+    /// The check document for `gate`.
+    pub fn new(as_of: NaiveDate, gate: &'a Gate) -> CheckDoc<'a> {
+        CheckDoc {
+            version: VERSION,
+            as_of,
+            passed: gate.passed,
+            fail_on: gate.fail_on,
+            offenders: &gate.offenders,
+            summary: gate.summary(),
+        }
+    }
+}
+
+/// `comply validate --format json`.
+#[derive(Serialize)]
+pub struct ValidateDoc {
+    version: u32,
+    valid: bool,
+    errors: usize,
+    warnings: usize,
+    diagnostics: Vec<DiagnosticDoc>,
+}
+
+#[derive(Serialize)]
+struct DiagnosticDoc {
+    severity: Severity,
+    code: &'static str,
+    file: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: String,
+    hint: Option<String>,
+}
+
+impl ValidateDoc {
+    /// The validate document for `diagnostics`.
+    pub fn new(diagnostics: &[Diagnostic]) -> ValidateDoc {
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        ValidateDoc {
+            version: VERSION,
+            valid: errors == 0,
+            errors,
+            warnings: diagnostics.len() - errors,
+            diagnostics: diagnostics
+                .iter()
+                .map(|d| DiagnosticDoc {
+                    severity: d.severity,
+                    code: d.code.as_str(),
+                    file: d.location.file.to_string_lossy().replace('\\', "/"),
+                    line: d.location.pos.map(|p| p.line),
+                    column: d.location.pos.map(|p| p.column),
+                    message: d.message.clone(),
+                    hint: d.hint.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Writes `doc` as pretty JSON and a final newline.
+pub fn write(out: &mut dyn Write, doc: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, doc)?;
+    writeln!(out)
+}

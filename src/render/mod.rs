@@ -1,0 +1,100 @@
+//! Rendering: the same analysis as terminal tables or as JSON.
+//!
+//! Renderers only format; every decision (states, sorting, the verdict) was
+//! made in `analysis` and `gate`.
+
+pub mod json;
+pub mod table;
+
+use crate::analysis::{ItemState, ItemView};
+use crate::evidence::EvidenceState;
+use crate::model::Risk;
+
+/// What a listing command shows: the three due lists, already filtered.
+#[derive(Debug)]
+pub struct DueLists<'a> {
+    /// The due-soon window in days.
+    pub within: u32,
+    /// Overdue items, most urgent first.
+    pub overdue: Vec<&'a ItemView>,
+    /// Items due within the window, soonest first within risk.
+    pub due_soon: Vec<&'a ItemView>,
+    /// Open items without a due date.
+    pub unscheduled: Vec<&'a ItemView>,
+}
+
+/// A colour for a terminal; none when colour is off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    /// Bad: critical or high risk, overdue, missing.
+    Bad,
+    /// Needs attention: medium risk, due soon, empty.
+    Warn,
+    /// Fine: present, passed.
+    Good,
+    /// Neither.
+    Plain,
+}
+
+impl Tone {
+    /// The tone of a risk level.
+    pub fn of_risk(risk: Risk) -> Tone {
+        match risk {
+            Risk::Critical | Risk::High => Tone::Bad,
+            Risk::Medium => Tone::Warn,
+            Risk::Low => Tone::Plain,
+        }
+    }
+
+    /// The tone of an item state.
+    pub fn of_state(state: ItemState) -> Tone {
+        match state {
+            ItemState::Overdue => Tone::Bad,
+            ItemState::DueSoon => Tone::Warn,
+            ItemState::Closed => Tone::Good,
+            ItemState::Scheduled | ItemState::Unscheduled => Tone::Plain,
+        }
+    }
+
+    /// The tone of an evidence state.
+    pub fn of_evidence(state: EvidenceState) -> Tone {
+        match state {
+            EvidenceState::Present => Tone::Good,
+            EvidenceState::Empty => Tone::Warn,
+            EvidenceState::Missing | EvidenceState::Outside => Tone::Bad,
+        }
+    }
+}
+
+/// Whether output may carry colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Style {
+    /// Colour on.
+    pub color: bool,
+}
+
+impl Style {
+    /// `text` wrapped in the ANSI colour of `tone`, when colour is on.
+    pub fn paint(self, text: &str, tone: Tone) -> String {
+        let code = match tone {
+            Tone::Bad => "31",
+            Tone::Warn => "33",
+            Tone::Good => "32",
+            Tone::Plain => return text.to_string(),
+        };
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// `text` in bold, when colour is on.
+    pub fn bold(self, text: &str) -> String {
+        if self.color {
+            format!("\x1b[1m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! Cross-file checks on a decoded repository: ids, references, done dates.
+//!
+//! Pure: takes the model, returns diagnostics. Per-field problems are found
+//! earlier, in `decode`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::diag::{Code, Diagnostic, Location, suggest};
+use crate::evidence::{Lexical, lexical};
+use crate::model::{ItemStatus, Reference, Repository, Source};
+
+/// Every cross-file problem in `repo`.
+pub fn check(repo: &Repository) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let index = Index::new(repo, &mut out);
+    for framework in &repo.frameworks {
+        for control in &framework.controls {
+            for reference in &control.backlog {
+                index.item_reference(reference, &mut out);
+            }
+            for reference in &control.maps_to {
+                index.mapping(reference, &mut out);
+            }
+        }
+    }
+    for item in &repo.items {
+        if !index.controls.contains_key(item.framework.as_str()) {
+            out.push(unknown(
+                &item.source,
+                format!(
+                    "item `{}` names unknown framework `{}`",
+                    item.id, item.framework
+                ),
+                suggest(&item.framework, &index.framework_ids()),
+            ));
+        }
+        for reference in &item.controls {
+            index.control_reference(&item.framework, reference, &mut out);
+        }
+        match (item.status, item.done) {
+            (ItemStatus::Done, None) => out.push(
+                Diagnostic::error(
+                    Code::DoneDate,
+                    at(&item.source),
+                    format!("item `{}` is done but has no `done` date", item.id),
+                )
+                .with_hint("add `done: YYYY-MM-DD`"),
+            ),
+            (status, Some(_)) if status != ItemStatus::Done => out.push(Diagnostic::warning(
+                Code::DoneDate,
+                at(&item.source),
+                format!(
+                    "item `{}` has a `done` date but its status is `{status}`",
+                    item.id
+                ),
+            )),
+            _ => {}
+        }
+    }
+    for evidence in repo.evidence() {
+        if let Lexical::Outside(why) = lexical(&evidence.path) {
+            out.push(Diagnostic::warning(
+                Code::BadValue,
+                at(&evidence.source),
+                format!(
+                    "evidence `{}` is outside the repository ({why}); comply will not read it",
+                    evidence.path
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Ids defined in the repository, for reference checks.
+struct Index<'r> {
+    /// Control ids per framework id.
+    controls: BTreeMap<&'r str, HashMap<&'r str, &'r Source>>,
+    /// Item ids.
+    items: HashMap<&'r str, &'r Source>,
+}
+
+impl<'r> Index<'r> {
+    /// Indexes ids, reporting malformed and duplicate ones.
+    fn new(repo: &'r Repository, out: &mut Vec<Diagnostic>) -> Index<'r> {
+        let mut frameworks: HashMap<String, &Source> = HashMap::new();
+        let mut controls: BTreeMap<&str, HashMap<&str, &Source>> = BTreeMap::new();
+        for framework in &repo.frameworks {
+            check_id("framework", &framework.id, &framework.source, out);
+            unique(
+                &mut frameworks,
+                "framework",
+                &framework.id,
+                &framework.source,
+                out,
+            );
+            let mut seen = HashMap::new();
+            for control in &framework.controls {
+                check_id("control", &control.id, &control.source, out);
+                unique(&mut seen, "control", &control.id, &control.source, out);
+                controls
+                    .entry(framework.id.as_str())
+                    .or_default()
+                    .insert(control.id.as_str(), &control.source);
+            }
+            controls.entry(framework.id.as_str()).or_default();
+        }
+        let mut seen = HashMap::new();
+        let mut items = HashMap::new();
+        for item in &repo.items {
+            check_id("item", &item.id, &item.source, out);
+            unique(&mut seen, "item", &item.id, &item.source, out);
+            items.insert(item.id.as_str(), &item.source);
+        }
+        Index { controls, items }
+    }
+
+    fn framework_ids(&self) -> Vec<&'r str> {
+        self.controls.keys().copied().collect()
+    }
+
+    fn item_reference(&self, reference: &Reference, out: &mut Vec<Diagnostic>) {
+        if !self.items.contains_key(reference.id.as_str()) {
+            let ids: Vec<&str> = self.items.keys().copied().collect();
+            out.push(unknown(
+                &reference.source,
+                format!("backlog item `{}` does not exist", reference.id),
+                suggest(&reference.id, &ids),
+            ));
+        }
+    }
+
+    /// A control named by an item: `ID` in the item's framework, or `fw:ID`.
+    fn control_reference(&self, framework: &str, reference: &Reference, out: &mut Vec<Diagnostic>) {
+        let (framework, id) = match reference.id.split_once(':') {
+            Some((fw, id)) => (fw, id),
+            None => (framework, reference.id.as_str()),
+        };
+        let Some(controls) = self.controls.get(framework) else {
+            // An unknown framework is already reported on the item itself
+            // when it is the item's own; a qualified one is reported here.
+            if reference.id.contains(':') {
+                out.push(unknown(
+                    &reference.source,
+                    format!(
+                        "framework `{framework}` in `{}` does not exist",
+                        reference.id
+                    ),
+                    suggest(framework, &self.framework_ids()),
+                ));
+            }
+            return;
+        };
+        if !controls.contains_key(id) {
+            let ids: Vec<&str> = controls.keys().copied().collect();
+            out.push(unknown(
+                &reference.source,
+                format!("control `{id}` does not exist in framework `{framework}`"),
+                suggest(id, &ids),
+            ));
+        }
+    }
+
+    /// A `maps_to` entry: `fw:ID`. Frameworks the repository does not track
+    /// are allowed, with a warning.
+    fn mapping(&self, reference: &Reference, out: &mut Vec<Diagnostic>) {
+        let Some((framework, id)) = reference.id.split_once(':') else {
+            out.push(
+                Diagnostic::error(
+                    Code::BadValue,
+                    at(&reference.source),
+                    format!("`{}` is not a `framework:control` reference", reference.id),
+                )
+                .with_hint("write for example `iso27001:A.5.24`"),
+            );
+            return;
+        };
+        match self.controls.get(framework) {
+            None => out.push(Diagnostic::warning(
+                Code::ExternalReference,
+                at(&reference.source),
+                format!(
+                    "`{}` maps to framework `{framework}`, which this repository does not track",
+                    reference.id
+                ),
+            )),
+            Some(controls) if !controls.contains_key(id) => {
+                let ids: Vec<&str> = controls.keys().copied().collect();
+                out.push(unknown(
+                    &reference.source,
+                    format!("control `{id}` does not exist in framework `{framework}`"),
+                    suggest(id, &ids),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+fn at(source: &Source) -> Location {
+    Location::at(&source.file, source.pos)
+}
+
+fn unknown(source: &Source, message: String, suggestion: Option<&str>) -> Diagnostic {
+    let d = Diagnostic::error(Code::UnknownReference, at(source), message);
+    match suggestion {
+        Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+        None => d,
+    }
+}
+
+/// Ids are single words: no spaces, no `:` (it qualifies references).
+fn check_id(kind: &str, id: &str, source: &Source, out: &mut Vec<Diagnostic>) {
+    if id
+        .chars()
+        .any(|c| c.is_whitespace() || c == ':' || c.is_control())
+    {
+        out.push(
+            Diagnostic::error(
+                Code::BadValue,
+                at(source),
+                format!(
+                    "{kind} id `{}` contains a space, `:` or a control character",
+                    id.escape_debug()
+                ),
+            )
+            .with_hint("ids are single words such as `POPIA-001` or `A.5.24`"),
+        );
+    }
+}
+
+/// Reports an id already seen, comparing without regard to case so that
+/// `cc6.1` and `CC6.1` cannot both exist.
+fn unique<'r>(
+    seen: &mut HashMap<String, &'r Source>,
+    kind: &str,
+    id: &str,
+    source: &'r Source,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let Some(first) = seen.get(&id.to_lowercase()) {
+        let place = format!("{}:{}", first.file.display(), first.pos.line);
+        out.push(Diagnostic::error(
+            Code::DuplicateId,
+            at(source),
+            format!("duplicate {kind} id `{id}` (first defined at {place})"),
+        ));
+    } else {
+        seen.insert(id.to_lowercase(), source);
+    }
+}

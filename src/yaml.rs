@@ -1,0 +1,340 @@
+//! A small YAML document tree that keeps the position of every node.
+//!
+//! `serde_yaml` cannot say on which line a value sits once it has been
+//! deserialised, and it stops at the first error in a file. comply needs both
+//! the line of every id (duplicate ids, dangling references) and every problem
+//! in a file at once, so it reads YAML through `saphyr-parser`'s event stream
+//! (which carries line and column marks) into this tree and decodes the tree
+//! by hand (see `decode`). Scalars stay strings: `5.10` is the control id
+//! `5.10`, never the float `5.1`.
+//!
+//! The builder is bounded: nesting depth and alias expansion have limits, so a
+//! hostile file cannot exhaust the stack or memory ("billion laughs").
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+/// Deepest nesting of sequences and mappings accepted in one file.
+pub const MAX_DEPTH: usize = 64;
+/// Most nodes that aliases may copy into one file's tree.
+pub const MAX_ALIAS_NODES: usize = 10_000;
+
+/// A position in a source file: 1-based line and column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    /// Line, counted from 1.
+    pub line: usize,
+    /// Column in characters, counted from 1.
+    pub column: usize,
+}
+
+impl Pos {
+    fn of(span: Span) -> Pos {
+        Pos {
+            line: span.start.line(),
+            column: span.start.col() + 1,
+        }
+    }
+}
+
+/// One YAML node with the position where it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// Where the node starts.
+    pub pos: Pos,
+    /// What the node holds.
+    pub value: Value,
+}
+
+/// The content of a [`Node`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `~`, `null` or nothing at all.
+    Null,
+    /// Any other scalar, kept as written (quotes removed).
+    Scalar(String),
+    /// A sequence of nodes.
+    Seq(Vec<Node>),
+    /// A mapping; keys keep their own positions, in file order.
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// A short name of the node's kind, for error messages.
+    pub fn kind(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Scalar(_) => "a scalar",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+
+    /// The scalar text, if the node is a scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A YAML text that could not be read into a tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// Where the parser stopped.
+    pub pos: Pos,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Parses the first document of `text` into a [`Node`] tree.
+///
+/// An empty document gives a `Null` node. A second document in the same file
+/// is an error: comply files hold one document each.
+pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    let mut builder = Builder {
+        parser: Parser::new_from_str(text),
+        anchors: HashMap::new(),
+        alias_nodes: 0,
+    };
+    builder.document()
+}
+
+struct Builder<'a> {
+    parser: Parser<'a, saphyr_parser::StrInput<'a>>,
+    anchors: HashMap<usize, Node>,
+    alias_nodes: usize,
+}
+
+impl<'a> Builder<'a> {
+    fn next(&mut self) -> Result<(Event<'a>, Span), SyntaxError> {
+        match self.parser.next() {
+            Some(Ok(event)) => Ok(event),
+            Some(Err(e)) => Err(SyntaxError {
+                pos: Pos {
+                    line: e.marker().line(),
+                    column: e.marker().col() + 1,
+                },
+                message: e.info().to_string(),
+            }),
+            None => Err(SyntaxError {
+                pos: Pos::default(),
+                message: "unexpected end of input".to_string(),
+            }),
+        }
+    }
+
+    fn document(&mut self) -> Result<Node, SyntaxError> {
+        let mut root = None;
+        loop {
+            let (event, span) = self.next()?;
+            match event {
+                Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
+                Event::DocumentStart(_) if root.is_some() => {
+                    return Err(SyntaxError {
+                        pos: Pos::of(span),
+                        message: "a second YAML document; comply files hold one document".into(),
+                    });
+                }
+                Event::DocumentStart(_) => {
+                    let (event, span) = self.next()?;
+                    root = Some(self.node(event, span, 0)?);
+                }
+                Event::StreamEnd => {
+                    return Ok(root.unwrap_or(Node {
+                        pos: Pos { line: 1, column: 1 },
+                        value: Value::Null,
+                    }));
+                }
+                _ => {
+                    return Err(SyntaxError {
+                        pos: Pos::of(span),
+                        message: "unexpected content outside a document".into(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn node(&mut self, event: Event<'a>, span: Span, depth: usize) -> Result<Node, SyntaxError> {
+        let pos = Pos::of(span);
+        if depth > MAX_DEPTH {
+            return Err(SyntaxError {
+                pos,
+                message: format!("nesting deeper than the limit of {MAX_DEPTH} levels"),
+            });
+        }
+        let (node, anchor) = match event {
+            Event::Scalar(text, style, anchor, _tag) => {
+                let value = if style == ScalarStyle::Plain && is_null(&text) {
+                    Value::Null
+                } else {
+                    Value::Scalar(text.into_owned())
+                };
+                (Node { pos, value }, anchor)
+            }
+            Event::SequenceStart(anchor, _tag) => {
+                let mut items = Vec::new();
+                loop {
+                    let (event, span) = self.next()?;
+                    if matches!(event, Event::SequenceEnd) {
+                        break;
+                    }
+                    items.push(self.node(event, span, depth + 1)?);
+                }
+                (
+                    Node {
+                        pos,
+                        value: Value::Seq(items),
+                    },
+                    anchor,
+                )
+            }
+            Event::MappingStart(anchor, _tag) => {
+                let mut entries = Vec::new();
+                loop {
+                    let (event, span) = self.next()?;
+                    if matches!(event, Event::MappingEnd) {
+                        break;
+                    }
+                    let key = self.node(event, span, depth + 1)?;
+                    let (event, span) = self.next()?;
+                    let value = self.node(event, span, depth + 1)?;
+                    entries.push((key, value));
+                }
+                (
+                    Node {
+                        pos,
+                        value: Value::Map(entries),
+                    },
+                    anchor,
+                )
+            }
+            Event::Alias(id) => return self.alias(id, pos),
+            _ => {
+                return Err(SyntaxError {
+                    pos,
+                    message: "unexpected YAML event".into(),
+                });
+            }
+        };
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        Ok(node)
+    }
+
+    /// Copies the anchored node, counting what it costs against the budget.
+    fn alias(&mut self, id: usize, pos: Pos) -> Result<Node, SyntaxError> {
+        let Some(target) = self.anchors.get(&id) else {
+            return Err(SyntaxError {
+                pos,
+                message: "alias to an unknown anchor".into(),
+            });
+        };
+        self.alias_nodes += count_nodes(target);
+        if self.alias_nodes > MAX_ALIAS_NODES {
+            return Err(SyntaxError {
+                pos,
+                message: format!(
+                    "aliases expand to more than the limit of {MAX_ALIAS_NODES} nodes"
+                ),
+            });
+        }
+        let mut copy = target.clone();
+        copy.pos = pos;
+        Ok(copy)
+    }
+}
+
+fn is_null(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL")
+}
+
+fn count_nodes(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Null | Value::Scalar(_) => 0,
+        Value::Seq(items) => items.iter().map(count_nodes).sum(),
+        Value::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| count_nodes(k) + count_nodes(v))
+            .sum(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scalar(node: &Node) -> &str {
+        node.as_str().unwrap_or("<not a scalar>")
+    }
+
+    #[test]
+    fn keeps_positions_and_strings() {
+        let doc = parse("controls:\n  - id: 5.10\n    title: x\n").unwrap();
+        let Value::Map(top) = &doc.value else {
+            panic!("not a map")
+        };
+        let Value::Seq(items) = &top[0].1.value else {
+            panic!("not a seq")
+        };
+        assert_eq!(items[0].pos, Pos { line: 2, column: 5 });
+        let Value::Map(fields) = &items[0].value else {
+            panic!("not a map")
+        };
+        assert_eq!(scalar(&fields[0].1), "5.10");
+        assert_eq!(fields[1].0.pos, Pos { line: 3, column: 5 });
+    }
+
+    #[test]
+    fn empty_text_is_null() {
+        assert_eq!(parse("").unwrap().value, Value::Null);
+        assert_eq!(parse("# only a comment\n").unwrap().value, Value::Null);
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let err = parse("a: [1, 2\nb: c\n").unwrap_err();
+        assert!(err.pos.line >= 1, "{err:?}");
+    }
+
+    #[test]
+    fn second_document_is_rejected() {
+        let err = parse("a: 1\n---\nb: 2\n").unwrap_err();
+        assert_eq!(err.pos.line, 2);
+    }
+
+    #[test]
+    fn alias_bomb_hits_the_limit() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for name in ['b', 'c', 'd', 'e', 'f', 'g'] {
+            text.push_str(&format!(
+                "{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+            prev = name;
+        }
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("limit"), "{err:?}");
+    }
+
+    #[test]
+    fn deep_nesting_hits_the_limit() {
+        let text = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("nesting"), "{err:?}");
+    }
+
+    #[test]
+    fn small_aliases_are_copied() {
+        let doc = parse("a: &o Security\nb: *o\n").unwrap();
+        let Value::Map(top) = &doc.value else {
+            panic!("not a map")
+        };
+        assert_eq!(scalar(&top[1].1), "Security");
+        assert_eq!(top[1].1.pos.line, 2);
+    }
+}
