@@ -67,7 +67,12 @@ pub fn load(root: &Path) -> anyhow::Result<Loaded> {
     let results = parse_parallel(root, &files);
     let mut repository = Repository::default();
     let mut diagnostics = Vec::new();
+    let mut complete = true;
     for result in results {
+        complete &= !result
+            .diagnostics
+            .iter()
+            .any(|d| matches!(d.code, Code::Syntax | Code::Unreadable | Code::TooLarge));
         if let Some(config) = result.config {
             repository.config = config;
         }
@@ -75,7 +80,7 @@ pub fn load(root: &Path) -> anyhow::Result<Loaded> {
         repository.items.extend(result.items);
         diagnostics.extend(result.diagnostics);
     }
-    diagnostics.extend(validate::check(&repository));
+    diagnostics.extend(validate::check(&repository, complete));
     repository.frameworks.sort_by(|a, b| a.id.cmp(&b.id));
     repository.items.sort_by(|a, b| a.id.cmp(&b.id));
     diag::sort(&mut diagnostics);

@@ -10,33 +10,18 @@ use crate::evidence::{Lexical, lexical};
 use crate::model::{ItemStatus, Reference, Repository, Source};
 
 /// Every cross-file problem in `repo`.
-pub fn check(repo: &Repository) -> Vec<Diagnostic> {
+///
+/// When some file could not be read at all (`complete` is false), references
+/// are not checked: what they point at may sit in the unreadable file, and
+/// one syntax error would otherwise bury itself under dozens of false
+/// "does not exist" errors.
+pub fn check(repo: &Repository, complete: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let index = Index::new(repo, &mut out);
-    for framework in &repo.frameworks {
-        for control in &framework.controls {
-            for reference in &control.backlog {
-                index.item_reference(reference, &mut out);
-            }
-            for reference in &control.maps_to {
-                index.mapping(reference, &mut out);
-            }
-        }
+    if complete {
+        index.references(repo, &mut out);
     }
     for item in &repo.items {
-        if !index.controls.contains_key(item.framework.as_str()) {
-            out.push(unknown(
-                &item.source,
-                format!(
-                    "item `{}` names unknown framework `{}`",
-                    item.id, item.framework
-                ),
-                suggest(&item.framework, &index.framework_ids()),
-            ));
-        }
-        for reference in &item.controls {
-            index.control_reference(&item.framework, reference, &mut out);
-        }
         match (item.status, item.done) {
             (ItemStatus::Done, None) => out.push(
                 Diagnostic::error(
@@ -70,6 +55,37 @@ pub fn check(repo: &Repository) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+impl Index<'_> {
+    /// Checks every reference between controls, items and frameworks.
+    fn references(&self, repo: &Repository, out: &mut Vec<Diagnostic>) {
+        for framework in &repo.frameworks {
+            for control in &framework.controls {
+                for reference in &control.backlog {
+                    self.item_reference(reference, out);
+                }
+                for reference in &control.maps_to {
+                    self.mapping(reference, out);
+                }
+            }
+        }
+        for item in &repo.items {
+            if !self.controls.contains_key(item.framework.as_str()) {
+                out.push(unknown(
+                    &item.source,
+                    format!(
+                        "item `{}` names unknown framework `{}`",
+                        item.id, item.framework
+                    ),
+                    suggest(&item.framework, &self.framework_ids()),
+                ));
+            }
+            for reference in &item.controls {
+                self.control_reference(&item.framework, reference, out);
+            }
+        }
+    }
 }
 
 /// Ids defined in the repository, for reference checks.
