@@ -265,3 +265,19 @@ fn valid_repository_with_warnings_still_passes() {
         common::stdout(&assert)
     );
 }
+
+#[test]
+fn files_over_the_size_limit_are_refused_unread() {
+    let repo = Fixture::with_framework().file("backlog/huge.yaml", "items: []\n");
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(repo.path().join("backlog/huge.yaml"))
+        .expect("open");
+    file.set_len(33 * 1024 * 1024)
+        .expect("grow the file sparsely");
+    let err = invalid(&repo);
+    assert!(
+        err.contains("backlog/huge.yaml: error[too-large]: is 34603008 bytes, over the limit of 33554432 bytes (32 MiB)"),
+        "{err}"
+    );
+}

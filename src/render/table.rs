@@ -65,16 +65,7 @@ pub fn status(
     writeln!(out, "{table}\n")?;
 
     let overdue = analysis.items_in(crate::analysis::ItemState::Overdue);
-    section(out, style, "Overdue items", overdue.len())?;
-    if overdue.is_empty() {
-        writeln!(out, "{NONE}\n")?;
-    } else {
-        writeln!(
-            out,
-            "{}\n",
-            dated_items(style, &overdue, "Days late", false)
-        )?;
-    }
+    item_list(out, style, "Overdue items", &overdue, Days::Late)?;
     verdict(out, &analysis.gate, style)
 }
 
@@ -101,77 +92,66 @@ fn framework_row(style: Style, label: &str, f: &FrameworkSummary) -> Vec<Cell> {
 
 /// Overdue, due-soon and unscheduled items.
 pub fn due(out: &mut dyn Write, lists: &DueLists<'_>, style: Style) -> io::Result<()> {
-    section(out, style, "Overdue", lists.overdue.len())?;
-    dated_or_none(out, style, &lists.overdue, "Days late", false)?;
+    item_list(out, style, "Overdue", &lists.overdue, Days::Late)?;
     let heading = format!(
         "Due within {} {}",
         lists.within,
         plural(i64::from(lists.within), "day")
     );
-    section(out, style, &heading, lists.due_soon.len())?;
-    dated_or_none(out, style, &lists.due_soon, "Days left", true)?;
-    section(out, style, "Unscheduled", lists.unscheduled.len())?;
-    if lists.unscheduled.is_empty() {
-        return writeln!(out, "{NONE}");
-    }
-    let mut table = new_table(style, &["ID", "Title", "Framework", "Risk", "Owner"]);
-    for item in &lists.unscheduled {
-        table.add_row(vec![
-            Cell::new(&item.id),
-            Cell::new(&item.title),
-            Cell::new(&item.framework),
-            cell(style, item.risk.as_str(), Tone::of_risk(item.risk)),
-            Cell::new(item.owner.as_deref().unwrap_or("-")),
-        ]);
-    }
-    writeln!(out, "{table}")
+    item_list(out, style, &heading, &lists.due_soon, Days::Left)?;
+    item_list(out, style, "Unscheduled", &lists.unscheduled, Days::None)
 }
 
-fn dated_or_none(
+/// Which day count an item list shows after the due date.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Days {
+    /// Due date and days late.
+    Late,
+    /// Due date and days left.
+    Left,
+    /// Neither (unscheduled items).
+    None,
+}
+
+/// A headed list of items, or "None." when it is empty.
+fn item_list(
     out: &mut dyn Write,
     style: Style,
+    heading: &str,
     items: &[&ItemView],
-    days_header: &str,
-    days_left: bool,
+    days: Days,
 ) -> io::Result<()> {
+    section(out, style, heading, items.len())?;
     if items.is_empty() {
-        writeln!(out, "{NONE}\n")
-    } else {
-        writeln!(
-            out,
-            "{}\n",
-            dated_items(style, items, days_header, days_left)
-        )
+        return writeln!(out, "{NONE}\n");
     }
-}
-
-fn dated_items(style: Style, items: &[&ItemView], days_header: &str, days_left: bool) -> Table {
-    let mut table = new_table(
-        style,
-        &[
-            "ID",
-            "Title",
-            "Framework",
-            "Risk",
-            "Owner",
-            "Due",
-            days_header,
-        ],
-    );
+    let mut header = vec!["ID", "Title", "Framework", "Risk", "Owner"];
+    match days {
+        Days::Late => header.extend(["Due", "Days late"]),
+        Days::Left => header.extend(["Due", "Days left"]),
+        Days::None => {}
+    }
+    let mut table = new_table(style, &header);
     for item in items {
-        let days = item.days_late.map_or(0, |d| if days_left { -d } else { d });
-        table.add_row(vec![
+        let mut row = vec![
             Cell::new(&item.id),
             Cell::new(&item.title),
             Cell::new(&item.framework),
             cell(style, item.risk.as_str(), Tone::of_risk(item.risk)),
             Cell::new(item.owner.as_deref().unwrap_or("-")),
-            Cell::new(item.due.map_or_else(|| "-".to_string(), |d| d.to_string())),
-            cell(style, &days.to_string(), Tone::of_state(item.state)),
-        ]);
+        ];
+        if days != Days::None {
+            let late = item.days_late.unwrap_or(0);
+            let shown = if days == Days::Left { -late } else { late };
+            row.push(Cell::new(
+                item.due.map_or_else(|| "-".to_string(), |d| d.to_string()),
+            ));
+            row.push(cell(style, &shown.to_string(), Tone::of_state(item.state)));
+        }
+        table.add_row(row);
     }
     align_right(&mut table, 6);
-    table
+    writeln!(out, "{table}\n")
 }
 
 /// Controls needing attention.
