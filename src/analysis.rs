@@ -113,6 +113,11 @@ pub struct FrameworkSummary {
     pub evidence_present: usize,
     /// Evidence entries that are not present: missing, empty or outside.
     pub evidence_missing: usize,
+    /// Controls implemented with every evidence entry present.
+    pub ready: usize,
+    /// `ready` as a whole percentage (rounded down) of the applicable
+    /// controls (all but not-applicable); `None` when none applies.
+    pub readiness: Option<u32>,
 }
 
 /// One backlog item as of the analysis date.
@@ -204,19 +209,9 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Open items in `state`, most urgent first: highest risk, then most days
-    /// late, then earliest due, then id.
+    /// Open items in `state`, most urgent first (see [`most_urgent_first`]).
     pub fn items_in(&self, state: ItemState) -> Vec<&ItemView> {
-        let mut items: Vec<&ItemView> = self.items.iter().filter(|i| i.state == state).collect();
-        items.sort_by(|a, b| {
-            (a.risk, std::cmp::Reverse(a.days_late), a.due, &a.id).cmp(&(
-                b.risk,
-                std::cmp::Reverse(b.days_late),
-                b.due,
-                &b.id,
-            ))
-        });
-        items
+        most_urgent_first(self.items.iter().filter(|i| i.state == state))
     }
 
     /// Controls needing attention, most severe first (no severity last).
@@ -232,6 +227,21 @@ impl Analysis {
         });
         gaps
     }
+}
+
+/// Sorts items most urgent first: highest risk, then most days late, then
+/// earliest due, then id.
+pub fn most_urgent_first<'a>(items: impl Iterator<Item = &'a ItemView>) -> Vec<&'a ItemView> {
+    let mut items: Vec<&ItemView> = items.collect();
+    items.sort_by(|a, b| {
+        (a.risk, std::cmp::Reverse(a.days_late), a.due, &a.id).cmp(&(
+            b.risk,
+            std::cmp::Reverse(b.days_late),
+            b.due,
+            &b.id,
+        ))
+    });
+    items
 }
 
 /// Analyses `repo` with the evidence states in `evidence`.
@@ -355,7 +365,8 @@ fn item_view(item: &Item, options: Options, view: &impl Fn(&Evidence) -> Evidenc
     }
 }
 
-fn summarise(
+/// The dashboard figures of framework `id` from analysed controls and items.
+pub fn summarise(
     id: &str,
     name: &str,
     controls: &[ControlView],
@@ -388,7 +399,12 @@ fn summarise(
             ControlStatus::NotApplicable => s.not_applicable += 1,
             _ => s.gaps += 1,
         }
+        if control.status == ControlStatus::Implemented && !control.is_gap {
+            s.ready += 1;
+        }
     }
+    let applicable = s.controls - s.not_applicable;
+    s.readiness = (applicable > 0).then(|| (s.ready * 100 / applicable) as u32);
     for item in items.iter().filter(|i| i.framework == id) {
         if item.state != ItemState::Closed {
             s.items_open += 1;

@@ -33,10 +33,6 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DATE", env = "COMPLY_TODAY", value_parser = date_arg)]
     pub as_of: Option<NaiveDate>,
 
-    /// Output format
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-
     /// When to use colour (`auto` honours NO_COLOR and only colours a terminal)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -66,20 +62,58 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check every file and report every problem with its file:line:column
-    Validate,
+    Validate(OutputArgs),
     /// The dashboard: per-framework figures, overdue items and the gate's verdict
-    Status,
+    Status(OutputArgs),
     /// Items overdue, due soon and unscheduled
     Due(DueArgs),
     /// Controls not implemented or whose evidence is not all present, by severity
-    Gaps(FilterArgs),
+    Gaps(GapsArgs),
     /// The CI gate: exit 1 when an item at or above the threshold is overdue
     /// or done without its evidence
     Check(CheckArgs),
+    /// A review-ready report: Markdown, a self-contained HTML page, or JSON
+    Report(ReportArgs),
+}
+
+/// The output format of the terminal commands.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `comply report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Report format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Write the report to FILE (atomically) instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+    /// Filters.
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+/// The formats of `comply report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// GitHub-flavoured Markdown.
+    Markdown,
+    /// One self-contained HTML page (inline CSS and SVG, no script).
+    Html,
+    /// The full analysis behind the report (see docs/report.md).
+    Json,
 }
 
 /// Filters shared by listing commands.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args)]
 pub struct FilterArgs {
     /// Only this framework (repeatable)
     #[arg(long = "framework", value_name = "ID")]
@@ -99,6 +133,20 @@ pub struct DueArgs {
     /// Filters.
     #[command(flatten)]
     pub filter: FilterArgs,
+    /// Output.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `comply gaps`.
+#[derive(Debug, Args)]
+pub struct GapsArgs {
+    /// Filters.
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Output.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `comply check`.
@@ -107,6 +155,9 @@ pub struct CheckArgs {
     /// The lowest risk that fails the gate [default: `gate.fail_on` from comply.yaml, else high]
     #[arg(long, value_enum, value_name = "RISK")]
     pub fail_on: Option<RiskArg>,
+    /// Output.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// A risk level on the command line.

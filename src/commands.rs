@@ -7,12 +7,15 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::analysis::{self, Analysis, ItemState, Options};
-use crate::cli::{Cli, ColorChoice, Command, FilterArgs, Format};
+use crate::cli::{Cli, ColorChoice, Command, FilterArgs, Format, OutputArgs, ReportFormat};
 use crate::evidence;
 use crate::filter::Filter;
 use crate::gate::plural;
 use crate::load::{self, Loaded};
 use crate::render::{DueLists, Style, json, table};
+use crate::report::markdown::{self, Flavor};
+use crate::report::{Report, html};
+use crate::write;
 
 /// What the outside world tells a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,7 +58,6 @@ pub fn run(
             ColorChoice::Auto => env.stdout_is_terminal && !env.no_color,
         },
     };
-    let json = cli.global.format == Format::Json;
 
     let base = Options {
         as_of: cli.global.as_of.unwrap_or(env.today),
@@ -65,21 +67,15 @@ pub fn run(
     let analyse = |options: Options, err: &mut dyn Write| analysed(&loaded, &root, options, err);
 
     match &cli.command {
-        Command::Validate => validate(&loaded, json, out, err),
-        Command::Status => {
+        Command::Validate(args) => validate(&loaded, is_json(args), out, err),
+        Command::Status(args) => {
             let Some(analysis) = analyse(base, err)? else {
                 return Ok(Exit::Invalid);
             };
-            if json {
+            if is_json(args) {
                 json::write(out, &json::StatusDoc::new(&analysis))?;
             } else {
-                let title = loaded
-                    .repository
-                    .config
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| root_name(&root));
-                table::status(out, &title, &analysis, style)?;
+                table::status(out, &title(&loaded, &root), &analysis, style)?;
             }
             Ok(Exit::Success)
         }
@@ -92,7 +88,7 @@ pub fn run(
                 return Ok(Exit::Invalid);
             };
             let lists = due_lists(&analysis, &filter(&args.filter));
-            if json {
+            if is_json(&args.output) {
                 json::write(out, &json::DueDoc::new(analysis.as_of, &lists))?;
             } else {
                 table::due(out, &lists, style)?;
@@ -103,13 +99,13 @@ pub fn run(
             let Some(analysis) = analyse(base, err)? else {
                 return Ok(Exit::Invalid);
             };
-            let filter = filter(args);
+            let filter = filter(&args.filter);
             let gaps: Vec<_> = analysis
                 .gaps()
                 .into_iter()
                 .filter(|c| filter.control(c))
                 .collect();
-            if json {
+            if is_json(&args.output) {
                 json::write(out, &json::GapsDoc::new(analysis.as_of, &gaps))?;
             } else {
                 table::gaps(out, &gaps, &analysis, style)?;
@@ -124,7 +120,7 @@ pub fn run(
             let Some(analysis) = analyse(options, err)? else {
                 return Ok(Exit::Invalid);
             };
-            if json {
+            if is_json(&args.output) {
                 json::write(out, &json::CheckDoc::new(analysis.as_of, &analysis.gate))?;
             } else {
                 table::check(out, &analysis.gate, &analysis, style)?;
@@ -135,7 +131,43 @@ pub fn run(
                 Exit::GateFailed
             })
         }
+        Command::Report(args) => {
+            let Some(analysis) = analyse(base, err)? else {
+                return Ok(Exit::Invalid);
+            };
+            let title = title(&loaded, &root);
+            let report = Report::new(&title, &analysis, &filter(&args.filter));
+            let text = match args.format {
+                ReportFormat::Markdown => markdown::render(&report, Flavor::Markdown),
+                ReportFormat::Html => html::render(&report),
+                ReportFormat::Json => {
+                    let mut text = serde_json::to_string_pretty(&report)?;
+                    text.push('\n');
+                    text
+                }
+            };
+            match &args.output {
+                Some(path) => write::atomic(path, text.as_bytes(), args.force)?,
+                None => out.write_all(text.as_bytes())?,
+            }
+            Ok(Exit::Success)
+        }
     }
+}
+
+fn is_json(args: &OutputArgs) -> bool {
+    args.format == Format::Json
+}
+
+/// The repository's display name: `name` from comply.yaml, else the root
+/// directory's name.
+fn title(loaded: &Loaded, root: &Path) -> String {
+    loaded
+        .repository
+        .config
+        .name
+        .clone()
+        .unwrap_or_else(|| root_name(root))
 }
 
 /// Prints the diagnostics and, when there is no error among them, resolves

@@ -1,6 +1,7 @@
 //! Narrowing listings to some frameworks or one owner.
 
-use crate::analysis::{ControlView, ItemView};
+use crate::analysis::{Analysis, ControlView, ItemView, summarise};
+use crate::gate;
 
 /// Which items and controls a listing keeps.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -20,6 +21,42 @@ impl Filter {
     /// Whether the control passes.
     pub fn control(&self, control: &ControlView) -> bool {
         self.framework(&control.framework) && self.owned(control.owner.as_deref())
+    }
+
+    /// Whether nothing is filtered out.
+    pub fn is_empty(&self) -> bool {
+        self.frameworks.is_empty() && self.owner.is_none()
+    }
+
+    /// The analysis restricted to what passes: items, controls, the
+    /// per-framework figures and the gate are all recomputed from the kept
+    /// items and controls.
+    pub fn narrow(&self, analysis: &Analysis) -> Analysis {
+        let items: Vec<ItemView> = analysis
+            .items
+            .iter()
+            .filter(|i| self.item(i))
+            .cloned()
+            .collect();
+        let controls: Vec<ControlView> = analysis
+            .controls
+            .iter()
+            .filter(|c| self.control(c))
+            .cloned()
+            .collect();
+        Analysis {
+            as_of: analysis.as_of,
+            due_soon_days: analysis.due_soon_days,
+            frameworks: analysis
+                .frameworks
+                .iter()
+                .filter(|f| self.framework(&f.id))
+                .map(|f| summarise(&f.id, &f.name, &controls, &items))
+                .collect(),
+            gate: gate::evaluate(&items, analysis.gate.fail_on),
+            items,
+            controls,
+        }
     }
 
     fn framework(&self, id: &str) -> bool {

@@ -86,9 +86,15 @@ pub struct Gate {
 impl Gate {
     /// The one-line verdict printed last by `status` and `check`.
     pub fn summary(&self) -> String {
+        let word = if self.passed { "passed" } else { "failed" };
+        format!("gate {word}: {}", self.explanation())
+    }
+
+    /// The verdict's reason, without the "gate passed/failed" prefix.
+    pub fn explanation(&self) -> String {
         if self.passed {
             return format!(
-                "gate passed: no item at risk {} or above is overdue or done without evidence",
+                "no item at risk {} or above is overdue or done without evidence",
                 self.fail_on
             );
         }
@@ -107,7 +113,7 @@ impl Gate {
         }
         let n = self.offenders.len() as i64;
         format!(
-            "gate failed: {n} {} at risk {} or above ({})",
+            "{n} {} at risk {} or above ({})",
             plural(n, "item"),
             self.fail_on,
             parts.join(", ")

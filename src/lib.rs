@@ -21,5 +21,7 @@ pub mod gate;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod report;
 pub mod validate;
+pub mod write;
 pub mod yaml;

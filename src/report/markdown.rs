@@ -1,0 +1,519 @@
+//! The report as Markdown (GitHub-flavoured tables).
+//!
+//! All text from users' files goes through [`escape`], so a `|`, a newline, a
+//! backtick, `<script>` or `[a](link)` in a title stays text. The only raw
+//! HTML the report emits is its own: anchors whose ids are built by [`slug`]
+//! and, in the HTML flavour, state tags whose words come from closed sets.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use super::{Need, Report};
+use crate::analysis::{ControlView, FrameworkSummary, ItemState, ItemView};
+use crate::evidence::EvidenceState;
+use crate::gate::Reason;
+
+/// Which document the Markdown is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    /// A Markdown file: states as plain words.
+    Markdown,
+    /// The source of the HTML page: states as styled tags, plus a chart.
+    Html,
+}
+
+/// Renders `report` as Markdown.
+pub fn render(report: &Report, flavor: Flavor) -> String {
+    let mut w = Writer {
+        out: String::new(),
+        flavor,
+        report,
+        items: report.items.iter().map(|i| i.id.as_str()).collect(),
+        controls: report
+            .controls
+            .iter()
+            .map(|c| (c.framework.as_str(), c.id.as_str()))
+            .collect(),
+    };
+    w.title();
+    w.summary();
+    w.gate();
+    w.dated(
+        "overdue",
+        "Overdue items",
+        ItemState::Overdue,
+        Some("Days late"),
+    );
+    let due_soon = format!("Due soon (within {} days)", report.due_soon_days);
+    w.dated("due-soon", &due_soon, ItemState::DueSoon, Some("Days left"));
+    w.dated(
+        "unscheduled",
+        "Unscheduled items",
+        ItemState::Unscheduled,
+        None,
+    );
+    w.matrices();
+    w.evidence();
+    w.owners();
+    w.register();
+    w.out
+}
+
+/// Escapes text from users' files for use inside a Markdown line.
+///
+/// Line breaks and tabs become spaces, other control characters are dropped,
+/// and every character that could start markup, a link, a code span, raw
+/// HTML, an entity or a table cell boundary is backslash-escaped.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' | '#' | '!' | '{'
+            | '}' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An anchor id for `parts`: lower-case letters, digits and `-` kept, every
+/// other byte written as `_xx`, so distinct ids give distinct anchors.
+pub fn slug(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('-');
+        }
+        for b in part.to_lowercase().bytes() {
+            if b.is_ascii_alphanumeric() || b == b'-' {
+                out.push(char::from(b));
+            } else {
+                let _ = write!(out, "_{b:02x}");
+            }
+        }
+    }
+    out
+}
+
+struct Writer<'r> {
+    out: String,
+    flavor: Flavor,
+    report: &'r Report,
+    items: HashSet<&'r str>,
+    controls: HashSet<(&'r str, &'r str)>,
+}
+
+impl Writer<'_> {
+    fn line(&mut self, text: &str) {
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    fn heading(&mut self, level: usize, anchor: &str, text: &str) {
+        let hashes = "#".repeat(level);
+        self.line(&format!("{hashes} <a id=\"{anchor}\"></a>{text}\n"));
+    }
+
+    fn none(&mut self) {
+        self.line("None.\n");
+    }
+
+    fn table(&mut self, header: &[&str], rows: Vec<Vec<String>>) {
+        if rows.is_empty() {
+            return self.none();
+        }
+        self.line(&format!("| {} |", header.join(" | ")));
+        self.line(&format!("|{}", "---|".repeat(header.len())));
+        for row in rows {
+            self.line(&format!("| {} |", row.join(" | ")));
+        }
+        self.line("");
+    }
+
+    /// A state word from a closed set, as a styled tag in the HTML flavour.
+    fn tag(&self, class: &str, word: &str) -> String {
+        match self.flavor {
+            Flavor::Markdown => word.to_string(),
+            Flavor::Html => format!("<span class=\"tag {class}-{word}\">{word}</span>"),
+        }
+    }
+
+    fn item_link(&self, id: &str) -> String {
+        if self.items.contains(id) {
+            format!("[{}](#{})", escape(id), slug(&["item", id]))
+        } else {
+            escape(id)
+        }
+    }
+
+    fn control_link(&self, framework: &str, id: &str) -> String {
+        if self.controls.contains(&(framework, id)) {
+            format!("[{}](#{})", escape(id), slug(&["control", framework, id]))
+        } else {
+            escape(id)
+        }
+    }
+
+    fn need_link(&self, need: &Need) -> String {
+        match need.kind {
+            "item" => self.item_link(&need.id),
+            _ => format!(
+                "{} {}",
+                escape(&need.framework),
+                self.control_link(&need.framework, &need.id)
+            ),
+        }
+    }
+
+    fn title(&mut self) {
+        let r = self.report;
+        self.line(&format!("# Compliance report: {}\n", escape(&r.title)));
+        let mut scope = format!("As of **{}**.", r.as_of);
+        if !r.scope.frameworks.is_empty() {
+            let list: Vec<String> = r.scope.frameworks.iter().map(|f| escape(f)).collect();
+            let _ = write!(scope, " Frameworks: {}.", list.join(", "));
+        }
+        if let Some(owner) = &r.scope.owner {
+            let _ = write!(scope, " Owner: {}.", escape(owner));
+        }
+        self.line(&format!("{scope}\n"));
+    }
+
+    fn summary(&mut self) {
+        let r = self.report;
+        self.heading(2, "summary", "Executive summary");
+        let mut total = FrameworkSummary {
+            id: "total".into(),
+            name: "Total".into(),
+            ..FrameworkSummary::default()
+        };
+        let mut rows = Vec::new();
+        for f in &r.frameworks {
+            let label = format!("[{}](#{})", escape(&f.name), slug(&["framework", &f.id]));
+            rows.push(summary_row(label, f));
+            total.controls += f.controls;
+            total.implemented += f.implemented;
+            total.gaps += f.gaps;
+            total.not_applicable += f.not_applicable;
+            total.items_open += f.items_open;
+            total.overdue += f.overdue;
+            total.due_soon += f.due_soon;
+            total.unscheduled += f.unscheduled;
+            total.evidence_present += f.evidence_present;
+            total.evidence_missing += f.evidence_missing;
+            total.ready += f.ready;
+        }
+        if r.frameworks.len() > 1 {
+            let applicable = total.controls - total.not_applicable;
+            total.readiness = (applicable > 0).then(|| (total.ready * 100 / applicable) as u32);
+            rows.push(summary_row("**Total**".to_string(), &total));
+        }
+        self.table(
+            &[
+                "Framework",
+                "Controls",
+                "Implemented",
+                "Gaps",
+                "Open items",
+                "Overdue",
+                "Due soon",
+                "Unscheduled",
+                "Evidence present",
+                "Evidence missing",
+                "Readiness",
+            ],
+            rows,
+        );
+        self.line(&format!("{}\n", super::READINESS_DEFINITION));
+        if self.flavor == Flavor::Html {
+            self.line(&super::chart::open_items(r));
+            self.line("");
+        }
+    }
+
+    fn gate(&mut self) {
+        let gate = &self.report.gate;
+        self.heading(2, "gate", "Gate");
+        let word = if gate.passed { "passed" } else { "failed" };
+        self.line(&format!(
+            "Verdict: {} ({}).\n",
+            self.tag("gate", word),
+            escape(&gate.explanation())
+        ));
+        let rows = gate
+            .offenders
+            .iter()
+            .map(|o| {
+                let reason = match &o.reason {
+                    Reason::Overdue { due, days_late } => {
+                        format!("overdue since {due} ({days_late} days)")
+                    }
+                    Reason::DoneWithoutEvidence { paths } => {
+                        let paths: Vec<String> = paths.iter().map(|p| escape(p)).collect();
+                        format!("done, evidence not present: {}", paths.join(", "))
+                    }
+                };
+                vec![
+                    self.item_link(&o.id),
+                    escape(&o.title),
+                    self.tag("risk", o.risk.as_str()),
+                    escape(o.owner.as_deref().unwrap_or("-")),
+                    reason,
+                ]
+            })
+            .collect();
+        self.table(&["ID", "Title", "Risk", "Owner", "Why it fails"], rows);
+    }
+
+    fn dated(&mut self, anchor: &str, heading: &str, state: ItemState, days: Option<&str>) {
+        self.heading(2, anchor, heading);
+        let items = self.report.items_in(state);
+        let rows = items
+            .iter()
+            .map(|item| {
+                let mut row = vec![
+                    self.item_link(&item.id),
+                    escape(&item.title),
+                    escape(&item.framework),
+                    self.tag("risk", item.risk.as_str()),
+                    escape(item.owner.as_deref().unwrap_or("-")),
+                ];
+                if days.is_some() {
+                    let late = item.days_late.unwrap_or(0);
+                    let shown = if state == ItemState::DueSoon {
+                        -late
+                    } else {
+                        late
+                    };
+                    row.push(item.due.map_or_else(|| "-".into(), |d| d.to_string()));
+                    row.push(shown.to_string());
+                }
+                row
+            })
+            .collect();
+        let mut header = vec!["ID", "Title", "Framework", "Risk", "Owner"];
+        if let Some(days) = days {
+            header.extend(["Due", days]);
+        }
+        self.table(&header, rows);
+    }
+
+    fn matrices(&mut self) {
+        self.heading(2, "controls", "Control matrices");
+        if self.report.frameworks.is_empty() {
+            return self.none();
+        }
+        for f in &self.report.frameworks {
+            let heading = format!("{} ({})", escape(&f.name), escape(&f.id));
+            self.heading(3, &slug(&["framework", &f.id]), &heading);
+            let rows = self
+                .report
+                .controls
+                .iter()
+                .filter(|c| c.framework == f.id)
+                .map(|c| self.control_row(c))
+                .collect();
+            self.table(
+                &[
+                    "ID", "Title", "Status", "Severity", "Owner", "Evidence", "Backlog",
+                ],
+                rows,
+            );
+        }
+    }
+
+    fn control_row(&self, c: &ControlView) -> Vec<String> {
+        let anchor = slug(&["control", &c.framework, &c.id]);
+        let backlog: Vec<String> = c
+            .backlog
+            .iter()
+            .map(|id| match self.report.items.iter().find(|i| &i.id == id) {
+                Some(item) => format!(
+                    "{} {}",
+                    self.item_link(id),
+                    self.tag("state", item.state.as_str())
+                ),
+                None => escape(id),
+            })
+            .collect();
+        vec![
+            format!("<a id=\"{anchor}\"></a>{}", escape(&c.id)),
+            escape(&c.title),
+            self.tag("status", c.status.as_str()),
+            c.severity
+                .map_or_else(|| "-".to_string(), |s| self.tag("risk", s.as_str())),
+            escape(c.owner.as_deref().unwrap_or("-")),
+            self.evidence_cell(&c.evidence),
+            if backlog.is_empty() {
+                "-".to_string()
+            } else {
+                backlog.join(", ")
+            },
+        ]
+    }
+
+    fn evidence_cell(&self, evidence: &[crate::analysis::EvidenceView]) -> String {
+        if evidence.is_empty() {
+            return "none listed".to_string();
+        }
+        let present = evidence
+            .iter()
+            .filter(|e| e.state == EvidenceState::Present)
+            .count();
+        let word = if present == evidence.len() {
+            EvidenceState::Present
+        } else {
+            evidence
+                .iter()
+                .map(|e| e.state)
+                .max()
+                .unwrap_or(EvidenceState::Missing)
+        };
+        format!(
+            "{} {present}/{}",
+            self.tag("evidence", word.as_str()),
+            evidence.len()
+        )
+    }
+
+    fn evidence(&mut self) {
+        self.heading(2, "evidence", "Missing and empty evidence");
+        let rows = self
+            .report
+            .evidence_problems
+            .iter()
+            .map(|p| {
+                let needs: Vec<String> = p.needed_by.iter().map(|n| self.need_link(n)).collect();
+                vec![
+                    escape(&p.path),
+                    self.tag("evidence", p.state.as_str()),
+                    escape(p.detail.as_deref().unwrap_or("-")),
+                    needs.join(", "),
+                ]
+            })
+            .collect();
+        self.table(&["Path", "State", "Detail", "Needed by"], rows);
+    }
+
+    fn owners(&mut self) {
+        self.heading(2, "owners", "Work per owner");
+        let rows = self
+            .report
+            .owners
+            .iter()
+            .map(|o| {
+                vec![
+                    escape(&o.owner),
+                    o.open.to_string(),
+                    o.overdue.to_string(),
+                    o.due_soon.to_string(),
+                ]
+            })
+            .collect();
+        self.table(&["Owner", "Open", "Overdue", "Due soon"], rows);
+    }
+
+    fn register(&mut self) {
+        self.heading(2, "backlog", "Backlog register");
+        let rows = self
+            .report
+            .items
+            .iter()
+            .map(|i| self.register_row(i))
+            .collect();
+        self.table(
+            &[
+                "ID",
+                "Title",
+                "Framework",
+                "Risk",
+                "Owner",
+                "Due",
+                "Status",
+                "State",
+                "Checklist",
+                "Evidence",
+                "Controls",
+            ],
+            rows,
+        );
+    }
+
+    fn register_row(&self, item: &ItemView) -> Vec<String> {
+        let anchor = slug(&["item", &item.id]);
+        let controls: Vec<String> = item
+            .controls
+            .iter()
+            .map(|reference| {
+                let (framework, id) = reference
+                    .split_once(':')
+                    .unwrap_or((item.framework.as_str(), reference.as_str()));
+                self.control_link(framework, id)
+            })
+            .collect();
+        vec![
+            format!("<a id=\"{anchor}\"></a>{}", escape(&item.id)),
+            escape(&item.title),
+            escape(&item.framework),
+            self.tag("risk", item.risk.as_str()),
+            escape(item.owner.as_deref().unwrap_or("-")),
+            item.due
+                .map_or_else(|| "TBD".to_string(), |d| d.to_string()),
+            item.status.as_str().to_string(),
+            self.tag("state", item.state.as_str()),
+            item.checklist
+                .map_or_else(|| "-".to_string(), |p| format!("{}/{}", p.done, p.total)),
+            self.evidence_cell(&item.evidence),
+            if controls.is_empty() {
+                "-".to_string()
+            } else {
+                controls.join(", ")
+            },
+        ]
+    }
+}
+
+fn summary_row(label: String, f: &FrameworkSummary) -> Vec<String> {
+    vec![
+        label,
+        f.controls.to_string(),
+        f.implemented.to_string(),
+        f.gaps.to_string(),
+        f.items_open.to_string(),
+        f.overdue.to_string(),
+        f.due_soon.to_string(),
+        f.unscheduled.to_string(),
+        f.evidence_present.to_string(),
+        f.evidence_missing.to_string(),
+        f.readiness
+            .map_or_else(|| "-".to_string(), |r| format!("{r}%")),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_cell_boundaries() {
+        assert_eq!(escape("a | b\nc"), "a \\| b c");
+        assert_eq!(escape("<script>"), "\\<script\\>");
+        assert_eq!(escape("[x](http://e)"), "\\[x\\](http://e)");
+        assert_eq!(escape("`code` & *b*"), "\\`code\\` \\& \\*b\\*");
+    }
+
+    #[test]
+    fn slugs_are_distinct_for_distinct_ids() {
+        assert_eq!(
+            slug(&["control", "iso27001", "A.5.1"]),
+            "control-iso27001-a_2e5_2e1"
+        );
+        assert_ne!(slug(&["item", "A-1"]), slug(&["item", "A_1"]));
+        assert_ne!(slug(&["item", "A.1"]), slug(&["item", "A_2e1"]));
+    }
+}

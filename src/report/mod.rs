@@ -1,0 +1,198 @@
+//! `comply report`: a review-ready document from the same analysis `status`
+//! uses, as Markdown, a self-contained HTML page, or JSON.
+//!
+//! [`Report`] gathers what the document shows (pure, from an [`Analysis`]);
+//! `markdown` writes it, `html` renders that Markdown through pulldown-cmark
+//! into a page with an inline SVG `chart`.
+
+mod chart;
+pub mod html;
+pub mod markdown;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::analysis::{Analysis, ControlView, EvidenceView, FrameworkSummary, ItemState, ItemView};
+use crate::evidence::EvidenceState;
+use crate::filter::Filter;
+use crate::gate::Gate;
+
+/// How readiness is computed, stated in every report.
+pub const READINESS_DEFINITION: &str = "Readiness is the share of applicable controls \
+(every control not marked not-applicable) that are implemented with all of their evidence \
+present, rounded down to a whole percent.";
+
+/// Something that names an evidence path: an item or a control.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Need {
+    /// `item` or `control`.
+    pub kind: &'static str,
+    /// The framework.
+    pub framework: String,
+    /// The item or control id.
+    pub id: String,
+}
+
+/// An evidence path that is not present, with everything that needs it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EvidenceProblem {
+    /// The path as written.
+    pub path: String,
+    /// Empty, missing or outside.
+    pub state: EvidenceState,
+    /// Why, when the state needs explaining.
+    pub detail: Option<String>,
+    /// The items and controls that list it, sorted.
+    pub needed_by: Vec<Need>,
+}
+
+/// Open work of one owner.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct OwnerLoad {
+    /// The owner as written (`(unowned)` for items without one).
+    pub owner: String,
+    /// Open items.
+    pub open: usize,
+    /// Overdue items.
+    pub overdue: usize,
+    /// Items due soon.
+    pub due_soon: usize,
+}
+
+/// What the filters kept, for the report's header.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Scope {
+    /// Framework ids kept (empty: all).
+    pub frameworks: Vec<String>,
+    /// Owner kept, if any.
+    pub owner: Option<String>,
+}
+
+/// Everything a report shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// JSON format version.
+    pub version: u32,
+    /// The repository's display name.
+    pub title: String,
+    /// The day analysed.
+    pub as_of: NaiveDate,
+    /// The due-soon window in days.
+    pub due_soon_days: u32,
+    /// The filters applied.
+    pub scope: Scope,
+    /// How readiness is defined.
+    pub readiness_definition: &'static str,
+    /// One summary per framework.
+    pub frameworks: Vec<FrameworkSummary>,
+    /// The gate's verdict over the kept items.
+    pub gate: Gate,
+    /// Every kept item, sorted by id.
+    pub items: Vec<ItemView>,
+    /// Every kept control, by framework then file order.
+    pub controls: Vec<ControlView>,
+    /// Evidence not present, sorted by path.
+    pub evidence_problems: Vec<EvidenceProblem>,
+    /// Open work per owner, sorted by owner.
+    pub owners: Vec<OwnerLoad>,
+}
+
+impl Report {
+    /// Builds the report for `analysis`, narrowed by `filter`.
+    pub fn new(title: &str, analysis: &Analysis, filter: &Filter) -> Report {
+        let analysis = filter.narrow(analysis);
+        Report {
+            version: crate::render::json::VERSION,
+            title: title.to_string(),
+            as_of: analysis.as_of,
+            due_soon_days: analysis.due_soon_days,
+            scope: Scope {
+                frameworks: filter.frameworks.clone(),
+                owner: filter.owner.clone(),
+            },
+            readiness_definition: READINESS_DEFINITION,
+            evidence_problems: evidence_problems(&analysis),
+            owners: owners(&analysis.items),
+            frameworks: analysis.frameworks,
+            gate: analysis.gate,
+            items: analysis.items,
+            controls: analysis.controls,
+        }
+    }
+
+    /// Open items in `state`, most urgent first.
+    pub fn items_in(&self, state: ItemState) -> Vec<&ItemView> {
+        crate::analysis::most_urgent_first(self.items.iter().filter(|i| i.state == state))
+    }
+}
+
+fn evidence_problems(analysis: &Analysis) -> Vec<EvidenceProblem> {
+    let mut problems: BTreeMap<String, EvidenceProblem> = BTreeMap::new();
+    let mut note = |e: &EvidenceView, need: Need| {
+        if e.state == EvidenceState::Present {
+            return;
+        }
+        problems
+            .entry(e.path.clone())
+            .or_insert_with(|| EvidenceProblem {
+                path: e.path.clone(),
+                state: e.state,
+                detail: e.detail.clone(),
+                needed_by: Vec::new(),
+            })
+            .needed_by
+            .push(need);
+    };
+    for control in &analysis.controls {
+        for e in &control.evidence {
+            note(
+                e,
+                Need {
+                    kind: "control",
+                    framework: control.framework.clone(),
+                    id: control.id.clone(),
+                },
+            );
+        }
+    }
+    for item in &analysis.items {
+        for e in &item.evidence {
+            note(
+                e,
+                Need {
+                    kind: "item",
+                    framework: item.framework.clone(),
+                    id: item.id.clone(),
+                },
+            );
+        }
+    }
+    problems
+        .into_values()
+        .map(|mut p| {
+            p.needed_by.sort();
+            p.needed_by.dedup();
+            p
+        })
+        .collect()
+}
+
+fn owners(items: &[ItemView]) -> Vec<OwnerLoad> {
+    let mut loads: BTreeMap<&str, OwnerLoad> = BTreeMap::new();
+    for item in items.iter().filter(|i| i.state != ItemState::Closed) {
+        let owner = item.owner.as_deref().unwrap_or("(unowned)");
+        let load = loads.entry(owner).or_insert_with(|| OwnerLoad {
+            owner: owner.to_string(),
+            ..OwnerLoad::default()
+        });
+        load.open += 1;
+        match item.state {
+            ItemState::Overdue => load.overdue += 1,
+            ItemState::DueSoon => load.due_soon += 1,
+            _ => {}
+        }
+    }
+    loads.into_values().collect()
+}

@@ -1,0 +1,75 @@
+//! Writing files safely: all or nothing, and never over a file by surprise.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+
+/// Writes `bytes` to `path` atomically: into a temporary file in the same
+/// directory, flushed to disk, then renamed into place. An existing file is
+/// replaced only when `force` is set; a failed write leaves nothing behind.
+pub fn atomic(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
+    if !force && path.symlink_metadata().is_ok() {
+        bail!(
+            "`{}` already exists; pass --force to replace it",
+            path.display()
+        );
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::Builder::new()
+        .prefix(".comply-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
+    // Temporary files are private (0600); a report or an imported file is
+    // not: take the replaced file's permissions, else the usual 0644.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = path
+            .metadata()
+            .map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .with_context(|| format!("cannot set permissions on `{}`", path.display()))?;
+    }
+    file.write_all(bytes)
+        .and_then(|()| file.as_file().sync_all())
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    let persisted = if force {
+        file.persist(path).map(drop)
+    } else {
+        file.persist_noclobber(path).map(drop)
+    };
+    persisted
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write `{}`", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_to_overwrite_without_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.md");
+        atomic(&path, b"one", false).unwrap();
+        assert!(atomic(&path, b"two", false).is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        atomic(&path, b"two", true).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn a_missing_directory_fails_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = atomic(&dir.path().join("no/such/r.md"), b"x", false).unwrap_err();
+        assert!(format!("{err:#}").contains("cannot create a temporary file"));
+    }
+}
