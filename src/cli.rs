@@ -61,6 +61,16 @@ pub enum ColorChoice {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Commands that read a repository.
+    #[command(flatten)]
+    Repository(RepositoryCommand),
+    /// Turn existing Markdown compliance pages into comply YAML
+    Import(ImportArgs),
+}
+
+/// The commands that read a repository.
+#[derive(Debug, Subcommand)]
+pub enum RepositoryCommand {
     /// Check every file and report every problem with its file:line:column
     Validate(OutputArgs),
     /// The dashboard: per-framework figures, overdue items and the gate's verdict
@@ -74,6 +84,49 @@ pub enum Command {
     Check(CheckArgs),
     /// A review-ready report: Markdown, a self-contained HTML page, or JSON
     Report(ReportArgs),
+}
+
+/// Arguments of `comply import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Markdown pages to import
+    #[arg(required = true, value_name = "FILE.md")]
+    pub files: Vec<PathBuf>,
+    /// Framework for items whose page does not name one (popia, iso27001, soc2, ...)
+    #[arg(long, value_name = "ID")]
+    pub framework: Option<String>,
+    /// Which shapes to look for
+    #[arg(long, value_enum, default_value_t = ImportKind::Auto)]
+    pub kind: ImportKind,
+    /// Write to FILE, or into DIR/backlog/ and DIR/controls/ when DIR is an
+    /// existing directory [default: standard output]
+    #[arg(long, short, value_name = "FILE|DIR")]
+    pub output: Option<PathBuf>,
+    /// Replace files that exist
+    #[arg(long)]
+    pub force: bool,
+    /// Fail (exit 2, nothing written) when anything on a page is not imported
+    #[arg(long)]
+    pub strict: bool,
+    /// Prefix of generated item ids [default: from the file name]
+    #[arg(long, value_name = "PREFIX")]
+    pub id_prefix: Option<String>,
+    /// Risk for items whose page gives none
+    #[arg(long, value_enum, default_value_t = RiskArg::Medium, value_name = "RISK")]
+    pub default_risk: RiskArg,
+}
+
+/// The shapes `comply import` looks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportKind {
+    /// Every shape.
+    Auto,
+    /// Heading-per-item backlogs (`### ID Title` with `**Field**: value` lines).
+    Backlog,
+    /// Tables of controls (a control matrix).
+    Matrix,
+    /// Tables of tasks, and checklists.
+    Tasks,
 }
 
 /// The output format of the terminal commands.

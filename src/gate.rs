@@ -63,10 +63,12 @@ impl Offender {
     }
 }
 
-/// Counts a noun: `1 day`, `2 days`.
+/// The noun for a count: `day` for 1, `days` otherwise (`entry`/`entries`).
 pub fn plural(n: i64, noun: &str) -> String {
     if n == 1 {
         noun.to_string()
+    } else if let Some(stem) = noun.strip_suffix('y') {
+        format!("{stem}ies")
     } else {
         format!("{noun}s")
     }

@@ -18,6 +18,7 @@ pub mod diag;
 pub mod evidence;
 pub mod filter;
 pub mod gate;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod render;

@@ -1,13 +1,17 @@
 //! Running a command: load, analyse, render. The environment (working
 //! directory, today's date, terminal, `NO_COLOR`) comes in as a value.
 
+mod import;
+
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
 use crate::analysis::{self, Analysis, ItemState, Options};
-use crate::cli::{Cli, ColorChoice, Command, FilterArgs, Format, OutputArgs, ReportFormat};
+use crate::cli::{
+    Cli, ColorChoice, Command, FilterArgs, Format, OutputArgs, ReportFormat, RepositoryCommand,
+};
 use crate::evidence;
 use crate::filter::Filter;
 use crate::gate::plural;
@@ -49,6 +53,11 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
+    let as_of = cli.global.as_of.unwrap_or(env.today);
+    let command = match &cli.command {
+        Command::Import(args) => return import::run(args, as_of, out, err),
+        Command::Repository(command) => command,
+    };
     let root = resolve_root(cli.global.root.as_deref(), &env.cwd);
     let loaded = load::load(&root)?;
     let style = Style {
@@ -60,15 +69,15 @@ pub fn run(
     };
 
     let base = Options {
-        as_of: cli.global.as_of.unwrap_or(env.today),
+        as_of,
         due_soon_days: loaded.repository.config.due_soon_days,
         fail_on: loaded.repository.config.fail_on,
     };
     let analyse = |options: Options, err: &mut dyn Write| analysed(&loaded, &root, options, err);
 
-    match &cli.command {
-        Command::Validate(args) => validate(&loaded, is_json(args), out, err),
-        Command::Status(args) => {
+    match command {
+        RepositoryCommand::Validate(args) => validate(&loaded, is_json(args), out, err),
+        RepositoryCommand::Status(args) => {
             let Some(analysis) = analyse(base, err)? else {
                 return Ok(Exit::Invalid);
             };
@@ -79,7 +88,7 @@ pub fn run(
             }
             Ok(Exit::Success)
         }
-        Command::Due(args) => {
+        RepositoryCommand::Due(args) => {
             let options = Options {
                 due_soon_days: args.within.unwrap_or(base.due_soon_days),
                 ..base
@@ -95,7 +104,7 @@ pub fn run(
             }
             Ok(Exit::Success)
         }
-        Command::Gaps(args) => {
+        RepositoryCommand::Gaps(args) => {
             let Some(analysis) = analyse(base, err)? else {
                 return Ok(Exit::Invalid);
             };
@@ -112,7 +121,7 @@ pub fn run(
             }
             Ok(Exit::Success)
         }
-        Command::Check(args) => {
+        RepositoryCommand::Check(args) => {
             let options = Options {
                 fail_on: args.fail_on.map_or(base.fail_on, Into::into),
                 ..base
@@ -131,7 +140,7 @@ pub fn run(
                 Exit::GateFailed
             })
         }
-        Command::Report(args) => {
+        RepositoryCommand::Report(args) => {
             let Some(analysis) = analyse(base, err)? else {
                 return Ok(Exit::Invalid);
             };

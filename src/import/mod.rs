@@ -1,0 +1,315 @@
+//! `comply import`: existing Markdown compliance pages to comply's YAML.
+//!
+//! A page is repaired (`mojibake`), read structurally (`doc`), and searched
+//! for three shapes: heading-per-item backlogs, tables of tasks or controls,
+//! and checklists. What cannot be mapped becomes a [`Note`] with its line,
+//! never a silent drop. Everything here is pure: reading and writing files
+//! is the caller's job.
+
+mod doc;
+mod fields;
+mod mojibake;
+mod shapes;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::model::{ControlStatus, ItemStatus, Risk};
+use crate::yaml::{self, Value};
+
+pub use shapes::Kind;
+
+/// Settings of one import.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// The framework for items whose page does not name one.
+    pub framework: Option<String>,
+    /// Which shapes to look for.
+    pub kind: Kind,
+    /// The prefix of generated ids (default: from the file name).
+    pub id_prefix: Option<String>,
+    /// Risk for items whose page gives none.
+    pub default_risk: Risk,
+    /// Done date for ticked items when the page gives no date at all.
+    pub as_of: NaiveDate,
+}
+
+/// Something on the page that was not imported, or was guessed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// Line in the Markdown file.
+    pub line: usize,
+    /// What happened.
+    pub message: String,
+}
+
+/// An evidence entry as written to YAML.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum EvidenceOut {
+    /// A bare path.
+    Path(String),
+    /// A path with a note.
+    Noted {
+        /// The path.
+        path: String,
+        /// What it is.
+        note: String,
+    },
+}
+
+/// A checklist step as written to YAML.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StepOut {
+    /// The step.
+    pub task: String,
+    /// Ticked.
+    pub done: bool,
+}
+
+/// A backlog item as written to YAML.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ItemOut {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Framework, unless the file sets it once for all items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub framework: Option<String>,
+    /// Controls closed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<String>,
+    /// Risk.
+    pub risk: Risk,
+    /// Owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Due date or `TBD`.
+    pub due: String,
+    /// Status.
+    pub status: ItemStatus,
+    /// Completion date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub done: Option<NaiveDate>,
+    /// Summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Evidence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<EvidenceOut>,
+    /// Checklist steps.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checklist: Vec<StepOut>,
+    /// Tags.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+}
+
+/// A control as written to YAML.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ControlOut {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Status.
+    pub status: ControlStatus,
+    /// Gap severity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Risk>,
+    /// Owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Current maturity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
+    /// Target state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Gap and risk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap: Option<String>,
+    /// Evidence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<EvidenceOut>,
+    /// Remediation items.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub backlog: Vec<String>,
+}
+
+/// A backlog file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BacklogOut {
+    /// The framework of every item, when they share one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub framework: Option<String>,
+    /// The items.
+    pub items: Vec<ItemOut>,
+}
+
+/// A control matrix file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MatrixOut {
+    /// Framework id.
+    pub framework: String,
+    /// Display name.
+    pub name: String,
+    /// The controls.
+    pub controls: Vec<ControlOut>,
+}
+
+/// What one page gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Imported {
+    /// Backlog items found, if any.
+    pub backlog: Option<BacklogOut>,
+    /// A control matrix found, if any.
+    pub matrix: Option<MatrixOut>,
+    /// What was not imported, or guessed, by line.
+    pub notes: Vec<Note>,
+    /// How many mis-encoded characters were repaired.
+    pub repaired: usize,
+}
+
+/// Why a page could not be imported at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError {
+    /// Line, where one applies.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Imports one page. `name` is the file name, used for generated ids.
+pub fn import(name: &str, text: &str, options: &Options) -> Result<Imported, ImportError> {
+    let (text, repaired) = mojibake::repair(text);
+    let document = doc::parse(&text);
+    let front = front_matter(&document);
+    let prefix = options
+        .id_prefix
+        .clone()
+        .unwrap_or_else(|| default_prefix(name));
+    let context = shapes::Context {
+        options,
+        prefix: &prefix,
+        title: front.title.clone(),
+        date: front.date,
+    };
+    let found = shapes::find(&document, &context)?;
+    if found.items.is_empty() && found.controls.is_empty() {
+        return Err(ImportError {
+            line: None,
+            message: "no recognisable shape: no item headings with fields, no task or control \
+                      table and no checklist"
+                .into(),
+        });
+    }
+    let backlog = (!found.items.is_empty()).then(|| backlog_file(found.items));
+    let matrix = found.matrix_framework.map(|framework| MatrixOut {
+        name: found.matrix_name.unwrap_or_else(|| framework.clone()),
+        framework,
+        controls: found.controls,
+    });
+    Ok(Imported {
+        backlog,
+        matrix,
+        notes: found.notes,
+        repaired,
+    })
+}
+
+/// Puts a shared framework at the top of the file.
+fn backlog_file(mut items: Vec<ItemOut>) -> BacklogOut {
+    let first = items.first().and_then(|i| i.framework.clone());
+    let shared = first.filter(|f| items.iter().all(|i| i.framework.as_ref() == Some(f)));
+    if shared.is_some() {
+        for item in &mut items {
+            item.framework = None;
+        }
+    }
+    BacklogOut {
+        framework: shared,
+        items,
+    }
+}
+
+struct FrontMatter {
+    title: Option<String>,
+    date: Option<NaiveDate>,
+}
+
+/// Title and date from the `---` block, else from the first `#` heading and
+/// a "Last updated:" line.
+fn front_matter(document: &doc::Document) -> FrontMatter {
+    let mut front = FrontMatter {
+        title: None,
+        date: None,
+    };
+    if let Some(text) = &document.front_matter
+        && let Ok(node) = yaml::parse(text)
+        && let Value::Map(entries) = &node.value
+    {
+        for (key, value) in entries {
+            match (key.as_str(), value.as_str()) {
+                (Some("title"), Some(title)) => front.title = Some(title.to_string()),
+                (Some("last_updated" | "updated" | "date"), Some(date)) => {
+                    front.date = fields::due(date).ok().flatten();
+                }
+                _ => {}
+            }
+        }
+    }
+    for block in &document.blocks {
+        match block {
+            doc::Block::Heading {
+                level: 1, inline, ..
+            } if front.title.is_none() => {
+                front.title = Some(inline.text.clone());
+            }
+            doc::Block::Paragraph { inline, .. } if front.date.is_none() => {
+                let label = inline.lead_strong.as_deref().unwrap_or("").to_lowercase();
+                if label.starts_with("last updated") {
+                    let rest = inline.text.split_once(':').map_or("", |(_, r)| r);
+                    let first = rest.split_whitespace().next().unwrap_or("");
+                    front.date = fields::due(first).ok().flatten();
+                }
+            }
+            _ => {}
+        }
+    }
+    front
+}
+
+/// `Next_Steps.md` -> `NEXT-STEPS`.
+fn default_prefix(name: &str) -> String {
+    let stem = std::path::Path::new(name)
+        .file_stem()
+        .map_or_else(|| name.to_string(), |s| s.to_string_lossy().into_owned());
+    let mut prefix: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    prefix.truncate(16);
+    let prefix = prefix.trim_matches('-').to_string();
+    if prefix.is_empty() {
+        "IMPORT".into()
+    } else {
+        prefix
+    }
+}
+
+/// The YAML text of an imported file (backlog or matrix), with a header
+/// comment naming the source page.
+pub fn to_yaml(file: &impl Serialize, source: &str) -> Result<String, serde_yaml::Error> {
+    Ok(format!(
+        "# Imported by `comply import` from {source}; review, then commit.\n{}",
+        serde_yaml::to_string(file)?
+    ))
+}
