@@ -9,8 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::evidence::{EvidenceMap, EvidenceState, EvidenceStatus};
+use crate::evidence::{EvidenceMap, EvidenceState};
 use crate::gate::{self, Gate};
+use crate::git::{Change, History};
 use crate::model::{ControlStatus, Evidence, Item, ItemStatus, Repository, Risk, Source};
 
 /// Where an item stands on the as-of date.
@@ -51,6 +52,8 @@ pub struct Options {
     pub due_soon_days: u32,
     /// The lowest risk that fails the gate.
     pub fail_on: Risk,
+    /// Whether stale evidence at or above `fail_on` fails the gate too.
+    pub fail_on_stale: bool,
 }
 
 /// A file and line, for output that points back at the source.
@@ -84,6 +87,12 @@ pub struct EvidenceView {
     /// Why, where the state needs explaining.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The newest commit among the files the entry covers, when git knows.
+    pub last_change: Option<Change>,
+    /// Whether some covered file is modified, added or untracked.
+    pub uncommitted: bool,
+    /// Days after `last_change` at which the entry goes stale, if limited.
+    pub max_age_days: Option<u32>,
 }
 
 /// Per-framework figures: one row of the dashboard.
@@ -113,6 +122,9 @@ pub struct FrameworkSummary {
     pub evidence_present: usize,
     /// Evidence entries that are not present: missing, empty or outside.
     pub evidence_missing: usize,
+    /// Evidence entries that are present but stale (counted in
+    /// `evidence_present` too).
+    pub evidence_stale: usize,
     /// Controls implemented with every evidence entry present.
     pub ready: usize,
     /// `ready` as a whole percentage (rounded down) of the applicable
@@ -244,13 +256,37 @@ pub fn most_urgent_first<'a>(items: impl Iterator<Item = &'a ItemView>) -> Vec<&
     items
 }
 
-/// Analyses `repo` with the evidence states in `evidence`.
-pub fn analyse(repo: &Repository, evidence: &EvidenceMap, options: Options) -> Analysis {
-    let view = |e: &Evidence| evidence_view(e, evidence);
+/// What the edges found out: evidence states, and what git knows of them.
+#[derive(Clone, Copy, Debug)]
+pub struct Facts<'a> {
+    /// The state of every evidence path.
+    pub evidence: &'a EvidenceMap,
+    /// Last changes of evidence files.
+    pub history: &'a History,
+}
+
+/// Analyses `repo` with what the edges found out.
+pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysis {
+    let limit = |e: &Evidence, own: Option<u32>, framework: &str| {
+        e.max_age_days
+            .or(own)
+            .or_else(|| repo.framework_max_age(framework))
+            .or(repo.config.max_age_days)
+    };
     let items: Vec<ItemView> = repo
         .items
         .iter()
-        .map(|item| item_view(item, options, &view))
+        .map(|item| {
+            let view = |e: &Evidence| {
+                evidence_view(
+                    e,
+                    facts,
+                    limit(e, item.max_age_days, &item.framework),
+                    options.as_of,
+                )
+            };
+            item_view(item, options, &view)
+        })
         .collect();
     let mut links: BTreeMap<(&str, &str), BTreeSet<String>> = BTreeMap::new();
     for item in &repo.items {
@@ -268,13 +304,20 @@ pub fn analyse(repo: &Repository, evidence: &EvidenceMap, options: Options) -> A
     let mut controls = Vec::new();
     for framework in &repo.frameworks {
         for control in &framework.controls {
-            let evidence: Vec<EvidenceView> = control.evidence.iter().map(&view).collect();
+            let evidence: Vec<EvidenceView> = control
+                .evidence
+                .iter()
+                .map(|e| {
+                    let days = limit(e, control.max_age_days, &framework.id);
+                    evidence_view(e, facts, days, options.as_of)
+                })
+                .collect();
             let mut backlog = links
                 .get(&(framework.id.as_str(), control.id.as_str()))
                 .cloned()
                 .unwrap_or_default();
             backlog.extend(control.backlog.iter().map(|r| r.id.clone()));
-            let evidence_short = evidence.iter().any(|e| e.state != EvidenceState::Present);
+            let evidence_short = evidence.iter().any(|e| !e.state.is_present());
             controls.push(ControlView {
                 framework: framework.id.clone(),
                 id: control.id.clone(),
@@ -295,7 +338,7 @@ pub fn analyse(repo: &Repository, evidence: &EvidenceMap, options: Options) -> A
         .iter()
         .map(|f| summarise(&f.id, &f.name, &controls, &items))
         .collect();
-    let gate = gate::evaluate(&items, options.fail_on);
+    let gate = gate::evaluate(&items, &controls, options.fail_on, options.fail_on_stale);
     Analysis {
         as_of: options.as_of,
         due_soon_days: options.due_soon_days,
@@ -306,19 +349,60 @@ pub fn analyse(repo: &Repository, evidence: &EvidenceMap, options: Options) -> A
     }
 }
 
-fn evidence_view(evidence: &Evidence, states: &EvidenceMap) -> EvidenceView {
-    let status = states
+/// An evidence entry with its state, last change and staleness.
+fn evidence_view(
+    evidence: &Evidence,
+    facts: Facts<'_>,
+    max_age_days: Option<u32>,
+    as_of: NaiveDate,
+) -> EvidenceView {
+    let status = facts
+        .evidence
         .get(&evidence.path)
         .cloned()
-        .unwrap_or(EvidenceStatus {
-            state: EvidenceState::Missing,
-            detail: Some("not resolved".into()),
-        });
+        .unwrap_or_default();
+    let (last_change, uncommitted) = match facts.history {
+        History::Unknown(_) => (None, false),
+        History::Known {
+            changes,
+            uncommitted,
+        } => (
+            status
+                .files
+                .iter()
+                .filter_map(|f| changes.get(f))
+                .max_by(|a, b| a.date.cmp(&b.date).then_with(|| b.commit.cmp(&a.commit)))
+                .cloned(),
+            status.files.iter().any(|f| uncommitted.contains(f)),
+        ),
+    };
+    let stale = status.state == EvidenceState::Present
+        && !uncommitted
+        && matches!((&last_change, max_age_days), (Some(change), Some(days))
+            if (as_of - change.date).num_days() > i64::from(days));
     EvidenceView {
         path: evidence.path.clone(),
         note: evidence.note.clone(),
-        state: status.state,
-        detail: status.detail,
+        state: if stale {
+            EvidenceState::Stale
+        } else {
+            status.state
+        },
+        detail: if stale {
+            last_change.as_ref().map(|c| {
+                format!(
+                    "last changed {} ({} days ago), limit {} days",
+                    c.date,
+                    (as_of - c.date).num_days(),
+                    max_age_days.unwrap_or(0)
+                )
+            })
+        } else {
+            status.detail
+        },
+        last_change,
+        uncommitted,
+        max_age_days,
     }
 }
 
@@ -379,10 +463,13 @@ pub fn summarise(
     };
     let mut count_evidence = |evidence: &[EvidenceView]| {
         for e in evidence {
-            if e.state == EvidenceState::Present {
+            if e.state.is_present() {
                 s.evidence_present += 1;
             } else {
                 s.evidence_missing += 1;
+            }
+            if e.state == EvidenceState::Stale {
+                s.evidence_stale += 1;
             }
         }
     };

@@ -33,6 +33,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DATE", env = "COMPLY_TODAY", value_parser = date_arg)]
     pub as_of: Option<NaiveDate>,
 
+    /// Analyse the repository as it was at this git revision (read from git
+    /// objects; the working tree is not touched)
+    #[arg(long, global = true, value_name = "REV")]
+    pub at: Option<String>,
+
     /// When to use colour (`auto` honours NO_COLOR and only colours a terminal)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -84,6 +89,56 @@ pub enum RepositoryCommand {
     Check(CheckArgs),
     /// A review-ready report: Markdown, a self-contained HTML page, or JSON
     Report(ReportArgs),
+    /// Every evidence entry with its state and last commit; manifests
+    Evidence(EvidenceArgs),
+    /// Open, overdue and done items and missing evidence over time, from git history
+    Trend(TrendArgs),
+}
+
+/// Arguments of `comply evidence`.
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    /// Only stale evidence
+    #[arg(long)]
+    pub stale: bool,
+    /// Only evidence that is not present (missing, empty or outside)
+    #[arg(long)]
+    pub missing: bool,
+    /// Write a manifest (path, size, SHA-256, last commit) of every evidence file to FILE
+    #[arg(long, value_name = "FILE", conflicts_with = "verify")]
+    pub manifest: Option<PathBuf>,
+    /// Compare the evidence files with a manifest; exit 1 if anything was added, removed or changed
+    #[arg(long, value_name = "FILE")]
+    pub verify: Option<PathBuf>,
+    /// Replace the manifest FILE if it exists
+    #[arg(long, requires = "manifest")]
+    pub force: bool,
+    /// Output.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `comply trend`.
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// First day of the first period [default: twelve periods before the as-of date]
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    pub since: Option<NaiveDate>,
+    /// Length of a period
+    #[arg(long, value_enum, default_value_t = Every::Month)]
+    pub every: Every,
+    /// Output.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// The period of `comply trend`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Every {
+    /// Seven days.
+    Week,
+    /// A calendar month.
+    Month,
 }
 
 /// Arguments of `comply import`.
@@ -208,6 +263,9 @@ pub struct CheckArgs {
     /// The lowest risk that fails the gate [default: `gate.fail_on` from comply.yaml, else high]
     #[arg(long, value_enum, value_name = "RISK")]
     pub fail_on: Option<RiskArg>,
+    /// Also fail on stale evidence of items and controls at or above the threshold
+    #[arg(long)]
+    pub fail_on_stale: bool,
     /// Output.
     #[command(flatten)]
     pub output: OutputArgs,

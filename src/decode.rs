@@ -18,12 +18,29 @@ use crate::model::{
 };
 use crate::yaml::{Node, Pos, Value};
 
-const CONFIG_FIELDS: &[&str] = &["name", "gate", "due_soon_days"];
+const CONFIG_FIELDS: &[&str] = &["name", "gate", "due_soon_days", "max_age_days"];
 const GATE_FIELDS: &[&str] = &["fail_on"];
-const MATRIX_FIELDS: &[&str] = &["framework", "name", "description", "controls"];
+const MATRIX_FIELDS: &[&str] = &[
+    "framework",
+    "name",
+    "description",
+    "max_age_days",
+    "controls",
+];
 const CONTROL_FIELDS: &[&str] = &[
-    "id", "title", "status", "severity", "owner", "current", "target", "gap", "evidence",
-    "backlog", "maps_to", "tags",
+    "id",
+    "title",
+    "status",
+    "severity",
+    "owner",
+    "current",
+    "target",
+    "gap",
+    "evidence",
+    "backlog",
+    "maps_to",
+    "tags",
+    "max_age_days",
 ];
 const BACKLOG_FIELDS: &[&str] = &["framework", "items"];
 const ITEM_FIELDS: &[&str] = &[
@@ -40,8 +57,9 @@ const ITEM_FIELDS: &[&str] = &[
     "evidence",
     "checklist",
     "tags",
+    "max_age_days",
 ];
-const EVIDENCE_FIELDS: &[&str] = &["path", "note"];
+const EVIDENCE_FIELDS: &[&str] = &["path", "note", "max_age_days"];
 const CHECKLIST_FIELDS: &[&str] = &["task", "done"];
 
 /// Collects diagnostics for one file.
@@ -95,16 +113,10 @@ impl<'a> Decoder<'a> {
         {
             config.fail_on = risk;
         }
-        if let Some(node) = fields.get("due_soon_days") {
-            match node.as_str().map(str::parse::<u32>) {
-                Some(Ok(days)) if days <= 3660 => config.due_soon_days = days,
-                _ => self.error(
-                    Code::BadValue,
-                    node.pos,
-                    "`due_soon_days` must be a whole number of days between 0 and 3660",
-                ),
-            }
+        if let Some(days) = fields.days(self, "due_soon_days") {
+            config.due_soon_days = days;
         }
+        config.max_age_days = fields.days(self, "max_age_days");
         config
     }
 
@@ -125,6 +137,7 @@ impl<'a> Decoder<'a> {
             }
         };
         Some(Framework {
+            max_age_days: fields.days(self, "max_age_days"),
             source: self.source(fields.pos_of("framework")),
             id,
             name,
@@ -154,6 +167,7 @@ impl<'a> Decoder<'a> {
             backlog: self.references(fields.get("backlog"), "backlog"),
             maps_to: self.references(fields.get("maps_to"), "maps_to"),
             tags: self.strings(fields.get("tags"), "tags"),
+            max_age_days: fields.days(self, "max_age_days"),
             source: self.source(fields.pos_of("id")),
             id: id?,
             title: title?,
@@ -228,6 +242,7 @@ impl<'a> Decoder<'a> {
             evidence: self.evidence_list(fields.get("evidence")),
             checklist: self.checklist(fields.get("checklist")),
             tags: self.strings(fields.get("tags"), "tags"),
+            max_age_days: fields.days(self, "max_age_days"),
             source: self.source(fields.pos_of("id")),
             id: id?,
             title: title?,
@@ -274,12 +289,13 @@ impl<'a> Decoder<'a> {
     }
 
     fn evidence(&mut self, node: &Node) -> Option<Evidence> {
-        let (path, note) = match &node.value {
-            Value::Scalar(path) => (path.clone(), None),
+        let (path, note, max_age_days) = match &node.value {
+            Value::Scalar(path) => (path.clone(), None, None),
             Value::Map(_) => {
                 let fields = self.fields(node, EVIDENCE_FIELDS, "evidence entry")?;
                 let note = fields.string(self, "note");
-                (fields.required_string(self, "path", node.pos)?, note)
+                let days = fields.days(self, "max_age_days");
+                (fields.required_string(self, "path", node.pos)?, note, days)
             }
             _ => {
                 self.wrong_type(node, "a path or a mapping with `path` and `note`");
@@ -293,6 +309,7 @@ impl<'a> Decoder<'a> {
         Some(Evidence {
             path,
             note,
+            max_age_days,
             source: self.source(node.pos),
         })
     }
@@ -491,6 +508,22 @@ impl<'n> Fields<'n> {
             return None;
         }
         Some(value)
+    }
+
+    /// A whole number of days, 0 to 3660.
+    fn days(&self, d: &mut Decoder<'_>, name: &str) -> Option<u32> {
+        let node = self.get(name)?;
+        match node.as_str().map(str::parse::<u32>) {
+            Some(Ok(days)) if days <= 3660 => Some(days),
+            _ => {
+                d.error(
+                    Code::BadValue,
+                    node.pos,
+                    format!("`{name}` must be a whole number of days between 0 and 3660"),
+                );
+                None
+            }
+        }
     }
 
     fn word<T: FromStr>(&self, d: &mut Decoder<'_>, name: &str, words: &[&str]) -> Option<T> {

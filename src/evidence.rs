@@ -2,27 +2,31 @@
 //!
 //! Paths are relative to the repository root. Anything absolute, anything
 //! escaping the root through `..`, and anything reaching outside it through a
-//! symlink is `outside`: reported, never followed, never opened. Nothing here
-//! opens a file: sizes come from metadata and directories are listed without
-//! following symlinks.
+//! symlink is `outside`: reported, never followed, never opened. Resolution
+//! asks a [`Files`] view of the repository, so the same rules apply to the
+//! working tree ([`WorkTree`]: metadata only, symlinks never followed while
+//! listing) and to a git revision (`git::TreeFiles`).
 
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use globset::{GlobBuilder, GlobMatcher};
+use globset::GlobBuilder;
 use serde::Serialize;
 use walkdir::WalkDir;
 
 /// The state of one evidence path.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EvidenceState {
     /// A non-empty file, a directory holding a file, or a glob matching one.
     Present,
+    /// Present, but last changed longer ago than its `max_age_days`.
+    Stale,
     /// A zero-byte file, an empty directory, or a glob matching only empty files.
     Empty,
     /// Nothing there (or something that is neither a file nor a directory).
+    #[default]
     Missing,
     /// Absolute, or escaping the root through `..` or a symlink.
     Outside,
@@ -33,28 +37,36 @@ impl EvidenceState {
     pub fn as_str(self) -> &'static str {
         match self {
             EvidenceState::Present => "present",
+            EvidenceState::Stale => "stale",
             EvidenceState::Empty => "empty",
             EvidenceState::Missing => "missing",
             EvidenceState::Outside => "outside",
         }
     }
+
+    /// Whether the evidence exists with content (fresh or stale).
+    pub fn is_present(self) -> bool {
+        matches!(self, EvidenceState::Present | EvidenceState::Stale)
+    }
 }
 
-/// The state of a path and, where useful, why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// The state of a path, why, and the files it stands for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EvidenceStatus {
-    /// The state.
+    /// The state (present, empty, missing or outside; never stale here).
     pub state: EvidenceState,
     /// Why the state is what it is, when that is not obvious.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The files the path covers (one for a file; every file below a
+    /// directory; every match of a glob), relative to the root, sorted.
+    pub files: Vec<String>,
 }
 
 impl EvidenceStatus {
     fn new(state: EvidenceState) -> EvidenceStatus {
         EvidenceStatus {
             state,
-            detail: None,
+            ..EvidenceStatus::default()
         }
     }
 
@@ -62,6 +74,7 @@ impl EvidenceStatus {
         EvidenceStatus {
             state,
             detail: Some(detail.into()),
+            files: Vec::new(),
         }
     }
 }
@@ -69,13 +82,34 @@ impl EvidenceStatus {
 /// The states of every distinct path, keyed by the path as written.
 pub type EvidenceMap = BTreeMap<String, EvidenceStatus>;
 
+/// What a path names in a [`Files`] view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// A regular file of this many bytes.
+    File(u64),
+    /// A directory.
+    Dir,
+}
+
+/// A read-only view of the repository's files, by path relative to the root.
+pub trait Files {
+    /// What `relative` names: `Err` carries the state when it is not a file
+    /// or directory inside the root (missing, outside, a loop...).
+    fn entry(&self, relative: &str) -> Result<Entry, EvidenceStatus>;
+    /// Every regular file below the directory `relative` (`""`: the root),
+    /// with its size, as paths relative to the root, sorted.
+    fn files_under(&self, relative: &str) -> Vec<(String, u64)>;
+}
+
 /// Resolves every distinct path once.
-pub fn resolve_all<'a>(root: &Path, paths: impl IntoIterator<Item = &'a str>) -> EvidenceMap {
-    let resolver = Resolver::new(root);
+pub fn resolve_all<'a>(
+    files: &impl Files,
+    paths: impl IntoIterator<Item = &'a str>,
+) -> EvidenceMap {
     let mut map = EvidenceMap::new();
     for path in paths {
         if !map.contains_key(path) {
-            map.insert(path.to_string(), resolver.resolve(path));
+            map.insert(path.to_string(), resolve(files, path));
         }
     }
     map
@@ -126,38 +160,98 @@ fn is_glob(path: &str) -> bool {
     path.contains(['*', '?', '[', '{'])
 }
 
-/// Resolves paths against one root.
-struct Resolver {
+/// Resolves one written path against `files`.
+pub fn resolve(files: &impl Files, written: &str) -> EvidenceStatus {
+    let relative = match lexical(written) {
+        Lexical::Inside(relative) => relative,
+        Lexical::Outside(why) => return EvidenceStatus::because(EvidenceState::Outside, why),
+    };
+    if is_glob(&relative) {
+        return resolve_glob(files, &relative);
+    }
+    match files.entry(&relative) {
+        Ok(Entry::File(size)) => {
+            let mut status = if size > 0 {
+                EvidenceStatus::new(EvidenceState::Present)
+            } else {
+                EvidenceStatus::because(EvidenceState::Empty, "zero-byte file")
+            };
+            status.files.push(relative);
+            status
+        }
+        Ok(Entry::Dir) => match files.files_under(&relative) {
+            found if found.is_empty() => {
+                EvidenceStatus::because(EvidenceState::Empty, "directory holds no file")
+            }
+            found => covering(found),
+        },
+        Err(status) => status,
+    }
+}
+
+/// Present, covering `found` (which is not empty).
+fn covering(found: Vec<(String, u64)>) -> EvidenceStatus {
+    EvidenceStatus {
+        state: EvidenceState::Present,
+        detail: None,
+        files: found.into_iter().map(|(path, _)| path).collect(),
+    }
+}
+
+fn resolve_glob(files: &impl Files, pattern: &str) -> EvidenceStatus {
+    let matcher = match GlobBuilder::new(pattern).literal_separator(true).build() {
+        Ok(glob) => glob.compile_matcher(),
+        Err(e) => {
+            return EvidenceStatus::because(
+                EvidenceState::Missing,
+                format!("invalid glob: {}", e.kind()),
+            );
+        }
+    };
+    let base: Vec<&str> = pattern
+        .split('/')
+        .take_while(|part| !is_glob(part))
+        .collect();
+    let base = base.join("/");
+    if !base.is_empty() {
+        match files.entry(&base) {
+            Ok(Entry::Dir) => {}
+            Ok(Entry::File(_)) => {
+                return EvidenceStatus::because(EvidenceState::Missing, "matches no file");
+            }
+            Err(status) => return status,
+        }
+    }
+    let found: Vec<(String, u64)> = files
+        .files_under(&base)
+        .into_iter()
+        .filter(|(path, _)| matcher.is_match(path))
+        .collect();
+    if found.is_empty() {
+        return EvidenceStatus::because(EvidenceState::Missing, "matches no file");
+    }
+    covering(found)
+}
+
+/// The working tree under a root, read through metadata only.
+pub struct WorkTree {
     root: PathBuf,
     /// The root with symlinks resolved, to check where paths really lead.
     real_root: Option<PathBuf>,
 }
 
-impl Resolver {
-    fn new(root: &Path) -> Resolver {
-        Resolver {
+impl WorkTree {
+    /// A view of the files under `root`.
+    pub fn new(root: &Path) -> WorkTree {
+        WorkTree {
             root: root.to_path_buf(),
             real_root: root.canonicalize().ok(),
         }
     }
 
-    fn resolve(&self, written: &str) -> EvidenceStatus {
-        let relative = match lexical(written) {
-            Lexical::Inside(relative) => relative,
-            Lexical::Outside(why) => return EvidenceStatus::because(EvidenceState::Outside, why),
-        };
-        if is_glob(&relative) {
-            return self.resolve_glob(&relative);
-        }
-        let full = self.root.join(&relative);
-        match self.confine(&full) {
-            Ok(real) => state_of(&real),
-            Err(status) => status,
-        }
-    }
-
-    /// Resolves symlinks in `full` and checks the result stays in the root.
-    fn confine(&self, full: &Path) -> Result<PathBuf, EvidenceStatus> {
+    /// Resolves symlinks in `relative` and checks the result stays in the root.
+    fn confine(&self, relative: &str) -> Result<PathBuf, EvidenceStatus> {
+        let full = self.root.join(relative);
         let real = match full.canonicalize() {
             Ok(real) => real,
             Err(e) if e.raw_os_error() == Some(ELOOP) => {
@@ -185,87 +279,57 @@ impl Resolver {
         }
     }
 
-    fn resolve_glob(&self, pattern: &str) -> EvidenceStatus {
-        let matcher: GlobMatcher = match GlobBuilder::new(pattern).literal_separator(true).build() {
-            Ok(glob) => glob.compile_matcher(),
-            Err(e) => {
-                return EvidenceStatus::because(
-                    EvidenceState::Missing,
-                    format!("invalid glob: {}", e.kind()),
-                );
-            }
+    /// The real path of a file inside the root, for reading its content.
+    pub fn real_file(&self, relative: &str) -> Option<PathBuf> {
+        self.confine(relative).ok().filter(|p| p.is_file())
+    }
+}
+
+impl Files for WorkTree {
+    fn entry(&self, relative: &str) -> Result<Entry, EvidenceStatus> {
+        let real = self.confine(relative)?;
+        let meta = real
+            .symlink_metadata()
+            .map_err(|_| EvidenceStatus::new(EvidenceState::Missing))?;
+        if meta.is_file() {
+            Ok(Entry::File(meta.len()))
+        } else if meta.is_dir() {
+            Ok(Entry::Dir)
+        } else {
+            Err(EvidenceStatus::because(
+                EvidenceState::Missing,
+                "neither a regular file nor a directory",
+            ))
+        }
+    }
+
+    fn files_under(&self, relative: &str) -> Vec<(String, u64)> {
+        let Ok(real) = self.confine(relative) else {
+            return Vec::new();
         };
-        let base: Vec<&str> = pattern
-            .split('/')
-            .take_while(|part| !is_glob(part))
-            .collect();
-        let base_dir = self.root.join(base.join("/"));
-        let real_base = match self.confine(&base_dir) {
-            Ok(real) => real,
-            Err(status) => return status,
-        };
-        let mut any_file = false;
-        for entry in WalkDir::new(&real_base)
-            .follow_links(false)
-            .sort_by_file_name()
-        {
+        let mut found = Vec::new();
+        for entry in WalkDir::new(&real).follow_links(false).sort_by_file_name() {
             let Ok(entry) = entry else { continue };
             if !entry.file_type().is_file() {
                 continue;
             }
-            let Ok(inside) = entry.path().strip_prefix(&real_base) else {
+            let Ok(inside) = entry.path().strip_prefix(&real) else {
                 continue;
             };
-            let relative = Path::new(&base.join("/")).join(inside);
-            if !matcher.is_match(&relative) {
-                continue;
-            }
-            any_file = true;
-            if entry.metadata().is_ok_and(|m| m.len() > 0) {
-                return EvidenceStatus::new(EvidenceState::Present);
-            }
+            let inside = inside.to_string_lossy().replace('\\', "/");
+            let path = if relative.is_empty() {
+                inside
+            } else {
+                format!("{relative}/{inside}")
+            };
+            found.push((path, entry.metadata().map_or(0, |m| m.len())));
         }
-        if any_file {
-            EvidenceStatus::because(EvidenceState::Empty, "matches only empty files")
-        } else {
-            EvidenceStatus::because(EvidenceState::Missing, "matches no file")
-        }
+        found
     }
 }
 
 /// `ELOOP` on Linux and most Unixes: too many levels of symbolic links.
 const ELOOP: i32 = 40;
-
-/// The state of an existing path that is known to be inside the root.
-fn state_of(real: &Path) -> EvidenceStatus {
-    let Ok(meta) = real.symlink_metadata() else {
-        return EvidenceStatus::new(EvidenceState::Missing);
-    };
-    if meta.is_file() {
-        return if meta.len() > 0 {
-            EvidenceStatus::new(EvidenceState::Present)
-        } else {
-            EvidenceStatus::because(EvidenceState::Empty, "zero-byte file")
-        };
-    }
-    if meta.is_dir() {
-        let has_file = WalkDir::new(real)
-            .follow_links(false)
-            .min_depth(1)
-            .into_iter()
-            .filter_map(Result::ok)
-            .any(|e| e.file_type().is_file());
-        return if has_file {
-            EvidenceStatus::new(EvidenceState::Present)
-        } else {
-            EvidenceStatus::because(EvidenceState::Empty, "directory holds no file")
-        };
-    }
-    EvidenceStatus::because(
-        EvidenceState::Missing,
-        "neither a regular file nor a directory",
-    )
-}
 
 #[cfg(test)]
 mod tests {
@@ -282,5 +346,53 @@ mod tests {
         assert!(matches!(lexical("../secrets"), Lexical::Outside(_)));
         assert!(matches!(lexical("a/../../b"), Lexical::Outside(_)));
         assert!(matches!(lexical("C:\\x"), Lexical::Outside(_)));
+    }
+
+    /// A fixed set of files, for testing resolution without a disk.
+    struct Listing(Vec<(&'static str, u64)>);
+
+    impl Files for Listing {
+        fn entry(&self, relative: &str) -> Result<Entry, EvidenceStatus> {
+            if let Some((_, size)) = self.0.iter().find(|(p, _)| *p == relative) {
+                return Ok(Entry::File(*size));
+            }
+            let prefix = format!("{relative}/");
+            if self.0.iter().any(|(p, _)| p.starts_with(&prefix)) {
+                return Ok(Entry::Dir);
+            }
+            Err(EvidenceStatus::new(EvidenceState::Missing))
+        }
+
+        fn files_under(&self, relative: &str) -> Vec<(String, u64)> {
+            let prefix = if relative.is_empty() {
+                String::new()
+            } else {
+                format!("{relative}/")
+            };
+            self.0
+                .iter()
+                .filter(|(p, _)| p.starts_with(&prefix))
+                .map(|(p, s)| (p.to_string(), *s))
+                .collect()
+        }
+    }
+
+    #[test]
+    fn resolution_lists_the_files_a_path_covers() {
+        let files = Listing(vec![
+            ("a/x.log", 3),
+            ("a/b/y.log", 0),
+            ("a/z.md", 0),
+            ("e.md", 0),
+        ]);
+        let dir = resolve(&files, "a/");
+        assert_eq!(dir.state, EvidenceState::Present);
+        assert_eq!(dir.files, ["a/x.log", "a/b/y.log", "a/z.md"]);
+        let glob = resolve(&files, "a/**/*.log");
+        assert_eq!(glob.files, ["a/x.log", "a/b/y.log"]);
+        assert_eq!(resolve(&files, "a/*.md").state, EvidenceState::Present);
+        assert_eq!(resolve(&files, "e.md").state, EvidenceState::Empty);
+        assert_eq!(resolve(&files, "nope/*.md").state, EvidenceState::Missing);
+        assert_eq!(resolve(&files, "../x").state, EvidenceState::Outside);
     }
 }

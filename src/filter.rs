@@ -53,7 +53,12 @@ impl Filter {
                 .filter(|f| self.framework(&f.id))
                 .map(|f| summarise(&f.id, &f.name, &controls, &items))
                 .collect(),
-            gate: gate::evaluate(&items, analysis.gate.fail_on),
+            gate: gate::evaluate(
+                &items,
+                &controls,
+                analysis.gate.fail_on,
+                analysis.gate.fail_on_stale,
+            ),
             items,
             controls,
         }

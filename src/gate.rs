@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::analysis::{ItemState, ItemView};
+use crate::analysis::{ControlView, EvidenceView, ItemState, ItemView};
 use crate::evidence::EvidenceState;
 use crate::model::{ItemStatus, Risk};
 
@@ -26,18 +26,25 @@ pub enum Reason {
         /// The evidence paths that are not present.
         paths: Vec<String>,
     },
+    /// Some evidence is older than its `max_age_days` (`--fail-on-stale`).
+    StaleEvidence {
+        /// The stale evidence paths.
+        paths: Vec<String>,
+    },
 }
 
-/// One item that fails the gate.
+/// One item (or, for stale evidence, control) that fails the gate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Offender {
-    /// Item id.
+    /// `item` or `control`.
+    pub kind: &'static str,
+    /// Item or control id.
     pub id: String,
     /// Title.
     pub title: String,
     /// Framework id.
     pub framework: String,
-    /// Risk.
+    /// Risk (an item's risk, a control's severity).
     pub risk: Risk,
     /// Owner, if any.
     pub owner: Option<String>,
@@ -58,6 +65,9 @@ impl Offender {
             }
             Reason::DoneWithoutEvidence { paths } => {
                 format!("done, but evidence is not present: {}", paths.join(", "))
+            }
+            Reason::StaleEvidence { paths } => {
+                format!("evidence is stale: {}", paths.join(", "))
             }
         }
     }
@@ -94,6 +104,8 @@ pub struct Gate {
     pub passed: bool,
     /// The threshold used.
     pub fail_on: Risk,
+    /// Whether stale evidence fails the gate too.
+    pub fail_on_stale: bool,
     /// Every offender, highest risk first, then most days late, then id.
     pub offenders: Vec<Offender>,
 }
@@ -113,48 +125,89 @@ impl Gate {
                 self.fail_on
             );
         }
-        let overdue = self
-            .offenders
-            .iter()
-            .filter(|o| matches!(o.reason, Reason::Overdue { .. }))
-            .count();
-        let unproven = self.offenders.len() - overdue;
+        let count = |f: fn(&Reason) -> bool| self.offenders.iter().filter(|o| f(&o.reason)).count();
         let mut parts = Vec::new();
-        if overdue > 0 {
-            parts.push(format!("{overdue} overdue"));
-        }
-        if unproven > 0 {
-            parts.push(format!("{unproven} done without evidence"));
+        for (n, what) in [
+            (count(|r| matches!(r, Reason::Overdue { .. })), "overdue"),
+            (
+                count(|r| matches!(r, Reason::DoneWithoutEvidence { .. })),
+                "done without evidence",
+            ),
+            (
+                count(|r| matches!(r, Reason::StaleEvidence { .. })),
+                "with stale evidence",
+            ),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
         }
         let n = self.offenders.len() as i64;
+        let noun = if self.offenders.iter().all(|o| o.kind == "item") {
+            "item"
+        } else {
+            "entry"
+        };
         format!(
             "{n} {} at risk {} or above ({})",
-            plural(n, "item"),
+            plural(n, noun),
             self.fail_on,
             parts.join(", ")
         )
     }
 }
 
-/// Evaluates the gate over analysed items.
-pub fn evaluate(items: &[ItemView], fail_on: Risk) -> Gate {
-    let mut offenders: Vec<Offender> = items
-        .iter()
-        .filter(|item| item.risk.at_least(fail_on))
-        .filter_map(|item| offence(item).map(|reason| (item, reason)))
-        .map(|(item, reason)| Offender {
-            id: item.id.clone(),
-            title: item.title.clone(),
-            framework: item.framework.clone(),
-            risk: item.risk,
-            owner: item.owner.clone(),
-            reason,
-        })
-        .collect();
-    offenders.sort_by(|a, b| (a.risk, -days_late(a), &a.id).cmp(&(b.risk, -days_late(b), &b.id)));
+/// Evaluates the gate over analysed items and, with `fail_on_stale`,
+/// controls.
+pub fn evaluate(
+    items: &[ItemView],
+    controls: &[ControlView],
+    fail_on: Risk,
+    fail_on_stale: bool,
+) -> Gate {
+    let mut offenders: Vec<Offender> = Vec::new();
+    for item in items.iter().filter(|i| i.risk.at_least(fail_on)) {
+        let mut reasons = vec![offence(item)];
+        if fail_on_stale {
+            reasons.push(stale(&item.evidence));
+        }
+        for reason in reasons.into_iter().flatten() {
+            offenders.push(Offender {
+                kind: "item",
+                id: item.id.clone(),
+                title: item.title.clone(),
+                framework: item.framework.clone(),
+                risk: item.risk,
+                owner: item.owner.clone(),
+                reason,
+            });
+        }
+    }
+    if fail_on_stale {
+        for control in controls {
+            let Some(severity) = control.severity.filter(|s| s.at_least(fail_on)) else {
+                continue;
+            };
+            if let Some(reason) = stale(&control.evidence) {
+                offenders.push(Offender {
+                    kind: "control",
+                    id: control.id.clone(),
+                    title: control.title.clone(),
+                    framework: control.framework.clone(),
+                    risk: severity,
+                    owner: control.owner.clone(),
+                    reason,
+                });
+            }
+        }
+    }
+    offenders.sort_by(|a, b| {
+        (a.risk, -days_late(a), a.kind, &a.id).cmp(&(b.risk, -days_late(b), b.kind, &b.id))
+    });
     Gate {
         passed: offenders.is_empty(),
         fail_on,
+        fail_on_stale,
         offenders,
     }
 }
@@ -162,7 +215,7 @@ pub fn evaluate(items: &[ItemView], fail_on: Risk) -> Gate {
 fn days_late(offender: &Offender) -> i64 {
     match offender.reason {
         Reason::Overdue { days_late, .. } => days_late,
-        Reason::DoneWithoutEvidence { .. } => 0,
+        Reason::DoneWithoutEvidence { .. } | Reason::StaleEvidence { .. } => 0,
     }
 }
 
@@ -177,7 +230,7 @@ fn offence(item: &ItemView) -> Option<Reason> {
         let paths: Vec<String> = item
             .evidence
             .iter()
-            .filter(|e| e.state != EvidenceState::Present)
+            .filter(|e| !e.state.is_present())
             .map(|e| e.path.clone())
             .collect();
         if !paths.is_empty() {
@@ -185,4 +238,13 @@ fn offence(item: &ItemView) -> Option<Reason> {
         }
     }
     None
+}
+
+fn stale(evidence: &[EvidenceView]) -> Option<Reason> {
+    let paths: Vec<String> = evidence
+        .iter()
+        .filter(|e| e.state == EvidenceState::Stale)
+        .map(|e| e.path.clone())
+        .collect();
+    (!paths.is_empty()).then_some(Reason::StaleEvidence { paths })
 }

@@ -41,10 +41,14 @@ impl Loaded {
     }
 }
 
+/// The kinds of file comply reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub enum Kind {
+    /// `comply.yaml`.
     Config,
+    /// A control matrix under `controls/`.
     Matrix,
+    /// A backlog file under `backlog/`.
     Backlog,
 }
 
@@ -57,14 +61,46 @@ struct FileResult {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads and validates the repository at `root`.
+/// Where the repository's files come from: the working tree or a git
+/// revision.
+pub trait Source: Sync {
+    /// Every file comply reads, with its kind, relative to the root, sorted.
+    fn files(&self) -> anyhow::Result<Vec<(PathBuf, Kind)>>;
+    /// The bytes of one of those files, within [`MAX_FILE_BYTES`].
+    fn read(&self, relative: &Path) -> Result<Vec<u8>, Diagnostic>;
+}
+
+/// The kind of file at `relative` (with `/` separators), if comply reads it:
+/// `comply.yaml`, or a `.yaml`/`.yml` file under `controls/` or `backlog/`
+/// with no hidden (`.name`) component.
+pub fn classify(relative: &str) -> Option<Kind> {
+    if CONFIG_NAMES.contains(&relative) {
+        return Some(Kind::Config);
+    }
+    let (top, rest) = relative.split_once('/')?;
+    let kind = match top {
+        "controls" => Kind::Matrix,
+        "backlog" => Kind::Backlog,
+        _ => return None,
+    };
+    let yaml = rest.ends_with(".yaml") || rest.ends_with(".yml");
+    let hidden = rest.split('/').any(|part| part.starts_with('.'));
+    (yaml && !hidden).then_some(kind)
+}
+
+/// Reads and validates the repository in the working tree at `root`.
 ///
 /// Fails only when the root itself cannot be used; problems inside files
 /// come back as diagnostics.
 pub fn load(root: &Path) -> anyhow::Result<Loaded> {
     check_root(root)?;
-    let files = discover(root)?;
-    let results = parse_parallel(root, &files);
+    load_from(&WorkTreeSource { root })
+}
+
+/// Reads and validates the repository from `source`.
+pub fn load_from(source: &dyn Source) -> anyhow::Result<Loaded> {
+    let files = source.files()?;
+    let results = parse_parallel(source, &files);
     let mut repository = Repository::default();
     let mut diagnostics = Vec::new();
     let mut complete = true;
@@ -101,46 +137,79 @@ fn check_root(root: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Every file comply reads, with its kind, relative to the root, sorted.
-fn discover(root: &Path) -> anyhow::Result<Vec<(PathBuf, Kind)>> {
-    let mut files = Vec::new();
-    for name in CONFIG_NAMES {
-        if root.join(name).is_file() {
-            files.push((PathBuf::from(name), Kind::Config));
-            break;
+/// The working tree under a root.
+struct WorkTreeSource<'a> {
+    root: &'a Path,
+}
+
+impl Source for WorkTreeSource<'_> {
+    fn files(&self) -> anyhow::Result<Vec<(PathBuf, Kind)>> {
+        let mut files = Vec::new();
+        for name in CONFIG_NAMES {
+            if self.root.join(name).is_file() {
+                files.push((PathBuf::from(name), Kind::Config));
+                break;
+            }
         }
-    }
-    for (dir, kind) in [("controls", Kind::Matrix), ("backlog", Kind::Backlog)] {
-        if !root.join(dir).is_dir() {
-            continue;
-        }
-        let walk = WalkDir::new(root.join(dir))
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walk {
-            let entry = entry.with_context(|| format!("cannot list `{dir}/`"))?;
-            let is_yaml = entry
-                .path()
-                .extension()
-                .is_some_and(|ext| ext == "yaml" || ext == "yml");
-            if !is_yaml || entry.file_type().is_dir() {
+        for dir in ["controls", "backlog"] {
+            if !self.root.join(dir).is_dir() {
                 continue;
             }
-            let relative = entry
-                .path()
-                .strip_prefix(root)
-                .unwrap_or(entry.path())
-                .to_path_buf();
-            files.push((relative, kind));
+            let walk = WalkDir::new(self.root.join(dir))
+                .follow_links(false)
+                .sort_by_file_name();
+            for entry in walk {
+                let entry = entry.with_context(|| format!("cannot list `{dir}/`"))?;
+                if entry.file_type().is_dir() {
+                    continue;
+                }
+                let relative = entry.path().strip_prefix(self.root).unwrap_or(entry.path());
+                let slashed = relative.to_string_lossy().replace('\\', "/");
+                if let Some(kind) = classify(&slashed) {
+                    files.push((relative.to_path_buf(), kind));
+                }
+            }
         }
+        Ok(files)
     }
-    Ok(files)
+
+    fn read(&self, relative: &Path) -> Result<Vec<u8>, Diagnostic> {
+        let full = self.root.join(relative);
+        let unreadable =
+            |why: String| Diagnostic::error(Code::Unreadable, Location::file(relative), why);
+        let meta =
+            fs::symlink_metadata(&full).map_err(|e| unreadable(format!("cannot read: {e}")))?;
+        if meta.file_type().is_symlink() {
+            return Err(unreadable(
+                "is a symlink; comply reads only regular files in controls/ and backlog/".into(),
+            ));
+        }
+        if !meta.is_file() {
+            return Err(unreadable("is not a regular file".into()));
+        }
+        check_size(meta.len(), relative)?;
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        fs::File::open(&full)
+            .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(|e| unreadable(format!("cannot read: {e}")))?;
+        Ok(bytes)
+    }
+}
+
+/// Refuses files over [`MAX_FILE_BYTES`].
+pub fn check_size(len: u64, relative: &Path) -> Result<(), Diagnostic> {
+    if len > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            Code::TooLarge,
+            Location::file(relative),
+            format!("is {len} bytes, over the limit of {MAX_FILE_BYTES} bytes (32 MiB)"),
+        ));
+    }
+    Ok(())
 }
 
 /// Parses files on every core, keeping their order.
-fn parse_parallel(root: &Path, files: &[(PathBuf, Kind)]) -> Vec<FileResult> {
+fn parse_parallel(source: &dyn Source, files: &[(PathBuf, Kind)]) -> Vec<FileResult> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len().max(1));
@@ -151,7 +220,7 @@ fn parse_parallel(root: &Path, files: &[(PathBuf, Kind)]) -> Vec<FileResult> {
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|(path, kind)| parse_file(root, path, *kind))
+                        .map(|(path, kind)| parse_file(source, path, *kind))
                         .collect::<Vec<_>>()
                 })
             })
@@ -163,7 +232,7 @@ fn parse_parallel(root: &Path, files: &[(PathBuf, Kind)]) -> Vec<FileResult> {
                     vec![FileResult {
                         diagnostics: vec![Diagnostic::error(
                             Code::Unreadable,
-                            Location::file(root),
+                            Location::file(Path::new(".")),
                             "internal error while reading files",
                         )],
                         ..FileResult::default()
@@ -174,9 +243,12 @@ fn parse_parallel(root: &Path, files: &[(PathBuf, Kind)]) -> Vec<FileResult> {
     })
 }
 
-fn parse_file(root: &Path, relative: &Path, kind: Kind) -> FileResult {
+fn parse_file(source: &dyn Source, relative: &Path, kind: Kind) -> FileResult {
     let mut result = FileResult::default();
-    let text = match read_text(&root.join(relative), relative) {
+    let text = match source
+        .read(relative)
+        .and_then(|bytes| utf8_text(bytes, relative))
+    {
         Ok(text) => text,
         Err(d) => {
             result.diagnostics.push(d);
@@ -204,34 +276,8 @@ fn parse_file(root: &Path, relative: &Path, kind: Kind) -> FileResult {
     result
 }
 
-/// Reads a file as UTF-8 text within the size limit, without following a
-/// symlink, and drops a leading byte-order mark.
-fn read_text(full: &Path, relative: &Path) -> Result<String, Diagnostic> {
-    let unreadable =
-        |why: String| Diagnostic::error(Code::Unreadable, Location::file(relative), why);
-    let meta = fs::symlink_metadata(full).map_err(|e| unreadable(format!("cannot read: {e}")))?;
-    if meta.file_type().is_symlink() {
-        return Err(unreadable(
-            "is a symlink; comply reads only regular files in controls/ and backlog/".into(),
-        ));
-    }
-    if !meta.is_file() {
-        return Err(unreadable("is not a regular file".into()));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
-            Code::TooLarge,
-            Location::file(relative),
-            format!(
-                "is {} bytes, over the limit of {MAX_FILE_BYTES} bytes (32 MiB)",
-                meta.len()
-            ),
-        ));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    fs::File::open(full)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| unreadable(format!("cannot read: {e}")))?;
+/// The bytes as UTF-8 text, without a leading byte-order mark.
+fn utf8_text(bytes: Vec<u8>, relative: &Path) -> Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_string()),

@@ -153,6 +153,8 @@ pub struct Evidence {
     pub path: String,
     /// What the evidence is, in words.
     pub note: Option<String>,
+    /// Days after its last commit at which this entry goes stale.
+    pub max_age_days: Option<u32>,
     /// Where the entry was written.
     pub source: Source,
 }
@@ -195,6 +197,8 @@ pub struct Control {
     pub maps_to: Vec<Reference>,
     /// Free labels.
     pub tags: Vec<String>,
+    /// Default `max_age_days` for this control's evidence.
+    pub max_age_days: Option<u32>,
     /// Where the control is defined.
     pub source: Source,
 }
@@ -217,6 +221,9 @@ pub struct Framework {
     pub name: String,
     /// The controls, in file order.
     pub controls: Vec<Control>,
+    /// Default `max_age_days` for the evidence of this framework's controls
+    /// and items.
+    pub max_age_days: Option<u32>,
     /// Where the framework is declared.
     pub source: Source,
 }
@@ -250,6 +257,8 @@ pub struct Item {
     pub checklist: Vec<ChecklistEntry>,
     /// Free labels (a phase, a workstream).
     pub tags: Vec<String>,
+    /// Default `max_age_days` for this item's evidence.
+    pub max_age_days: Option<u32>,
     /// Where the item is defined.
     pub source: Source,
 }
@@ -263,6 +272,8 @@ pub struct Config {
     pub fail_on: Risk,
     /// How many days ahead an item counts as due soon.
     pub due_soon_days: u32,
+    /// Default `max_age_days` for all evidence; `None`: evidence never goes stale.
+    pub max_age_days: Option<u32>,
 }
 
 impl Default for Config {
@@ -271,6 +282,7 @@ impl Default for Config {
             name: None,
             fail_on: Risk::High,
             due_soon_days: 14,
+            max_age_days: None,
         }
     }
 }
@@ -287,6 +299,29 @@ pub struct Repository {
 }
 
 impl Repository {
+    /// Whether any `max_age_days` is set, so freshness matters.
+    pub fn has_age_limits(&self) -> bool {
+        self.config.max_age_days.is_some()
+            || self.frameworks.iter().any(|f| {
+                f.max_age_days.is_some()
+                    || f.controls.iter().any(|c| {
+                        c.max_age_days.is_some()
+                            || c.evidence.iter().any(|e| e.max_age_days.is_some())
+                    })
+            })
+            || self.items.iter().any(|i| {
+                i.max_age_days.is_some() || i.evidence.iter().any(|e| e.max_age_days.is_some())
+            })
+    }
+
+    /// The `max_age_days` of framework `id`, if set.
+    pub fn framework_max_age(&self, id: &str) -> Option<u32> {
+        self.frameworks
+            .iter()
+            .find(|f| f.id == id)
+            .and_then(|f| f.max_age_days)
+    }
+
     /// Every evidence entry of every control and item.
     pub fn evidence(&self) -> impl Iterator<Item = &Evidence> {
         self.frameworks

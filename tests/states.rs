@@ -183,7 +183,7 @@ fn evidence_states_for_files_directories_and_globs() {
         .items(&evidence_item(&paths));
     let states = evidence_states(&repo, &paths);
     let expected = [
-        "present", "empty", "present", "empty", "missing", "present", "missing", "empty",
+        "present", "empty", "present", "empty", "missing", "present", "missing", "present",
         "outside", "outside", "present",
     ];
     for ((path, state), want) in states.iter().zip(expected) {

@@ -1,24 +1,29 @@
 //! Running a command: load, analyse, render. The environment (working
 //! directory, today's date, terminal, `NO_COLOR`) comes in as a value.
 
+mod evidence;
 mod import;
+mod trend;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::analysis::{self, Analysis, ItemState, Options};
+use crate::analysis::{self, Analysis, Facts, ItemState, Options};
 use crate::cli::{
-    Cli, ColorChoice, Command, FilterArgs, Format, OutputArgs, ReportFormat, RepositoryCommand,
+    Cli, ColorChoice, Command, Every, FilterArgs, Format, OutputArgs, ReportFormat,
+    RepositoryCommand,
 };
-use crate::evidence;
+use crate::evidence::EvidenceMap;
 use crate::filter::Filter;
 use crate::gate::plural;
-use crate::load::{self, Loaded};
+use crate::git::History;
+use crate::load::Loaded;
 use crate::render::{DueLists, Style, json, table};
 use crate::report::markdown::{self, Flavor};
 use crate::report::{Report, html};
+use crate::workspace::Workspace;
 use crate::write;
 
 /// What the outside world tells a run.
@@ -59,7 +64,6 @@ pub fn run(
         Command::Repository(command) => command,
     };
     let root = resolve_root(cli.global.root.as_deref(), &env.cwd);
-    let loaded = load::load(&root)?;
     let style = Style {
         color: match cli.global.color {
             ColorChoice::Always => true,
@@ -67,24 +71,29 @@ pub fn run(
             ColorChoice::Auto => env.stdout_is_terminal && !env.no_color,
         },
     };
-
+    if let RepositoryCommand::Trend(args) = command {
+        return trend::run(&root, args, as_of, style, out, err);
+    }
+    let workspace = Workspace::open(&root, cli.global.at.as_deref())?;
+    let loaded = &workspace.loaded;
     let base = Options {
         as_of,
         due_soon_days: loaded.repository.config.due_soon_days,
         fail_on: loaded.repository.config.fail_on,
+        fail_on_stale: false,
     };
-    let analyse = |options: Options, err: &mut dyn Write| analysed(&loaded, &root, options, err);
+    let title = || title(loaded, &root);
 
     match command {
-        RepositoryCommand::Validate(args) => validate(&loaded, is_json(args), out, err),
+        RepositoryCommand::Validate(args) => validate(loaded, is_json(args), out, err),
         RepositoryCommand::Status(args) => {
-            let Some(analysis) = analyse(base, err)? else {
+            let Some(Analysed { analysis, .. }) = analysed(&workspace, base, false, err)? else {
                 return Ok(Exit::Invalid);
             };
             if is_json(args) {
                 json::write(out, &json::StatusDoc::new(&analysis))?;
             } else {
-                table::status(out, &title(&loaded, &root), &analysis, style)?;
+                table::status(out, &title(), &analysis, style)?;
             }
             Ok(Exit::Success)
         }
@@ -93,7 +102,7 @@ pub fn run(
                 due_soon_days: args.within.unwrap_or(base.due_soon_days),
                 ..base
             };
-            let Some(analysis) = analyse(options, err)? else {
+            let Some(Analysed { analysis, .. }) = analysed(&workspace, options, false, err)? else {
                 return Ok(Exit::Invalid);
             };
             let lists = due_lists(&analysis, &filter(&args.filter));
@@ -105,7 +114,7 @@ pub fn run(
             Ok(Exit::Success)
         }
         RepositoryCommand::Gaps(args) => {
-            let Some(analysis) = analyse(base, err)? else {
+            let Some(Analysed { analysis, .. }) = analysed(&workspace, base, false, err)? else {
                 return Ok(Exit::Invalid);
             };
             let filter = filter(&args.filter);
@@ -124,9 +133,10 @@ pub fn run(
         RepositoryCommand::Check(args) => {
             let options = Options {
                 fail_on: args.fail_on.map_or(base.fail_on, Into::into),
+                fail_on_stale: args.fail_on_stale,
                 ..base
             };
-            let Some(analysis) = analyse(options, err)? else {
+            let Some(Analysed { analysis, .. }) = analysed(&workspace, options, false, err)? else {
                 return Ok(Exit::Invalid);
             };
             if is_json(&args.output) {
@@ -141,11 +151,18 @@ pub fn run(
             })
         }
         RepositoryCommand::Report(args) => {
-            let Some(analysis) = analyse(base, err)? else {
+            let Some(Analysed { analysis, .. }) = analysed(&workspace, base, false, err)? else {
                 return Ok(Exit::Invalid);
             };
-            let title = title(&loaded, &root);
-            let report = Report::new(&title, &analysis, &filter(&args.filter));
+            let mut report = Report::new(&title(), &analysis, &filter(&args.filter));
+            if args.format == ReportFormat::Html
+                && workspace.at.is_none()
+                && let Ok(repo) = &workspace.git
+            {
+                let period = trend::period(Every::Month);
+                let since = crate::trend::default_since(as_of, period);
+                report.trend = trend::points(repo, &root, since, period, as_of, err)?;
+            }
             let text = match args.format {
                 ReportFormat::Markdown => markdown::render(&report, Flavor::Markdown),
                 ReportFormat::Html => html::render(&report),
@@ -161,6 +178,13 @@ pub fn run(
             }
             Ok(Exit::Success)
         }
+        RepositoryCommand::Evidence(args) => {
+            let Some(analysed) = analysed(&workspace, base, true, err)? else {
+                return Ok(Exit::Invalid);
+            };
+            evidence::run(&workspace, &analysed, args, style, out, err)
+        }
+        RepositoryCommand::Trend(_) => Ok(Exit::Success),
     }
 }
 
@@ -180,13 +204,25 @@ fn title(loaded: &Loaded, root: &Path) -> String {
 }
 
 /// Prints the diagnostics and, when there is no error among them, resolves
-/// evidence and analyses the repository.
+/// evidence and analyses the repository. Git history is read when some
+/// `max_age_days` makes freshness matter, or when `always_history`.
+/// An analysis with the facts it was made from.
+pub struct Analysed {
+    /// The analysis.
+    pub analysis: Analysis,
+    /// Evidence states by path.
+    pub states: EvidenceMap,
+    /// What git knows of the evidence.
+    pub history: History,
+}
+
 fn analysed(
-    loaded: &Loaded,
-    root: &Path,
+    workspace: &Workspace,
     options: Options,
+    always_history: bool,
     err: &mut dyn Write,
-) -> io::Result<Option<Analysis>> {
+) -> anyhow::Result<Option<Analysed>> {
+    let loaded = &workspace.loaded;
     for d in &loaded.diagnostics {
         writeln!(err, "{d}")?;
     }
@@ -201,8 +237,21 @@ fn analysed(
         return Ok(None);
     }
     let repo = &loaded.repository;
-    let states = evidence::resolve_all(root, repo.evidence().map(|e| e.path.as_str()));
-    Ok(Some(analysis::analyse(repo, &states, options)))
+    let with_history = always_history || repo.has_age_limits();
+    let (states, history) = workspace.facts(with_history)?;
+    if with_history && let History::Unknown(why) = &history {
+        writeln!(err, "warning: {why}")?;
+    }
+    let facts = Facts {
+        evidence: &states,
+        history: &history,
+    };
+    let analysis = analysis::analyse(repo, facts, options);
+    Ok(Some(Analysed {
+        analysis,
+        states,
+        history,
+    }))
 }
 
 fn validate(

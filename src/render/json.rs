@@ -12,7 +12,10 @@ use super::DueLists;
 use crate::analysis::{Analysis, ControlView, FrameworkSummary, ItemView};
 use crate::diag::{Diagnostic, Severity};
 use crate::gate::{Gate, Offender};
+use crate::manifest::Changes;
 use crate::model::Risk;
+use crate::render::Row;
+use crate::trend::TrendPoint;
 
 /// The JSON format's version.
 pub const VERSION: u32 = 1;
@@ -153,6 +156,71 @@ impl ValidateDoc {
                     hint: d.hint.clone(),
                 })
                 .collect(),
+        }
+    }
+}
+
+/// `comply evidence --format json`.
+#[derive(Serialize)]
+pub struct EvidenceDoc<'a> {
+    version: u32,
+    as_of: NaiveDate,
+    /// Why freshness is unknown, when it is.
+    freshness_unknown: Option<&'a str>,
+    evidence: &'a [Row<'a>],
+}
+
+impl<'a> EvidenceDoc<'a> {
+    /// The evidence document.
+    pub fn new(
+        as_of: NaiveDate,
+        freshness_unknown: Option<&'a str>,
+        evidence: &'a [Row<'a>],
+    ) -> EvidenceDoc<'a> {
+        EvidenceDoc {
+            version: VERSION,
+            as_of,
+            freshness_unknown,
+            evidence,
+        }
+    }
+}
+
+/// `comply evidence --verify FILE --format json`.
+#[derive(Serialize)]
+pub struct VerifyDoc<'a> {
+    version: u32,
+    unchanged: bool,
+    #[serde(flatten)]
+    changes: &'a Changes,
+}
+
+impl<'a> VerifyDoc<'a> {
+    /// The verify document.
+    pub fn new(changes: &'a Changes) -> VerifyDoc<'a> {
+        VerifyDoc {
+            version: VERSION,
+            unchanged: changes.is_empty(),
+            changes,
+        }
+    }
+}
+
+/// `comply trend --format json`.
+#[derive(Serialize)]
+pub struct TrendDoc<'a> {
+    version: u32,
+    as_of: NaiveDate,
+    periods: &'a [TrendPoint],
+}
+
+impl<'a> TrendDoc<'a> {
+    /// The trend document.
+    pub fn new(as_of: NaiveDate, periods: &'a [TrendPoint]) -> TrendDoc<'a> {
+        TrendDoc {
+            version: VERSION,
+            as_of,
+            periods,
         }
     }
 }

@@ -6,7 +6,9 @@
 pub mod json;
 pub mod table;
 
-use crate::analysis::{ItemState, ItemView};
+use serde::Serialize;
+
+use crate::analysis::{EvidenceView, ItemState, ItemView};
 use crate::evidence::EvidenceState;
 use crate::model::Risk;
 
@@ -21,6 +23,20 @@ pub struct DueLists<'a> {
     pub due_soon: Vec<&'a ItemView>,
     /// Open items without a due date.
     pub unscheduled: Vec<&'a ItemView>,
+}
+
+/// One evidence entry of one control or item (`comply evidence`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Row<'a> {
+    /// `item` or `control`.
+    pub kind: &'static str,
+    /// Framework of the control or item.
+    pub framework: &'a str,
+    /// Control or item id.
+    pub id: &'a str,
+    /// The entry.
+    #[serde(flatten)]
+    pub evidence: &'a EvidenceView,
 }
 
 /// A colour for a terminal; none when colour is off.
@@ -60,6 +76,7 @@ impl Tone {
     pub fn of_evidence(state: EvidenceState) -> Tone {
         match state {
             EvidenceState::Present => Tone::Good,
+            EvidenceState::Stale => Tone::Warn,
             EvidenceState::Empty => Tone::Warn,
             EvidenceState::Missing | EvidenceState::Outside => Tone::Bad,
         }

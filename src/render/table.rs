@@ -5,10 +5,10 @@ use std::io::{self, Write};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table};
 
-use super::{DueLists, Style, Tone};
+use super::{DueLists, Row, Style, Tone};
 use crate::analysis::{Analysis, ControlView, FrameworkSummary, ItemView};
-use crate::evidence::EvidenceState;
 use crate::gate::{Gate, plural};
+use crate::trend::TrendPoint;
 
 const NONE: &str = "None.";
 
@@ -39,6 +39,7 @@ pub fn status(
             "Due soon",
             "Unscheduled",
             "Evidence missing",
+            "Stale",
         ],
     );
     let mut total = FrameworkSummary {
@@ -55,11 +56,12 @@ pub fn status(
         total.due_soon += f.due_soon;
         total.unscheduled += f.unscheduled;
         total.evidence_missing += f.evidence_missing;
+        total.evidence_stale += f.evidence_stale;
     }
     if analysis.frameworks.len() > 1 {
         table.add_row(framework_row(style, "total", &total));
     }
-    for column in 1..9 {
+    for column in 1..10 {
         align_right(&mut table, column);
     }
     writeln!(out, "{table}\n")?;
@@ -87,6 +89,7 @@ fn framework_row(style: Style, label: &str, f: &FrameworkSummary) -> Vec<Cell> {
         count(f.due_soon, Tone::Warn),
         Cell::new(f.unscheduled),
         count(f.evidence_missing, Tone::Bad),
+        count(f.evidence_stale, Tone::Warn),
     ]
 }
 
@@ -182,7 +185,7 @@ pub fn gaps(
         let present = control
             .evidence
             .iter()
-            .filter(|e| e.state == EvidenceState::Present)
+            .filter(|e| e.state.is_present())
             .count();
         let evidence_tone = if present == control.evidence.len() {
             Tone::Good
@@ -223,6 +226,87 @@ pub fn gaps(
     writeln!(out, "{table}")
 }
 
+/// Every evidence entry with its state and last commit.
+pub fn evidence(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> io::Result<()> {
+    section(out, style, "Evidence", rows.len())?;
+    if rows.is_empty() {
+        return writeln!(out, "{NONE}");
+    }
+    let mut table = new_table(
+        style,
+        &[
+            "Path",
+            "For",
+            "State",
+            "Last change",
+            "Commit",
+            "Committer",
+            "Limit",
+        ],
+    );
+    for row in rows {
+        let e = row.evidence;
+        let mut state = e.state.as_str().to_string();
+        if e.uncommitted {
+            state.push_str(" (uncommitted)");
+        }
+        if let Some(detail) = e
+            .detail
+            .as_deref()
+            .filter(|_| !matches!(e.state, crate::evidence::EvidenceState::Stale))
+        {
+            state = format!("{state}: {detail}");
+        }
+        let change = e.last_change.as_ref();
+        table.add_row(vec![
+            Cell::new(&e.path),
+            Cell::new(format!("{} {} {}", row.kind, row.framework, row.id)),
+            cell(style, &state, Tone::of_evidence(e.state)),
+            Cell::new(change.map_or_else(|| "-".to_string(), |c| c.date.to_string())),
+            Cell::new(change.map_or("-", |c| c.commit.as_str())),
+            Cell::new(change.map_or("-", |c| c.author.as_str())),
+            Cell::new(
+                e.max_age_days
+                    .map_or_else(|| "-".to_string(), |d| format!("{d} days")),
+            ),
+        ]);
+    }
+    writeln!(out, "{table}")
+}
+
+/// Figures per period.
+pub fn trend(out: &mut dyn Write, points: &[TrendPoint], style: Style) -> io::Result<()> {
+    section(out, style, "Trend", points.len())?;
+    if points.is_empty() {
+        return writeln!(out, "{NONE}");
+    }
+    let mut table = new_table(
+        style,
+        &[
+            "Period end",
+            "Commit",
+            "Open",
+            "Overdue",
+            "Done",
+            "Evidence missing",
+        ],
+    );
+    for p in points {
+        table.add_row(vec![
+            Cell::new(p.period_end),
+            Cell::new(&p.commit),
+            Cell::new(p.open),
+            Cell::new(p.overdue),
+            Cell::new(p.done),
+            Cell::new(p.evidence_missing),
+        ]);
+    }
+    for column in 2..6 {
+        align_right(&mut table, column);
+    }
+    writeln!(out, "{table}")
+}
+
 /// The gate: one line per offender, then the verdict.
 pub fn check(
     out: &mut dyn Write,
@@ -249,6 +333,19 @@ pub fn check(
                 .as_ref()
                 .map(|o| format!(" (owner: {o})"))
                 .unwrap_or_default()
+        )?;
+    }
+    let stale: usize = analysis.frameworks.iter().map(|f| f.evidence_stale).sum();
+    if stale > 0 && !gate.fail_on_stale {
+        writeln!(
+            out,
+            "note: {stale} evidence {} stale (`--fail-on-stale` gates on {})",
+            if stale == 1 {
+                "entry is"
+            } else {
+                "entries are"
+            },
+            if stale == 1 { "it" } else { "them" }
         )?;
     }
     verdict(out, gate, style)

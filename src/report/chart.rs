@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use super::Report;
 use crate::analysis::ItemState;
 use crate::model::Risk;
+use crate::trend::TrendPoint;
 
 const RISKS: [(Risk, &str); 4] = [
     (Risk::Critical, "#7f1d1d"),
@@ -114,4 +115,87 @@ pub fn xml_escape(text: &str) -> String {
         }
     }
     out
+}
+
+const SERIES: [(&str, &str, &str); 4] = [
+    ("open", "#1d4ed8", ""),
+    ("overdue", "#dc2626", "6 3"),
+    ("done", "#15803d", "2 2"),
+    ("evidence missing", "#92400e", "8 3 2 3"),
+];
+
+/// A line chart of open, overdue and done items and missing evidence per
+/// period. Lines differ in dash pattern as well as colour, and each ends with
+/// its label, so the chart reads in black and white.
+pub fn trend(points: &[TrendPoint]) -> String {
+    const W: usize = 640;
+    const H: usize = 220;
+    const LEFT: usize = 40;
+    const RIGHT: usize = 130;
+    const TOP: usize = 10;
+    const BOTTOM: usize = 40;
+    let values = |p: &TrendPoint| [p.open, p.overdue, p.done, p.evidence_missing];
+    let most = points.iter().flat_map(values).max().unwrap_or(0).max(1);
+    let plot_w = W - LEFT - RIGHT;
+    let plot_h = H - TOP - BOTTOM;
+    let x = |i: usize| {
+        LEFT + if points.len() > 1 {
+            i * plot_w / (points.len() - 1)
+        } else {
+            plot_w / 2
+        }
+    };
+    let y = |v: usize| TOP + plot_h - v * plot_h / most;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{W}\" height=\"{H}\" \
+         viewBox=\"0 0 {W} {H}\" aria-labelledby=\"trend-title\"><title id=\"trend-title\">Trend per month</title>\
+         <line x1=\"{LEFT}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#000\"/>\
+         <line x1=\"{LEFT}\" y1=\"{TOP}\" x2=\"{LEFT}\" y2=\"{}\" stroke=\"#000\"/>\
+         <text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\">{most}</text>\
+         <text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\">0</text>",
+        TOP + plot_h,
+        LEFT + plot_w,
+        TOP + plot_h,
+        TOP + plot_h,
+        LEFT - 4,
+        TOP + 10,
+        LEFT - 4,
+        TOP + plot_h
+    );
+    for (i, p) in points.iter().enumerate() {
+        if i == 0 || i + 1 == points.len() || points.len() <= 6 || i % 3 == 0 {
+            let _ = write!(
+                svg,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"label\">{}</text>",
+                x(i),
+                H - BOTTOM + 16,
+                &p.period_end.to_string()[..7]
+            );
+        }
+    }
+    for (s, (name, colour, dash)) in SERIES.iter().enumerate() {
+        let coords: Vec<String> = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{},{}", x(i), y(values(p)[s])))
+            .collect();
+        let _ = write!(
+            svg,
+            "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" stroke-dasharray=\"{dash}\" points=\"{}\"/>",
+            coords.join(" ")
+        );
+        if let Some(last) = points.last() {
+            let v = values(last)[s];
+            let _ = write!(
+                svg,
+                "<text x=\"{}\" y=\"{}\" class=\"label\">{name} ({v})</text>",
+                x(points.len() - 1) + 6,
+                y(v) + 4 + s * 2
+            );
+        }
+    }
+    svg.push_str("</svg><figcaption>Open, overdue and done items and missing evidence at the end of each month, from git history.</figcaption></figure>");
+    svg
 }

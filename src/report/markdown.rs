@@ -206,6 +206,7 @@ impl Writer<'_> {
             total.unscheduled += f.unscheduled;
             total.evidence_present += f.evidence_present;
             total.evidence_missing += f.evidence_missing;
+            total.evidence_stale += f.evidence_stale;
             total.ready += f.ready;
         }
         if r.frameworks.len() > 1 {
@@ -225,6 +226,7 @@ impl Writer<'_> {
                 "Unscheduled",
                 "Evidence present",
                 "Evidence missing",
+                "Evidence stale",
                 "Readiness",
             ],
             rows,
@@ -233,6 +235,10 @@ impl Writer<'_> {
         if self.flavor == Flavor::Html {
             self.line(&super::chart::open_items(r));
             self.line("");
+            if !r.trend.is_empty() {
+                self.line(&super::chart::trend(&r.trend));
+                self.line("");
+            }
         }
     }
 
@@ -256,6 +262,10 @@ impl Writer<'_> {
                     Reason::DoneWithoutEvidence { paths } => {
                         let paths: Vec<String> = paths.iter().map(|p| escape(p)).collect();
                         format!("done, evidence not present: {}", paths.join(", "))
+                    }
+                    Reason::StaleEvidence { paths } => {
+                        let paths: Vec<String> = paths.iter().map(|p| escape(p)).collect();
+                        format!("stale evidence: {}", paths.join(", "))
                     }
                 };
                 vec![
@@ -361,11 +371,8 @@ impl Writer<'_> {
         if evidence.is_empty() {
             return "none listed".to_string();
         }
-        let present = evidence
-            .iter()
-            .filter(|e| e.state == EvidenceState::Present)
-            .count();
-        let word = if present == evidence.len() {
+        let present = evidence.iter().filter(|e| e.state.is_present()).count();
+        let word = if evidence.iter().all(|e| e.state == EvidenceState::Present) {
             EvidenceState::Present
         } else {
             evidence
@@ -382,7 +389,7 @@ impl Writer<'_> {
     }
 
     fn evidence(&mut self) {
-        self.heading(2, "evidence", "Missing and empty evidence");
+        self.heading(2, "evidence", "Missing, empty and stale evidence");
         let rows = self
             .report
             .evidence_problems
@@ -490,6 +497,7 @@ fn summary_row(label: String, f: &FrameworkSummary) -> Vec<String> {
         f.unscheduled.to_string(),
         f.evidence_present.to_string(),
         f.evidence_missing.to_string(),
+        f.evidence_stale.to_string(),
         f.readiness
             .map_or_else(|| "-".to_string(), |r| format!("{r}%")),
     ]

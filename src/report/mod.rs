@@ -18,6 +18,7 @@ use crate::analysis::{Analysis, ControlView, EvidenceView, FrameworkSummary, Ite
 use crate::evidence::EvidenceState;
 use crate::filter::Filter;
 use crate::gate::Gate;
+use crate::trend::TrendPoint;
 
 /// How readiness is computed, stated in every report.
 pub const READINESS_DEFINITION: &str = "Readiness is the share of applicable controls \
@@ -35,7 +36,8 @@ pub struct Need {
     pub id: String,
 }
 
-/// An evidence path that is not present, with everything that needs it.
+/// An evidence path that is not present (or is stale), with everything that
+/// needs it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EvidenceProblem {
     /// The path as written.
@@ -97,6 +99,10 @@ pub struct Report {
     pub evidence_problems: Vec<EvidenceProblem>,
     /// Open work per owner, sorted by owner.
     pub owners: Vec<OwnerLoad>,
+    /// Figures per month from git history (HTML reports only; empty
+    /// otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trend: Vec<TrendPoint>,
 }
 
 impl Report {
@@ -119,6 +125,7 @@ impl Report {
             gate: analysis.gate,
             items: analysis.items,
             controls: analysis.controls,
+            trend: Vec::new(),
         }
     }
 
@@ -134,6 +141,7 @@ fn evidence_problems(analysis: &Analysis) -> Vec<EvidenceProblem> {
         if e.state == EvidenceState::Present {
             return;
         }
+        // Stale evidence is listed too: it needs a fresh review.
         problems
             .entry(e.path.clone())
             .or_insert_with(|| EvidenceProblem {

@@ -1,0 +1,183 @@
+//! `comply evidence`: every evidence entry with its state and last commit,
+//! and evidence manifests (write and verify).
+
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use anyhow::Context;
+use sha2::{Digest, Sha256};
+
+use super::{Analysed, Exit};
+use crate::cli::{EvidenceArgs, Format};
+use crate::evidence::{EvidenceState, WorkTree};
+use crate::git::History;
+use crate::manifest::{self, FileRecord, Manifest};
+use crate::render::{Row, Style, json, table};
+use crate::workspace::Workspace;
+
+/// Runs `comply evidence`.
+pub fn run(
+    workspace: &Workspace,
+    analysed: &Analysed,
+    args: &EvidenceArgs,
+    style: Style,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    if args.manifest.is_some() || args.verify.is_some() {
+        if workspace.at.is_some() {
+            anyhow::bail!("manifests describe the working tree; drop --at");
+        }
+        let current = current_manifest(workspace, analysed)?;
+        if let Some(path) = &args.manifest {
+            let mut text = serde_json::to_string_pretty(&current)?;
+            text.push('\n');
+            crate::write::atomic(path, text.as_bytes(), args.force)?;
+            writeln!(
+                err,
+                "wrote {} ({} evidence files)",
+                path.display(),
+                current.files.len()
+            )?;
+            return Ok(Exit::Success);
+        }
+        if let Some(path) = &args.verify {
+            return verify(path, &current, args.output.format == Format::Json, out);
+        }
+    }
+    let analysis = &analysed.analysis;
+    let mut rows: Vec<Row<'_>> = analysis
+        .controls
+        .iter()
+        .flat_map(|c| {
+            c.evidence
+                .iter()
+                .map(move |e| ("control", c.framework.as_str(), c.id.as_str(), e))
+        })
+        .chain(analysis.items.iter().flat_map(|i| {
+            i.evidence
+                .iter()
+                .map(move |e| ("item", i.framework.as_str(), i.id.as_str(), e))
+        }))
+        .filter(|(_, _, _, e)| !args.stale || e.state == EvidenceState::Stale)
+        .filter(|(_, _, _, e)| !args.missing || !e.state.is_present())
+        .map(|(kind, framework, id, evidence)| Row {
+            kind,
+            framework,
+            id,
+            evidence,
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.evidence.path, a.kind, a.id).cmp(&(&b.evidence.path, b.kind, b.id)));
+    let freshness = match &analysed.history {
+        History::Unknown(why) => Some(why.as_str()),
+        History::Known { .. } => None,
+    };
+    if args.output.format == Format::Json {
+        json::write(
+            out,
+            &json::EvidenceDoc::new(analysis.as_of, freshness, &rows),
+        )?;
+    } else {
+        table::evidence(out, &rows, style)?;
+    }
+    Ok(Exit::Success)
+}
+
+/// The manifest of every evidence file as it is in the working tree.
+fn current_manifest(workspace: &Workspace, analysed: &Analysed) -> anyhow::Result<Manifest> {
+    let tree = WorkTree::new(&workspace.root);
+    let paths: BTreeSet<&String> = analysed.states.values().flat_map(|s| &s.files).collect();
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let Some(real) = tree.real_file(path) else {
+            continue;
+        };
+        let (size, sha256) = hash(&real).with_context(|| format!("cannot read `{path}`"))?;
+        let change = match &analysed.history {
+            History::Known { changes, .. } => changes.get(path.as_str()),
+            History::Unknown(_) => None,
+        };
+        files.push(FileRecord {
+            path: path.clone(),
+            size,
+            sha256,
+            commit: change.map(|c| c.commit.clone()),
+            date: change.map(|c| c.date.to_string()),
+        });
+    }
+    Ok(Manifest {
+        version: manifest::VERSION,
+        files,
+    })
+}
+
+fn hash(path: &Path) -> std::io::Result<(u64, String)> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 64 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buffer[..n]);
+    }
+    let digest = hasher.finalize();
+    Ok((size, digest.iter().map(|b| format!("{b:02x}")).collect()))
+}
+
+fn verify(
+    path: &Path,
+    current: &Manifest,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    let recorded: Manifest = serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{}:{}:{}: not a comply manifest: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    let changes = manifest::compare(&recorded, current);
+    if as_json {
+        json::write(out, &json::VerifyDoc::new(&changes))?;
+    } else {
+        for (word, paths) in [
+            ("added", &changes.added),
+            ("removed", &changes.removed),
+            ("changed", &changes.changed),
+        ] {
+            for p in paths {
+                writeln!(out, "{word}: {p}")?;
+            }
+        }
+        if changes.is_empty() {
+            writeln!(
+                out,
+                "evidence matches the manifest ({} files)",
+                current.files.len()
+            )?;
+        } else {
+            writeln!(
+                out,
+                "evidence differs from the manifest: {} added, {} removed, {} changed",
+                changes.added.len(),
+                changes.removed.len(),
+                changes.changed.len()
+            )?;
+        }
+    }
+    Ok(if changes.is_empty() {
+        Exit::Success
+    } else {
+        Exit::GateFailed
+    })
+}

@@ -1,0 +1,102 @@
+//! `comply trend`: figures per period, each from the repository as it was
+//! at the period's last commit.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::Exit;
+use crate::analysis::{self, Facts, Options};
+use crate::cli::{Every, Format, TrendArgs};
+use crate::git::Repo;
+use crate::render::{Style, json, table};
+use crate::trend::{self, Period, TrendPoint};
+use crate::workspace::Workspace;
+
+/// The trend's period for a CLI choice.
+pub fn period(every: Every) -> Period {
+    match every {
+        Every::Week => Period::Week,
+        Every::Month => Period::Month,
+    }
+}
+
+/// Runs `comply trend`.
+pub fn run(
+    root: &Path,
+    args: &TrendArgs,
+    as_of: NaiveDate,
+    style: Style,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    let period = period(args.every);
+    let since = args
+        .since
+        .unwrap_or_else(|| trend::default_since(as_of, period));
+    let repo =
+        Repo::open(root).map_err(|why| anyhow::anyhow!("comply trend reads git history: {why}"))?;
+    if repo.is_shallow() {
+        writeln!(
+            err,
+            "warning: this is a shallow clone, so early periods may have no commit; fetch the full history (fetch-depth: 0)"
+        )?;
+    }
+    let points = points(&repo, root, since, period, as_of, err)?;
+    if args.output.format == Format::Json {
+        json::write(out, &json::TrendDoc::new(as_of, &points))?;
+    } else {
+        table::trend(out, &points, style)?;
+    }
+    Ok(Exit::Success)
+}
+
+/// One point per period from `since` to `as_of`; periods before the first
+/// commit, and commits whose files do not validate, are left out (said on
+/// `err`).
+pub fn points(
+    repo: &Repo,
+    root: &Path,
+    since: NaiveDate,
+    period: Period,
+    as_of: NaiveDate,
+    err: &mut dyn Write,
+) -> anyhow::Result<Vec<TrendPoint>> {
+    let mut opened: HashMap<String, Workspace> = HashMap::new();
+    let mut points = Vec::new();
+    for end in trend::period_ends(since, period, as_of) {
+        let Some(commit) = repo.commit_on(end)? else {
+            continue;
+        };
+        if !opened.contains_key(&commit) {
+            opened.insert(commit.clone(), Workspace::open(root, Some(&commit))?);
+        }
+        let Some(workspace) = opened.get(&commit) else {
+            continue;
+        };
+        let loaded = &workspace.loaded;
+        if loaded.has_errors() {
+            writeln!(
+                err,
+                "warning: {end}: the files at commit {commit:.10} do not validate; period left out"
+            )?;
+            continue;
+        }
+        let (states, history) = workspace.facts(false)?;
+        let options = Options {
+            as_of: end,
+            due_soon_days: loaded.repository.config.due_soon_days,
+            fail_on: loaded.repository.config.fail_on,
+            fail_on_stale: false,
+        };
+        let facts = Facts {
+            evidence: &states,
+            history: &history,
+        };
+        let analysis = analysis::analyse(&loaded.repository, facts, options);
+        points.push(trend::point(&analysis, &commit));
+    }
+    Ok(points)
+}

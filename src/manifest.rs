@@ -1,0 +1,118 @@
+//! Evidence manifests: path, size, SHA-256 and last commit of every evidence
+//! file, and the comparison of a manifest with the files as they are now.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The manifest format's version.
+pub const VERSION: u32 = 1;
+
+/// One evidence file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// Path relative to the root.
+    pub path: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the content, lower-case hex.
+    pub sha256: String,
+    /// Short hash of the last commit touching the file, if committed.
+    pub commit: Option<String>,
+    /// Date of that commit.
+    pub date: Option<String>,
+}
+
+/// A manifest file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Format version.
+    pub version: u32,
+    /// Every evidence file, sorted by path.
+    pub files: Vec<FileRecord>,
+}
+
+/// What differs between a manifest and now.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Changes {
+    /// Files now, not in the manifest.
+    pub added: Vec<String>,
+    /// Files in the manifest, gone now.
+    pub removed: Vec<String>,
+    /// Files whose size or content differ.
+    pub changed: Vec<String>,
+}
+
+impl Changes {
+    /// Whether nothing differs.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+/// Compares a recorded manifest with the current one. Only size and content
+/// count: a new commit that leaves a file's bytes alone is no change.
+pub fn compare(recorded: &Manifest, current: &Manifest) -> Changes {
+    let before: BTreeMap<&str, &FileRecord> = recorded
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f))
+        .collect();
+    let now: BTreeMap<&str, &FileRecord> =
+        current.files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let mut changes = Changes::default();
+    for (path, file) in &now {
+        match before.get(path) {
+            None => changes.added.push((*path).to_string()),
+            Some(old) if old.size != file.size || old.sha256 != file.sha256 => {
+                changes.changed.push((*path).to_string());
+            }
+            Some(_) => {}
+        }
+    }
+    changes.removed = before
+        .keys()
+        .filter(|p| !now.contains_key(*p))
+        .map(|p| (*p).to_string())
+        .collect();
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(path: &str, sha: &str, commit: &str) -> FileRecord {
+        FileRecord {
+            path: path.into(),
+            size: 1,
+            sha256: sha.into(),
+            commit: Some(commit.into()),
+            date: None,
+        }
+    }
+
+    #[test]
+    fn compares_content_not_commits() {
+        let old = Manifest {
+            version: 1,
+            files: vec![
+                record("a", "1", "c1"),
+                record("b", "2", "c1"),
+                record("c", "3", "c1"),
+            ],
+        };
+        let new = Manifest {
+            version: 1,
+            files: vec![
+                record("a", "1", "c2"),
+                record("b", "9", "c2"),
+                record("d", "4", "c2"),
+            ],
+        };
+        let changes = compare(&old, &new);
+        assert_eq!(changes.added, ["d"]);
+        assert_eq!(changes.removed, ["c"]);
+        assert_eq!(changes.changed, ["b"]);
+    }
+}
