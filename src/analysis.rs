@@ -4,7 +4,8 @@
 //! Pure: no file, clock or environment is touched here. Every command renders
 //! from an [`Analysis`], so the dashboard, the gate and the JSON agree.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -60,7 +61,7 @@ pub struct Options {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SourceRef {
     /// File relative to the root, with `/` separators.
-    pub file: String,
+    pub file: Arc<str>,
     /// Line, from 1.
     pub line: usize,
 }
@@ -68,7 +69,7 @@ pub struct SourceRef {
 impl From<&Source> for SourceRef {
     fn from(source: &Source) -> SourceRef {
         SourceRef {
-            file: source.file.to_string_lossy().replace('\\', "/"),
+            file: Arc::clone(&source.file),
             line: source.pos.line,
         }
     }
@@ -221,6 +222,11 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The item with this id (items are sorted by id).
+    pub fn item(&self, id: &str) -> Option<&ItemView> {
+        find_item(&self.items, id)
+    }
+
     /// Open items in `state`, most urgent first (see [`most_urgent_first`]).
     pub fn items_in(&self, state: ItemState) -> Vec<&ItemView> {
         most_urgent_first(self.items.iter().filter(|i| i.state == state))
@@ -239,6 +245,14 @@ impl Analysis {
         });
         gaps
     }
+}
+
+/// The item with this id in a list sorted by id.
+pub fn find_item<'a>(items: &'a [ItemView], id: &str) -> Option<&'a ItemView> {
+    items
+        .binary_search_by(|i| i.id.as_str().cmp(id))
+        .ok()
+        .and_then(|at| items.get(at))
 }
 
 /// Sorts items most urgent first: highest risk, then most days late, then
@@ -273,22 +287,14 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
             .or_else(|| repo.framework_max_age(framework))
             .or(repo.config.max_age_days)
     };
-    let items: Vec<ItemView> = repo
-        .items
-        .iter()
-        .map(|item| {
-            let view = |e: &Evidence| {
-                evidence_view(
-                    e,
-                    facts,
-                    limit(e, item.max_age_days, &item.framework),
-                    options.as_of,
-                )
-            };
-            item_view(item, options, &view)
-        })
-        .collect();
-    let mut links: BTreeMap<(&str, &str), BTreeSet<String>> = BTreeMap::new();
+    let items: Vec<ItemView> = crate::par::map(&repo.items, |item| {
+        let view = |e: &Evidence| {
+            let days = limit(e, item.max_age_days, &item.framework);
+            evidence_view(e, facts, days, options.as_of)
+        };
+        item_view(item, options, &view)
+    });
+    let mut links: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
     for item in &repo.items {
         for reference in &item.controls {
             let (framework, id) = reference
@@ -298,7 +304,7 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
             links
                 .entry((framework, id))
                 .or_default()
-                .insert(item.id.clone());
+                .push(item.id.as_str());
         }
     }
     let mut controls = Vec::new();
@@ -312,11 +318,15 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
                     evidence_view(e, facts, days, options.as_of)
                 })
                 .collect();
-            let mut backlog = links
+            let mut backlog: Vec<String> = links
                 .get(&(framework.id.as_str(), control.id.as_str()))
-                .cloned()
-                .unwrap_or_default();
-            backlog.extend(control.backlog.iter().map(|r| r.id.clone()));
+                .into_iter()
+                .flatten()
+                .map(|id| (*id).to_string())
+                .chain(control.backlog.iter().map(|r| r.id.clone()))
+                .collect();
+            backlog.sort();
+            backlog.dedup();
             let evidence_short = evidence.iter().any(|e| !e.state.is_present());
             controls.push(ControlView {
                 framework: framework.id.clone(),
@@ -328,7 +338,7 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
                 is_gap: control.status.is_gap()
                     || (control.status != ControlStatus::NotApplicable && evidence_short),
                 evidence,
-                backlog: backlog.into_iter().collect(),
+                backlog,
                 source: SourceRef::from(&control.source),
             });
         }

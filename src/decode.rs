@@ -7,6 +7,7 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -65,6 +66,8 @@ const CHECKLIST_FIELDS: &[&str] = &["task", "done"];
 /// Collects diagnostics for one file.
 pub struct Decoder<'a> {
     file: &'a Path,
+    /// The file's name as every `Source` of it shares it.
+    shared: Arc<str>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -73,6 +76,7 @@ impl<'a> Decoder<'a> {
     pub fn new(file: &'a Path) -> Decoder<'a> {
         Decoder {
             file,
+            shared: Arc::from(file.to_string_lossy().replace('\\', "/")),
             diagnostics: Vec::new(),
         }
     }
@@ -84,7 +88,7 @@ impl<'a> Decoder<'a> {
 
     fn source(&self, pos: Pos) -> Source {
         Source {
-            file: self.file.to_path_buf(),
+            file: Arc::clone(&self.shared),
             pos,
         }
     }
@@ -290,7 +294,7 @@ impl<'a> Decoder<'a> {
 
     fn evidence(&mut self, node: &Node) -> Option<Evidence> {
         let (path, note, max_age_days) = match &node.value {
-            Value::Scalar(path) => (path.clone(), None, None),
+            Value::Scalar(path) => (path.to_string(), None, None),
             Value::Map(_) => {
                 let fields = self.fields(node, EVIDENCE_FIELDS, "evidence entry")?;
                 let note = fields.string(self, "note");
@@ -368,7 +372,7 @@ impl<'a> Decoder<'a> {
     /// A list of strings; a single string is taken as a list of one.
     fn string_nodes(&mut self, node: &Node, name: &str) -> Vec<(String, Pos)> {
         if let Value::Scalar(s) = &node.value {
-            return vec![(s.clone(), node.pos)];
+            return vec![(s.to_string(), node.pos)];
         }
         let mut out = Vec::new();
         for entry in self.list(node, name) {
@@ -379,7 +383,7 @@ impl<'a> Decoder<'a> {
         out
     }
 
-    fn list<'n>(&mut self, node: &'n Node, name: &str) -> &'n [Node] {
+    fn list<'n, 't>(&mut self, node: &'n Node<'t>, name: &str) -> &'n [Node<'t>] {
         match &node.value {
             Value::Seq(items) => items,
             Value::Null => &[],
@@ -390,7 +394,7 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    fn scalar<'n>(&mut self, node: &'n Node, expected: &str) -> Option<&'n str> {
+    fn scalar<'n>(&mut self, node: &'n Node<'_>, expected: &str) -> Option<&'n str> {
         let text = node.as_str();
         if text.is_none() {
             self.wrong_type(node, expected);
@@ -411,7 +415,12 @@ impl<'a> Decoder<'a> {
     }
 
     /// Checks that `node` is a mapping of known, unique, scalar keys.
-    fn fields<'n>(&mut self, node: &'n Node, known: &[&str], what: &str) -> Option<Fields<'n>> {
+    fn fields<'n, 't>(
+        &mut self,
+        node: &'n Node<'t>,
+        known: &[&str],
+        what: &str,
+    ) -> Option<Fields<'n, 't>> {
         let Value::Map(entries) = &node.value else {
             self.wrong_type(node, &format!("a mapping ({what})"));
             return None;
@@ -460,18 +469,18 @@ impl<'a> Decoder<'a> {
 }
 
 /// The known fields of one mapping.
-struct Fields<'n> {
+struct Fields<'n, 't> {
     pos: Pos,
-    entries: Vec<(&'n str, KeyValue<'n>)>,
+    entries: Vec<(&'n str, KeyValue<'n, 't>)>,
 }
 
-struct KeyValue<'n> {
+struct KeyValue<'n, 't> {
     pos: Pos,
-    value: &'n Node,
+    value: &'n Node<'t>,
 }
 
-impl<'n> Fields<'n> {
-    fn get(&self, name: &str) -> Option<&'n Node> {
+impl<'n, 't> Fields<'n, 't> {
+    fn get(&self, name: &str) -> Option<&'n Node<'t>> {
         self.entries
             .iter()
             .find(|(n, _)| *n == name)

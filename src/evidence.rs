@@ -7,9 +7,10 @@
 //! working tree ([`WorkTree`]: metadata only, symlinks never followed while
 //! listing) and to a git revision (`git::TreeFiles`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use globset::GlobBuilder;
 use serde::Serialize;
@@ -102,17 +103,24 @@ pub trait Files {
 }
 
 /// Resolves every distinct path once.
+///
+/// Distinct paths are shared out over every core: resolution is mostly
+/// system calls, which run in parallel.
 pub fn resolve_all<'a>(
-    files: &impl Files,
+    files: &(impl Files + Sync),
     paths: impl IntoIterator<Item = &'a str>,
 ) -> EvidenceMap {
-    let mut map = EvidenceMap::new();
-    for path in paths {
-        if !map.contains_key(path) {
-            map.insert(path.to_string(), resolve(files, path));
-        }
-    }
-    map
+    let distinct: Vec<&str> = paths
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let resolved = crate::par::map(&distinct, |p| resolve(files, p));
+    distinct
+        .into_iter()
+        .map(str::to_string)
+        .zip(resolved)
+        .collect()
 }
 
 /// A path written in a file, checked without touching the file system.
@@ -238,6 +246,9 @@ pub struct WorkTree {
     root: PathBuf,
     /// The root with symlinks resolved, to check where paths really lead.
     real_root: Option<PathBuf>,
+    /// Resolved directories: most evidence shares a few directories, so each
+    /// is resolved once and each file costs one `lstat`.
+    dirs: Mutex<HashMap<String, Result<PathBuf, EvidenceStatus>>>,
 }
 
 impl WorkTree {
@@ -246,11 +257,45 @@ impl WorkTree {
         WorkTree {
             root: root.to_path_buf(),
             real_root: root.canonicalize().ok(),
+            dirs: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Resolves symlinks in `relative` and checks the result stays in the root.
+    /// Resolves symlinks in `relative` and checks the result stays in the
+    /// root: the parent directory through the cache, the last component
+    /// itself only when it is a symlink.
     fn confine(&self, relative: &str) -> Result<PathBuf, EvidenceStatus> {
+        let Some((parent, name)) = relative.rsplit_once('/') else {
+            return self.canonical(relative);
+        };
+        let cached = self.dirs.lock().ok().and_then(|d| d.get(parent).cloned());
+        let real_parent = match cached {
+            Some(result) => result,
+            None => {
+                let result = self.canonical(parent);
+                if let Ok(mut dirs) = self.dirs.lock() {
+                    dirs.insert(parent.to_string(), result.clone());
+                }
+                result
+            }
+        }?;
+        let candidate = real_parent.join(name);
+        match candidate.symlink_metadata() {
+            Ok(meta) if !meta.file_type().is_symlink() => Ok(candidate),
+            Ok(_) => self.canonical(relative),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Err(EvidenceStatus::new(EvidenceState::Missing))
+            }
+            Err(e) => Err(EvidenceStatus::because(
+                EvidenceState::Missing,
+                format!("cannot be read: {e}"),
+            )),
+        }
+    }
+
+    /// Resolves every symlink in `relative` and checks the result stays in
+    /// the root.
+    fn canonical(&self, relative: &str) -> Result<PathBuf, EvidenceStatus> {
         let full = self.root.join(relative);
         let real = match full.canonicalize() {
             Ok(real) => real,

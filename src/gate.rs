@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::analysis::{ControlView, EvidenceView, ItemState, ItemView};
+use crate::analysis::{ControlView, EvidenceView, ItemState, ItemView, SourceRef};
 use crate::evidence::EvidenceState;
 use crate::model::{ItemStatus, Risk};
 
@@ -48,6 +48,8 @@ pub struct Offender {
     pub risk: Risk,
     /// Owner, if any.
     pub owner: Option<String>,
+    /// Where it is defined.
+    pub source: SourceRef,
     /// Why it offends.
     #[serde(flatten)]
     pub reason: Reason,
@@ -179,6 +181,7 @@ pub fn evaluate(
                 framework: item.framework.clone(),
                 risk: item.risk,
                 owner: item.owner.clone(),
+                source: item.source.clone(),
                 reason,
             });
         }
@@ -196,6 +199,7 @@ pub fn evaluate(
                     framework: control.framework.clone(),
                     risk: severity,
                     owner: control.owner.clone(),
+                    source: control.source.clone(),
                     reason,
                 });
             }

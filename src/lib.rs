@@ -23,6 +23,7 @@ pub mod import;
 pub mod load;
 pub mod manifest;
 pub mod model;
+pub mod par;
 pub mod render;
 pub mod report;
 pub mod trend;

@@ -14,6 +14,7 @@ use walkdir::WalkDir;
 use crate::decode::Decoder;
 use crate::diag::{self, Code, Diagnostic, Location};
 use crate::model::{Config, Framework, Item, Repository};
+use crate::par;
 use crate::validate;
 use crate::yaml::{self, Pos};
 
@@ -210,37 +211,7 @@ pub fn check_size(len: u64, relative: &Path) -> Result<(), Diagnostic> {
 
 /// Parses files on every core, keeping their order.
 fn parse_parallel(source: &dyn Source, files: &[(PathBuf, Kind)]) -> Vec<FileResult> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(files.len().max(1));
-    let chunk = files.len().div_ceil(workers).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|(path, kind)| parse_file(source, path, *kind))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    vec![FileResult {
-                        diagnostics: vec![Diagnostic::error(
-                            Code::Unreadable,
-                            Location::file(Path::new(".")),
-                            "internal error while reading files",
-                        )],
-                        ..FileResult::default()
-                    }]
-                })
-            })
-            .collect()
-    })
+    par::map(files, |(path, kind)| parse_file(source, path, *kind))
 }
 
 fn parse_file(source: &dyn Source, relative: &Path, kind: Kind) -> FileResult {

@@ -5,8 +5,8 @@
 //! line.
 
 use std::fmt;
-use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -16,8 +16,9 @@ use crate::yaml::Pos;
 /// Where a value was defined.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Source {
-    /// The file, relative to the repository root.
-    pub file: PathBuf,
+    /// The file, relative to the repository root, with `/` separators;
+    /// shared by every value of the file.
+    pub file: Arc<str>,
     /// Where in the file.
     pub pos: Pos,
 }

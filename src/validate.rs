@@ -3,6 +3,7 @@
 //! Pure: takes the model, returns diagnostics. Per-field problems are found
 //! earlier, in `decode`.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diag::{Code, Diagnostic, Location, suggest};
@@ -214,7 +215,7 @@ impl<'r> Index<'r> {
 }
 
 fn at(source: &Source) -> Location {
-    Location::at(&source.file, source.pos)
+    Location::at(std::path::Path::new(&*source.file), source.pos)
 }
 
 fn unknown(source: &Source, message: String, suggestion: Option<&str>) -> Diagnostic {
@@ -254,14 +255,18 @@ fn unique<'r>(
     source: &'r Source,
     out: &mut Vec<Diagnostic>,
 ) {
-    if let Some(first) = seen.get(&id.to_lowercase()) {
-        let place = format!("{}:{}", first.file.display(), first.pos.line);
-        out.push(Diagnostic::error(
-            Code::DuplicateId,
-            at(source),
-            format!("duplicate {kind} id `{id}` (first defined at {place})"),
-        ));
-    } else {
-        seen.insert(id.to_lowercase(), source);
+    match seen.entry(id.to_lowercase()) {
+        Entry::Occupied(first) => {
+            let first = first.get();
+            let place = format!("{}:{}", first.file, first.pos.line);
+            out.push(Diagnostic::error(
+                Code::DuplicateId,
+                at(source),
+                format!("duplicate {kind} id `{id}` (first defined at {place})"),
+            ));
+        }
+        Entry::Vacant(slot) => {
+            slot.insert(source);
+        }
     }
 }

@@ -11,6 +11,7 @@
 //! The builder is bounded: nesting depth and alias expansion have limits, so a
 //! hostile file cannot exhaust the stack or memory ("billion laughs").
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
@@ -38,29 +39,31 @@ impl Pos {
     }
 }
 
-/// One YAML node with the position where it starts.
+/// One YAML node with the position where it starts. Scalars borrow from the
+/// text where they can (plain and simple quoted scalars), so a large file is
+/// not copied twice.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Node {
+pub struct Node<'a> {
     /// Where the node starts.
     pub pos: Pos,
     /// What the node holds.
-    pub value: Value,
+    pub value: Value<'a>,
 }
 
 /// The content of a [`Node`].
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     /// `~`, `null` or nothing at all.
     Null,
     /// Any other scalar, kept as written (quotes removed).
-    Scalar(String),
+    Scalar(Cow<'a, str>),
     /// A sequence of nodes.
-    Seq(Vec<Node>),
+    Seq(Vec<Node<'a>>),
     /// A mapping; keys keep their own positions, in file order.
-    Map(Vec<(Node, Node)>),
+    Map(Vec<(Node<'a>, Node<'a>)>),
 }
 
-impl Node {
+impl Node<'_> {
     /// A short name of the node's kind, for error messages.
     pub fn kind(&self) -> &'static str {
         match self.value {
@@ -93,7 +96,7 @@ pub struct SyntaxError {
 ///
 /// An empty document gives a `Null` node. A second document in the same file
 /// is an error: comply files hold one document each.
-pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     let mut builder = Builder {
         parser: Parser::new_from_str(text),
         anchors: HashMap::new(),
@@ -104,7 +107,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
 
 struct Builder<'a> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
-    anchors: HashMap<usize, Node>,
+    anchors: HashMap<usize, Node<'a>>,
     alias_nodes: usize,
 }
 
@@ -126,7 +129,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn document(&mut self) -> Result<Node, SyntaxError> {
+    fn document(&mut self) -> Result<Node<'a>, SyntaxError> {
         let mut root = None;
         loop {
             let (event, span) = self.next()?;
@@ -158,7 +161,12 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn node(&mut self, event: Event<'a>, span: Span, depth: usize) -> Result<Node, SyntaxError> {
+    fn node(
+        &mut self,
+        event: Event<'a>,
+        span: Span,
+        depth: usize,
+    ) -> Result<Node<'a>, SyntaxError> {
         let pos = Pos::of(span);
         if depth > MAX_DEPTH {
             return Err(SyntaxError {
@@ -171,7 +179,7 @@ impl<'a> Builder<'a> {
                 let value = if style == ScalarStyle::Plain && is_null(&text) {
                     Value::Null
                 } else {
-                    Value::Scalar(text.into_owned())
+                    Value::Scalar(text)
                 };
                 (Node { pos, value }, anchor)
             }
@@ -227,7 +235,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Copies the anchored node, counting what it costs against the budget.
-    fn alias(&mut self, id: usize, pos: Pos) -> Result<Node, SyntaxError> {
+    fn alias(&mut self, id: usize, pos: Pos) -> Result<Node<'a>, SyntaxError> {
         let Some(target) = self.anchors.get(&id) else {
             return Err(SyntaxError {
                 pos,

@@ -200,7 +200,7 @@ pub fn gaps(
         let backlog: Vec<String> = control
             .backlog
             .iter()
-            .map(|id| match analysis.items.iter().find(|i| &i.id == id) {
+            .map(|id| match analysis.item(id) {
                 Some(item) => format!("{id} ({})", item.state.as_str()),
                 None => id.clone(),
             })
@@ -315,12 +315,7 @@ pub fn check(
     style: Style,
 ) -> io::Result<()> {
     for offender in &gate.offenders {
-        let place = analysis
-            .items
-            .iter()
-            .find(|i| i.id == offender.id)
-            .map(|i| format!("{}:{}: ", i.source.file, i.source.line))
-            .unwrap_or_default();
+        let place = format!("{}:{}: ", offender.source.file, offender.source.line);
         writeln!(
             out,
             "{place}{} [{}] {}: {}{}",

@@ -342,14 +342,16 @@ impl Writer<'_> {
         let backlog: Vec<String> = c
             .backlog
             .iter()
-            .map(|id| match self.report.items.iter().find(|i| &i.id == id) {
-                Some(item) => format!(
-                    "{} {}",
-                    self.item_link(id),
-                    self.tag("state", item.state.as_str())
-                ),
-                None => escape(id),
-            })
+            .map(
+                |id| match crate::analysis::find_item(&self.report.items, id) {
+                    Some(item) => format!(
+                        "{} {}",
+                        self.item_link(id),
+                        self.tag("state", item.state.as_str())
+                    ),
+                    None => escape(id),
+                },
+            )
             .collect();
         vec![
             format!("<a id=\"{anchor}\"></a>{}", escape(&c.id)),
