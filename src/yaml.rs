@@ -276,7 +276,7 @@ fn count_nodes(node: &Node) -> usize {
 mod tests {
     use super::*;
 
-    fn scalar(node: &Node) -> &str {
+    fn scalar<'n>(node: &'n Node<'_>) -> &'n str {
         node.as_str().unwrap_or("<not a scalar>")
     }
 
