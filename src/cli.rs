@@ -266,9 +266,22 @@ pub struct CheckArgs {
     /// Also fail on stale evidence of items and controls at or above the threshold
     #[arg(long)]
     pub fail_on_stale: bool,
-    /// Output.
-    #[command(flatten)]
-    pub output: OutputArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    pub format: CheckFormat,
+}
+
+/// The formats of `comply check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Lines for people.
+    Table,
+    /// Stable JSON (see docs/json.md).
+    Json,
+    /// GitHub Actions annotations on the offending lines.
+    Github,
+    /// JUnit XML, one test case per gated item.
+    Junit,
 }
 
 /// A risk level on the command line.

@@ -96,6 +96,11 @@ impl Repo {
         })
     }
 
+    /// The comply root's path inside the repository: `""` or ending in `/`.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
     /// Whether the clone is shallow (history cut off).
     pub fn is_shallow(&self) -> bool {
         self.shallow

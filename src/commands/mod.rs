@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 
 use crate::analysis::{self, Analysis, Facts, ItemState, Options};
 use crate::cli::{
-    Cli, ColorChoice, Command, Every, FilterArgs, Format, OutputArgs, ReportFormat,
+    CheckFormat, Cli, ColorChoice, Command, Every, FilterArgs, Format, OutputArgs, ReportFormat,
     RepositoryCommand,
 };
 use crate::evidence::EvidenceMap;
@@ -20,7 +20,7 @@ use crate::filter::Filter;
 use crate::gate::plural;
 use crate::git::History;
 use crate::load::Loaded;
-use crate::render::{DueLists, Style, json, table};
+use crate::render::{DueLists, Style, ci, json, table};
 use crate::report::markdown::{self, Flavor};
 use crate::report::{Report, html};
 use crate::workspace::Workspace;
@@ -139,10 +139,16 @@ pub fn run(
             let Some(Analysed { analysis, .. }) = analysed(&workspace, options, false, err)? else {
                 return Ok(Exit::Invalid);
             };
-            if is_json(&args.output) {
-                json::write(out, &json::CheckDoc::new(analysis.as_of, &analysis.gate))?;
-            } else {
-                table::check(out, &analysis.gate, &analysis, style)?;
+            match args.format {
+                CheckFormat::Json => {
+                    json::write(out, &json::CheckDoc::new(analysis.as_of, &analysis.gate))?
+                }
+                CheckFormat::Table => table::check(out, &analysis.gate, &analysis, style)?,
+                CheckFormat::Github => {
+                    let prefix = workspace.git.as_ref().map_or("", |repo| repo.prefix());
+                    ci::github(out, &analysis, prefix)?;
+                }
+                CheckFormat::Junit => ci::junit(out, &analysis)?,
             }
             Ok(if analysis.gate.passed {
                 Exit::Success

@@ -3,6 +3,7 @@
 //! Renderers only format; every decision (states, sorting, the verdict) was
 //! made in `analysis` and `gate`.
 
+pub mod ci;
 pub mod json;
 pub mod table;
 
