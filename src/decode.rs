@@ -19,16 +19,20 @@ use crate::model::{
 };
 use crate::yaml::{Node, Pos, Value};
 
-const CONFIG_FIELDS: &[&str] = &["name", "gate", "due_soon_days", "max_age_days"];
-const GATE_FIELDS: &[&str] = &["fail_on"];
-const MATRIX_FIELDS: &[&str] = &[
+/// Keys of `comply.yaml`.
+pub const CONFIG_FIELDS: &[&str] = &["name", "gate", "due_soon_days", "max_age_days"];
+/// Keys of the `gate` section.
+pub const GATE_FIELDS: &[&str] = &["fail_on"];
+/// Top-level keys of a control matrix.
+pub const MATRIX_FIELDS: &[&str] = &[
     "framework",
     "name",
     "description",
     "max_age_days",
     "controls",
 ];
-const CONTROL_FIELDS: &[&str] = &[
+/// Keys of a control.
+pub const CONTROL_FIELDS: &[&str] = &[
     "id",
     "title",
     "status",
@@ -43,8 +47,10 @@ const CONTROL_FIELDS: &[&str] = &[
     "tags",
     "max_age_days",
 ];
-const BACKLOG_FIELDS: &[&str] = &["framework", "items"];
-const ITEM_FIELDS: &[&str] = &[
+/// Top-level keys of a backlog file.
+pub const BACKLOG_FIELDS: &[&str] = &["framework", "items"];
+/// Keys of a backlog item.
+pub const ITEM_FIELDS: &[&str] = &[
     "id",
     "title",
     "framework",
@@ -60,8 +66,10 @@ const ITEM_FIELDS: &[&str] = &[
     "tags",
     "max_age_days",
 ];
-const EVIDENCE_FIELDS: &[&str] = &["path", "note", "max_age_days"];
-const CHECKLIST_FIELDS: &[&str] = &["task", "done"];
+/// Keys of an evidence entry written as a mapping.
+pub const EVIDENCE_FIELDS: &[&str] = &["path", "note", "max_age_days"];
+/// Keys of a checklist step.
+pub const CHECKLIST_FIELDS: &[&str] = &["task", "done"];
 
 /// Collects diagnostics for one file.
 pub struct Decoder<'a> {

@@ -33,6 +33,8 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// How many YAML files were read.
     pub files: usize,
+    /// The settings file, if there is one.
+    pub config_file: Option<PathBuf>,
 }
 
 impl Loaded {
@@ -124,6 +126,10 @@ pub fn load_from(source: &dyn Source) -> anyhow::Result<Loaded> {
     Ok(Loaded {
         repository,
         diagnostics,
+        config_file: files
+            .iter()
+            .find(|(_, kind)| *kind == Kind::Config)
+            .map(|(path, _)| path.clone()),
         files: files.len(),
     })
 }

@@ -3,17 +3,25 @@
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 use comply::cli::Cli;
 use comply::commands::{self, Environment, Exit};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let as_of_from = match matches.value_source("as_of") {
+        Some(ValueSource::CommandLine) => "--as-of",
+        Some(ValueSource::EnvVariable) => "COMPLY_TODAY",
+        _ => "today's date",
+    };
     let env = Environment {
         cwd: std::env::current_dir().unwrap_or_else(|_| ".".into()),
         today: chrono::Local::now().date_naive(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         stdout_is_terminal: io::stdout().is_terminal(),
+        as_of_from,
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut err = io::stderr().lock();

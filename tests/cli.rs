@@ -27,7 +27,7 @@ fn default_root_is_the_git_top_level() {
         .arg("validate")
         .assert()
         .code(0);
-    assert!(stdout(&assert).contains("1 frameworks, 2 controls"));
+    assert!(stdout(&assert).contains("1 framework, 2 controls"));
 }
 
 #[test]

@@ -260,7 +260,7 @@ fn valid_repository_with_warnings_still_passes() {
     let err = stderr(&assert);
     assert!(err.contains("controls/fw.yaml:7:16: warning[bad-value]: evidence `/etc/passwd` is outside the repository (absolute path)"), "{err}");
     assert!(
-        common::stdout(&assert).starts_with("valid, with 2 warnings: 1 frameworks"),
+        common::stdout(&assert).starts_with("valid, with 2 warnings: 1 framework"),
         "{}",
         common::stdout(&assert)
     );

@@ -145,7 +145,7 @@ fn files_of(
     if let Some(backlog) = &imported.backlog {
         outputs.push(Output {
             path: dir.map(|d| d.join("backlog").join(format!("{stem}.yaml"))),
-            text: import::to_yaml(backlog, shown)?,
+            text: import::to_yaml(backlog, "backlog", shown)?,
         });
     }
     if let Some(matrix) = &imported.matrix {
@@ -154,7 +154,7 @@ fn files_of(
                 d.join("controls")
                     .join(format!("{}.yaml", matrix.framework))
             }),
-            text: import::to_yaml(matrix, shown)?,
+            text: import::to_yaml(matrix, "controls", shown)?,
         });
     }
     Ok(outputs)

@@ -3,6 +3,7 @@
 
 mod evidence;
 mod import;
+mod tools;
 mod trend;
 
 use std::io::{self, Write};
@@ -37,6 +38,9 @@ pub struct Environment {
     pub no_color: bool,
     /// Whether standard output is a terminal.
     pub stdout_is_terminal: bool,
+    /// Where the as-of date comes from, for `--verbose`: `--as-of`,
+    /// `COMPLY_TODAY` or the clock.
+    pub as_of_from: &'static str,
 }
 
 /// How a run ends: the process exit code.
@@ -61,9 +65,22 @@ pub fn run(
     let as_of = cli.global.as_of.unwrap_or(env.today);
     let command = match &cli.command {
         Command::Import(args) => return import::run(args, as_of, out, err),
+        Command::Init(args) => return tools::init(args, &env.cwd, err),
+        Command::Schema(args) => return tools::schema(args, out),
+        Command::Completions(args) => return tools::completions(args, out),
+        Command::Man => return tools::man(out),
+        Command::Reference => {
+            out.write_all(crate::cli::reference().as_bytes())?;
+            return Ok(Exit::Success);
+        }
         Command::Repository(command) => command,
     };
-    let root = resolve_root(cli.global.root.as_deref(), &env.cwd);
+    let (root, root_from) = resolve_root(cli.global.root.as_deref(), &env.cwd);
+    let talk = Talk {
+        quiet: cli.global.quiet,
+        verbose: cli.global.verbose,
+    };
+    talk.explain(err, &format!("root {} ({root_from})", root.display()))?;
     let style = Style {
         color: match cli.global.color {
             ColorChoice::Always => true,
@@ -76,6 +93,20 @@ pub fn run(
     }
     let workspace = Workspace::open(&root, cli.global.at.as_deref())?;
     let loaded = &workspace.loaded;
+    if let Some(commit) = &workspace.at {
+        talk.explain(
+            err,
+            &format!("reading the repository at commit {commit:.10} from git objects"),
+        )?;
+    }
+    talk.explain(
+        err,
+        &match &loaded.config_file {
+            Some(file) => format!("settings from {}", file.display()),
+            None => "no comply.yaml: default settings".to_string(),
+        },
+    )?;
+    talk.explain(err, &format!("as of {as_of} ({})", env.as_of_from))?;
     let base = Options {
         as_of,
         due_soon_days: loaded.repository.config.due_soon_days,
@@ -85,9 +116,10 @@ pub fn run(
     let title = || title(loaded, &root);
 
     match command {
-        RepositoryCommand::Validate(args) => validate(loaded, is_json(args), out, err),
+        RepositoryCommand::Validate(args) => validate(loaded, is_json(args), talk, out, err),
         RepositoryCommand::Status(args) => {
-            let Some(Analysed { analysis, .. }) = analysed(&workspace, base, false, err)? else {
+            let Some(Analysed { analysis, .. }) = analysed(&workspace, base, false, talk, err)?
+            else {
                 return Ok(Exit::Invalid);
             };
             if is_json(args) {
@@ -102,7 +134,8 @@ pub fn run(
                 due_soon_days: args.within.unwrap_or(base.due_soon_days),
                 ..base
             };
-            let Some(Analysed { analysis, .. }) = analysed(&workspace, options, false, err)? else {
+            let Some(Analysed { analysis, .. }) = analysed(&workspace, options, false, talk, err)?
+            else {
                 return Ok(Exit::Invalid);
             };
             let lists = due_lists(&analysis, &filter(&args.filter));
@@ -114,7 +147,8 @@ pub fn run(
             Ok(Exit::Success)
         }
         RepositoryCommand::Gaps(args) => {
-            let Some(Analysed { analysis, .. }) = analysed(&workspace, base, false, err)? else {
+            let Some(Analysed { analysis, .. }) = analysed(&workspace, base, false, talk, err)?
+            else {
                 return Ok(Exit::Invalid);
             };
             let filter = filter(&args.filter);
@@ -136,13 +170,27 @@ pub fn run(
                 fail_on_stale: args.fail_on_stale,
                 ..base
             };
-            let Some(Analysed { analysis, .. }) = analysed(&workspace, options, false, err)? else {
+            let Some(Analysed { analysis, .. }) = analysed(&workspace, options, false, talk, err)?
+            else {
                 return Ok(Exit::Invalid);
             };
+            for offender in &analysis.gate.offenders {
+                talk.explain(
+                    err,
+                    &format!(
+                        "{} {} offends ({} risk): {}",
+                        offender.kind,
+                        offender.id,
+                        offender.risk,
+                        offender.describe()
+                    ),
+                )?;
+            }
             match args.format {
                 CheckFormat::Json => {
                     json::write(out, &json::CheckDoc::new(analysis.as_of, &analysis.gate))?
                 }
+                CheckFormat::Table if talk.quiet && analysis.gate.passed => {}
                 CheckFormat::Table => table::check(out, &analysis.gate, &analysis, style)?,
                 CheckFormat::Github => {
                     let prefix = workspace.git.as_ref().map_or("", |repo| repo.prefix());
@@ -157,7 +205,8 @@ pub fn run(
             })
         }
         RepositoryCommand::Report(args) => {
-            let Some(Analysed { analysis, .. }) = analysed(&workspace, base, false, err)? else {
+            let Some(Analysed { analysis, .. }) = analysed(&workspace, base, false, talk, err)?
+            else {
                 return Ok(Exit::Invalid);
             };
             let mut report = Report::new(&title(), &analysis, &filter(&args.filter));
@@ -185,7 +234,7 @@ pub fn run(
             Ok(Exit::Success)
         }
         RepositoryCommand::Evidence(args) => {
-            let Some(analysed) = analysed(&workspace, base, true, err)? else {
+            let Some(analysed) = analysed(&workspace, base, true, talk, err)? else {
                 return Ok(Exit::Invalid);
             };
             evidence::run(&workspace, &analysed, args, style, out, err)
@@ -212,6 +261,25 @@ fn title(loaded: &Loaded, root: &Path) -> String {
 /// Prints the diagnostics and, when there is no error among them, resolves
 /// evidence and analyses the repository. Git history is read when some
 /// `max_age_days` makes freshness matter, or when `always_history`.
+/// How much to say besides the output: `--quiet` and `--verbose`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Talk {
+    /// Only failures.
+    pub quiet: bool,
+    /// Explain decisions.
+    pub verbose: bool,
+}
+
+impl Talk {
+    /// Writes `what` as `comply: what` on `err` when verbose.
+    fn explain(self, err: &mut dyn Write, what: &str) -> io::Result<()> {
+        if self.verbose {
+            writeln!(err, "comply: {what}")?;
+        }
+        Ok(())
+    }
+}
+
 /// An analysis with the facts it was made from.
 pub struct Analysed {
     /// The analysis.
@@ -226,10 +294,15 @@ fn analysed(
     workspace: &Workspace,
     options: Options,
     always_history: bool,
+    talk: Talk,
     err: &mut dyn Write,
 ) -> anyhow::Result<Option<Analysed>> {
     let loaded = &workspace.loaded;
-    for d in &loaded.diagnostics {
+    for d in loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error() || !talk.quiet)
+    {
         writeln!(err, "{d}")?;
     }
     if loaded.has_errors() {
@@ -244,10 +317,34 @@ fn analysed(
     }
     let repo = &loaded.repository;
     let with_history = always_history || repo.has_age_limits();
+    talk.explain(
+        err,
+        if with_history {
+            "reading git history for evidence freshness"
+        } else {
+            "not reading git history: no max_age_days is set"
+        },
+    )?;
     let (states, history) = workspace.facts(with_history)?;
-    if with_history && let History::Unknown(why) = &history {
+    if with_history
+        && !talk.quiet
+        && let History::Unknown(why) = &history
+    {
         writeln!(err, "warning: {why}")?;
     }
+    talk.explain(
+        err,
+        &format!(
+            "due soon means due within {} days; the gate fails on {} risk and above{}",
+            options.due_soon_days,
+            options.fail_on,
+            if options.fail_on_stale {
+                ", and on stale evidence"
+            } else {
+                ""
+            }
+        ),
+    )?;
     let facts = Facts {
         evidence: &states,
         history: &history,
@@ -263,6 +360,7 @@ fn analysed(
 fn validate(
     loaded: &Loaded,
     json: bool,
+    talk: Talk,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
@@ -275,19 +373,28 @@ fn validate(
         json::write(out, &json::ValidateDoc::new(&loaded.diagnostics))?;
         return Ok(exit);
     }
-    for d in &loaded.diagnostics {
+    for d in loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error() || !talk.quiet)
+    {
         writeln!(err, "{d}")?;
     }
     let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = loaded.diagnostics.len() - errors;
+    if talk.quiet && errors == 0 {
+        return Ok(exit);
+    }
     let repo = &loaded.repository;
     let controls: usize = repo.frameworks.iter().map(|f| f.controls.len()).sum();
+    let count = |n: usize, noun: &str| format!("{n} {}", plural(n as i64, noun));
     let counts = format!(
-        "{} frameworks, {controls} controls, {} items, {} evidence entries in {} files",
-        repo.frameworks.len(),
-        repo.items.len(),
-        repo.evidence().count(),
-        loaded.files
+        "{}, {}, {}, {} in {}",
+        count(repo.frameworks.len(), "framework"),
+        count(controls, "control"),
+        count(repo.items.len(), "item"),
+        count(repo.evidence().count(), "evidence entry"),
+        count(loaded.files, "file")
     );
     if errors > 0 {
         writeln!(
@@ -332,15 +439,18 @@ fn due_lists<'a>(analysis: &'a Analysis, filter: &Filter) -> DueLists<'a> {
 }
 
 /// The root: `--root` when given, else the nearest ancestor of `cwd` holding
-/// `.git`, else `cwd`.
-pub fn resolve_root(given: Option<&Path>, cwd: &Path) -> PathBuf {
+/// `.git`, else `cwd`; with how it was chosen.
+pub fn resolve_root(given: Option<&Path>, cwd: &Path) -> (PathBuf, &'static str) {
     if let Some(root) = given {
-        return root.to_path_buf();
+        return (root.to_path_buf(), "--root");
     }
-    cwd.ancestors()
-        .find(|dir| dir.join(".git").exists())
-        .unwrap_or(cwd)
-        .to_path_buf()
+    match cwd.ancestors().find(|dir| dir.join(".git").exists()) {
+        Some(top) => (
+            top.to_path_buf(),
+            "the git top level of the current directory",
+        ),
+        None => (cwd.to_path_buf(), "the current directory"),
+    }
 }
 
 fn root_name(root: &Path) -> String {

@@ -305,11 +305,16 @@ fn default_prefix(name: &str) -> String {
     }
 }
 
-/// The YAML text of an imported file (backlog or matrix), with a header
-/// comment naming the source page.
-pub fn to_yaml(file: &impl Serialize, source: &str) -> Result<String, serde_yaml::Error> {
+/// The YAML text of an imported file of `kind` (`backlog` or `controls`),
+/// with the editor schema line and a comment naming the source page.
+pub fn to_yaml(
+    file: &impl Serialize,
+    kind: &str,
+    source: &str,
+) -> Result<String, serde_yaml::Error> {
     Ok(format!(
-        "# Imported by `comply import` from {source}; review, then commit.\n{}",
+        "# yaml-language-server: $schema={}\n# Imported by `comply import` from {source}; review, then commit.\n{}",
+        crate::schema::url(kind),
         serde_yaml::to_string(file)?
     ))
 }

@@ -1,0 +1,68 @@
+//! The commands that need no repository: `init`, `schema`, `completions`
+//! and `man`.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use clap::CommandFactory;
+
+use super::Exit;
+use crate::cli::{Cli, CompletionsArgs, InitArgs, SchemaArgs};
+use crate::{init, schema, write};
+
+/// `comply init [DIR]`: writes the starter files, refusing to overwrite any
+/// (nothing is written when one exists).
+pub fn init(args: &InitArgs, cwd: &Path, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    let dir = args
+        .dir
+        .as_deref()
+        .map_or_else(|| cwd.to_path_buf(), |d| cwd.join(d));
+    let existing: Vec<String> = init::FILES
+        .iter()
+        .filter(|(path, _)| dir.join(path).symlink_metadata().is_ok())
+        .map(|(path, _)| path.to_string())
+        .collect();
+    if !existing.is_empty() {
+        bail!(
+            "`{}` already has {}; comply init writes nothing over existing files",
+            dir.display(),
+            existing.join(", ")
+        );
+    }
+    for (path, text) in init::FILES {
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create `{}`", parent.display()))?;
+        }
+        write::atomic(&target, text.as_bytes(), false)?;
+        writeln!(err, "created {}", target.display())?;
+    }
+    writeln!(
+        err,
+        "next: `comply validate`, then `comply status` (see docs/getting-started.md)"
+    )?;
+    Ok(Exit::Success)
+}
+
+/// `comply schema KIND`.
+pub fn schema(args: &SchemaArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
+    let text =
+        schema::json(&args.kind).with_context(|| format!("no schema for `{}`", args.kind))?;
+    out.write_all(text.as_bytes())?;
+    Ok(Exit::Success)
+}
+
+/// `comply completions SHELL`.
+pub fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
+    let mut command = Cli::command();
+    clap_complete::generate(args.shell, &mut command, "comply", out);
+    Ok(Exit::Success)
+}
+
+/// `comply man`.
+pub fn man(out: &mut dyn Write) -> anyhow::Result<Exit> {
+    clap_mangen::Man::new(Cli::command()).render(out)?;
+    Ok(Exit::Success)
+}

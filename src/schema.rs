@@ -1,0 +1,207 @@
+//! JSON Schemas of comply's files, generated from these types with
+//! schemars, for editors (yaml-language-server) and other tools.
+//!
+//! The types describe the files as written, not the model they decode to;
+//! a test keeps their field names equal to the decoder's, and another keeps
+//! the committed `schema/*.json` equal to what these types generate.
+
+use schemars::{JsonSchema, Schema, schema_for};
+use serde::Serialize;
+
+use crate::model::{ControlStatus, ItemStatus, Risk};
+
+/// The file kinds with a schema, by the name `comply schema` takes.
+pub const KINDS: &[&str] = &["config", "controls", "backlog"];
+
+/// The published address of a schema, for `# yaml-language-server: $schema=`.
+pub fn url(kind: &str) -> String {
+    format!("https://raw.githubusercontent.com/comply-tools/comply/main/schema/{kind}.schema.json")
+}
+
+/// The schema of one file kind, as pretty JSON with a final newline.
+pub fn json(kind: &str) -> Option<String> {
+    let schema: Schema = match kind {
+        "config" => schema_for!(ConfigFile),
+        "controls" => schema_for!(MatrixFile),
+        "backlog" => schema_for!(BacklogFile),
+        _ => return None,
+    };
+    serde_json::to_string_pretty(&schema).ok().map(|mut s| {
+        s.push('\n');
+        s
+    })
+}
+
+/// An id or reference: YAML may read `5.10` as a number, comply reads it as
+/// the text `5.10`, so both are accepted.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Id {
+    /// Text.
+    Text(String),
+    /// A number, read as its text.
+    Number(f64),
+}
+
+/// `YYYY-MM-DD`.
+#[derive(Serialize, JsonSchema)]
+pub struct Date(#[schemars(pattern(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))] String);
+
+/// A date, or `TBD` for unscheduled.
+#[derive(Serialize, JsonSchema)]
+pub struct DueDate(#[schemars(pattern(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}|[Tt][Bb][Dd])$"))] String);
+
+/// `comply.yaml`.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "comply.yaml")]
+pub struct ConfigFile {
+    /// Display name of the repository, for titles.
+    pub name: Option<String>,
+    /// The CI gate.
+    pub gate: Option<GateConfig>,
+    /// How many days ahead an open item counts as due soon (default 14).
+    #[schemars(range(max = 3660))]
+    pub due_soon_days: Option<u32>,
+    /// Evidence unchanged in git for longer is stale (default: never).
+    #[schemars(range(max = 3660))]
+    pub max_age_days: Option<u32>,
+}
+
+/// The `gate` section of `comply.yaml`.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GateConfig {
+    /// The lowest risk at which an overdue item fails `comply check` (default high).
+    pub fail_on: Option<Risk>,
+}
+
+/// A control matrix: `controls/*.yaml`, one framework per file.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "comply control matrix")]
+pub struct MatrixFile {
+    /// Short framework id (`popia`, `iso27001`, `soc2`).
+    pub framework: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// Free text.
+    pub description: Option<String>,
+    /// Default evidence age limit for this framework's controls and items.
+    #[schemars(range(max = 3660))]
+    pub max_age_days: Option<u32>,
+    /// The controls.
+    pub controls: Vec<ControlEntry>,
+}
+
+/// One control of a matrix.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ControlEntry {
+    /// Id within the framework (`CC6.1`, `A.5.24`).
+    pub id: Id,
+    /// Short name.
+    pub title: String,
+    /// Implementation status.
+    pub status: ControlStatus,
+    /// Severity of the gap.
+    pub severity: Option<Risk>,
+    /// Who answers for the control.
+    pub owner: Option<String>,
+    /// Current maturity.
+    pub current: Option<String>,
+    /// Target state.
+    pub target: Option<String>,
+    /// The gap and its risk.
+    pub gap: Option<String>,
+    /// What proves the control.
+    pub evidence: Option<Vec<EvidenceEntry>>,
+    /// Ids of remediation items.
+    pub backlog: Option<Vec<Id>>,
+    /// Equivalent controls elsewhere, as `framework:id`.
+    pub maps_to: Option<Vec<String>>,
+    /// Free labels.
+    pub tags: Option<Vec<String>>,
+    /// Age limit for this control's evidence.
+    #[schemars(range(max = 3660))]
+    pub max_age_days: Option<u32>,
+}
+
+/// An evidence entry: a path, or a path with a note and an age limit.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum EvidenceEntry {
+    /// A file, a directory or a glob, relative to the root.
+    Path(String),
+    /// The same with details.
+    Detailed(EvidenceDetails),
+}
+
+/// An evidence entry written as a mapping.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceDetails {
+    /// A file, a directory or a glob, relative to the root.
+    pub path: String,
+    /// What the evidence is.
+    pub note: Option<String>,
+    /// Days after its last commit at which this entry goes stale.
+    #[schemars(range(max = 3660))]
+    pub max_age_days: Option<u32>,
+}
+
+/// A backlog file: `backlog/*.yaml`.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "comply backlog")]
+pub struct BacklogFile {
+    /// Default framework of every item in the file.
+    pub framework: Option<String>,
+    /// The items.
+    pub items: Vec<ItemEntry>,
+}
+
+/// One backlog item.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemEntry {
+    /// Unique id (`POPIA-001`).
+    pub id: Id,
+    /// Short name.
+    pub title: String,
+    /// Framework id (required here or at the top of the file).
+    pub framework: Option<String>,
+    /// Controls the item closes: ids in its framework, or `framework:id`.
+    pub controls: Option<Vec<Id>>,
+    /// How risky it is to leave undone.
+    pub risk: Risk,
+    /// Who does it.
+    pub owner: Option<String>,
+    /// Due date, or `TBD`.
+    pub due: Option<DueDate>,
+    /// Where it stands (default open).
+    pub status: Option<ItemStatus>,
+    /// Completion date; required when status is done.
+    pub done: Option<Date>,
+    /// What the work is.
+    pub summary: Option<String>,
+    /// What proves it is done.
+    pub evidence: Option<Vec<EvidenceEntry>>,
+    /// Sub-steps.
+    pub checklist: Option<Vec<ChecklistStep>>,
+    /// Free labels.
+    pub tags: Option<Vec<String>>,
+    /// Age limit for this item's evidence.
+    #[schemars(range(max = 3660))]
+    pub max_age_days: Option<u32>,
+}
+
+/// One checklist step.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistStep {
+    /// The step.
+    pub task: String,
+    /// Ticked (default false).
+    pub done: Option<bool>,
+}

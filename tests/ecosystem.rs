@@ -1,0 +1,174 @@
+//! Fitting the ecosystem: init, CI output formats, quiet and verbose,
+//! completions, the man page, the version and the generated CLI reference.
+
+mod common;
+
+use common::{Fixture, comply, stderr, stdout};
+
+#[test]
+fn init_then_validate_and_check_succeed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cmd = assert_cmd::Command::cargo_bin("comply").expect("binary");
+    let assert = cmd
+        .current_dir(dir.path())
+        .args(["init", "repo"])
+        .assert()
+        .code(0);
+    assert!(stderr(&assert).contains("created "), "{}", stderr(&assert));
+    let root = dir.path().join("repo");
+    let assert = comply(&root).arg("validate").assert().code(0);
+    assert!(
+        stdout(&assert)
+            .starts_with("valid: 3 frameworks, 168 controls, 1 item, 1 evidence entry in 5 files"),
+        "{}",
+        stdout(&assert)
+    );
+    comply(&root)
+        .args(["check", "--as-of", "2030-01-01"])
+        .assert()
+        .code(0);
+    comply(&root)
+        .args(["status", "--as-of", "2030-01-01"])
+        .assert()
+        .code(0);
+
+    let before = std::fs::read(root.join("comply.yaml")).expect("written");
+    std::fs::write(root.join("backlog/example.yaml"), "mine").expect("write");
+    let mut cmd = assert_cmd::Command::cargo_bin("comply").expect("binary");
+    let assert = cmd.current_dir(&root).arg("init").assert().code(2);
+    assert!(
+        stderr(&assert).contains("already has comply.yaml, controls/popia.yaml"),
+        "{}",
+        stderr(&assert)
+    );
+    assert_eq!(
+        std::fs::read(root.join("comply.yaml")).expect("kept"),
+        before
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("backlog/example.yaml")).expect("kept"),
+        "mine"
+    );
+}
+
+fn failing() -> Fixture {
+    Fixture::with_framework().items(
+        "  - id: LATE\n    title: \"Late, with: punctuation\"\n    risk: high\n    due: 2025-01-01\n  - id: FINE\n    title: Fine\n    risk: high\n    due: 2026-01-01\n  - id: LOW\n    title: Low\n    risk: low\n    due: 2025-01-01\n",
+    )
+}
+
+#[test]
+fn github_annotations_point_at_each_offender() {
+    let assert = failing()
+        .run(&["check", "--format", "github", "--as-of", "2025-06-01"])
+        .code(1);
+    assert_eq!(
+        stdout(&assert),
+        "::error file=backlog/items.yaml,line=3,title=comply%3A item LATE (high risk)::Late, with: punctuation: overdue: due 2025-01-01, 151 days late\n::error title=comply check::gate failed: 1 item at risk high or above (1 overdue)\n"
+    );
+}
+
+#[test]
+fn junit_has_one_case_per_gated_item() {
+    let assert = failing()
+        .run(&["check", "--format", "junit", "--as-of", "2025-06-01"])
+        .code(1);
+    let xml = stdout(&assert);
+    assert!(
+        xml.contains(r#"<testsuites name="comply check" tests="2" failures="1">"#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(
+            r#"<testcase classname="fw" name="FINE Fine" file="backlog/items.yaml" line="7"/>"#
+        ),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(
+            r#"<failure type="overdue" message="overdue: due 2025-01-01, 151 days late"/>"#
+        ),
+        "{xml}"
+    );
+    assert!(!xml.contains("LOW"), "low risk is not gated: {xml}");
+}
+
+#[test]
+fn quiet_prints_only_failures_and_verbose_explains() {
+    let repo = failing();
+    let assert = repo.run(&["-q", "check", "--as-of", "2024-06-01"]).code(0);
+    assert!(stdout(&assert).is_empty() && stderr(&assert).is_empty());
+    let assert = repo.run(&["-q", "check", "--as-of", "2025-06-01"]).code(1);
+    assert!(stdout(&assert).contains("LATE [high]"));
+    let assert = repo.run(&["-q", "validate"]).code(0);
+    assert!(stdout(&assert).is_empty());
+
+    let assert = repo.run(&["-v", "check", "--as-of", "2025-06-01"]).code(1);
+    let err = stderr(&assert);
+    for line in [
+        "comply: root ",
+        "(--root)",
+        "comply: no comply.yaml: default settings",
+        "comply: as of 2025-06-01 (--as-of)",
+        "comply: not reading git history: no max_age_days is set",
+        "comply: due soon means due within 14 days; the gate fails on high risk and above",
+        "comply: item LATE offends (high risk): overdue: due 2025-01-01, 151 days late",
+    ] {
+        assert!(err.contains(line), "missing `{line}` in:\n{err}");
+    }
+    let assert = comply(repo.path())
+        .env("COMPLY_TODAY", "2025-06-01")
+        .args(["-v", "status"])
+        .assert()
+        .code(0);
+    assert!(stderr(&assert).contains("comply: as of 2025-06-01 (COMPLY_TODAY)"));
+}
+
+#[test]
+fn completions_man_page_and_version() {
+    let repo = Fixture::new();
+    for (shell, marker) in [
+        ("bash", "_comply()"),
+        ("zsh", "#compdef comply"),
+        ("fish", "complete -c comply"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let assert = repo.run(&["completions", shell]).code(0);
+        assert!(stdout(&assert).contains(marker), "{shell}");
+    }
+    let assert = repo.run(&["man"]).code(0);
+    assert!(stdout(&assert).contains(".TH comply 1"));
+    let assert = repo.run(&["--version"]).code(0);
+    let version = stdout(&assert);
+    assert!(
+        version.starts_with(&format!("comply {} (", env!("CARGO_PKG_VERSION"))),
+        "{version}"
+    );
+}
+
+#[test]
+fn the_cli_reference_is_current() {
+    let committed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/cli.md"),
+    )
+    .expect("docs/cli.md");
+    assert_eq!(
+        committed,
+        comply::cli::reference(),
+        "docs/cli.md is stale: run `comply reference > docs/cli.md`"
+    );
+}
+
+#[test]
+fn schema_command_prints_each_kind() {
+    let repo = Fixture::new();
+    for kind in ["config", "controls", "backlog"] {
+        let assert = repo.run(&["schema", kind]).code(0);
+        let schema: serde_json::Value = serde_json::from_str(&stdout(&assert)).expect("JSON");
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+    }
+    repo.run(&["schema", "nope"]).code(2);
+}

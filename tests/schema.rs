@@ -1,0 +1,161 @@
+//! The JSON Schemas: committed files match the types, field names match the
+//! decoder, the bundled example and `comply init` validate, bad values fail.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use comply::decode;
+use serde_json::Value;
+
+fn schema(kind: &str) -> Value {
+    serde_json::from_str(&comply::schema::json(kind).expect("kind")).expect("schema JSON")
+}
+
+fn validator(kind: &str) -> jsonschema::Validator {
+    jsonschema::validator_for(&schema(kind)).expect("a valid schema")
+}
+
+/// A YAML file as the JSON value an editor's schema check sees.
+fn as_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).expect("read");
+    serde_yaml::from_str(&text).expect("YAML")
+}
+
+#[test]
+fn committed_schemas_match_the_types() {
+    for kind in comply::schema::KINDS {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("schema/{kind}.schema.json"));
+        let committed = std::fs::read_to_string(&path).expect("committed schema");
+        assert_eq!(
+            committed,
+            comply::schema::json(kind).expect("kind"),
+            "schema/{kind}.schema.json is out of date: run `comply schema {kind} > schema/{kind}.schema.json`"
+        );
+    }
+}
+
+fn keys(schema: &Value, pointer: &str) -> BTreeSet<String> {
+    schema
+        .pointer(pointer)
+        .and_then(Value::as_object)
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn set(fields: &[&str]) -> BTreeSet<String> {
+    fields.iter().map(|f| f.to_string()).collect()
+}
+
+#[test]
+fn schema_fields_are_the_decoder_fields() {
+    let config = schema("config");
+    assert_eq!(keys(&config, "/properties"), set(decode::CONFIG_FIELDS));
+    assert_eq!(
+        keys(&config, "/$defs/GateConfig/properties"),
+        set(decode::GATE_FIELDS)
+    );
+    let controls = schema("controls");
+    assert_eq!(keys(&controls, "/properties"), set(decode::MATRIX_FIELDS));
+    assert_eq!(
+        keys(&controls, "/$defs/ControlEntry/properties"),
+        set(decode::CONTROL_FIELDS)
+    );
+    assert_eq!(
+        keys(&controls, "/$defs/EvidenceDetails/properties"),
+        set(decode::EVIDENCE_FIELDS)
+    );
+    let backlog = schema("backlog");
+    assert_eq!(keys(&backlog, "/properties"), set(decode::BACKLOG_FIELDS));
+    assert_eq!(
+        keys(&backlog, "/$defs/ItemEntry/properties"),
+        set(decode::ITEM_FIELDS)
+    );
+    assert_eq!(
+        keys(&backlog, "/$defs/ChecklistStep/properties"),
+        set(decode::CHECKLIST_FIELDS)
+    );
+}
+
+fn kind_of(relative: &str) -> &'static str {
+    if relative.starts_with("controls/") {
+        "controls"
+    } else if relative.starts_with("backlog/") {
+        "backlog"
+    } else {
+        "config"
+    }
+}
+
+fn assert_all_valid(root: &Path) {
+    let mut checked = 0;
+    for dir in ["controls", "backlog"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("dir") {
+            let path = entry.expect("entry").path();
+            let relative = format!(
+                "{dir}/{}",
+                path.file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
+            );
+            let errors: Vec<String> = validator(kind_of(&relative))
+                .iter_errors(&as_json(&path))
+                .map(|e| format!("{relative}: {e} at {}", e.instance_path))
+                .collect();
+            assert!(errors.is_empty(), "{errors:#?}");
+            checked += 1;
+        }
+    }
+    assert!(validator("config").is_valid(&as_json(&root.join("comply.yaml"))));
+    assert!(checked >= 3);
+}
+
+#[test]
+fn the_bundled_example_validates() {
+    assert_all_valid(Path::new(env!("CARGO_MANIFEST_DIR")));
+}
+
+#[test]
+fn files_written_by_init_validate_and_name_their_schema() {
+    for (path, text) in comply::init::FILES
+        .iter()
+        .filter(|(p, _)| p.ends_with(".yaml"))
+    {
+        assert!(
+            text.starts_with("# yaml-language-server: $schema="),
+            "{path} lacks the schema line"
+        );
+        let value: Value = serde_yaml::from_str(text).expect("YAML");
+        let errors: Vec<String> = validator(kind_of(path))
+            .iter_errors(&value)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{path}: {errors:?}");
+    }
+}
+
+#[test]
+fn a_wrong_enum_value_or_unknown_field_is_rejected() {
+    let bad_status: Value = serde_yaml::from_str(
+        "framework: fw\ncontrols:\n  - id: C1\n    title: t\n    status: finished\n",
+    )
+    .expect("YAML");
+    assert!(!validator("controls").is_valid(&bad_status));
+    let bad_risk: Value =
+        serde_yaml::from_str("items:\n  - id: A\n    title: t\n    risk: severe\n").expect("YAML");
+    assert!(!validator("backlog").is_valid(&bad_risk));
+    let unknown: Value =
+        serde_yaml::from_str("items:\n  - id: A\n    title: t\n    risk: high\n    ownr: x\n")
+            .expect("YAML");
+    assert!(!validator("backlog").is_valid(&unknown));
+    let bad_date: Value = serde_yaml::from_str(
+        "items:\n  - id: A\n    title: t\n    risk: high\n    due: 22 Nov 2025\n",
+    )
+    .expect("YAML");
+    assert!(!validator("backlog").is_valid(&bad_date));
+    let good: Value =
+        serde_yaml::from_str("items:\n  - id: A\n    title: t\n    risk: high\n    due: TBD\n")
+            .expect("YAML");
+    assert!(validator("backlog").is_valid(&good));
+}
