@@ -21,6 +21,9 @@ use crate::yaml::{self, Pos};
 /// Largest YAML file comply reads, in bytes (32 MiB).
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
+/// Most YAML files comply reads in one repository.
+pub const MAX_FILES: usize = 100_000;
+
 /// The names `comply.yaml` may have.
 const CONFIG_NAMES: &[&str] = &["comply.yaml", "comply.yml"];
 
@@ -103,6 +106,12 @@ pub fn load(root: &Path) -> anyhow::Result<Loaded> {
 /// Reads and validates the repository from `source`.
 pub fn load_from(source: &dyn Source) -> anyhow::Result<Loaded> {
     let files = source.files()?;
+    if files.len() > MAX_FILES {
+        bail!(
+            "{} YAML files under controls/ and backlog/, over the limit of {MAX_FILES} files",
+            files.len()
+        );
+    }
     let results = parse_parallel(source, &files);
     let mut repository = Repository::default();
     let mut diagnostics = Vec::new();
