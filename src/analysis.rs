@@ -11,9 +11,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::evidence::{EvidenceMap, EvidenceState};
-use crate::gate::{self, Gate};
+use crate::gate::{self, Acceptance, AcceptanceState, Gate};
 use crate::git::{Change, History};
-use crate::model::{ControlStatus, Evidence, Item, ItemStatus, Repository, Risk, Source};
+use crate::model::{ControlStatus, Evidence, Item, ItemStatus, Repository, Review, Risk, Source};
 
 /// Where an item stands on the as-of date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -136,6 +136,8 @@ pub struct FrameworkSummary {
 /// One backlog item as of the analysis date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ItemView {
+    /// `item` for a backlog item, `review` for a recurring activity.
+    pub kind: &'static str,
     /// Item id.
     pub id: String,
     /// Title.
@@ -164,6 +166,13 @@ pub struct ItemView {
     pub checklist: Option<Progress>,
     /// Free labels.
     pub tags: Vec<String>,
+    /// For a review: how often it comes round.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cadence: Option<String>,
+    /// For a review: when it was last done (written down, or the newest
+    /// commit touching its evidence, whichever is later).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_done: Option<NaiveDate>,
     /// Where the item is defined.
     pub source: SourceRef,
 }
@@ -294,6 +303,14 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
         };
         item_view(item, options, &view)
     });
+    let recurring = repo.recurring();
+    let mut items = items;
+    items.extend(recurring.iter().map(|review| {
+        let framework = review.framework.as_deref().unwrap_or_default();
+        let view = |e: &Evidence| evidence_view(e, facts, limit(e, None, framework), options.as_of);
+        review_view(review, options, &view)
+    }));
+    items.sort_by(|a, b| a.id.cmp(&b.id));
     let mut links: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
     for item in &repo.items {
         for reference in &item.controls {
@@ -348,7 +365,35 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
         .iter()
         .map(|f| summarise(&f.id, &f.name, &controls, &items))
         .collect();
-    let gate = gate::evaluate(&items, &controls, options.fail_on, options.fail_on_stale);
+    let acceptances: Vec<Acceptance> = repo
+        .exceptions
+        .iter()
+        .filter(|e| e.approved_on <= options.as_of)
+        .map(|e| {
+            let left = (e.expires - options.as_of).num_days();
+            Acceptance {
+                target: e.target.id.clone(),
+                reason: e.reason.clone(),
+                approved_by: e.approved_by.clone(),
+                expires: e.expires,
+                state: if left < 0 {
+                    AcceptanceState::Expired
+                } else if left <= i64::from(options.due_soon_days) {
+                    AcceptanceState::Expiring
+                } else {
+                    AcceptanceState::Active
+                },
+                source: SourceRef::from(&e.source),
+            }
+        })
+        .collect();
+    let gate = gate::evaluate(
+        &items,
+        &controls,
+        &acceptances,
+        options.fail_on,
+        options.fail_on_stale,
+    );
     Analysis {
         as_of: options.as_of,
         due_soon_days: options.due_soon_days,
@@ -421,7 +466,13 @@ pub fn item_state(item: &Item, options: Options) -> (ItemState, Option<i64>) {
     if item.status.is_closed() {
         return (ItemState::Closed, None);
     }
-    let Some(due) = item.due.date() else {
+    due_state(item.due.date(), options)
+}
+
+/// The state of open work due on `due` (unscheduled when `None`), with its
+/// days late.
+fn due_state(due: Option<NaiveDate>, options: Options) -> (ItemState, Option<i64>) {
+    let Some(due) = due else {
         return (ItemState::Unscheduled, None);
     };
     let days_late = (options.as_of - due).num_days();
@@ -435,9 +486,50 @@ pub fn item_state(item: &Item, options: Options) -> (ItemState, Option<i64>) {
     (state, Some(days_late))
 }
 
+/// A recurring activity as open work due at its next date: the last time
+/// it was done (written down, or the newest commit touching its evidence,
+/// whichever is later) plus its cadence; unscheduled when never done.
+fn review_view(
+    review: &Review,
+    options: Options,
+    view: &impl Fn(&Evidence) -> EvidenceView,
+) -> ItemView {
+    let evidence: Vec<EvidenceView> = review.evidence.iter().map(view).collect();
+    let committed = evidence
+        .iter()
+        .filter_map(|e| e.last_change.as_ref().map(|c| c.date))
+        .max();
+    let last_done = review.last_done.max(committed);
+    let due = last_done.map(|d| review.cadence.next(d));
+    let (state, days_late) = due_state(due, options);
+    ItemView {
+        kind: "review",
+        id: review.id.clone(),
+        title: review.title.clone(),
+        framework: review.framework.clone().unwrap_or_default(),
+        risk: review.risk,
+        owner: review.owner.clone(),
+        due,
+        status: ItemStatus::Open,
+        done: None,
+        state,
+        days_late,
+        controls: Vec::new(),
+        evidence,
+        checklist: None,
+        tags: Vec::new(),
+        cadence: Some(review.cadence.to_string()),
+        last_done,
+        source: SourceRef::from(&review.source),
+    }
+}
+
 fn item_view(item: &Item, options: Options, view: &impl Fn(&Evidence) -> EvidenceView) -> ItemView {
     let (state, days_late) = item_state(item, options);
     ItemView {
+        kind: "item",
+        cadence: None,
+        last_done: None,
         id: item.id.clone(),
         title: item.title.clone(),
         framework: item.framework.clone(),

@@ -113,7 +113,7 @@ pub struct InitArgs {
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// Which file kind
-    #[arg(value_parser = ["config", "controls", "backlog"])]
+    #[arg(value_parser = ["config", "controls", "backlog", "reviews", "exceptions"])]
     pub kind: String,
 }
 
@@ -145,6 +145,33 @@ pub enum RepositoryCommand {
     Evidence(EvidenceArgs),
     /// Open, overdue and done items and missing evidence over time, from git history
     Trend(TrendArgs),
+    /// What changed between two revisions, for a review meeting
+    Diff(DiffArgs),
+}
+
+/// Arguments of `comply diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier revision
+    #[arg(value_name = "REV1")]
+    pub from: String,
+    /// The later revision [default: the working tree]
+    #[arg(value_name = "REV2")]
+    pub to: Option<String>,
+    /// Output format (`markdown` gives a review pack)
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+}
+
+/// The formats of `comply diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Sections of lines for people.
+    Table,
+    /// Stable JSON.
+    Json,
+    /// A Markdown review pack.
+    Markdown,
 }
 
 /// Arguments of `comply evidence`.
@@ -318,6 +345,9 @@ pub struct CheckArgs {
     /// Also fail on stale evidence of items and controls at or above the threshold
     #[arg(long)]
     pub fail_on_stale: bool,
+    /// Ratchet: fail only on what got worse since this git revision (e.g. origin/main)
+    #[arg(long, value_name = "REV")]
+    pub baseline: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
     pub format: CheckFormat,

@@ -14,13 +14,42 @@ use chrono::NaiveDate;
 use crate::date::parse_date;
 use crate::diag::{Code, Diagnostic, Location, suggest};
 use crate::model::{
-    ChecklistEntry, Config, Control, ControlStatus, Due, Evidence, Framework, Item, ItemStatus,
-    Reference, Risk, Source,
+    Cadence, ChecklistEntry, Config, Control, ControlStatus, Due, Evidence, Exception, Framework,
+    Item, ItemStatus, Owner, Reference, Review, Risk, Source,
 };
 use crate::yaml::{Node, Pos, Value};
 
 /// Keys of `comply.yaml`.
-pub const CONFIG_FIELDS: &[&str] = &["name", "gate", "due_soon_days", "max_age_days"];
+pub const CONFIG_FIELDS: &[&str] = &[
+    "name",
+    "gate",
+    "due_soon_days",
+    "max_age_days",
+    "max_exception_days",
+    "owners",
+];
+/// Keys of a declared owner.
+pub const OWNER_FIELDS: &[&str] = &["name", "email", "team"];
+/// Top-level keys of a reviews file.
+pub const REVIEWS_FILE_FIELDS: &[&str] = &["reviews"];
+/// Keys of a review.
+pub const REVIEW_FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "framework",
+    "owner",
+    "cadence",
+    "evidence",
+    "last_done",
+    "risk",
+];
+/// Top-level keys of an exceptions file.
+pub const EXCEPTIONS_FILE_FIELDS: &[&str] = &["exceptions"];
+/// Keys of a risk acceptance.
+pub const EXCEPTION_FIELDS: &[&str] =
+    &["target", "reason", "approved_by", "approved_on", "expires"];
+/// The words a cadence may be.
+pub const CADENCE_WORDS: &[&str] = &["monthly", "quarterly", "biannual", "annual", "every N days"];
 /// Keys of the `gate` section.
 pub const GATE_FIELDS: &[&str] = &["fail_on"];
 /// Top-level keys of a control matrix.
@@ -46,6 +75,7 @@ pub const CONTROL_FIELDS: &[&str] = &[
     "maps_to",
     "tags",
     "max_age_days",
+    "cadence",
 ];
 /// Top-level keys of a backlog file.
 pub const BACKLOG_FIELDS: &[&str] = &["framework", "items"];
@@ -129,6 +159,23 @@ impl<'a> Decoder<'a> {
             config.due_soon_days = days;
         }
         config.max_age_days = fields.days(self, "max_age_days");
+        if let Some(days) = fields.days(self, "max_exception_days") {
+            config.max_exception_days = days;
+        }
+        if let Some(list) = fields.get("owners") {
+            for entry in self.list(list, "owners") {
+                let Some(owner) = self.fields(entry, OWNER_FIELDS, "owner") else {
+                    continue;
+                };
+                if let Some(name) = owner.required_string(self, "name", entry.pos) {
+                    config.owners.push(Owner {
+                        name,
+                        email: owner.string(self, "email"),
+                        team: owner.string(self, "team"),
+                    });
+                }
+            }
+        }
         config
     }
 
@@ -180,6 +227,10 @@ impl<'a> Decoder<'a> {
             maps_to: self.references(fields.get("maps_to"), "maps_to"),
             tags: self.strings(fields.get("tags"), "tags"),
             max_age_days: fields.days(self, "max_age_days"),
+            cadence: match fields.get("cadence") {
+                Some(node) => Some(self.cadence(node)?),
+                None => None,
+            },
             source: self.source(fields.pos_of("id")),
             id: id?,
             title: title?,
@@ -263,6 +314,136 @@ impl<'a> Decoder<'a> {
             due,
             status,
             done,
+        })
+    }
+
+    /// Decodes a reviews file.
+    pub fn reviews(&mut self, node: &Node) -> Vec<Review> {
+        let Some(fields) = self.fields(node, REVIEWS_FILE_FIELDS, "reviews file") else {
+            return Vec::new();
+        };
+        let Some(list) = fields.get("reviews") else {
+            self.missing(node.pos, "reviews");
+            return Vec::new();
+        };
+        self.list(list, "reviews")
+            .iter()
+            .filter_map(|r| self.review(r))
+            .collect()
+    }
+
+    fn review(&mut self, node: &Node) -> Option<Review> {
+        let fields = self.fields(node, REVIEW_FIELDS, "review")?;
+        let id = fields.required_string(self, "id", node.pos);
+        let title = fields.required_string(self, "title", node.pos);
+        let cadence = match fields.get("cadence") {
+            Some(c) => self.cadence(c),
+            None => {
+                self.missing(node.pos, "cadence");
+                None
+            }
+        };
+        let risk = match fields.get("risk") {
+            Some(_) => fields.word::<Risk>(self, "risk", Risk::WORDS)?,
+            None => Risk::Medium,
+        };
+        let last_done = match fields.get("last_done") {
+            Some(d) => Some(self.date(d)?),
+            None => None,
+        };
+        let framework = fields.required_string(self, "framework", node.pos);
+        Some(Review {
+            framework: Some(framework?),
+            owner: fields.string(self, "owner"),
+            evidence: self.evidence_list(fields.get("evidence")),
+            source: self.source(fields.pos_of("id")),
+            id: id?,
+            title: title?,
+            cadence: cadence?,
+            last_done,
+            risk,
+        })
+    }
+
+    /// `monthly`, `quarterly`, `biannual`, `annual`, `every N days`, or a
+    /// mapping `{every: N}`.
+    fn cadence(&mut self, node: &Node) -> Option<Cadence> {
+        let days = match &node.value {
+            Value::Map(entries) => match entries.as_slice() {
+                [(key, value)] if key.as_str() == Some("every") => {
+                    value.as_str().map(str::to_string)
+                }
+                _ => None,
+            },
+            Value::Scalar(text) => match text.trim().to_lowercase().as_str() {
+                "monthly" => return Some(Cadence::Monthly),
+                "quarterly" => return Some(Cadence::Quarterly),
+                "biannual" | "biannually" | "semiannual" => return Some(Cadence::Biannual),
+                "annual" | "annually" | "yearly" => return Some(Cadence::Annual),
+                other => other.strip_prefix("every ").map(|rest| {
+                    rest.trim_end_matches("days")
+                        .trim_end_matches("day")
+                        .trim()
+                        .to_string()
+                }),
+            },
+            _ => None,
+        };
+        match days.and_then(|d| d.trim().parse::<u32>().ok()) {
+            Some(days) if (1..=3660).contains(&days) => Some(Cadence::Days(days)),
+            _ => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::BadValue,
+                        Location::at(self.file, node.pos),
+                        "not a valid `cadence`",
+                    )
+                    .with_hint(format!("expected one of: {}", CADENCE_WORDS.join(", "))),
+                );
+                None
+            }
+        }
+    }
+
+    /// Decodes an exceptions file.
+    pub fn exceptions(&mut self, node: &Node) -> Vec<Exception> {
+        let Some(fields) = self.fields(node, EXCEPTIONS_FILE_FIELDS, "exceptions file") else {
+            return Vec::new();
+        };
+        let Some(list) = fields.get("exceptions") else {
+            self.missing(node.pos, "exceptions");
+            return Vec::new();
+        };
+        self.list(list, "exceptions")
+            .iter()
+            .filter_map(|e| self.exception(e))
+            .collect()
+    }
+
+    fn exception(&mut self, node: &Node) -> Option<Exception> {
+        let fields = self.fields(node, EXCEPTION_FIELDS, "risk acceptance")?;
+        let target = fields.required_string(self, "target", node.pos);
+        let reason = fields.required_string(self, "reason", node.pos);
+        let approved_by = fields.required_string(self, "approved_by", node.pos);
+        let mut date = |name: &str| match fields.get(name) {
+            Some(d) => self.date(d),
+            None => {
+                self.missing(node.pos, name);
+                None
+            }
+        };
+        let approved_on = date("approved_on");
+        let expires = date("expires");
+        Some(Exception {
+            target: Reference {
+                id: target?,
+                source: self.source(fields.pos_of("target")),
+            },
+            reason: reason?,
+            approved_by: approved_by?,
+            approved_on: approved_on?,
+            expires: expires?,
+            source: self.source(fields.pos_of("target")),
         })
     }
 

@@ -10,6 +10,8 @@ pub struct Filter {
     pub frameworks: Vec<String>,
     /// Owner to keep; `None` keeps all.
     pub owner: Option<String>,
+    /// When `owner` names a declared team: its members, who are kept too.
+    pub members: Vec<String>,
 }
 
 impl Filter {
@@ -56,6 +58,7 @@ impl Filter {
             gate: gate::evaluate(
                 &items,
                 &controls,
+                &analysis.gate.acceptances,
                 analysis.gate.fail_on,
                 analysis.gate.fail_on_stale,
             ),
@@ -72,7 +75,9 @@ impl Filter {
         match (&self.owner, owner) {
             (None, _) => true,
             (Some(_), None) => false,
-            (Some(wanted), Some(owner)) => owner_matches(owner, wanted),
+            (Some(wanted), Some(owner)) => {
+                owner_matches(owner, wanted) || self.members.iter().any(|m| owner_matches(owner, m))
+            }
         }
     }
 }
@@ -81,13 +86,20 @@ impl Filter {
 /// `,`, `/` or ` and `; case-insensitive. "Security" matches "Security &
 /// Platform" but not "Security Champions".
 pub fn owner_matches(owner: &str, wanted: &str) -> bool {
-    let wanted = wanted.trim().to_lowercase();
-    let owner = owner.to_lowercase();
-    owner.trim() == wanted
-        || owner
-            .replace(" and ", "&")
-            .split(['&', ',', '/'])
-            .any(|part| part.trim() == wanted)
+    owner.trim().eq_ignore_ascii_case(wanted.trim())
+        || owner_names(owner)
+            .iter()
+            .any(|part| part.eq_ignore_ascii_case(wanted.trim()))
+}
+
+/// The owners an owner field joins with `&`, `,`, `/` or ` and `.
+pub fn owner_names(owner: &str) -> Vec<&str> {
+    owner
+        .split(" and ")
+        .flat_map(|part| part.split(['&', ',', '/']))
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect()
 }
 
 #[cfg(test)]

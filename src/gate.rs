@@ -31,6 +31,64 @@ pub enum Reason {
         /// The stale evidence paths.
         paths: Vec<String>,
     },
+    /// A risk acceptance has run out.
+    AcceptanceExpired {
+        /// The day it ran out.
+        expires: NaiveDate,
+    },
+}
+
+/// Where a risk acceptance stands on the as-of date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AcceptanceState {
+    /// In force.
+    Active,
+    /// In force, ending within the due-soon window.
+    Expiring,
+    /// Ended: itself an offender.
+    Expired,
+}
+
+/// A risk acceptance as the gate sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Acceptance {
+    /// The accepted item, review or control id, or evidence path.
+    pub target: String,
+    /// Why it is accepted.
+    pub reason: String,
+    /// Who approved it.
+    pub approved_by: String,
+    /// The last day it is in force.
+    pub expires: NaiveDate,
+    /// Where it stands.
+    pub state: AcceptanceState,
+    /// Where it is defined.
+    pub source: SourceRef,
+}
+
+impl Acceptance {
+    /// Whether this acceptance covers `offender` (by id, `framework:id`, or
+    /// every evidence path of an evidence offence).
+    fn covers(&self, offender: &Offender) -> bool {
+        if self.state == AcceptanceState::Expired {
+            return false;
+        }
+        let qualified = format!("{}:{}", offender.framework, offender.id);
+        self.target == offender.id || self.target == qualified
+    }
+}
+
+/// An offender the gate skipped because a risk acceptance covers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Accepted {
+    /// The offender.
+    #[serde(flatten)]
+    pub offender: Offender,
+    /// Who approved the acceptance.
+    pub approved_by: String,
+    /// Until when.
+    pub until: NaiveDate,
 }
 
 /// One item (or, for stale evidence, control) that fails the gate.
@@ -71,6 +129,9 @@ impl Offender {
             Reason::StaleEvidence { paths } => {
                 format!("evidence is stale: {}", paths.join(", "))
             }
+            Reason::AcceptanceExpired { expires } => {
+                format!("risk acceptance expired on {expires}")
+            }
         }
     }
 }
@@ -110,6 +171,10 @@ pub struct Gate {
     pub fail_on_stale: bool,
     /// Every offender, highest risk first, then most days late, then id.
     pub offenders: Vec<Offender>,
+    /// Offenders skipped because a risk acceptance covers them.
+    pub accepted: Vec<Accepted>,
+    /// Every risk acceptance with its state.
+    pub acceptances: Vec<Acceptance>,
 }
 
 impl Gate {
@@ -145,7 +210,11 @@ impl Gate {
             }
         }
         let n = self.offenders.len() as i64;
-        let noun = if self.offenders.iter().all(|o| o.kind == "item") {
+        let noun = if self
+            .offenders
+            .iter()
+            .all(|o| o.kind == "item" || o.kind == "review")
+        {
             "item"
         } else {
             "entry"
@@ -159,11 +228,13 @@ impl Gate {
     }
 }
 
-/// Evaluates the gate over analysed items and, with `fail_on_stale`,
-/// controls.
+/// Evaluates the gate over analysed items and reviews and, with
+/// `fail_on_stale`, controls; offenders a risk acceptance covers are set
+/// apart, and expired acceptances offend.
 pub fn evaluate(
     items: &[ItemView],
     controls: &[ControlView],
+    acceptances: &[Acceptance],
     fail_on: Risk,
     fail_on_stale: bool,
 ) -> Gate {
@@ -175,7 +246,7 @@ pub fn evaluate(
         }
         for reason in reasons.into_iter().flatten() {
             offenders.push(Offender {
-                kind: "item",
+                kind: item.kind,
                 id: item.id.clone(),
                 title: item.title.clone(),
                 framework: item.framework.clone(),
@@ -205,6 +276,37 @@ pub fn evaluate(
             }
         }
     }
+    let mut accepted = Vec::new();
+    offenders.retain(
+        |offender| match acceptances.iter().find(|a| a.covers(offender)) {
+            Some(acceptance) => {
+                accepted.push(Accepted {
+                    offender: offender.clone(),
+                    approved_by: acceptance.approved_by.clone(),
+                    until: acceptance.expires,
+                });
+                false
+            }
+            None => true,
+        },
+    );
+    for acceptance in acceptances
+        .iter()
+        .filter(|a| a.state == AcceptanceState::Expired)
+    {
+        offenders.push(Offender {
+            kind: "acceptance",
+            id: acceptance.target.clone(),
+            title: acceptance.reason.clone(),
+            framework: String::new(),
+            risk: fail_on,
+            owner: Some(acceptance.approved_by.clone()),
+            source: acceptance.source.clone(),
+            reason: Reason::AcceptanceExpired {
+                expires: acceptance.expires,
+            },
+        });
+    }
     offenders.sort_by(|a, b| {
         (a.risk, -days_late(a), a.kind, &a.id).cmp(&(b.risk, -days_late(b), b.kind, &b.id))
     });
@@ -213,13 +315,17 @@ pub fn evaluate(
         fail_on,
         fail_on_stale,
         offenders,
+        accepted,
+        acceptances: acceptances.to_vec(),
     }
 }
 
 fn days_late(offender: &Offender) -> i64 {
     match offender.reason {
         Reason::Overdue { days_late, .. } => days_late,
-        Reason::DoneWithoutEvidence { .. } | Reason::StaleEvidence { .. } => 0,
+        Reason::DoneWithoutEvidence { .. }
+        | Reason::StaleEvidence { .. }
+        | Reason::AcceptanceExpired { .. } => 0,
     }
 }
 

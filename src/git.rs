@@ -216,6 +216,20 @@ impl Repo {
         Ok(String::from_utf8_lossy(&out).trim().to_string())
     }
 
+    /// Root-relative files that differ between `from` and `to` (default: the
+    /// working tree).
+    pub fn changed_files(&self, from: &str, to: Option<&str>) -> anyhow::Result<BTreeSet<String>> {
+        let mut args = vec!["diff", "--name-only", "-z", "--no-renames", from];
+        args.extend(to);
+        args.push("--");
+        let out = git(&self.top, &args)?;
+        Ok(out
+            .split(|b| *b == 0)
+            .filter_map(|p| std::str::from_utf8(p).ok())
+            .filter_map(|p| self.to_root(p))
+            .collect())
+    }
+
     /// The last commit at or before the end of `day` (UTC), if any.
     pub fn commit_on(&self, day: NaiveDate) -> anyhow::Result<Option<String>> {
         let before = format!("--before={day}T23:59:59Z");

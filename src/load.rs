@@ -13,7 +13,7 @@ use walkdir::WalkDir;
 
 use crate::decode::Decoder;
 use crate::diag::{self, Code, Diagnostic, Location};
-use crate::model::{Config, Framework, Item, Repository};
+use crate::model::{Config, Exception, Framework, Item, Repository, Review};
 use crate::par;
 use crate::validate;
 use crate::yaml::{self, Pos};
@@ -56,6 +56,10 @@ pub enum Kind {
     Matrix,
     /// A backlog file under `backlog/`.
     Backlog,
+    /// Recurring activities under `reviews/`.
+    Reviews,
+    /// Risk acceptances under `exceptions/`.
+    Exceptions,
 }
 
 /// What one file decoded to.
@@ -64,6 +68,8 @@ struct FileResult {
     config: Option<Config>,
     framework: Option<Framework>,
     items: Vec<Item>,
+    reviews: Vec<Review>,
+    exceptions: Vec<Exception>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -87,6 +93,8 @@ pub fn classify(relative: &str) -> Option<Kind> {
     let kind = match top {
         "controls" => Kind::Matrix,
         "backlog" => Kind::Backlog,
+        "reviews" => Kind::Reviews,
+        "exceptions" => Kind::Exceptions,
         _ => return None,
     };
     let yaml = rest.ends_with(".yaml") || rest.ends_with(".yml");
@@ -126,11 +134,14 @@ pub fn load_from(source: &dyn Source) -> anyhow::Result<Loaded> {
         }
         repository.frameworks.extend(result.framework);
         repository.items.extend(result.items);
+        repository.reviews.extend(result.reviews);
+        repository.exceptions.extend(result.exceptions);
         diagnostics.extend(result.diagnostics);
     }
     diagnostics.extend(validate::check(&repository, complete));
     repository.frameworks.sort_by(|a, b| a.id.cmp(&b.id));
     repository.items.sort_by(|a, b| a.id.cmp(&b.id));
+    repository.reviews.sort_by(|a, b| a.id.cmp(&b.id));
     diag::sort(&mut diagnostics);
     Ok(Loaded {
         repository,
@@ -167,7 +178,7 @@ impl Source for WorkTreeSource<'_> {
                 break;
             }
         }
-        for dir in ["controls", "backlog"] {
+        for dir in ["controls", "backlog", "reviews", "exceptions"] {
             if !self.root.join(dir).is_dir() {
                 continue;
             }
@@ -257,6 +268,8 @@ fn parse_file(source: &dyn Source, relative: &Path, kind: Kind) -> FileResult {
         Kind::Config => result.config = Some(decoder.config(&node)),
         Kind::Matrix => result.framework = decoder.matrix(&node),
         Kind::Backlog => result.items = decoder.backlog(&node),
+        Kind::Reviews => result.reviews = decoder.reviews(&node),
+        Kind::Exceptions => result.exceptions = decoder.exceptions(&node),
     }
     result.diagnostics = decoder.into_diagnostics();
     result

@@ -200,6 +200,8 @@ pub struct Control {
     pub tags: Vec<String>,
     /// Default `max_age_days` for this control's evidence.
     pub max_age_days: Option<u32>,
+    /// How often the control must be performed again, if recurring.
+    pub cadence: Option<Cadence>,
     /// Where the control is defined.
     pub source: Source,
 }
@@ -275,6 +277,10 @@ pub struct Config {
     pub due_soon_days: u32,
     /// Default `max_age_days` for all evidence; `None`: evidence never goes stale.
     pub max_age_days: Option<u32>,
+    /// Longest time a risk acceptance may run, in days from its approval.
+    pub max_exception_days: u32,
+    /// The people and teams who own things, when declared.
+    pub owners: Vec<Owner>,
 }
 
 impl Default for Config {
@@ -284,8 +290,108 @@ impl Default for Config {
             fail_on: Risk::High,
             due_soon_days: 14,
             max_age_days: None,
+            max_exception_days: 365,
+            owners: Vec::new(),
         }
     }
+}
+
+/// A declared owner (`owners` in comply.yaml).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Owner {
+    /// The name used in `owner:` fields.
+    pub name: String,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Team.
+    pub team: Option<String>,
+}
+
+/// How often a recurring activity comes round.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Cadence {
+    /// Every calendar month.
+    Monthly,
+    /// Every three months.
+    Quarterly,
+    /// Every six months.
+    Biannual,
+    /// Every year.
+    Annual,
+    /// Every this many days.
+    Days(u32),
+}
+
+impl Cadence {
+    /// The next time after `last`.
+    pub fn next(self, last: NaiveDate) -> NaiveDate {
+        let months = |n| {
+            last.checked_add_months(chrono::Months::new(n))
+                .unwrap_or(last)
+        };
+        match self {
+            Cadence::Monthly => months(1),
+            Cadence::Quarterly => months(3),
+            Cadence::Biannual => months(6),
+            Cadence::Annual => months(12),
+            Cadence::Days(days) => last
+                .checked_add_days(chrono::Days::new(u64::from(days)))
+                .unwrap_or(last),
+        }
+    }
+}
+
+impl fmt::Display for Cadence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cadence::Monthly => f.write_str("monthly"),
+            Cadence::Quarterly => f.write_str("quarterly"),
+            Cadence::Biannual => f.write_str("biannual"),
+            Cadence::Annual => f.write_str("annual"),
+            Cadence::Days(days) => write!(f, "every {days} days"),
+        }
+    }
+}
+
+/// A recurring activity: an entry of `reviews/*.yaml`, or a control with a
+/// `cadence`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Review {
+    /// Unique id (a control's id for a control's cadence).
+    pub id: String,
+    /// Short name.
+    pub title: String,
+    /// The framework it serves.
+    pub framework: Option<String>,
+    /// Who does it.
+    pub owner: Option<String>,
+    /// How often.
+    pub cadence: Cadence,
+    /// What proves it was done; the newest commit touching it dates it.
+    pub evidence: Vec<Evidence>,
+    /// When it was last done, when written down.
+    pub last_done: Option<NaiveDate>,
+    /// How risky it is to skip.
+    pub risk: Risk,
+    /// Where it is defined.
+    pub source: Source,
+}
+
+/// A risk acceptance: an entry of `exceptions/*.yaml`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exception {
+    /// What is accepted: an item, review or control id, or an evidence path.
+    pub target: Reference,
+    /// Why.
+    pub reason: String,
+    /// Who approved it.
+    pub approved_by: String,
+    /// When.
+    pub approved_on: NaiveDate,
+    /// Until when.
+    pub expires: NaiveDate,
+    /// Where it is defined.
+    pub source: Source,
 }
 
 /// Everything read from a repository.
@@ -297,9 +403,19 @@ pub struct Repository {
     pub frameworks: Vec<Framework>,
     /// Backlog items, sorted by id.
     pub items: Vec<Item>,
+    /// Recurring activities from `reviews/`, sorted by id.
+    pub reviews: Vec<Review>,
+    /// Risk acceptances from `exceptions/`, in file order.
+    pub exceptions: Vec<Exception>,
 }
 
 impl Repository {
+    /// Whether git history is needed: some `max_age_days` is set, or a
+    /// recurring activity is dated by its evidence.
+    pub fn needs_history(&self) -> bool {
+        self.has_age_limits() || self.recurring().iter().any(|r| !r.evidence.is_empty())
+    }
+
     /// Whether any `max_age_days` is set, so freshness matters.
     pub fn has_age_limits(&self) -> bool {
         self.config.max_age_days.is_some()
@@ -323,12 +439,38 @@ impl Repository {
             .and_then(|f| f.max_age_days)
     }
 
-    /// Every evidence entry of every control and item.
+    /// Every evidence entry of every control, item and review.
     pub fn evidence(&self) -> impl Iterator<Item = &Evidence> {
         self.frameworks
             .iter()
             .flat_map(|f| f.controls.iter().flat_map(|c| &c.evidence))
             .chain(self.items.iter().flat_map(|i| &i.evidence))
+            .chain(self.reviews.iter().flat_map(|r| &r.evidence))
+    }
+
+    /// Every recurring activity: the reviews, and the controls with a
+    /// cadence (as reviews of their framework, owner, severity and evidence).
+    pub fn recurring(&self) -> Vec<Review> {
+        let mut all = self.reviews.clone();
+        for framework in &self.frameworks {
+            for control in &framework.controls {
+                let Some(cadence) = control.cadence else {
+                    continue;
+                };
+                all.push(Review {
+                    id: format!("{}:{}", framework.id, control.id),
+                    title: control.title.clone(),
+                    framework: Some(framework.id.clone()),
+                    owner: control.owner.clone(),
+                    cadence,
+                    evidence: control.evidence.clone(),
+                    last_done: None,
+                    risk: control.severity.unwrap_or(Risk::Medium),
+                    source: control.source.clone(),
+                });
+            }
+        }
+        all
     }
 }
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::model::{ControlStatus, ItemStatus, Risk};
 
 /// The file kinds with a schema, by the name `comply schema` takes.
-pub const KINDS: &[&str] = &["config", "controls", "backlog"];
+pub const KINDS: &[&str] = &["config", "controls", "backlog", "reviews", "exceptions"];
 
 /// The published address of a schema, for `# yaml-language-server: $schema=`.
 pub fn url(kind: &str) -> String {
@@ -24,6 +24,8 @@ pub fn json(kind: &str) -> Option<String> {
         "config" => schema_for!(ConfigFile),
         "controls" => schema_for!(MatrixFile),
         "backlog" => schema_for!(BacklogFile),
+        "reviews" => schema_for!(ReviewsFile),
+        "exceptions" => schema_for!(ExceptionsFile),
         _ => return None,
     };
     serde_json::to_string_pretty(&schema).ok().map(|mut s| {
@@ -66,6 +68,98 @@ pub struct ConfigFile {
     /// Evidence unchanged in git for longer is stale (default: never).
     #[schemars(range(max = 3660))]
     pub max_age_days: Option<u32>,
+    /// Longest risk acceptance, in days from approval to expiry (default 365).
+    #[schemars(range(max = 3660))]
+    pub max_exception_days: Option<u32>,
+    /// The people who own controls, items and reviews.
+    pub owners: Option<Vec<OwnerEntry>>,
+}
+
+/// A declared owner.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerEntry {
+    /// The name used in `owner:` fields.
+    pub name: String,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Team; `--owner TEAM` selects the team's members.
+    pub team: Option<String>,
+}
+
+/// How often a recurring activity comes round.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum CadenceEntry {
+    /// `monthly`, `quarterly`, `biannual`, `annual` or `every N days`.
+    Word(#[schemars(pattern(r"^(monthly|quarterly|biannual|annual|every [0-9]+ days?)$"))] String),
+    /// `{every: N}` days.
+    Every(EveryDays),
+}
+
+/// `{every: N}`.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EveryDays {
+    /// Days between two occurrences.
+    #[schemars(range(min = 1, max = 3660))]
+    pub every: u32,
+}
+
+/// A reviews file: `reviews/*.yaml`.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "comply reviews")]
+pub struct ReviewsFile {
+    /// The recurring activities.
+    pub reviews: Vec<ReviewEntry>,
+}
+
+/// One recurring activity.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewEntry {
+    /// Unique id (shared with backlog items).
+    pub id: Id,
+    /// Short name.
+    pub title: String,
+    /// The framework it serves.
+    pub framework: String,
+    /// Who does it.
+    pub owner: Option<String>,
+    /// How often.
+    pub cadence: CadenceEntry,
+    /// What proves it was done; its newest commit dates the last time.
+    pub evidence: Option<Vec<EvidenceEntry>>,
+    /// When it was last done, when written down.
+    pub last_done: Option<Date>,
+    /// How risky it is to skip (default medium).
+    pub risk: Option<Risk>,
+}
+
+/// An exceptions file: `exceptions/*.yaml`.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "comply risk acceptances")]
+pub struct ExceptionsFile {
+    /// The risk acceptances.
+    pub exceptions: Vec<ExceptionEntry>,
+}
+
+/// One risk acceptance.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExceptionEntry {
+    /// An item, review or control id (or `framework:id`), or an evidence path.
+    pub target: String,
+    /// Why the risk is accepted.
+    pub reason: String,
+    /// Who approved it.
+    pub approved_by: String,
+    /// When.
+    pub approved_on: Date,
+    /// The last day it is in force.
+    pub expires: Date,
 }
 
 /// The `gate` section of `comply.yaml`.
@@ -125,6 +219,8 @@ pub struct ControlEntry {
     /// Age limit for this control's evidence.
     #[schemars(range(max = 3660))]
     pub max_age_days: Option<u32>,
+    /// How often the control must be performed again (a recurring control).
+    pub cadence: Option<CadenceEntry>,
 }
 
 /// An evidence entry: a path, or a path with a note and an age limit.

@@ -43,6 +43,35 @@ pub fn check(repo: &Repository, complete: bool) -> Vec<Diagnostic> {
             _ => {}
         }
     }
+    for exception in &repo.exceptions {
+        let days = (exception.expires - exception.approved_on).num_days();
+        let limit = repo.config.max_exception_days;
+        if days < 0 {
+            out.push(Diagnostic::error(
+                Code::BadDate,
+                at(&exception.source),
+                format!(
+                    "risk acceptance of `{}` expires before it was approved",
+                    exception.target.id
+                ),
+            ));
+        } else if days > i64::from(limit) {
+            out.push(
+                Diagnostic::error(
+                    Code::BadDate,
+                    at(&exception.source),
+                    format!(
+                        "risk acceptance of `{}` runs {days} days, over the limit of {limit} days",
+                        exception.target.id
+                    ),
+                )
+                .with_hint(
+                    "accept risks for a year at most, or raise `max_exception_days` in comply.yaml",
+                ),
+            );
+        }
+    }
+    owners(repo, &mut out);
     for evidence in repo.evidence() {
         if let Lexical::Outside(why) = lexical(&evidence.path) {
             out.push(Diagnostic::warning(
@@ -59,8 +88,40 @@ pub fn check(repo: &Repository, complete: bool) -> Vec<Diagnostic> {
 }
 
 impl Index<'_> {
-    /// Checks every reference between controls, items and frameworks.
+    /// Checks every reference between controls, items, reviews, frameworks
+    /// and risk acceptances.
     fn references(&self, repo: &Repository, out: &mut Vec<Diagnostic>) {
+        for review in &repo.reviews {
+            if let Some(framework) = &review.framework
+                && !self.controls.contains_key(framework.as_str())
+            {
+                out.push(unknown(
+                    &review.source,
+                    format!(
+                        "review `{}` names unknown framework `{framework}`",
+                        review.id
+                    ),
+                    suggest(framework, &self.framework_ids()),
+                ));
+            }
+        }
+        for exception in &repo.exceptions {
+            let target = exception.target.id.as_str();
+            let known = self.items.contains_key(target)
+                || repo.reviews.iter().any(|r| r.id == target)
+                || self.controls.values().any(|c| c.contains_key(target))
+                || target.split_once(':').is_some_and(|(fw, id)| {
+                    self.controls.get(fw).is_some_and(|c| c.contains_key(id))
+                })
+                || repo.evidence().any(|e| e.path == target);
+            if !known {
+                out.push(unknown(
+                    &exception.target.source,
+                    format!("risk acceptance names `{target}`, which is no item, review, control or evidence path"),
+                    None,
+                ));
+            }
+        }
         for framework in &repo.frameworks {
             for control in &framework.controls {
                 for reference in &control.backlog {
@@ -85,6 +146,44 @@ impl Index<'_> {
             for reference in &item.controls {
                 self.control_reference(&item.framework, reference, out);
             }
+        }
+    }
+}
+
+/// Warns on owners that `owners` in comply.yaml does not declare (by name or
+/// team), when it declares any.
+fn owners(repo: &Repository, out: &mut Vec<Diagnostic>) {
+    let declared = &repo.config.owners;
+    if declared.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = declared
+        .iter()
+        .flat_map(|o| std::iter::once(o.name.as_str()).chain(o.team.as_deref()))
+        .collect();
+    let controls = repo
+        .frameworks
+        .iter()
+        .flat_map(|f| &f.controls)
+        .map(|c| (&c.owner, &c.source));
+    let items = repo.items.iter().map(|i| (&i.owner, &i.source));
+    let reviews = repo.reviews.iter().map(|r| (&r.owner, &r.source));
+    for (owner, source) in controls.chain(items).chain(reviews) {
+        let Some(owner) = owner else { continue };
+        let undeclared: Vec<&str> = crate::filter::owner_names(owner)
+            .into_iter()
+            .filter(|part| !names.iter().any(|n| n.eq_ignore_ascii_case(part)))
+            .collect();
+        for part in undeclared {
+            let mut d = Diagnostic::warning(
+                Code::UnknownReference,
+                at(source),
+                format!("owner `{part}` is not declared in `owners` in comply.yaml"),
+            );
+            if let Some(s) = suggest(part, &names) {
+                d = d.with_hint(format!("did you mean `{s}`?"));
+            }
+            out.push(d);
         }
     }
 }
@@ -128,6 +227,10 @@ impl<'r> Index<'r> {
             check_id("item", &item.id, &item.source, out);
             unique(&mut seen, "item", &item.id, &item.source, out);
             items.insert(item.id.as_str(), &item.source);
+        }
+        for review in &repo.reviews {
+            check_id("review", &review.id, &review.source, out);
+            unique(&mut seen, "item or review", &review.id, &review.source, out);
         }
         Index { controls, items }
     }

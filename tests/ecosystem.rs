@@ -110,7 +110,7 @@ fn quiet_prints_only_failures_and_verbose_explains() {
         "(--root)",
         "comply: no comply.yaml: default settings",
         "comply: as of 2025-06-01 (--as-of)",
-        "comply: not reading git history: no max_age_days is set",
+        "comply: not reading git history: no max_age_days is set and no review is dated by evidence",
         "comply: due soon means due within 14 days; the gate fails on high risk and above",
         "comply: item LATE offends (high risk): overdue: due 2025-01-01, 151 days late",
     ] {

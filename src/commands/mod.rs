@@ -3,6 +3,7 @@
 
 mod evidence;
 mod import;
+mod review;
 mod tools;
 mod trend;
 
@@ -21,6 +22,7 @@ use crate::filter::Filter;
 use crate::gate::plural;
 use crate::git::History;
 use crate::load::Loaded;
+use crate::model::Owner;
 use crate::render::{DueLists, Style, ci, json, table};
 use crate::report::markdown::{self, Flavor};
 use crate::report::{Report, html};
@@ -91,6 +93,9 @@ pub fn run(
     if let RepositoryCommand::Trend(args) = command {
         return trend::run(&root, args, as_of, style, out, err);
     }
+    if let RepositoryCommand::Diff(args) = command {
+        return review::diff(&root, args, out, err);
+    }
     let workspace = Workspace::open(&root, cli.global.at.as_deref())?;
     let loaded = &workspace.loaded;
     if let Some(commit) = &workspace.at {
@@ -138,7 +143,10 @@ pub fn run(
             else {
                 return Ok(Exit::Invalid);
             };
-            let lists = due_lists(&analysis, &filter(&args.filter));
+            let lists = due_lists(
+                &analysis,
+                &filter(&args.filter, &loaded.repository.config.owners),
+            );
             if is_json(&args.output) {
                 json::write(out, &json::DueDoc::new(analysis.as_of, &lists))?;
             } else {
@@ -151,7 +159,7 @@ pub fn run(
             else {
                 return Ok(Exit::Invalid);
             };
-            let filter = filter(&args.filter);
+            let filter = filter(&args.filter, &loaded.repository.config.owners);
             let gaps: Vec<_> = analysis
                 .gaps()
                 .into_iter()
@@ -174,6 +182,18 @@ pub fn run(
             else {
                 return Ok(Exit::Invalid);
             };
+            if let Some(rev) = &args.baseline {
+                return review::ratchet(
+                    &root,
+                    rev,
+                    options,
+                    &analysis,
+                    args.format,
+                    talk,
+                    out,
+                    err,
+                );
+            }
             for offender in &analysis.gate.offenders {
                 talk.explain(
                     err,
@@ -209,7 +229,9 @@ pub fn run(
             else {
                 return Ok(Exit::Invalid);
             };
-            let mut report = Report::new(&title(), &analysis, &filter(&args.filter));
+            let owners = &loaded.repository.config.owners;
+            let mut report =
+                Report::new(&title(), &analysis, &filter(&args.filter, owners), owners);
             if args.format == ReportFormat::Html
                 && workspace.at.is_none()
                 && let Ok(repo) = &workspace.git
@@ -239,7 +261,7 @@ pub fn run(
             };
             evidence::run(&workspace, &analysed, args, style, out, err)
         }
-        RepositoryCommand::Trend(_) => Ok(Exit::Success),
+        RepositoryCommand::Trend(_) | RepositoryCommand::Diff(_) => Ok(Exit::Success),
     }
 }
 
@@ -316,13 +338,13 @@ fn analysed(
         return Ok(None);
     }
     let repo = &loaded.repository;
-    let with_history = always_history || repo.has_age_limits();
+    let with_history = always_history || repo.needs_history();
     talk.explain(
         err,
         if with_history {
             "reading git history for evidence freshness"
         } else {
-            "not reading git history: no max_age_days is set"
+            "not reading git history: no max_age_days is set and no review is dated by evidence"
         },
     )?;
     let (states, history) = workspace.facts(with_history)?;
@@ -388,14 +410,19 @@ fn validate(
     let repo = &loaded.repository;
     let controls: usize = repo.frameworks.iter().map(|f| f.controls.len()).sum();
     let count = |n: usize, noun: &str| format!("{n} {}", plural(n as i64, noun));
-    let counts = format!(
-        "{}, {}, {}, {} in {}",
+    let mut parts = vec![
         count(repo.frameworks.len(), "framework"),
         count(controls, "control"),
         count(repo.items.len(), "item"),
-        count(repo.evidence().count(), "evidence entry"),
-        count(loaded.files, "file")
-    );
+    ];
+    if !repo.reviews.is_empty() {
+        parts.push(count(repo.reviews.len(), "review"));
+    }
+    if !repo.exceptions.is_empty() {
+        parts.push(count(repo.exceptions.len(), "risk acceptance"));
+    }
+    parts.push(count(repo.evidence().count(), "evidence entry"));
+    let counts = format!("{} in {}", parts.join(", "), count(loaded.files, "file"));
     if errors > 0 {
         writeln!(
             err,
@@ -415,10 +442,25 @@ fn validate(
     Ok(exit)
 }
 
-fn filter(args: &FilterArgs) -> Filter {
+/// The filter of `--framework` and `--owner`; an owner that names a team
+/// declared in comply.yaml keeps the team's members too.
+fn filter(args: &FilterArgs, owners: &[Owner]) -> Filter {
+    let members = match &args.owner {
+        Some(wanted) => owners
+            .iter()
+            .filter(|o| {
+                o.team
+                    .as_deref()
+                    .is_some_and(|t| t.eq_ignore_ascii_case(wanted.trim()))
+            })
+            .map(|o| o.name.clone())
+            .collect(),
+        None => Vec::new(),
+    };
     Filter {
         frameworks: args.frameworks.clone(),
         owner: args.owner.clone(),
+        members,
     }
 }
 

@@ -93,6 +93,7 @@ pub fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
                 crate::gate::Reason::Overdue { .. } => "overdue",
                 crate::gate::Reason::DoneWithoutEvidence { .. } => "done-without-evidence",
                 crate::gate::Reason::StaleEvidence { .. } => "stale-evidence",
+                crate::gate::Reason::AcceptanceExpired { .. } => "acceptance-expired",
             };
             writeln!(
                 out,

@@ -11,9 +11,11 @@ use serde::Serialize;
 use super::DueLists;
 use crate::analysis::{Analysis, ControlView, FrameworkSummary, ItemView};
 use crate::diag::{Diagnostic, Severity};
+use crate::diff::ReviewDiff;
 use crate::gate::{Gate, Offender};
 use crate::manifest::Changes;
 use crate::model::Risk;
+use crate::ratchet::Comparison;
 use crate::render::Row;
 use crate::trend::TrendPoint;
 
@@ -221,6 +223,50 @@ impl<'a> TrendDoc<'a> {
             version: VERSION,
             as_of,
             periods,
+        }
+    }
+}
+
+/// `comply check --baseline REV --format json`.
+#[derive(Serialize)]
+pub struct RatchetDoc<'a> {
+    version: u32,
+    baseline: &'a str,
+    passed: bool,
+    #[serde(flatten)]
+    comparison: &'a Comparison,
+}
+
+impl<'a> RatchetDoc<'a> {
+    /// The ratchet document.
+    pub fn new(baseline: &'a str, comparison: &'a Comparison) -> RatchetDoc<'a> {
+        RatchetDoc {
+            version: VERSION,
+            baseline,
+            passed: comparison.worse.is_empty(),
+            comparison,
+        }
+    }
+}
+
+/// `comply diff --format json`.
+#[derive(Serialize)]
+pub struct DiffDoc<'a> {
+    version: u32,
+    from: &'a str,
+    to: &'a str,
+    #[serde(flatten)]
+    diff: &'a ReviewDiff,
+}
+
+impl<'a> DiffDoc<'a> {
+    /// The diff document.
+    pub fn new(from: &'a str, to: &'a str, diff: &'a ReviewDiff) -> DiffDoc<'a> {
+        DiffDoc {
+            version: VERSION,
+            from,
+            to,
+            diff,
         }
     }
 }

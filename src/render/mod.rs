@@ -4,6 +4,7 @@
 //! made in `analysis` and `gate`.
 
 pub mod ci;
+pub mod diff;
 pub mod json;
 pub mod table;
 

@@ -7,7 +7,7 @@ use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table};
 
 use super::{DueLists, Row, Style, Tone};
 use crate::analysis::{Analysis, ControlView, FrameworkSummary, ItemView};
-use crate::gate::{Gate, plural};
+use crate::gate::{AcceptanceState, Gate, plural};
 use crate::trend::TrendPoint;
 
 const NONE: &str = "None.";
@@ -328,6 +328,34 @@ pub fn check(
                 .as_ref()
                 .map(|o| format!(" (owner: {o})"))
                 .unwrap_or_default()
+        )?;
+    }
+    for accepted in &gate.accepted {
+        let o = &accepted.offender;
+        writeln!(
+            out,
+            "accepted: {} [{}] {}: {} (risk accepted by {} until {})",
+            o.id,
+            o.risk,
+            o.title,
+            o.describe(),
+            accepted.approved_by,
+            accepted.until
+        )?;
+    }
+    for acceptance in gate
+        .acceptances
+        .iter()
+        .filter(|a| a.state == AcceptanceState::Expiring)
+    {
+        writeln!(
+            out,
+            "{}: {}:{}: risk acceptance of {} expires on {}",
+            style.paint("warning", Tone::Warn),
+            acceptance.source.file,
+            acceptance.source.line,
+            acceptance.target,
+            acceptance.expires
         )?;
     }
     let stale: usize = analysis.frameworks.iter().map(|f| f.evidence_stale).sum();

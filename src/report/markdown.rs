@@ -267,6 +267,9 @@ impl Writer<'_> {
                         let paths: Vec<String> = paths.iter().map(|p| escape(p)).collect();
                         format!("stale evidence: {}", paths.join(", "))
                     }
+                    Reason::AcceptanceExpired { expires } => {
+                        format!("risk acceptance expired on {expires}")
+                    }
                 };
                 vec![
                     self.item_link(&o.id),
@@ -418,13 +421,18 @@ impl Writer<'_> {
             .map(|o| {
                 vec![
                     escape(&o.owner),
+                    escape(o.team.as_deref().unwrap_or("-")),
+                    escape(o.email.as_deref().unwrap_or("-")),
                     o.open.to_string(),
                     o.overdue.to_string(),
                     o.due_soon.to_string(),
                 ]
             })
             .collect();
-        self.table(&["Owner", "Open", "Overdue", "Due soon"], rows);
+        self.table(
+            &["Owner", "Team", "E-mail", "Open", "Overdue", "Due soon"],
+            rows,
+        );
     }
 
     fn register(&mut self) {

@@ -18,6 +18,7 @@ use crate::analysis::{Analysis, ControlView, EvidenceView, FrameworkSummary, Ite
 use crate::evidence::EvidenceState;
 use crate::filter::Filter;
 use crate::gate::Gate;
+use crate::model::Owner;
 use crate::trend::TrendPoint;
 
 /// How readiness is computed, stated in every report.
@@ -55,6 +56,10 @@ pub struct EvidenceProblem {
 pub struct OwnerLoad {
     /// The owner as written (`(unowned)` for items without one).
     pub owner: String,
+    /// The owner's team, when declared in comply.yaml.
+    pub team: Option<String>,
+    /// The owner's e-mail, when declared.
+    pub email: Option<String>,
     /// Open items.
     pub open: usize,
     /// Overdue items.
@@ -107,7 +112,7 @@ pub struct Report {
 
 impl Report {
     /// Builds the report for `analysis`, narrowed by `filter`.
-    pub fn new(title: &str, analysis: &Analysis, filter: &Filter) -> Report {
+    pub fn new(title: &str, analysis: &Analysis, filter: &Filter, declared: &[Owner]) -> Report {
         let analysis = filter.narrow(analysis);
         Report {
             version: crate::render::json::VERSION,
@@ -120,7 +125,7 @@ impl Report {
             },
             readiness_definition: READINESS_DEFINITION,
             evidence_problems: evidence_problems(&analysis),
-            owners: owners(&analysis.items),
+            owners: owners(&analysis.items, declared),
             frameworks: analysis.frameworks,
             gate: analysis.gate,
             items: analysis.items,
@@ -187,13 +192,18 @@ fn evidence_problems(analysis: &Analysis) -> Vec<EvidenceProblem> {
         .collect()
 }
 
-fn owners(items: &[ItemView]) -> Vec<OwnerLoad> {
+fn owners(items: &[ItemView], declared: &[Owner]) -> Vec<OwnerLoad> {
     let mut loads: BTreeMap<&str, OwnerLoad> = BTreeMap::new();
     for item in items.iter().filter(|i| i.state != ItemState::Closed) {
         let owner = item.owner.as_deref().unwrap_or("(unowned)");
-        let load = loads.entry(owner).or_insert_with(|| OwnerLoad {
-            owner: owner.to_string(),
-            ..OwnerLoad::default()
+        let load = loads.entry(owner).or_insert_with(|| {
+            let known = declared.iter().find(|o| o.name == owner);
+            OwnerLoad {
+                owner: owner.to_string(),
+                team: known.and_then(|o| o.team.clone()),
+                email: known.and_then(|o| o.email.clone()),
+                ..OwnerLoad::default()
+            }
         });
         load.open += 1;
         match item.state {

@@ -1,0 +1,99 @@
+//! `comply check --baseline REV` (the ratchet) and `comply diff`.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::Path;
+
+use super::{Analysed, Exit, Talk, analysed};
+use crate::analysis::{Analysis, Options};
+use crate::cli::{CheckFormat, DiffArgs, DiffFormat};
+use crate::render::{diff as render, json};
+use crate::workspace::Workspace;
+use crate::{diff, ratchet};
+
+/// The ratchet: compares `now` with the repository at `rev`, analysed with
+/// the same options, and fails only on what got worse.
+#[allow(clippy::too_many_arguments)]
+pub fn ratchet(
+    root: &Path,
+    rev: &str,
+    options: Options,
+    now: &Analysis,
+    format: CheckFormat,
+    talk: Talk,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    let baseline = Workspace::open(root, Some(rev))?;
+    let quiet = Talk {
+        quiet: true,
+        ..talk
+    };
+    let Some(Analysed {
+        analysis: before, ..
+    }) = analysed(&baseline, options, false, quiet, err)?
+    else {
+        writeln!(
+            err,
+            "error: the baseline {rev} does not validate; nothing to compare with"
+        )?;
+        return Ok(Exit::Invalid);
+    };
+    let comparison = ratchet::compare(&before, now);
+    if format == CheckFormat::Json {
+        json::write(out, &json::RatchetDoc::new(rev, &comparison))?;
+    } else {
+        render::ratchet(out, rev, &comparison, talk.quiet)?;
+    }
+    Ok(if comparison.worse.is_empty() {
+        Exit::Success
+    } else {
+        Exit::GateFailed
+    })
+}
+
+/// `comply diff REV1 [REV2]`.
+pub fn diff(
+    root: &Path,
+    args: &DiffArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    let before = Workspace::open(root, Some(&args.from))?;
+    let after = Workspace::open(root, args.to.as_deref())?;
+    for (name, workspace) in [
+        (args.from.as_str(), &before),
+        (args.to.as_deref().unwrap_or("the working tree"), &after),
+    ] {
+        if workspace.loaded.has_errors() {
+            writeln!(
+                err,
+                "error: the repository at {name} does not validate (see `comply validate`)"
+            )?;
+            return Ok(Exit::Invalid);
+        }
+    }
+    let repo = after
+        .git
+        .as_ref()
+        .map_err(|why| anyhow::anyhow!("comply diff reads git history: {why}"))?;
+    let changed = repo.changed_files(&args.from, args.to.as_deref())?;
+    let (states, _) = after.facts(false)?;
+    let changed_paths: BTreeSet<String> = states
+        .iter()
+        .filter(|(_, status)| status.files.iter().any(|f| changed.contains(f)))
+        .map(|(path, _)| path.clone())
+        .collect();
+    let review = diff::diff(
+        &before.loaded.repository,
+        &after.loaded.repository,
+        &changed_paths,
+    );
+    let to = args.to.as_deref().unwrap_or("working tree");
+    match args.format {
+        DiffFormat::Json => json::write(out, &json::DiffDoc::new(&args.from, to, &review))?,
+        DiffFormat::Table => render::table(out, &args.from, to, &review)?,
+        DiffFormat::Markdown => render::markdown(out, &args.from, to, &review)?,
+    }
+    Ok(Exit::Success)
+}

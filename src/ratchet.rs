@@ -1,0 +1,159 @@
+//! The ratchet: what got worse and what got better between a baseline
+//! analysis (a git revision) and now. Pure.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::analysis::{Analysis, EvidenceView};
+use crate::gate::Reason;
+use crate::model::ControlStatus;
+
+/// One thing that changed for better or worse.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Change {
+    /// `offender`, `evidence` or `control`.
+    pub kind: &'static str,
+    /// The item, review or control id (with framework for controls), or the
+    /// evidence path.
+    pub id: String,
+    /// What changed, in words.
+    pub detail: String,
+}
+
+/// Worse and better, each sorted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Comparison {
+    /// What got worse: these fail the ratchet.
+    pub worse: Vec<Change>,
+    /// What got better.
+    pub improved: Vec<Change>,
+}
+
+fn reason_kind(reason: &Reason) -> &'static str {
+    match reason {
+        Reason::Overdue { .. } => "overdue",
+        Reason::DoneWithoutEvidence { .. } => "done without evidence",
+        Reason::StaleEvidence { .. } => "stale evidence",
+        Reason::AcceptanceExpired { .. } => "expired risk acceptance",
+    }
+}
+
+/// Offenders by (kind, id, what they fail on), with their description.
+fn offenders(analysis: &Analysis) -> BTreeMap<(String, String, &'static str), String> {
+    analysis
+        .gate
+        .offenders
+        .iter()
+        .map(|o| {
+            (
+                (o.kind.to_string(), o.id.clone(), reason_kind(&o.reason)),
+                o.describe(),
+            )
+        })
+        .collect()
+}
+
+/// Evidence entries that are not present or are stale, by (owner, path),
+/// with their state.
+fn unhealthy(analysis: &Analysis) -> BTreeMap<(String, String), String> {
+    let entry = |owner: String, e: &EvidenceView| {
+        let bad = !e.state.is_present() || e.state == crate::evidence::EvidenceState::Stale;
+        bad.then(|| ((owner, e.path.clone()), e.state.as_str().to_string()))
+    };
+    let controls = analysis.controls.iter().flat_map(|c| {
+        c.evidence
+            .iter()
+            .filter_map(move |e| entry(format!("{}:{}", c.framework, c.id), e))
+    });
+    let items = analysis.items.iter().flat_map(|i| {
+        i.evidence
+            .iter()
+            .filter_map(move |e| entry(i.id.clone(), e))
+    });
+    controls.chain(items).collect()
+}
+
+/// Higher is better; not-applicable is outside the scale.
+fn rank(status: ControlStatus) -> Option<u8> {
+    match status {
+        ControlStatus::Implemented => Some(3),
+        ControlStatus::Partial => Some(2),
+        ControlStatus::Planned => Some(1),
+        ControlStatus::Missing => Some(0),
+        ControlStatus::NotApplicable => None,
+    }
+}
+
+/// Compares `now` with `baseline`.
+pub fn compare(baseline: &Analysis, now: &Analysis) -> Comparison {
+    let mut result = Comparison::default();
+    let (before, after) = (offenders(baseline), offenders(now));
+    for (key, detail) in &after {
+        if !before.contains_key(key) {
+            result.worse.push(Change {
+                kind: "offender",
+                id: key.1.clone(),
+                detail: format!("new offender ({}): {detail}", key.0),
+            });
+        }
+    }
+    for (key, detail) in &before {
+        if !after.contains_key(key) {
+            result.improved.push(Change {
+                kind: "offender",
+                id: key.1.clone(),
+                detail: format!("no longer offends ({}): was {detail}", key.0),
+            });
+        }
+    }
+    let (before, after) = (unhealthy(baseline), unhealthy(now));
+    for ((owner, path), state) in &after {
+        if before.get(&(owner.clone(), path.clone())) != Some(state) {
+            result.worse.push(Change {
+                kind: "evidence",
+                id: path.clone(),
+                detail: format!("evidence of {owner} is now {state}"),
+            });
+        }
+    }
+    for ((owner, path), state) in &before {
+        if !after.contains_key(&(owner.clone(), path.clone())) {
+            result.improved.push(Change {
+                kind: "evidence",
+                id: path.clone(),
+                detail: format!("evidence of {owner} is no longer {state}"),
+            });
+        }
+    }
+    let statuses: BTreeMap<(&str, &str), ControlStatus> = baseline
+        .controls
+        .iter()
+        .map(|c| ((c.framework.as_str(), c.id.as_str()), c.status))
+        .collect();
+    for control in &now.controls {
+        let Some(old) = statuses.get(&(control.framework.as_str(), control.id.as_str())) else {
+            continue;
+        };
+        let (Some(was), Some(is)) = (rank(*old), rank(control.status)) else {
+            continue;
+        };
+        let change = Change {
+            kind: "control",
+            id: format!("{}:{}", control.framework, control.id),
+            detail: format!("status {old} -> {}", control.status),
+        };
+        if is < was {
+            result.worse.push(change);
+        } else if is > was {
+            result.improved.push(change);
+        }
+    }
+    let dedup = |list: &mut Vec<Change>| {
+        let set: BTreeSet<Change> = list.drain(..).collect();
+        list.extend(set);
+    };
+    dedup(&mut result.worse);
+    dedup(&mut result.improved);
+    result
+}
