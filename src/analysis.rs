@@ -133,6 +133,38 @@ pub struct FrameworkSummary {
     pub readiness: Option<u32>,
 }
 
+impl FrameworkSummary {
+    /// The sum of `frameworks`, named `total`, with its own readiness.
+    pub fn total(frameworks: &[FrameworkSummary]) -> FrameworkSummary {
+        let mut t = FrameworkSummary {
+            id: "total".into(),
+            name: "Total".into(),
+            ..FrameworkSummary::default()
+        };
+        for f in frameworks {
+            t.controls += f.controls;
+            t.implemented += f.implemented;
+            t.gaps += f.gaps;
+            t.not_applicable += f.not_applicable;
+            t.items_open += f.items_open;
+            t.overdue += f.overdue;
+            t.due_soon += f.due_soon;
+            t.unscheduled += f.unscheduled;
+            t.evidence_present += f.evidence_present;
+            t.evidence_missing += f.evidence_missing;
+            t.evidence_stale += f.evidence_stale;
+            t.ready += f.ready;
+        }
+        t.readiness = readiness(t.ready, t.controls - t.not_applicable);
+        t
+    }
+}
+
+/// `ready` as a whole percentage of `applicable`, rounded down.
+fn readiness(ready: usize, applicable: usize) -> Option<u32> {
+    (applicable > 0).then(|| (ready * 100 / applicable) as u32)
+}
+
 /// One backlog item as of the analysis date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ItemView {
@@ -592,8 +624,7 @@ pub fn summarise(
             s.ready += 1;
         }
     }
-    let applicable = s.controls - s.not_applicable;
-    s.readiness = (applicable > 0).then(|| (s.ready * 100 / applicable) as u32);
+    s.readiness = readiness(s.ready, s.controls - s.not_applicable);
     for item in items.iter().filter(|i| i.framework == id) {
         if item.state != ItemState::Closed {
             s.items_open += 1;

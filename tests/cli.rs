@@ -129,7 +129,10 @@ fn due_filters_by_owner_and_framework() {
             .assert()
             .code(0),
     );
-    assert_eq!(doc["unscheduled"][0]["id"], "REV-VERIFICATION", "a review never done yet");
+    assert_eq!(
+        doc["unscheduled"][0]["id"], "REV-VERIFICATION",
+        "a review never done yet"
+    );
     assert_eq!(doc["overdue"].as_array().map(Vec::len), Some(4));
 }
 

@@ -4,44 +4,9 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
-use common::{Fixture, json, stderr, stdout};
+use common::{Fixture, commit_all, git, json, stderr, stdout};
 use serde_json::Value;
 
-/// Runs git in `dir` with a fixed identity and, when given, commit date.
-fn git(dir: &Path, args: &[&str], date: Option<&str>) -> String {
-    let mut cmd = Command::new("git");
-    cmd.current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "Auditor")
-        .env("GIT_AUTHOR_EMAIL", "auditor@example.com")
-        .env("GIT_COMMITTER_NAME", "Auditor")
-        .env("GIT_COMMITTER_EMAIL", "auditor@example.com")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1");
-    if let Some(date) = date {
-        let stamp = format!("{date}T12:00:00Z");
-        cmd.env("GIT_AUTHOR_DATE", &stamp)
-            .env("GIT_COMMITTER_DATE", &stamp);
-    }
-    let output = cmd.output().expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn commit_all(dir: &Path, date: &str, message: &str) {
-    git(dir, &["add", "-A"], None);
-    git(dir, &["commit", "-q", "-m", message], Some(date));
-}
-
-/// Limits on three levels: the entry (30), the control (365), the
-/// framework (90, for the item's evidence).
 const CONTROLS: &str = "framework: fw\nmax_age_days: 90\ncontrols:\n  - id: C1\n    title: Logging\n    status: implemented\n    severity: high\n    max_age_days: 365\n    evidence:\n      - path: evidence/old.md\n        max_age_days: 30\n      - evidence/logs/\n";
 
 const ITEMS: &str = "framework: fw\nitems:\n  - id: A\n    title: Keep the register\n    risk: high\n    due: 2026-01-01\n    evidence: [evidence/register.md, evidence/moved.md, evidence/restored.md, evidence/new.md]\n";
@@ -58,19 +23,19 @@ fn history() -> Fixture {
         .file("evidence/restored.md", "here");
     let dir = repo.path();
     git(dir, &["init", "-q", "-b", "main"], None);
-    commit_all(dir, "2025-01-10", "first");
+    commit_all(dir, "2025-01-10");
     std::fs::write(dir.join("evidence/logs/b.log"), "b").expect("write");
     std::fs::write(dir.join("evidence/register.md"), "v2").expect("write");
-    commit_all(dir, "2025-03-01", "update register and logs");
+    commit_all(dir, "2025-03-01");
     git(
         dir,
         &["mv", "evidence/original.md", "evidence/moved.md"],
         None,
     );
     git(dir, &["rm", "-q", "evidence/restored.md"], None);
-    commit_all(dir, "2025-04-01", "rename one, delete one");
+    commit_all(dir, "2025-04-01");
     std::fs::write(dir.join("evidence/restored.md"), "back").expect("write");
-    commit_all(dir, "2025-05-01", "restore");
+    commit_all(dir, "2025-05-01");
     std::fs::write(dir.join("evidence/new.md"), "not committed").expect("write");
     repo
 }
@@ -186,7 +151,7 @@ fn stale_evidence_is_counted_and_gated_on_request() {
 #[test]
 fn a_shallow_clone_warns_once_and_reports_nothing_stale() {
     let repo = history();
-    commit_all(repo.path(), "2025-05-02", "commit the new file");
+    commit_all(repo.path(), "2025-05-02");
     let clone = tempfile::tempdir().expect("tempdir");
     let url = format!("file://{}", repo.path().display());
     git(
@@ -232,7 +197,7 @@ fn at_a_revision_the_repository_is_read_as_it_was_and_the_tree_is_untouched() {
         "due: 2025-04-01\n    status: done\n    done: 2025-05-05",
     );
     std::fs::write(dir.join("backlog/items.yaml"), done).expect("write");
-    commit_all(dir, "2025-05-05", "close A");
+    commit_all(dir, "2025-05-05");
     std::fs::write(dir.join("backlog/items.yaml"), "not: [valid").expect("dirty working tree");
     let before = git(dir, &["status", "--porcelain"], None);
 
@@ -341,9 +306,9 @@ fn trend_samples_the_last_commit_of_each_period() {
         ITEMS.replace("2026-01-01", "2025-04-01"),
     )
     .expect("write");
-    commit_all(dir, "2025-03-15", "move the due date");
+    commit_all(dir, "2025-03-15");
     std::fs::write(dir.join("backlog/items.yaml"), done).expect("write");
-    commit_all(dir, "2025-06-10", "close A");
+    commit_all(dir, "2025-06-10");
     let doc = json(
         &repo
             .run(&[

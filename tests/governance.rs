@@ -5,38 +5,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{Fixture, json, stderr, stdout};
+use common::{Fixture, commit_all, git, json, stderr, stdout};
 use serde_json::Value;
-
-fn git(dir: &Path, args: &[&str], date: Option<&str>) {
-    let mut cmd = Command::new("git");
-    cmd.current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "Reviewer")
-        .env("GIT_AUTHOR_EMAIL", "reviewer@example.com")
-        .env("GIT_COMMITTER_NAME", "Reviewer")
-        .env("GIT_COMMITTER_EMAIL", "reviewer@example.com")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1");
-    if let Some(date) = date {
-        let stamp = format!("{date}T12:00:00Z");
-        cmd.env("GIT_AUTHOR_DATE", &stamp)
-            .env("GIT_COMMITTER_DATE", &stamp);
-    }
-    let output = cmd.output().expect("git");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-fn commit(dir: &Path, date: &str) {
-    git(dir, &["add", "-A"], None);
-    git(dir, &["commit", "-q", "-m", date], Some(date));
-}
 
 fn write(dir: &Path, path: &str, text: &str) {
     let full = dir.join(path);
@@ -59,7 +30,7 @@ fn a_quarterly_review_in_time_overdue_and_done_late() {
         .file("reviews/r.yaml", REVIEWS)
         .file("evidence/access-review.md", "Q1 minutes");
     git(repo.path(), &["init", "-q"], None);
-    commit(repo.path(), "2025-01-15");
+    commit_all(repo.path(), "2025-01-15");
 
     let doc = json(
         &repo
@@ -84,7 +55,7 @@ fn a_quarterly_review_in_time_overdue_and_done_late() {
         "evidence/access-review.md",
         "Q2 minutes, done late",
     );
-    commit(repo.path(), "2025-05-10");
+    commit_all(repo.path(), "2025-05-10");
     let doc = json(
         &repo
             .run(&["status", "--format", "json", "--as-of", "2025-05-20"])
@@ -206,7 +177,7 @@ fn the_ratchet_fails_only_on_what_got_worse() {
         .items("  - id: OLD\n    title: Old debt\n    risk: high\n    due: 2025-01-01\n    evidence: [evidence/a.md]\n")
         .file("evidence/a.md", "a");
     git(repo.path(), &["init", "-q", "-b", "main"], None);
-    commit(repo.path(), "2025-03-01");
+    commit_all(repo.path(), "2025-03-01");
     let unchanged = repo
         .run(&["check", "--baseline", "main", "--as-of", "2025-06-01"])
         .code(0);
@@ -286,7 +257,7 @@ fn a_review_diff_lists_each_kind_of_change() {
         .file("evidence/policy.md", "v1")
         .file("evidence/old.md", "old");
     git(repo.path(), &["init", "-q", "-b", "main"], None);
-    commit(repo.path(), "2025-01-01");
+    commit_all(repo.path(), "2025-01-01");
     git(repo.path(), &["tag", "q1"], None);
     let repo = repo.file("controls/fw.yaml", "framework: fw\ncontrols:\n  - id: C1\n    title: One\n    status: implemented\n    evidence: [evidence/policy.md, evidence/new.md]\n")
         .items("  - id: A\n    title: Redate me\n    risk: low\n    owner: Bob\n    due: 2025-04-01\n  - id: B\n    title: Close me\n    risk: low\n    status: done\n    done: 2025-02-01\n  - id: C\n    title: Rescore me\n    risk: high\n  - id: D\n    title: Brand new\n    risk: low\n")
@@ -294,7 +265,7 @@ fn a_review_diff_lists_each_kind_of_change() {
         .file("evidence/new.md", "new");
     std::fs::remove_file(repo.path().join("evidence/old.md")).expect("rm");
     let repo_path = repo.path().to_path_buf();
-    commit(&repo_path, "2025-04-01");
+    commit_all(&repo_path, "2025-04-01");
     let doc = json(
         &common::comply(&repo_path)
             .args(["diff", "q1", "HEAD", "--format", "json"])

@@ -165,22 +165,25 @@ fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
+/// The bytes of every file comply reads or points at in `root`.
+fn repository_bytes(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut all = BTreeMap::new();
+    for dir in ["controls", "backlog", "reviews", "exceptions", "evidence"] {
+        for (path, bytes) in snapshot(&root.join(dir)) {
+            all.insert(format!("{dir}/{path}"), bytes);
+        }
+    }
+    all.insert(
+        "comply.yaml".into(),
+        std::fs::read(root.join("comply.yaml")).expect("read"),
+    );
+    all
+}
+
 #[test]
 fn read_only_commands_leave_the_repository_byte_identical() {
     let root = common::example_root();
-    let before = {
-        let mut all = BTreeMap::new();
-        for dir in ["controls", "backlog", "evidence"] {
-            for (path, bytes) in snapshot(&root.join(dir)) {
-                all.insert(format!("{dir}/{path}"), bytes);
-            }
-        }
-        all.insert(
-            "comply.yaml".into(),
-            std::fs::read(root.join("comply.yaml")).expect("read"),
-        );
-        all
-    };
+    let before = repository_bytes(&root);
     let runs: &[&[&str]] = &[
         &["validate"],
         &["status"],
@@ -209,19 +212,7 @@ fn read_only_commands_leave_the_repository_byte_identical() {
             stderr(&assert)
         );
     }
-    let after = {
-        let mut all = BTreeMap::new();
-        for dir in ["controls", "backlog", "evidence"] {
-            for (path, bytes) in snapshot(&root.join(dir)) {
-                all.insert(format!("{dir}/{path}"), bytes);
-            }
-        }
-        all.insert(
-            "comply.yaml".into(),
-            std::fs::read(root.join("comply.yaml")).expect("read"),
-        );
-        all
-    };
+    let after = repository_bytes(&root);
     assert!(
         before == after,
         "a read-only command changed the repository"

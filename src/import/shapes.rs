@@ -378,31 +378,66 @@ fn table(
     Ok(())
 }
 
-/// The cell of each recognised column; notes columns that are not.
-fn cells<'r>(
-    columns: &[Option<Column>],
-    header: &Row,
-    row: &'r Row,
-    notes: &mut Vec<Note>,
-) -> HashMap<Column, &'r Inline> {
-    let mut out = HashMap::new();
-    for (i, cell) in row.cells.iter().enumerate() {
-        match columns.get(i).copied().flatten() {
-            Some(c) => {
-                out.insert(c, cell);
+/// The cells of one table row by column role.
+struct RowCells<'r> {
+    cells: HashMap<Column, &'r Inline>,
+    line: usize,
+}
+
+impl<'r> RowCells<'r> {
+    /// The cell of each recognised column; notes columns that are not.
+    fn read(
+        columns: &[Option<Column>],
+        header: &Row,
+        row: &'r Row,
+        notes: &mut Vec<Note>,
+    ) -> RowCells<'r> {
+        let mut cells = HashMap::new();
+        for (i, cell) in row.cells.iter().enumerate() {
+            match columns.get(i).copied().flatten() {
+                Some(c) => {
+                    cells.insert(c, cell);
+                }
+                None if !cell.text.is_empty() => notes.push(Note {
+                    line: row.line,
+                    message: format!(
+                        "column `{}` not imported: {}",
+                        header.cells.get(i).map_or("", |h| h.text.as_str()),
+                        cell.text
+                    ),
+                }),
+                None => {}
             }
-            None if !cell.text.is_empty() => notes.push(Note {
-                line: row.line,
-                message: format!(
-                    "column `{}` not imported: {}",
-                    header.cells.get(i).map_or("", |h| h.text.as_str()),
-                    cell.text
-                ),
-            }),
-            None => {}
+        }
+        RowCells {
+            cells,
+            line: row.line,
         }
     }
-    out
+
+    /// The cell of `column`.
+    fn get(&self, column: Column) -> Option<&'r Inline> {
+        self.cells.get(&column).copied()
+    }
+
+    /// The text of `column`, when not empty.
+    fn text(&self, column: Column) -> Option<String> {
+        self.get(column)
+            .map(|i| i.text.clone())
+            .filter(|t| !t.is_empty())
+    }
+
+    /// The text of `column`, or a note that the row lacks `what`.
+    fn required(&self, column: Column, what: &str, notes: &mut Vec<Note>) -> Option<String> {
+        let text = self.text(column);
+        if text.is_none() {
+            notes.push(Note {
+                line: self.line,
+                message: format!("row without {what} not imported"),
+            });
+        }
+        text
+    }
 }
 
 fn task_rows(
@@ -416,17 +451,9 @@ fn task_rows(
     let phase = sections.innermost().map(|(_, text)| text.to_string());
     let phase_risk = phase.as_deref().and_then(fields::risk);
     for row in rows {
-        let cell = cells(columns, header, row, &mut found.notes);
-        let text = |c: Column| {
-            cell.get(&c)
-                .map(|i| i.text.clone())
-                .filter(|t| !t.is_empty())
-        };
-        let Some(title) = text(Column::Title) else {
-            found.notes.push(Note {
-                line: row.line,
-                message: "row without a task title not imported".into(),
-            });
+        let cell = RowCells::read(columns, header, row, &mut found.notes);
+        let text = |c: Column| cell.text(c);
+        let Some(title) = cell.required(Column::Title, "a task title", &mut found.notes) else {
             continue;
         };
         let framework = framework(context, sections, row.line)?;
@@ -469,7 +496,7 @@ fn task_rows(
             done: None,
             summary: None,
             evidence: cell
-                .get(&Column::Evidence)
+                .get(Column::Evidence)
                 .map(|i| evidence_entries(i, row.line, &mut found.notes))
                 .unwrap_or_default(),
             checklist: Vec::new(),
@@ -491,17 +518,9 @@ fn matrix_rows(
     found.matrix_framework.get_or_insert(framework);
     found.matrix_name = found.matrix_name.take().or_else(|| context.title.clone());
     for row in rows {
-        let cell = cells(columns, header, row, &mut found.notes);
-        let text = |c: Column| {
-            cell.get(&c)
-                .map(|i| i.text.clone())
-                .filter(|t| !t.is_empty())
-        };
-        let Some(control) = text(Column::Control) else {
-            found.notes.push(Note {
-                line: row.line,
-                message: "row without a control not imported".into(),
-            });
+        let cell = RowCells::read(columns, header, row, &mut found.notes);
+        let text = |c: Column| cell.text(c);
+        let Some(control) = cell.required(Column::Control, "a control", &mut found.notes) else {
             continue;
         };
         let (id, title) = control
@@ -510,7 +529,7 @@ fn matrix_rows(
                 (id.to_string(), t.trim().to_string())
             });
         let mut backlog = Vec::new();
-        if let Some(remediation) = cell.get(&Column::Remediation) {
+        if let Some(remediation) = cell.get(Column::Remediation) {
             backlog.extend(fields::ids_in(&remediation.text));
             for (text, _) in &remediation.links {
                 backlog.extend(fields::ids_in(text));
@@ -541,7 +560,7 @@ fn matrix_rows(
             target: text(Column::Target),
             gap: text(Column::Gap),
             evidence: cell
-                .get(&Column::Evidence)
+                .get(Column::Evidence)
                 .map(|i| evidence_entries(i, row.line, &mut found.notes))
                 .unwrap_or_default(),
             backlog,

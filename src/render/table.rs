@@ -42,24 +42,15 @@ pub fn status(
             "Stale",
         ],
     );
-    let mut total = FrameworkSummary {
-        id: "total".into(),
-        ..FrameworkSummary::default()
-    };
     for f in &analysis.frameworks {
         table.add_row(framework_row(style, &f.id, f));
-        total.controls += f.controls;
-        total.implemented += f.implemented;
-        total.gaps += f.gaps;
-        total.items_open += f.items_open;
-        total.overdue += f.overdue;
-        total.due_soon += f.due_soon;
-        total.unscheduled += f.unscheduled;
-        total.evidence_missing += f.evidence_missing;
-        total.evidence_stale += f.evidence_stale;
     }
     if analysis.frameworks.len() > 1 {
-        table.add_row(framework_row(style, "total", &total));
+        table.add_row(framework_row(
+            style,
+            "total",
+            &FrameworkSummary::total(&analysis.frameworks),
+        ));
     }
     for column in 1..10 {
         align_right(&mut table, column);

@@ -4,8 +4,8 @@
 use pulldown_cmark::{Options, Parser, html};
 
 use super::Report;
-use super::chart::xml_escape;
 use super::markdown::{self, Flavor};
+use super::xml_escape;
 
 const STYLE: &str = r#"
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111; margin: 0; }

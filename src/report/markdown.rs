@@ -187,32 +187,19 @@ impl Writer<'_> {
     fn summary(&mut self) {
         let r = self.report;
         self.heading(2, "summary", "Executive summary");
-        let mut total = FrameworkSummary {
-            id: "total".into(),
-            name: "Total".into(),
-            ..FrameworkSummary::default()
-        };
-        let mut rows = Vec::new();
-        for f in &r.frameworks {
-            let label = format!("[{}](#{})", escape(&f.name), slug(&["framework", &f.id]));
-            rows.push(summary_row(label, f));
-            total.controls += f.controls;
-            total.implemented += f.implemented;
-            total.gaps += f.gaps;
-            total.not_applicable += f.not_applicable;
-            total.items_open += f.items_open;
-            total.overdue += f.overdue;
-            total.due_soon += f.due_soon;
-            total.unscheduled += f.unscheduled;
-            total.evidence_present += f.evidence_present;
-            total.evidence_missing += f.evidence_missing;
-            total.evidence_stale += f.evidence_stale;
-            total.ready += f.ready;
-        }
+        let mut rows: Vec<Vec<String>> = r
+            .frameworks
+            .iter()
+            .map(|f| {
+                let label = format!("[{}](#{})", escape(&f.name), slug(&["framework", &f.id]));
+                summary_row(label, f)
+            })
+            .collect();
         if r.frameworks.len() > 1 {
-            let applicable = total.controls - total.not_applicable;
-            total.readiness = (applicable > 0).then(|| (total.ready * 100 / applicable) as u32);
-            rows.push(summary_row("**Total**".to_string(), &total));
+            rows.push(summary_row(
+                "**Total**".to_string(),
+                &FrameworkSummary::total(&r.frameworks),
+            ));
         }
         self.table(
             &[

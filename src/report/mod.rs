@@ -6,6 +6,8 @@
 //! into a page with an inline SVG `chart`.
 
 mod chart;
+
+pub use chart::xml_escape;
 pub mod html;
 pub mod markdown;
 

@@ -97,3 +97,35 @@ pub fn stderr(assert: &assert_cmd::assert::Assert) -> String {
 pub fn json(assert: &assert_cmd::assert::Assert) -> serde_json::Value {
     serde_json::from_slice(&assert.get_output().stdout).expect("stdout is JSON")
 }
+
+/// Runs git in `dir` with a fixed identity, no user configuration and, when
+/// given, a fixed commit date; returns its standard output.
+pub fn git(dir: &Path, args: &[&str], date: Option<&str>) -> String {
+    let mut cmd = std::process::Command::new("git");
+    cmd.current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Auditor")
+        .env("GIT_AUTHOR_EMAIL", "auditor@example.com")
+        .env("GIT_COMMITTER_NAME", "Auditor")
+        .env("GIT_COMMITTER_EMAIL", "auditor@example.com")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1");
+    if let Some(date) = date {
+        let stamp = format!("{date}T12:00:00Z");
+        cmd.env("GIT_AUTHOR_DATE", &stamp)
+            .env("GIT_COMMITTER_DATE", &stamp);
+    }
+    let output = cmd.output().expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Commits everything in `dir` on `date`.
+pub fn commit_all(dir: &Path, date: &str) {
+    git(dir, &["add", "-A"], None);
+    git(dir, &["commit", "-q", "-m", date], Some(date));
+}
