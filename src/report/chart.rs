@@ -186,6 +186,14 @@ pub fn trend(points: &[TrendPoint]) -> String {
             "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" stroke-dasharray=\"{dash}\" points=\"{}\"/>",
             coords.join(" ")
         );
+        for (i, p) in points.iter().enumerate() {
+            let _ = write!(
+                svg,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{colour}\"/>",
+                x(i),
+                y(values(p)[s])
+            );
+        }
         if let Some(last) = points.last() {
             let v = values(last)[s];
             let _ = write!(
