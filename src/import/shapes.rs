@@ -185,6 +185,22 @@ fn risk_or_default(
     })
 }
 
+/// A due date from its text; a text that is not a date is noted and the
+/// item left unscheduled.
+fn due_or_note(text: Option<&str>, line: usize, notes: &mut Vec<Note>) -> Option<NaiveDate> {
+    match text.map(fields::due) {
+        Some(Ok(due)) => due,
+        Some(Err(why)) => {
+            notes.push(Note {
+                line,
+                message: format!("{why}; item left unscheduled"),
+            });
+            None
+        }
+        None => None,
+    }
+}
+
 fn due_text(due: Option<NaiveDate>) -> String {
     due.map_or_else(|| "TBD".to_string(), |d| d.to_string())
 }
@@ -233,13 +249,7 @@ fn heading_item(
                 }
             }
             "owner" => owner = Some(value),
-            "due" | "target" | "due date" => match fields::due(&value) {
-                Ok(d) => due = d,
-                Err(why) => notes.push(Note {
-                    line: entry.line,
-                    message: format!("{why}; item left unscheduled"),
-                }),
-            },
+            "due" | "target" | "due date" => due = due_or_note(Some(&value), entry.line, notes),
             "summary" | "description" => summary = Some(value),
             "evidence" => evidence = evidence_entries(&entry.inline, entry.line, notes),
             "status" => match value.to_lowercase().parse::<ItemStatus>() {
@@ -467,17 +477,7 @@ fn task_rows(
         let risk = text(Column::Risk)
             .and_then(|r| fields::risk(&r))
             .or(phase_risk);
-        let due = match text(Column::Due).map(|d| fields::due(&d)) {
-            Some(Ok(d)) => d,
-            Some(Err(why)) => {
-                found.notes.push(Note {
-                    line: row.line,
-                    message: format!("{why}; task left unscheduled"),
-                });
-                None
-            }
-            None => None,
-        };
+        let due = due_or_note(text(Column::Due).as_deref(), row.line, &mut found.notes);
         let status = text(Column::Status)
             .and_then(|s| s.to_lowercase().parse::<ItemStatus>().ok())
             .filter(|s| !s.is_closed())
@@ -640,17 +640,7 @@ fn checklist(
             continue;
         };
         let (title, owner, due) = fields::annotations(&entry.inline.text);
-        let due = match due.as_deref().map(fields::due) {
-            Some(Ok(d)) => d,
-            Some(Err(why)) => {
-                found.notes.push(Note {
-                    line: entry.line,
-                    message: format!("{why}; item left unscheduled"),
-                });
-                None
-            }
-            None => None,
-        };
+        let due = due_or_note(due.as_deref(), entry.line, &mut found.notes);
         let framework = framework(context, sections, entry.line)?;
         let id = unique(ids, generated_id(context.prefix, &title));
         found.items.push(ItemOut {
