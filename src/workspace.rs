@@ -40,7 +40,7 @@ impl Workspace {
         };
         let repo = git
             .as_ref()
-            .map_err(|why| anyhow::anyhow!("--at needs a git repository: {why}"))?;
+            .map_err(|why| anyhow::anyhow!("reading revision `{rev}` needs a git repository: {why}"))?;
         let commit = repo.resolve(rev)?;
         let tree = repo.tree(&commit)?;
         let loaded = load::load_from(&tree.source()?)?;
