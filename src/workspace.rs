@@ -38,9 +38,9 @@ impl Workspace {
                 tree: None,
             });
         };
-        let repo = git
-            .as_ref()
-            .map_err(|why| anyhow::anyhow!("reading revision `{rev}` needs a git repository: {why}"))?;
+        let repo = git.as_ref().map_err(|why| {
+            anyhow::anyhow!("reading revision `{rev}` needs a git repository: {why}")
+        })?;
         let commit = repo.resolve(rev)?;
         let tree = repo.tree(&commit)?;
         let loaded = load::load_from(&tree.source()?)?;
