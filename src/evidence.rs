@@ -12,7 +12,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-use globset::GlobBuilder;
+use globset::{GlobBuilder, GlobSetBuilder};
 use serde::Serialize;
 use walkdir::WalkDir;
 
@@ -207,8 +207,14 @@ fn covering(found: Vec<(String, u64)>) -> EvidenceStatus {
 }
 
 fn resolve_glob(files: &impl Files, pattern: &str) -> EvidenceStatus {
-    let matcher = match GlobBuilder::new(pattern).literal_separator(true).build() {
-        Ok(glob) => glob.compile_matcher(),
+    // A GlobSet reports a pattern whose regex grows too large as an error;
+    // `Glob::compile_matcher` would panic on it (found by fuzzing).
+    let matcher = GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .and_then(|glob| GlobSetBuilder::new().add(glob).build());
+    let matcher = match matcher {
+        Ok(set) => set,
         Err(e) => {
             return EvidenceStatus::because(
                 EvidenceState::Missing,
@@ -420,6 +426,16 @@ mod tests {
                 .map(|(p, s)| (p.to_string(), *s))
                 .collect()
         }
+    }
+
+    #[test]
+    fn a_glob_too_complex_to_compile_is_invalid_not_a_panic() {
+        // Found by the evidence_path fuzz target: globset's compile_matcher
+        // panicked when the pattern's regex went over its size limit.
+        let pattern = include_str!("../fuzz/regressions/evidence_path-globset-regex-too-big");
+        let status = resolve(&Listing(vec![("a.md", 1)]), pattern);
+        assert_eq!(status.state, EvidenceState::Missing);
+        assert!(status.detail.is_some_and(|d| d.starts_with("invalid glob")));
     }
 
     #[test]
