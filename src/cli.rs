@@ -86,6 +86,9 @@ pub enum Command {
     /// Commands that read a repository.
     #[command(flatten)]
     Repository(RepositoryCommand),
+    /// Commands that read a repository's history.
+    #[command(flatten)]
+    History(HistoryCommand),
     /// Turn existing Markdown compliance pages into comply YAML
     Import(ImportArgs),
     /// Start a compliance repository: comply.yaml, starter matrices, an example item
@@ -143,6 +146,11 @@ pub enum RepositoryCommand {
     Report(ReportArgs),
     /// Every evidence entry with its state and last commit; manifests
     Evidence(EvidenceArgs),
+}
+
+/// The commands that read a repository's git history rather than one state.
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
     /// Open, overdue and done items and missing evidence over time, from git history
     Trend(TrendArgs),
     /// What changed between two revisions, for a review meeting

@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 
 use crate::analysis::{self, Analysis, Facts, ItemState, Options};
 use crate::cli::{
-    CheckFormat, Cli, ColorChoice, Command, Every, FilterArgs, Format, OutputArgs, ReportFormat,
-    RepositoryCommand,
+    CheckFormat, Cli, ColorChoice, Command, Every, FilterArgs, Format, HistoryCommand, OutputArgs,
+    ReportFormat, RepositoryCommand,
 };
 use crate::evidence::EvidenceMap;
 use crate::filter::Filter;
@@ -65,6 +65,18 @@ pub fn run(
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
     let as_of = cli.global.as_of.unwrap_or(env.today);
+    let (root, root_from) = resolve_root(cli.global.root.as_deref(), &env.cwd);
+    let talk = Talk {
+        quiet: cli.global.quiet,
+        verbose: cli.global.verbose,
+    };
+    let style = Style {
+        color: match cli.global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => env.stdout_is_terminal && !env.no_color,
+        },
+    };
     let command = match &cli.command {
         Command::Import(args) => return import::run(args, as_of, out, err),
         Command::Init(args) => return tools::init(args, &env.cwd, err),
@@ -75,27 +87,13 @@ pub fn run(
             out.write_all(crate::cli::reference().as_bytes())?;
             return Ok(Exit::Success);
         }
+        Command::History(HistoryCommand::Trend(args)) => {
+            return trend::run(&root, args, as_of, style, out, err);
+        }
+        Command::History(HistoryCommand::Diff(args)) => return review::diff(&root, args, out, err),
         Command::Repository(command) => command,
     };
-    let (root, root_from) = resolve_root(cli.global.root.as_deref(), &env.cwd);
-    let talk = Talk {
-        quiet: cli.global.quiet,
-        verbose: cli.global.verbose,
-    };
     talk.explain(err, &format!("root {} ({root_from})", root.display()))?;
-    let style = Style {
-        color: match cli.global.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => env.stdout_is_terminal && !env.no_color,
-        },
-    };
-    if let RepositoryCommand::Trend(args) = command {
-        return trend::run(&root, args, as_of, style, out, err);
-    }
-    if let RepositoryCommand::Diff(args) = command {
-        return review::diff(&root, args, out, err);
-    }
     let workspace = Workspace::open(&root, cli.global.at.as_deref())?;
     let loaded = &workspace.loaded;
     if let Some(commit) = &workspace.at {
@@ -261,7 +259,6 @@ pub fn run(
             };
             evidence::run(&workspace, &analysed, args, style, out, err)
         }
-        RepositoryCommand::Trend(_) | RepositoryCommand::Diff(_) => Ok(Exit::Success),
     }
 }
 
