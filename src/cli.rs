@@ -8,8 +8,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::date::parse_date;
 use crate::model::Risk;
 
-/// Compliance as code: dashboards, CI gates and reports for POPIA, ISO 27001
-/// and SOC 2 state kept as YAML in a git repository.
 /// `comply --version`: the package version and the git commit it was built from.
 pub const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
@@ -18,6 +16,8 @@ pub const VERSION: &str = concat!(
     ")"
 );
 
+/// Compliance as code: dashboards, CI gates and reports for POPIA, ISO 27001
+/// and SOC 2 state kept as YAML in a git repository.
 #[derive(Debug, Parser)]
 #[command(name = "comply", version = VERSION, about, max_term_width = 100)]
 pub struct Cli {

@@ -9,6 +9,8 @@
 //! (pure) -> `render`. The date, the working directory and the terminal are
 //! handed in through [`commands::Environment`].
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod cli;
 pub mod commands;
