@@ -1,0 +1,28 @@
+//! Importing arbitrary Markdown (any bytes that are UTF-8), with every kind,
+//! and writing the result as YAML.
+#![no_main]
+
+use comply::import::{self, Kind, Options};
+use comply::model::Risk;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    for kind in [Kind::Auto, Kind::Backlog, Kind::Matrix, Kind::Tasks] {
+        let options = Options {
+            framework: Some("fw".into()),
+            kind,
+            id_prefix: None,
+            default_risk: Risk::Medium,
+            as_of: chrono::NaiveDate::default(),
+        };
+        if let Ok(imported) = import::import("page.md", text, &options) {
+            if let Some(backlog) = &imported.backlog {
+                let _ = import::to_yaml(backlog, "backlog", "page.md");
+            }
+            if let Some(matrix) = &imported.matrix {
+                let _ = import::to_yaml(matrix, "controls", "page.md");
+            }
+        }
+    }
+});
