@@ -59,6 +59,15 @@ pub fn status(
 
     let overdue = analysis.items_in(crate::analysis::ItemState::Overdue);
     item_list(out, style, "Overdue items", &overdue, Days::Late)?;
+    let accepted: Vec<String> = analysis
+        .gate
+        .accepted
+        .iter()
+        .map(|a| format!("{} (until {})", a.offender.id, a.until))
+        .collect();
+    if !accepted.is_empty() {
+        writeln!(out, "Risk accepted: {}\n", accepted.join(", "))?;
+    }
     verdict(out, &analysis.gate, style)
 }
 
