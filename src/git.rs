@@ -212,7 +212,7 @@ impl Repo {
                 &format!("{rev}^{{commit}}"),
             ],
         )
-        .with_context(|| format!("`{rev}` is not a commit in this repository"))?;
+        .map_err(|_| anyhow::anyhow!("`{rev}` is not a commit in this repository"))?;
         Ok(String::from_utf8_lossy(&out).trim().to_string())
     }
 

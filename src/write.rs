@@ -9,6 +9,9 @@ use anyhow::{Context, bail};
 /// directory, flushed to disk, then renamed into place. An existing file is
 /// replaced only when `force` is set; a failed write leaves nothing behind.
 pub fn atomic(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
+    if path.is_dir() {
+        bail!("`{}` is a directory; give a file name", path.display());
+    }
     if !force && path.symlink_metadata().is_ok() {
         bail!(
             "`{}` already exists; pass --force to replace it",
