@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use super::Exit;
 use crate::cli::{ImportArgs, ImportKind};
+use crate::gate::plural;
 use crate::import::{self, Imported, Kind, Options};
 
 /// One file to write.
@@ -123,11 +124,13 @@ fn summary(imported: &Imported) -> String {
         .filter(|i| i.risk.at_least(crate::model::Risk::High))
         .count();
     let controls = imported.matrix.as_ref().map_or(0, |m| m.controls.len());
+    let count = |n: usize, noun: &str| format!("{n} {}", plural(n as i64, noun));
     format!(
-        "{} items ({high} high risk or above), {controls} controls, {} notes, {} mis-encoded characters repaired",
-        items.len(),
-        imported.notes.len(),
-        imported.repaired
+        "{} ({high} high risk or above), {}, {}, {} repaired",
+        count(items.len(), "item"),
+        count(controls, "control"),
+        count(imported.notes.len(), "note"),
+        count(imported.repaired, "mis-encoded character"),
     )
 }
 
