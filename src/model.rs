@@ -413,7 +413,16 @@ impl Repository {
     /// Whether git history is needed: some `max_age_days` is set, or a
     /// recurring activity is dated by its evidence.
     pub fn needs_history(&self) -> bool {
-        self.has_age_limits() || self.recurring().iter().any(|r| !r.evidence.is_empty())
+        let recurring_controls = self
+            .frameworks
+            .iter()
+            .flat_map(|f| &f.controls)
+            .filter(|c| c.cadence.is_some());
+        self.has_age_limits()
+            || self.reviews.iter().any(|r| !r.evidence.is_empty())
+            || recurring_controls
+                .into_iter()
+                .any(|c| !c.evidence.is_empty())
     }
 
     /// Whether any `max_age_days` is set, so freshness matters.
