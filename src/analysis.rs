@@ -10,8 +10,9 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::acceptance::{Acceptance, AcceptanceState, Target, Targets};
 use crate::evidence::{EvidenceMap, EvidenceState};
-use crate::gate::{self, Acceptance, AcceptanceState, Gate};
+use crate::gate::{self, Gate, SubjectKind};
 use crate::git::{Change, History};
 use crate::model::{ControlStatus, Evidence, Item, ItemStatus, Repository, Review, Risk, Source};
 
@@ -107,8 +108,11 @@ pub struct FrameworkSummary {
     pub controls: usize,
     /// Controls with status `implemented`.
     pub implemented: usize,
-    /// Controls with status `partial`, `planned` or `missing`.
+    /// Gaps: controls with status `partial`, `planned` or `missing`.
     pub gaps: usize,
+    /// Unproven: controls marked `implemented` with some evidence not
+    /// present (missing, empty or outside).
+    pub unproven: usize,
     /// Controls marked `not-applicable`.
     pub not_applicable: usize,
     /// Items not done and not won't-do.
@@ -145,6 +149,7 @@ impl FrameworkSummary {
             t.controls += f.controls;
             t.implemented += f.implemented;
             t.gaps += f.gaps;
+            t.unproven += f.unproven;
             t.not_applicable += f.not_applicable;
             t.items_open += f.items_open;
             t.overdue += f.overdue;
@@ -165,11 +170,40 @@ fn readiness(ready: usize, applicable: usize) -> Option<u32> {
     (applicable > 0).then(|| (ready * 100 / applicable) as u32)
 }
 
+impl ItemView {
+    /// What a risk acceptance names to cover it: the item, the review, or,
+    /// for a control's cadence (id `framework:control`), the control.
+    pub fn subject(&self) -> Target {
+        match (self.kind, self.id.split_once(':')) {
+            (SubjectKind::Review, Some((framework, id))) => Target::Control {
+                framework: framework.to_string(),
+                id: id.to_string(),
+            },
+            (SubjectKind::Review, None) => Target::Review {
+                id: self.id.clone(),
+            },
+            _ => Target::Item {
+                id: self.id.clone(),
+            },
+        }
+    }
+}
+
+impl ControlView {
+    /// What a risk acceptance names to cover it.
+    pub fn subject(&self) -> Target {
+        Target::Control {
+            framework: self.framework.clone(),
+            id: self.id.clone(),
+        }
+    }
+}
+
 /// One backlog item as of the analysis date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ItemView {
     /// `item` for a backlog item, `review` for a recurring activity.
-    pub kind: &'static str,
+    pub kind: SubjectKind,
     /// Item id.
     pub id: String,
     /// Title.
@@ -238,9 +272,10 @@ pub struct ControlView {
     /// Backlog items linked either way (the control's `backlog` or the
     /// item's `controls`), sorted.
     pub backlog: Vec<String>,
-    /// Whether the control needs attention: not implemented (and not
-    /// not-applicable), or its evidence is not all present.
+    /// A gap: status `partial`, `planned` or `missing`.
     pub is_gap: bool,
+    /// Unproven: marked `implemented`, but some evidence is not present.
+    pub unproven: bool,
     /// Where the control is defined.
     pub source: SourceRef,
 }
@@ -273,19 +308,32 @@ impl Analysis {
         most_urgent_first(self.items.iter().filter(|i| i.state == state))
     }
 
-    /// Controls needing attention, most severe first (no severity last).
+    /// Gaps (controls not implemented), most severe first (no severity
+    /// last).
     pub fn gaps(&self) -> Vec<&ControlView> {
-        let mut gaps: Vec<&ControlView> = self.controls.iter().filter(|c| c.is_gap).collect();
-        gaps.sort_by(|a, b| {
-            (a.severity.is_none(), a.severity, &a.framework, &a.id).cmp(&(
-                b.severity.is_none(),
-                b.severity,
-                &b.framework,
-                &b.id,
-            ))
-        });
-        gaps
+        by_severity(self.controls.iter().filter(|c| c.is_gap))
     }
+
+    /// Unproven controls (implemented, evidence not all present), most
+    /// severe first.
+    pub fn unproven(&self) -> Vec<&ControlView> {
+        by_severity(self.controls.iter().filter(|c| c.unproven))
+    }
+}
+
+/// Sorts controls most severe first (no severity last), then framework and
+/// id.
+fn by_severity<'a>(controls: impl Iterator<Item = &'a ControlView>) -> Vec<&'a ControlView> {
+    let mut controls: Vec<&ControlView> = controls.collect();
+    controls.sort_by(|a, b| {
+        (a.severity.is_none(), a.severity, &a.framework, &a.id).cmp(&(
+            b.severity.is_none(),
+            b.severity,
+            &b.framework,
+            &b.id,
+        ))
+    });
+    controls
 }
 
 /// The item with this id in a list sorted by id.
@@ -378,45 +426,41 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
             backlog.dedup();
             let evidence_short = evidence.iter().any(|e| !e.state.is_present());
             controls.push(ControlView {
+                unproven: control.status == ControlStatus::Implemented && evidence_short,
                 framework: framework.id.clone(),
                 id: control.id.clone(),
                 title: control.title.clone(),
                 status: control.status,
                 severity: control.severity,
                 owner: control.owner.clone(),
-                is_gap: control.status.is_gap()
-                    || (control.status != ControlStatus::NotApplicable && evidence_short),
+                is_gap: control.status.is_gap(),
                 evidence,
                 backlog,
                 source: SourceRef::from(&control.source),
             });
         }
     }
-    let frameworks = repo
-        .frameworks
-        .iter()
-        .map(|f| summarise(&f.id, &f.name, &controls, &items))
-        .collect();
+    let frameworks = summaries(
+        repo.frameworks.iter().map(|f| (f.id.as_str(), f.name.as_str())),
+        &controls,
+        &items,
+    );
+    let targets = Targets::new(repo);
     let acceptances: Vec<Acceptance> = repo
         .exceptions
         .iter()
         .filter(|e| e.approved_on <= options.as_of)
-        .map(|e| {
-            let left = (e.expires - options.as_of).num_days();
-            Acceptance {
+        .filter_map(|e| {
+            Some(Acceptance {
                 target: e.target.id.clone(),
+                subject: targets.resolve(&e.target.id).ok()?,
                 reason: e.reason.clone(),
                 approved_by: e.approved_by.clone(),
+                approved_on: e.approved_on,
                 expires: e.expires,
-                state: if left < 0 {
-                    AcceptanceState::Expired
-                } else if left <= i64::from(options.due_soon_days) {
-                    AcceptanceState::Expiring
-                } else {
-                    AcceptanceState::Active
-                },
+                state: AcceptanceState::on(e.expires, options.as_of, options.due_soon_days),
                 source: SourceRef::from(&e.source),
-            }
+            })
         })
         .collect();
     let gate = gate::evaluate(
@@ -535,7 +579,7 @@ fn review_view(
     let due = last_done.map(|d| review.cadence.next(d));
     let (state, days_late) = due_state(due, options);
     ItemView {
-        kind: "review",
+        kind: SubjectKind::Review,
         id: review.id.clone(),
         title: review.title.clone(),
         framework: review.framework.clone().unwrap_or_default(),
@@ -559,7 +603,7 @@ fn review_view(
 fn item_view(item: &Item, options: Options, view: &impl Fn(&Evidence) -> EvidenceView) -> ItemView {
     let (state, days_late) = item_state(item, options);
     ItemView {
-        kind: "item",
+        kind: SubjectKind::Item,
         cadence: None,
         last_done: None,
         id: item.id.clone(),
@@ -581,6 +625,26 @@ fn item_view(item: &Item, options: Options, view: &impl Fn(&Evidence) -> Evidenc
         tags: item.tags.clone(),
         source: SourceRef::from(&item.source),
     }
+}
+
+/// The label of the figures of reviews that name no framework.
+pub const NO_FRAMEWORK: &str = "(no framework)";
+
+/// One summary per framework of `frameworks` (id and name), then, when
+/// some item or review names no framework, one for those, so that every
+/// item counts in exactly one row.
+pub fn summaries<'a>(
+    frameworks: impl Iterator<Item = (&'a str, &'a str)>,
+    controls: &[ControlView],
+    items: &[ItemView],
+) -> Vec<FrameworkSummary> {
+    let mut all: Vec<FrameworkSummary> = frameworks
+        .map(|(id, name)| summarise(id, name, controls, items))
+        .collect();
+    if items.iter().any(|i| i.framework.is_empty()) {
+        all.push(summarise("", NO_FRAMEWORK, controls, items));
+    }
+    all
 }
 
 /// The dashboard figures of framework `id` from analysed controls and items.
@@ -616,12 +680,18 @@ pub fn summarise(
     for control in controls.iter().filter(|c| c.framework == id) {
         s.controls += 1;
         match control.status {
-            ControlStatus::Implemented => s.implemented += 1,
+            ControlStatus::Implemented if control.unproven => {
+                s.implemented += 1;
+                s.unproven += 1;
+            }
+            ControlStatus::Implemented => {
+                s.implemented += 1;
+                s.ready += 1;
+            }
             ControlStatus::NotApplicable => s.not_applicable += 1,
-            _ => s.gaps += 1,
-        }
-        if control.status == ControlStatus::Implemented && !control.is_gap {
-            s.ready += 1;
+            ControlStatus::Partial | ControlStatus::Planned | ControlStatus::Missing => {
+                s.gaps += 1;
+            }
         }
     }
     s.readiness = readiness(s.ready, s.controls - s.not_applicable);

@@ -55,6 +55,12 @@ pub struct GlobalArgs {
     #[arg(long, short, global = true)]
     pub verbose: bool,
 
+    /// Accept a root with no comply.yaml and no YAML file to read (by
+    /// default that is an error, so a CI job pointed at the wrong folder
+    /// fails instead of passing on nothing)
+    #[arg(long, global = true)]
+    pub allow_empty: bool,
+
     /// When to use colour (`auto` honours NO_COLOR and only colours a terminal)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,

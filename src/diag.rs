@@ -160,7 +160,8 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     /// `path:line:column: error[code]: message (hint)`, the form editors and
-    /// CI logs link to.
+    /// CI logs link to; text from users' files is made inert, so a
+    /// diagnostic is always one line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let severity = match self.severity {
             Severity::Error => "error",
@@ -169,12 +170,12 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "{}: {severity}[{}]: {}",
-            self.location,
+            crate::text::inert(&self.location.to_string()),
             self.code.as_str(),
-            self.message
+            crate::text::inert(&self.message)
         )?;
         if let Some(hint) = &self.hint {
-            write!(f, " ({hint})")?;
+            write!(f, " ({})", crate::text::inert(hint))?;
         }
         Ok(())
     }

@@ -1,6 +1,9 @@
 //! Narrowing listings to some frameworks or one owner.
 
-use crate::analysis::{Analysis, ControlView, ItemView, summarise};
+use std::collections::HashSet;
+
+use crate::acceptance::{Acceptance, Target};
+use crate::analysis::{Analysis, ControlView, ItemView, summaries};
 use crate::gate;
 
 /// Which items and controls a listing keeps.
@@ -49,16 +52,19 @@ impl Filter {
         Analysis {
             as_of: analysis.as_of,
             due_soon_days: analysis.due_soon_days,
-            frameworks: analysis
-                .frameworks
-                .iter()
-                .filter(|f| self.framework(&f.id))
-                .map(|f| summarise(&f.id, &f.name, &controls, &items))
-                .collect(),
+            frameworks: summaries(
+                analysis
+                    .frameworks
+                    .iter()
+                    .filter(|f| !f.id.is_empty() && self.framework(&f.id))
+                    .map(|f| (f.id.as_str(), f.name.as_str())),
+                &controls,
+                &items,
+            ),
             gate: gate::evaluate(
                 &items,
                 &controls,
-                &analysis.gate.acceptances,
+                &in_scope(&analysis.gate.acceptances, &items, &controls),
                 analysis.gate.fail_on,
                 analysis.gate.fail_on_stale,
             ),
@@ -80,6 +86,34 @@ impl Filter {
             }
         }
     }
+}
+
+/// The acceptances whose target is among the kept `items` and `controls`
+/// (for an evidence path: listed by one of them), so that a view never
+/// fails on an acceptance of something it does not show.
+fn in_scope(
+    acceptances: &[Acceptance],
+    items: &[ItemView],
+    controls: &[ControlView],
+) -> Vec<Acceptance> {
+    let mut kept: HashSet<Target> = HashSet::new();
+    for item in items {
+        kept.insert(item.subject());
+        kept.extend(item.evidence.iter().map(|e| Target::Evidence {
+            path: e.path.clone(),
+        }));
+    }
+    for control in controls {
+        kept.insert(control.subject());
+        kept.extend(control.evidence.iter().map(|e| Target::Evidence {
+            path: e.path.clone(),
+        }));
+    }
+    acceptances
+        .iter()
+        .filter(|a| kept.contains(&a.subject))
+        .cloned()
+        .collect()
 }
 
 /// Whether `wanted` names `owner` or one of the owners it joins with `&`,

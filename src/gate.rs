@@ -6,6 +6,9 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use std::collections::HashMap;
+
+use crate::acceptance::{Acceptance, InForce, Target};
 use crate::analysis::{ControlView, EvidenceView, ItemState, ItemView, SourceRef};
 use crate::evidence::EvidenceState;
 use crate::model::{ItemStatus, Risk};
@@ -38,44 +41,17 @@ pub enum Reason {
     },
 }
 
-/// Where a risk acceptance stands on the as-of date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum AcceptanceState {
-    /// In force.
-    Active,
-    /// In force, ending within the due-soon window.
-    Expiring,
-    /// Ended: itself an offender.
-    Expired,
-}
-
-/// A risk acceptance as the gate sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Acceptance {
-    /// The accepted item, review or control id, or evidence path.
-    pub target: String,
-    /// Why it is accepted.
-    pub reason: String,
-    /// Who approved it.
-    pub approved_by: String,
-    /// The last day it is in force.
-    pub expires: NaiveDate,
-    /// Where it stands.
-    pub state: AcceptanceState,
-    /// Where it is defined.
-    pub source: SourceRef,
-}
-
-impl Acceptance {
-    /// Whether this acceptance covers `offender` (by id, `framework:id`, or
-    /// every evidence path of an evidence offence).
-    fn covers(&self, offender: &Offender) -> bool {
-        if self.state == AcceptanceState::Expired {
-            return false;
-        }
-        let qualified = format!("{}:{}", offender.framework, offender.id);
-        self.target == offender.id || self.target == qualified
+word_enum! {
+    /// What the gate judges: the kind of an offender or a checked subject.
+    SubjectKind {
+        /// A risk acceptance (fails when it has run out).
+        Acceptance = "acceptance",
+        /// A control (with `--fail-on-stale`).
+        Control = "control",
+        /// A backlog item.
+        Item = "item",
+        /// A recurring activity.
+        Review = "review",
     }
 }
 
@@ -89,13 +65,34 @@ pub struct Accepted {
     pub approved_by: String,
     /// Until when.
     pub until: NaiveDate,
+    /// Why the risk is accepted.
+    pub acceptance_reason: String,
+    /// Where the acceptance is defined.
+    pub acceptance_source: SourceRef,
+}
+
+/// Something the gate judged, whether it passed or not: every item and
+/// review at or above the threshold, every control with `--fail-on-stale`,
+/// every risk acceptance in scope. JUnit writes one test case each.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Checked {
+    /// What it is.
+    pub kind: SubjectKind,
+    /// Its id (an acceptance's target as written).
+    pub id: String,
+    /// Its title (an acceptance's reason).
+    pub title: String,
+    /// Its framework (empty for a review without one).
+    pub framework: String,
+    /// Where it is defined.
+    pub source: SourceRef,
 }
 
 /// One item (or, for stale evidence, control) that fails the gate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Offender {
-    /// `item` or `control`.
-    pub kind: &'static str,
+    /// What offends.
+    pub kind: SubjectKind,
     /// Item or control id.
     pub id: String,
     /// Title.
@@ -108,6 +105,9 @@ pub struct Offender {
     pub owner: Option<String>,
     /// Where it is defined.
     pub source: SourceRef,
+    /// What a risk acceptance must name to cover it.
+    #[serde(skip)]
+    pub subject: Target,
     /// Why it offends.
     #[serde(flatten)]
     pub reason: Reason,
@@ -171,10 +171,13 @@ pub struct Gate {
     pub fail_on_stale: bool,
     /// Every offender, highest risk first, then most days late, then id.
     pub offenders: Vec<Offender>,
-    /// Offenders skipped because a risk acceptance covers them.
+    /// Offenders skipped because a risk acceptance covers them, in the same
+    /// order.
     pub accepted: Vec<Accepted>,
-    /// Every risk acceptance with its state.
+    /// Every risk acceptance in scope, with its state, in file order.
     pub acceptances: Vec<Acceptance>,
+    /// Everything the gate judged, by kind then id.
+    pub checked: Vec<Checked>,
 }
 
 impl Gate {
@@ -187,8 +190,15 @@ impl Gate {
     /// The verdict's reason, without the "gate passed/failed" prefix.
     pub fn explanation(&self) -> String {
         if self.passed {
+            let accepted = match self.accepted.len() {
+                0 => String::new(),
+                n => format!(
+                    " ({n} {} accepted as a risk)",
+                    plural(n as i64, "offender")
+                ),
+            };
             return format!(
-                "no item at risk {} or above is overdue or done without evidence",
+                "no item at risk {} or above is overdue or done without evidence{accepted}",
                 self.fail_on
             );
         }
@@ -204,6 +214,10 @@ impl Gate {
                 count(|r| matches!(r, Reason::StaleEvidence { .. })),
                 "with stale evidence",
             ),
+            (
+                count(|r| matches!(r, Reason::AcceptanceExpired { .. })),
+                "expired risk acceptance",
+            ),
         ] {
             if n > 0 {
                 parts.push(format!("{n} {what}"));
@@ -213,7 +227,7 @@ impl Gate {
         let noun = if self
             .offenders
             .iter()
-            .all(|o| o.kind == "item" || o.kind == "review")
+            .all(|o| matches!(o.kind, SubjectKind::Item | SubjectKind::Review))
         {
             "item"
         } else {
@@ -229,8 +243,9 @@ impl Gate {
 }
 
 /// Evaluates the gate over analysed items and reviews and, with
-/// `fail_on_stale`, controls; offenders a risk acceptance covers are set
-/// apart, and expired acceptances offend.
+/// `fail_on_stale`, controls; offenders a risk acceptance in force covers
+/// are set apart (looked up by key), and expired acceptances offend unless
+/// a later one of the same target is in force.
 pub fn evaluate(
     items: &[ItemView],
     controls: &[ControlView],
@@ -239,7 +254,15 @@ pub fn evaluate(
     fail_on_stale: bool,
 ) -> Gate {
     let mut offenders: Vec<Offender> = Vec::new();
+    let mut checked: Vec<Checked> = Vec::new();
     for item in items.iter().filter(|i| i.risk.at_least(fail_on)) {
+        checked.push(Checked {
+            kind: item.kind,
+            id: item.id.clone(),
+            title: item.title.clone(),
+            framework: item.framework.clone(),
+            source: item.source.clone(),
+        });
         let mut reasons = vec![offence(item)];
         if fail_on_stale {
             reasons.push(stale(&item.evidence));
@@ -253,6 +276,7 @@ pub fn evaluate(
                 risk: item.risk,
                 owner: item.owner.clone(),
                 source: item.source.clone(),
+                subject: item.subject(),
                 reason,
             });
         }
@@ -262,54 +286,82 @@ pub fn evaluate(
             let Some(severity) = control.severity.filter(|s| s.at_least(fail_on)) else {
                 continue;
             };
+            checked.push(Checked {
+                kind: SubjectKind::Control,
+                id: control.id.clone(),
+                title: control.title.clone(),
+                framework: control.framework.clone(),
+                source: control.source.clone(),
+            });
             if let Some(reason) = stale(&control.evidence) {
                 offenders.push(Offender {
-                    kind: "control",
+                    kind: SubjectKind::Control,
                     id: control.id.clone(),
                     title: control.title.clone(),
                     framework: control.framework.clone(),
                     risk: severity,
                     owner: control.owner.clone(),
                     source: control.source.clone(),
+                    subject: control.subject(),
                     reason,
                 });
             }
         }
     }
+    let in_force = InForce::new(acceptances);
     let mut accepted = Vec::new();
-    offenders.retain(
-        |offender| match acceptances.iter().find(|a| a.covers(offender)) {
+    offenders.retain(|offender| {
+        let covering = in_force.get(&offender.subject).or_else(|| match &offender.reason {
+            Reason::DoneWithoutEvidence { paths } | Reason::StaleEvidence { paths } => {
+                in_force.covering_paths(paths)
+            }
+            Reason::Overdue { .. } | Reason::AcceptanceExpired { .. } => None,
+        });
+        match covering {
             Some(acceptance) => {
                 accepted.push(Accepted {
                     offender: offender.clone(),
                     approved_by: acceptance.approved_by.clone(),
                     until: acceptance.expires,
+                    acceptance_reason: acceptance.reason.clone(),
+                    acceptance_source: acceptance.source.clone(),
                 });
                 false
             }
             None => true,
-        },
-    );
-    for acceptance in acceptances
-        .iter()
-        .filter(|a| a.state == AcceptanceState::Expired)
-    {
-        offenders.push(Offender {
-            kind: "acceptance",
+        }
+    });
+    let holders = holders(items, controls);
+    for acceptance in acceptances {
+        let holder = holders.get(&acceptance.subject);
+        checked.push(Checked {
+            kind: SubjectKind::Acceptance,
             id: acceptance.target.clone(),
             title: acceptance.reason.clone(),
-            framework: String::new(),
-            risk: fail_on,
-            owner: Some(acceptance.approved_by.clone()),
+            framework: holder.map(|h| h.0.to_string()).unwrap_or_default(),
             source: acceptance.source.clone(),
+        });
+        if acceptance.state.in_force() || in_force.get(&acceptance.subject).is_some() {
+            continue;
+        }
+        offenders.push(Offender {
+            kind: SubjectKind::Acceptance,
+            id: acceptance.target.clone(),
+            title: acceptance.reason.clone(),
+            framework: holder.map(|h| h.0.to_string()).unwrap_or_default(),
+            risk: fail_on,
+            owner: holder.and_then(|h| h.1.map(str::to_string)),
+            source: acceptance.source.clone(),
+            subject: acceptance.subject.clone(),
             reason: Reason::AcceptanceExpired {
                 expires: acceptance.expires,
             },
         });
     }
-    offenders.sort_by(|a, b| {
-        (a.risk, -days_late(a), a.kind, &a.id).cmp(&(b.risk, -days_late(b), b.kind, &b.id))
-    });
+    let order = |o: &Offender| (o.risk, -days_late(o), o.kind, o.id.clone());
+    offenders.sort_by_cached_key(order);
+    accepted.sort_by_cached_key(|a| order(&a.offender));
+    checked.sort_by(|a, b| (a.kind, &a.id, &a.source.file, a.source.line).cmp(&(b.kind, &b.id, &b.source.file, b.source.line)));
     Gate {
         passed: offenders.is_empty(),
         fail_on,
@@ -317,7 +369,31 @@ pub fn evaluate(
         offenders,
         accepted,
         acceptances: acceptances.to_vec(),
+        checked,
     }
+}
+
+/// The framework and owner of every item, review, control and evidence
+/// path (the first holder, in order, of a path listed more than once).
+fn holders<'a>(
+    items: &'a [ItemView],
+    controls: &'a [ControlView],
+) -> HashMap<Target, (&'a str, Option<&'a str>)> {
+    let mut map = HashMap::new();
+    let mut add = |subject: Target, framework: &'a str, owner: Option<&'a str>, evidence: &'a [EvidenceView]| {
+        for e in evidence {
+            map.entry(Target::Evidence { path: e.path.clone() })
+                .or_insert((framework, owner));
+        }
+        map.insert(subject, (framework, owner));
+    };
+    for item in items {
+        add(item.subject(), &item.framework, item.owner.as_deref(), &item.evidence);
+    }
+    for control in controls {
+        add(control.subject(), &control.framework, control.owner.as_deref(), &control.evidence);
+    }
+    map
 }
 
 fn days_late(offender: &Offender) -> i64 {

@@ -174,7 +174,8 @@ impl Repo {
         })
     }
 
-    fn has_commits(&self) -> bool {
+    /// Whether the repository has a commit yet (`HEAD` names one).
+    pub fn has_commits(&self) -> bool {
         git(&self.top, &["rev-parse", "--verify", "--quiet", "HEAD"]).is_ok()
     }
 

@@ -11,6 +11,9 @@
 
 #![warn(missing_docs)]
 
+#[macro_use]
+pub mod model;
+pub mod acceptance;
 pub mod analysis;
 pub mod cli;
 pub mod commands;
@@ -26,12 +29,12 @@ pub mod import;
 pub mod init;
 pub mod load;
 pub mod manifest;
-pub mod model;
 pub mod par;
 pub mod ratchet;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod text;
 pub mod trend;
 pub mod validate;
 pub mod workspace;

@@ -25,7 +25,7 @@ pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 pub const MAX_FILES: usize = 100_000;
 
 /// The names `comply.yaml` may have.
-const CONFIG_NAMES: &[&str] = &["comply.yaml", "comply.yml"];
+pub const CONFIG_NAMES: &[&str] = &["comply.yaml", "comply.yml"];
 
 /// A repository as read, with every problem found while reading it.
 #[derive(Debug)]

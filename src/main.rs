@@ -22,6 +22,9 @@ fn main() -> ExitCode {
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         stdout_is_terminal: io::stdout().is_terminal(),
         as_of_from,
+        step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+            .filter(|v| !v.is_empty())
+            .map(Into::into),
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut err = io::stderr().lock();

@@ -5,7 +5,6 @@
 //! line.
 
 use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -43,15 +42,15 @@ macro_rules! word_enum {
             }
         }
 
-        impl FromStr for $name {
+        impl std::str::FromStr for $name {
             type Err = ();
             fn from_str(s: &str) -> Result<Self, ()> {
                 match s { $($word => Ok($name::$variant),)+ _ => Err(()) }
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }

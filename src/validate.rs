@@ -6,6 +6,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
+use crate::acceptance::{Targets, Unresolved};
 use crate::diag::{Code, Diagnostic, Location, suggest};
 use crate::evidence::{Lexical, lexical};
 use crate::model::{ItemStatus, Reference, Repository, Source};
@@ -105,21 +106,29 @@ impl Index<'_> {
                 ));
             }
         }
+        let targets = Targets::new(repo);
         for exception in &repo.exceptions {
             let target = exception.target.id.as_str();
-            let known = self.items.contains_key(target)
-                || repo.reviews.iter().any(|r| r.id == target)
-                || self.controls.values().any(|c| c.contains_key(target))
-                || target.split_once(':').is_some_and(|(fw, id)| {
-                    self.controls.get(fw).is_some_and(|c| c.contains_key(id))
-                })
-                || repo.evidence().any(|e| e.path == target);
-            if !known {
-                out.push(unknown(
+            match targets.resolve(target) {
+                Ok(_) => {}
+                Err(Unresolved::Unknown) => out.push(unknown(
                     &exception.target.source,
-                    format!("risk acceptance names `{target}`, which is no item, review, control or evidence path"),
+                    format!(
+                        "risk acceptance names `{target}`, which is no item id, review id, \
+                         control id (bare or `framework:id`) or evidence path written in an entry"
+                    ),
                     None,
-                ));
+                )),
+                Err(Unresolved::Ambiguous(names)) => out.push(
+                    Diagnostic::error(
+                        Code::UnknownReference,
+                        at(&exception.target.source),
+                        format!(
+                            "risk acceptance names `{target}`, a control id in several frameworks"
+                        ),
+                    )
+                    .with_hint(format!("write one of {}", names.join(", "))),
+                ),
             }
         }
         for framework in &repo.frameworks {

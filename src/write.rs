@@ -5,6 +5,18 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 
+/// Appends `bytes` to `path`, creating it when absent (for files other
+/// programs hand out to append to, such as `GITHUB_STEP_SUMMARY`).
+pub fn append(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .with_context(|| format!("cannot open `{}` to append to it", path.display()))?;
+    file.write_all(bytes)
+        .with_context(|| format!("cannot write to `{}`", path.display()))
+}
+
 /// Writes `bytes` to `path` atomically: into a temporary file in the same
 /// directory, flushed to disk, then renamed into place. An existing file is
 /// replaced only when `force` is set; a failed write leaves nothing behind.

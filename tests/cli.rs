@@ -89,10 +89,19 @@ fn comply_today_sets_the_default_date() {
 }
 
 #[test]
-fn empty_repository_is_valid_and_passes() {
+fn empty_repository_fails_closed_unless_allowed() {
     let repo = Fixture::new();
-    repo.run(&["validate"]).code(0);
-    let assert = repo.run(&["check", "--as-of", "2025-01-01"]).code(0);
+    for command in ["validate", "status", "check", "report", "due", "gaps", "evidence"] {
+        let assert = repo.run(&[command, "--as-of", "2025-01-01"]).code(2);
+        let err = stderr(&assert);
+        assert!(err.contains("nothing to check in"), "{command}: {err}");
+        assert!(err.contains("no comply.yaml"), "{command}: {err}");
+        assert!(stdout(&assert).is_empty(), "{command}: {}", stdout(&assert));
+    }
+    repo.run(&["validate", "--allow-empty"]).code(0);
+    let assert = repo
+        .run(&["check", "--as-of", "2025-01-01", "--allow-empty"])
+        .code(0);
     assert!(stdout(&assert).starts_with("gate passed"));
 }
 

@@ -75,18 +75,18 @@ fn junit_has_one_case_per_gated_item() {
         .code(1);
     let xml = stdout(&assert);
     assert!(
-        xml.contains(r#"<testsuites name="comply check" tests="2" failures="1">"#),
-        "{xml}"
-    );
-    assert!(
         xml.contains(
-            r#"<testcase classname="fw" name="FINE Fine" file="backlog/items.yaml" line="7"/>"#
+            r#"<testsuites name="comply check" tests="2" failures="1" errors="0" time="0">"#
         ),
         "{xml}"
     );
     assert!(
+        xml.contains(r#"<testcase classname="comply.fw.item" name="FINE" time="0">"#),
+        "{xml}"
+    );
+    assert!(
         xml.contains(
-            r#"<failure type="overdue" message="overdue: due 2025-01-01, 151 days late"/>"#
+            r#"<failure type="overdue" message="overdue: due 2025-01-01, 151 days late">backlog/items.yaml:3: Late, with: punctuation</failure>"#
         ),
         "{xml}"
     );

@@ -130,9 +130,9 @@ fn stale_evidence_is_counted_and_gated_on_request() {
     assert_eq!(status["frameworks"][0]["evidence_stale"], 2);
     let assert = repo.run(&["check", "--as-of", "2025-06-15"]).code(0);
     assert!(
-        stdout(&assert).contains("note: 2 evidence entries are stale"),
+        stderr(&assert).contains("note: 2 evidence entries are stale"),
         "{}",
-        stdout(&assert)
+        stderr(&assert)
     );
     let assert = repo
         .run(&["check", "--as-of", "2025-06-15", "--fail-on-stale"])

@@ -133,12 +133,13 @@ fn risk_acceptances_active_expiring_and_expired() {
 
     let assert = repo.run(&["check", "--as-of", "2025-12-25"]).code(0);
     assert!(
-        stdout(&assert).contains(
+        stderr(&assert).contains(
             "warning: exceptions/x.yaml:2: risk acceptance of LATE expires on 2025-12-31"
         ),
         "{}",
-        stdout(&assert)
+        stderr(&assert)
     );
+    assert!(!stdout(&assert).contains("warning"), "{}", stdout(&assert));
 
     let assert = repo
         .run(&["check", "--as-of", "2026-01-05", "--format", "json"])

@@ -156,7 +156,7 @@ fn verify(
             ("changed", &changes.changed),
         ] {
             for p in paths {
-                writeln!(out, "{word}: {p}")?;
+                writeln!(out, "{word}: {}", crate::text::inert(p))?;
             }
         }
         if changes.is_empty() {

@@ -43,6 +43,9 @@ pub struct Environment {
     /// Where the as-of date comes from, for `--verbose`: `--as-of`,
     /// `COMPLY_TODAY` or the clock.
     pub as_of_from: &'static str,
+    /// `GITHUB_STEP_SUMMARY`: the file GitHub Actions shows as the step's
+    /// summary, which `check --format github` appends to.
+    pub step_summary: Option<PathBuf>,
 }
 
 /// How a run ends: the process exit code.
@@ -77,6 +80,17 @@ pub fn run(
             ColorChoice::Auto => env.stdout_is_terminal && !env.no_color,
         },
     };
+    if !matches!(
+        cli.command,
+        Command::Import(_)
+            | Command::Init(_)
+            | Command::Schema(_)
+            | Command::Completions(_)
+            | Command::Man
+            | Command::Reference
+    ) {
+        talk.explain(err, &format!("root {} ({root_from})", root.display()))?;
+    }
     let command = match &cli.command {
         Command::Import(args) => return import::run(args, as_of, out, err),
         Command::Init(args) => return tools::init(args, &env.cwd, err),
@@ -93,9 +107,16 @@ pub fn run(
         Command::History(HistoryCommand::Diff(args)) => return review::diff(&root, args, out, err),
         Command::Repository(command) => command,
     };
-    talk.explain(err, &format!("root {} ({root_from})", root.display()))?;
     let workspace = Workspace::open(&root, cli.global.at.as_deref())?;
     let loaded = &workspace.loaded;
+    if loaded.config_file.is_none() && loaded.files == 0 && !cli.global.allow_empty {
+        anyhow::bail!(
+            "nothing to check in {}: no comply.yaml and no YAML file in controls/, backlog/, \
+             reviews/ or exceptions/ ({root_from}); run comply from your compliance repository, \
+             give --root DIR, or pass --allow-empty to accept an empty one",
+            root.display()
+        );
+    }
     if let Some(commit) = &workspace.at {
         talk.explain(
             err,
@@ -158,15 +179,17 @@ pub fn run(
                 return Ok(Exit::Invalid);
             };
             let filter = filter(&args.filter, &loaded.repository.config.owners);
-            let gaps: Vec<_> = analysis
-                .gaps()
-                .into_iter()
-                .filter(|c| filter.control(c))
-                .collect();
+            let mut gaps = analysis.gaps();
+            gaps.retain(|c| filter.control(c));
+            let mut unproven = analysis.unproven();
+            unproven.retain(|c| filter.control(c));
             if is_json(&args.output) {
-                json::write(out, &json::GapsDoc::new(analysis.as_of, &gaps))?;
+                json::write(
+                    out,
+                    &json::GapsDoc::new(analysis.as_of, &gaps, &unproven),
+                )?;
             } else {
-                table::gaps(out, &gaps, &analysis, style)?;
+                table::gaps(out, &gaps, &unproven, &analysis, style)?;
             }
             Ok(Exit::Success)
         }
@@ -208,11 +231,20 @@ pub fn run(
                 CheckFormat::Json => {
                     json::write(out, &json::CheckDoc::new(analysis.as_of, &analysis.gate))?
                 }
-                CheckFormat::Table if talk.quiet && analysis.gate.passed => {}
-                CheckFormat::Table => table::check(out, &analysis.gate, &analysis, style)?,
+                CheckFormat::Table => {
+                    table::check(out, &analysis.gate, style, talk.quiet)?;
+                    if !talk.quiet {
+                        table::check_warnings(err, &analysis, style)?;
+                    }
+                }
                 CheckFormat::Github => {
                     let prefix = workspace.git.as_ref().map_or("", |repo| repo.prefix());
-                    ci::github(out, &analysis, prefix)?;
+                    ci::github(out, &analysis.gate, prefix)?;
+                    if let Some(path) = &env.step_summary {
+                        let owners = &loaded.repository.config.owners;
+                        let report = Report::new(&title(), &analysis, &Filter::default(), owners);
+                        write::append(path, markdown::step_summary(&report).as_bytes())?;
+                    }
                 }
                 CheckFormat::Junit => ci::junit(out, &analysis)?,
             }
@@ -477,19 +509,26 @@ fn due_lists<'a>(analysis: &'a Analysis, filter: &Filter) -> DueLists<'a> {
     }
 }
 
-/// The root: `--root` when given, else the nearest ancestor of `cwd` holding
-/// `.git`, else `cwd`; with how it was chosen.
+/// The root, with how it was chosen: `--root` when given; else the
+/// nearest ancestor of `cwd` holding `comply.yaml` (as cargo finds
+/// `Cargo.toml`), not looking above the git top level; else the git top
+/// level; else `cwd`.
 pub fn resolve_root(given: Option<&Path>, cwd: &Path) -> (PathBuf, &'static str) {
     if let Some(root) = given {
         return (root.to_path_buf(), "--root");
     }
-    match cwd.ancestors().find(|dir| dir.join(".git").exists()) {
-        Some(top) => (
-            top.to_path_buf(),
-            "the git top level of the current directory",
-        ),
-        None => (cwd.to_path_buf(), "the current directory"),
+    for dir in cwd.ancestors() {
+        if crate::load::CONFIG_NAMES
+            .iter()
+            .any(|name| dir.join(name).is_file())
+        {
+            return (dir.to_path_buf(), "the nearest comply.yaml above the current directory");
+        }
+        if dir.join(".git").exists() {
+            return (dir.to_path_buf(), "the git top level of the current directory");
+        }
     }
+    (cwd.to_path_buf(), "the current directory")
 }
 
 fn root_name(root: &Path) -> String {

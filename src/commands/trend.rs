@@ -44,6 +44,12 @@ pub fn run(
             "warning: this is a shallow clone, so early periods may have no commit; fetch the full history (fetch-depth: 0)"
         )?;
     }
+    if !repo.has_commits() {
+        writeln!(
+            err,
+            "note: no history yet: the repository has no commit, so there is no trend to show"
+        )?;
+    }
     let points = points(&repo, root, since, period, as_of, err)?;
     if args.output.format == Format::Json {
         json::write(out, &json::TrendDoc::new(as_of, &points))?;
@@ -55,7 +61,7 @@ pub fn run(
 
 /// One point per period from `since` to `as_of`; periods before the first
 /// commit, and commits whose files do not validate, are left out (said on
-/// `err`).
+/// `err`); none when the repository has no commit yet.
 pub fn points(
     repo: &Repo,
     root: &Path,
@@ -66,6 +72,9 @@ pub fn points(
 ) -> anyhow::Result<Vec<TrendPoint>> {
     let mut opened: HashMap<String, Workspace> = HashMap::new();
     let mut points = Vec::new();
+    if !repo.has_commits() {
+        return Ok(points);
+    }
     for end in trend::period_ends(since, period, as_of) {
         let Some(commit) = repo.commit_on(end)? else {
             continue;

@@ -1,24 +1,66 @@
 //! Gate output for CI systems: GitHub Actions annotations and JUnit XML.
+//! Both are views of the same [`Gate`]: the offenders, the offenders a risk
+//! acceptance covers, and everything the gate checked.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
+use crate::acceptance::AcceptanceState;
 use crate::analysis::Analysis;
-use crate::gate::Offender;
+use crate::gate::{Accepted, Gate, Offender, Reason, SubjectKind};
+use crate::report::xml_escape;
 
-/// One `::error file=...,line=...::` annotation per offender, then the
-/// verdict as a notice or an error. `prefix` is the comply root's path
-/// inside the git repository (`""` or ending in `/`), since GitHub resolves
-/// annotation paths from the repository's top.
-pub fn github(out: &mut dyn Write, analysis: &Analysis, prefix: &str) -> io::Result<()> {
-    let gate = &analysis.gate;
+/// One `::error file=...,line=...::` annotation per offender, a `::notice`
+/// per offender a risk acceptance covers, a `::warning` per acceptance
+/// ending within the due-soon window, then the verdict as a notice or an
+/// error. `prefix` is the comply root's path inside the git repository
+/// (`""` or ending in `/`), since GitHub resolves annotation paths from the
+/// repository's top.
+pub fn github(out: &mut dyn Write, gate: &Gate, prefix: &str) -> io::Result<()> {
+    let file = |f: &str| property(&format!("{prefix}{f}"));
     for o in &gate.offenders {
         writeln!(
             out,
             "::error file={},line={},title={}::{}",
-            property(&format!("{prefix}{}", o.source.file)),
+            file(&o.source.file),
             o.source.line,
             property(&format!("comply: {} {} ({} risk)", o.kind, o.id, o.risk)),
             data(&format!("{}: {}", o.title, o.describe()))
+        )?;
+    }
+    for a in &gate.accepted {
+        let o = &a.offender;
+        writeln!(
+            out,
+            "::notice file={},line={},title={}::{}",
+            file(&o.source.file),
+            o.source.line,
+            property(&format!("comply: {} {} accepted", o.kind, o.id)),
+            data(&format!(
+                "{}: {} (risk accepted by {} until {}: {})",
+                o.title,
+                o.describe(),
+                a.approved_by,
+                a.until,
+                a.acceptance_reason
+            ))
+        )?;
+    }
+    for a in gate
+        .acceptances
+        .iter()
+        .filter(|a| a.state == AcceptanceState::Expiring)
+    {
+        writeln!(
+            out,
+            "::warning file={},line={},title={}::{}",
+            file(&a.source.file),
+            a.source.line,
+            property(&format!("comply: risk acceptance of {} ends soon", a.target)),
+            data(&format!(
+                "the risk acceptance of {} approved by {} ends on {}",
+                a.target, a.approved_by, a.expires
+            ))
         )?;
     }
     let level = if gate.passed { "notice" } else { "error" };
@@ -29,86 +71,120 @@ pub fn github(out: &mut dyn Write, analysis: &Analysis, prefix: &str) -> io::Res
     )
 }
 
-/// A JUnit XML report: one test case per gated item (every item at or above
-/// the threshold) and per offending control, failed when it offends.
+/// The `type` of a JUnit failure for `reason`.
+fn failure_type(reason: &Reason) -> &'static str {
+    match reason {
+        Reason::Overdue { .. } => "overdue",
+        Reason::DoneWithoutEvidence { .. } => "done-without-evidence",
+        Reason::StaleEvidence { .. } => "stale-evidence",
+        Reason::AcceptanceExpired { .. } => "acceptance-expired",
+    }
+}
+
+/// A JUnit XML report that validates against the common JUnit schema
+/// (junit-10.xsd): one suite named `comply check`, one test case per subject
+/// the gate checked ([`Gate::checked`]), failed by each of its offences,
+/// skipped when a risk acceptance covers it. The timestamp is the as-of
+/// date, so the same repository gives the same bytes.
 pub fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
     let gate = &analysis.gate;
-    let mut cases: Vec<(String, String, String, usize, Vec<&Offender>)> = analysis
-        .items
-        .iter()
-        .filter(|i| i.risk.at_least(gate.fail_on))
-        .map(|i| {
-            let offences = gate
-                .offenders
-                .iter()
-                .filter(|o| o.kind == "item" && o.id == i.id)
-                .collect();
-            (
-                i.framework.clone(),
-                format!("{} {}", i.id, i.title),
-                i.source.file.to_string(),
-                i.source.line,
-                offences,
-            )
-        })
-        .collect();
-    for o in gate.offenders.iter().filter(|o| o.kind == "control") {
-        cases.push((
-            o.framework.clone(),
-            format!("{} {}", o.id, o.title),
-            o.source.file.to_string(),
-            o.source.line,
-            vec![o],
-        ));
+    let mut failures: HashMap<(SubjectKind, &str), Vec<&Offender>> = HashMap::new();
+    for o in &gate.offenders {
+        failures.entry((o.kind, o.id.as_str())).or_default().push(o);
     }
-    let failures = cases.iter().filter(|c| !c.4.is_empty()).count();
+    let mut skips: HashMap<(SubjectKind, &str), Vec<&Accepted>> = HashMap::new();
+    for a in &gate.accepted {
+        skips
+            .entry((a.offender.kind, a.offender.id.as_str()))
+            .or_default()
+            .push(a);
+    }
+    let tests = gate.checked.len();
+    let failed = gate
+        .checked
+        .iter()
+        .filter(|c| failures.contains_key(&(c.kind, c.id.as_str())))
+        .count();
+    let skipped = gate
+        .checked
+        .iter()
+        .filter(|c| {
+            let key = (c.kind, c.id.as_str());
+            skips.contains_key(&key) && !failures.contains_key(&key)
+        })
+        .count();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
-        r#"<testsuites name="comply check" tests="{}" failures="{failures}">"#,
-        cases.len()
+        r#"<testsuites name="comply check" tests="{tests}" failures="{failed}" errors="0" time="0">"#
     )?;
     writeln!(
         out,
-        r#"  <testsuite name="comply check (fail on {} risk, as of {})" tests="{}" failures="{failures}">"#,
-        gate.fail_on,
-        analysis.as_of,
-        cases.len()
+        r#"  <testsuite name="comply check" tests="{tests}" failures="{failed}" errors="0" skipped="{skipped}" time="0" timestamp="{}T00:00:00">"#,
+        analysis.as_of
     )?;
-    for (framework, name, file, line, offences) in &cases {
-        write!(
+    writeln!(out, "    <properties>")?;
+    for (name, value) in [
+        ("as-of", analysis.as_of.to_string()),
+        ("fail-on", gate.fail_on.to_string()),
+        ("fail-on-stale", gate.fail_on_stale.to_string()),
+    ] {
+        writeln!(out, r#"      <property name="{name}" value="{value}"/>"#)?;
+    }
+    writeln!(out, "    </properties>")?;
+    for case in &gate.checked {
+        let key = (case.kind, case.id.as_str());
+        let classname = if case.framework.is_empty() {
+            format!("comply.{}", case.kind)
+        } else {
+            format!("comply.{}.{}", case.framework, case.kind)
+        };
+        writeln!(
             out,
-            r#"    <testcase classname="{}" name="{}" file="{}" line="{line}""#,
-            xml(framework),
-            xml(name),
-            xml(file)
+            r#"    <testcase classname="{}" name="{}" time="0">"#,
+            xml_escape(&classname),
+            xml_escape(&case.id)
         )?;
-        if offences.is_empty() {
-            writeln!(out, "/>")?;
-            continue;
-        }
-        writeln!(out, ">")?;
-        for o in offences {
-            let kind = match o.reason {
-                crate::gate::Reason::Overdue { .. } => "overdue",
-                crate::gate::Reason::DoneWithoutEvidence { .. } => "done-without-evidence",
-                crate::gate::Reason::StaleEvidence { .. } => "stale-evidence",
-                crate::gate::Reason::AcceptanceExpired { .. } => "acceptance-expired",
-            };
+        for o in failures.get(&key).into_iter().flatten() {
             writeln!(
                 out,
-                r#"      <failure type="{kind}" message="{}"/>"#,
-                xml(&o.describe())
+                r#"      <failure type="{}" message="{}">{}:{}: {}</failure>"#,
+                failure_type(&o.reason),
+                xml_escape(&o.describe()),
+                xml_escape(&o.source.file),
+                o.source.line,
+                xml_escape(&o.title)
             )?;
         }
-        writeln!(out, "    </testcase>")?;
+        for a in skips.get(&key).into_iter().flatten() {
+            writeln!(
+                out,
+                r#"      <skipped type="{}" message="{}">{}:{}: {}</skipped>"#,
+                failure_type(&a.offender.reason),
+                xml_escape(&format!(
+                    "risk accepted by {} until {}: {}",
+                    a.approved_by, a.until, a.acceptance_reason
+                )),
+                xml_escape(&a.acceptance_source.file),
+                a.acceptance_source.line,
+                xml_escape(&a.offender.describe())
+            )?;
+        }
+        writeln!(
+            out,
+            "      <system-out>{}:{}: {}</system-out>\n    </testcase>",
+            xml_escape(&case.source.file),
+            case.source.line,
+            xml_escape(&case.title)
+        )?;
     }
     writeln!(out, "  </testsuite>\n</testsuites>")
 }
 
-/// Escapes an annotation's message.
+/// Escapes an annotation's message; unsafe characters are made inert first.
 fn data(text: &str) -> String {
-    text.replace('%', "%25")
+    crate::text::inert(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -118,19 +194,14 @@ fn property(text: &str) -> String {
     data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Escapes XML attribute text (line breaks become spaces).
-fn xml(text: &str) -> String {
-    crate::report::xml_escape(&text.replace(['\n', '\r', '\t'], " "))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn escapes() {
-        assert_eq!(data("50% done\nnext"), "50%25 done%0Anext");
+        assert_eq!(data("50% done\nnext"), "50%25 done\\nnext");
         assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
-        assert_eq!(xml("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
+        assert_eq!(xml_escape("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
     }
 }

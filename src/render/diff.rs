@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use crate::diff::{Changed, Listed, ReviewDiff};
 use crate::ratchet::Comparison;
 use crate::report::markdown::escape;
+use crate::text::inert;
 
 /// The ratchet's verdict: what got worse, what improved, then one line.
 pub fn ratchet(
@@ -17,7 +18,9 @@ pub fn ratchet(
         writeln!(
             out,
             "worse: {} {}: {}",
-            change.kind, change.id, change.detail
+            change.kind,
+            inert(&change.id),
+            inert(&change.detail)
         )?;
     }
     if !quiet {
@@ -25,7 +28,9 @@ pub fn ratchet(
             writeln!(
                 out,
                 "improved: {} {}: {}",
-                change.kind, change.id, change.detail
+                change.kind,
+                inert(&change.id),
+                inert(&change.detail)
             )?;
         }
     }
@@ -39,9 +44,10 @@ pub fn ratchet(
     };
     writeln!(
         out,
-        "{verdict}: {} worse, {} improved since {rev}",
+        "{verdict}: {} worse, {} improved since {}",
         comparison.worse.len(),
-        comparison.improved.len()
+        comparison.improved.len(),
+        inert(rev)
     )
 }
 
@@ -68,11 +74,11 @@ fn sections(d: &ReviewDiff) -> Vec<(&'static str, Vec<String>)> {
 
 /// The diff as plain sections.
 pub fn table(out: &mut dyn Write, from: &str, to: &str, d: &ReviewDiff) -> io::Result<()> {
-    writeln!(out, "Changes from {from} to {to}\n")?;
+    writeln!(out, "Changes from {} to {}\n", inert(from), inert(to))?;
     for (heading, lines) in sections(d) {
         writeln!(out, "{heading} ({})", lines.len())?;
         for line in &lines {
-            writeln!(out, "  {line}")?;
+            writeln!(out, "  {}", inert(line))?;
         }
         if lines.is_empty() {
             writeln!(out, "  None.")?;

@@ -12,7 +12,8 @@ use super::DueLists;
 use crate::analysis::{Analysis, ControlView, FrameworkSummary, ItemView};
 use crate::diag::{Diagnostic, Severity};
 use crate::diff::ReviewDiff;
-use crate::gate::{Gate, Offender};
+use crate::acceptance::Acceptance;
+use crate::gate::{Accepted, Gate, Offender};
 use crate::manifest::Changes;
 use crate::model::Risk;
 use crate::ratchet::Comparison;
@@ -78,15 +79,22 @@ pub struct GapsDoc<'a> {
     version: u32,
     as_of: NaiveDate,
     gaps: &'a [&'a ControlView],
+    unproven: &'a [&'a ControlView],
 }
 
 impl<'a> GapsDoc<'a> {
-    /// The gaps document.
-    pub fn new(as_of: NaiveDate, gaps: &'a [&'a ControlView]) -> GapsDoc<'a> {
+    /// The gaps document: gaps (controls not implemented) and unproven
+    /// controls (implemented, evidence not all present).
+    pub fn new(
+        as_of: NaiveDate,
+        gaps: &'a [&'a ControlView],
+        unproven: &'a [&'a ControlView],
+    ) -> GapsDoc<'a> {
         GapsDoc {
             version: VERSION,
             as_of,
             gaps,
+            unproven,
         }
     }
 }
@@ -99,6 +107,8 @@ pub struct CheckDoc<'a> {
     passed: bool,
     fail_on: Risk,
     offenders: &'a [Offender],
+    accepted: &'a [Accepted],
+    acceptances: &'a [Acceptance],
     summary: String,
 }
 
@@ -111,6 +121,8 @@ impl<'a> CheckDoc<'a> {
             passed: gate.passed,
             fail_on: gate.fail_on,
             offenders: &gate.offenders,
+            accepted: &gate.accepted,
+            acceptances: &gate.acceptances,
             summary: gate.summary(),
         }
     }

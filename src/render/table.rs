@@ -7,7 +7,9 @@ use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table};
 
 use super::{DueLists, Row, Style, Tone};
 use crate::analysis::{Analysis, ControlView, FrameworkSummary, ItemView};
-use crate::gate::{AcceptanceState, Gate, plural};
+use crate::acceptance::AcceptanceState;
+use crate::gate::{Gate, plural};
+use crate::text::inert;
 use crate::trend::TrendPoint;
 
 const NONE: &str = "None.";
@@ -22,7 +24,7 @@ pub fn status(
     writeln!(
         out,
         "{} as of {} (due soon: within {} {})\n",
-        style.bold(title),
+        style.bold(&inert(title)),
         analysis.as_of,
         analysis.due_soon_days,
         plural(i64::from(analysis.due_soon_days), "day")
@@ -34,6 +36,7 @@ pub fn status(
             "Controls",
             "Implemented",
             "Gaps",
+            "Unproven",
             "Open items",
             "Overdue",
             "Due soon",
@@ -52,7 +55,7 @@ pub fn status(
             &FrameworkSummary::total(&analysis.frameworks),
         ));
     }
-    for column in 1..10 {
+    for column in 1..11 {
         align_right(&mut table, column);
     }
     writeln!(out, "{table}\n")?;
@@ -63,7 +66,7 @@ pub fn status(
         .gate
         .accepted
         .iter()
-        .map(|a| format!("{} (until {})", a.offender.id, a.until))
+        .map(|a| format!("{} (until {})", inert(&a.offender.id), a.until))
         .collect();
     if !accepted.is_empty() {
         writeln!(out, "Risk accepted: {}\n", accepted.join(", "))?;
@@ -80,10 +83,11 @@ fn framework_row(style: Style, label: &str, f: &FrameworkSummary) -> Vec<Cell> {
         )
     };
     vec![
-        Cell::new(label),
+        text(label),
         Cell::new(f.controls),
         Cell::new(f.implemented),
         count(f.gaps, Tone::Warn),
+        count(f.unproven, Tone::Warn),
         Cell::new(f.items_open),
         count(f.overdue, Tone::Bad),
         count(f.due_soon, Tone::Warn),
@@ -137,11 +141,11 @@ fn item_list(
     let mut table = new_table(style, &header);
     for item in items {
         let mut row = vec![
-            Cell::new(&item.id),
-            Cell::new(&item.title),
-            Cell::new(&item.framework),
+            text(&item.id),
+            text(&item.title),
+            text(&item.framework),
             cell(style, item.risk.as_str(), Tone::of_risk(item.risk)),
-            Cell::new(item.owner.as_deref().unwrap_or("-")),
+            text(item.owner.as_deref().unwrap_or("-")),
         ];
         if days != Days::None {
             let late = item.days_late.unwrap_or(0);
@@ -157,14 +161,29 @@ fn item_list(
     writeln!(out, "{table}\n")
 }
 
-/// Controls needing attention.
+/// Gaps (controls not implemented), then unproven controls (implemented,
+/// evidence not all present): the two lists behind the dashboard's figures.
 pub fn gaps(
     out: &mut dyn Write,
+    gaps: &[&ControlView],
+    unproven: &[&ControlView],
+    analysis: &Analysis,
+    style: Style,
+) -> io::Result<()> {
+    control_list(out, "Gaps", gaps, analysis, style)?;
+    writeln!(out)?;
+    control_list(out, "Unproven", unproven, analysis, style)
+}
+
+/// A headed table of controls, or "None.".
+fn control_list(
+    out: &mut dyn Write,
+    heading: &str,
     gaps: &[&ControlView],
     analysis: &Analysis,
     style: Style,
 ) -> io::Result<()> {
-    section(out, style, "Gaps", gaps.len())?;
+    section(out, style, heading, gaps.len())?;
     if gaps.is_empty() {
         return writeln!(out, "{NONE}");
     }
@@ -201,8 +220,8 @@ pub fn gaps(
             .backlog
             .iter()
             .map(|id| match analysis.item(id) {
-                Some(item) => format!("{id} ({})", item.state.as_str()),
-                None => id.clone(),
+                Some(item) => format!("{} ({})", inert(id), item.state.as_str()),
+                None => inert(id).into_owned(),
             })
             .collect();
         table.add_row(vec![
@@ -210,11 +229,11 @@ pub fn gaps(
                 Some(risk) => cell(style, risk.as_str(), Tone::of_risk(risk)),
                 None => Cell::new("-"),
             },
-            Cell::new(&control.framework),
-            Cell::new(&control.id),
-            Cell::new(&control.title),
+            text(&control.framework),
+            text(&control.id),
+            text(&control.title),
             Cell::new(control.status.as_str()),
-            Cell::new(control.owner.as_deref().unwrap_or("-")),
+            text(control.owner.as_deref().unwrap_or("-")),
             cell(style, &evidence, evidence_tone),
             Cell::new(if backlog.is_empty() {
                 "-".to_string()
@@ -255,16 +274,16 @@ pub fn evidence(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> io::Resu
             .as_deref()
             .filter(|_| !matches!(e.state, crate::evidence::EvidenceState::Stale))
         {
-            state = format!("{state}: {detail}");
+            state = format!("{state}: {}", inert(detail));
         }
         let change = e.last_change.as_ref();
         table.add_row(vec![
-            Cell::new(&e.path),
-            Cell::new(format!("{} {} {}", row.kind, row.framework, row.id)),
+            text(&e.path),
+            text(&format!("{} {} {}", row.kind, row.framework, row.id)),
             cell(style, &state, Tone::of_evidence(e.state)),
             Cell::new(change.map_or_else(|| "-".to_string(), |c| c.date.to_string())),
             Cell::new(change.map_or("-", |c| c.commit.as_str())),
-            Cell::new(change.map_or("-", |c| c.author.as_str())),
+            text(change.map_or("-", |c| c.author.as_str())),
             Cell::new(
                 e.max_age_days
                     .map_or_else(|| "-".to_string(), |d| format!("{d} days")),
@@ -307,61 +326,70 @@ pub fn trend(out: &mut dyn Write, points: &[TrendPoint], style: Style) -> io::Re
     writeln!(out, "{table}")
 }
 
-/// The gate: one line per offender, then the verdict.
-pub fn check(
-    out: &mut dyn Write,
-    gate: &Gate,
-    analysis: &Analysis,
-    style: Style,
-) -> io::Result<()> {
+/// The gate: one line per offender, one per offender a risk acceptance
+/// covers, then the verdict. With `quiet`, only what fails the run: the
+/// offenders and the verdict when the gate fails, nothing when it passes.
+pub fn check(out: &mut dyn Write, gate: &Gate, style: Style, quiet: bool) -> io::Result<()> {
+    if quiet && gate.passed {
+        return Ok(());
+    }
     for offender in &gate.offenders {
-        let place = format!("{}:{}: ", offender.source.file, offender.source.line);
+        let place = format!("{}:{}: ", inert(&offender.source.file), offender.source.line);
         writeln!(
             out,
             "{place}{} [{}] {}: {}{}",
-            style.bold(&offender.id),
+            style.bold(&inert(&offender.id)),
             style.paint(offender.risk.as_str(), Tone::of_risk(offender.risk)),
-            offender.title,
-            offender.describe(),
+            inert(&offender.title),
+            inert(&offender.describe()),
             offender
                 .owner
                 .as_ref()
-                .map(|o| format!(" (owner: {o})"))
+                .map(|o| format!(" (owner: {})", inert(o)))
                 .unwrap_or_default()
         )?;
     }
-    for accepted in &gate.accepted {
-        let o = &accepted.offender;
-        writeln!(
-            out,
-            "accepted: {} [{}] {}: {} (risk accepted by {} until {})",
-            o.id,
-            o.risk,
-            o.title,
-            o.describe(),
-            accepted.approved_by,
-            accepted.until
-        )?;
+    if !quiet {
+        for accepted in &gate.accepted {
+            let o = &accepted.offender;
+            writeln!(
+                out,
+                "accepted: {} [{}] {}: {} (risk accepted by {} until {})",
+                inert(&o.id),
+                o.risk,
+                inert(&o.title),
+                inert(&o.describe()),
+                inert(&accepted.approved_by),
+                accepted.until
+            )?;
+        }
     }
+    verdict(out, gate, style)
+}
+
+/// What `check` says besides the verdict, on standard error: risk
+/// acceptances ending soon, and stale evidence the gate does not count.
+pub fn check_warnings(err: &mut dyn Write, analysis: &Analysis, style: Style) -> io::Result<()> {
+    let gate = &analysis.gate;
     for acceptance in gate
         .acceptances
         .iter()
         .filter(|a| a.state == AcceptanceState::Expiring)
     {
         writeln!(
-            out,
+            err,
             "{}: {}:{}: risk acceptance of {} expires on {}",
             style.paint("warning", Tone::Warn),
-            acceptance.source.file,
+            inert(&acceptance.source.file),
             acceptance.source.line,
-            acceptance.target,
+            inert(&acceptance.target),
             acceptance.expires
         )?;
     }
     let stale: usize = analysis.frameworks.iter().map(|f| f.evidence_stale).sum();
     if stale > 0 && !gate.fail_on_stale {
         writeln!(
-            out,
+            err,
             "note: {stale} evidence {} stale (`--fail-on-stale` gates on {})",
             if stale == 1 {
                 "entry is"
@@ -371,7 +399,7 @@ pub fn check(
             if stale == 1 { "it" } else { "them" }
         )?;
     }
-    verdict(out, gate, style)
+    Ok(())
 }
 
 fn verdict(out: &mut dyn Write, gate: &Gate, style: Style) -> io::Result<()> {
@@ -395,6 +423,12 @@ fn new_table(style: Style, header: &[&str]) -> Table {
         table.force_no_tty();
     }
     table
+}
+
+/// A cell of text from users' files, made inert (one line, no control
+/// characters).
+fn text(text: &str) -> Cell {
+    Cell::new(inert(text))
 }
 
 fn cell(style: Style, text: &str, tone: Tone) -> Cell {

@@ -100,8 +100,11 @@ pub fn open_items(report: &Report) -> String {
     svg
 }
 
-/// Escapes text for XML content and attributes.
+/// Escapes text for XML content and attributes; characters XML 1.0 does
+/// not allow (and other unsafe ones, see [`crate::text::inert`]) are written
+/// as visible escapes.
 pub fn xml_escape(text: &str) -> String {
+    let text = crate::text::inert(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -110,7 +113,6 @@ pub fn xml_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c if c.is_control() => {}
             c => out.push(c),
         }
     }

@@ -38,6 +38,7 @@ pub fn render(report: &Report, flavor: Flavor) -> String {
     w.title();
     w.summary();
     w.gate();
+    w.acceptances();
     w.dated(
         "overdue",
         "Overdue items",
@@ -57,6 +58,43 @@ pub fn render(report: &Report, flavor: Flavor) -> String {
     w.owners();
     w.register();
     w.out
+}
+
+/// The gate's verdict, its offenders, the accepted offenders and the risk
+/// acceptances of `report`, as Markdown for a CI job's summary page
+/// (`GITHUB_STEP_SUMMARY`), which shows what annotations cannot (GitHub
+/// shows only ten of each kind per step).
+pub fn step_summary(report: &Report) -> String {
+    let mut w = Writer {
+        out: String::new(),
+        flavor: Flavor::Markdown,
+        report,
+        items: HashSet::new(),
+        controls: HashSet::new(),
+    };
+    w.line(&format!(
+        "# comply check: {} as of {}\n",
+        escape(&report.title),
+        report.as_of
+    ));
+    w.gate();
+    w.acceptances();
+    w.out
+}
+
+/// Why an offender fails, for a table cell.
+fn reason_cell(reason: &Reason) -> String {
+    let paths = |paths: &[String]| -> String {
+        paths.iter().map(|p| escape(p)).collect::<Vec<_>>().join(", ")
+    };
+    match reason {
+        Reason::Overdue { due, days_late } => format!("overdue since {due} ({days_late} days)"),
+        Reason::DoneWithoutEvidence { paths: p } => {
+            format!("done, evidence not present: {}", paths(p))
+        }
+        Reason::StaleEvidence { paths: p } => format!("stale evidence: {}", paths(p)),
+        Reason::AcceptanceExpired { expires } => format!("risk acceptance expired on {expires}"),
+    }
 }
 
 /// Escapes text from users' files for use inside a Markdown line.
@@ -242,32 +280,79 @@ impl Writer<'_> {
             .offenders
             .iter()
             .map(|o| {
-                let reason = match &o.reason {
-                    Reason::Overdue { due, days_late } => {
-                        format!("overdue since {due} ({days_late} days)")
-                    }
-                    Reason::DoneWithoutEvidence { paths } => {
-                        let paths: Vec<String> = paths.iter().map(|p| escape(p)).collect();
-                        format!("done, evidence not present: {}", paths.join(", "))
-                    }
-                    Reason::StaleEvidence { paths } => {
-                        let paths: Vec<String> = paths.iter().map(|p| escape(p)).collect();
-                        format!("stale evidence: {}", paths.join(", "))
-                    }
-                    Reason::AcceptanceExpired { expires } => {
-                        format!("risk acceptance expired on {expires}")
-                    }
-                };
                 vec![
                     self.item_link(&o.id),
                     escape(&o.title),
                     self.tag("risk", o.risk.as_str()),
                     escape(o.owner.as_deref().unwrap_or("-")),
-                    reason,
+                    reason_cell(&o.reason),
                 ]
             })
             .collect();
         self.table(&["ID", "Title", "Risk", "Owner", "Why it fails"], rows);
+        self.heading(3, "gate-accepted", "Accepted risks");
+        self.line(
+            "These would fail the gate, but a risk acceptance in force covers them.\n",
+        );
+        let rows = gate
+            .accepted
+            .iter()
+            .map(|a| {
+                let o = &a.offender;
+                vec![
+                    self.item_link(&o.id),
+                    escape(&o.title),
+                    self.tag("risk", o.risk.as_str()),
+                    reason_cell(&o.reason),
+                    escape(&a.approved_by),
+                    a.until.to_string(),
+                    escape(&a.acceptance_reason),
+                ]
+            })
+            .collect();
+        self.table(
+            &[
+                "ID",
+                "Title",
+                "Risk",
+                "Why it would fail",
+                "Accepted by",
+                "Until",
+                "Reason",
+            ],
+            rows,
+        );
+    }
+
+    fn acceptances(&mut self) {
+        self.heading(2, "acceptances", "Risk acceptances");
+        let rows = self
+            .report
+            .gate
+            .acceptances
+            .iter()
+            .map(|a| {
+                vec![
+                    escape(&a.target),
+                    self.tag("acceptance", a.state.as_str()),
+                    escape(&a.approved_by),
+                    a.approved_on.to_string(),
+                    a.expires.to_string(),
+                    escape(&a.reason),
+                ]
+            })
+            .collect();
+        self.table(
+            &[
+                "Target",
+                "State",
+                "Approved by",
+                "Approved on",
+                "Expires",
+                "Reason",
+            ],
+            rows,
+        );
     }
 
     fn dated(&mut self, anchor: &str, heading: &str, state: ItemState, days: Option<&str>) {

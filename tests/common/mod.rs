@@ -73,6 +73,7 @@ pub fn comply(root: &Path) -> Command {
     let mut cmd = Command::cargo_bin("comply").expect("binary");
     cmd.env_remove("COMPLY_TODAY")
         .env_remove("NO_COLOR")
+        .env_remove("GITHUB_STEP_SUMMARY")
         .arg("--root")
         .arg(root);
     cmd

@@ -1,0 +1,257 @@
+//! Risk acceptances: what each one names, where it stands on the as-of date,
+//! and which offenders it covers.
+//!
+//! One resolution serves `validate` (which rejects a target the gate would
+//! not honour) and the analysis (which turns each acceptance into a
+//! [`Target`] the gate looks up by key), so the two cannot disagree.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::analysis::SourceRef;
+use crate::model::Repository;
+
+/// Something a risk acceptance can name, and something the gate can fail:
+/// the key both sides are compared by.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Target {
+    /// A backlog item.
+    Item {
+        /// Its id.
+        id: String,
+    },
+    /// A recurring activity of `reviews/`.
+    Review {
+        /// Its id.
+        id: String,
+    },
+    /// A control (recurring or not).
+    Control {
+        /// Its framework.
+        framework: String,
+        /// Its id.
+        id: String,
+    },
+    /// An evidence path, exactly as some entry writes it.
+    Evidence {
+        /// The path.
+        path: String,
+    },
+}
+
+word_enum! {
+    /// Where a risk acceptance stands on the as-of date.
+    AcceptanceState {
+        /// In force.
+        Active = "active",
+        /// In force, ending within the due-soon window.
+        Expiring = "expiring",
+        /// Ended: itself an offender, unless a later acceptance of the same
+        /// target is in force.
+        Expired = "expired",
+    }
+}
+
+impl AcceptanceState {
+    /// The state on `as_of` of an acceptance ending on `expires`, with a
+    /// due-soon window of `window` days.
+    pub fn on(expires: NaiveDate, as_of: NaiveDate, window: u32) -> AcceptanceState {
+        let left = (expires - as_of).num_days();
+        if left < 0 {
+            AcceptanceState::Expired
+        } else if left <= i64::from(window) {
+            AcceptanceState::Expiring
+        } else {
+            AcceptanceState::Active
+        }
+    }
+
+    /// Whether the acceptance is in force.
+    pub fn in_force(self) -> bool {
+        self != AcceptanceState::Expired
+    }
+}
+
+/// A risk acceptance as the gate sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Acceptance {
+    /// The target as written.
+    pub target: String,
+    /// What the target resolves to.
+    pub subject: Target,
+    /// Why the risk is accepted.
+    pub reason: String,
+    /// Who approved it.
+    pub approved_by: String,
+    /// When it was approved.
+    pub approved_on: NaiveDate,
+    /// The last day it is in force.
+    pub expires: NaiveDate,
+    /// Where it stands.
+    pub state: AcceptanceState,
+    /// Where it is defined.
+    pub source: SourceRef,
+}
+
+/// Why a written target names nothing the gate can honour.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unresolved {
+    /// No item, review, control or evidence path has this name.
+    Unknown,
+    /// A bare control id defined in several frameworks.
+    Ambiguous(Vec<String>),
+}
+
+/// Every name a risk acceptance may use, indexed once so that resolving a
+/// target costs O(1).
+pub struct Targets<'a> {
+    items: HashSet<&'a str>,
+    reviews: HashSet<&'a str>,
+    /// Control id to the frameworks defining it.
+    controls: HashMap<&'a str, Vec<&'a str>>,
+    evidence: HashSet<&'a str>,
+}
+
+impl<'a> Targets<'a> {
+    /// The index of `repo`'s items, reviews, controls and evidence paths.
+    pub fn new(repo: &'a Repository) -> Targets<'a> {
+        let mut controls: HashMap<&str, Vec<&str>> = HashMap::new();
+        for framework in &repo.frameworks {
+            for control in &framework.controls {
+                controls
+                    .entry(control.id.as_str())
+                    .or_default()
+                    .push(framework.id.as_str());
+            }
+        }
+        Targets {
+            items: repo.items.iter().map(|i| i.id.as_str()).collect(),
+            reviews: repo.reviews.iter().map(|r| r.id.as_str()).collect(),
+            controls,
+            evidence: repo.evidence().map(|e| e.path.as_str()).collect(),
+        }
+    }
+
+    /// What `written` names: `framework:id` of a control, an item id, a
+    /// review id, a control id defined in one framework, or an evidence
+    /// path, in that order.
+    pub fn resolve(&self, written: &str) -> Result<Target, Unresolved> {
+        if let Some((framework, id)) = written.split_once(':')
+            && self
+                .controls
+                .get(id)
+                .is_some_and(|fws| fws.contains(&framework))
+        {
+            return Ok(Target::Control {
+                framework: framework.to_string(),
+                id: id.to_string(),
+            });
+        }
+        if self.items.contains(written) {
+            return Ok(Target::Item {
+                id: written.to_string(),
+            });
+        }
+        if self.reviews.contains(written) {
+            return Ok(Target::Review {
+                id: written.to_string(),
+            });
+        }
+        match self.controls.get(written).map(Vec::as_slice) {
+            Some([framework]) => {
+                return Ok(Target::Control {
+                    framework: (*framework).to_string(),
+                    id: written.to_string(),
+                });
+            }
+            Some(several) if several.len() > 1 => {
+                let mut names: Vec<String> =
+                    several.iter().map(|fw| format!("{fw}:{written}")).collect();
+                names.sort();
+                return Err(Unresolved::Ambiguous(names));
+            }
+            _ => {}
+        }
+        if self.evidence.contains(written) {
+            return Ok(Target::Evidence {
+                path: written.to_string(),
+            });
+        }
+        Err(Unresolved::Unknown)
+    }
+}
+
+/// The acceptances in force, looked up by target in O(1). Where several
+/// name the same target, the one that runs longest wins.
+pub struct InForce<'a> {
+    by_target: HashMap<&'a Target, &'a Acceptance>,
+}
+
+impl<'a> InForce<'a> {
+    /// The index of the acceptances of `all` that are in force.
+    pub fn new(all: &'a [Acceptance]) -> InForce<'a> {
+        let mut by_target: HashMap<&Target, &Acceptance> = HashMap::new();
+        for acceptance in all.iter().filter(|a| a.state.in_force()) {
+            by_target
+                .entry(&acceptance.subject)
+                .and_modify(|kept| {
+                    if acceptance.expires > kept.expires {
+                        *kept = acceptance;
+                    }
+                })
+                .or_insert(acceptance);
+        }
+        InForce { by_target }
+    }
+
+    /// The acceptance in force for `target`, if any.
+    pub fn get(&self, target: &Target) -> Option<&'a Acceptance> {
+        self.by_target.get(target).copied()
+    }
+
+    /// The acceptance covering every one of `paths` (the one that ends
+    /// first), when each path is accepted.
+    pub fn covering_paths(&self, paths: &[String]) -> Option<&'a Acceptance> {
+        let mut first: Option<&Acceptance> = None;
+        for path in paths {
+            let found = self.get(&Target::Evidence { path: path.clone() })?;
+            if first.is_none_or(|f| found.expires < f.expires) {
+                first = Some(found);
+            }
+        }
+        first
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    #[test]
+    fn states_around_the_window() {
+        let as_of = date("2026-01-10");
+        assert_eq!(
+            AcceptanceState::on(date("2026-01-09"), as_of, 14),
+            AcceptanceState::Expired
+        );
+        assert_eq!(
+            AcceptanceState::on(date("2026-01-10"), as_of, 14),
+            AcceptanceState::Expiring
+        );
+        assert_eq!(
+            AcceptanceState::on(date("2026-01-24"), as_of, 14),
+            AcceptanceState::Expiring
+        );
+        assert_eq!(
+            AcceptanceState::on(date("2026-01-25"), as_of, 14),
+            AcceptanceState::Active
+        );
+    }
+}

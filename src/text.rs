@@ -1,0 +1,69 @@
+//! Making text from users' files inert before it reaches a terminal, a CI
+//! log or an XML document.
+//!
+//! A title holding a line break followed by `::error file=...::` would
+//! otherwise print a line that GitHub Actions runs as a workflow command;
+//! `ESC[2J` would clear the screen; a bidi override would reorder what the
+//! reader sees; U+FFFE makes an XML document invalid. [`inert`] writes each
+//! such character as a visible escape, so one record is always one line and
+//! says what it holds.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Whether `c` must not reach a terminal or a log as it is: control
+/// characters (C0, DEL, C1), line and paragraph separators, bidi controls,
+/// zero-width characters, the byte-order mark and noncharacters.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+                | '\u{FDD0}'..='\u{FDEF}'
+        )
+        || (u32::from(c) & 0xFFFE) == 0xFFFE
+}
+
+/// `text` with every unsafe character (see [`is_unsafe`]) written as an
+/// escape: `\n`, `\r`, `\t`, or `\u{XXXX}`. Other text, backslashes
+/// included, is kept as it is.
+pub fn inert(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_unsafe(c) => {
+                let _ = write!(out, "\\u{{{:04x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_could_act() {
+        assert_eq!(inert("plain & simple"), "plain & simple");
+        assert_eq!(inert("a\n::error::x"), "a\\n::error::x");
+        assert_eq!(inert("\u{1b}[2J"), "\\u{001b}[2J");
+        assert_eq!(inert("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(inert("\u{fffe}"), "\\u{fffe}");
+        assert_eq!(inert("\u{1fffe}"), "\\u{1fffe}");
+        assert_eq!(inert("\u{85}"), "\\u{0085}");
+        assert_eq!(inert("zero\u{200b}width"), "zero\\u{200b}width");
+        assert_eq!(inert("é ü 日本"), "é ü 日本");
+    }
+}
