@@ -441,7 +441,9 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
         }
     }
     let frameworks = summaries(
-        repo.frameworks.iter().map(|f| (f.id.as_str(), f.name.as_str())),
+        repo.frameworks
+            .iter()
+            .map(|f| (f.id.as_str(), f.name.as_str())),
         &controls,
         &items,
     );

@@ -192,10 +192,7 @@ impl Gate {
         if self.passed {
             let accepted = match self.accepted.len() {
                 0 => String::new(),
-                n => format!(
-                    " ({n} {} accepted as a risk)",
-                    plural(n as i64, "offender")
-                ),
+                n => format!(" ({n} {} accepted as a risk)", plural(n as i64, "offender")),
             };
             return format!(
                 "no item at risk {} or above is overdue or done without evidence{accepted}",
@@ -311,12 +308,14 @@ pub fn evaluate(
     let in_force = InForce::new(acceptances);
     let mut accepted = Vec::new();
     offenders.retain(|offender| {
-        let covering = in_force.get(&offender.subject).or_else(|| match &offender.reason {
-            Reason::DoneWithoutEvidence { paths } | Reason::StaleEvidence { paths } => {
-                in_force.covering_paths(paths)
-            }
-            Reason::Overdue { .. } | Reason::AcceptanceExpired { .. } => None,
-        });
+        let covering = in_force
+            .get(&offender.subject)
+            .or_else(|| match &offender.reason {
+                Reason::DoneWithoutEvidence { paths } | Reason::StaleEvidence { paths } => {
+                    in_force.covering_paths(paths)
+                }
+                Reason::Overdue { .. } | Reason::AcceptanceExpired { .. } => None,
+            });
         match covering {
             Some(acceptance) => {
                 accepted.push(Accepted {
@@ -361,7 +360,14 @@ pub fn evaluate(
     let order = |o: &Offender| (o.risk, -days_late(o), o.kind, o.id.clone());
     offenders.sort_by_cached_key(order);
     accepted.sort_by_cached_key(|a| order(&a.offender));
-    checked.sort_by(|a, b| (a.kind, &a.id, &a.source.file, a.source.line).cmp(&(b.kind, &b.id, &b.source.file, b.source.line)));
+    checked.sort_by(|a, b| {
+        (a.kind, &a.id, &a.source.file, a.source.line).cmp(&(
+            b.kind,
+            &b.id,
+            &b.source.file,
+            b.source.line,
+        ))
+    });
     Gate {
         passed: offenders.is_empty(),
         fail_on,
@@ -380,18 +386,33 @@ fn holders<'a>(
     controls: &'a [ControlView],
 ) -> HashMap<Target, (&'a str, Option<&'a str>)> {
     let mut map = HashMap::new();
-    let mut add = |subject: Target, framework: &'a str, owner: Option<&'a str>, evidence: &'a [EvidenceView]| {
+    let mut add = |subject: Target,
+                   framework: &'a str,
+                   owner: Option<&'a str>,
+                   evidence: &'a [EvidenceView]| {
         for e in evidence {
-            map.entry(Target::Evidence { path: e.path.clone() })
-                .or_insert((framework, owner));
+            map.entry(Target::Evidence {
+                path: e.path.clone(),
+            })
+            .or_insert((framework, owner));
         }
         map.insert(subject, (framework, owner));
     };
     for item in items {
-        add(item.subject(), &item.framework, item.owner.as_deref(), &item.evidence);
+        add(
+            item.subject(),
+            &item.framework,
+            item.owner.as_deref(),
+            &item.evidence,
+        );
     }
     for control in controls {
-        add(control.subject(), &control.framework, control.owner.as_deref(), &control.evidence);
+        add(
+            control.subject(),
+            &control.framework,
+            control.owner.as_deref(),
+            &control.evidence,
+        );
     }
     map
 }

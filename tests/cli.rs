@@ -91,7 +91,9 @@ fn comply_today_sets_the_default_date() {
 #[test]
 fn empty_repository_fails_closed_unless_allowed() {
     let repo = Fixture::new();
-    for command in ["validate", "status", "check", "report", "due", "gaps", "evidence"] {
+    for command in [
+        "validate", "status", "check", "report", "due", "gaps", "evidence",
+    ] {
         let assert = repo.run(&[command, "--as-of", "2025-01-01"]).code(2);
         let err = stderr(&assert);
         assert!(err.contains("nothing to check in"), "{command}: {err}");

@@ -225,7 +225,7 @@ fn symlinks_out_of_the_root_loops_and_fifos_are_never_followed() {
 }
 
 #[test]
-fn gaps_are_controls_not_implemented_or_short_of_evidence() {
+fn gaps_are_controls_not_implemented_and_unproven_ones_are_listed_apart() {
     let repo = Fixture::new()
         .file(
             "controls/fw.yaml",
@@ -237,9 +237,26 @@ fn gaps_are_controls_not_implemented_or_short_of_evidence() {
             .run(&["gaps", "--format", "json", "--as-of", "2025-06-15"])
             .code(0),
     );
-    let ids: Vec<&str> = doc["gaps"]
-        .as_array()
-        .map(|g| g.iter().filter_map(|c| c["id"].as_str()).collect())
-        .unwrap_or_default();
-    assert_eq!(ids, ["CRIT", "LOW", "NOPROOF"]);
+    let ids = |list: &str| -> Vec<String> {
+        doc[list]
+            .as_array()
+            .map(|g| {
+                g.iter()
+                    .filter_map(|c| c["id"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(ids("gaps"), ["CRIT", "LOW"]);
+    assert_eq!(ids("unproven"), ["NOPROOF"]);
+    let status = json(
+        &repo
+            .run(&["status", "--format", "json", "--as-of", "2025-06-15"])
+            .code(0),
+    );
+    assert_eq!(status["frameworks"][0]["gaps"], 2, "{status}");
+    assert_eq!(status["frameworks"][0]["unproven"], 1, "{status}");
+    let table = stdout(&repo.run(&["gaps", "--as-of", "2025-06-15"]).code(0));
+    assert!(table.contains("Gaps (2)"), "{table}");
+    assert!(table.contains("Unproven (1)"), "{table}");
 }

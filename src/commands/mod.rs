@@ -184,10 +184,7 @@ pub fn run(
             let mut unproven = analysis.unproven();
             unproven.retain(|c| filter.control(c));
             if is_json(&args.output) {
-                json::write(
-                    out,
-                    &json::GapsDoc::new(analysis.as_of, &gaps, &unproven),
-                )?;
+                json::write(out, &json::GapsDoc::new(analysis.as_of, &gaps, &unproven))?;
             } else {
                 table::gaps(out, &gaps, &unproven, &analysis, style)?;
             }
@@ -522,10 +519,16 @@ pub fn resolve_root(given: Option<&Path>, cwd: &Path) -> (PathBuf, &'static str)
             .iter()
             .any(|name| dir.join(name).is_file())
         {
-            return (dir.to_path_buf(), "the nearest comply.yaml above the current directory");
+            return (
+                dir.to_path_buf(),
+                "the nearest comply.yaml above the current directory",
+            );
         }
         if dir.join(".git").exists() {
-            return (dir.to_path_buf(), "the git top level of the current directory");
+            return (
+                dir.to_path_buf(),
+                "the git top level of the current directory",
+            );
         }
     }
     (cwd.to_path_buf(), "the current directory")

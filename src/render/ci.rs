@@ -56,7 +56,10 @@ pub fn github(out: &mut dyn Write, gate: &Gate, prefix: &str) -> io::Result<()> 
             "::warning file={},line={},title={}::{}",
             file(&a.source.file),
             a.source.line,
-            property(&format!("comply: risk acceptance of {} ends soon", a.target)),
+            property(&format!(
+                "comply: risk acceptance of {} ends soon",
+                a.target
+            )),
             data(&format!(
                 "the risk acceptance of {} approved by {} ends on {}",
                 a.target, a.approved_by, a.expires

@@ -9,10 +9,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::DueLists;
+use crate::acceptance::Acceptance;
 use crate::analysis::{Analysis, ControlView, FrameworkSummary, ItemView};
 use crate::diag::{Diagnostic, Severity};
 use crate::diff::ReviewDiff;
-use crate::acceptance::Acceptance;
 use crate::gate::{Accepted, Gate, Offender};
 use crate::manifest::Changes;
 use crate::model::Risk;

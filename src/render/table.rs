@@ -6,8 +6,8 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table};
 
 use super::{DueLists, Row, Style, Tone};
-use crate::analysis::{Analysis, ControlView, FrameworkSummary, ItemView};
 use crate::acceptance::AcceptanceState;
+use crate::analysis::{Analysis, ControlView, FrameworkSummary, ItemView};
 use crate::gate::{Gate, plural};
 use crate::text::inert;
 use crate::trend::TrendPoint;
@@ -334,7 +334,11 @@ pub fn check(out: &mut dyn Write, gate: &Gate, style: Style, quiet: bool) -> io:
         return Ok(());
     }
     for offender in &gate.offenders {
-        let place = format!("{}:{}: ", inert(&offender.source.file), offender.source.line);
+        let place = format!(
+            "{}:{}: ",
+            inert(&offender.source.file),
+            offender.source.line
+        );
         writeln!(
             out,
             "{place}{} [{}] {}: {}{}",

@@ -29,7 +29,10 @@ a { color: #1d4ed8; }
   { background: #fef3c7; color: #92400e; border: 1px dashed #92400e; }
 .state-closed, .gate-passed, .evidence-present, .status-implemented
   { background: #dcfce7; color: #166534; border: 1px solid #166534; }
-.state-scheduled, .state-unscheduled, .status-not-applicable { background: #f3f4f6; color: #374151; }
+.state-scheduled, .state-unscheduled, .status-not-applicable, .acceptance-active
+  { background: #f3f4f6; color: #374151; }
+.acceptance-expiring { background: #fef3c7; color: #92400e; border: 1px dashed #92400e; }
+.acceptance-expired { background: #fee2e2; color: #991b1b; border: 2px solid #991b1b; }
 figure.chart { margin: 8px 0 16px; }
 figure.chart .label { font: 12px system-ui, sans-serif; fill: #111; }
 figure.chart .count { font: bold 11px system-ui, sans-serif; fill: #fff; paint-order: stroke; stroke: #000; stroke-width: 2px; }

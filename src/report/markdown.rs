@@ -5,7 +5,9 @@
 //! HTML the report emits is its own: anchors whose ids are built by [`slug`]
 //! and, in the HTML flavour, state tags whose words come from closed sets.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
 use std::fmt::Write as _;
 
 use super::{Need, Report};
@@ -34,6 +36,7 @@ pub fn render(report: &Report, flavor: Flavor) -> String {
             .iter()
             .map(|c| (c.framework.as_str(), c.id.as_str()))
             .collect(),
+        accepted: accepted(report),
     };
     w.title();
     w.summary();
@@ -71,6 +74,7 @@ pub fn step_summary(report: &Report) -> String {
         report,
         items: HashSet::new(),
         controls: HashSet::new(),
+        accepted: accepted(report),
     };
     w.line(&format!(
         "# comply check: {} as of {}\n",
@@ -85,7 +89,11 @@ pub fn step_summary(report: &Report) -> String {
 /// Why an offender fails, for a table cell.
 fn reason_cell(reason: &Reason) -> String {
     let paths = |paths: &[String]| -> String {
-        paths.iter().map(|p| escape(p)).collect::<Vec<_>>().join(", ")
+        paths
+            .iter()
+            .map(|p| escape(p))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     match reason {
         Reason::Overdue { due, days_late } => format!("overdue since {due} ({days_late} days)"),
@@ -144,6 +152,19 @@ struct Writer<'r> {
     report: &'r Report,
     items: HashSet<&'r str>,
     controls: HashSet<(&'r str, &'r str)>,
+    /// Items and reviews whose offence a risk acceptance covers, with the
+    /// acceptance's last day.
+    accepted: HashMap<&'r str, NaiveDate>,
+}
+
+/// The ids of accepted offenders, with the day their acceptance ends.
+fn accepted(report: &Report) -> HashMap<&str, NaiveDate> {
+    report
+        .gate
+        .accepted
+        .iter()
+        .map(|a| (a.offender.id.as_str(), a.until))
+        .collect()
 }
 
 impl Writer<'_> {
@@ -245,6 +266,7 @@ impl Writer<'_> {
                 "Controls",
                 "Implemented",
                 "Gaps",
+                "Unproven",
                 "Open items",
                 "Overdue",
                 "Due soon",
@@ -291,9 +313,7 @@ impl Writer<'_> {
             .collect();
         self.table(&["ID", "Title", "Risk", "Owner", "Why it fails"], rows);
         self.heading(3, "gate-accepted", "Accepted risks");
-        self.line(
-            "These would fail the gate, but a risk acceptance in force covers them.\n",
-        );
+        self.line("These would fail the gate, but a risk acceptance in force covers them.\n");
         let rows = gate
             .accepted
             .iter()
@@ -361,9 +381,16 @@ impl Writer<'_> {
         let rows = items
             .iter()
             .map(|item| {
+                let title = match self.accepted.get(item.id.as_str()) {
+                    Some(until) => format!(
+                        "{} (risk accepted until {until}, see [accepted risks](#gate-accepted))",
+                        escape(&item.title)
+                    ),
+                    None => escape(&item.title),
+                };
                 let mut row = vec![
                     self.item_link(&item.id),
-                    escape(&item.title),
+                    title,
                     escape(&item.framework),
                     self.tag("risk", item.risk.as_str()),
                     escape(item.owner.as_deref().unwrap_or("-")),
@@ -573,6 +600,7 @@ fn summary_row(label: String, f: &FrameworkSummary) -> Vec<String> {
         f.controls.to_string(),
         f.implemented.to_string(),
         f.gaps.to_string(),
+        f.unproven.to_string(),
         f.items_open.to_string(),
         f.overdue.to_string(),
         f.due_soon.to_string(),
