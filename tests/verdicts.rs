@@ -1,0 +1,543 @@
+//! Verdicts you can trust: the gate fails closed, risk acceptances cover
+//! what `validate` accepts, CI formats and reports agree with the gate, and
+//! text from users' files cannot act on a terminal or a CI log.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command as Process;
+
+use common::{Fixture, commit_all, comply, git, json, stderr, stdout};
+
+/// A framework `fw` with a recurring control `REC` (monthly, last proven by
+/// a commit of 2025-01-01, so overdue in June), an implemented control
+/// `PROVEN` whose evidence is missing, items in every gate state, and a
+/// review long overdue; committed to git.
+fn governed() -> Fixture {
+    let repo = uncommitted();
+    git(repo.path(), &["init", "-q"], None);
+    commit_all(repo.path(), "2025-01-01");
+    repo
+}
+
+fn uncommitted() -> Fixture {
+    Fixture::new()
+        .file(
+            "controls/fw.yaml",
+            "framework: fw\nname: Framework\ncontrols:\n  - id: REC\n    title: Recurring check\n    status: implemented\n    cadence: monthly\n    severity: high\n    evidence: [evidence/rec.md]\n  - id: PROVEN\n    title: Claimed but unproven\n    status: implemented\n    evidence: [evidence/gone.md]\n",
+        )
+        .file(
+            "controls/other.yaml",
+            "framework: other\nname: Other\ncontrols:\n  - id: O1\n    title: Other control\n    status: planned\n",
+        )
+        .file(
+            "backlog/items.yaml",
+            "framework: fw\nitems:\n  - id: DONE-NOPROOF\n    title: Done without proof\n    risk: high\n    status: done\n    done: 2025-01-10\n    evidence: [evidence/missing.md]\n  - id: LATE\n    title: Late\n    risk: high\n    due: 2025-01-01\n",
+        )
+        .file(
+            "backlog/other.yaml",
+            "framework: other\nitems:\n  - id: O-LATE\n    title: Other late\n    risk: high\n    due: 2025-01-01\n",
+        )
+        .file(
+            "reviews/r.yaml",
+            "reviews:\n  - id: REV\n    title: Quarterly review\n    framework: fw\n    cadence: quarterly\n    last_done: 2024-01-01\n    risk: high\n",
+        )
+        .file("evidence/rec.md", "checked in January\n")
+}
+
+fn acceptances(entries: &[(&str, &str)]) -> String {
+    let mut text = String::from("exceptions:\n");
+    for (target, expires) in entries {
+        text.push_str(&format!(
+            "  - target: {target}\n    reason: Accepted for the test\n    approved_by: CISO\n    approved_on: 2025-01-01\n    expires: {expires}\n"
+        ));
+    }
+    text
+}
+
+fn offender_keys(doc: &serde_json::Value, list: &str) -> Vec<String> {
+    let mut keys: Vec<String> = doc[list]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|o| format!("{} {} {}", o["kind"], o["id"], o["reason"]).replace('"', ""))
+                .collect()
+        })
+        .unwrap_or_default();
+    keys.sort();
+    keys
+}
+
+#[test]
+fn a_monorepo_folder_without_comply_yaml_fails_closed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(dir.path(), &["init", "-q"], None);
+    std::fs::create_dir_all(dir.path().join("services/api")).expect("dirs");
+    let mut cmd = assert_cmd::Command::cargo_bin("comply").expect("binary");
+    let assert = cmd
+        .current_dir(dir.path().join("services/api"))
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .args(["check", "--format", "junit", "--as-of", "2025-06-01"])
+        .assert()
+        .code(2);
+    assert!(stdout(&assert).is_empty(), "{}", stdout(&assert));
+    assert!(
+        stderr(&assert).contains("nothing to check in"),
+        "{}",
+        stderr(&assert)
+    );
+}
+
+#[test]
+fn the_root_is_the_nearest_comply_yaml_above_the_working_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(dir.path(), &["init", "-q"], None);
+    let compliance = dir.path().join("compliance");
+    std::fs::create_dir_all(compliance.join("controls/deep")).expect("dirs");
+    std::fs::write(compliance.join("comply.yaml"), "name: Nested\n").expect("write");
+    std::fs::write(
+        compliance.join("controls/fw.yaml"),
+        "framework: fw\ncontrols:\n  - id: C1\n    title: T\n    status: planned\n",
+    )
+    .expect("write");
+    let mut cmd = assert_cmd::Command::cargo_bin("comply").expect("binary");
+    let assert = cmd
+        .current_dir(compliance.join("controls/deep"))
+        .args(["-v", "status", "--as-of", "2025-06-01"])
+        .assert()
+        .code(0);
+    assert!(
+        stdout(&assert).starts_with("Nested as of"),
+        "{}",
+        stdout(&assert)
+    );
+    assert!(
+        stderr(&assert).contains("(the nearest comply.yaml above the current directory)"),
+        "{}",
+        stderr(&assert)
+    );
+}
+
+#[test]
+fn every_command_says_its_root_when_verbose() {
+    let repo = governed();
+    for args in [&["-v", "status"][..], &["-v", "trend"], &["-v", "validate"]] {
+        let assert = comply(repo.path()).args(args).assert();
+        assert!(
+            stderr(&assert).contains("comply: root "),
+            "{args:?}: {}",
+            stderr(&assert)
+        );
+    }
+}
+
+#[test]
+fn status_figures_and_gap_lists_count_the_same_controls() {
+    let repo = governed();
+    let status = json(
+        &repo
+            .run(&["status", "--format", "json", "--as-of", "2025-06-01"])
+            .code(0),
+    );
+    let gaps = json(
+        &repo
+            .run(&["gaps", "--format", "json", "--as-of", "2025-06-01"])
+            .code(0),
+    );
+    for f in status["frameworks"].as_array().into_iter().flatten() {
+        let id = f["id"].as_str().unwrap_or_default();
+        let count = |list: &str| {
+            gaps[list]
+                .as_array()
+                .map_or(0, |a| a.iter().filter(|c| c["framework"] == id).count())
+        };
+        assert_eq!(f["gaps"], count("gaps"), "gaps of {id}");
+        assert_eq!(f["unproven"], count("unproven"), "unproven of {id}");
+    }
+    assert_eq!(status["frameworks"][0]["unproven"], 1, "{status}");
+}
+
+#[test]
+fn an_acceptance_of_an_evidence_path_covers_done_without_evidence() {
+    let repo = governed().file(
+        "exceptions/a.yaml",
+        &acceptances(&[
+            ("evidence/missing.md", "2025-12-31"),
+            ("LATE", "2025-12-31"),
+            ("O-LATE", "2025-12-31"),
+            ("REV", "2025-12-31"),
+            ("REC", "2025-12-31"),
+        ]),
+    );
+    repo.run(&["validate"]).code(0);
+    let doc = json(
+        &repo
+            .run(&["check", "--format", "json", "--as-of", "2025-06-01"])
+            .code(0),
+    );
+    assert_eq!(offender_keys(&doc, "offenders"), Vec::<String>::new());
+    assert_eq!(
+        offender_keys(&doc, "accepted"),
+        [
+            "item DONE-NOPROOF done-without-evidence",
+            "item LATE overdue",
+            "item O-LATE overdue",
+            "review REV overdue",
+            "review fw:REC overdue",
+        ]
+    );
+}
+
+#[test]
+fn a_recurring_control_is_covered_by_its_bare_or_qualified_id() {
+    for target in ["REC", "fw:REC"] {
+        let repo = governed().file("exceptions/a.yaml", &acceptances(&[(target, "2025-12-31")]));
+        let doc = json(
+            &repo
+                .run(&["check", "--format", "json", "--as-of", "2025-06-01"])
+                .code(1),
+        );
+        assert_eq!(
+            offender_keys(&doc, "accepted"),
+            ["review fw:REC overdue"],
+            "{target}"
+        );
+    }
+}
+
+#[test]
+fn validate_rejects_targets_the_gate_would_not_honour() {
+    let repo = governed()
+        .file(
+            "controls/third.yaml",
+            "framework: third\ncontrols:\n  - id: PROVEN\n    title: Same id\n    status: planned\n",
+        )
+        .file(
+            "exceptions/a.yaml",
+            &acceptances(&[
+                ("evidence/not-listed.md", "2025-12-31"),
+                ("PROVEN", "2025-12-31"),
+                ("nope:LATE", "2025-12-31"),
+            ]),
+        );
+    let err = stderr(&repo.run(&["validate"]).code(2));
+    assert!(
+        err.contains("exceptions/a.yaml:2:5: error[unknown-reference]: risk acceptance names `evidence/not-listed.md`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("risk acceptance names `PROVEN`, a control id in several frameworks (write one of fw:PROVEN, third:PROVEN)"),
+        "{err}"
+    );
+    assert!(err.contains("names `nope:LATE`"), "{err}");
+}
+
+#[test]
+fn junit_counts_every_offender_kind_and_validates_against_the_schema() {
+    let repo = governed()
+        .file(
+            "backlog/odd.yaml",
+            "framework: fw\nitems:\n  - id: ODD\n    title: \"Odd \\uFFFE title \\u001B[2J with <xml> & \\\"quotes\\\"\"\n    risk: critical\n    due: 2025-02-01\n",
+        )
+        .file(
+            "exceptions/a.yaml",
+            &acceptances(&[("LATE", "2025-12-31"), ("O-LATE", "2025-03-01")]),
+        );
+    let assert = repo
+        .run(&["check", "--format", "junit", "--as-of", "2025-06-01"])
+        .code(1);
+    let xml = stdout(&assert);
+    let doc = json(
+        &repo
+            .run(&["check", "--format", "json", "--as-of", "2025-06-01"])
+            .code(1),
+    );
+    let offenders = doc["offenders"].as_array().map_or(0, Vec::len);
+    // DONE-NOPROOF, ODD, O-LATE (its acceptance ran out), REV, fw:REC, and
+    // the expired acceptance itself.
+    assert_eq!(offenders, 6, "{doc}");
+    assert_eq!(xml.matches("<failure ").count(), offenders, "{xml}");
+    assert!(xml.contains(r#"failures="6" errors="0""#), "{xml}");
+    assert!(xml.contains(r#"type="acceptance-expired""#), "{xml}");
+    assert!(
+        xml.contains(r#"<testcase classname="comply.fw.review" name="REV" time="0">"#),
+        "{xml}"
+    );
+    assert_eq!(
+        xml.matches("<skipped ").count(),
+        1,
+        "LATE is accepted: {xml}"
+    );
+    assert!(
+        xml.contains("risk accepted by CISO until 2025-12-31: Accepted for the test"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<testsuite name="comply check" "#),
+        "stable suite name: {xml}"
+    );
+    assert!(xml.contains(r#"timestamp="2025-06-01T00:00:00""#), "{xml}");
+    assert!(
+        !xml.contains('\u{fffe}') && !xml.contains('\u{1b}'),
+        "{xml}"
+    );
+    assert!(xml.contains("\\u{fffe}"), "{xml}");
+    validate_junit(&xml);
+}
+
+/// Validates `xml` against Jenkins' junit-10.xsd (tests/xsd) with Python's
+/// xmlschema package. CI installs it and sets COMPLY_XSD=1, which makes a
+/// missing validator a failure; elsewhere the check is skipped, saying so.
+fn validate_junit(xml: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("junit.xml");
+    std::fs::write(&file, xml).expect("write");
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/xsd");
+    let run = Process::new("python3")
+        .arg(here.join("validate.py"))
+        .arg(here.join("junit-10.xsd"))
+        .arg(&file)
+        .output();
+    let required = std::env::var_os("COMPLY_XSD").is_some();
+    match run {
+        Ok(out) if out.status.success() => {}
+        Ok(out) if out.status.code() == Some(3) && !required => {
+            eprintln!("skipped the junit-10.xsd check: python3 has no xmlschema package");
+        }
+        Ok(out) => panic!(
+            "JUnit output does not validate against junit-10.xsd: {}\n{xml}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) if !required => eprintln!("skipped the junit-10.xsd check: {e}"),
+        Err(e) => panic!("cannot run python3: {e}"),
+    }
+}
+
+#[test]
+fn github_format_warns_of_acceptances_ending_and_writes_the_step_summary() {
+    let repo = governed().file("exceptions/a.yaml", &acceptances(&[("LATE", "2025-06-10")]));
+    let summary = repo.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").expect("write");
+    let assert = comply(repo.path())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["check", "--format", "github", "--as-of", "2025-06-01"])
+        .assert()
+        .code(1);
+    let out = stdout(&assert);
+    assert!(
+        out.contains("::warning file=exceptions/a.yaml,line=2,title=comply%3A risk acceptance of LATE ends soon::the risk acceptance of LATE approved by CISO ends on 2025-06-10"),
+        "{out}"
+    );
+    assert!(
+        out.contains("::notice file=backlog/items.yaml,line=9,"),
+        "{out}"
+    );
+    let written = std::fs::read_to_string(&summary).expect("summary");
+    assert!(
+        written.starts_with("earlier step\n# comply check:"),
+        "{written}"
+    );
+    assert!(
+        written.contains("| DONE-NOPROOF | Done without proof | high |"),
+        "{written}"
+    );
+    assert!(
+        written.contains("## <a id=\"acceptances\"></a>Risk acceptances"),
+        "{written}"
+    );
+    assert!(written.contains("| LATE | expiring | CISO |"), "{written}");
+}
+
+#[test]
+fn a_framework_report_ignores_another_frameworks_expired_acceptance() {
+    let repo = Fixture::new()
+        .file(
+            "controls/a.yaml",
+            "framework: a\ncontrols:\n  - id: A1\n    title: T\n    status: planned\n",
+        )
+        .file(
+            "controls/b.yaml",
+            "framework: b\ncontrols:\n  - id: B1\n    title: T\n    status: planned\n",
+        )
+        .file(
+            "backlog/b.yaml",
+            "framework: b\nitems:\n  - id: B-LATE\n    title: Late in b\n    risk: high\n    due: 2025-01-01\n",
+        )
+        .file("exceptions/x.yaml", &acceptances(&[("B-LATE", "2025-02-01")]));
+    let doc = json(
+        &repo
+            .run(&[
+                "report",
+                "--format",
+                "json",
+                "--framework",
+                "a",
+                "--as-of",
+                "2025-06-01",
+            ])
+            .code(0),
+    );
+    assert_eq!(doc["gate"]["passed"], true, "{}", doc["gate"]);
+    assert_eq!(doc["gate"]["acceptances"].as_array().map_or(9, Vec::len), 0);
+    let doc = json(
+        &repo
+            .run(&[
+                "report",
+                "--format",
+                "json",
+                "--framework",
+                "b",
+                "--as-of",
+                "2025-06-01",
+            ])
+            .code(0),
+    );
+    assert_eq!(doc["gate"]["passed"], false);
+    assert_eq!(offender_keys(&doc["gate"], "offenders").len(), 2);
+}
+
+#[test]
+fn reports_show_acceptances_and_the_offenders_they_cover() {
+    let repo = governed().file(
+        "exceptions/a.yaml",
+        &acceptances(&[("LATE", "2025-06-10"), ("REV", "2025-02-01")]),
+    );
+    for format in ["markdown", "html"] {
+        let text = stdout(
+            &repo
+                .run(&["report", "--format", format, "--as-of", "2025-06-01"])
+                .code(0),
+        );
+        assert!(text.contains("Accepted risks"), "{format}");
+        assert!(text.contains("Risk acceptances"), "{format}");
+        for word in ["expiring", "expired"] {
+            assert!(text.contains(word), "{format} lacks {word}");
+        }
+        assert!(text.contains("risk accepted until 2025-06-10"), "{format}");
+    }
+    let doc = json(
+        &repo
+            .run(&["report", "--format", "json", "--as-of", "2025-06-01"])
+            .code(0),
+    );
+    let states: Vec<&str> = doc["gate"]["acceptances"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x["state"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(states, ["expiring", "expired"]);
+    assert_eq!(doc["gate"]["accepted"][0]["approved_by"], "CISO");
+}
+
+#[test]
+fn text_from_files_cannot_forge_ci_commands_or_move_the_cursor() {
+    let hostile = "Fine\\n::error file=x.yaml,line=1::forged\\u001B[2J\\u202Eevil";
+    let repo = Fixture::new()
+        .file(
+            "controls/fw.yaml",
+            "framework: fw\ncontrols:\n  - id: C1\n    title: T\n    status: planned\n",
+        )
+        .file(
+            "backlog/items.yaml",
+            &format!(
+                "framework: fw\nitems:\n  - id: X1\n    title: \"{hostile}\"\n    owner: \"Ops\\r\\n::warning::x\"\n    risk: high\n    due: 2025-01-01\n  - id: X2\n    title: t\n    risk: low\n    \"bad\\nkey::error::\": 1\n"
+            ),
+        );
+    let check = |args: &[&str]| {
+        let assert = repo.run(args);
+        let all = format!("{}{}", stdout(&assert), stderr(&assert));
+        for line in all.lines() {
+            assert!(!line.starts_with("::"), "{args:?}: {line}");
+            assert!(
+                !line.contains('\u{1b}') && !line.contains('\u{202e}'),
+                "{args:?}: {line:?}"
+            );
+        }
+        all
+    };
+    let out = check(&["validate"]);
+    assert!(out.contains("bad\\nkey::error::"), "{out}");
+    let fixed = repo.path().join("backlog/items.yaml");
+    let text = std::fs::read_to_string(&fixed).expect("read");
+    std::fs::write(&fixed, text.replace("    \"bad\\nkey::error::\": 1\n", "")).expect("write");
+    for args in [
+        &["check", "--as-of", "2025-06-01"][..],
+        &["status", "--as-of", "2025-06-01"],
+        &["due", "--as-of", "2025-06-01"],
+        &["validate"],
+    ] {
+        let out = check(args);
+        if args[0] == "check" {
+            assert!(
+                out.contains("X1 [high] Fine\\n::error file=x.yaml,line=1::forged\\u{001b}[2J\\u{202e}evil: overdue"),
+                "{out}"
+            );
+        }
+    }
+    git(repo.path(), &["init", "-q"], None);
+    commit_all(repo.path(), "2025-01-01T10:00:00");
+    let text = std::fs::read_to_string(&fixed).expect("read");
+    std::fs::write(&fixed, text.replace("due: 2025-01-01", "due: 2025-03-01")).expect("write");
+    commit_all(repo.path(), "2025-02-01T10:00:00");
+    check(&["diff", "HEAD~1", "HEAD"]);
+}
+
+#[test]
+fn quiet_prints_only_what_fails_and_warnings_go_to_stderr() {
+    let repo = governed().file(
+        "exceptions/a.yaml",
+        &acceptances(&[
+            ("LATE", "2025-06-10"),
+            ("O-LATE", "2025-12-31"),
+            ("REV", "2025-12-31"),
+            ("REC", "2025-12-31"),
+            ("DONE-NOPROOF", "2025-12-31"),
+        ]),
+    );
+    let loud = repo.run(&["check", "--as-of", "2025-06-01"]).code(0);
+    assert!(
+        stdout(&loud).contains("accepted: LATE"),
+        "{}",
+        stdout(&loud)
+    );
+    assert!(!stdout(&loud).contains("warning"), "{}", stdout(&loud));
+    assert!(
+        stderr(&loud).contains("warning: exceptions/a.yaml:2: risk acceptance of LATE expires")
+    );
+    let quiet = repo.run(&["-q", "check", "--as-of", "2025-06-01"]).code(0);
+    assert_eq!(stdout(&quiet), "");
+    assert_eq!(stderr(&quiet), "");
+
+    let failing = governed();
+    let quiet = failing
+        .run(&["-q", "check", "--as-of", "2025-06-01"])
+        .code(1);
+    let out = stdout(&quiet);
+    assert!(
+        out.lines().all(|l| l.starts_with("backlog/")
+            || l.starts_with("reviews/")
+            || l.starts_with("controls/")
+            || l.starts_with("gate failed")),
+        "{out}"
+    );
+    assert_eq!(stderr(&quiet), "");
+}
+
+#[test]
+fn a_repository_without_commits_has_no_trend_and_a_report_without_a_chart() {
+    let repo = uncommitted();
+    git(repo.path(), &["init", "-q"], None);
+    let assert = repo.run(&["trend", "--as-of", "2025-06-01"]).code(0);
+    assert!(stdout(&assert).contains("Trend (0)"), "{}", stdout(&assert));
+    assert!(
+        stderr(&assert).contains("no history yet"),
+        "{}",
+        stderr(&assert)
+    );
+    let html = stdout(
+        &repo
+            .run(&["report", "--format", "html", "--as-of", "2025-06-01"])
+            .code(0),
+    );
+    assert!(html.contains("<svg"), "the open-items chart stays");
+    assert!(!html.contains("Open, overdue"), "no trend chart");
+}
