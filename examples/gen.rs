@@ -27,22 +27,10 @@ struct Settings {
     seed: u64,
 }
 
-/// A small deterministic generator (xorshift64*), so runs are repeatable
-/// without a dependency.
-struct Rng(u64);
+#[path = "support/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use rng::Rng;
 
 const RISKS: [&str; 4] = ["critical", "high", "medium", "low"];
 const STATUSES: [&str; 5] = ["open", "in-progress", "blocked", "done", "wont-do"];

@@ -440,13 +440,11 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
             });
         }
     }
-    let frameworks = summaries(
-        repo.frameworks
-            .iter()
-            .map(|f| (f.id.as_str(), f.name.as_str())),
-        &controls,
-        &items,
-    );
+    let frameworks = repo
+        .frameworks
+        .iter()
+        .map(|f| summarise(&f.id, &f.name, &controls, &items))
+        .collect();
     let targets = Targets::new(repo);
     let acceptances: Vec<Acceptance> = repo
         .exceptions
@@ -627,26 +625,6 @@ fn item_view(item: &Item, options: Options, view: &impl Fn(&Evidence) -> Evidenc
         tags: item.tags.clone(),
         source: SourceRef::from(&item.source),
     }
-}
-
-/// The label of the figures of reviews that name no framework.
-pub const NO_FRAMEWORK: &str = "(no framework)";
-
-/// One summary per framework of `frameworks` (id and name), then, when
-/// some item or review names no framework, one for those, so that every
-/// item counts in exactly one row.
-pub fn summaries<'a>(
-    frameworks: impl Iterator<Item = (&'a str, &'a str)>,
-    controls: &[ControlView],
-    items: &[ItemView],
-) -> Vec<FrameworkSummary> {
-    let mut all: Vec<FrameworkSummary> = frameworks
-        .map(|(id, name)| summarise(id, name, controls, items))
-        .collect();
-    if items.iter().any(|i| i.framework.is_empty()) {
-        all.push(summarise("", NO_FRAMEWORK, controls, items));
-    }
-    all
 }
 
 /// The dashboard figures of framework `id` from analysed controls and items.

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use crate::acceptance::{Acceptance, Target};
-use crate::analysis::{Analysis, ControlView, ItemView, summaries};
+use crate::analysis::{Analysis, ControlView, ItemView, summarise};
 use crate::gate;
 
 /// Which items and controls a listing keeps.
@@ -52,15 +52,12 @@ impl Filter {
         Analysis {
             as_of: analysis.as_of,
             due_soon_days: analysis.due_soon_days,
-            frameworks: summaries(
-                analysis
-                    .frameworks
-                    .iter()
-                    .filter(|f| !f.id.is_empty() && self.framework(&f.id))
-                    .map(|f| (f.id.as_str(), f.name.as_str())),
-                &controls,
-                &items,
-            ),
+            frameworks: analysis
+                .frameworks
+                .iter()
+                .filter(|f| self.framework(&f.id))
+                .map(|f| summarise(&f.id, &f.name, &controls, &items))
+                .collect(),
             gate: gate::evaluate(
                 &items,
                 &controls,

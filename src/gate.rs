@@ -211,14 +211,17 @@ impl Gate {
                 count(|r| matches!(r, Reason::StaleEvidence { .. })),
                 "with stale evidence",
             ),
-            (
-                count(|r| matches!(r, Reason::AcceptanceExpired { .. })),
-                "expired risk acceptance",
-            ),
         ] {
             if n > 0 {
                 parts.push(format!("{n} {what}"));
             }
+        }
+        let expired = count(|r| matches!(r, Reason::AcceptanceExpired { .. }));
+        if expired > 0 {
+            parts.push(format!(
+                "{expired} expired risk {}",
+                plural(expired as i64, "acceptance")
+            ));
         }
         let n = self.offenders.len() as i64;
         let noun = if self

@@ -91,14 +91,21 @@ fn failure_type(reason: &Reason) -> &'static str {
 /// date, so the same repository gives the same bytes.
 pub fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
     let gate = &analysis.gate;
-    let mut failures: HashMap<(SubjectKind, &str), Vec<&Offender>> = HashMap::new();
+    // A subject is known by its kind and where it is defined: two risk
+    // acceptances of one target are two test cases.
+    type Key<'a> = (SubjectKind, &'a str, usize);
+    let mut failures: HashMap<Key, Vec<&Offender>> = HashMap::new();
     for o in &gate.offenders {
-        failures.entry((o.kind, o.id.as_str())).or_default().push(o);
+        failures
+            .entry((o.kind, &o.source.file, o.source.line))
+            .or_default()
+            .push(o);
     }
-    let mut skips: HashMap<(SubjectKind, &str), Vec<&Accepted>> = HashMap::new();
+    let mut skips: HashMap<Key, Vec<&Accepted>> = HashMap::new();
     for a in &gate.accepted {
+        let o = &a.offender;
         skips
-            .entry((a.offender.kind, a.offender.id.as_str()))
+            .entry((o.kind, &o.source.file, o.source.line))
             .or_default()
             .push(a);
     }
@@ -106,13 +113,13 @@ pub fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
     let failed = gate
         .checked
         .iter()
-        .filter(|c| failures.contains_key(&(c.kind, c.id.as_str())))
+        .filter(|c| failures.contains_key(&(c.kind, &c.source.file, c.source.line)))
         .count();
     let skipped = gate
         .checked
         .iter()
         .filter(|c| {
-            let key = (c.kind, c.id.as_str());
+            let key = (c.kind, &*c.source.file, c.source.line);
             skips.contains_key(&key) && !failures.contains_key(&key)
         })
         .count();
@@ -136,7 +143,7 @@ pub fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
     }
     writeln!(out, "    </properties>")?;
     for case in &gate.checked {
-        let key = (case.kind, case.id.as_str());
+        let key = (case.kind, &*case.source.file, case.source.line);
         let classname = if case.framework.is_empty() {
             format!("comply.{}", case.kind)
         } else {
