@@ -541,3 +541,19 @@ fn a_repository_without_commits_has_no_trend_and_a_report_without_a_chart() {
     assert!(html.contains("<svg"), "the open-items chart stays");
     assert!(!html.contains("Open, overdue"), "no trend chart");
 }
+
+#[test]
+fn an_unwritable_step_summary_warns_and_keeps_the_verdict() {
+    let repo = governed();
+    let assert = comply(repo.path())
+        .env("GITHUB_STEP_SUMMARY", repo.path().join("controls"))
+        .args(["check", "--format", "github", "--as-of", "2025-06-01"])
+        .assert()
+        .code(1);
+    assert!(
+        stderr(&assert).contains("warning: GITHUB_STEP_SUMMARY: cannot open"),
+        "{}",
+        stderr(&assert)
+    );
+    assert!(stdout(&assert).contains("::error title=comply check::gate failed"));
+}

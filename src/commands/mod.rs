@@ -240,7 +240,13 @@ pub fn run(
                     if let Some(path) = &env.step_summary {
                         let owners = &loaded.repository.config.owners;
                         let report = Report::new(&title(), &analysis, &Filter::default(), owners);
-                        write::append(path, markdown::step_summary(&report).as_bytes())?;
+                        // The summary adds to the annotations; failing to
+                        // write it must not change the gate's verdict.
+                        if let Err(e) =
+                            write::append(path, markdown::step_summary(&report).as_bytes())
+                        {
+                            writeln!(err, "warning: GITHUB_STEP_SUMMARY: {e:#}")?;
+                        }
                     }
                 }
                 CheckFormat::Junit => ci::junit(out, &analysis)?,
