@@ -36,7 +36,7 @@ fn main() -> ExitCode {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(e) if commands::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let _ = writeln!(err, "error: {e:#}");
+            let _ = writeln!(err, "error: {}", comply::text::inert(&format!("{e:#}")));
             ExitCode::from(Exit::Invalid as u8)
         }
     }

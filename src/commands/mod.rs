@@ -325,10 +325,11 @@ pub struct Talk {
 }
 
 impl Talk {
-    /// Writes `what` as `comply: what` on `err` when verbose.
+    /// Writes `what` as `comply: what` on `err` when verbose, made inert
+    /// (it may quote paths and ids from the repository).
     fn explain(self, err: &mut dyn Write, what: &str) -> io::Result<()> {
         if self.verbose {
-            writeln!(err, "comply: {what}")?;
+            writeln!(err, "comply: {}", crate::text::inert(what))?;
         }
         Ok(())
     }

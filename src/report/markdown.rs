@@ -107,15 +107,16 @@ fn reason_cell(reason: &Reason) -> String {
 
 /// Escapes text from users' files for use inside a Markdown line.
 ///
-/// Line breaks and tabs become spaces, other control characters are dropped,
-/// and every character that could start markup, a link, a code span, raw
+/// Line breaks and tabs become spaces, other control characters (and the
+/// other characters [`crate::text::is_unsafe`] names: bidi controls,
+/// zero-width characters, noncharacters) are dropped, and every character that could start markup, a link, a code span, raw
 /// HTML, an entity or a table cell boundary is backslash-escaped.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars() {
         match c {
             '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
+            c if crate::text::is_unsafe(c) => {}
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' | '#' | '!' | '{'
             | '}' | '$' => {
                 out.push('\\');
