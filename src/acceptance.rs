@@ -45,6 +45,8 @@ pub enum Target {
 word_enum! {
     /// Where a risk acceptance stands on the as-of date.
     AcceptanceState {
+        /// Approved to start later: not yet in force.
+        Pending = "pending",
         /// In force.
         Active = "active",
         /// In force, ending within the due-soon window.
@@ -56,11 +58,18 @@ word_enum! {
 }
 
 impl AcceptanceState {
-    /// The state on `as_of` of an acceptance ending on `expires`, with a
-    /// due-soon window of `window` days.
-    pub fn on(expires: NaiveDate, as_of: NaiveDate, window: u32) -> AcceptanceState {
+    /// The state on `as_of` of an acceptance approved on `approved_on` and
+    /// ending on `expires`, with a due-soon window of `window` days.
+    pub fn on(
+        approved_on: NaiveDate,
+        expires: NaiveDate,
+        as_of: NaiveDate,
+        window: u32,
+    ) -> AcceptanceState {
         let left = (expires - as_of).num_days();
-        if left < 0 {
+        if approved_on > as_of {
+            AcceptanceState::Pending
+        } else if left < 0 {
             AcceptanceState::Expired
         } else if left <= i64::from(window) {
             AcceptanceState::Expiring
@@ -71,7 +80,7 @@ impl AcceptanceState {
 
     /// Whether the acceptance is in force.
     pub fn in_force(self) -> bool {
-        self != AcceptanceState::Expired
+        matches!(self, AcceptanceState::Active | AcceptanceState::Expiring)
     }
 }
 
@@ -237,21 +246,15 @@ mod tests {
     #[test]
     fn states_around_the_window() {
         let as_of = date("2026-01-10");
+        let approved = date("2025-06-01");
+        let state = |expires| AcceptanceState::on(approved, date(expires), as_of, 14);
+        assert_eq!(state("2026-01-09"), AcceptanceState::Expired);
+        assert_eq!(state("2026-01-10"), AcceptanceState::Expiring);
+        assert_eq!(state("2026-01-24"), AcceptanceState::Expiring);
+        assert_eq!(state("2026-01-25"), AcceptanceState::Active);
         assert_eq!(
-            AcceptanceState::on(date("2026-01-09"), as_of, 14),
-            AcceptanceState::Expired
-        );
-        assert_eq!(
-            AcceptanceState::on(date("2026-01-10"), as_of, 14),
-            AcceptanceState::Expiring
-        );
-        assert_eq!(
-            AcceptanceState::on(date("2026-01-24"), as_of, 14),
-            AcceptanceState::Expiring
-        );
-        assert_eq!(
-            AcceptanceState::on(date("2026-01-25"), as_of, 14),
-            AcceptanceState::Active
+            AcceptanceState::on(date("2026-01-11"), date("2026-03-01"), as_of, 14),
+            AcceptanceState::Pending
         );
     }
 }

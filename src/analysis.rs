@@ -449,7 +449,6 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
     let acceptances: Vec<Acceptance> = repo
         .exceptions
         .iter()
-        .filter(|e| e.approved_on <= options.as_of)
         .filter_map(|e| {
             Some(Acceptance {
                 target: e.target.id.clone(),
@@ -458,7 +457,12 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
                 approved_by: e.approved_by.clone(),
                 approved_on: e.approved_on,
                 expires: e.expires,
-                state: AcceptanceState::on(e.expires, options.as_of, options.due_soon_days),
+                state: AcceptanceState::on(
+                    e.approved_on,
+                    e.expires,
+                    options.as_of,
+                    options.due_soon_days,
+                ),
                 source: SourceRef::from(&e.source),
             })
         })

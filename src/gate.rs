@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use std::collections::HashMap;
 
-use crate::acceptance::{Acceptance, InForce, Target};
+use crate::acceptance::{Acceptance, AcceptanceState, InForce, Target};
 use crate::analysis::{ControlView, EvidenceView, ItemState, ItemView, SourceRef};
 use crate::evidence::EvidenceState;
 use crate::model::{ItemStatus, Risk};
@@ -108,6 +108,9 @@ pub struct Offender {
     /// What a risk acceptance must name to cover it.
     #[serde(skip)]
     pub subject: Target,
+    /// The index in [`Gate::checked`] of the subject it belongs to.
+    #[serde(skip)]
+    pub case: usize,
     /// Why it offends.
     #[serde(flatten)]
     pub reason: Reason,
@@ -176,7 +179,8 @@ pub struct Gate {
     pub accepted: Vec<Accepted>,
     /// Every risk acceptance in scope, with its state, in file order.
     pub acceptances: Vec<Acceptance>,
-    /// Everything the gate judged, by kind then id.
+    /// Everything the gate judged: items and reviews (by id), then controls
+    /// and acceptances (in file order).
     pub checked: Vec<Checked>,
 }
 
@@ -256,6 +260,7 @@ pub fn evaluate(
     let mut offenders: Vec<Offender> = Vec::new();
     let mut checked: Vec<Checked> = Vec::new();
     for item in items.iter().filter(|i| i.risk.at_least(fail_on)) {
+        let case = checked.len();
         checked.push(Checked {
             kind: item.kind,
             id: item.id.clone(),
@@ -277,6 +282,7 @@ pub fn evaluate(
                 owner: item.owner.clone(),
                 source: item.source.clone(),
                 subject: item.subject(),
+                case,
                 reason,
             });
         }
@@ -286,6 +292,7 @@ pub fn evaluate(
             let Some(severity) = control.severity.filter(|s| s.at_least(fail_on)) else {
                 continue;
             };
+            let case = checked.len();
             checked.push(Checked {
                 kind: SubjectKind::Control,
                 id: control.id.clone(),
@@ -303,6 +310,7 @@ pub fn evaluate(
                     owner: control.owner.clone(),
                     source: control.source.clone(),
                     subject: control.subject(),
+                    case,
                     reason,
                 });
             }
@@ -336,25 +344,34 @@ pub fn evaluate(
     let holders = holders(items, controls);
     for acceptance in acceptances {
         let holder = holders.get(&acceptance.subject);
+        let case = checked.len();
         checked.push(Checked {
             kind: SubjectKind::Acceptance,
             id: acceptance.target.clone(),
             title: acceptance.reason.clone(),
-            framework: holder.map(|h| h.0.to_string()).unwrap_or_default(),
+            framework: holder.map(|h| h.framework.to_string()).unwrap_or_default(),
             source: acceptance.source.clone(),
         });
-        if acceptance.state.in_force() || in_force.get(&acceptance.subject).is_some() {
+        // An expired acceptance carries its target's risk (a control
+        // without severity: the threshold), and offends at or above the
+        // threshold unless a later acceptance of the target is in force.
+        let risk = holder.and_then(|h| h.risk).unwrap_or(fail_on);
+        if acceptance.state != AcceptanceState::Expired
+            || !risk.at_least(fail_on)
+            || in_force.get(&acceptance.subject).is_some()
+        {
             continue;
         }
         offenders.push(Offender {
             kind: SubjectKind::Acceptance,
             id: acceptance.target.clone(),
             title: acceptance.reason.clone(),
-            framework: holder.map(|h| h.0.to_string()).unwrap_or_default(),
-            risk: fail_on,
-            owner: holder.and_then(|h| h.1.map(str::to_string)),
+            framework: holder.map(|h| h.framework.to_string()).unwrap_or_default(),
+            risk,
+            owner: holder.and_then(|h| h.owner.map(str::to_string)),
             source: acceptance.source.clone(),
             subject: acceptance.subject.clone(),
+            case,
             reason: Reason::AcceptanceExpired {
                 expires: acceptance.expires,
             },
@@ -363,14 +380,6 @@ pub fn evaluate(
     let order = |o: &Offender| (o.risk, -days_late(o), o.kind, o.id.clone());
     offenders.sort_by_cached_key(order);
     accepted.sort_by_cached_key(|a| order(&a.offender));
-    checked.sort_by(|a, b| {
-        (a.kind, &a.id, &a.source.file, a.source.line).cmp(&(
-            b.kind,
-            &b.id,
-            &b.source.file,
-            b.source.line,
-        ))
-    });
     Gate {
         passed: offenders.is_empty(),
         fail_on,
@@ -382,42 +391,55 @@ pub fn evaluate(
     }
 }
 
-/// The framework and owner of every item, review, control and evidence
-/// path (the first holder, in order, of a path listed more than once).
-fn holders<'a>(
-    items: &'a [ItemView],
-    controls: &'a [ControlView],
-) -> HashMap<Target, (&'a str, Option<&'a str>)> {
-    let mut map = HashMap::new();
-    let mut add = |subject: Target,
-                   framework: &'a str,
-                   owner: Option<&'a str>,
-                   evidence: &'a [EvidenceView]| {
+/// Where a subject belongs: its framework, owner and risk.
+#[derive(Clone, Copy)]
+struct Holder<'a> {
+    framework: &'a str,
+    owner: Option<&'a str>,
+    risk: Option<Risk>,
+}
+
+/// The holder of every item, review, control and evidence path (for a path
+/// listed more than once: the first holder's framework and owner, the most
+/// severe risk).
+fn holders<'a>(items: &'a [ItemView], controls: &'a [ControlView]) -> HashMap<Target, Holder<'a>> {
+    let mut map: HashMap<Target, Holder<'a>> = HashMap::new();
+    let mut add = |subject: Target, holder: Holder<'a>, evidence: &'a [EvidenceView]| {
         for e in evidence {
-            map.entry(Target::Evidence {
+            let path = Target::Evidence {
                 path: e.path.clone(),
-            })
-            .or_insert((framework, owner));
+            };
+            map.entry(path)
+                .and_modify(|h| h.risk = most_severe(h.risk, holder.risk))
+                .or_insert(holder);
         }
-        map.insert(subject, (framework, owner));
+        map.insert(subject, holder);
     };
     for item in items {
-        add(
-            item.subject(),
-            &item.framework,
-            item.owner.as_deref(),
-            &item.evidence,
-        );
+        let holder = Holder {
+            framework: &item.framework,
+            owner: item.owner.as_deref(),
+            risk: Some(item.risk),
+        };
+        add(item.subject(), holder, &item.evidence);
     }
     for control in controls {
-        add(
-            control.subject(),
-            &control.framework,
-            control.owner.as_deref(),
-            &control.evidence,
-        );
+        let holder = Holder {
+            framework: &control.framework,
+            owner: control.owner.as_deref(),
+            risk: control.severity,
+        };
+        add(control.subject(), holder, &control.evidence);
     }
     map
+}
+
+/// The more severe of two optional risks.
+fn most_severe(a: Option<Risk>, b: Option<Risk>) -> Option<Risk> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 fn days_late(offender: &Offender) -> i64 {

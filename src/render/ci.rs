@@ -2,7 +2,6 @@
 //! Both are views of the same [`Gate`]: the offenders, the offenders a risk
 //! acceptance covers, and everything the gate checked.
 
-use std::collections::HashMap;
 use std::io::{self, Write};
 
 use crate::acceptance::AcceptanceState;
@@ -91,37 +90,24 @@ fn failure_type(reason: &Reason) -> &'static str {
 /// date, so the same repository gives the same bytes.
 pub fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
     let gate = &analysis.gate;
-    // A subject is known by its kind and where it is defined: two risk
-    // acceptances of one target are two test cases.
-    type Key<'a> = (SubjectKind, &'a str, usize);
-    let mut failures: HashMap<Key, Vec<&Offender>> = HashMap::new();
+    let mut failures: Vec<Vec<&Offender>> = vec![Vec::new(); gate.checked.len()];
     for o in &gate.offenders {
-        failures
-            .entry((o.kind, &o.source.file, o.source.line))
-            .or_default()
-            .push(o);
+        if let Some(list) = failures.get_mut(o.case) {
+            list.push(o);
+        }
     }
-    let mut skips: HashMap<Key, Vec<&Accepted>> = HashMap::new();
+    let mut skips: Vec<Vec<&Accepted>> = vec![Vec::new(); gate.checked.len()];
     for a in &gate.accepted {
-        let o = &a.offender;
-        skips
-            .entry((o.kind, &o.source.file, o.source.line))
-            .or_default()
-            .push(a);
+        if let Some(list) = skips.get_mut(a.offender.case) {
+            list.push(a);
+        }
     }
     let tests = gate.checked.len();
-    let failed = gate
-        .checked
+    let failed = failures.iter().filter(|f| !f.is_empty()).count();
+    let skipped = failures
         .iter()
-        .filter(|c| failures.contains_key(&(c.kind, &c.source.file, c.source.line)))
-        .count();
-    let skipped = gate
-        .checked
-        .iter()
-        .filter(|c| {
-            let key = (c.kind, &*c.source.file, c.source.line);
-            skips.contains_key(&key) && !failures.contains_key(&key)
-        })
+        .zip(&skips)
+        .filter(|(f, s)| f.is_empty() && !s.is_empty())
         .count();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
@@ -142,20 +128,26 @@ pub fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
         writeln!(out, r#"      <property name="{name}" value="{value}"/>"#)?;
     }
     writeln!(out, "    </properties>")?;
-    for case in &gate.checked {
-        let key = (case.kind, &*case.source.file, case.source.line);
+    for ((case, failures), skips) in gate.checked.iter().zip(&failures).zip(&skips) {
         let classname = if case.framework.is_empty() {
             format!("comply.{}", case.kind)
         } else {
             format!("comply.{}.{}", case.framework, case.kind)
         };
+        // Two acceptances of one target are two cases: name them by place.
+        let name = match case.kind {
+            SubjectKind::Acceptance => {
+                format!("{} ({}:{})", case.id, case.source.file, case.source.line)
+            }
+            _ => case.id.clone(),
+        };
         writeln!(
             out,
             r#"    <testcase classname="{}" name="{}" time="0">"#,
             xml_escape(&classname),
-            xml_escape(&case.id)
+            xml_escape(&name)
         )?;
-        for o in failures.get(&key).into_iter().flatten() {
+        for o in failures {
             writeln!(
                 out,
                 r#"      <failure type="{}" message="{}">{}:{}: {}</failure>"#,
@@ -166,7 +158,7 @@ pub fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
                 xml_escape(&o.title)
             )?;
         }
-        for a in skips.get(&key).into_iter().flatten() {
+        for a in skips {
             writeln!(
                 out,
                 r#"      <skipped type="{}" message="{}">{}:{}: {}</skipped>"#,
