@@ -362,6 +362,13 @@ pub struct CheckArgs {
     /// Ratchet: fail only on what got worse since this git revision (e.g. origin/main)
     #[arg(long, value_name = "REV")]
     pub baseline: Option<String>,
+    /// Gate even when the git history that dates recurring work and
+    /// evidence is unavailable (a shallow clone, no git): recurring
+    /// activities are then dated by `last_done` only and nothing is stale.
+    /// Without it, `check` refuses (exit 2) rather than pass on what it
+    /// cannot see
+    #[arg(long)]
+    pub without_history: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
     pub format: CheckFormat,
@@ -376,7 +383,7 @@ pub enum CheckFormat {
     Json,
     /// GitHub Actions annotations on the offending lines.
     Github,
-    /// JUnit XML, one test case per gated item.
+    /// JUnit XML, one test case per subject the gate checked.
     Junit,
 }
 

@@ -424,6 +424,24 @@ impl Repository {
                 .any(|c| !c.evidence.is_empty())
     }
 
+    /// Whether the gate could pass wrongly without git history: stale
+    /// evidence is gated (`fail_on_stale`) and some age limit is set, or a
+    /// recurring activity at or above `fail_on` is dated by its evidence
+    /// alone (a control's cadence, or a review without `last_done`). A
+    /// review with `last_done` only comes due earlier without history, so
+    /// it cannot pass wrongly.
+    pub fn gate_needs_history(&self, fail_on: Risk, fail_on_stale: bool) -> bool {
+        let dated_by_evidence =
+            self.reviews.iter().any(|r| {
+                r.last_done.is_none() && !r.evidence.is_empty() && r.risk.at_least(fail_on)
+            }) || self.frameworks.iter().flat_map(|f| &f.controls).any(|c| {
+                c.cadence.is_some()
+                    && !c.evidence.is_empty()
+                    && c.severity.unwrap_or(Risk::Medium).at_least(fail_on)
+            });
+        dated_by_evidence || (fail_on_stale && self.has_age_limits())
+    }
+
     /// Whether any `max_age_days` is set, so freshness matters.
     pub fn has_age_limits(&self) -> bool {
         self.config.max_age_days.is_some()

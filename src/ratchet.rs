@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::acceptance::{InForce, Target};
 use crate::analysis::{Analysis, EvidenceView};
 use crate::gate::Reason;
 use crate::model::ControlStatus;
@@ -55,23 +56,40 @@ fn offenders(analysis: &Analysis) -> BTreeMap<(String, String, &'static str), St
 }
 
 /// Evidence entries that are not present or are stale, by (owner, path),
-/// with their state.
+/// with their state; an entry a risk acceptance in force covers (its path,
+/// or the item or control that lists it) is left out, as the gate leaves
+/// it out.
 fn unhealthy(analysis: &Analysis) -> BTreeMap<(String, String), String> {
-    let entry = |owner: String, e: &EvidenceView| {
+    let in_force = InForce::new(&analysis.gate.acceptances);
+    let entry = |owner: String, subject: &Target, e: &EvidenceView| {
         let bad = !e.state.is_present() || e.state == crate::evidence::EvidenceState::Stale;
-        bad.then(|| ((owner, e.path.clone()), e.state.as_str().to_string()))
+        let accepted = in_force.get(subject).is_some()
+            || in_force
+                .get(&Target::Evidence {
+                    path: e.path.clone(),
+                })
+                .is_some();
+        (bad && !accepted).then(|| ((owner, e.path.clone()), e.state.as_str().to_string()))
     };
-    let controls = analysis.controls.iter().flat_map(|c| {
-        c.evidence
-            .iter()
-            .filter_map(move |e| entry(format!("{}:{}", c.framework, c.id), e))
-    });
-    let items = analysis.items.iter().flat_map(|i| {
-        i.evidence
-            .iter()
-            .filter_map(move |e| entry(i.id.clone(), e))
-    });
-    controls.chain(items).collect()
+    let mut all = BTreeMap::new();
+    for c in &analysis.controls {
+        let subject = c.subject();
+        let owner = format!("{}:{}", c.framework, c.id);
+        all.extend(
+            c.evidence
+                .iter()
+                .filter_map(|e| entry(owner.clone(), &subject, e)),
+        );
+    }
+    for i in &analysis.items {
+        let subject = i.subject();
+        all.extend(
+            i.evidence
+                .iter()
+                .filter_map(|e| entry(i.id.clone(), &subject, e)),
+        );
+    }
+    all
 }
 
 /// Higher is better; not-applicable is outside the scale.

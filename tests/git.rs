@@ -149,7 +149,7 @@ fn stale_evidence_is_counted_and_gated_on_request() {
 }
 
 #[test]
-fn a_shallow_clone_warns_once_and_reports_nothing_stale() {
+fn a_shallow_clone_fails_closed_or_warns_once_and_reports_nothing_stale() {
     let repo = history();
     commit_all(repo.path(), "2025-05-02");
     let clone = tempfile::tempdir().expect("tempdir");
@@ -160,8 +160,26 @@ fn a_shallow_clone_warns_once_and_reports_nothing_stale() {
         None,
     );
     let root = clone.path().join("c");
-    let assert = common::comply(&root)
+    // The gate refuses to pass on what it cannot see...
+    let refused = common::comply(&root)
         .args(["check", "--fail-on-stale", "--as-of", "2026-01-01"])
+        .assert()
+        .code(2);
+    let err = stderr(&refused);
+    assert!(
+        err.contains("error: the gate needs git history") && err.contains("fetch-depth: 0"),
+        "{err}"
+    );
+    assert!(stdout(&refused).is_empty(), "{}", stdout(&refused));
+    // ...unless told to go on without it.
+    let assert = common::comply(&root)
+        .args([
+            "check",
+            "--fail-on-stale",
+            "--without-history",
+            "--as-of",
+            "2026-01-01",
+        ])
         .assert();
     let err = stderr(&assert);
     assert_eq!(err.matches("warning:").count(), 1, "{err}");
@@ -173,13 +191,27 @@ fn a_shallow_clone_warns_once_and_reports_nothing_stale() {
 }
 
 #[test]
-fn outside_git_freshness_is_unknown_and_nothing_fails() {
+fn outside_git_the_gate_refuses_unless_told_to_go_without_history() {
     let repo = Fixture::new()
         .file("controls/fw.yaml", CONTROLS)
         .file("evidence/old.md", "old")
         .file("evidence/logs/a.log", "a");
-    let assert = repo
+    let refused = repo
         .run(&["check", "--fail-on-stale", "--as-of", "2030-01-01"])
+        .code(2);
+    assert!(
+        stderr(&refused).contains("not a git repository"),
+        "{}",
+        stderr(&refused)
+    );
+    let assert = repo
+        .run(&[
+            "check",
+            "--fail-on-stale",
+            "--without-history",
+            "--as-of",
+            "2030-01-01",
+        ])
         .code(0);
     let err = stderr(&assert);
     assert_eq!(err.matches("warning:").count(), 1, "{err}");

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::Command as Process;
 
 use common::{Fixture, commit_all, comply, git, json, stderr, stdout};
+use serde_json::Value;
 
 /// A framework `fw` with a recurring control `REC` (monthly, last proven by
 /// a commit of 2025-01-01, so overdue in June), an implemented control
@@ -556,4 +557,329 @@ fn an_unwritable_step_summary_warns_and_keeps_the_verdict() {
         stderr(&assert)
     );
     assert!(stdout(&assert).contains("::error title=comply check::gate failed"));
+}
+
+#[test]
+fn records_sharing_a_line_are_separate_junit_cases() {
+    let repo = Fixture::new()
+        .file(
+            "controls/f.yaml",
+            "framework: f\ncontrols:\n  - {id: C1, title: c, status: planned}\n",
+        )
+        .file(
+            "backlog/b.yaml",
+            "items: [{id: LATE, title: late, framework: f, risk: high, due: 2026-01-01}, {id: FINE, title: fine, framework: f, risk: high, due: 2027-01-01}, {id: ACC, title: accepted, framework: f, risk: high, due: 2026-01-01}]\n",
+        )
+        .file(
+            "exceptions/e.yaml",
+            "exceptions: [{target: ACC, reason: ok, approved_by: Boss, approved_on: 2026-01-01, expires: 2026-12-01}, {target: ACC, reason: again, approved_by: Boss, approved_on: 2026-01-01, expires: 2026-11-01}]\n",
+        );
+    let xml = stdout(
+        &repo
+            .run(&["check", "--format", "junit", "--as-of", "2026-06-15"])
+            .code(1),
+    );
+    assert!(
+        xml.contains(r#"failures="1" errors="0" skipped="1""#),
+        "{xml}"
+    );
+    let fine = xml
+        .split(r#"name="FINE""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</testcase>").next())
+        .unwrap_or_default();
+    assert!(
+        !fine.contains("<failure") && !fine.contains("<skipped"),
+        "{xml}"
+    );
+    assert!(xml.contains(r#"name="ACC (exceptions/e.yaml:1)""#), "{xml}");
+    assert_eq!(
+        xml.matches(r#"name="ACC (exceptions/e.yaml:1)""#).count(),
+        2,
+        "{xml}"
+    );
+    validate_junit(&xml);
+}
+
+/// A critical monthly control proven by a commit of 2025-01-01, cloned
+/// with only the newest commit.
+fn shallow_recurring() -> (tempfile::TempDir, std::path::PathBuf) {
+    let repo = Fixture::new()
+        .file(
+            "controls/f.yaml",
+            "framework: f\ncontrols:\n  - {id: BACKUP, title: Restore test, status: implemented, severity: critical, cadence: monthly, evidence: [ev/restore.md]}\n",
+        )
+        .file("ev/restore.md", "done\n");
+    git(repo.path(), &["init", "-q"], None);
+    commit_all(repo.path(), "2025-01-01");
+    std::fs::write(repo.path().join("README"), "x").expect("write");
+    commit_all(repo.path(), "2026-06-01");
+    let clone = tempfile::tempdir().expect("tempdir");
+    let url = format!("file://{}", repo.path().display());
+    git(
+        clone.path(),
+        &["clone", "-q", "--depth", "1", &url, "c"],
+        None,
+    );
+    let root = clone.path().join("c");
+    (clone, root)
+}
+
+#[test]
+fn a_gate_that_cannot_date_recurring_work_refuses_to_pass() {
+    let (_keep, root) = shallow_recurring();
+    let run = |args: &[&str], code: i32| {
+        let assert = comply(&root)
+            .args(args)
+            .arg("--as-of=2026-06-15")
+            .assert()
+            .code(code);
+        (stdout(&assert), stderr(&assert))
+    };
+    for format in ["table", "github", "junit", "json"] {
+        let (out, err) = run(&["check", "--format", format], 2);
+        assert!(out.is_empty(), "{format}: {out}");
+        assert!(
+            err.contains("error: the gate needs git history"),
+            "{format}: {err}"
+        );
+    }
+    let (_, err) = run(&["-q", "check"], 2);
+    assert!(err.contains("--without-history"), "{err}");
+    let (_, err) = run(&["check", "--without-history"], 0);
+    assert!(err.contains("shallow clone"), "{err}");
+}
+
+/// A repository whose item I1 is done with evidence ev/proof.md, committed,
+/// then the proof removed.
+fn proof_removed() -> Fixture {
+    let repo = Fixture::new()
+        .file(
+            "controls/f.yaml",
+            "framework: f\ncontrols:\n  - {id: C1, title: c, status: planned}\n",
+        )
+        .file(
+            "backlog/b.yaml",
+            "items:\n  - {id: I1, title: t, framework: f, risk: high, status: done, done: 2026-01-01, evidence: [ev/proof.md]}\n",
+        )
+        .file("ev/proof.md", "proof\n");
+    git(repo.path(), &["init", "-q"], None);
+    commit_all(repo.path(), "2026-01-02");
+    std::fs::remove_file(repo.path().join("ev/proof.md")).expect("remove");
+    repo
+}
+
+#[test]
+fn the_ratchet_honours_acceptances_and_its_formats() {
+    let repo = proof_removed();
+    let assert = repo
+        .run(&[
+            "check",
+            "--baseline",
+            "HEAD",
+            "--format",
+            "github",
+            "--as-of",
+            "2026-06-15",
+        ])
+        .code(1);
+    let out = stdout(&assert);
+    assert!(out.lines().all(|l| l.starts_with("::")), "{out}");
+    assert!(
+        out.contains(
+            "::error title=comply ratchet%3A evidence ev/proof.md::evidence of I1 is now missing"
+        ),
+        "{out}"
+    );
+    let assert = repo
+        .run(&[
+            "check",
+            "--baseline",
+            "HEAD",
+            "--format",
+            "junit",
+            "--as-of",
+            "2026-06-15",
+        ])
+        .code(2);
+    assert!(stdout(&assert).is_empty());
+    assert!(
+        stderr(&assert).contains("--baseline"),
+        "{}",
+        stderr(&assert)
+    );
+    for target in ["ev/proof.md", "I1"] {
+        let accepted = repo.path().join("exceptions/e.yaml");
+        std::fs::create_dir_all(repo.path().join("exceptions")).expect("dir");
+        std::fs::write(
+            &accepted,
+            format!("exceptions:\n  - {{target: {target}, reason: r, approved_by: B, approved_on: 2026-06-01, expires: 2026-12-01}}\n"),
+        )
+        .expect("write");
+        repo.run(&["check", "--as-of", "2026-06-15"]).code(0);
+        let assert = repo
+            .run(&["check", "--baseline", "HEAD", "--as-of", "2026-06-15"])
+            .code(0);
+        assert!(
+            stdout(&assert).contains("ratchet passed: 0 worse"),
+            "{target}: {}",
+            stdout(&assert)
+        );
+    }
+}
+
+#[test]
+fn quiet_github_output_holds_only_failures() {
+    let repo = Fixture::new()
+        .file(
+            "controls/f.yaml",
+            "framework: f\ncontrols:\n  - {id: C1, title: c, status: planned}\n",
+        )
+        .file(
+            "backlog/b.yaml",
+            "items:\n  - {id: I1, title: t, framework: f, risk: high, due: 2026-01-01}\n  - {id: I2, title: t2, framework: f, risk: high, due: 2026-01-01}\n",
+        )
+        .file(
+            "exceptions/e.yaml",
+            "exceptions:\n  - {target: I1, reason: r, approved_by: B, approved_on: 2026-01-01, expires: 2026-06-20}\n",
+        );
+    let assert = repo
+        .run(&["-q", "check", "--format", "github", "--as-of", "2026-06-15"])
+        .code(1);
+    let out = stdout(&assert);
+    assert!(out.lines().all(|l| l.starts_with("::error ")), "{out}");
+    assert_eq!(out.lines().count(), 2, "{out}");
+    let passing = repo.path().join("backlog/b.yaml");
+    std::fs::write(
+        &passing,
+        "items:\n  - {id: I1, title: t, framework: f, risk: high, due: 2026-01-01}\n",
+    )
+    .expect("write");
+    let assert = repo
+        .run(&["-q", "check", "--format", "github", "--as-of", "2026-06-15"])
+        .code(0);
+    assert_eq!(stdout(&assert), "");
+}
+
+#[test]
+fn pending_acceptances_are_shown_and_expired_ones_keep_their_targets_risk() {
+    let repo = Fixture::new()
+        .file(
+            "controls/f.yaml",
+            "framework: f\ncontrols:\n  - {id: C1, title: c, status: planned}\n",
+        )
+        .file(
+            "backlog/b.yaml",
+            "items:\n  - {id: I-FUT, title: t, framework: f, risk: high, due: 2026-01-01}\n  - {id: I-LOW, title: low, framework: f, risk: low, due: 2027-01-01}\n",
+        )
+        .file(
+            "exceptions/e.yaml",
+            "exceptions:\n  - {target: I-FUT, reason: later, approved_by: B, approved_on: 2026-07-01, expires: 2026-12-31}\n  - {target: I-LOW, reason: gone, approved_by: B, approved_on: 2026-01-01, expires: 2026-02-01}\n",
+        );
+    let doc = json(
+        &repo
+            .run(&["check", "--format", "json", "--as-of", "2026-06-15"])
+            .code(1),
+    );
+    let states: Vec<&str> = doc["acceptances"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x["state"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(states, ["pending", "expired"], "{doc}");
+    assert_eq!(
+        offender_keys(&doc, "offenders"),
+        ["item I-FUT overdue"],
+        "the low item's expired acceptance does not fail a high gate: {doc}"
+    );
+    let doc = json(
+        &repo
+            .run(&[
+                "check",
+                "--format",
+                "json",
+                "--fail-on",
+                "low",
+                "--as-of",
+                "2026-06-15",
+            ])
+            .code(1),
+    );
+    let expired: Vec<&Value> = doc["offenders"]
+        .as_array()
+        .map(|a| a.iter().filter(|o| o["kind"] == "acceptance").collect())
+        .unwrap_or_default();
+    assert_eq!(expired.len(), 1, "{doc}");
+    assert_eq!(expired[0]["risk"], "low", "{doc}");
+    let report = stdout(&repo.run(&["report", "--as-of", "2026-06-15"]).code(0));
+    assert!(report.contains("| I-FUT | pending |"), "{report}");
+}
+
+#[test]
+fn an_unknown_framework_filter_is_an_error_not_an_empty_pass() {
+    let repo = governed();
+    for command in ["report", "due", "gaps"] {
+        let assert = repo
+            .run(&[command, "--framework", "nope", "--as-of", "2025-06-01"])
+            .code(2);
+        assert!(
+            stderr(&assert).contains(
+                "--framework `nope` names no framework of this repository (it has: fw, other)"
+            ),
+            "{command}: {}",
+            stderr(&assert)
+        );
+        assert!(stdout(&assert).is_empty());
+    }
+    repo.run(&["due", "--framework", "FW", "--as-of", "2025-06-01"])
+        .code(0);
+}
+
+#[test]
+fn verbose_lines_errors_and_markdown_hold_no_raw_control_or_bidi_characters() {
+    let hostile = "ev/x\\n::error file=x.yaml,line=1::pwned\\e[2J.md";
+    let repo = Fixture::new()
+        .file(
+            "controls/f.yaml",
+            "framework: f\ncontrols:\n  - {id: C1, title: \"spoof \\u202E\\u2066\\u2028\\uFFFE end\", status: planned}\n",
+        )
+        .file(
+            "backlog/b.yaml",
+            &format!("items:\n  - {{id: I1, title: \"t \\u202E x\", framework: f, risk: high, status: done, done: 2026-01-01, evidence: [\"{hostile}\"]}}\n"),
+        );
+    let assert = repo.run(&["-v", "check", "--as-of", "2026-06-15"]).code(1);
+    let all = format!("{}{}", stdout(&assert), stderr(&assert));
+    assert!(all.contains("pwned"), "{all}");
+    for line in all.lines() {
+        assert!(
+            !line.starts_with("::") && !line.contains('\u{1b}'),
+            "{line:?}"
+        );
+    }
+    for format in ["markdown", "html"] {
+        let text = stdout(
+            &repo
+                .run(&["report", "--format", format, "--as-of", "2026-06-15"])
+                .code(0),
+        );
+        for bad in ['\u{202e}', '\u{2066}', '\u{2028}', '\u{fffe}', '\u{1b}'] {
+            assert!(!text.contains(bad), "{format} holds {bad:?}");
+        }
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let evil = dir.path().join("evil\n::error::rootname\u{1b}[2J");
+    std::fs::create_dir_all(&evil).expect("dir");
+    let mut cmd = assert_cmd::Command::cargo_bin("comply").expect("binary");
+    let assert = cmd
+        .current_dir(&evil)
+        .args(["-v", "check"])
+        .assert()
+        .code(2);
+    let err = stderr(&assert);
+    assert!(err.contains("nothing to check in"), "{err}");
+    for line in err.lines() {
+        assert!(
+            !line.starts_with("::") && !line.contains('\u{1b}'),
+            "{line:?}"
+        );
+    }
 }

@@ -22,7 +22,7 @@ use crate::filter::Filter;
 use crate::gate::plural;
 use crate::git::History;
 use crate::load::Loaded;
-use crate::model::Owner;
+use crate::model::Repository;
 use crate::render::{DueLists, Style, ci, json, table};
 use crate::report::markdown::{self, Flavor};
 use crate::report::{Report, html};
@@ -162,10 +162,7 @@ pub fn run(
             else {
                 return Ok(Exit::Invalid);
             };
-            let lists = due_lists(
-                &analysis,
-                &filter(&args.filter, &loaded.repository.config.owners),
-            );
+            let lists = due_lists(&analysis, &filter(&args.filter, &loaded.repository)?);
             if is_json(&args.output) {
                 json::write(out, &json::DueDoc::new(analysis.as_of, &lists))?;
             } else {
@@ -178,7 +175,7 @@ pub fn run(
             else {
                 return Ok(Exit::Invalid);
             };
-            let filter = filter(&args.filter, &loaded.repository.config.owners);
+            let filter = filter(&args.filter, &loaded.repository)?;
             let mut gaps = analysis.gaps();
             gaps.retain(|c| filter.control(c));
             let mut unproven = analysis.unproven();
@@ -196,11 +193,36 @@ pub fn run(
                 fail_on_stale: args.fail_on_stale,
                 ..base
             };
-            let Some(Analysed { analysis, .. }) = analysed(&workspace, options, false, talk, err)?
+            let Some(Analysed {
+                analysis, history, ..
+            }) = analysed(&workspace, options, false, talk, err)?
             else {
                 return Ok(Exit::Invalid);
             };
+            if let History::Unknown(why) = &history
+                && loaded
+                    .repository
+                    .gate_needs_history(options.fail_on, options.fail_on_stale)
+                && !args.without_history
+            {
+                writeln!(
+                    err,
+                    "error: the gate needs git history to date recurring work or evidence, and \
+                     it is unavailable ({}); give it the full history, or pass \
+                     --without-history to gate without it",
+                    crate::text::inert(why)
+                )?;
+                return Ok(Exit::Invalid);
+            }
             if let Some(rev) = &args.baseline {
+                if args.format == CheckFormat::Junit {
+                    writeln!(
+                        err,
+                        "error: --baseline compares two states and has no test cases to write \
+                         as JUnit; use --format json, github or table with it"
+                    )?;
+                    return Ok(Exit::Invalid);
+                }
                 return review::ratchet(
                     &root,
                     rev,
@@ -236,7 +258,7 @@ pub fn run(
                 }
                 CheckFormat::Github => {
                     let prefix = workspace.git.as_ref().map_or("", |repo| repo.prefix());
-                    ci::github(out, &analysis.gate, prefix)?;
+                    ci::github(out, &analysis.gate, prefix, talk.quiet)?;
                     if let Some(path) = &env.step_summary {
                         let owners = &loaded.repository.config.owners;
                         let report = Report::new(&title(), &analysis, &Filter::default(), owners);
@@ -263,8 +285,12 @@ pub fn run(
                 return Ok(Exit::Invalid);
             };
             let owners = &loaded.repository.config.owners;
-            let mut report =
-                Report::new(&title(), &analysis, &filter(&args.filter, owners), owners);
+            let mut report = Report::new(
+                &title(),
+                &analysis,
+                &filter(&args.filter, &loaded.repository)?,
+                owners,
+            );
             if args.format == ReportFormat::Html
                 && workspace.at.is_none()
                 && let Ok(repo) = &workspace.git
@@ -476,8 +502,23 @@ fn validate(
 }
 
 /// The filter of `--framework` and `--owner`; an owner that names a team
-/// declared in comply.yaml keeps the team's members too.
-fn filter(args: &FilterArgs, owners: &[Owner]) -> Filter {
+/// declared in comply.yaml keeps the team's members too. A framework the
+/// repository does not have is an error, not an empty view that passes.
+fn filter(args: &FilterArgs, repo: &Repository) -> anyhow::Result<Filter> {
+    let known: Vec<&str> = repo.frameworks.iter().map(|f| f.id.as_str()).collect();
+    for wanted in &args.frameworks {
+        if !known.iter().any(|k| k.eq_ignore_ascii_case(wanted)) {
+            anyhow::bail!(
+                "--framework `{wanted}` names no framework of this repository (it has: {})",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            );
+        }
+    }
+    let owners = &repo.config.owners;
     let members = match &args.owner {
         Some(wanted) => owners
             .iter()
@@ -490,11 +531,11 @@ fn filter(args: &FilterArgs, owners: &[Owner]) -> Filter {
             .collect(),
         None => Vec::new(),
     };
-    Filter {
+    Ok(Filter {
         frameworks: args.frameworks.clone(),
         owner: args.owner.clone(),
         members,
-    }
+    })
 }
 
 fn due_lists<'a>(analysis: &'a Analysis, filter: &Filter) -> DueLists<'a> {

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::{Analysed, Exit, Talk, analysed};
 use crate::analysis::{Analysis, Options};
 use crate::cli::{CheckFormat, DiffArgs, DiffFormat};
-use crate::render::{diff as render, json};
+use crate::render::{ci, diff as render, json};
 use crate::workspace::Workspace;
 use crate::{diff, ratchet};
 
@@ -40,10 +40,12 @@ pub fn ratchet(
         return Ok(Exit::Invalid);
     };
     let comparison = ratchet::compare(&before, now);
-    if format == CheckFormat::Json {
-        json::write(out, &json::RatchetDoc::new(rev, &comparison))?;
-    } else {
-        render::ratchet(out, rev, &comparison, talk.quiet)?;
+    match format {
+        CheckFormat::Json => json::write(out, &json::RatchetDoc::new(rev, &comparison))?,
+        CheckFormat::Github => ci::ratchet(out, rev, &comparison, talk.quiet)?,
+        CheckFormat::Table | CheckFormat::Junit => {
+            render::ratchet(out, rev, &comparison, talk.quiet)?;
+        }
     }
     Ok(if comparison.worse.is_empty() {
         Exit::Success

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use crate::acceptance::AcceptanceState;
 use crate::analysis::Analysis;
 use crate::gate::{Accepted, Gate, Offender, Reason, SubjectKind};
+use crate::ratchet::{Change, Comparison};
 use crate::report::xml_escape;
 
 /// One `::error file=...,line=...::` annotation per offender, a `::notice`
@@ -14,8 +15,9 @@ use crate::report::xml_escape;
 /// ending within the due-soon window, then the verdict as a notice or an
 /// error. `prefix` is the comply root's path inside the git repository
 /// (`""` or ending in `/`), since GitHub resolves annotation paths from the
-/// repository's top.
-pub fn github(out: &mut dyn Write, gate: &Gate, prefix: &str) -> io::Result<()> {
+/// repository's top. With `quiet`, only what fails: the errors and a failed
+/// verdict.
+pub fn github(out: &mut dyn Write, gate: &Gate, prefix: &str, quiet: bool) -> io::Result<()> {
     let file = |f: &str| property(&format!("{prefix}{f}"));
     for o in &gate.offenders {
         writeln!(
@@ -26,6 +28,12 @@ pub fn github(out: &mut dyn Write, gate: &Gate, prefix: &str) -> io::Result<()> 
             property(&format!("comply: {} {} ({} risk)", o.kind, o.id, o.risk)),
             data(&format!("{}: {}", o.title, o.describe()))
         )?;
+    }
+    if quiet {
+        if !gate.passed {
+            writeln!(out, "::error title=comply check::{}", data(&gate.summary()))?;
+        }
+        return Ok(());
     }
     for a in &gate.accepted {
         let o = &a.offender;
@@ -70,6 +78,50 @@ pub fn github(out: &mut dyn Write, gate: &Gate, prefix: &str) -> io::Result<()> 
         out,
         "::{level} title=comply check::{}",
         data(&gate.summary())
+    )
+}
+
+/// The ratchet (`check --baseline REV --format github`): an `::error` per
+/// change for the worse, a `::notice` per improvement, then the verdict;
+/// with `quiet`, only the errors and a failed verdict.
+pub fn ratchet(
+    out: &mut dyn Write,
+    rev: &str,
+    comparison: &Comparison,
+    quiet: bool,
+) -> io::Result<()> {
+    let shown: &[(&str, &[Change])] = if quiet {
+        &[("error", &comparison.worse)]
+    } else {
+        &[
+            ("error", &comparison.worse),
+            ("notice", &comparison.improved),
+        ]
+    };
+    for (level, changes) in shown {
+        for change in *changes {
+            writeln!(
+                out,
+                "::{level} title={}::{}",
+                property(&format!("comply ratchet: {} {}", change.kind, change.id)),
+                data(&change.detail)
+            )?;
+        }
+    }
+    let failed = !comparison.worse.is_empty();
+    if quiet && !failed {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "::{} title=comply check --baseline::{}",
+        if failed { "error" } else { "notice" },
+        data(&format!(
+            "ratchet {}: {} worse, {} improved since {rev}",
+            if failed { "failed" } else { "passed" },
+            comparison.worse.len(),
+            comparison.improved.len()
+        ))
     )
 }
 
