@@ -110,7 +110,8 @@ pub struct Acceptance {
 pub enum Unresolved {
     /// No item, review, control or evidence path has this name.
     Unknown,
-    /// A bare control id defined in several frameworks.
+    /// A bare id that names several things (controls of several
+    /// frameworks, or an item or review and a control): what it could mean.
     Ambiguous(Vec<String>),
 }
 
@@ -159,30 +160,40 @@ impl<'a> Targets<'a> {
                 id: id.to_string(),
             });
         }
+        // A bare id names exactly one item, review or control; one that
+        // names several is refused, with the spellings that are not.
+        let mut found: Vec<Target> = Vec::new();
         if self.items.contains(written) {
-            return Ok(Target::Item {
+            found.push(Target::Item {
                 id: written.to_string(),
             });
         }
         if self.reviews.contains(written) {
-            return Ok(Target::Review {
+            found.push(Target::Review {
                 id: written.to_string(),
             });
         }
-        match self.controls.get(written).map(Vec::as_slice) {
-            Some([framework]) => {
-                return Ok(Target::Control {
-                    framework: (*framework).to_string(),
-                    id: written.to_string(),
-                });
-            }
-            Some(several) if several.len() > 1 => {
-                let mut names: Vec<String> =
-                    several.iter().map(|fw| format!("{fw}:{written}")).collect();
-                names.sort();
-                return Err(Unresolved::Ambiguous(names));
-            }
-            _ => {}
+        for framework in self.controls.get(written).into_iter().flatten() {
+            found.push(Target::Control {
+                framework: (*framework).to_string(),
+                id: written.to_string(),
+            });
+        }
+        if found.len() > 1 {
+            let mut names: Vec<String> = found
+                .iter()
+                .map(|t| match t {
+                    Target::Control { framework, id } => format!("control {framework}:{id}"),
+                    Target::Item { id } => format!("item {id}"),
+                    Target::Review { id } => format!("review {id}"),
+                    Target::Evidence { path } => format!("evidence {path}"),
+                })
+                .collect();
+            names.sort();
+            return Err(Unresolved::Ambiguous(names));
+        }
+        if let Some(target) = found.pop() {
+            return Ok(target);
         }
         if self.evidence.contains(written) {
             return Ok(Target::Evidence {

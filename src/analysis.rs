@@ -56,6 +56,9 @@ pub struct Options {
     pub fail_on: Risk,
     /// Whether stale evidence at or above `fail_on` fails the gate too.
     pub fail_on_stale: bool,
+    /// Whether to judge the gate even when git history it depends on is
+    /// unknown (`--without-history`); otherwise the verdict is undetermined.
+    pub without_history: bool,
 }
 
 /// A file and line, for output that points back at the source.
@@ -171,6 +174,12 @@ fn readiness(ready: usize, applicable: usize) -> Option<u32> {
 }
 
 impl ItemView {
+    /// Whether this is a control's cadence seen as a review (id
+    /// `framework:control`), whose evidence is the control's own.
+    pub fn is_control_cadence(&self) -> bool {
+        matches!(self.subject(), Target::Control { .. })
+    }
+
     /// What a risk acceptance names to cover it: the item, the review, or,
     /// for a control's cadence (id `framework:control`), the control.
     pub fn subject(&self) -> Target {
@@ -467,13 +476,19 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
             })
         })
         .collect();
-    let gate = gate::evaluate(
+    let mut gate = gate::evaluate(
         &items,
         &controls,
         &acceptances,
         options.fail_on,
         options.fail_on_stale,
     );
+    if let History::Unknown(why) = facts.history
+        && !options.without_history
+        && repo.gate_needs_history(options.fail_on, options.fail_on_stale)
+    {
+        gate.undetermine(why);
+    }
     Analysis {
         as_of: options.as_of,
         due_soon_days: options.due_soon_days,
@@ -658,7 +673,12 @@ pub fn summarise(
     for control in controls.iter().filter(|c| c.framework == id) {
         count_evidence(&control.evidence);
     }
-    for item in items.iter().filter(|i| i.framework == id) {
+    // A control's cadence appears as a review too; its evidence is the
+    // control's and counts once.
+    for item in items
+        .iter()
+        .filter(|i| i.framework == id && !i.is_control_cadence())
+    {
         count_evidence(&item.evidence);
     }
     for control in controls.iter().filter(|c| c.framework == id) {

@@ -58,13 +58,19 @@ impl Filter {
                 .filter(|f| self.framework(&f.id))
                 .map(|f| summarise(&f.id, &f.name, &controls, &items))
                 .collect(),
-            gate: gate::evaluate(
-                &items,
-                &controls,
-                &in_scope(&analysis.gate.acceptances, &items, &controls),
-                analysis.gate.fail_on,
-                analysis.gate.fail_on_stale,
-            ),
+            gate: {
+                let mut gate = gate::evaluate(
+                    &items,
+                    &controls,
+                    &in_scope(&analysis.gate.acceptances, &items, &controls),
+                    analysis.gate.fail_on,
+                    analysis.gate.fail_on_stale,
+                );
+                if let Some(why) = &analysis.gate.undetermined {
+                    gate.undetermine(why);
+                }
+                gate
+            },
             items,
             controls,
         }
@@ -74,7 +80,8 @@ impl Filter {
         self.frameworks.is_empty() || self.frameworks.iter().any(|f| f.eq_ignore_ascii_case(id))
     }
 
-    fn owned(&self, owner: Option<&str>) -> bool {
+    /// Whether something owned by `owner` passes the owner filter.
+    pub fn owned(&self, owner: Option<&str>) -> bool {
         match (&self.owner, owner) {
             (None, _) => true,
             (Some(_), None) => false,

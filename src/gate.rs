@@ -29,6 +29,13 @@ pub enum Reason {
         /// The evidence paths that are not present.
         paths: Vec<String>,
     },
+    /// A recurring activity with no date (no `last_done`, no commit of its
+    /// evidence) whose evidence is not present: nothing proves it was ever
+    /// done.
+    EvidenceMissing {
+        /// The evidence paths that are not present.
+        paths: Vec<String>,
+    },
     /// Some evidence is older than its `max_age_days` (`--fail-on-stale`).
     StaleEvidence {
         /// The stale evidence paths.
@@ -116,6 +123,19 @@ pub struct Offender {
     pub reason: Reason,
 }
 
+impl Reason {
+    /// The reason's code, as in JSON's `reason` and JUnit's failure `type`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Reason::Overdue { .. } => "overdue",
+            Reason::DoneWithoutEvidence { .. } => "done-without-evidence",
+            Reason::EvidenceMissing { .. } => "evidence-missing",
+            Reason::StaleEvidence { .. } => "stale-evidence",
+            Reason::AcceptanceExpired { .. } => "acceptance-expired",
+        }
+    }
+}
+
 impl Offender {
     /// The reason in words, for human output.
     pub fn describe(&self) -> String {
@@ -131,6 +151,12 @@ impl Offender {
             }
             Reason::StaleEvidence { paths } => {
                 format!("evidence is stale: {}", paths.join(", "))
+            }
+            Reason::EvidenceMissing { paths } => {
+                format!(
+                    "recurring, but its evidence is not present: {}",
+                    paths.join(", ")
+                )
             }
             Reason::AcceptanceExpired { expires } => {
                 format!("risk acceptance expired on {expires}")
@@ -182,17 +208,42 @@ pub struct Gate {
     /// Everything the gate judged: items and reviews (by id), then controls
     /// and acceptances (in file order).
     pub checked: Vec<Checked>,
+    /// Why the verdict cannot be given, when it depends on git history that
+    /// is unavailable; the gate then does not pass.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undetermined: Option<String>,
 }
 
 impl Gate {
+    /// Marks the verdict undetermined: it depends on git history that is
+    /// unavailable for the reason `why`.
+    pub fn undetermine(&mut self, why: &str) {
+        self.passed = false;
+        self.undetermined = Some(why.to_string());
+    }
+
+    /// The verdict's word: passed, failed or undetermined.
+    pub fn word(&self) -> &'static str {
+        match (self.passed, &self.undetermined) {
+            (_, Some(_)) => "undetermined",
+            (true, None) => "passed",
+            (false, None) => "failed",
+        }
+    }
+
     /// The one-line verdict printed last by `status` and `check`.
     pub fn summary(&self) -> String {
-        let word = if self.passed { "passed" } else { "failed" };
-        format!("gate {word}: {}", self.explanation())
+        format!("gate {}: {}", self.word(), self.explanation())
     }
 
     /// The verdict's reason, without the "gate passed/failed" prefix.
     pub fn explanation(&self) -> String {
+        if let Some(why) = &self.undetermined {
+            return format!(
+                "it depends on git history that is unavailable ({why}); `comply check` \
+                 refuses to judge without it unless given --without-history"
+            );
+        }
         if self.passed {
             let accepted = match self.accepted.len() {
                 0 => String::new(),
@@ -219,6 +270,10 @@ impl Gate {
             if n > 0 {
                 parts.push(format!("{n} {what}"));
             }
+        }
+        let missing = count(|r| matches!(r, Reason::EvidenceMissing { .. }));
+        if missing > 0 {
+            parts.push(format!("{missing} recurring without evidence"));
         }
         let expired = count(|r| matches!(r, Reason::AcceptanceExpired { .. }));
         if expired > 0 {
@@ -269,7 +324,8 @@ pub fn evaluate(
             source: item.source.clone(),
         });
         let mut reasons = vec![offence(item)];
-        if fail_on_stale {
+        // A control's cadence is judged stale as the control itself.
+        if fail_on_stale && !item.is_control_cadence() {
             reasons.push(stale(&item.evidence));
         }
         for reason in reasons.into_iter().flatten() {
@@ -322,9 +378,9 @@ pub fn evaluate(
         let covering = in_force
             .get(&offender.subject)
             .or_else(|| match &offender.reason {
-                Reason::DoneWithoutEvidence { paths } | Reason::StaleEvidence { paths } => {
-                    in_force.covering_paths(paths)
-                }
+                Reason::DoneWithoutEvidence { paths }
+                | Reason::StaleEvidence { paths }
+                | Reason::EvidenceMissing { paths } => in_force.covering_paths(paths),
                 Reason::Overdue { .. } | Reason::AcceptanceExpired { .. } => None,
             });
         match covering {
@@ -388,6 +444,7 @@ pub fn evaluate(
         accepted,
         acceptances: acceptances.to_vec(),
         checked,
+        undetermined: None,
     }
 }
 
@@ -447,6 +504,7 @@ fn days_late(offender: &Offender) -> i64 {
         Reason::Overdue { days_late, .. } => days_late,
         Reason::DoneWithoutEvidence { .. }
         | Reason::StaleEvidence { .. }
+        | Reason::EvidenceMissing { .. }
         | Reason::AcceptanceExpired { .. } => 0,
     }
 }
@@ -458,13 +516,25 @@ fn offence(item: &ItemView) -> Option<Reason> {
             days_late: item.days_late?,
         });
     }
-    if item.status == ItemStatus::Done {
-        let paths: Vec<String> = item
-            .evidence
+    let absent = || -> Vec<String> {
+        item.evidence
             .iter()
             .filter(|e| !e.state.is_present())
             .map(|e| e.path.clone())
-            .collect();
+            .collect()
+    };
+    // A recurring activity that nothing dates (no `last_done`, no commit
+    // of its evidence) and whose evidence is absent was never proven done.
+    if item.kind == SubjectKind::Review {
+        let paths = if item.last_done.is_none() {
+            absent()
+        } else {
+            Vec::new()
+        };
+        return (!paths.is_empty()).then_some(Reason::EvidenceMissing { paths });
+    }
+    if item.status == ItemStatus::Done {
+        let paths = absent();
         if !paths.is_empty() {
             return Some(Reason::DoneWithoutEvidence { paths });
         }

@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use crate::acceptance::{InForce, Target};
 use crate::analysis::{Analysis, EvidenceView};
-use crate::gate::Reason;
 use crate::model::ControlStatus;
 
 /// One thing that changed for better or worse.
@@ -31,15 +30,6 @@ pub struct Comparison {
     pub improved: Vec<Change>,
 }
 
-fn reason_kind(reason: &Reason) -> &'static str {
-    match reason {
-        Reason::Overdue { .. } => "overdue",
-        Reason::DoneWithoutEvidence { .. } => "done without evidence",
-        Reason::StaleEvidence { .. } => "stale evidence",
-        Reason::AcceptanceExpired { .. } => "expired risk acceptance",
-    }
-}
-
 /// Offenders by (kind, id, what they fail on), with their description.
 fn offenders(analysis: &Analysis) -> BTreeMap<(String, String, &'static str), String> {
     analysis
@@ -48,7 +38,7 @@ fn offenders(analysis: &Analysis) -> BTreeMap<(String, String, &'static str), St
         .iter()
         .map(|o| {
             (
-                (o.kind.to_string(), o.id.clone(), reason_kind(&o.reason)),
+                (o.kind.to_string(), o.id.clone(), o.reason.code()),
                 o.describe(),
             )
         })

@@ -50,6 +50,16 @@ pub fn inert(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` made safe to begin a line of a CI log: a leading `::` (which
+/// GitHub Actions reads as a workflow command) gets its first colon written
+/// as `\u{003a}`.
+pub fn line_start(text: &str) -> Cow<'_, str> {
+    match text.strip_prefix(':') {
+        Some(rest) if rest.starts_with(':') => Cow::Owned(format!("\\u{{003a}}{rest}")),
+        _ => Cow::Borrowed(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +75,7 @@ mod tests {
         assert_eq!(inert("\u{85}"), "\\u{0085}");
         assert_eq!(inert("zero\u{200b}width"), "zero\\u{200b}width");
         assert_eq!(inert("é ü 日本"), "é ü 日本");
+        assert_eq!(line_start("::error::x"), "\\u{003a}:error::x");
+        assert_eq!(line_start(":one"), ":one");
     }
 }

@@ -124,10 +124,14 @@ impl Index<'_> {
                         Code::UnknownReference,
                         at(&exception.target.source),
                         format!(
-                            "risk acceptance names `{target}`, a control id in several frameworks"
+                            "risk acceptance names `{target}`, which names several things: {}",
+                            names.join(", ")
                         ),
                     )
-                    .with_hint(format!("write one of {}", names.join(", "))),
+                    .with_hint(
+                        "write `framework:id` for a control; an item or review sharing a \
+                         control's id cannot be accepted by its bare id",
+                    ),
                 ),
             }
         }

@@ -227,7 +227,7 @@ fn validate_rejects_targets_the_gate_would_not_honour() {
         "{err}"
     );
     assert!(
-        err.contains("risk acceptance names `PROVEN`, a control id in several frameworks (write one of fw:PROVEN, third:PROVEN)"),
+        err.contains("risk acceptance names `PROVEN`, which names several things: control fw:PROVEN, control third:PROVEN (write `framework:id` for a control"),
         "{err}"
     );
     assert!(err.contains("names `nope:LATE`"), "{err}");
@@ -882,4 +882,201 @@ fn verbose_lines_errors_and_markdown_hold_no_raw_control_or_bidi_characters() {
             "{line:?}"
         );
     }
+}
+
+#[test]
+fn a_recurring_activity_whose_proof_is_gone_fails_the_gate() {
+    let repo = Fixture::new()
+        .file(
+            "controls/soc2.yaml",
+            "framework: soc2\ncontrols:\n  - {id: CC1.1, title: c, status: implemented, severity: high, cadence: monthly, evidence: [evidence/a.md]}\n",
+        )
+        .file(
+            "reviews/r.yaml",
+            "reviews:\n  - {id: REV-1, title: r, framework: soc2, cadence: monthly, risk: high, evidence: [evidence/a.md]}\n",
+        )
+        .file("evidence/a.md", "a\n");
+    git(repo.path(), &["init", "-q"], None);
+    commit_all(repo.path(), "2024-01-01");
+    let doc = json(
+        &repo
+            .run(&["check", "--format", "json", "--as-of", "2025-12-01"])
+            .code(1),
+    );
+    assert_eq!(
+        offender_keys(&doc, "offenders"),
+        ["review REV-1 overdue", "review soc2:CC1.1 overdue"]
+    );
+    git(repo.path(), &["rm", "-q", "evidence/a.md"], None);
+    commit_all(repo.path(), "2024-02-01");
+    let doc = json(
+        &repo
+            .run(&["check", "--format", "json", "--as-of", "2025-12-01"])
+            .code(1),
+    );
+    assert_eq!(
+        offender_keys(&doc, "offenders"),
+        [
+            "review REV-1 evidence-missing",
+            "review soc2:CC1.1 evidence-missing"
+        ],
+        "{doc}"
+    );
+}
+
+#[test]
+fn status_and_report_do_not_pass_what_check_refuses_to_judge() {
+    let (_keep, root) = shallow_recurring();
+    let status = stdout(
+        &comply(&root)
+            .args(["status", "--as-of", "2026-06-15"])
+            .assert()
+            .code(0),
+    );
+    assert!(
+        status.contains("gate undetermined: it depends on git history"),
+        "{status}"
+    );
+    let doc: Value = serde_json::from_str(&stdout(
+        &comply(&root)
+            .args(["report", "--format", "json", "--as-of", "2026-06-15"])
+            .assert()
+            .code(0),
+    ))
+    .expect("json");
+    assert_eq!(doc["gate"]["passed"], false, "{}", doc["gate"]);
+    assert!(doc["gate"]["undetermined"].is_string(), "{}", doc["gate"]);
+    let markdown = stdout(
+        &comply(&root)
+            .args(["report", "--as-of", "2026-06-15"])
+            .assert()
+            .code(0),
+    );
+    assert!(markdown.contains("Verdict: undetermined"), "{markdown}");
+}
+
+#[test]
+fn an_owner_filter_that_owns_nothing_is_an_error() {
+    let repo = governed().file(
+        "comply.yaml",
+        "owners:\n  - {name: Alice, email: a@example.com, team: Platform}\n",
+    );
+    let assert = repo
+        .run(&["report", "--owner", "Alcie", "--as-of", "2025-06-01"])
+        .code(2);
+    assert!(
+        stderr(&assert)
+            .contains("--owner `Alcie` owns nothing in this repository (did you mean `Alice`?)"),
+        "{}",
+        stderr(&assert)
+    );
+    repo.run(&["due", "--owner", "platform", "--as-of", "2025-06-01"])
+        .code(0);
+    repo.run(&["due", "--owner", "Alice", "--as-of", "2025-06-01"])
+        .code(0);
+}
+
+#[test]
+fn a_settings_name_cannot_start_a_workflow_command() {
+    let repo = governed().file("comply.yaml", "name: \"::error file=a::pwned\"\n");
+    let out = stdout(&repo.run(&["status", "--as-of", "2025-06-01"]).code(0));
+    assert!(out.lines().all(|l| !l.starts_with("::")), "{out}");
+    assert!(
+        out.starts_with("\\u{003a}:error file=a::pwned as of"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_stale_recurring_control_offends_once_and_its_evidence_counts_once() {
+    let repo = Fixture::new()
+        .file("comply.yaml", "max_age_days: 90\n")
+        .file(
+            "controls/soc2.yaml",
+            "framework: soc2\ncontrols:\n  - {id: CC1.1, title: c, status: implemented, severity: high, cadence: quarterly, evidence: [evidence/old.md, evidence/gone.md]}\n",
+        )
+        .file("evidence/old.md", "old\n");
+    git(repo.path(), &["init", "-q"], None);
+    commit_all(repo.path(), "2025-01-01");
+    let doc = json(
+        &repo
+            .run(&[
+                "check",
+                "--format",
+                "json",
+                "--fail-on-stale",
+                "--as-of",
+                "2025-12-01",
+            ])
+            .code(1),
+    );
+    let stale: Vec<String> = offender_keys(&doc, "offenders")
+        .into_iter()
+        .filter(|k| k.ends_with("stale-evidence"))
+        .collect();
+    assert_eq!(stale, ["control CC1.1 stale-evidence"], "{doc}");
+    let status = json(
+        &repo
+            .run(&["status", "--format", "json", "--as-of", "2025-12-01"])
+            .code(0),
+    );
+    assert_eq!(status["frameworks"][0]["evidence_missing"], 1, "{status}");
+    let missing = json(
+        &repo
+            .run(&[
+                "evidence",
+                "--missing",
+                "--format",
+                "json",
+                "--as-of",
+                "2025-12-01",
+            ])
+            .code(0),
+    );
+    assert_eq!(
+        missing["evidence"].as_array().map_or(0, Vec::len),
+        1,
+        "{missing}"
+    );
+}
+
+#[test]
+fn a_bare_id_shared_by_a_review_and_a_control_is_refused() {
+    let repo = Fixture::new()
+        .file(
+            "controls/soc2.yaml",
+            "framework: soc2\ncontrols:\n  - {id: CC1.1, title: c, status: implemented, cadence: monthly}\n",
+        )
+        .file(
+            "reviews/r.yaml",
+            "reviews:\n  - {id: CC1.1, title: r, framework: soc2, cadence: monthly, risk: high, last_done: 2024-01-01}\n",
+        )
+        .file("exceptions/e.yaml", &acceptances(&[("CC1.1", "2025-12-31")]));
+    let err = stderr(&repo.run(&["validate"]).code(2));
+    assert!(
+        err.contains("names several things: control soc2:CC1.1, review CC1.1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_json_lists_what_was_checked_and_escapes_bidi_characters() {
+    let repo = governed().file(
+        "backlog/odd.yaml",
+        "framework: fw\nitems:\n  - {id: ODD, title: \"a\\u202Eb\", risk: high, due: 2025-01-01}\n",
+    );
+    let assert = repo
+        .run(&["check", "--format", "json", "--as-of", "2025-06-01"])
+        .code(1);
+    let text = stdout(&assert);
+    assert!(
+        !text.contains('\u{202e}') && text.contains("a\\u202eb"),
+        "{text}"
+    );
+    let doc = json(&assert);
+    assert_eq!(doc["fail_on_stale"], false);
+    assert!(
+        doc["checked"].as_array().is_some_and(|c| c.len() > 3),
+        "{doc}"
+    );
 }

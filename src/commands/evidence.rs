@@ -55,11 +55,18 @@ pub fn run(
                 .iter()
                 .map(move |e| ("control", c.framework.as_str(), c.id.as_str(), e))
         })
-        .chain(analysis.items.iter().flat_map(|i| {
-            i.evidence
+        // A control's cadence is listed once, as the control.
+        .chain(
+            analysis
+                .items
                 .iter()
-                .map(move |e| ("item", i.framework.as_str(), i.id.as_str(), e))
-        }))
+                .filter(|i| !i.is_control_cadence())
+                .flat_map(|i| {
+                    i.evidence
+                        .iter()
+                        .map(move |e| (i.kind.as_str(), i.framework.as_str(), i.id.as_str(), e))
+                }),
+        )
         .filter(|(_, _, _, e)| !args.stale || e.state == EvidenceState::Stale)
         .filter(|(_, _, _, e)| !args.missing || !e.state.is_present())
         .map(|(kind, framework, id, evidence)| Row {

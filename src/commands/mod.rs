@@ -7,6 +7,7 @@ mod review;
 mod tools;
 mod trend;
 
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -136,6 +137,7 @@ pub fn run(
         due_soon_days: loaded.repository.config.due_soon_days,
         fail_on: loaded.repository.config.fail_on,
         fail_on_stale: false,
+        without_history: false,
     };
     let title = || title(loaded, &root);
 
@@ -191,20 +193,14 @@ pub fn run(
             let options = Options {
                 fail_on: args.fail_on.map_or(base.fail_on, Into::into),
                 fail_on_stale: args.fail_on_stale,
+                without_history: args.without_history,
                 ..base
             };
-            let Some(Analysed {
-                analysis, history, ..
-            }) = analysed(&workspace, options, false, talk, err)?
+            let Some(Analysed { analysis, .. }) = analysed(&workspace, options, false, talk, err)?
             else {
                 return Ok(Exit::Invalid);
             };
-            if let History::Unknown(why) = &history
-                && loaded
-                    .repository
-                    .gate_needs_history(options.fail_on, options.fail_on_stale)
-                && !args.without_history
-            {
+            if let Some(why) = &analysis.gate.undetermined {
                 writeln!(
                     err,
                     "error: the gate needs git history to date recurring work or evidence, and \
@@ -503,7 +499,8 @@ fn validate(
 
 /// The filter of `--framework` and `--owner`; an owner that names a team
 /// declared in comply.yaml keeps the team's members too. A framework the
-/// repository does not have is an error, not an empty view that passes.
+/// repository does not have, or an owner who owns nothing, is an error, not
+/// an empty view that passes.
 fn filter(args: &FilterArgs, repo: &Repository) -> anyhow::Result<Filter> {
     let known: Vec<&str> = repo.frameworks.iter().map(|f| f.id.as_str()).collect();
     for wanted in &args.frameworks {
@@ -531,11 +528,34 @@ fn filter(args: &FilterArgs, repo: &Repository) -> anyhow::Result<Filter> {
             .collect(),
         None => Vec::new(),
     };
-    Ok(Filter {
+    let filter = Filter {
         frameworks: args.frameworks.clone(),
         owner: args.owner.clone(),
         members,
-    })
+    };
+    if let Some(wanted) = &args.owner {
+        let owners: BTreeSet<&str> = repo
+            .items
+            .iter()
+            .filter_map(|i| i.owner.as_deref())
+            .chain(repo.reviews.iter().filter_map(|r| r.owner.as_deref()))
+            .chain(
+                repo.frameworks
+                    .iter()
+                    .flat_map(|f| &f.controls)
+                    .filter_map(|c| c.owner.as_deref()),
+            )
+            .chain(repo.config.owners.iter().map(|o| o.name.as_str()))
+            .collect();
+        if !owners.iter().any(|o| filter.owned(Some(o))) {
+            let names: Vec<&str> = owners.iter().copied().collect();
+            let hint = crate::diag::suggest(wanted, &names)
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default();
+            anyhow::bail!("--owner `{wanted}` owns nothing in this repository{hint}");
+        }
+    }
+    Ok(filter)
 }
 
 fn due_lists<'a>(analysis: &'a Analysis, filter: &Filter) -> DueLists<'a> {

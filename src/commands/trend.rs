@@ -99,6 +99,7 @@ pub fn points(
             due_soon_days: loaded.repository.config.due_soon_days,
             fail_on: loaded.repository.config.fail_on,
             fail_on_stale: false,
+            without_history: true,
         };
         let facts = Facts {
             evidence: &states,

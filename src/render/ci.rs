@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use crate::acceptance::AcceptanceState;
 use crate::analysis::Analysis;
-use crate::gate::{Accepted, Gate, Offender, Reason, SubjectKind};
+use crate::gate::{Accepted, Gate, Offender, SubjectKind};
 use crate::ratchet::{Change, Comparison};
 use crate::report::xml_escape;
 
@@ -125,16 +125,6 @@ pub fn ratchet(
     )
 }
 
-/// The `type` of a JUnit failure for `reason`.
-fn failure_type(reason: &Reason) -> &'static str {
-    match reason {
-        Reason::Overdue { .. } => "overdue",
-        Reason::DoneWithoutEvidence { .. } => "done-without-evidence",
-        Reason::StaleEvidence { .. } => "stale-evidence",
-        Reason::AcceptanceExpired { .. } => "acceptance-expired",
-    }
-}
-
 /// A JUnit XML report that validates against the common JUnit schema
 /// (junit-10.xsd): one suite named `comply check`, one test case per subject
 /// the gate checked ([`Gate::checked`]), failed by each of its offences,
@@ -203,7 +193,7 @@ pub fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
             writeln!(
                 out,
                 r#"      <failure type="{}" message="{}">{}:{}: {}</failure>"#,
-                failure_type(&o.reason),
+                o.reason.code(),
                 xml_escape(&o.describe()),
                 xml_escape(&o.source.file),
                 o.source.line,
@@ -214,7 +204,7 @@ pub fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
             writeln!(
                 out,
                 r#"      <skipped type="{}" message="{}">{}:{}: {}</skipped>"#,
-                failure_type(&a.offender.reason),
+                a.offender.reason.code(),
                 xml_escape(&format!(
                     "risk accepted by {} until {}: {}",
                     a.approved_by, a.until, a.acceptance_reason

@@ -13,7 +13,7 @@ use crate::acceptance::Acceptance;
 use crate::analysis::{Analysis, ControlView, FrameworkSummary, ItemView};
 use crate::diag::{Diagnostic, Severity};
 use crate::diff::ReviewDiff;
-use crate::gate::{Accepted, Gate, Offender};
+use crate::gate::{Accepted, Checked, Gate, Offender};
 use crate::manifest::Changes;
 use crate::model::Risk;
 use crate::ratchet::Comparison;
@@ -106,9 +106,13 @@ pub struct CheckDoc<'a> {
     as_of: NaiveDate,
     passed: bool,
     fail_on: Risk,
+    fail_on_stale: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    undetermined: Option<&'a str>,
     offenders: &'a [Offender],
     accepted: &'a [Accepted],
     acceptances: &'a [Acceptance],
+    checked: &'a [Checked],
     summary: String,
 }
 
@@ -120,9 +124,12 @@ impl<'a> CheckDoc<'a> {
             as_of,
             passed: gate.passed,
             fail_on: gate.fail_on,
+            fail_on_stale: gate.fail_on_stale,
+            undetermined: gate.undetermined.as_deref(),
             offenders: &gate.offenders,
             accepted: &gate.accepted,
             acceptances: &gate.acceptances,
+            checked: &gate.checked,
             summary: gate.summary(),
         }
     }
@@ -285,6 +292,31 @@ impl<'a> DiffDoc<'a> {
 
 /// Writes `doc` as pretty JSON and a final newline.
 pub fn write(out: &mut dyn Write, doc: &impl Serialize) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, doc)?;
-    writeln!(out)
+    let text = serde_json::to_string_pretty(doc)?;
+    writeln!(out, "{}", escape_unsafe(&text))
+}
+
+/// `json` with every character [`crate::text::is_unsafe`] names (bidi
+/// controls, line separators, noncharacters, ...) written as a `\u`
+/// escape, so a document printed to a CI log cannot reorder or hide text.
+/// serde_json already escapes ASCII controls inside strings, so a raw one is
+/// the document's own layout; the others only occur inside strings, where
+/// the escape means the same character.
+fn escape_unsafe(json: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| !c.is_ascii() && crate::text::is_unsafe(c);
+    if !json.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if unsafe_char(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }

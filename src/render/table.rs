@@ -24,7 +24,7 @@ pub fn status(
     writeln!(
         out,
         "{} as of {} (due soon: within {} {})\n",
-        style.bold(&inert(title)),
+        style.bold(&crate::text::line_start(&inert(title))),
         analysis.as_of,
         analysis.due_soon_days,
         plural(i64::from(analysis.due_soon_days), "day")

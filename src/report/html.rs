@@ -23,7 +23,7 @@ a { color: #1d4ed8; }
 .risk-high { background: #fee2e2; color: #991b1b; border: 2px solid #991b1b; }
 .risk-medium { background: #fef3c7; color: #92400e; border: 1px dashed #92400e; }
 .risk-low { background: #f3f4f6; color: #374151; border: 1px dotted #374151; }
-.state-overdue, .gate-failed, .evidence-missing, .evidence-outside, .status-missing
+.state-overdue, .gate-failed, .gate-undetermined, .evidence-missing, .evidence-outside, .status-missing
   { background: #fee2e2; color: #991b1b; border: 2px solid #991b1b; }
 .state-due-soon, .evidence-empty, .status-partial, .status-planned
   { background: #fef3c7; color: #92400e; border: 1px dashed #92400e; }

@@ -101,6 +101,9 @@ fn reason_cell(reason: &Reason) -> String {
             format!("done, evidence not present: {}", paths(p))
         }
         Reason::StaleEvidence { paths: p } => format!("stale evidence: {}", paths(p)),
+        Reason::EvidenceMissing { paths: p } => {
+            format!("recurring, evidence not present: {}", paths(p))
+        }
         Reason::AcceptanceExpired { expires } => format!("risk acceptance expired on {expires}"),
     }
 }
@@ -293,7 +296,7 @@ impl Writer<'_> {
     fn gate(&mut self) {
         let gate = &self.report.gate;
         self.heading(2, "gate", "Gate");
-        let word = if gate.passed { "passed" } else { "failed" };
+        let word = gate.word();
         self.line(&format!(
             "Verdict: {} ({}).\n",
             self.tag("gate", word),
