@@ -2,9 +2,6 @@
 //! in words or coloured circles, `TBD` dates, control lists with ranges,
 //! framework names, `(Owner: X, Due: Y)` annotations.
 
-use chrono::NaiveDate;
-
-use crate::date::parse_date;
 use crate::model::Risk;
 
 /// A risk or severity from a coloured-circle emoji (the page's own
@@ -23,22 +20,13 @@ pub fn risk(text: &str) -> Option<Risk> {
     text.to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .filter_map(|word| match word {
-            "critical" | "p0" => Some(Risk::Critical),
-            "high" => Some(Risk::High),
-            "medium" | "moderate" | "med" => Some(Risk::Medium),
-            "low" => Some(Risk::Low),
+            "critical" | "p0" | "urgent" | "severe" | "sev0" | "sev1" => Some(Risk::Critical),
+            "high" | "p1" | "major" | "sev2" => Some(Risk::High),
+            "medium" | "moderate" | "med" | "p2" | "sev3" => Some(Risk::Medium),
+            "low" | "p3" | "p4" | "minor" | "sev4" => Some(Risk::Low),
             _ => None,
         })
         .min()
-}
-
-/// A due date: `Ok(None)` for `TBD`, an empty cell or a dash.
-pub fn due(text: &str) -> Result<Option<NaiveDate>, String> {
-    let t = text.trim();
-    if t.is_empty() || t.eq_ignore_ascii_case("tbd") || t == "-" || t == "—" || t == "n/a" {
-        return Ok(None);
-    }
-    parse_date(t).map(Some)
 }
 
 /// A framework id from a name: `ISO 27001` -> `iso27001`, `SOC 2` -> `soc2`.
@@ -49,21 +37,68 @@ pub fn framework_id(name: &str) -> String {
         .to_lowercase()
 }
 
-/// The framework a title names, if it names exactly one known framework.
-pub fn framework_in(title: &str) -> Option<&'static str> {
-    let id = framework_id(title);
-    let known = [
-        ("iso27001", "iso27001"),
-        ("soc2", "soc2"),
-        ("popia", "popia"),
-        ("gdpr", "gdpr"),
-        ("hipaa", "hipaa"),
-    ];
-    let mut hits = known.iter().filter(|(needle, _)| id.contains(needle));
-    match (hits.next(), hits.next()) {
-        (Some((_, id)), None) => Some(id),
-        _ => None,
+/// Framework names comply knows: the letters and digits of a name (see
+/// [`framework_id`]) containing the needle name the framework.
+const KNOWN_FRAMEWORKS: &[(&str, &str)] = &[
+    ("iso27001", "iso27001"),
+    ("isoiec27001", "iso27001"),
+    ("iso27701", "iso27701"),
+    ("soc2", "soc2"),
+    ("socii", "soc2"),
+    ("trustservicescriteria", "soc2"),
+    ("popia", "popia"),
+    ("gdpr", "gdpr"),
+    ("hipaa", "hipaa"),
+    ("pcidss", "pcidss"),
+    ("nistcsf", "nistcsf"),
+    ("nist80053", "nist80053"),
+];
+
+/// The lower-case words of a text joined by `sep`: `Phase 1: Go` -> `phase-1-go`.
+pub fn joined_words(text: &str, sep: &str) -> String {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// The framework a title names: first a word of the user's table
+/// (`--framework-word Privacy=popia`), then exactly one known framework
+/// name.
+pub fn framework_in(title: &str, words: &[(String, String)]) -> Option<String> {
+    let spaced = format!(" {} ", joined_words(title, " "));
+    if let Some((_, id)) = words
+        .iter()
+        .find(|(word, _)| spaced.contains(&format!(" {} ", joined_words(word, " "))))
+    {
+        return Some(id.clone());
     }
+    let id = framework_id(title);
+    let mut hits = KNOWN_FRAMEWORKS
+        .iter()
+        .filter(|(needle, _)| id.contains(needle))
+        .map(|(_, id)| *id);
+    let first = hits.next()?;
+    hits.all(|other| other == first).then(|| first.to_string())
+}
+
+/// The display name of a framework id comply knows (`soc2` -> `SOC 2`),
+/// else the id.
+pub fn display_name(id: &str) -> String {
+    match id {
+        "iso27001" => "ISO 27001",
+        "iso27701" => "ISO 27701",
+        "soc2" => "SOC 2",
+        "popia" => "POPIA",
+        "gdpr" => "GDPR",
+        "hipaa" => "HIPAA",
+        "pcidss" => "PCI DSS",
+        "nistcsf" => "NIST CSF",
+        "nist80053" => "NIST 800-53",
+        other => other,
+    }
+    .to_string()
 }
 
 /// Control references in a cell: `5.2, Clause 5.2`, `5.24–5.28`, `CC6.1`.
@@ -75,6 +110,7 @@ pub fn controls(text: &str, framework: &str) -> Vec<String> {
     let iso = framework == "iso27001";
     let mut clause = false;
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let normalised = text.replace(['–', '—'], "-");
     for part in normalised.split([',', ';']) {
         let mut part = part.trim();
@@ -100,7 +136,7 @@ pub fn controls(text: &str, framework: &str) -> Vec<String> {
             } else {
                 id
             };
-            if !out.contains(&id) {
+            if seen.insert(id.clone()) {
                 out.push(id);
             }
         }
@@ -157,35 +193,20 @@ pub fn annotations(text: &str) -> (String, Option<String>, Option<String>) {
     (text[..open].trim().to_string(), owner, due)
 }
 
-/// An item id at the start of a heading: `POPIA-001 Automate consent` ->
-/// (`POPIA-001`, `Automate consent`).
-pub fn leading_id(text: &str) -> Option<(String, String)> {
-    let (first, rest) = text.split_once(' ').unwrap_or((text, ""));
-    let first = first.trim_end_matches([':', '.']);
-    let (prefix, number) = first.rsplit_once('-')?;
-    let valid = !prefix.is_empty()
-        && prefix
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
-        && prefix
+/// Whether an id has the form of a backlog item's (`POPIA-001`,
+/// `SOC2-201`): upper-case letters and digits, a dash, then digits only.
+pub fn item_shaped(id: &str) -> bool {
+    id.rsplit_once('-').is_some_and(|(prefix, number)| {
+        prefix
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_uppercase())
-        && !number.is_empty()
-        && number.chars().all(|c| c.is_ascii_digit());
-    valid.then(|| {
-        (
-            first.to_string(),
-            rest.trim_start_matches(['—', '-', ':', ' ']).to_string(),
-        )
+            && prefix
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+            && !number.is_empty()
+            && number.chars().all(|c| c.is_ascii_digit())
     })
-}
-
-/// Every item id in a text (`Backlog: SOC2-001` -> `SOC2-001`).
-pub fn ids_in(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-        .filter_map(|word| leading_id(word).map(|(id, _)| id))
-        .collect()
 }
 
 #[cfg(test)]
@@ -227,17 +248,21 @@ mod tests {
 
     #[test]
     fn ids_and_frameworks() {
-        assert_eq!(
-            leading_id("POPIA-001 Automate consent"),
-            Some(("POPIA-001".into(), "Automate consent".into()))
-        );
-        assert_eq!(leading_id("Phase 1: Foundation"), None);
-        assert_eq!(ids_in("[Backlog: SOC2-001](x)"), ["SOC2-001"]);
+        assert!(item_shaped("POPIA-001"));
+        assert!(!item_shaped("A.5.1"));
         assert_eq!(framework_id("ISO 27001"), "iso27001");
         assert_eq!(
-            framework_in("Compliance — SOC 2 maturity matrix"),
+            framework_in("Compliance — SOC 2 maturity matrix", &[]).as_deref(),
             Some("soc2")
         );
-        assert_eq!(framework_in("Next Steps"), None);
+        assert_eq!(
+            framework_in("ISO/IEC 27001:2022 SoA", &[]).as_deref(),
+            Some("iso27001")
+        );
+        assert_eq!(framework_in("Next Steps", &[]), None);
+        let words = [("privacy".to_string(), "popia".to_string())];
+        assert_eq!(framework_in("## Privacy", &words).as_deref(), Some("popia"));
+        assert_eq!(risk("P1"), Some(Risk::High));
+        assert_eq!(risk("P3"), Some(Risk::Low));
     }
 }

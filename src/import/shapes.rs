@@ -1,14 +1,17 @@
-//! The three page shapes the importer recognises, and what it makes of them.
+//! The page shapes the importer recognises, and what it makes of them:
+//! headings with an id and fields (controls or items), tables (tasks,
+//! controls, recurring activities), and checklists.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
 use super::doc::{Block, Document, Inline, ListItem, Row};
-use super::fields;
-use super::{ControlOut, EvidenceOut, ImportError, ItemOut, Note, Options, StepOut};
+use super::ids::{self, Unique};
+use super::vocab::{self, Column};
+use super::{ControlOut, EvidenceOut, ImportError, ItemOut, Note, Options, ReviewOut, StepOut};
 use crate::gate::plural;
-use crate::model::{ControlStatus, ItemStatus, Risk};
+use crate::model::{ControlStatus, ItemStatus};
 
 /// Which shapes to look for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,12 +36,15 @@ impl Kind {
 pub struct Context<'a> {
     /// The import's settings.
     pub options: &'a Options,
-    /// Prefix of generated ids.
-    pub prefix: &'a str,
-    /// The page's title.
-    pub title: Option<String>,
+    /// Prefix of generated item ids: `--id-prefix`, else from a readable
+    /// file name; `None` uses the framework.
+    pub prefix: Option<&'a str>,
     /// The page's date.
     pub date: Option<NaiveDate>,
+    /// The framework the front matter or the title names.
+    pub page_framework: Option<String>,
+    /// The framework the page's path names.
+    pub path_framework: Option<String>,
 }
 
 /// Everything found on a page.
@@ -46,16 +52,56 @@ pub struct Context<'a> {
 pub struct Found {
     /// Backlog items.
     pub items: Vec<ItemOut>,
-    /// Controls of a matrix.
-    pub controls: Vec<ControlOut>,
-    /// The matrix's framework, when controls were found.
-    pub matrix_framework: Option<String>,
-    /// The matrix's display name.
-    pub matrix_name: Option<String>,
+    /// Controls, with their framework.
+    pub controls: Vec<(String, ControlOut)>,
+    /// Recurring activities.
+    pub reviews: Vec<ReviewOut>,
     /// Notes by line.
     pub notes: Vec<Note>,
     /// Lines of items whose risk was not given (reported once, at the end).
     defaulted: Vec<usize>,
+    /// Lines of done items whose done date is the page's date or the as-of date.
+    guessed_done: Vec<usize>,
+    /// Item and review ids handed out.
+    ids: Unique,
+    /// Control ids handed out, per framework.
+    control_ids: HashMap<String, Unique>,
+}
+
+impl Found {
+    fn note(&mut self, line: usize, message: impl Into<String>) {
+        self.notes.push(Note {
+            line,
+            message: message.into(),
+        });
+    }
+
+    /// A unique item or review id; a renamed id written on the page is noted.
+    fn item_id(&mut self, id: String, given: bool, line: usize) -> String {
+        let (id, renamed) = self.ids.take(id);
+        if renamed && given {
+            self.note(
+                line,
+                format!("id repeated on the page; this one imported as {id}"),
+            );
+        }
+        id
+    }
+
+    fn control_id(&mut self, framework: &str, id: String, given: bool, line: usize) -> String {
+        let (id, renamed) = self
+            .control_ids
+            .entry(framework.to_string())
+            .or_default()
+            .take(id);
+        if renamed && given {
+            self.note(
+                line,
+                format!("control id repeated on the page; this one imported as {id}"),
+            );
+        }
+        id
+    }
 }
 
 /// The headings above the current block.
@@ -70,27 +116,78 @@ impl Sections {
         self.stack.push((level, text.to_string()));
     }
 
-    /// The innermost heading at `level` or deeper, with its level.
+    /// The innermost heading, with its level.
     fn innermost(&self) -> Option<(usize, &str)> {
         self.stack.last().map(|(l, t)| (*l, t.as_str()))
     }
 
     /// The framework named by the nearest heading that names one.
-    fn framework(&self) -> Option<&'static str> {
+    fn framework(&self, words: &[(String, String)]) -> Option<String> {
         self.stack
             .iter()
             .rev()
-            .find_map(|(_, text)| fields::framework_in(text))
+            .find_map(|(_, text)| super::fields::framework_in(text, words))
     }
+
+    /// Whether a heading above says "Annex A".
+    fn annex_a(&self) -> bool {
+        self.stack
+            .iter()
+            .any(|(_, t)| t.to_lowercase().contains("annex a"))
+    }
+}
+
+/// The fields of one record: a table row, or a heading's `**Field**:`
+/// lines, by role.
+#[derive(Default)]
+struct Fields {
+    line: usize,
+    map: HashMap<Column, Inline>,
+    /// The line of each field, when it differs from the record's.
+    lines: HashMap<Column, usize>,
+    /// Fields without a role: (line, label, value).
+    other: Vec<(usize, String, String)>,
+}
+
+impl Fields {
+    fn text(&self, column: Column) -> Option<String> {
+        self.map
+            .get(&column)
+            .map(|i| i.text.clone())
+            .filter(|t| !t.is_empty() && t != "-" && t != "—")
+    }
+
+    fn has(&self, column: Column) -> bool {
+        self.text(column).is_some()
+    }
+
+    /// The line of a field.
+    fn at(&self, column: Column) -> usize {
+        self.lines.get(&column).copied().unwrap_or(self.line)
+    }
+
+    fn set(&mut self, column: Column, inline: Inline, line: usize) {
+        self.map.insert(column, inline);
+        self.lines.insert(column, line);
+    }
+}
+
+/// A heading with an id, and what follows it up to the next heading.
+struct Record {
+    id: String,
+    title: String,
+    line: usize,
+    fields: Fields,
+    checklist: Vec<StepOut>,
 }
 
 /// Searches `document` for every shape `context.options.kind` allows.
 pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportError> {
     let mut found = Found::default();
     let mut sections = Sections::default();
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    let mut pending: Option<(String, String, usize)> = None;
+    let mut record: Option<Record> = None;
     let kind = context.options.kind;
+    let headings = kind != Kind::Tasks;
     for block in &document.blocks {
         match block {
             Block::Heading {
@@ -98,203 +195,512 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                 inline,
                 line,
             } => {
-                if let Some((id, title, at)) = pending.take() {
-                    let item = heading_item(context, &sections, id, title, &[], at, &mut found)?;
-                    found.items.push(item);
+                if let Some(done) = record.take() {
+                    finish_record(context, &sections, done, &mut found)?;
                 }
                 sections.enter(*level, &inline.text);
-                if kind.wants(Kind::Backlog)
-                    && let Some((id, title)) = fields::leading_id(&inline.text)
-                {
-                    pending = Some((id, title, *line));
+                if headings && let Some((id, title)) = ids::leading(&inline.text) {
+                    record = Some(Record {
+                        id,
+                        title,
+                        line: *line,
+                        fields: Fields {
+                            line: *line,
+                            ..Fields::default()
+                        },
+                        checklist: Vec::new(),
+                    });
                 }
             }
-            Block::List { items } if pending.is_some() => {
-                if let Some((id, title, at)) = pending.take() {
-                    let item = heading_item(context, &sections, id, title, items, at, &mut found)?;
-                    found.items.push(item);
+            Block::Paragraph { lines, line, .. } => {
+                if let Some(record) = &mut record {
+                    for (i, inline) in lines.iter().enumerate() {
+                        record_line(record, inline, line + i, &mut found, false);
+                    }
+                }
+            }
+            Block::List { items } if record.is_some() => {
+                if let Some(record) = &mut record {
+                    for entry in items {
+                        match entry.checked {
+                            Some(done) => record.checklist.push(StepOut {
+                                task: entry.inline.text.clone(),
+                                done,
+                            }),
+                            None => {
+                                record_line(record, &entry.inline, entry.line, &mut found, true)
+                            }
+                        }
+                    }
                 }
             }
             Block::List { items }
                 if kind.wants(Kind::Tasks) && items.iter().any(|i| i.checked.is_some()) =>
             {
-                checklist(context, &sections, items, &mut ids, &mut found)?;
+                checklist(context, &sections, items, &mut found)?;
             }
-            Block::List { items } => found.notes.push(Note {
-                line: items.first().map_or(0, |i| i.line),
-                message: format!(
-                    "list of {} {} without checkboxes not imported",
-                    items.len(),
-                    plural(items.len() as i64, "entry")
-                ),
-            }),
+            Block::List { items } => {
+                let n = items.len();
+                found.note(
+                    items.first().map_or(0, |i| i.line),
+                    format!(
+                        "list of {n} {} without checkboxes not imported (a checklist needs \
+                         `- [ ]` or `- [x]` entries)",
+                        plural(n as i64, "entry")
+                    ),
+                );
+            }
             Block::Table { header, rows } => table(context, &sections, header, rows, &mut found)?,
-            Block::Paragraph { .. } => {}
         }
     }
-    if let Some((id, title, at)) = pending.take() {
-        let item = heading_item(context, &sections, id, title, &[], at, &mut found)?;
-        found.items.push(item);
+    if let Some(done) = record.take() {
+        finish_record(context, &sections, done, &mut found)?;
     }
-    if let Some(&first) = found.defaulted.first() {
-        let lines: Vec<String> = found.defaulted.iter().map(usize::to_string).collect();
-        let n = lines.len();
-        found.notes.push(Note {
-            line: first,
-            message: format!(
-                "no risk given for {n} {} ({} {}); set to {}",
-                plural(n as i64, "item"),
-                plural(n as i64, "line"),
-                lines.join(", "),
-                context.options.default_risk,
-            ),
-        });
-    }
+    summary_notes(context, &mut found);
     Ok(found)
 }
 
-/// The framework for an item: `--framework`, else the nearest heading or the
-/// page title that names one.
+/// The notes reported once per page: defaulted risks, guessed done dates.
+fn summary_notes(context: &Context<'_>, found: &mut Found) {
+    let lines = |l: &[usize]| {
+        l.iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(&first) = found.defaulted.first() {
+        let n = found.defaulted.len();
+        let message = format!(
+            "no risk given for {n} {} ({} {}); set to {}",
+            plural(n as i64, "item"),
+            plural(n as i64, "line"),
+            lines(&found.defaulted),
+            context.options.default_risk,
+        );
+        found.note(first, message);
+    }
+    if let Some(&first) = found.guessed_done.first() {
+        let n = found.guessed_done.len();
+        let when = match context.date {
+            Some(date) => format!("the page's date, {date}"),
+            None => format!("the as-of date, {}", context.options.as_of),
+        };
+        let message = format!(
+            "{n} done {} without a completion date ({} {}); done date set to {when}",
+            plural(n as i64, "item"),
+            plural(n as i64, "line"),
+            lines(&found.guessed_done),
+        );
+        found.note(first, message);
+    }
+}
+
+/// One line under a heading record: a `**Field**: value`, or a status mark
+/// (`✅ Completed 2025-10-26`); other lines of a list are noted.
+fn record_line(record: &mut Record, inline: &Inline, line: usize, found: &mut Found, listed: bool) {
+    let Some(label) = inline.lead_strong.as_deref() else {
+        if inline.text.starts_with(|c: char| !c.is_alphanumeric())
+            && vocab::progress(&inline.text).is_some()
+        {
+            record.fields.set(Column::Status, inline.clone(), line);
+        } else if listed {
+            found.note(
+                line,
+                format!("line under {} without a **Field**: not imported", record.id),
+            );
+        }
+        return;
+    };
+    let label = label.trim_end_matches(':').trim();
+    let value = inline
+        .text
+        .get(label.len()..)
+        .unwrap_or("")
+        .trim_start_matches(|c: char| c == ':' || c.is_whitespace())
+        .trim()
+        .to_string();
+    let value_inline = Inline {
+        text: value.clone(),
+        ..inline.clone()
+    };
+    match vocab::column(label) {
+        Some(role) => record.fields.set(role, value_inline, line),
+        None => record
+            .fields
+            .other
+            .push((line, label.to_lowercase(), value)),
+    }
+}
+
+/// The framework of a record: the nearest heading that names one, else the
+/// front matter or title, else the page's path, else `--framework`.
 fn framework(
     context: &Context<'_>,
     sections: &Sections,
     line: usize,
 ) -> Result<String, ImportError> {
-    if let Some(f) = &context.options.framework {
-        return Ok(f.clone());
-    }
     sections
-        .framework()
-        .or_else(|| context.title.as_deref().and_then(fields::framework_in))
-        .map(str::to_string)
+        .framework(&context.options.framework_words)
+        .or_else(|| context.page_framework.clone())
+        .or_else(|| context.path_framework.clone())
+        .or_else(|| context.options.framework.clone())
         .ok_or_else(|| ImportError {
             line: Some(line),
-            message: "cannot tell which framework this belongs to; pass --framework ID".into(),
+            message: "cannot tell which framework this belongs to: no heading above it, no front \
+                      matter, title or folder names one; pass --framework ID"
+                .into(),
         })
 }
 
-fn risk_or_default(
-    context: &Context<'_>,
-    risk: Option<Risk>,
-    line: usize,
-    defaulted: &mut Vec<usize>,
-) -> Risk {
-    risk.unwrap_or_else(|| {
-        defaulted.push(line);
-        context.options.default_risk
-    })
-}
-
-/// A due date from its text; a text that is not a date is noted and the
-/// item left unscheduled.
-fn due_or_note(text: Option<&str>, line: usize, notes: &mut Vec<Note>) -> Option<NaiveDate> {
-    match text.map(fields::due) {
-        Some(Ok(due)) => due,
-        Some(Err(why)) => {
-            notes.push(Note {
-                line,
-                message: format!("{why}; item left unscheduled"),
-            });
-            None
-        }
-        None => None,
-    }
-}
-
-fn due_text(due: Option<NaiveDate>) -> String {
-    due.map_or_else(|| "TBD".to_string(), |d| d.to_string())
-}
-
-/// A `### ID Title` heading with its `**Field**: value` list.
-fn heading_item(
+fn finish_record(
     context: &Context<'_>,
     sections: &Sections,
-    id: String,
-    title: String,
-    list: &[ListItem],
-    line: usize,
+    record: Record,
     found: &mut Found,
-) -> Result<ItemOut, ImportError> {
-    let notes = &mut found.notes;
-    let mut risk = None;
-    let mut owner = None;
-    let mut due = None;
-    let mut summary = None;
-    let mut evidence = Vec::new();
-    let mut status = ItemStatus::Open;
-    for entry in list {
-        let Some(name) = entry.inline.lead_strong.as_deref() else {
-            notes.push(Note {
-                line: entry.line,
-                message: format!("line in item {id} without a **Field**: not imported"),
-            });
-            continue;
-        };
-        let name = name.trim_end_matches(':').trim().to_lowercase();
-        let value = entry
-            .inline
-            .text
-            .split_once(':')
-            .map_or("", |(_, v)| v)
-            .trim()
-            .to_string();
-        match name.as_str() {
-            "risk" | "severity" | "priority" => {
-                risk = fields::risk(&value);
-                if risk.is_none() {
-                    notes.push(Note {
-                        line: entry.line,
-                        message: format!("risk `{value}` not recognised"),
-                    });
-                }
-            }
-            "owner" => owner = Some(value),
-            "due" | "target" | "due date" => due = due_or_note(Some(&value), entry.line, notes),
-            "summary" | "description" => summary = Some(value),
-            "evidence" => evidence = evidence_entries(&entry.inline, entry.line, notes),
-            "status" => match value.to_lowercase().parse::<ItemStatus>() {
-                Ok(s) if !s.is_closed() => status = s,
-                _ => notes.push(Note {
-                    line: entry.line,
-                    message: format!("status `{value}` not imported"),
-                }),
-            },
-            other => notes.push(Note {
-                line: entry.line,
-                message: format!("field `{other}` of item {id} not imported"),
-            }),
-        }
+) -> Result<(), ImportError> {
+    let fields = &record.fields;
+    let empty = fields.map.is_empty() && fields.other.is_empty() && record.checklist.is_empty();
+    let backlog_like = fields.has(Column::Due)
+        || fields.has(Column::DoneDate)
+        || fields.has(Column::Task)
+        || !record.checklist.is_empty();
+    let as_item = match context.options.kind {
+        Kind::Backlog => true,
+        Kind::Matrix => false,
+        _ if empty => super::fields::item_shaped(&record.id),
+        _ => backlog_like,
+    };
+    if empty && !as_item {
+        return Ok(());
     }
-    Ok(ItemOut {
-        framework: Some(framework(context, sections, line)?),
-        risk: risk_or_default(context, risk, line, &mut found.defaulted),
-        id,
-        title,
-        controls: Vec::new(),
-        owner,
-        due: due_text(due),
-        status,
-        done: None,
-        summary,
-        evidence,
-        checklist: Vec::new(),
-        tags: Vec::new(),
-    })
+    let framework = framework(context, sections, record.line)?;
+    if as_item {
+        let mut fields = record.fields;
+        let summary = fields
+            .text(Column::Summary)
+            .or_else(|| fields.text(Column::Title));
+        if let Some(summary) = summary {
+            fields.map.insert(
+                Column::Summary,
+                Inline {
+                    text: summary,
+                    ..Inline::default()
+                },
+            );
+        }
+        let id = found.item_id(record.id, true, record.line);
+        let mut item = item_from(context, &fields, id, record.title, framework, None, found);
+        if !record.checklist.is_empty() && !fields.has(Column::Status) {
+            item.status = checklist_status(&record.checklist);
+            if item.status == ItemStatus::Done && item.done.is_none() {
+                item.done = Some(guess_done(context, None, record.line, found));
+            }
+        }
+        item.checklist = record.checklist;
+        found.items.push(item);
+    } else {
+        let id = bare_iso(&framework, sections.annex_a(), record.id);
+        let id = found.control_id(&framework, id, true, record.line);
+        let control = control_from(&record.fields, id, record.title, found);
+        found.controls.push((framework, control));
+    }
+    Ok(())
 }
 
-/// Code spans become evidence paths; the first keeps the whole description
-/// as its note. A description without any path is reported.
+/// `5.1` in an ISO 27001 Statement of Applicability or under an "Annex A"
+/// heading is the Annex A control `A.5.1`.
+fn bare_iso(framework: &str, annex_a: bool, id: String) -> String {
+    if framework == "iso27001" && annex_a && id.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("A.{id}")
+    } else {
+        id
+    }
+}
+
+fn checklist_status(steps: &[StepOut]) -> ItemStatus {
+    match steps.iter().filter(|s| s.done).count() {
+        0 => ItemStatus::Open,
+        n if n == steps.len() => ItemStatus::Done,
+        _ => ItemStatus::InProgress,
+    }
+}
+
+/// The done date of a done item the page gives no date for: its due date
+/// when past, else the page's date, else the as-of date (noted once).
+fn guess_done(
+    context: &Context<'_>,
+    due: Option<NaiveDate>,
+    line: usize,
+    found: &mut Found,
+) -> NaiveDate {
+    match due {
+        Some(due) if due <= context.options.as_of => due,
+        _ => {
+            found.guessed_done.push(line);
+            context.date.unwrap_or(context.options.as_of)
+        }
+    }
+}
+
+/// A date field: unscheduled words give `None`; a period (`Q4 2024`) its
+/// last day, noted; anything else is noted and left out.
+fn date_field(text: Option<&str>, what: &str, line: usize, found: &mut Found) -> Option<NaiveDate> {
+    match vocab::date_in(text?) {
+        Ok(Some(dated)) => {
+            if let Some(guess) = dated.guess {
+                found.note(
+                    line,
+                    format!(
+                        "{what} `{}` read as {} ({guess})",
+                        text.unwrap_or_default(),
+                        dated.date
+                    ),
+                );
+            }
+            Some(dated.date)
+        }
+        Ok(None) => None,
+        Err(why) => {
+            found.note(line, format!("{why}; {what} left out"));
+            None
+        }
+    }
+}
+
+/// A backlog item from its fields.
+fn item_from(
+    context: &Context<'_>,
+    fields: &Fields,
+    id: String,
+    title: String,
+    framework: String,
+    phase: Option<&str>,
+    found: &mut Found,
+) -> ItemOut {
+    let line = fields.line;
+    for (at, label, value) in &fields.other {
+        found.note(
+            *at,
+            format!("field `{label}` of {id} not imported: {value}"),
+        );
+    }
+    let risk = match fields.text(Column::Risk) {
+        Some(text) => {
+            let risk = super::fields::risk(&text);
+            if risk.is_none() {
+                found.note(
+                    fields.at(Column::Risk),
+                    format!("risk `{text}` not recognised"),
+                );
+            }
+            risk
+        }
+        None => None,
+    };
+    let risk = risk.or_else(|| phase.and_then(super::fields::risk));
+    let risk = risk.unwrap_or_else(|| {
+        found.defaulted.push(line);
+        context.options.default_risk
+    });
+    let due = date_field(
+        fields.text(Column::Due).as_deref(),
+        "due date",
+        fields.at(Column::Due),
+        found,
+    );
+    let mut summary = fields.text(Column::Summary);
+    let mut status = ItemStatus::Open;
+    let mut done = date_field(
+        fields.text(Column::DoneDate).as_deref(),
+        "done date",
+        fields.at(Column::DoneDate),
+        found,
+    );
+    if let Some(text) = fields.text(Column::Status) {
+        match vocab::progress(&text) {
+            Some((progress, date)) => {
+                status = progress.item();
+                done = done.or(date);
+            }
+            None => {
+                found.note(
+                    fields.at(Column::Status),
+                    format!("status `{text}` not recognised; {id} left open, the text kept in its summary"),
+                );
+                summary = Some(match summary {
+                    Some(s) => format!("{s} (status on the page: {text})"),
+                    None => format!("Status on the page: {text}"),
+                });
+            }
+        }
+    } else if done.is_some() {
+        status = ItemStatus::Done;
+    }
+    if let Some(remediation) = fields.text(Column::Remediation) {
+        summary = Some(match summary {
+            Some(s) => format!("{s} Remediation: {remediation}"),
+            None => format!("Remediation: {remediation}"),
+        });
+    }
+    let done = match status {
+        ItemStatus::Done => Some(done.unwrap_or_else(|| guess_done(context, due, line, found))),
+        _ => None,
+    };
+    ItemOut {
+        controls: fields
+            .text(Column::Control)
+            .map(|c| super::fields::controls(&c, &framework))
+            .unwrap_or_default(),
+        evidence: evidence(fields, found),
+        id,
+        title,
+        framework: Some(framework),
+        risk,
+        owner: fields.text(Column::Owner),
+        due: due.map_or_else(|| "TBD".to_string(), |d| d.to_string()),
+        status,
+        done,
+        summary,
+        checklist: Vec::new(),
+        tags: phase.map(tag).into_iter().collect(),
+    }
+}
+
+/// A control from its fields.
+fn control_from(fields: &Fields, id: String, title: String, found: &mut Found) -> ControlOut {
+    let line = fields.line;
+    for (at, label, value) in &fields.other {
+        found.note(
+            *at,
+            format!("field `{label}` of control {id} not imported: {value}"),
+        );
+    }
+    let mut current = fields.text(Column::Current);
+    let justification = fields.text(Column::Justification);
+    let applicable = match fields.text(Column::Applicable) {
+        Some(text) => {
+            let read = vocab::applicable(&text);
+            if read.is_none() {
+                found.note(
+                    line,
+                    format!("applicability `{text}` of {id} not recognised; read as applicable"),
+                );
+            }
+            read
+        }
+        None => None,
+    };
+    let mut status = None;
+    if applicable == Some(false) {
+        status = Some(ControlStatus::NotApplicable);
+        if justification.is_none() {
+            found.note(
+                line,
+                format!("control {id} is not applicable and the page gives no justification"),
+            );
+        }
+    } else if let Some(text) = fields.text(Column::Status) {
+        match vocab::progress(&text) {
+            Some((progress, _)) => status = Some(progress.control()),
+            None => {
+                found.note(fields.at(Column::Status), format!("status `{text}` of control {id} not recognised; set to partial, the text kept in `current`"));
+                current = Some(match current {
+                    Some(c) => format!("{c} (status on the page: {text})"),
+                    None => format!("Status on the page: {text}"),
+                });
+                status = Some(ControlStatus::Partial);
+            }
+        }
+    }
+    if let Some(why) = justification {
+        let lead = if applicable == Some(false) {
+            "Not applicable"
+        } else {
+            "Justification"
+        };
+        current = Some(match current {
+            Some(c) => format!("{c} {lead}: {why}"),
+            None => format!("{lead}: {why}"),
+        });
+    }
+    let status = status.unwrap_or_else(|| {
+        found.note(
+            line,
+            format!("no status for control {id}; set to partial (a matrix row with a gap)"),
+        );
+        ControlStatus::Partial
+    });
+    let mut backlog = Vec::new();
+    if let Some(remediation) = fields.map.get(&Column::Remediation) {
+        backlog.extend(ids::all_in(&remediation.text));
+        for (text, _) in &remediation.links {
+            backlog.extend(ids::all_in(text));
+        }
+        let mut seen = std::collections::HashSet::new();
+        backlog.retain(|id| seen.insert(id.clone()));
+    }
+    let severity = fields
+        .text(Column::Risk)
+        .and_then(|r| super::fields::risk(&r));
+    ControlOut {
+        evidence: evidence(fields, found),
+        title: if title.is_empty() { id.clone() } else { title },
+        id,
+        status,
+        severity,
+        owner: fields.text(Column::Owner),
+        current,
+        target: fields.text(Column::Target),
+        gap: fields.text(Column::Gap),
+        backlog,
+    }
+}
+
+fn evidence(fields: &Fields, found: &mut Found) -> Vec<EvidenceOut> {
+    let line = fields.at(Column::Evidence);
+    fields
+        .map
+        .get(&Column::Evidence)
+        .map(|inline| evidence_entries(inline, line, &mut found.notes))
+        .unwrap_or_default()
+}
+
+/// Code spans that look like paths become evidence paths, else relative
+/// Markdown link targets; the first keeps the whole description as its
+/// note. A description without any path is reported.
 fn evidence_entries(inline: &Inline, line: usize, notes: &mut Vec<Note>) -> Vec<EvidenceOut> {
-    let text = inline
-        .text
-        .split_once(':')
-        .filter(|_| inline.lead_strong.is_some())
-        .map_or(inline.text.as_str(), |(_, v)| v)
-        .trim()
-        .to_string();
-    let paths: Vec<&String> = inline.code.iter().filter(|c| looks_like_path(c)).collect();
+    let text = inline.text.trim().to_string();
+    let mut paths: Vec<String> = inline
+        .code
+        .iter()
+        .filter(|c| looks_like_path(c))
+        .cloned()
+        .collect();
     if paths.is_empty() {
-        if !text.is_empty() {
+        for (_, dest) in &inline.links {
+            let dest = dest.split('#').next().unwrap_or("");
+            if dest.contains("://") || dest.starts_with("mailto:") {
+                notes.push(Note {
+                    line,
+                    message: format!(
+                        "evidence link `{dest}` is not a path in the repository; not imported"
+                    ),
+                });
+            } else if !dest.is_empty()
+                && !dest.starts_with('/')
+                && !dest.split('/').any(|p| p == "..")
+            {
+                paths.push(dest.trim_start_matches("./").to_string());
+            } else if !dest.is_empty() {
+                notes.push(Note {
+                    line,
+                    message: format!("evidence link `{dest}` leaves the page's folder; write the path from the repository root"),
+                });
+            }
+        }
+    }
+    if paths.is_empty() {
+        if !text.is_empty() && inline.links.is_empty() {
             notes.push(Note {
                 line,
                 message: format!("evidence without a path not imported: {text}"),
@@ -302,19 +708,24 @@ fn evidence_entries(inline: &Inline, line: usize, notes: &mut Vec<Note>) -> Vec<
         }
         return Vec::new();
     }
-    let residual = paths
-        .iter()
-        .fold(text.clone(), |t, p| t.replace(p.as_str(), ""));
-    let described = residual.chars().any(char::is_alphabetic);
+    let mut seen = std::collections::HashSet::new();
+    paths.retain(|p| seen.insert(p.clone()));
+    let described = {
+        let mut rest = text.clone();
+        for path in paths.iter().take(8) {
+            rest = rest.replacen(path.as_str(), "", 1);
+        }
+        rest.chars().filter(|c| c.is_alphabetic()).count() > 2 || paths.len() > 8
+    };
     paths
         .into_iter()
         .enumerate()
         .map(|(i, path)| match i {
             0 if described => EvidenceOut::Noted {
-                path: path.clone(),
+                path,
                 note: text.clone(),
             },
-            _ => EvidenceOut::Path(path.clone()),
+            _ => EvidenceOut::Path(path),
         })
         .collect()
 }
@@ -323,41 +734,47 @@ fn looks_like_path(code: &str) -> bool {
     !code.contains(' ') && (code.contains('/') || code.contains('.'))
 }
 
-/// Column roles, recognised by header name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Column {
-    Number,
-    Title,
-    Control,
-    Owner,
-    Due,
-    Risk,
-    Evidence,
-    Status,
-    Current,
-    Target,
-    Gap,
-    Remediation,
+/// What a table is, from its columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TableKind {
+    Tasks,
+    Controls,
+    Reviews,
 }
 
-fn column(header: &str) -> Option<Column> {
-    let h = header.to_lowercase();
-    let h = h.split('(').next().unwrap_or("").trim();
-    Some(match h {
-        "#" | "id" | "no" | "no." | "number" => Column::Number,
-        "task" | "title" | "item" | "action" => Column::Title,
-        "controls" | "control" | "clause" | "clauses" | "criteria" => Column::Control,
-        "owner" | "control owner" | "responsible" | "assignee" => Column::Owner,
-        "target" | "due" | "due date" | "deadline" | "target date" => Column::Due,
-        "risk" | "severity" | "risk severity" | "priority" => Column::Risk,
-        "evidence" => Column::Evidence,
-        "status" => Column::Status,
-        "current maturity" | "current" | "current state" => Column::Current,
-        "target state" => Column::Target,
-        "gap" | "gap & risk" | "gap and risk" | "gaps" => Column::Gap,
-        "remediation" | "backlog" => Column::Remediation,
-        _ => return None,
-    })
+/// The role of each header cell; a role taken twice gives the second
+/// column none (a second title column is the summary). A `Risk` column
+/// beside another risk-like column holds the risk's description.
+fn roles(header: &Row) -> Vec<Option<Column>> {
+    let mut roles: Vec<Option<Column>> = header
+        .cells
+        .iter()
+        .map(|c| vocab::column(&c.text))
+        .collect();
+    let risk_columns = roles.iter().filter(|r| **r == Some(Column::Risk)).count();
+    let titled = roles
+        .iter()
+        .any(|r| matches!(r, Some(Column::Title | Column::Task)));
+    if risk_columns > 1
+        && !titled
+        && let Some(first) = roles.iter_mut().find(|r| **r == Some(Column::Risk))
+    {
+        *first = Some(Column::Task);
+    }
+    let mut taken = std::collections::HashSet::new();
+    for role in &mut roles {
+        if let Some(r) = *role
+            && !taken.insert(r)
+        {
+            *role = match r {
+                Column::Title | Column::Task if taken.insert(Column::Summary) => {
+                    Some(Column::Summary)
+                }
+                _ => None,
+            };
+        }
+    }
+    roles
 }
 
 fn table(
@@ -367,205 +784,282 @@ fn table(
     rows: &[Row],
     found: &mut Found,
 ) -> Result<(), ImportError> {
-    let columns: Vec<Option<Column>> = header.cells.iter().map(|c| column(&c.text)).collect();
-    let has = |wanted: Column| columns.contains(&Some(wanted));
-    let is_matrix = has(Column::Control)
-        && (has(Column::Current)
-            || has(Column::Target)
-            || has(Column::Gap)
-            || has(Column::Remediation));
+    let roles = roles(header);
+    let has = |c: Column| roles.contains(&Some(c));
+    let titled = has(Column::Title) || has(Column::Task);
+    let kind = if has(Column::Frequency) && titled {
+        Some(TableKind::Reviews)
+    } else if has(Column::Task)
+        || ((has(Column::Due) || has(Column::DoneDate))
+            && (titled || has(Column::Gap) || has(Column::Control)))
+    {
+        Some(TableKind::Tasks)
+    } else if has(Column::Control) || (has(Column::Id) && titled) {
+        Some(TableKind::Controls)
+    } else if titled {
+        Some(TableKind::Tasks)
+    } else {
+        None
+    };
+    let wanted = match kind {
+        Some(TableKind::Controls) => context.options.kind.wants(Kind::Matrix),
+        Some(_) => context.options.kind.wants(Kind::Tasks),
+        None => false,
+    };
     let names: Vec<&str> = header.cells.iter().map(|c| c.text.as_str()).collect();
-    if is_matrix && context.options.kind.wants(Kind::Matrix) {
-        return matrix_rows(context, sections, &columns, header, rows, found);
-    }
-    if has(Column::Title) && !is_matrix && context.options.kind.wants(Kind::Tasks) {
-        return task_rows(context, sections, &columns, header, rows, found);
-    }
-    found.notes.push(Note {
-        line: header.line,
-        message: format!("table with columns [{}] not imported", names.join(", ")),
-    });
-    Ok(())
-}
-
-/// The cells of one table row by column role.
-struct RowCells<'r> {
-    cells: HashMap<Column, &'r Inline>,
-    line: usize,
-}
-
-impl<'r> RowCells<'r> {
-    /// The cell of each recognised column; notes columns that are not.
-    fn read(
-        columns: &[Option<Column>],
-        header: &Row,
-        row: &'r Row,
-        notes: &mut Vec<Note>,
-    ) -> RowCells<'r> {
-        let mut cells = HashMap::new();
-        for (i, cell) in row.cells.iter().enumerate() {
-            match columns.get(i).copied().flatten() {
-                Some(c) => {
-                    cells.insert(c, cell);
-                }
-                None if !cell.text.is_empty() => notes.push(Note {
-                    line: row.line,
-                    message: format!(
-                        "column `{}` not imported: {}",
-                        header.cells.get(i).map_or("", |h| h.text.as_str()),
-                        cell.text
-                    ),
-                }),
-                None => {}
-            }
-        }
-        RowCells {
-            cells,
-            line: row.line,
-        }
-    }
-
-    /// The cell of `column`.
-    fn get(&self, column: Column) -> Option<&'r Inline> {
-        self.cells.get(&column).copied()
-    }
-
-    /// The text of `column`, when not empty.
-    fn text(&self, column: Column) -> Option<String> {
-        self.get(column)
-            .map(|i| i.text.clone())
-            .filter(|t| !t.is_empty())
-    }
-
-    /// The text of `column`, or a note that the row lacks `what`.
-    fn required(&self, column: Column, what: &str, notes: &mut Vec<Note>) -> Option<String> {
-        let text = self.text(column);
-        if text.is_none() {
-            notes.push(Note {
-                line: self.line,
-                message: format!("row without {what} not imported"),
-            });
-        }
-        text
-    }
-}
-
-fn task_rows(
-    context: &Context<'_>,
-    sections: &Sections,
-    columns: &[Option<Column>],
-    header: &Row,
-    rows: &[Row],
-    found: &mut Found,
-) -> Result<(), ImportError> {
+    let Some(kind) = kind.filter(|_| wanted) else {
+        let why = match kind {
+            Some(_) => "(not a shape --kind asks for)".to_string(),
+            None => format!(
+                "(a task table needs a {} column, a control table a {} column, a table of \
+                 recurring activities an {} and a {} column)",
+                vocab::examples(Column::Task),
+                vocab::examples(Column::Control),
+                vocab::examples(Column::Title),
+                vocab::examples(Column::Frequency),
+            ),
+        };
+        found.note(
+            header.line,
+            format!(
+                "table with columns [{}] not imported {why}",
+                names.join(", ")
+            ),
+        );
+        return Ok(());
+    };
     let phase = sections.innermost().map(|(_, text)| text.to_string());
-    let phase_risk = phase.as_deref().and_then(fields::risk);
+    let soa = has(Column::Applicable) || sections.annex_a();
     for row in rows {
-        let cell = RowCells::read(columns, header, row, &mut found.notes);
-        let text = |c: Column| cell.text(c);
-        let Some(title) = cell.required(Column::Title, "a task title", &mut found.notes) else {
-            continue;
-        };
-        let framework = framework(context, sections, row.line)?;
-        let id = match text(Column::Number) {
-            Some(n) if n.chars().all(|c| c.is_ascii_digit()) => {
-                format!("{}-{:0>2}", context.prefix, n)
-            }
-            Some(n) if fields::leading_id(&n).is_some() => n,
-            _ => generated_id(context.prefix, &title),
-        };
-        let risk = text(Column::Risk)
-            .and_then(|r| fields::risk(&r))
-            .or(phase_risk);
-        let due = due_or_note(text(Column::Due).as_deref(), row.line, &mut found.notes);
-        let status = text(Column::Status)
-            .and_then(|s| s.to_lowercase().parse::<ItemStatus>().ok())
-            .filter(|s| !s.is_closed())
-            .unwrap_or(ItemStatus::Open);
-        found.items.push(ItemOut {
-            id,
-            title,
-            controls: text(Column::Control)
-                .map(|c| fields::controls(&c, &framework))
-                .unwrap_or_default(),
-            framework: Some(framework),
-            risk: risk_or_default(context, risk, row.line, &mut found.defaulted),
-            owner: text(Column::Owner),
-            due: due_text(due),
-            status,
-            done: None,
-            summary: None,
-            evidence: cell
-                .get(Column::Evidence)
-                .map(|i| evidence_entries(i, row.line, &mut found.notes))
-                .unwrap_or_default(),
-            checklist: Vec::new(),
-            tags: phase.iter().map(|p| tag(p)).collect(),
-        });
+        let fields = row_fields(&roles, header, row, found);
+        match kind {
+            TableKind::Tasks => task_row(context, sections, fields, phase.as_deref(), found)?,
+            TableKind::Controls => control_row(context, sections, fields, soa, found)?,
+            TableKind::Reviews => review_row(context, sections, fields, found)?,
+        }
     }
     Ok(())
 }
 
-fn matrix_rows(
+/// The cells of a row by role; cells of columns without a role are noted.
+fn row_fields(roles: &[Option<Column>], header: &Row, row: &Row, found: &mut Found) -> Fields {
+    let mut fields = Fields {
+        line: row.line,
+        ..Fields::default()
+    };
+    for (i, cell) in row.cells.iter().enumerate() {
+        match roles.get(i).copied().flatten() {
+            Some(role) => {
+                fields.map.insert(role, cell.clone());
+            }
+            None if !cell.text.is_empty() => found.note(
+                row.line,
+                format!(
+                    "column `{}` not imported: {}",
+                    header.cells.get(i).map_or("", |h| h.text.as_str()),
+                    cell.text
+                ),
+            ),
+            None => {}
+        }
+    }
+    fields
+}
+
+/// The framework of a row: its own Framework cell, else the record's.
+fn row_framework(
     context: &Context<'_>,
     sections: &Sections,
-    columns: &[Option<Column>],
-    header: &Row,
-    rows: &[Row],
+    fields: &Fields,
+    found: &mut Found,
+) -> Result<String, ImportError> {
+    if let Some(text) = fields.text(Column::Framework) {
+        match super::fields::framework_in(&text, &context.options.framework_words) {
+            Some(id) => return Ok(id),
+            None => found.note(
+                fields.line,
+                format!("framework `{text}` not recognised; the page's framework used"),
+            ),
+        }
+    }
+    framework(context, sections, fields.line)
+}
+
+/// The id written in a row's id column, or at the start of its title cell.
+fn row_id(fields: &Fields, title_columns: &[Column]) -> (Option<String>, Option<String>) {
+    if let Some(id) = fields.text(Column::Id)
+        && ids::is_id(&id)
+    {
+        return (Some(id), None);
+    }
+    for column in title_columns {
+        if let Some(text) = fields.text(*column)
+            && let Some((id, rest)) = ids::leading(&text)
+        {
+            return (Some(id), Some(rest));
+        }
+    }
+    (None, None)
+}
+
+fn task_row(
+    context: &Context<'_>,
+    sections: &Sections,
+    mut fields: Fields,
+    phase: Option<&str>,
     found: &mut Found,
 ) -> Result<(), ImportError> {
-    let framework = framework(context, sections, header.line)?;
-    found.matrix_framework.get_or_insert(framework);
-    found.matrix_name = found.matrix_name.take().or_else(|| context.title.clone());
-    for row in rows {
-        let cell = RowCells::read(columns, header, row, &mut found.notes);
-        let text = |c: Column| cell.text(c);
-        let Some(control) = cell.required(Column::Control, "a control", &mut found.notes) else {
-            continue;
-        };
-        let (id, title) = control
-            .split_once(' ')
-            .map_or((control.clone(), control.clone()), |(id, t)| {
-                (id.to_string(), t.trim().to_string())
-            });
-        let mut backlog = Vec::new();
-        if let Some(remediation) = cell.get(Column::Remediation) {
-            backlog.extend(fields::ids_in(&remediation.text));
-            for (text, _) in &remediation.links {
-                backlog.extend(fields::ids_in(text));
-            }
-            let mut seen = std::collections::HashSet::new();
-            backlog.retain(|id| seen.insert(id.clone()));
-        }
-        let status = match text(Column::Status) {
-            Some(s) => s.to_lowercase().parse::<ControlStatus>().ok(),
-            None => None,
-        };
-        let status = status.unwrap_or_else(|| {
-            found.notes.push(Note {
-                line: row.line,
-                message: format!(
-                    "no status for control {id}; set to partial (a matrix row with a gap)"
-                ),
-            });
-            ControlStatus::Partial
-        });
-        found.controls.push(ControlOut {
-            id,
-            title,
-            status,
-            severity: text(Column::Risk).and_then(|r| fields::risk(&r)),
-            owner: text(Column::Owner),
-            current: text(Column::Current),
-            target: text(Column::Target),
-            gap: text(Column::Gap),
-            evidence: cell
-                .get(Column::Evidence)
-                .map(|i| evidence_entries(i, row.line, &mut found.notes))
-                .unwrap_or_default(),
-            backlog,
+    let title_columns = [
+        Column::Task,
+        Column::Title,
+        Column::Gap,
+        Column::Remediation,
+    ];
+    let Some(title_column) = title_columns.into_iter().find(|c| fields.has(*c)) else {
+        found.note(fields.line, "row without a task or title not imported");
+        return Ok(());
+    };
+    let framework = row_framework(context, sections, &fields, found)?;
+    let (given, rest) = row_id(&fields, &[title_column]);
+    let title = rest
+        .filter(|r| !r.is_empty())
+        .or_else(|| fields.text(title_column))
+        .unwrap_or_default();
+    if title_column == Column::Task
+        && let Some(other) = fields.text(Column::Title)
+    {
+        fields.map.entry(Column::Summary).or_insert(Inline {
+            text: other,
+            ..Inline::default()
         });
     }
+    if title_column == Column::Remediation {
+        fields.map.remove(&Column::Remediation);
+    }
+    let (id, was_given) = match (given, fields.text(Column::Id), context.prefix) {
+        (Some(id), _, _) => (id, true),
+        (None, Some(n), Some(prefix)) if n.chars().all(|c| c.is_ascii_digit()) => {
+            (format!("{prefix}-{n:0>2}"), false)
+        }
+        _ => {
+            let prefix = context
+                .prefix
+                .map_or_else(|| framework.to_uppercase(), str::to_string);
+            (ids::slug(&prefix, &title), false)
+        }
+    };
+    let id = found.item_id(id, was_given, fields.line);
+    let item = item_from(context, &fields, id, title, framework, phase, found);
+    found.items.push(item);
+    Ok(())
+}
+
+fn control_row(
+    context: &Context<'_>,
+    sections: &Sections,
+    fields: Fields,
+    soa: bool,
+    found: &mut Found,
+) -> Result<(), ImportError> {
+    let framework = row_framework(context, sections, &fields, found)?;
+    let (given, rest) = row_id(&fields, &[Column::Control, Column::Title]);
+    let title = fields
+        .text(Column::Title)
+        .or(rest.filter(|r| !r.is_empty()))
+        .or_else(|| fields.text(Column::Control))
+        .unwrap_or_default();
+    if title.is_empty() && given.is_none() {
+        found.note(
+            fields.line,
+            "row without a control id or title not imported",
+        );
+        return Ok(());
+    }
+    let (id, was_given) = match given {
+        Some(id) => (bare_iso(&framework, soa, id), true),
+        None => (ids::slug(&framework.to_uppercase(), &title), false),
+    };
+    let id = found.control_id(&framework, id, was_given, fields.line);
+    let control = control_from(&fields, id, title, found);
+    found.controls.push((framework, control));
+    Ok(())
+}
+
+fn review_row(
+    context: &Context<'_>,
+    sections: &Sections,
+    fields: Fields,
+    found: &mut Found,
+) -> Result<(), ImportError> {
+    let line = fields.line;
+    let Some(title) = fields
+        .text(Column::Title)
+        .or_else(|| fields.text(Column::Task))
+    else {
+        found.note(line, "row without an activity not imported");
+        return Ok(());
+    };
+    let frequency = fields.text(Column::Frequency).unwrap_or_default();
+    let Some(cadence) = vocab::cadence(&frequency) else {
+        found.note(
+            line,
+            format!(
+                "frequency `{frequency}` of `{title}` is not a cadence (monthly, quarterly, \
+                 annually, weekly, every N days); row not imported"
+            ),
+        );
+        return Ok(());
+    };
+    let framework = row_framework(context, sections, &fields, found)?;
+    let next = date_field(
+        fields.text(Column::NextDue).as_deref(),
+        "next due date",
+        line,
+        found,
+    );
+    let mut last_done = date_field(
+        fields.text(Column::LastDone).as_deref(),
+        "last done date",
+        line,
+        found,
+    );
+    if last_done.is_none()
+        && let Some(next) = next
+    {
+        last_done = vocab::one_cadence_before(cadence, next);
+        if let Some(last) = last_done {
+            found.note(
+                line,
+                format!(
+                    "next due {next} of `{title}` written as last done {last} (one cadence earlier)"
+                ),
+            );
+        }
+    }
+    let (given, _) = row_id(&fields, &[]);
+    let was_given = given.is_some();
+    let id = given.unwrap_or_else(|| ids::slug("REV", &title));
+    let id = found.item_id(id, was_given, line);
+    for (at, label, value) in &fields.other {
+        found.note(
+            *at,
+            format!("field `{label}` of {id} not imported: {value}"),
+        );
+    }
+    let risk = fields
+        .text(Column::Risk)
+        .and_then(|r| super::fields::risk(&r));
+    let evidence = evidence(&fields, found);
+    found.reviews.push(ReviewOut {
+        evidence,
+        id,
+        title,
+        framework,
+        owner: fields.text(Column::Owner),
+        cadence: cadence.to_string(),
+        risk,
+        last_done,
+    });
     Ok(())
 }
 
@@ -576,13 +1070,12 @@ fn checklist(
     context: &Context<'_>,
     sections: &Sections,
     entries: &[ListItem],
-    ids: &mut HashMap<String, usize>,
     found: &mut Found,
 ) -> Result<(), ImportError> {
     let section = sections.innermost();
     let annotated = entries.iter().any(|e| {
-        fields::annotations(&e.inline.text).1.is_some()
-            || fields::annotations(&e.inline.text).2.is_some()
+        let (_, owner, due) = super::fields::annotations(&e.inline.text);
+        owner.is_some() || due.is_some()
     });
     let first_line = entries.first().map_or(0, |e| e.line);
     if let Some((level, heading)) = section
@@ -599,29 +1092,27 @@ fn checklist(
             })
             .collect();
         let title = heading_title(heading);
-        let ticked = steps.iter().filter(|s| s.done).count();
-        let status = match ticked {
-            0 => ItemStatus::Open,
-            n if n == steps.len() => ItemStatus::Done,
-            _ => ItemStatus::InProgress,
-        };
+        let status = checklist_status(&steps);
         let framework = framework(context, sections, first_line)?;
-        let id = unique(ids, generated_id(context.prefix, &title));
+        let prefix = context
+            .prefix
+            .map_or_else(|| framework.to_uppercase(), str::to_string);
+        let id = found.item_id(ids::slug(&prefix, &title), false, first_line);
+        let risk = super::fields::risk(heading).unwrap_or_else(|| {
+            found.defaulted.push(first_line);
+            context.options.default_risk
+        });
+        let done =
+            (status == ItemStatus::Done).then(|| guess_done(context, None, first_line, found));
         found.items.push(ItemOut {
             id,
-            risk: risk_or_default(
-                context,
-                fields::risk(heading),
-                first_line,
-                &mut found.defaulted,
-            ),
+            risk,
             framework: Some(framework),
             title,
             controls: Vec::new(),
             owner: None,
             due: "TBD".into(),
-            done: (status == ItemStatus::Done)
-                .then(|| context.date.unwrap_or(context.options.as_of)),
+            done,
             status,
             summary: None,
             evidence: Vec::new(),
@@ -633,30 +1124,33 @@ fn checklist(
     let tag_name = section.map(|(_, h)| tag(h));
     for entry in entries {
         let Some(checked) = entry.checked else {
-            found.notes.push(Note {
-                line: entry.line,
-                message: "list entry without a checkbox not imported".into(),
-            });
+            found.note(entry.line, "list entry without a checkbox not imported");
             continue;
         };
-        let (title, owner, due) = fields::annotations(&entry.inline.text);
-        let due = due_or_note(due.as_deref(), entry.line, &mut found.notes);
+        let (title, owner, due) = super::fields::annotations(&entry.inline.text);
+        let due = date_field(due.as_deref(), "due date", entry.line, found);
         let framework = framework(context, sections, entry.line)?;
-        let id = unique(ids, generated_id(context.prefix, &title));
+        let prefix = context
+            .prefix
+            .map_or_else(|| framework.to_uppercase(), str::to_string);
+        let id = found.item_id(ids::slug(&prefix, &title), false, entry.line);
+        let risk = context.options.default_risk;
+        found.defaulted.push(entry.line);
+        let done = checked.then(|| guess_done(context, due, entry.line, found));
         found.items.push(ItemOut {
             id,
-            risk: risk_or_default(context, None, entry.line, &mut found.defaulted),
+            risk,
             framework: Some(framework),
             title,
             controls: Vec::new(),
             owner,
-            due: due_text(due),
+            due: due.map_or_else(|| "TBD".to_string(), |d| d.to_string()),
             status: if checked {
                 ItemStatus::Done
             } else {
                 ItemStatus::Open
             },
-            done: checked.then(|| due.or(context.date).unwrap_or(context.options.as_of)),
+            done,
             summary: None,
             evidence: Vec::new(),
             checklist: Vec::new(),
@@ -683,39 +1177,7 @@ fn heading_title(heading: &str) -> String {
     }
 }
 
-/// A stable id from the prefix and the text: the same text on a page always
-/// gives the same id.
-fn generated_id(prefix: &str, text: &str) -> String {
-    let normal = text
-        .to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in normal.bytes() {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{prefix}-{:06X}", hash & 0xFF_FFFF)
-}
-
-/// `id`, or `id-2`, `id-3`... when the page repeats a text.
-fn unique(seen: &mut HashMap<String, usize>, id: String) -> String {
-    let count = seen.entry(id.clone()).or_insert(0);
-    *count += 1;
-    if *count == 1 {
-        id
-    } else {
-        format!("{id}-{count}")
-    }
-}
-
 /// A heading as a tag: lower-case words joined by `-`.
 fn tag(heading: &str) -> String {
-    heading
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
+    super::fields::joined_words(heading, "-")
 }
