@@ -168,3 +168,277 @@ fn several_files_need_a_directory() {
         stderr(&assert)
     );
 }
+
+/// The fixture pages of `tests/fixtures/import/`, written for these tests.
+fn page(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Asserts that every note is in `err`.
+fn assert_notes(err: &str, notes: &[&str]) {
+    for note in notes {
+        assert!(err.contains(note), "missing `{note}` in:\n{err}");
+    }
+}
+
+#[test]
+fn statement_of_applicability_with_a_number_column() {
+    let repo = Fixture::new().file("soa.md", &page("soa.md"));
+    let assert = import(&repo, &["soa.md"]).code(0);
+    insta::assert_snapshot!("import_soa", stdout(&assert));
+    assert_notes(
+        &stderr(&assert),
+        &["soa.md: 0 items (0 high risk or above), 5 controls, 0 notes"],
+    );
+}
+
+#[test]
+fn control_table_with_an_id_column_links_and_status_words() {
+    let repo = Fixture::new().file("controls.md", &page("controls.md"));
+    let assert = import(&repo, &["controls.md"]).code(0);
+    insta::assert_snapshot!("import_control_ids", stdout(&assert));
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "controls.md:8: note: evidence link `https://wiki.example.com/runbook` is not a path in the repository; not imported",
+            "controls.md:9: note: status `Frobnicated` of control CC8.1 not recognised; set to partial, the text kept in `current`",
+        ],
+    );
+}
+
+#[test]
+fn heading_per_control_pages_with_paragraphs_and_bullets() {
+    let repo = Fixture::new()
+        .file("headings.md", &page("headings.md"))
+        .dir("out");
+    let assert = import(&repo, &["headings.md", "-o", "out"]).code(0);
+    insta::assert_snapshot!(
+        "import_headings_iso",
+        read(&repo, "out/controls/iso27001.yaml")
+    );
+    insta::assert_snapshot!(
+        "import_headings_soc2",
+        read(&repo, "out/controls/soc2.yaml")
+    );
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "headings.md:29: note: field `reviewer` of control CC7.3 not imported: Sam",
+            "headings.md: 0 items (0 high risk or above), 4 controls, 1 note",
+        ],
+    );
+}
+
+#[test]
+fn risk_register_with_priorities_quarters_and_prose_dates() {
+    let repo = Fixture::new().file("risks.md", &page("risks.md"));
+    let assert = import(&repo, &["risks.md"]).code(0);
+    insta::assert_snapshot!("import_risks", stdout(&assert));
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "risks.md:11: note: due date `2024-Q4` read as 2024-12-31 (end of quarter)",
+            "risks.md:11: note: done without a completion date; done date set to its due date, 2024-12-31",
+            "risks.md:13: note: `someday` is not a date comply can read",
+            "risks.md:13: note: status `Wontfix-ish` not recognised; R-04 left open, the text kept in its summary",
+        ],
+    );
+}
+
+#[test]
+fn gap_analysis_without_ids_takes_its_framework_from_the_folder() {
+    let repo = Fixture::new().file("popia/gap-analysis.md", &page("popia/gap-analysis.md"));
+    let assert = import(&repo, &["popia/gap-analysis.md"]).code(0);
+    insta::assert_snapshot!("import_gap_analysis", stdout(&assert));
+}
+
+#[test]
+fn framework_sections_win_over_the_framework_option() {
+    let repo = Fixture::new()
+        .file("mixed.md", &page("mixed.md"))
+        .dir("a")
+        .dir("b");
+    import(
+        &repo,
+        &["mixed.md", "--framework-word", "Privacy=popia", "-o", "a"],
+    )
+    .code(0);
+    import(&repo, &["mixed.md", "--framework", "popia", "-o", "b"]).code(0);
+    for dir in ["a", "b"] {
+        let soc2 = read(&repo, &format!("{dir}/controls/soc2.yaml"));
+        assert!(
+            soc2.contains("id: CC2.1") && !soc2.contains("Consent"),
+            "{soc2}"
+        );
+        let popia = read(&repo, &format!("{dir}/controls/popia.yaml"));
+        assert!(popia.contains("id: POPIA-CONSENT-WITHDRAWAL"), "{popia}");
+    }
+    insta::assert_snapshot!("import_mixed_popia", read(&repo, "a/controls/popia.yaml"));
+    let assert = import(&repo, &["mixed.md", "-o", "a"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &["mixed.md:14: error: cannot tell which framework this belongs to"],
+    );
+}
+
+#[test]
+fn finished_work_stays_finished() {
+    let repo = Fixture::new().file("readiness.md", &page("readiness.md"));
+    let assert = import(&repo, &["readiness.md"]).code(0);
+    insta::assert_snapshot!("import_readiness", stdout(&assert));
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "readiness.md:14: note: due date `end of February 2026` read as 2026-02-28 (end of month)",
+            "readiness.md:19: note: 1 done item without a completion date (line 19); done date set to the page's date, 2026-01-20",
+        ],
+    );
+}
+
+#[test]
+fn recurring_activities_become_reviews() {
+    let repo = Fixture::new().file("maintenance.md", &page("maintenance.md"));
+    let assert = import(&repo, &["maintenance.md"]).code(0);
+    insta::assert_snapshot!("import_maintenance", stdout(&assert));
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "maintenance.md:5: note: next due 2026-03-31 of `Access rights review` written as last done 2025-12-31 (one cadence earlier)",
+            "maintenance.md:8: note: frequency `When contracts renew` of `Supplier re-assessment` is not a cadence",
+        ],
+    );
+}
+
+#[test]
+fn passed_over_tables_say_what_they_would_need() {
+    let repo = Fixture::new().file(
+        "votes.md",
+        "# Votes\n\n| Person | Colour |\n|---|---|\n| Ann | Red |\n",
+    );
+    let assert = import(&repo, &["votes.md", "--framework", "soc2"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "votes.md: error: no recognisable shape",
+            "line 3: table with columns [Person, Colour] not imported (a task table needs a task/tasks/action/action item column, a control table a control/controls/clause/clauses column",
+        ],
+    );
+}
+
+#[test]
+fn two_pages_for_one_file_are_refused_or_merged() {
+    let other = "# More SOC 2\n\n| Control ID | Title | Status |\n|---|---|---|\n| CC9.1 | Risk mitigation | Done |\n| CC6.1 | Logical access security | Done |\n";
+    let repo = Fixture::new()
+        .file("controls.md", &page("controls.md"))
+        .file("more.md", other)
+        .dir("out");
+    let assert = import(&repo, &["controls.md", "more.md", "-o", "out"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "error: `out/controls/soc2.yaml` would be written from both controls.md and more.md; import them in separate commands, or pass --merge to combine them; nothing was written",
+        ],
+    );
+    assert!(!repo.path().join("out/controls").exists());
+    let assert = import(&repo, &["controls.md", "more.md", "-o", "out", "--merge"]).code(0);
+    assert_notes(
+        &stderr(&assert),
+        &["merged more.md: 1 updated (CC6.1: status), 1 added (CC9.1), 0 unchanged"],
+    );
+    let soc2 = read(&repo, "out/controls/soc2.yaml");
+    assert_eq!(soc2.matches("- id:").count(), 6, "{soc2}");
+}
+
+#[test]
+fn framework_ids_are_checked_before_they_name_files() {
+    let repo = Fixture::new().file("next.md", CHECKLIST).dir("out");
+    for bad in ["../../x", "SOC 2", ""] {
+        let assert = import(&repo, &["next.md", "--framework", bad, "-o", "out"]).code(2);
+        assert_notes(&stderr(&assert), &["is not a framework id"]);
+    }
+    let evil =
+        "---\nframework: ../evil\n---\n\n| Control | Status |\n|---|---|\n| X-1 Thing | Done |\n";
+    let repo = repo.file("evil.md", evil);
+    let assert = import(&repo, &["evil.md", "-o", "out"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &["evil.md:2: error: front matter `framework: ../evil` is not a framework id"],
+    );
+    assert_eq!(
+        std::fs::read_dir(repo.path().join("out"))
+            .map(Iterator::count)
+            .ok(),
+        Some(0)
+    );
+}
+
+#[test]
+fn a_folder_import_keeps_going_only_when_asked() {
+    let repo = Fixture::new()
+        .file("pages/a.md", &page("controls.md"))
+        .file("pages/b.md", "# Minutes\n\nWe met.\n")
+        .dir("out");
+    let assert = import(&repo, &["pages", "-o", "out"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "pages/b.md: error: no recognisable shape",
+            "error: nothing was written",
+        ],
+    );
+    assert!(!repo.path().join("out/controls").exists());
+    let assert = import(&repo, &["pages", "-o", "out", "--keep-going"]).code(0);
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "wrote out/controls/soc2.yaml",
+            "skipped 1 page (--keep-going):\n  pages/b.md: no recognisable shape",
+        ],
+    );
+}
+
+#[test]
+fn merge_updates_the_starter_catalogue_instead_of_replacing_it() {
+    let repo = Fixture::new().file("controls.md", &page("controls.md"));
+    assert_cmd::Command::cargo_bin("comply")
+        .expect("binary")
+        .current_dir(repo.path())
+        .arg("init")
+        .assert()
+        .code(0);
+    let before = read(&repo, "controls/soc2.yaml");
+    let starter = before.matches(" id: ").count();
+    assert!(starter > 5, "{before}");
+    let assert = import(&repo, &["controls.md", "-o", ".", "--merge"]).code(0);
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "merged the existing file: 5 updated (CC1.1: status, owner, evidence; CC6.1: status, owner, evidence; CC6.6: status, owner; CC7.2: status, owner; CC8.1: status, owner), 0 added, 0 unchanged",
+        ],
+    );
+    let after = read(&repo, "controls/soc2.yaml");
+    assert_eq!(after.matches("- id: ").count(), starter, "{after}");
+    assert!(after.contains("owner: People team"), "{after}");
+    repo.run(&["validate"]).code(0);
+    let again = import(&repo, &["controls.md", "-o", ".", "--merge"]).code(0);
+    assert_notes(&stderr(&again), &["0 updated, 0 added, 5 unchanged"]);
+}
+
+#[test]
+fn a_cell_of_150000_control_ids_imports_in_linear_time() {
+    let ids: Vec<String> = (0..150_000).map(|n| format!("X-{n}")).collect();
+    let text = format!(
+        "# SOC 2 plan\n\n| Task | Controls |\n|---|---|\n| Map everything | {} |\n",
+        ids.join(", ")
+    );
+    let repo = Fixture::new().file("big.md", &text).dir("out");
+    let started = std::time::Instant::now();
+    import(&repo, &["big.md", "-o", "out"]).code(0);
+    let took = started.elapsed();
+    assert!(took.as_secs() < 10, "took {took:?}");
+    let yaml = read(&repo, "out/backlog/big.yaml");
+    assert_eq!(yaml.matches("  - X-").count(), 150_000);
+}

@@ -108,7 +108,10 @@ pub fn run(
     };
     let mut texts = Vec::new();
     for output in &outputs {
-        let source = output.sources.join(", ");
+        let mut source = output.sources.join(", ");
+        if !output.merged.is_empty() {
+            source.push_str(" (merged with --merge)");
+        }
         texts.push(import::to_yaml(&output.value, output.kind, &source)?);
     }
     for (output, text) in outputs.iter().zip(&texts) {

@@ -434,7 +434,13 @@ fn guess_done(
     found: &mut Found,
 ) -> NaiveDate {
     match due {
-        Some(due) if due <= context.options.as_of => due,
+        Some(due) if due <= context.options.as_of => {
+            found.note(
+                line,
+                format!("done without a completion date; done date set to its due date, {due}"),
+            );
+            due
+        }
         _ => {
             found.guessed_done.push(line);
             context.date.unwrap_or(context.options.as_of)
@@ -742,6 +748,15 @@ enum TableKind {
     Reviews,
 }
 
+/// Roles whose columns are read together when a table has several (`Risk
+/// Level` and `Priority`: the more severe wins; two evidence columns).
+fn combines(role: Column) -> bool {
+    matches!(
+        role,
+        Column::Risk | Column::Evidence | Column::Control | Column::Remediation | Column::Owner
+    )
+}
+
 /// The role of each header cell; a role taken twice gives the second
 /// column none (a second title column is the summary). A `Risk` column
 /// beside another risk-like column holds the risk's description.
@@ -765,6 +780,7 @@ fn roles(header: &Row) -> Vec<Option<Column>> {
     for role in &mut roles {
         if let Some(r) = *role
             && !taken.insert(r)
+            && !combines(r)
         {
             *role = match r {
                 Column::Title | Column::Task if taken.insert(Column::Summary) => {
@@ -794,7 +810,19 @@ fn table(
             && (titled || has(Column::Gap) || has(Column::Control)))
     {
         Some(TableKind::Tasks)
-    } else if has(Column::Control) || (has(Column::Id) && titled) {
+    } else if has(Column::Control)
+        || (has(Column::Id) && titled)
+        || (titled
+            && [
+                Column::Current,
+                Column::Target,
+                Column::Gap,
+                Column::Applicable,
+                Column::Justification,
+            ]
+            .into_iter()
+            .any(has))
+    {
         Some(TableKind::Controls)
     } else if titled {
         Some(TableKind::Tasks)
@@ -849,9 +877,19 @@ fn row_fields(roles: &[Option<Column>], header: &Row, row: &Row, found: &mut Fou
     };
     for (i, cell) in row.cells.iter().enumerate() {
         match roles.get(i).copied().flatten() {
-            Some(role) => {
-                fields.map.insert(role, cell.clone());
-            }
+            Some(role) => match fields.map.get_mut(&role) {
+                Some(first) if !cell.text.is_empty() && !first.text.is_empty() => {
+                    let sep = if role == Column::Owner { " & " } else { ", " };
+                    first.text = format!("{}{sep}{}", first.text, cell.text);
+                    first.code.extend(cell.code.iter().cloned());
+                    first.links.extend(cell.links.iter().cloned());
+                }
+                Some(first) if first.text.is_empty() => *first = cell.clone(),
+                Some(_) => {}
+                None => {
+                    fields.map.insert(role, cell.clone());
+                }
+            },
             None if !cell.text.is_empty() => found.note(
                 row.line,
                 format!(
