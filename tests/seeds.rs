@@ -169,3 +169,64 @@ fn imported_seeds_validate_together() {
         stdout(&assert)
     );
 }
+
+/// The migration guide's commands on the seeds plus a page of every new
+/// shape: `init`, one `import --merge` of the whole folder, `validate`.
+#[test]
+fn the_migration_guide_on_seeds_and_fixtures_validates() {
+    let Some(dir) = seeds() else { return };
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+    let mut repo = Fixture::new();
+    for prefix in ["000_", "001_", "002_", "003_", "004_"] {
+        let path = PathBuf::from(seed(&dir, prefix));
+        let text = std::fs::read_to_string(&path).expect("seed");
+        let name = path
+            .file_stem()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        repo = repo.file(&format!("docs/{name}.md"), &text);
+    }
+    for name in [
+        "soa.md",
+        "controls.md",
+        "headings.md",
+        "risks.md",
+        "popia/gap-analysis.md",
+        "mixed.md",
+        "readiness.md",
+        "maintenance.md",
+    ] {
+        let text = std::fs::read_to_string(fixtures.join(name)).expect("fixture");
+        repo = repo.file(&format!("docs/{name}"), &text);
+    }
+    let run = |args: &[&str]| {
+        let mut cmd = assert_cmd::Command::cargo_bin("comply").expect("binary");
+        cmd.current_dir(repo.path())
+            .env_remove("COMPLY_TODAY")
+            .args(["--as-of", "2026-11-25"])
+            .args(args)
+            .assert()
+    };
+    run(&["init"]).code(0);
+    let assert = run(&[
+        "import",
+        "docs",
+        "--output",
+        ".",
+        "--merge",
+        "--framework",
+        "iso27001",
+        "--framework-word",
+        "Privacy=popia",
+    ])
+    .code(0);
+    let err = stderr(&assert);
+    assert!(err.contains("wrote ./reviews/maintenance.yaml"), "{err}");
+    let assert = run(&["validate"]).code(0);
+    assert_eq!(
+        stdout(&assert).trim(),
+        "valid: 3 frameworks, 173 controls, 170 items, 10 reviews, 18 evidence entries in 13 files"
+    );
+    run(&["check"]).code(1);
+}
