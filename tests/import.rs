@@ -15,6 +15,16 @@ fn import(repo: &Fixture, args: &[&str]) -> assert_cmd::assert::Assert {
         .assert()
 }
 
+/// `comply init` in the fixture's root.
+fn init(repo: &Fixture) {
+    assert_cmd::Command::cargo_bin("comply")
+        .expect("binary")
+        .current_dir(repo.path())
+        .arg("init")
+        .assert()
+        .code(0);
+}
+
 /// A file the import wrote.
 fn read(repo: &Fixture, path: &str) -> String {
     std::fs::read_to_string(repo.path().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -403,12 +413,7 @@ fn a_folder_import_keeps_going_only_when_asked() {
 #[test]
 fn merge_updates_the_starter_catalogue_instead_of_replacing_it() {
     let repo = Fixture::new().file("controls.md", &page("controls.md"));
-    assert_cmd::Command::cargo_bin("comply")
-        .expect("binary")
-        .current_dir(repo.path())
-        .arg("init")
-        .assert()
-        .code(0);
+    init(&repo);
     let before = read(&repo, "controls/soc2.yaml");
     let starter = before.matches(" id: ").count();
     assert!(starter > 5, "{before}");
@@ -441,4 +446,57 @@ fn a_cell_of_150000_control_ids_imports_in_linear_time() {
     assert!(took.as_secs() < 10, "took {took:?}");
     let yaml = read(&repo, "out/backlog/big.yaml");
     assert_eq!(yaml.matches("  - X-").count(), 150_000);
+}
+
+/// Pages of shapes the first fixtures did not cover, imported together
+/// after `init` with `--merge`: the result validates and the gate runs.
+#[test]
+fn more_shapes_import_validate_and_gate_together() {
+    let mut repo = Fixture::new();
+    let names = [
+        "soa-included.md",
+        "risk-eta.md",
+        "bullets.md",
+        "both.md",
+        "sections.md",
+        "nist.md",
+    ];
+    for name in names {
+        repo = repo.file(&format!("docs/{name}"), &page(&format!("more/{name}")));
+    }
+    init(&repo);
+    let assert = import(&repo, &["docs", "-o", ".", "--merge"]).code(0);
+    let err = stderr(&assert);
+    assert_notes(
+        &err,
+        &[
+            "docs/bullets.md:14: note: evidence without a path not imported: see the HR system export",
+            "docs/bullets.md:18: note: field `notes` of control CC7.1 not imported: weekly scans planned",
+            "docs/nist.md:10: note: control id repeated on the page; this one imported as AC-2-2",
+            "docs/risk-eta.md:5: note: column `Likelihood` not imported: Medium",
+            "docs/risk-eta.md:5: note: due date `Q1 2027` read as 2027-03-31 (end of quarter)",
+            "docs/both.md:15: note: 1 done item without a completion date (line 15); done date set to the as-of date, 2026-01-10",
+        ],
+    );
+    insta::assert_snapshot!("import_more_risks", read(&repo, "backlog/risk-eta.yaml"));
+    for (name, snapshot) in [
+        ("soa-included.md", "import_more_soa"),
+        ("bullets.md", "import_more_bullets"),
+        ("both.md", "import_more_both_controls"),
+    ] {
+        let single = Fixture::new()
+            .file(name, &page(&format!("more/{name}")))
+            .dir("out");
+        import(&single, &[name, "-o", "out"]).code(0);
+        let file = match name {
+            "soa-included.md" => "out/controls/iso27001.yaml",
+            "bullets.md" => "out/controls/soc2.yaml",
+            _ => "out/controls/popia.yaml",
+        };
+        insta::assert_snapshot!(snapshot, read(&single, file));
+    }
+    repo.run(&["--as-of", "2026-01-10", "validate"]).code(0);
+    let check = repo.run(&["--as-of", "2026-01-10", "check"]);
+    let code = check.get_output().status.code();
+    assert_eq!(code, Some(0), "{}", stdout(&check));
 }

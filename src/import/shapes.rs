@@ -200,14 +200,19 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                 }
                 sections.enter(*level, &inline.text);
                 if headings && let Some((id, title)) = ids::leading(&inline.text) {
+                    let mut fields = Fields {
+                        line: *line,
+                        ..Fields::default()
+                    };
+                    let (title, mark) = heading_status(&title);
+                    if let Some(mark) = mark {
+                        fields.set(Column::Status, mark, *line);
+                    }
                     record = Some(Record {
                         id,
                         title,
                         line: *line,
-                        fields: Fields {
-                            line: *line,
-                            ..Fields::default()
-                        },
+                        fields,
                         checklist: Vec::new(),
                     });
                 }
@@ -298,7 +303,16 @@ fn summary_notes(context: &Context<'_>, found: &mut Found) {
 /// One line under a heading record: a `**Field**: value`, or a status mark
 /// (`✅ Completed 2025-10-26`); other lines of a list are noted.
 fn record_line(record: &mut Record, inline: &Inline, line: usize, found: &mut Found, listed: bool) {
-    let Some(label) = inline.lead_strong.as_deref() else {
+    let plain_label = inline
+        .text
+        .split_once(':')
+        .map(|(label, _)| label.trim())
+        .filter(|label| {
+            vocab::column(label).is_some()
+                || (label.split_whitespace().count() <= 3
+                    && label.starts_with(|c: char| c.is_alphabetic()))
+        });
+    let Some(label) = inline.lead_strong.as_deref().or(plain_label) else {
         if inline.text.starts_with(|c: char| !c.is_alphanumeric())
             && vocab::progress(&inline.text).is_some()
         {
@@ -306,7 +320,10 @@ fn record_line(record: &mut Record, inline: &Inline, line: usize, found: &mut Fo
         } else if listed {
             found.note(
                 line,
-                format!("line under {} without a **Field**: not imported", record.id),
+                format!(
+                    "line under {} without a `Field:` label not imported",
+                    record.id
+                ),
             );
         }
         return;
@@ -527,6 +544,9 @@ fn item_from(
             Some((progress, date)) => {
                 status = progress.item();
                 done = done.or(date);
+                if summary.is_none() && wordy(&text) {
+                    summary = Some(format!("Status on the page: {text}"));
+                }
             }
             None => {
                 found.note(
@@ -572,6 +592,15 @@ fn item_from(
     }
 }
 
+/// Whether a status text says more than its status (`⚠️ Partial — restores
+/// never tested`, not `In progress`): worth keeping beside the status.
+fn wordy(text: &str) -> bool {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count()
+        > 3
+}
+
 /// A control from its fields.
 fn control_from(fields: &Fields, id: String, title: String, found: &mut Found) -> ControlOut {
     let line = fields.line;
@@ -607,7 +636,12 @@ fn control_from(fields: &Fields, id: String, title: String, found: &mut Found) -
         }
     } else if let Some(text) = fields.text(Column::Status) {
         match vocab::progress(&text) {
-            Some((progress, _)) => status = Some(progress.control()),
+            Some((progress, _)) => {
+                status = Some(progress.control());
+                if current.is_none() && wordy(&text) {
+                    current = Some(format!("Status on the page: {text}"));
+                }
+            }
             None => {
                 found.note(fields.at(Column::Status), format!("status `{text}` of control {id} not recognised; set to partial, the text kept in `current`"));
                 current = Some(match current {
@@ -1196,6 +1230,19 @@ fn checklist(
         });
     }
     Ok(())
+}
+
+/// A status mark at the end of a heading's title (`Role changes ✅`,
+/// `Backups ⚠️ PARTIAL`): the title without it, and the status text.
+fn heading_status(title: &str) -> (String, Option<Inline>) {
+    let Some(at) = title.find(|c: char| "✅✔☑🔄⏳🚧⚠❌⛔➖".contains(c)) else {
+        return (title.to_string(), None);
+    };
+    let status = Inline {
+        text: title[at..].trim().to_string(),
+        ..Inline::default()
+    };
+    (title[..at].trim().to_string(), Some(status))
 }
 
 /// `1. Audit Logging Verification ⚠️ PARTIAL (...)` -> `Audit Logging Verification`.

@@ -841,15 +841,20 @@ pub fn date_in(text: &str) -> Result<Option<Dated>, String> {
     {
         return NaiveDate::from_ymd_opt(y, m, d).map_or_else(not_a_date, exact);
     }
-    if let [_, _, c] = slashed[..]
+    if let [a, b, c] = slashed[..]
         && c.len() == 4
-        && slashed
-            .iter()
-            .all(|p| p.chars().all(|ch| ch.is_ascii_digit()))
+        && let (Ok(a), Ok(b), Ok(y)) = (a.parse::<u32>(), b.parse::<u32>(), c.parse::<i32>())
     {
-        return Err(format!(
-            "`{t}` could be day/month or month/day; write it as YYYY-MM-DD"
-        ));
+        let (d, m) = match (a > 12, b > 12) {
+            (true, false) => (a, b),
+            (false, true) => (b, a),
+            _ => {
+                return Err(format!(
+                    "`{t}` could be day/month or month/day; write it as YYYY-MM-DD"
+                ));
+            }
+        };
+        return NaiveDate::from_ymd_opt(y, m, d).map_or_else(not_a_date, exact);
     }
     let cleaned = lower
         .replace(',', " ")
@@ -1060,6 +1065,8 @@ mod tests {
         assert_eq!(date_in("TBD"), Ok(None));
         assert!(date_in("soon").is_err());
         assert!(date_in("03/04/2026").is_err());
+        assert_eq!(at("30/06/2026"), Some((d(2026, 6, 30), None)));
+        assert_eq!(at("06/30/2026"), Some((d(2026, 6, 30), None)));
         assert!(date_in("31 February 2026").is_err());
     }
 
