@@ -500,3 +500,28 @@ fn more_shapes_import_validate_and_gate_together() {
     let code = check.get_output().status.code();
     assert_eq!(code, Some(0), "{}", stdout(&check));
 }
+
+#[test]
+fn comply_yaml_extends_the_framework_words() {
+    let settings = "import:\n  frameworks:\n    Privacy: popia\n";
+    let repo = Fixture::new()
+        .file("mixed.md", &page("mixed.md"))
+        .file("comply.yaml", settings);
+    import(&repo, &["mixed.md", "-o", "."]).code(0);
+    let popia = read(&repo, "controls/popia.yaml");
+    assert!(popia.contains("id: POPIA-CONSENT-WITHDRAWAL"), "{popia}");
+    repo.run(&["validate"]).code(0);
+
+    let bad = Fixture::new()
+        .file("mixed.md", &page("mixed.md"))
+        .file("comply.yaml", "import:\n  frameworks:\n    Privacy: ../x\n");
+    let assert = import(&bad, &["mixed.md", "-o", "."]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "comply.yaml:3:14: error[bad-value]: `../x` is not a framework id",
+            "error: `./comply.yaml` is not valid; nothing was written",
+        ],
+    );
+    assert!(!bad.path().join("controls").exists());
+}

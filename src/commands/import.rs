@@ -46,7 +46,26 @@ pub fn run(
         )?;
         return Ok(Exit::Invalid);
     }
-    let mut framework_words = Vec::new();
+    let settings = args
+        .output
+        .as_deref()
+        .filter(|p| p.is_dir())
+        .unwrap_or(Path::new("."))
+        .join("comply.yaml");
+    let mut framework_words = match settings_words(&settings) {
+        Ok(words) => words,
+        Err(problems) => {
+            for problem in problems {
+                writeln!(err, "{problem}")?;
+            }
+            writeln!(
+                err,
+                "error: `{}` is not valid; nothing was written",
+                settings.display()
+            )?;
+            return Ok(Exit::Invalid);
+        }
+    };
     for word in &args.framework_word {
         match word.split_once('=') {
             Some((w, id)) if !w.trim().is_empty() && import::valid_framework(id.trim()) => {
@@ -142,6 +161,36 @@ pub fn run(
         }
     }
     Ok(Exit::Success)
+}
+
+/// The `import.frameworks` words of the `comply.yaml` beside the output
+/// (none when there is no such file); its problems when it is not valid.
+fn settings_words(path: &Path) -> Result<Vec<(String, String)>, Vec<String>> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(Vec::new());
+    };
+    let node = crate::yaml::parse(&text).map_err(|e| {
+        vec![format!(
+            "{}:{}:{}: error: {}",
+            path.display(),
+            e.pos.line,
+            e.pos.column,
+            e.message
+        )]
+    })?;
+    let mut decoder = crate::decode::Decoder::new(path);
+    let config = decoder.config(&node);
+    let problems: Vec<String> = decoder
+        .into_diagnostics()
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    if problems.is_empty() {
+        Ok(config.framework_words)
+    } else {
+        Err(problems)
+    }
 }
 
 /// The pages to read: files as given; folders searched for `.md` pages
