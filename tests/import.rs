@@ -251,7 +251,7 @@ fn risk_register_with_priorities_quarters_and_prose_dates() {
         &stderr(&assert),
         &[
             "risks.md:11: note: due date `2024-Q4` read as 2024-12-31 (end of quarter)",
-            "risks.md:11: note: done without a completion date; done date set to its due date, 2024-12-31",
+            "risks.md:11: note: 1 done item without a completion date (line 11); done date set to the due date",
             "risks.md:13: note: `someday` is not a date comply can read",
             "risks.md:13: note: status `Wontfix-ish` not recognised; R-04 left open, the text kept in its summary",
         ],
@@ -524,4 +524,18 @@ fn comply_yaml_extends_the_framework_words() {
         ],
     );
     assert!(!bad.path().join("controls").exists());
+}
+
+#[test]
+fn plain_paths_and_described_control_references() {
+    let text = "# SOC 2 plan\n\n| Task | Controls | Evidence | Due |\n|---|---|---|---|\n| Review access | CC6.1 Logical access, see the policy | Exported to reports/access-2026.csv and infra/iam/ | 2026-04-01 |\n";
+    let repo = Fixture::new().file("plan.md", text);
+    let assert = import(&repo, &["plan.md"]).code(0);
+    insta::assert_snapshot!("import_plain_paths", stdout(&assert));
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "plan.md:5: note: control references of PLAN-REVIEW-ACCESS not read (not ids): see the policy",
+        ],
+    );
 }

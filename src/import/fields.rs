@@ -106,10 +106,14 @@ pub fn display_name(id: &str) -> String {
 /// For ISO 27001, bare numbers are Annex A controls (`A.5.2`) until the word
 /// "Clause" appears; numbers after it are clauses (`6.1`). Ranges of the same
 /// major number are expanded.
-pub fn controls(text: &str, framework: &str) -> Vec<String> {
+///
+/// A part that is not an id (`Logical access` in `CC6.1 Logical access` is
+/// dropped, the id kept; `see policy` is returned as not read).
+pub fn controls(text: &str, framework: &str) -> (Vec<String>, Vec<String>) {
     let iso = framework == "iso27001";
     let mut clause = false;
     let mut out = Vec::new();
+    let mut unread = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let normalised = text.replace(['–', '—'], "-");
     for part in normalised.split([',', ';']) {
@@ -128,6 +132,13 @@ pub fn controls(text: &str, framework: &str) -> Vec<String> {
             Some((a, b)) if is_number(a.trim()) && is_number(b.trim()) => {
                 range(a.trim(), b.trim()).unwrap_or_else(|| vec![part.to_string()])
             }
+            _ if part.contains(char::is_whitespace) => match super::ids::leading(part) {
+                Some((id, _)) => vec![id],
+                None => {
+                    unread.push(part.to_string());
+                    continue;
+                }
+            },
             _ => vec![part.to_string()],
         };
         for id in ids {
@@ -141,7 +152,7 @@ pub fn controls(text: &str, framework: &str) -> Vec<String> {
             }
         }
     }
-    out
+    (out, unread)
 }
 
 fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
@@ -224,13 +235,21 @@ mod tests {
 
     #[test]
     fn iso_control_lists() {
-        assert_eq!(controls("5.2, Clause 5.2", "iso27001"), ["A.5.2", "5.2"]);
-        assert_eq!(controls("Clause 6.1, 8.2", "iso27001"), ["6.1", "8.2"]);
+        let ids = |t: &str, f: &str| controls(t, f).0;
+        assert_eq!(ids("5.2, Clause 5.2", "iso27001"), ["A.5.2", "5.2"]);
+        assert_eq!(ids("Clause 6.1, 8.2", "iso27001"), ["6.1", "8.2"]);
         assert_eq!(
-            controls("5.24–5.28", "iso27001"),
+            ids("5.24–5.28", "iso27001"),
             ["A.5.24", "A.5.25", "A.5.26", "A.5.27", "A.5.28"]
         );
-        assert_eq!(controls("CC6.1; CC7.2", "soc2"), ["CC6.1", "CC7.2"]);
+        assert_eq!(ids("CC6.1; CC7.2", "soc2"), ["CC6.1", "CC7.2"]);
+        assert_eq!(
+            controls("CC6.1 Logical access, see the policy", "soc2"),
+            (
+                vec!["CC6.1".to_string()],
+                vec!["see the policy".to_string()]
+            )
+        );
     }
 
     #[test]

@@ -62,6 +62,8 @@ pub struct Found {
     defaulted: Vec<usize>,
     /// Lines of done items whose done date is the page's date or the as-of date.
     guessed_done: Vec<usize>,
+    /// Lines of done items whose done date is their (past) due date.
+    done_from_due: Vec<usize>,
     /// Item and review ids handed out.
     ids: Unique,
     /// Control ids handed out, per framework.
@@ -284,6 +286,16 @@ fn summary_notes(context: &Context<'_>, found: &mut Found) {
         );
         found.note(first, message);
     }
+    if let Some(&first) = found.done_from_due.first() {
+        let n = found.done_from_due.len();
+        let message = format!(
+            "{n} done {} without a completion date ({} {}); done date set to the due date",
+            plural(n as i64, "item"),
+            plural(n as i64, "line"),
+            lines(&found.done_from_due),
+        );
+        found.note(first, message);
+    }
     if let Some(&first) = found.guessed_done.first() {
         let n = found.guessed_done.len();
         let when = match context.date {
@@ -452,10 +464,7 @@ fn guess_done(
 ) -> NaiveDate {
     match due {
         Some(due) if due <= context.options.as_of => {
-            found.note(
-                line,
-                format!("done without a completion date; done date set to its due date, {due}"),
-            );
+            found.done_from_due.push(line);
             due
         }
         _ => {
@@ -572,11 +581,21 @@ fn item_from(
         ItemStatus::Done => Some(done.unwrap_or_else(|| guess_done(context, due, line, found))),
         _ => None,
     };
+    let (controls, unread) = fields
+        .text(Column::Control)
+        .map(|c| super::fields::controls(&c, &framework))
+        .unwrap_or_default();
+    if !unread.is_empty() {
+        found.note(
+            fields.at(Column::Control),
+            format!(
+                "control references of {id} not read (not ids): {}",
+                unread.join(", ")
+            ),
+        );
+    }
     ItemOut {
-        controls: fields
-            .text(Column::Control)
-            .map(|c| super::fields::controls(&c, &framework))
-            .unwrap_or_default(),
+        controls,
         evidence: evidence(fields, found),
         id,
         title,
@@ -740,6 +759,14 @@ fn evidence_entries(inline: &Inline, line: usize, notes: &mut Vec<Note>) -> Vec<
         }
     }
     if paths.is_empty() {
+        paths.extend(
+            text.split(|c: char| c.is_whitespace() || ",;()".contains(c))
+                .map(|w| w.trim_end_matches('.'))
+                .filter(|w| plain_path(w))
+                .map(str::to_string),
+        );
+    }
+    if paths.is_empty() {
         if !text.is_empty() && inline.links.is_empty() {
             notes.push(Note {
                 line,
@@ -768,6 +795,19 @@ fn evidence_entries(inline: &Inline, line: usize, notes: &mut Vec<Note>) -> Vec<
             _ => EvidenceOut::Path(path),
         })
         .collect()
+}
+
+/// A path written as plain text: `docs/policies/access.md`, `infra/iam/`;
+/// not a web address, not `and/or`, nothing that leaves the folder.
+fn plain_path(word: &str) -> bool {
+    word.contains('/')
+        && !word.contains("://")
+        && !word.starts_with('/')
+        && !word.split('/').any(|p| p == "..")
+        && (word.ends_with('/') || word.rsplit('/').next().is_some_and(|f| f.contains('.')))
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-*".contains(c))
 }
 
 fn looks_like_path(code: &str) -> bool {

@@ -633,7 +633,10 @@ fn status_mark(text: &str) -> Option<Progress> {
 /// Words of a text for phrase matching: lower case, `-` and `_` as spaces,
 /// other punctuation dropped (except `/` and `'` inside words).
 fn words(text: &str) -> Vec<String> {
-    text.to_lowercase()
+    text.chars()
+        .take(400)
+        .collect::<String>()
+        .to_lowercase()
         .replace(['-', '_', '–', '—'], " ")
         .split_whitespace()
         .map(|w| {
