@@ -269,46 +269,44 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
 
 /// The notes reported once per page: defaulted risks, guessed done dates.
 fn summary_notes(context: &Context<'_>, found: &mut Found) {
-    let lines = |l: &[usize]| {
-        l.iter()
-            .map(usize::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
+    let when = match context.date {
+        Some(date) => format!("the page's date, {date}"),
+        None => format!("the as-of date, {}", context.options.as_of),
     };
-    if let Some(&first) = found.defaulted.first() {
-        let n = found.defaulted.len();
-        let message = format!(
-            "no risk given for {n} {} ({} {}); set to {}",
-            plural(n as i64, "item"),
-            plural(n as i64, "line"),
-            lines(&found.defaulted),
-            context.options.default_risk,
-        );
-        found.note(first, message);
-    }
-    if let Some(&first) = found.done_from_due.first() {
-        let n = found.done_from_due.len();
-        let message = format!(
-            "{n} done {} without a completion date ({} {}); done date set to the due date",
-            plural(n as i64, "item"),
-            plural(n as i64, "line"),
-            lines(&found.done_from_due),
-        );
-        found.note(first, message);
-    }
-    if let Some(&first) = found.guessed_done.first() {
-        let n = found.guessed_done.len();
-        let when = match context.date {
-            Some(date) => format!("the page's date, {date}"),
-            None => format!("the as-of date, {}", context.options.as_of),
+    let groups = [
+        (
+            std::mem::take(&mut found.defaulted),
+            "no risk given for",
+            format!("set to {}", context.options.default_risk),
+        ),
+        (
+            std::mem::take(&mut found.done_from_due),
+            "without a completion date",
+            "done date set to the due date".to_string(),
+        ),
+        (
+            std::mem::take(&mut found.guessed_done),
+            "without a completion date",
+            format!("done date set to {when}"),
+        ),
+    ];
+    for (lines, what, outcome) in groups {
+        let Some(&first) = lines.first() else { continue };
+        let n = lines.len() as i64;
+        let list: Vec<String> = lines.iter().map(usize::to_string).collect();
+        let items = if what.starts_with("no risk") {
+            format!("{what} {n} {}", plural(n, "item"))
+        } else {
+            format!("{n} done {} {what}", plural(n, "item"))
         };
-        let message = format!(
-            "{n} done {} without a completion date ({} {}); done date set to {when}",
-            plural(n as i64, "item"),
-            plural(n as i64, "line"),
-            lines(&found.guessed_done),
+        found.note(
+            first,
+            format!(
+                "{items} ({} {}); {outcome}",
+                plural(n, "line"),
+                list.join(", ")
+            ),
         );
-        found.note(first, message);
     }
 }
 
