@@ -539,3 +539,20 @@ fn plain_paths_and_described_control_references() {
         ],
     );
 }
+
+#[test]
+fn generated_ids_stay_unique_across_pages() {
+    let page_text = "# SOC 2 to-do\n\n- [ ] Review firewall rules\n";
+    let repo = Fixture::new()
+        .file("a/1.md", page_text)
+        .file("b/2.md", page_text)
+        .dir("out");
+    let assert = import(&repo, &["a/1.md", "b/2.md", "-o", "out"]).code(0);
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "b/2.md: note: generated id SOC2-REVIEW-FIREWALL-RULES is also used by an earlier page; this one is SOC2-REVIEW-FIREWALL-RULES-2",
+        ],
+    );
+    assert!(read(&repo, "out/backlog/2.yaml").contains("id: SOC2-REVIEW-FIREWALL-RULES-2"));
+}

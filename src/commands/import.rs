@@ -102,17 +102,27 @@ pub fn run(
         }
     };
     let into_dir = args.output.as_deref().filter(|p| p.is_dir());
-    let mut outputs = Vec::new();
+    let mut read = Vec::new();
+    let mut results: Vec<Imported> = Vec::new();
     let mut skipped: Vec<(String, String)> = Vec::new();
     for file in &pages {
         let shown = file.display().to_string();
         match import_page(file, &shown, &options, args.strict, err)? {
-            Ok(imported) => {
-                writeln!(err, "{shown}: {}", summary(&imported))?;
-                outputs.extend(files_of(&imported, file, &shown, into_dir)?);
+            Ok(page) => {
+                writeln!(err, "{shown}: {}", summary(&page))?;
+                read.push((file, shown));
+                results.push(page);
             }
             Err(why) => skipped.push((shown, why)),
         }
+    }
+    for (index, message) in import::dedupe(&mut results) {
+        let shown = read.get(index).map_or("", |(_, shown)| shown.as_str());
+        writeln!(err, "{shown}: note: {message}")?;
+    }
+    let mut outputs = Vec::new();
+    for ((file, shown), page) in read.iter().zip(&results) {
+        outputs.extend(files_of(page, file, shown, into_dir)?);
     }
     if !skipped.is_empty() && (!args.keep_going || outputs.is_empty()) {
         writeln!(err, "error: nothing was written")?;

@@ -211,6 +211,8 @@ pub struct Imported {
     pub notes: Vec<Note>,
     /// How many mis-encoded characters were repaired.
     pub repaired: usize,
+    /// Item and review ids made by the import (not written on the page).
+    pub generated: Vec<String>,
 }
 
 /// Why a page could not be imported at all.
@@ -289,7 +291,39 @@ pub fn import(name: &str, text: &str, options: &Options) -> Result<Imported, Imp
         reviews,
         notes: found.notes,
         repaired,
+        generated: found.generated,
     })
+}
+
+/// Makes the generated item and review ids of several pages unique
+/// together: a generated id an earlier page already uses gets `-2`, `-3`...
+/// Ids written on the pages are left alone (`validate` reports repeats).
+/// Returns, per page index, what was renamed.
+pub fn dedupe(pages: &mut [Imported]) -> Vec<(usize, String)> {
+    let mut unique = ids::Unique::default();
+    let mut renamed = Vec::new();
+    for (index, page) in pages.iter_mut().enumerate() {
+        let generated: std::collections::HashSet<String> = page.generated.iter().cloned().collect();
+        let items = page
+            .backlog
+            .iter_mut()
+            .flat_map(|b| b.items.iter_mut().map(|i| &mut i.id));
+        let reviews = page
+            .reviews
+            .iter_mut()
+            .flat_map(|r| r.reviews.iter_mut().map(|r| &mut r.id));
+        for id in items.chain(reviews) {
+            let (new, changed) = unique.take(id.clone());
+            if changed && generated.contains(id.as_str()) {
+                renamed.push((
+                    index,
+                    format!("generated id {id} is also used by an earlier page; this one is {new}"),
+                ));
+                *id = new;
+            }
+        }
+    }
+    renamed
 }
 
 /// Puts a shared framework at the top of the file.

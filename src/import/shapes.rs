@@ -66,6 +66,8 @@ pub struct Found {
     done_from_due: Vec<usize>,
     /// Item and review ids handed out.
     ids: Unique,
+    /// The item and review ids made here rather than written on the page.
+    pub generated: Vec<String>,
     /// Control ids handed out, per framework.
     control_ids: HashMap<String, Unique>,
 }
@@ -86,6 +88,9 @@ impl Found {
                 line,
                 format!("id repeated on the page; this one imported as {id}"),
             );
+        }
+        if !given {
+            self.generated.push(id.clone());
         }
         id
     }
@@ -291,7 +296,9 @@ fn summary_notes(context: &Context<'_>, found: &mut Found) {
         ),
     ];
     for (lines, what, outcome) in groups {
-        let Some(&first) = lines.first() else { continue };
+        let Some(&first) = lines.first() else {
+            continue;
+        };
         let n = lines.len() as i64;
         let list: Vec<String> = lines.iter().map(usize::to_string).collect();
         let items = if what.starts_with("no risk") {
