@@ -460,6 +460,7 @@ fn more_shapes_import_validate_and_gate_together() {
         "both.md",
         "sections.md",
         "nist.md",
+        "domains.md",
     ];
     for name in names {
         repo = repo.file(&format!("docs/{name}"), &page(&format!("more/{name}")));
@@ -476,6 +477,8 @@ fn more_shapes_import_validate_and_gate_together() {
             "docs/risk-eta.md:5: note: column `Likelihood` not imported: Medium",
             "docs/risk-eta.md:5: note: due date `Q1 2027` read as 2027-03-31 (end of quarter)",
             "docs/both.md:15: note: 1 done item without a completion date (line 15); done date set to the as-of date, 2026-01-10",
+            "docs/domains.md:6: note: due date `2026-05` of control HIPAA-AUDIT-CONTROLS not imported (a control has no due date; a backlog item does)",
+            "docs/domains.md:7: note: description not imported (a control has a title, not a description): Screens lock after five idle minutes",
         ],
     );
     insta::assert_snapshot!("import_more_risks", read(&repo, "backlog/risk-eta.yaml"));
@@ -483,6 +486,7 @@ fn more_shapes_import_validate_and_gate_together() {
         ("soa-included.md", "import_more_soa"),
         ("bullets.md", "import_more_bullets"),
         ("both.md", "import_more_both_controls"),
+        ("domains.md", "import_more_domains"),
     ] {
         let single = Fixture::new()
             .file(name, &page(&format!("more/{name}")))
@@ -491,6 +495,7 @@ fn more_shapes_import_validate_and_gate_together() {
         let file = match name {
             "soa-included.md" => "out/controls/iso27001.yaml",
             "bullets.md" => "out/controls/soc2.yaml",
+            "domains.md" => "out/controls/hipaa.yaml",
             _ => "out/controls/popia.yaml",
         };
         insta::assert_snapshot!(snapshot, read(&single, file));

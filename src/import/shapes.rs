@@ -703,6 +703,12 @@ fn control_from(fields: &Fields, id: String, title: String, found: &mut Found) -
         let mut seen = std::collections::HashSet::new();
         backlog.retain(|id| seen.insert(id.clone()));
     }
+    if let Some(due) = fields.text(Column::Due) {
+        found.note(
+            fields.at(Column::Due),
+            format!("due date `{due}` of control {id} not imported (a control has no due date; a backlog item does)"),
+        );
+    }
     let severity = fields
         .text(Column::Risk)
         .and_then(|r| super::fields::risk(&r));
@@ -872,6 +878,19 @@ fn roles(header: &Row) -> Vec<Option<Column>> {
     roles
 }
 
+/// Whether a control column holds the row's own control (`Control`,
+/// `Clause`, `Criteria`) rather than references to controls (`Controls`,
+/// `Mapped controls`): then a due date does not make the row work to do.
+fn names_controls(header: &Row, roles: &[Option<Column>]) -> bool {
+    header.cells.iter().zip(roles).any(|(cell, role)| {
+        *role == Some(Column::Control)
+            && matches!(
+                vocab::normalise_header(&cell.text).as_str(),
+                "control" | "clause" | "criteria" | "criterion" | "tsc" | "annex a control"
+            )
+    })
+}
+
 fn table(
     context: &Context<'_>,
     sections: &Sections,
@@ -885,7 +904,8 @@ fn table(
     let kind = if has(Column::Frequency) && titled {
         Some(TableKind::Reviews)
     } else if has(Column::Task)
-        || ((has(Column::Due) || has(Column::DoneDate))
+        || (!names_controls(header, &roles)
+            && (has(Column::Due) || has(Column::DoneDate))
             && (titled || has(Column::Gap) || has(Column::Control)))
     {
         Some(TableKind::Tasks)
@@ -1080,11 +1100,28 @@ fn control_row(
 ) -> Result<(), ImportError> {
     let framework = row_framework(context, sections, &fields, found)?;
     let (given, rest) = row_id(&fields, &[Column::Control, Column::Title]);
-    let title = fields
+    let from_id_column = fields.text(Column::Id).is_some_and(|id| ids::is_id(&id));
+    // The name: beside an id column, the title column; after an id in a
+    // control cell, the rest of it; else the control cell, else the title.
+    let title = if from_id_column {
+        fields
+            .text(Column::Title)
+            .or_else(|| fields.text(Column::Control))
+    } else {
+        rest.filter(|r| !r.is_empty())
+            .or_else(|| fields.text(Column::Control).filter(|_| given.is_none()))
+            .or_else(|| fields.text(Column::Title))
+    }
+    .unwrap_or_default();
+    if let Some(other) = fields
         .text(Column::Title)
-        .or(rest.filter(|r| !r.is_empty()))
-        .or_else(|| fields.text(Column::Control))
-        .unwrap_or_default();
+        .filter(|t| *t != title && !title.contains(t.as_str()))
+    {
+        found.note(
+            fields.at(Column::Title),
+            format!("description not imported (a control has a title, not a description): {other}"),
+        );
+    }
     if title.is_empty() && given.is_none() {
         found.note(
             fields.line,

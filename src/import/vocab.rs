@@ -776,6 +776,10 @@ fn month(word: &str) -> Option<u32> {
         .map(|i| i as u32 + 1)
 }
 
+fn month_number(word: &str) -> Option<u32> {
+    word.parse().ok().filter(|m| (1..=12).contains(m))
+}
+
 fn day(word: &str) -> Option<u32> {
     let w = word
         .trim_end_matches("st")
@@ -919,6 +923,11 @@ pub fn date_in(text: &str) -> Result<Option<Dated>, String> {
                 None => not_a_date(),
             }
         }
+        [a, b] if year(a).is_some() && b.len() <= 2 && month_number(b).is_some() => period(
+            year(a).unwrap_or(0),
+            month_number(b).unwrap_or(1),
+            "end of month",
+        ),
         [a, b] if month(a).is_some() && year(b).is_some() => {
             period(year(b).unwrap_or(0), month(a).unwrap_or(1), "end of month")
         }
@@ -1064,6 +1073,11 @@ mod tests {
         assert_eq!(
             at("end of March 2026"),
             Some((d(2026, 3, 31), Some("end of month")))
+        );
+        assert_eq!(at("2025-12"), Some((d(2025, 12, 31), Some("end of month"))));
+        assert_eq!(
+            at("Dec 2025"),
+            Some((d(2025, 12, 31), Some("end of month")))
         );
         assert_eq!(date_in("TBD"), Ok(None));
         assert!(date_in("soon").is_err());
