@@ -561,3 +561,17 @@ fn generated_ids_stay_unique_across_pages() {
     );
     assert!(read(&repo, "out/backlog/2.yaml").contains("id: SOC2-REVIEW-FIREWALL-RULES-2"));
 }
+
+#[test]
+fn one_page_with_items_and_reviews_prints_two_documents() {
+    let repo = Fixture::new().file("plan.md", TASKS);
+    let assert = import(&repo, &["plan.md", "--id-prefix", "PLAN"]).code(0);
+    let out = stdout(&assert);
+    let documents: Vec<&str> = out.split("\n---\n").collect();
+    assert_eq!(documents.len(), 2, "{out}");
+    assert!(documents[0].contains("schema/backlog.schema.json"), "{out}");
+    assert!(
+        documents[1].contains("reviews:\n- id: REV-ACCESS-REVIEW"),
+        "{out}"
+    );
+}

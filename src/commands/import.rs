@@ -143,7 +143,7 @@ pub fn run(
         }
         texts.push(import::to_yaml(&output.value, output.kind, &source)?);
     }
-    for (output, text) in outputs.iter().zip(&texts) {
+    for (index, (output, text)) in outputs.iter().zip(&texts).enumerate() {
         match &output.path {
             Some(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -156,7 +156,12 @@ pub fn run(
                     writeln!(err, "  merged {merged}")?;
                 }
             }
-            None => out.write_all(text.as_bytes())?,
+            None => {
+                if index > 0 {
+                    out.write_all(b"---\n")?;
+                }
+                out.write_all(text.as_bytes())?;
+            }
         }
     }
     if !skipped.is_empty() {
@@ -408,6 +413,7 @@ fn plan(outputs: Vec<Output>, args: &ImportArgs, into_dir: bool) -> Result<Vec<O
         match (&mut outputs[..], args.output.as_deref()) {
             ([one], Some(path)) => one.path = Some(path.to_path_buf()),
             ([_], None) | ([], _) => {}
+            (several, None) if several.iter().all(|o| o.sources == several[0].sources) => {}
             (_, _) => {
                 return Err(
                     "these pages give several YAML files; pass --output DIR (an existing \
