@@ -575,3 +575,18 @@ fn one_page_with_items_and_reviews_prints_two_documents() {
         "{out}"
     );
 }
+
+#[test]
+fn a_number_column_without_ids_is_said_to_be_one() {
+    let text = "# SOC 2\n\n| # | Control | Status |\n|---|---|---|\n| 1 | Access reviews | Done |\n| 2 | Change approval | Missing |\n";
+    let repo = Fixture::new().file("num.md", text);
+    let assert = import(&repo, &["num.md"]).code(0);
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "num.md:3: note: column `#` holds no ids (such as A.5.1, CC6.1, AC-1, POPIA-001); ids are made from the titles",
+        ],
+    );
+    let out = stdout(&assert);
+    assert!(out.contains("- id: SOC2-ACCESS-REVIEWS\n  title: Access reviews\n  status: implemented\n- id: SOC2-CHANGE-APPROVAL\n  title: Change approval\n  status: missing\n"), "{out}");
+}

@@ -957,6 +957,23 @@ fn table(
     };
     let phase = sections.innermost().map(|(_, text)| text.to_string());
     let soa = has(Column::Applicable) || sections.annex_a();
+    if let Some(at) = roles.iter().position(|r| *r == Some(Column::Id)) {
+        let cells = || {
+            rows.iter()
+                .filter_map(|r| r.cells.get(at))
+                .filter(|c| !c.text.is_empty())
+        };
+        let numbered = kind == TableKind::Tasks && context.prefix.is_some();
+        if !numbered && cells().next().is_some() && !cells().any(|c| ids::is_id(&c.text)) {
+            found.note(
+                header.line,
+                format!(
+                    "column `{}` holds no ids (such as A.5.1, CC6.1, AC-1, POPIA-001); ids are made from the titles",
+                    header.cells.get(at).map_or("", |c| c.text.as_str())
+                ),
+            );
+        }
+    }
     for row in rows {
         let fields = row_fields(&roles, header, row, found);
         match kind {
