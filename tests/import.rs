@@ -590,3 +590,22 @@ fn a_number_column_without_ids_is_said_to_be_one() {
     let out = stdout(&assert);
     assert!(out.contains("- id: SOC2-ACCESS-REVIEWS\n  title: Access reviews\n  status: implemented\n- id: SOC2-CHANGE-APPROVAL\n  title: Change approval\n  status: missing\n"), "{out}");
 }
+
+#[test]
+fn numbered_sections_are_neither_controls_nor_item_ids() {
+    let text = "# SOC 2 handbook\n\n## 2.1 Purpose\n\n- Scope: all staff\n- Audience: everyone\n\n### 3.1 Setup\n\n- [x] Laptop\n- [ ] Badge\n";
+    let repo = Fixture::new().file("handbook.md", text);
+    let assert = import(&repo, &["handbook.md"]).code(0);
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "handbook.md:3: note: heading `2.1 Purpose` has an id but none of the fields of a control (Status, Evidence, Owner, Applicable, ...); not imported",
+        ],
+    );
+    assert_eq!(
+        stdout(&assert).split_once("items:\n").map(|(_, rest)| rest),
+        Some(
+            "- id: HANDBOOK-SETUP\n  title: Setup\n  risk: medium\n  due: TBD\n  status: in-progress\n  checklist:\n  - task: Laptop\n    done: true\n  - task: Badge\n    done: false\n"
+        )
+    );
+}

@@ -407,6 +407,26 @@ fn finish_record(
     if empty && !as_item {
         return Ok(());
     }
+    let control_fields = [
+        Column::Status,
+        Column::Evidence,
+        Column::Owner,
+        Column::Applicable,
+        Column::Current,
+        Column::Gap,
+        Column::Risk,
+    ];
+    if !as_item && !control_fields.into_iter().any(|c| fields.has(c)) {
+        found.note(
+            record.line,
+            format!(
+                "heading `{} {}` has an id but none of the fields of a control (Status, \
+                 Evidence, Owner, Applicable, ...); not imported",
+                record.id, record.title
+            ),
+        );
+        return Ok(());
+    }
     let framework = framework(context, sections, record.line)?;
     if as_item {
         let mut fields = record.fields;
@@ -422,7 +442,16 @@ fn finish_record(
                 },
             );
         }
-        let id = found.item_id(record.id, true, record.line);
+        // A section number (`1.2 Setup`) is no item id: one is made from the title.
+        let numbered = !record.id.chars().any(|c| c.is_ascii_alphabetic());
+        let id = if numbered {
+            let prefix = context
+                .prefix
+                .map_or_else(|| framework.to_uppercase(), str::to_string);
+            found.item_id(ids::slug(&prefix, &record.title), false, record.line)
+        } else {
+            found.item_id(record.id, true, record.line)
+        };
         let mut item = item_from(context, &fields, id, record.title, framework, None, found);
         if !record.checklist.is_empty() && !fields.has(Column::Status) {
             item.status = checklist_status(&record.checklist);

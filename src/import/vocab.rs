@@ -272,7 +272,6 @@ const SYNONYMS: &[(Column, &[&str])] = &[
             "applicable",
             "applicability",
             "in scope",
-            "scope",
             "included",
             "applies",
             "selected",
