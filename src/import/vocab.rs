@@ -1027,6 +1027,12 @@ mod tests {
         assert_eq!(column("ETA"), Some(Column::Due));
         assert_eq!(column("**Artifacts:**"), Some(Column::Evidence));
         assert_eq!(column("Next Due"), Some(Column::NextDue));
+        assert_eq!(column("Ref"), Some(Column::Id));
+        assert_eq!(column("Clause"), Some(Column::Control));
+        assert_eq!(column("Criteria"), Some(Column::Control));
+        assert_eq!(column("Finding"), Some(Column::Task));
+        assert_eq!(column("Risk Level"), Some(Column::Risk));
+        assert_eq!(column("Frequency"), Some(Column::Frequency));
         assert_eq!(column("Notes"), None);
     }
 
