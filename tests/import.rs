@@ -426,6 +426,15 @@ fn merge_updates_the_starter_catalogue_instead_of_replacing_it() {
     );
     let after = read(&repo, "controls/soc2.yaml");
     assert_eq!(after.matches("- id: ").count(), starter, "{after}");
+    let comments = |text: &str| -> Vec<String> {
+        text.lines()
+            .take_while(|l| l.starts_with('#'))
+            .map(str::to_string)
+            .collect()
+    };
+    let mut kept = comments(&before);
+    kept.push("# Updated by `comply import --merge` from controls.md.".into());
+    assert_eq!(comments(&after), kept, "the starter's comments are kept");
     assert!(after.contains("owner: People team"), "{after}");
     repo.run(&["validate"]).code(0);
     let again = import(&repo, &["controls.md", "-o", ".", "--merge"]).code(0);

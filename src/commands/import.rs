@@ -27,6 +27,8 @@ struct Output {
     sources: Vec<String>,
     /// What `--merge` changed.
     merged: Vec<String>,
+    /// The leading comment lines of the file merged into, kept.
+    header: Option<String>,
 }
 
 /// Runs `comply import`.
@@ -141,7 +143,16 @@ pub fn run(
         if !output.merged.is_empty() {
             source.push_str(" (merged with --merge)");
         }
-        texts.push(import::to_yaml(&output.value, output.kind, &source)?);
+        let text = import::to_yaml(&output.value, output.kind, &source)?;
+        texts.push(match &output.header {
+            // The merged file keeps its own comment lines; ours follow them.
+            Some(header) => format!(
+                "{header}# Updated by `comply import --merge` from {}.\n{}",
+                output.sources.join(", "),
+                serde_yaml::to_string(&output.value)?
+            ),
+            None => text,
+        });
     }
     for (index, (output, text)) in outputs.iter().zip(&texts).enumerate() {
         match &output.path {
@@ -368,6 +379,7 @@ fn files_of(
             value,
             sources: vec![shown.to_string()],
             merged: Vec::new(),
+            header: None,
         });
     };
     if let Some(backlog) = &imported.backlog {
@@ -473,6 +485,7 @@ fn plan(outputs: Vec<Output>, args: &ImportArgs, into_dir: bool) -> Result<Vec<O
             let (value, change) = merge::merge(old, &output.value, output.kind)
                 .map_err(|e| format!("cannot merge into `{}`: {e}", path.display()))?;
             output.value = value;
+            output.header = merge::header(&text);
             output
                 .merged
                 .push(format!("the existing file: {}", change.summary()));

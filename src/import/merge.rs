@@ -64,6 +64,19 @@ fn id_of(entry: &Value) -> Option<String> {
         .map(str::to_lowercase)
 }
 
+/// The comment lines at the top of a file (its schema line, its
+/// explanation), each ending in a newline; they survive a merge. `None`
+/// when the file has no schema line to keep.
+pub fn header(text: &str) -> Option<String> {
+    let header: String = text
+        .lines()
+        .take_while(|l| l.trim_start().starts_with('#') || l.trim().is_empty())
+        .filter(|l| !l.trim().is_empty() && !l.contains("Updated by `comply import --merge`"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    header.contains("yaml-language-server").then_some(header)
+}
+
 /// Reads the YAML text of an existing file for [`merge`].
 pub fn read(text: &str) -> Result<Value, String> {
     serde_yaml::from_str(text).map_err(|e| format!("cannot read it as YAML: {e}"))
