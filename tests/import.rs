@@ -470,6 +470,7 @@ fn more_shapes_import_validate_and_gate_together() {
         "sections.md",
         "nist.md",
         "domains.md",
+        "field-tables.md",
     ];
     for name in names {
         repo = repo.file(&format!("docs/{name}"), &page(&format!("more/{name}")));
@@ -486,6 +487,7 @@ fn more_shapes_import_validate_and_gate_together() {
             "docs/risk-eta.md:5: note: column `Likelihood` not imported: Medium",
             "docs/risk-eta.md:5: note: due date `Q1 2027` read as 2027-03-31 (end of quarter)",
             "docs/both.md:15: note: 1 done item without a completion date (line 15); done date set to the as-of date, 2026-01-10",
+            "docs/field-tables.md:10: note: field `reviewer` of control A.5.23 not imported: Kim",
             "docs/domains.md:6: note: due date `2026-05` of control HIPAA-AUDIT-CONTROLS not imported (a control has no due date; a backlog item does)",
             "docs/domains.md:7: note: description not imported (a control has a title, not a description): Screens lock after five idle minutes",
         ],
@@ -496,13 +498,14 @@ fn more_shapes_import_validate_and_gate_together() {
         ("bullets.md", "import_more_bullets"),
         ("both.md", "import_more_both_controls"),
         ("domains.md", "import_more_domains"),
+        ("field-tables.md", "import_more_field_tables"),
     ] {
         let single = Fixture::new()
             .file(name, &page(&format!("more/{name}")))
             .dir("out");
         import(&single, &[name, "-o", "out"]).code(0);
         let file = match name {
-            "soa-included.md" => "out/controls/iso27001.yaml",
+            "soa-included.md" | "field-tables.md" => "out/controls/iso27001.yaml",
             "bullets.md" => "out/controls/soc2.yaml",
             "domains.md" => "out/controls/hipaa.yaml",
             _ => "out/controls/popia.yaml",

@@ -262,7 +262,22 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                     ),
                 );
             }
-            Block::Table { header, rows } => table(context, &sections, header, rows, &mut found)?,
+            Block::Table { header, rows } => match &mut record {
+                Some(record) if key_value(header, rows) => {
+                    for row in rows {
+                        let (Some(key), Some(value)) = (row.cells.first(), row.cells.get(1)) else {
+                            continue;
+                        };
+                        let inline = Inline {
+                            text: format!("{}: {}", key.text, value.text),
+                            lead_strong: Some(key.text.clone()),
+                            ..value.clone()
+                        };
+                        record_line(record, &inline, row.line, &mut found, true);
+                    }
+                }
+                _ => table(context, &sections, header, rows, &mut found)?,
+            },
         }
     }
     if let Some(done) = record.take() {
@@ -315,6 +330,20 @@ fn summary_notes(context: &Context<'_>, found: &mut Found) {
             ),
         );
     }
+}
+
+/// Whether a table under a heading is that heading's fields: two columns,
+/// most rows naming a field in their first cell (`| Status | Done |`).
+fn key_value(header: &Row, rows: &[Row]) -> bool {
+    let named = rows
+        .iter()
+        .filter(|r| {
+            r.cells
+                .first()
+                .is_some_and(|c| vocab::column(&c.text).is_some())
+        })
+        .count();
+    header.cells.len() == 2 && named * 2 > rows.len()
 }
 
 /// One line under a heading record: a `**Field**: value`, or a status mark
