@@ -621,3 +621,27 @@ fn numbered_sections_are_neither_controls_nor_item_ids() {
         )
     );
 }
+
+#[test]
+fn every_filled_column_is_used_or_noted() {
+    let text = "# SOC 2\n\n| Control | Status | Frequency | Notes |\n|---|---|---|---|\n| CC4.1 Monitoring | Done | Quarterly | x |\n\n| Task | Gap | Next due | Due |\n|---|---|---|---|\n| Fix logging | No central logs | 2026-05-01 | 2026-04-01 |\n";
+    let repo = Fixture::new().file("soc2.md", text).file(
+        "controls/soc2.yaml",
+        "framework: soc2\ncontrols:\n  - { id: CC4.1, title: Monitoring, status: planned }\n",
+    );
+    let assert = import(&repo, &["soc2.md", "-o", ".", "--merge"]).code(0);
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "soc2.md:5: note: column `Notes` not imported: x",
+            "soc2.md:9: note: `Next due` of SOC2-FIX-LOGGING not imported: 2026-05-01",
+        ],
+    );
+    insta::assert_snapshot!(
+        "import_used_or_noted_backlog",
+        read(&repo, "backlog/soc2.yaml")
+    );
+    let controls = read(&repo, "controls/soc2.yaml");
+    assert!(controls.contains("  status: implemented\n"), "{controls}");
+    repo.run(&["--as-of", "2026-01-10", "validate"]).code(0);
+}

@@ -143,6 +143,9 @@ pub struct ControlOut {
     /// Remediation items.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub backlog: Vec<String>,
+    /// How often the control recurs (`quarterly`), when the page says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cadence: Option<String>,
 }
 
 /// A recurring activity as written to YAML.

@@ -152,6 +152,8 @@ struct Fields {
     map: HashMap<Column, Inline>,
     /// The line of each field, when it differs from the record's.
     lines: HashMap<Column, usize>,
+    /// The header or label each field was written under.
+    labels: HashMap<Column, String>,
     /// Fields without a role: (line, label, value).
     other: Vec<(usize, String, String)>,
 }
@@ -176,6 +178,25 @@ impl Fields {
     fn set(&mut self, column: Column, inline: Inline, line: usize) {
         self.map.insert(column, inline);
         self.lines.insert(column, line);
+    }
+
+    /// Notes every filled field whose role is not in `used`.
+    fn note_unused(&self, used: &[Column], whose: &str, found: &mut Found) {
+        let mut unused: Vec<Column> = self
+            .map
+            .keys()
+            .copied()
+            .filter(|c| !used.contains(c) && self.has(*c))
+            .collect();
+        unused.sort();
+        for column in unused {
+            let label = self.labels.get(&column).map_or("?", String::as_str);
+            let value = self.text(column).unwrap_or_default();
+            found.note(
+                self.at(column),
+                format!("`{label}` of {whose} not imported: {value}"),
+            );
+        }
     }
 }
 
@@ -363,6 +384,7 @@ fn record_line(record: &mut Record, inline: &Inline, line: usize, found: &mut Fo
             && vocab::progress(&inline.text).is_some()
         {
             record.fields.set(Column::Status, inline.clone(), line);
+            record.fields.labels.insert(Column::Status, "status".into());
         } else if listed {
             found.note(
                 line,
@@ -387,7 +409,10 @@ fn record_line(record: &mut Record, inline: &Inline, line: usize, found: &mut Fo
         ..inline.clone()
     };
     match vocab::column(label) {
-        Some(role) => record.fields.set(role, value_inline, line),
+        Some(role) => {
+            record.fields.labels.insert(role, label.to_string());
+            record.fields.set(role, value_inline, line);
+        }
         None => record
             .fields
             .other
@@ -634,12 +659,43 @@ fn item_from(
     } else if done.is_some() {
         status = ItemStatus::Done;
     }
-    if let Some(remediation) = fields.text(Column::Remediation) {
-        summary = Some(match summary {
-            Some(s) => format!("{s} Remediation: {remediation}"),
-            None => format!("Remediation: {remediation}"),
-        });
+    for (column, lead) in [
+        (Column::Remediation, "Remediation"),
+        (Column::Gap, "Gap"),
+        (Column::Current, "Current state"),
+        (Column::Target, "Target state"),
+        (Column::Justification, "Justification"),
+    ] {
+        if let Some(text) = fields.text(column) {
+            summary = Some(match summary {
+                Some(s) => format!("{s} {lead}: {text}"),
+                None => format!("{lead}: {text}"),
+            });
+        }
     }
+    fields.note_unused(
+        &[
+            Column::Id,
+            Column::Title,
+            Column::Task,
+            Column::Summary,
+            Column::Control,
+            Column::Owner,
+            Column::Due,
+            Column::DoneDate,
+            Column::Risk,
+            Column::Evidence,
+            Column::Status,
+            Column::Remediation,
+            Column::Gap,
+            Column::Current,
+            Column::Target,
+            Column::Justification,
+            Column::Framework,
+        ],
+        &id,
+        found,
+    );
     let done = match status {
         ItemStatus::Done => Some(done.unwrap_or_else(|| guess_done(context, due, line, found))),
         _ => None,
@@ -764,9 +820,45 @@ fn control_from(fields: &Fields, id: String, title: String, found: &mut Found) -
     if let Some(due) = fields.text(Column::Due) {
         found.note(
             fields.at(Column::Due),
-            format!("due date `{due}` of control {id} not imported (a control has no due date; a backlog item does)"),
+            format!(
+                "due date `{due}` of control {id} not imported (a control has no due date; a \
+                 backlog item does)"
+            ),
         );
     }
+    let cadence = fields.text(Column::Frequency).and_then(|text| {
+        let cadence = vocab::cadence(&text);
+        if cadence.is_none() {
+            found.note(
+                fields.at(Column::Frequency),
+                format!("frequency `{text}` of control {id} is not a cadence; not imported"),
+            );
+        }
+        cadence.map(|c| c.to_string())
+    });
+    fields.note_unused(
+        &[
+            Column::Id,
+            Column::Title,
+            Column::Control,
+            Column::Owner,
+            Column::Due,
+            Column::Risk,
+            Column::Evidence,
+            Column::Status,
+            Column::Applicable,
+            Column::Justification,
+            Column::Current,
+            Column::Target,
+            Column::Gap,
+            Column::Remediation,
+            Column::Frequency,
+            Column::Framework,
+        ],
+        &format!("control {id}"),
+        found,
+    );
+
     let severity = fields
         .text(Column::Risk)
         .and_then(|r| super::fields::risk(&r));
@@ -781,6 +873,7 @@ fn control_from(fields: &Fields, id: String, title: String, found: &mut Found) -
         target: fields.text(Column::Target),
         gap: fields.text(Column::Gap),
         backlog,
+        cadence,
     }
 }
 
@@ -1062,6 +1155,8 @@ fn row_fields(roles: &[Option<Column>], header: &Row, row: &Row, found: &mut Fou
                 Some(_) => {}
                 None => {
                     fields.map.insert(role, cell.clone());
+                    let label = header.cells.get(i).map_or("", |h| h.text.as_str());
+                    fields.labels.insert(role, label.to_string());
                 }
             },
             None if !cell.text.is_empty() => found.note(
