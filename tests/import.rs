@@ -644,4 +644,11 @@ fn every_filled_column_is_used_or_noted() {
     let controls = read(&repo, "controls/soc2.yaml");
     assert!(controls.contains("  status: implemented\n"), "{controls}");
     repo.run(&["--as-of", "2026-01-10", "validate"]).code(0);
+    let reviews = "# ISO 27001\n\n| Activity | Frequency | Status |\n|---|---|---|\n| Access review | Quarterly | Done |\n";
+    let repo = repo.file("rv.md", reviews);
+    let assert = import(&repo, &["rv.md"]).code(0);
+    assert_notes(
+        &stderr(&assert),
+        &["rv.md:5: note: `Status` of REV-ACCESS-REVIEW not imported: Done"],
+    );
 }

@@ -1364,12 +1364,22 @@ fn review_row(
     let was_given = given.is_some();
     let id = given.unwrap_or_else(|| ids::slug("REV", &title));
     let id = found.item_id(id, was_given, line);
-    for (at, label, value) in &fields.other {
-        found.note(
-            *at,
-            format!("field `{label}` of {id} not imported: {value}"),
-        );
-    }
+    fields.note_unused(
+        &[
+            Column::Id,
+            Column::Title,
+            Column::Task,
+            Column::Frequency,
+            Column::NextDue,
+            Column::LastDone,
+            Column::Owner,
+            Column::Risk,
+            Column::Evidence,
+            Column::Framework,
+        ],
+        &id,
+        found,
+    );
     let risk = fields
         .text(Column::Risk)
         .and_then(|r| super::fields::risk(&r));
