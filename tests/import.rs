@@ -652,3 +652,11 @@ fn every_filled_column_is_used_or_noted() {
         &["rv.md:5: note: `Status` of REV-ACCESS-REVIEW not imported: Done"],
     );
 }
+
+#[test]
+fn numbered_like_an_item_is_an_item_numbered_like_a_control_is_a_control() {
+    let text = "# SOC 2 backlog\n\n### SEC-012 Rotate keys\n**Status:** Done 2026-01-05\n**Owner:** Ops\n\n### AC-2 Account management\n**Status:** Partial\n";
+    let repo = Fixture::new().file("mixed-ids.md", text);
+    let out = stdout(&import(&repo, &["mixed-ids.md"]).code(0));
+    insta::assert_snapshot!("import_item_or_control_by_id", out);
+}

@@ -448,10 +448,23 @@ fn finish_record(
 ) -> Result<(), ImportError> {
     let fields = &record.fields;
     let empty = fields.map.is_empty() && fields.other.is_empty() && record.checklist.is_empty();
+    let control_only = [
+        Column::Applicable,
+        Column::Justification,
+        Column::Current,
+        Column::Target,
+        Column::Gap,
+    ]
+    .into_iter()
+    .any(|c| fields.has(c));
+    // `POPIA-001`, `SEC-012`: numbered like backlog items, not controls.
+    let item_numbered = super::fields::item_shaped(&record.id)
+        && record.id.rsplit('-').next().is_some_and(|n| n.len() >= 3);
     let backlog_like = fields.has(Column::Due)
         || fields.has(Column::DoneDate)
         || fields.has(Column::Task)
-        || !record.checklist.is_empty();
+        || !record.checklist.is_empty()
+        || (item_numbered && !control_only);
     let as_item = match context.options.kind {
         Kind::Backlog => true,
         Kind::Matrix => false,
