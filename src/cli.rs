@@ -277,11 +277,12 @@ pub struct ImportArgs {
 pub enum ImportKind {
     /// Every shape.
     Auto,
-    /// Heading-per-item backlogs (`### ID Title` with `**Field**: value` lines).
+    /// Headings with an id and fields, all read as backlog items.
     Backlog,
-    /// Tables of controls (a control matrix).
+    /// Control tables (matrices, Statements of Applicability, gap analyses),
+    /// and headings with an id and fields read as controls.
     Matrix,
-    /// Tables of tasks, and checklists.
+    /// Tables of tasks and recurring activities, and checklists.
     Tasks,
 }
 
