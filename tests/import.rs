@@ -471,6 +471,8 @@ fn more_shapes_import_validate_and_gate_together() {
         "nist.md",
         "domains.md",
         "field-tables.md",
+        "gdpr-gaps.md",
+        "soa-ticks.md",
     ];
     for name in names {
         repo = repo.file(&format!("docs/{name}"), &page(&format!("more/{name}")));
@@ -499,13 +501,16 @@ fn more_shapes_import_validate_and_gate_together() {
         ("both.md", "import_more_both_controls"),
         ("domains.md", "import_more_domains"),
         ("field-tables.md", "import_more_field_tables"),
+        ("gdpr-gaps.md", "import_more_gdpr_gaps"),
+        ("soa-ticks.md", "import_more_soa_ticks"),
     ] {
         let single = Fixture::new()
             .file(name, &page(&format!("more/{name}")))
             .dir("out");
         import(&single, &[name, "-o", "out"]).code(0);
         let file = match name {
-            "soa-included.md" | "field-tables.md" => "out/controls/iso27001.yaml",
+            "soa-included.md" | "field-tables.md" | "soa-ticks.md" => "out/controls/iso27001.yaml",
+            "gdpr-gaps.md" => "out/controls/gdpr.yaml",
             "bullets.md" => "out/controls/soc2.yaml",
             "domains.md" => "out/controls/hipaa.yaml",
             _ => "out/controls/popia.yaml",

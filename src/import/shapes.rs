@@ -872,6 +872,15 @@ fn control_from(fields: &Fields, id: String, title: String, found: &mut Found) -
         found,
     );
 
+    let mut gap = fields.text(Column::Gap);
+    if backlog.is_empty()
+        && let Some(text) = fields.text(Column::Remediation)
+    {
+        gap = Some(match gap {
+            Some(g) => format!("{g} Remediation: {text}"),
+            None => format!("Remediation: {text}"),
+        });
+    }
     let severity = fields
         .text(Column::Risk)
         .and_then(|r| super::fields::risk(&r));
@@ -884,7 +893,7 @@ fn control_from(fields: &Fields, id: String, title: String, found: &mut Found) -
         owner: fields.text(Column::Owner),
         current,
         target: fields.text(Column::Target),
-        gap: fields.text(Column::Gap),
+        gap,
         backlog,
         cadence,
     }
@@ -1286,7 +1295,14 @@ fn control_row(
     let from_id_column = fields.text(Column::Id).is_some_and(|id| ids::is_id(&id));
     // The name: beside an id column, the title column; after an id in a
     // control cell, the rest of it; else the control cell, else the title.
-    let title = if from_id_column {
+    // `Art. 30`, `Section 4`: a reference, not a name; the title column names it.
+    let reference = fields.text(Column::Control).filter(|c| {
+        given.is_none()
+            && fields.has(Column::Title)
+            && c.split_whitespace().count() <= 3
+            && c.chars().any(|ch| ch.is_ascii_digit())
+    });
+    let title = if from_id_column || reference.is_some() {
         fields
             .text(Column::Title)
             .or_else(|| fields.text(Column::Control))
@@ -1314,7 +1330,13 @@ fn control_row(
     }
     let (id, was_given) = match given {
         Some(id) => (bare_iso(&framework, soa, id), true),
-        None => (ids::slug(&framework.to_uppercase(), &title), false),
+        None => (
+            ids::slug(
+                &framework.to_uppercase(),
+                reference.as_deref().unwrap_or(&title),
+            ),
+            false,
+        ),
     };
     let id = found.control_id(&framework, id, was_given, fields.line);
     let control = control_from(&fields, id, title, found);
