@@ -1,17 +1,24 @@
 //! `comply import`: existing Markdown compliance pages to comply's YAML.
 //!
 //! A page is repaired (`mojibake`), read structurally (`doc`), and searched
-//! for three shapes: heading-per-item backlogs, tables of tasks or controls,
-//! and checklists. What cannot be mapped becomes a [`Note`] with its line,
-//! never a silent drop. Everything here is pure: reading and writing files
-//! is the caller's job.
+//! for its shapes (`shapes`): headings with an id and fields (items or
+//! controls), tables (`tables`: tasks, controls, recurring activities) and
+//! checklists. Columns and labels are read by meaning through one table of
+//! synonyms, one status vocabulary and one date reader (`vocab`); items and
+//! controls are built from those fields in one place (`build`); ids are
+//! kept or made readable (`ids`); `merge` folds a result into an existing
+//! file. What cannot be mapped becomes a [`Note`] with its line, never a
+//! silent drop. Everything here is pure: reading and writing files is the
+//! caller's job.
 
+mod build;
 mod doc;
 mod fields;
 mod ids;
 pub mod merge;
 mod mojibake;
 mod shapes;
+mod tables;
 mod vocab;
 
 use chrono::NaiveDate;

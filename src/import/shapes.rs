@@ -6,12 +6,14 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use super::build::{bare_iso, checklist_status, control_from, date_field, guess_done, item_from};
 use super::doc::{Block, Document, Inline, ListItem, Row};
 use super::ids::{self, Unique};
+use super::tables::table;
 use super::vocab::{self, Column};
-use super::{ControlOut, EvidenceOut, ImportError, ItemOut, Note, Options, ReviewOut, StepOut};
+use super::{ControlOut, ImportError, ItemOut, Note, Options, ReviewOut, StepOut};
 use crate::gate::plural;
-use crate::model::{ControlStatus, ItemStatus};
+use crate::model::ItemStatus;
 
 /// Which shapes to look for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,7 +29,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn wants(self, shape: Kind) -> bool {
+    pub(super) fn wants(self, shape: Kind) -> bool {
         self == Kind::Auto || self == shape
     }
 }
@@ -59,21 +61,21 @@ pub struct Found {
     /// Notes by line.
     pub notes: Vec<Note>,
     /// Lines of items whose risk was not given (reported once, at the end).
-    defaulted: Vec<usize>,
+    pub(super) defaulted: Vec<usize>,
     /// Lines of done items whose done date is the page's date or the as-of date.
-    guessed_done: Vec<usize>,
+    pub(super) guessed_done: Vec<usize>,
     /// Lines of done items whose done date is their (past) due date.
-    done_from_due: Vec<usize>,
+    pub(super) done_from_due: Vec<usize>,
     /// Item and review ids handed out.
-    ids: Unique,
+    pub(super) ids: Unique,
     /// The item and review ids made here rather than written on the page.
     pub generated: Vec<String>,
     /// Control ids handed out, per framework.
-    control_ids: HashMap<String, Unique>,
+    pub(super) control_ids: HashMap<String, Unique>,
 }
 
 impl Found {
-    fn note(&mut self, line: usize, message: impl Into<String>) {
+    pub(super) fn note(&mut self, line: usize, message: impl Into<String>) {
         self.notes.push(Note {
             line,
             message: message.into(),
@@ -81,7 +83,7 @@ impl Found {
     }
 
     /// A unique item or review id; a renamed id written on the page is noted.
-    fn item_id(&mut self, id: String, given: bool, line: usize) -> String {
+    pub(super) fn item_id(&mut self, id: String, given: bool, line: usize) -> String {
         let (id, renamed) = self.ids.take(id);
         if renamed && given {
             self.note(
@@ -95,7 +97,13 @@ impl Found {
         id
     }
 
-    fn control_id(&mut self, framework: &str, id: String, given: bool, line: usize) -> String {
+    pub(super) fn control_id(
+        &mut self,
+        framework: &str,
+        id: String,
+        given: bool,
+        line: usize,
+    ) -> String {
         let (id, renamed) = self
             .control_ids
             .entry(framework.to_string())
@@ -113,23 +121,23 @@ impl Found {
 
 /// The headings above the current block.
 #[derive(Default)]
-struct Sections {
-    stack: Vec<(usize, String)>,
+pub(super) struct Sections {
+    pub(super) stack: Vec<(usize, String)>,
 }
 
 impl Sections {
-    fn enter(&mut self, level: usize, text: &str) {
+    pub(super) fn enter(&mut self, level: usize, text: &str) {
         self.stack.retain(|(l, _)| *l < level);
         self.stack.push((level, text.to_string()));
     }
 
     /// The innermost heading, with its level.
-    fn innermost(&self) -> Option<(usize, &str)> {
+    pub(super) fn innermost(&self) -> Option<(usize, &str)> {
         self.stack.last().map(|(l, t)| (*l, t.as_str()))
     }
 
     /// The framework named by the nearest heading that names one.
-    fn framework(&self, words: &[(String, String)]) -> Option<String> {
+    pub(super) fn framework(&self, words: &[(String, String)]) -> Option<String> {
         self.stack
             .iter()
             .rev()
@@ -137,7 +145,7 @@ impl Sections {
     }
 
     /// Whether a heading above says "Annex A".
-    fn annex_a(&self) -> bool {
+    pub(super) fn annex_a(&self) -> bool {
         self.stack
             .iter()
             .any(|(_, t)| t.to_lowercase().contains("annex a"))
@@ -147,41 +155,48 @@ impl Sections {
 /// The fields of one record: a table row, or a heading's `**Field**:`
 /// lines, by role.
 #[derive(Default)]
-struct Fields {
-    line: usize,
-    map: HashMap<Column, Inline>,
+pub(super) struct Fields {
+    pub(super) line: usize,
+    pub(super) map: HashMap<Column, Inline>,
     /// The line of each field, when it differs from the record's.
-    lines: HashMap<Column, usize>,
+    pub(super) lines: HashMap<Column, usize>,
     /// The header or label each field was written under.
-    labels: HashMap<Column, String>,
+    pub(super) labels: HashMap<Column, String>,
     /// Fields without a role: (line, label, value).
-    other: Vec<(usize, String, String)>,
+    pub(super) other: Vec<(usize, String, String)>,
 }
 
 impl Fields {
-    fn text(&self, column: Column) -> Option<String> {
+    pub(super) fn text(&self, column: Column) -> Option<String> {
         self.map
             .get(&column)
             .map(|i| i.text.clone())
             .filter(|t| !t.is_empty() && t != "-" && t != "—")
     }
 
-    fn has(&self, column: Column) -> bool {
+    pub(super) fn has(&self, column: Column) -> bool {
         self.text(column).is_some()
     }
 
     /// The line of a field.
-    fn at(&self, column: Column) -> usize {
+    pub(super) fn at(&self, column: Column) -> usize {
         self.lines.get(&column).copied().unwrap_or(self.line)
     }
 
-    fn set(&mut self, column: Column, inline: Inline, line: usize) {
+    pub(super) fn set(&mut self, column: Column, inline: Inline, line: usize) {
         self.map.insert(column, inline);
         self.lines.insert(column, line);
     }
 
-    /// Notes every filled field whose role is not in `used`.
-    fn note_unused(&self, used: &[Column], whose: &str, found: &mut Found) {
+    /// Notes every field without a role (`**Reviewer:**`) and every filled
+    /// field whose role is not in `used`.
+    pub(super) fn note_unused(&self, used: &[Column], whose: &str, found: &mut Found) {
+        for (at, label, value) in &self.other {
+            found.note(
+                *at,
+                format!("field `{label}` of {whose} not imported: {value}"),
+            );
+        }
         let mut unused: Vec<Column> = self
             .map
             .keys()
@@ -204,7 +219,7 @@ impl Fields {
 struct Record {
     id: String,
     title: String,
-    line: usize,
+    pub(super) line: usize,
     fields: Fields,
     checklist: Vec<StepOut>,
 }
@@ -422,7 +437,7 @@ fn record_line(record: &mut Record, inline: &Inline, line: usize, found: &mut Fo
 
 /// The framework of a record: the nearest heading that names one, else the
 /// front matter or title, else the page's path, else `--framework`.
-fn framework(
+pub(super) fn framework(
     context: &Context<'_>,
     sections: &Sections,
     line: usize,
@@ -534,901 +549,6 @@ fn finish_record(
         let control = control_from(&record.fields, id, record.title, found);
         found.controls.push((framework, control));
     }
-    Ok(())
-}
-
-/// `5.1` in an ISO 27001 Statement of Applicability or under an "Annex A"
-/// heading is the Annex A control `A.5.1`.
-fn bare_iso(framework: &str, annex_a: bool, id: String) -> String {
-    if framework == "iso27001" && annex_a && id.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("A.{id}")
-    } else {
-        id
-    }
-}
-
-fn checklist_status(steps: &[StepOut]) -> ItemStatus {
-    match steps.iter().filter(|s| s.done).count() {
-        0 => ItemStatus::Open,
-        n if n == steps.len() => ItemStatus::Done,
-        _ => ItemStatus::InProgress,
-    }
-}
-
-/// The done date of a done item the page gives no date for: its due date
-/// when past, else the page's date, else the as-of date (noted once).
-fn guess_done(
-    context: &Context<'_>,
-    due: Option<NaiveDate>,
-    line: usize,
-    found: &mut Found,
-) -> NaiveDate {
-    match due {
-        Some(due) if due <= context.options.as_of => {
-            found.done_from_due.push(line);
-            due
-        }
-        _ => {
-            found.guessed_done.push(line);
-            context.date.unwrap_or(context.options.as_of)
-        }
-    }
-}
-
-/// A date field: unscheduled words give `None`; a period (`Q4 2024`) its
-/// last day, noted; anything else is noted and left out.
-fn date_field(text: Option<&str>, what: &str, line: usize, found: &mut Found) -> Option<NaiveDate> {
-    match vocab::date_in(text?) {
-        Ok(Some(dated)) => {
-            if let Some(guess) = dated.guess {
-                found.note(
-                    line,
-                    format!(
-                        "{what} `{}` read as {} ({guess})",
-                        text.unwrap_or_default(),
-                        dated.date
-                    ),
-                );
-            }
-            Some(dated.date)
-        }
-        Ok(None) => None,
-        Err(why) => {
-            found.note(line, format!("{why}; {what} left out"));
-            None
-        }
-    }
-}
-
-/// A backlog item from its fields.
-fn item_from(
-    context: &Context<'_>,
-    fields: &Fields,
-    id: String,
-    title: String,
-    framework: String,
-    phase: Option<&str>,
-    found: &mut Found,
-) -> ItemOut {
-    let line = fields.line;
-    for (at, label, value) in &fields.other {
-        found.note(
-            *at,
-            format!("field `{label}` of {id} not imported: {value}"),
-        );
-    }
-    let risk = match fields.text(Column::Risk) {
-        Some(text) => {
-            let risk = super::fields::risk(&text);
-            if risk.is_none() {
-                found.note(
-                    fields.at(Column::Risk),
-                    format!("risk `{text}` not recognised"),
-                );
-            }
-            risk
-        }
-        None => None,
-    };
-    let risk = risk.or_else(|| phase.and_then(super::fields::risk));
-    let risk = risk.unwrap_or_else(|| {
-        found.defaulted.push(line);
-        context.options.default_risk
-    });
-    let due = date_field(
-        fields.text(Column::Due).as_deref(),
-        "due date",
-        fields.at(Column::Due),
-        found,
-    );
-    let mut summary = fields.text(Column::Summary);
-    let mut status = ItemStatus::Open;
-    let mut done = date_field(
-        fields.text(Column::DoneDate).as_deref(),
-        "done date",
-        fields.at(Column::DoneDate),
-        found,
-    );
-    if let Some(text) = fields.text(Column::Status) {
-        match vocab::progress(&text) {
-            Some((progress, date)) => {
-                status = progress.item();
-                done = done.or(date);
-                if summary.is_none() && wordy(&text) {
-                    summary = Some(format!("Status on the page: {text}"));
-                }
-            }
-            None => {
-                found.note(
-                    fields.at(Column::Status),
-                    format!("status `{text}` not recognised; {id} left open, the text kept in its summary"),
-                );
-                summary = Some(match summary {
-                    Some(s) => format!("{s} (status on the page: {text})"),
-                    None => format!("Status on the page: {text}"),
-                });
-            }
-        }
-    } else if done.is_some() {
-        status = ItemStatus::Done;
-    }
-    for (column, lead) in [
-        (Column::Remediation, "Remediation"),
-        (Column::Gap, "Gap"),
-        (Column::Current, "Current state"),
-        (Column::Target, "Target state"),
-        (Column::Justification, "Justification"),
-    ] {
-        if let Some(text) = fields.text(column) {
-            summary = Some(match summary {
-                Some(s) => format!("{s} {lead}: {text}"),
-                None => format!("{lead}: {text}"),
-            });
-        }
-    }
-    fields.note_unused(
-        &[
-            Column::Id,
-            Column::Title,
-            Column::Task,
-            Column::Summary,
-            Column::Control,
-            Column::Owner,
-            Column::Due,
-            Column::DoneDate,
-            Column::Risk,
-            Column::Evidence,
-            Column::Status,
-            Column::Remediation,
-            Column::Gap,
-            Column::Current,
-            Column::Target,
-            Column::Justification,
-            Column::Framework,
-        ],
-        &id,
-        found,
-    );
-    let done = match status {
-        ItemStatus::Done => Some(done.unwrap_or_else(|| guess_done(context, due, line, found))),
-        _ => None,
-    };
-    let (controls, unread) = fields
-        .text(Column::Control)
-        .map(|c| super::fields::controls(&c, &framework))
-        .unwrap_or_default();
-    if !unread.is_empty() {
-        found.note(
-            fields.at(Column::Control),
-            format!(
-                "control references of {id} not read (not ids): {}",
-                unread.join(", ")
-            ),
-        );
-    }
-    ItemOut {
-        controls,
-        evidence: evidence(fields, found),
-        id,
-        title,
-        framework: Some(framework),
-        risk,
-        owner: fields.text(Column::Owner),
-        due: due.map_or_else(|| "TBD".to_string(), |d| d.to_string()),
-        status,
-        done,
-        summary,
-        checklist: Vec::new(),
-        tags: phase.map(tag).into_iter().collect(),
-    }
-}
-
-/// Whether a status text says more than its status (`⚠️ Partial — restores
-/// never tested`, not `In progress`): worth keeping beside the status.
-fn wordy(text: &str) -> bool {
-    text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .count()
-        > 3
-}
-
-/// A control from its fields.
-fn control_from(fields: &Fields, id: String, title: String, found: &mut Found) -> ControlOut {
-    let line = fields.line;
-    for (at, label, value) in &fields.other {
-        found.note(
-            *at,
-            format!("field `{label}` of control {id} not imported: {value}"),
-        );
-    }
-    let mut current = fields.text(Column::Current);
-    let justification = fields.text(Column::Justification);
-    let applicable = match fields.text(Column::Applicable) {
-        Some(text) => {
-            let read = vocab::applicable(&text);
-            if read.is_none() {
-                found.note(
-                    line,
-                    format!("applicability `{text}` of {id} not recognised; read as applicable"),
-                );
-            }
-            read
-        }
-        None => None,
-    };
-    let mut status = None;
-    if applicable == Some(false) {
-        status = Some(ControlStatus::NotApplicable);
-        if justification.is_none() {
-            found.note(
-                line,
-                format!("control {id} is not applicable and the page gives no justification"),
-            );
-        }
-    } else if let Some(text) = fields.text(Column::Status) {
-        match vocab::progress(&text) {
-            Some((progress, _)) => {
-                status = Some(progress.control());
-                if current.is_none() && wordy(&text) {
-                    current = Some(format!("Status on the page: {text}"));
-                }
-            }
-            None => {
-                found.note(fields.at(Column::Status), format!("status `{text}` of control {id} not recognised; set to partial, the text kept in `current`"));
-                current = Some(match current {
-                    Some(c) => format!("{c} (status on the page: {text})"),
-                    None => format!("Status on the page: {text}"),
-                });
-                status = Some(ControlStatus::Partial);
-            }
-        }
-    }
-    if let Some(why) = justification {
-        let lead = if applicable == Some(false) {
-            "Not applicable"
-        } else {
-            "Justification"
-        };
-        current = Some(match current {
-            Some(c) => format!("{c} {lead}: {why}"),
-            None => format!("{lead}: {why}"),
-        });
-    }
-    let status = status.unwrap_or_else(|| {
-        found.note(
-            line,
-            format!("no status for control {id}; set to partial (a matrix row with a gap)"),
-        );
-        ControlStatus::Partial
-    });
-    let mut backlog = Vec::new();
-    if let Some(remediation) = fields.map.get(&Column::Remediation) {
-        backlog.extend(ids::all_in(&remediation.text));
-        for (text, _) in &remediation.links {
-            backlog.extend(ids::all_in(text));
-        }
-        let mut seen = std::collections::HashSet::new();
-        backlog.retain(|id| seen.insert(id.clone()));
-    }
-    if let Some(due) = fields.text(Column::Due) {
-        found.note(
-            fields.at(Column::Due),
-            format!(
-                "due date `{due}` of control {id} not imported (a control has no due date; a \
-                 backlog item does)"
-            ),
-        );
-    }
-    let cadence = fields.text(Column::Frequency).and_then(|text| {
-        let cadence = vocab::cadence(&text);
-        if cadence.is_none() {
-            found.note(
-                fields.at(Column::Frequency),
-                format!("frequency `{text}` of control {id} is not a cadence; not imported"),
-            );
-        }
-        cadence.map(|c| c.to_string())
-    });
-    fields.note_unused(
-        &[
-            Column::Id,
-            Column::Title,
-            Column::Control,
-            Column::Owner,
-            Column::Due,
-            Column::Risk,
-            Column::Evidence,
-            Column::Status,
-            Column::Applicable,
-            Column::Justification,
-            Column::Current,
-            Column::Target,
-            Column::Gap,
-            Column::Remediation,
-            Column::Frequency,
-            Column::Framework,
-        ],
-        &format!("control {id}"),
-        found,
-    );
-
-    let mut gap = fields.text(Column::Gap);
-    if backlog.is_empty()
-        && let Some(text) = fields.text(Column::Remediation)
-    {
-        gap = Some(match gap {
-            Some(g) => format!("{g} Remediation: {text}"),
-            None => format!("Remediation: {text}"),
-        });
-    }
-    let severity = fields
-        .text(Column::Risk)
-        .and_then(|r| super::fields::risk(&r));
-    ControlOut {
-        evidence: evidence(fields, found),
-        title: if title.is_empty() { id.clone() } else { title },
-        id,
-        status,
-        severity,
-        owner: fields.text(Column::Owner),
-        current,
-        target: fields.text(Column::Target),
-        gap,
-        backlog,
-        cadence,
-    }
-}
-
-fn evidence(fields: &Fields, found: &mut Found) -> Vec<EvidenceOut> {
-    let line = fields.at(Column::Evidence);
-    fields
-        .map
-        .get(&Column::Evidence)
-        .map(|inline| evidence_entries(inline, line, &mut found.notes))
-        .unwrap_or_default()
-}
-
-/// Code spans that look like paths become evidence paths, else relative
-/// Markdown link targets; the first keeps the whole description as its
-/// note. A description without any path is reported.
-fn evidence_entries(inline: &Inline, line: usize, notes: &mut Vec<Note>) -> Vec<EvidenceOut> {
-    let text = inline.text.trim().to_string();
-    let mut paths: Vec<String> = inline
-        .code
-        .iter()
-        .filter(|c| looks_like_path(c))
-        .cloned()
-        .collect();
-    if paths.is_empty() {
-        for (_, dest) in &inline.links {
-            let dest = dest.split('#').next().unwrap_or("");
-            if dest.contains("://") || dest.starts_with("mailto:") {
-                notes.push(Note {
-                    line,
-                    message: format!(
-                        "evidence link `{dest}` is not a path in the repository; not imported"
-                    ),
-                });
-            } else if !dest.is_empty()
-                && !dest.starts_with('/')
-                && !dest.split('/').any(|p| p == "..")
-            {
-                paths.push(dest.trim_start_matches("./").to_string());
-            } else if !dest.is_empty() {
-                notes.push(Note {
-                    line,
-                    message: format!("evidence link `{dest}` leaves the page's folder; write the path from the repository root"),
-                });
-            }
-        }
-    }
-    if paths.is_empty() {
-        paths.extend(
-            text.split(|c: char| c.is_whitespace() || ",;()".contains(c))
-                .map(|w| w.trim_end_matches('.'))
-                .filter(|w| plain_path(w))
-                .map(str::to_string),
-        );
-    }
-    if paths.is_empty() {
-        if !text.is_empty() && inline.links.is_empty() {
-            notes.push(Note {
-                line,
-                message: format!("evidence without a path not imported: {text}"),
-            });
-        }
-        return Vec::new();
-    }
-    let mut seen = std::collections::HashSet::new();
-    paths.retain(|p| seen.insert(p.clone()));
-    let described = {
-        let mut rest = text.clone();
-        for path in paths.iter().take(8) {
-            rest = rest.replacen(path.as_str(), "", 1);
-        }
-        rest.chars().filter(|c| c.is_alphabetic()).count() > 2 || paths.len() > 8
-    };
-    paths
-        .into_iter()
-        .enumerate()
-        .map(|(i, path)| match i {
-            0 if described => EvidenceOut::Noted {
-                path,
-                note: text.clone(),
-            },
-            _ => EvidenceOut::Path(path),
-        })
-        .collect()
-}
-
-/// A path written as plain text: `docs/policies/access.md`, `infra/iam/`;
-/// not a web address, not `and/or`, nothing that leaves the folder.
-fn plain_path(word: &str) -> bool {
-    word.contains('/')
-        && !word.contains("://")
-        && !word.starts_with('/')
-        && !word.split('/').any(|p| p == "..")
-        && (word.ends_with('/') || word.rsplit('/').next().is_some_and(|f| f.contains('.')))
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-*".contains(c))
-}
-
-fn looks_like_path(code: &str) -> bool {
-    !code.contains(' ') && (code.contains('/') || code.contains('.'))
-}
-
-/// What a table is, from its columns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum TableKind {
-    Tasks,
-    Controls,
-    Reviews,
-}
-
-/// Roles whose columns are read together when a table has several (`Risk
-/// Level` and `Priority`: the more severe wins; two evidence columns).
-fn combines(role: Column) -> bool {
-    matches!(
-        role,
-        Column::Risk | Column::Evidence | Column::Control | Column::Remediation | Column::Owner
-    )
-}
-
-/// The role of each header cell; a role taken twice gives the second
-/// column none (a second title column is the summary). A `Risk` column
-/// beside another risk-like column holds the risk's description.
-fn roles(header: &Row) -> Vec<Option<Column>> {
-    let mut roles: Vec<Option<Column>> = header
-        .cells
-        .iter()
-        .map(|c| vocab::column(&c.text))
-        .collect();
-    let risk_columns = roles.iter().filter(|r| **r == Some(Column::Risk)).count();
-    let titled = roles
-        .iter()
-        .any(|r| matches!(r, Some(Column::Title | Column::Task)));
-    if risk_columns > 1
-        && !titled
-        && let Some(first) = roles.iter_mut().find(|r| **r == Some(Column::Risk))
-    {
-        *first = Some(Column::Task);
-    }
-    let mut taken = std::collections::HashSet::new();
-    for role in &mut roles {
-        if let Some(r) = *role
-            && !taken.insert(r)
-            && !combines(r)
-        {
-            *role = match r {
-                Column::Title | Column::Task if taken.insert(Column::Summary) => {
-                    Some(Column::Summary)
-                }
-                _ => None,
-            };
-        }
-    }
-    roles
-}
-
-/// Whether a control column holds the row's own control (`Control`,
-/// `Clause`, `Criteria`) rather than references to controls (`Controls`,
-/// `Mapped controls`): then a due date does not make the row work to do.
-fn names_controls(header: &Row, roles: &[Option<Column>]) -> bool {
-    header.cells.iter().zip(roles).any(|(cell, role)| {
-        *role == Some(Column::Control)
-            && matches!(
-                vocab::normalise_header(&cell.text).as_str(),
-                "control" | "clause" | "criteria" | "criterion" | "tsc" | "annex a control"
-            )
-    })
-}
-
-fn table(
-    context: &Context<'_>,
-    sections: &Sections,
-    header: &Row,
-    rows: &[Row],
-    found: &mut Found,
-) -> Result<(), ImportError> {
-    let roles = roles(header);
-    let has = |c: Column| roles.contains(&Some(c));
-    let titled = has(Column::Title) || has(Column::Task);
-    let kind = if has(Column::Frequency) && titled {
-        Some(TableKind::Reviews)
-    } else if has(Column::Task)
-        || (!names_controls(header, &roles)
-            && (has(Column::Due) || has(Column::DoneDate))
-            && (titled || has(Column::Gap) || has(Column::Control)))
-    {
-        Some(TableKind::Tasks)
-    } else if has(Column::Control)
-        || (has(Column::Id) && titled)
-        || (titled
-            && [
-                Column::Current,
-                Column::Target,
-                Column::Gap,
-                Column::Applicable,
-                Column::Justification,
-            ]
-            .into_iter()
-            .any(has))
-    {
-        Some(TableKind::Controls)
-    } else if titled {
-        Some(TableKind::Tasks)
-    } else {
-        None
-    };
-    let wanted = match kind {
-        Some(TableKind::Controls) => context.options.kind.wants(Kind::Matrix),
-        Some(_) => context.options.kind.wants(Kind::Tasks),
-        None => false,
-    };
-    let names: Vec<&str> = header.cells.iter().map(|c| c.text.as_str()).collect();
-    let Some(kind) = kind.filter(|_| wanted) else {
-        let why = match kind {
-            Some(_) => "(not a shape --kind asks for)".to_string(),
-            None => format!(
-                "(a task table needs a {} column, a control table a {} column, a table of \
-                 recurring activities an {} and a {} column)",
-                vocab::examples(Column::Task),
-                vocab::examples(Column::Control),
-                vocab::examples(Column::Title),
-                vocab::examples(Column::Frequency),
-            ),
-        };
-        found.note(
-            header.line,
-            format!(
-                "table with columns [{}] not imported {why}",
-                names.join(", ")
-            ),
-        );
-        return Ok(());
-    };
-    let phase = sections.innermost().map(|(_, text)| text.to_string());
-    let soa = has(Column::Applicable) || sections.annex_a();
-    if let Some(at) = roles.iter().position(|r| *r == Some(Column::Id)) {
-        let cells = || {
-            rows.iter()
-                .filter_map(|r| r.cells.get(at))
-                .filter(|c| !c.text.is_empty())
-        };
-        let numbered = kind == TableKind::Tasks && context.prefix.is_some();
-        if !numbered && cells().next().is_some() && !cells().any(|c| ids::is_id(&c.text)) {
-            found.note(
-                header.line,
-                format!(
-                    "column `{}` holds no ids (such as A.5.1, CC6.1, AC-1, POPIA-001); ids are made from the titles",
-                    header.cells.get(at).map_or("", |c| c.text.as_str())
-                ),
-            );
-        }
-    }
-    for row in rows {
-        let fields = row_fields(&roles, header, row, found);
-        match kind {
-            TableKind::Tasks => task_row(context, sections, fields, phase.as_deref(), found)?,
-            TableKind::Controls => control_row(context, sections, fields, soa, found)?,
-            TableKind::Reviews => review_row(context, sections, fields, found)?,
-        }
-    }
-    Ok(())
-}
-
-/// The cells of a row by role; cells of columns without a role are noted.
-fn row_fields(roles: &[Option<Column>], header: &Row, row: &Row, found: &mut Found) -> Fields {
-    let mut fields = Fields {
-        line: row.line,
-        ..Fields::default()
-    };
-    for (i, cell) in row.cells.iter().enumerate() {
-        match roles.get(i).copied().flatten() {
-            Some(role) => match fields.map.get_mut(&role) {
-                Some(first) if !cell.text.is_empty() && !first.text.is_empty() => {
-                    let sep = if role == Column::Owner { " & " } else { ", " };
-                    first.text = format!("{}{sep}{}", first.text, cell.text);
-                    first.code.extend(cell.code.iter().cloned());
-                    first.links.extend(cell.links.iter().cloned());
-                }
-                Some(first) if first.text.is_empty() => *first = cell.clone(),
-                Some(_) => {}
-                None => {
-                    fields.map.insert(role, cell.clone());
-                    let label = header.cells.get(i).map_or("", |h| h.text.as_str());
-                    fields.labels.insert(role, label.to_string());
-                }
-            },
-            None if !cell.text.is_empty() => found.note(
-                row.line,
-                format!(
-                    "column `{}` not imported: {}",
-                    header.cells.get(i).map_or("", |h| h.text.as_str()),
-                    cell.text
-                ),
-            ),
-            None => {}
-        }
-    }
-    fields
-}
-
-/// The framework of a row: its own Framework cell, else the record's.
-fn row_framework(
-    context: &Context<'_>,
-    sections: &Sections,
-    fields: &Fields,
-    found: &mut Found,
-) -> Result<String, ImportError> {
-    if let Some(text) = fields.text(Column::Framework) {
-        match super::fields::framework_in(&text, &context.options.framework_words) {
-            Some(id) => return Ok(id),
-            None => found.note(
-                fields.line,
-                format!("framework `{text}` not recognised; the page's framework used"),
-            ),
-        }
-    }
-    framework(context, sections, fields.line)
-}
-
-/// The id written in a row's id column, or at the start of its title cell.
-fn row_id(fields: &Fields, title_columns: &[Column]) -> (Option<String>, Option<String>) {
-    if let Some(id) = fields.text(Column::Id)
-        && ids::is_id(&id)
-    {
-        return (Some(id), None);
-    }
-    for column in title_columns {
-        if let Some(text) = fields.text(*column)
-            && let Some((id, rest)) = ids::leading(&text)
-        {
-            return (Some(id), Some(rest));
-        }
-    }
-    (None, None)
-}
-
-fn task_row(
-    context: &Context<'_>,
-    sections: &Sections,
-    mut fields: Fields,
-    phase: Option<&str>,
-    found: &mut Found,
-) -> Result<(), ImportError> {
-    let title_columns = [
-        Column::Task,
-        Column::Title,
-        Column::Gap,
-        Column::Remediation,
-    ];
-    let Some(title_column) = title_columns.into_iter().find(|c| fields.has(*c)) else {
-        found.note(fields.line, "row without a task or title not imported");
-        return Ok(());
-    };
-    let framework = row_framework(context, sections, &fields, found)?;
-    let (given, rest) = row_id(&fields, &[title_column]);
-    let title = rest
-        .filter(|r| !r.is_empty())
-        .or_else(|| fields.text(title_column))
-        .unwrap_or_default();
-    if title_column == Column::Task
-        && let Some(other) = fields.text(Column::Title)
-    {
-        fields.map.entry(Column::Summary).or_insert(Inline {
-            text: other,
-            ..Inline::default()
-        });
-    }
-    if title_column == Column::Remediation {
-        fields.map.remove(&Column::Remediation);
-    }
-    let (id, was_given) = match (given, fields.text(Column::Id), context.prefix) {
-        (Some(id), _, _) => (id, true),
-        (None, Some(n), Some(prefix)) if n.chars().all(|c| c.is_ascii_digit()) => {
-            (format!("{prefix}-{n:0>2}"), false)
-        }
-        _ => {
-            let prefix = context
-                .prefix
-                .map_or_else(|| framework.to_uppercase(), str::to_string);
-            (ids::slug(&prefix, &title), false)
-        }
-    };
-    let id = found.item_id(id, was_given, fields.line);
-    let item = item_from(context, &fields, id, title, framework, phase, found);
-    found.items.push(item);
-    Ok(())
-}
-
-fn control_row(
-    context: &Context<'_>,
-    sections: &Sections,
-    fields: Fields,
-    soa: bool,
-    found: &mut Found,
-) -> Result<(), ImportError> {
-    let framework = row_framework(context, sections, &fields, found)?;
-    let (given, rest) = row_id(&fields, &[Column::Control, Column::Title]);
-    let from_id_column = fields.text(Column::Id).is_some_and(|id| ids::is_id(&id));
-    // The name: beside an id column, the title column; after an id in a
-    // control cell, the rest of it; else the control cell, else the title.
-    // `Art. 30`, `Section 4`: a reference, not a name; the title column names it.
-    let reference = fields.text(Column::Control).filter(|c| {
-        given.is_none()
-            && fields.has(Column::Title)
-            && c.split_whitespace().count() <= 3
-            && c.chars().any(|ch| ch.is_ascii_digit())
-    });
-    let title = if from_id_column || reference.is_some() {
-        fields
-            .text(Column::Title)
-            .or_else(|| fields.text(Column::Control))
-    } else {
-        rest.filter(|r| !r.is_empty())
-            .or_else(|| fields.text(Column::Control).filter(|_| given.is_none()))
-            .or_else(|| fields.text(Column::Title))
-    }
-    .unwrap_or_default();
-    if let Some(other) = fields
-        .text(Column::Title)
-        .filter(|t| *t != title && !title.contains(t.as_str()))
-    {
-        found.note(
-            fields.at(Column::Title),
-            format!("description not imported (a control has a title, not a description): {other}"),
-        );
-    }
-    if title.is_empty() && given.is_none() {
-        found.note(
-            fields.line,
-            "row without a control id or title not imported",
-        );
-        return Ok(());
-    }
-    let (id, was_given) = match given {
-        Some(id) => (bare_iso(&framework, soa, id), true),
-        None => (
-            ids::slug(
-                &framework.to_uppercase(),
-                reference.as_deref().unwrap_or(&title),
-            ),
-            false,
-        ),
-    };
-    let id = found.control_id(&framework, id, was_given, fields.line);
-    let control = control_from(&fields, id, title, found);
-    found.controls.push((framework, control));
-    Ok(())
-}
-
-fn review_row(
-    context: &Context<'_>,
-    sections: &Sections,
-    fields: Fields,
-    found: &mut Found,
-) -> Result<(), ImportError> {
-    let line = fields.line;
-    let Some(title) = fields
-        .text(Column::Title)
-        .or_else(|| fields.text(Column::Task))
-    else {
-        found.note(line, "row without an activity not imported");
-        return Ok(());
-    };
-    let frequency = fields.text(Column::Frequency).unwrap_or_default();
-    let Some(cadence) = vocab::cadence(&frequency) else {
-        found.note(
-            line,
-            format!(
-                "frequency `{frequency}` of `{title}` is not a cadence (monthly, quarterly, \
-                 annually, weekly, every N days); row not imported"
-            ),
-        );
-        return Ok(());
-    };
-    let framework = row_framework(context, sections, &fields, found)?;
-    let next = date_field(
-        fields.text(Column::NextDue).as_deref(),
-        "next due date",
-        line,
-        found,
-    );
-    let mut last_done = date_field(
-        fields.text(Column::LastDone).as_deref(),
-        "last done date",
-        line,
-        found,
-    );
-    if last_done.is_none()
-        && let Some(next) = next
-    {
-        last_done = vocab::one_cadence_before(cadence, next);
-        if let Some(last) = last_done {
-            found.note(
-                line,
-                format!(
-                    "next due {next} of `{title}` written as last done {last} (one cadence earlier)"
-                ),
-            );
-        }
-    }
-    let (given, _) = row_id(&fields, &[]);
-    let was_given = given.is_some();
-    let id = given.unwrap_or_else(|| ids::slug("REV", &title));
-    let id = found.item_id(id, was_given, line);
-    fields.note_unused(
-        &[
-            Column::Id,
-            Column::Title,
-            Column::Task,
-            Column::Frequency,
-            Column::NextDue,
-            Column::LastDone,
-            Column::Owner,
-            Column::Risk,
-            Column::Evidence,
-            Column::Framework,
-        ],
-        &id,
-        found,
-    );
-    let risk = fields
-        .text(Column::Risk)
-        .and_then(|r| super::fields::risk(&r));
-    let evidence = evidence(&fields, found);
-    found.reviews.push(ReviewOut {
-        evidence,
-        id,
-        title,
-        framework,
-        owner: fields.text(Column::Owner),
-        cadence: cadence.to_string(),
-        risk,
-        last_done,
-    });
     Ok(())
 }
 
@@ -1560,6 +680,6 @@ fn heading_title(heading: &str) -> String {
 }
 
 /// A heading as a tag: lower-case words joined by `-`.
-fn tag(heading: &str) -> String {
+pub(super) fn tag(heading: &str) -> String {
     super::fields::joined_words(heading, "-")
 }
