@@ -14,9 +14,17 @@ pub fn risk(text: &str) -> Option<Risk> {
         '🟢' | '🔵' => Some(Risk::Low),
         _ => None,
     });
-    if let Some(risk) = marks.min() {
-        return Some(risk);
+    let words = risk_words(text);
+    match (marks.min(), words) {
+        // Red is the top colour: "🔴 Critical" is critical.
+        (Some(Risk::High), Some(Risk::Critical)) => Some(Risk::Critical),
+        (Some(mark), _) => Some(mark),
+        (None, words) => words,
     }
+}
+
+/// A risk from words (`High`, `P1`, `Moderate`): the most severe named.
+fn risk_words(text: &str) -> Option<Risk> {
     text.to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .filter_map(|word| match word {
@@ -231,6 +239,8 @@ mod tests {
         assert_eq!(risk("Medium"), Some(Risk::Medium));
         assert_eq!(risk("🟢 Phase 3: Technical"), Some(Risk::Low));
         assert_eq!(risk("Phase 2: Policy"), None);
+        assert_eq!(risk("🔴 Critical"), Some(Risk::Critical));
+        assert_eq!(risk("🟢 low effort, high value"), Some(Risk::Low));
     }
 
     #[test]
