@@ -665,3 +665,23 @@ fn numbered_like_an_item_is_an_item_numbered_like_a_control_is_a_control() {
     let out = stdout(&import(&repo, &["mixed-ids.md"]).code(0));
     insta::assert_snapshot!("import_item_or_control_by_id", out);
 }
+
+#[test]
+fn empty_titles_never_reach_the_yaml() {
+    let text =
+        "# SOC 2\n\n### SOC2-100\n- **Due**: 2026-01-01\n\n## List\n\n- [ ] \n- [x] Real one\n";
+    let repo = Fixture::new().file("empty.md", text).file(
+        "controls/soc2.yaml",
+        "framework: soc2\ncontrols:\n  - { id: X, title: X, status: planned }\n",
+    );
+    let assert = import(&repo, &["empty.md", "-o", "."]).code(0);
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "empty.md:3: note: heading SOC2-100 has no title; its id is the title",
+            "empty.md:8: note: checkbox without text not imported",
+        ],
+    );
+    insta::assert_snapshot!("import_empty_titles", read(&repo, "backlog/empty.yaml"));
+    repo.run(&["--as-of", "2026-01-10", "validate"]).code(0);
+}

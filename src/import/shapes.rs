@@ -271,6 +271,7 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                 if let Some(record) = &mut record {
                     for entry in items {
                         match entry.checked {
+                            Some(_) if entry.inline.text.is_empty() => {}
                             Some(done) => record.checklist.push(StepOut {
                                 task: entry.inline.text.clone(),
                                 done,
@@ -524,17 +525,26 @@ fn finish_record(
                 },
             );
         }
+        let title = if record.title.is_empty() {
+            found.note(
+                record.line,
+                format!("heading {} has no title; its id is the title", record.id),
+            );
+            record.id.clone()
+        } else {
+            record.title
+        };
         // A section number (`1.2 Setup`) is no item id: one is made from the title.
         let numbered = !record.id.chars().any(|c| c.is_ascii_alphabetic());
         let id = if numbered {
             let prefix = context
                 .prefix
                 .map_or_else(|| framework.to_uppercase(), str::to_string);
-            found.item_id(ids::slug(&prefix, &record.title), false, record.line)
+            found.item_id(ids::slug(&prefix, &title), false, record.line)
         } else {
             found.item_id(record.id, true, record.line)
         };
-        let mut item = item_from(context, &fields, id, record.title, framework, None, found);
+        let mut item = item_from(context, &fields, id, title, framework, None, found);
         if !record.checklist.is_empty() && !fields.has(Column::Status) {
             item.status = checklist_status(&record.checklist);
             if item.status == ItemStatus::Done && item.done.is_none() {
@@ -573,6 +583,7 @@ fn checklist(
     {
         let steps: Vec<StepOut> = entries
             .iter()
+            .filter(|e| !e.inline.text.is_empty())
             .filter_map(|e| {
                 e.checked.map(|done| StepOut {
                     task: e.inline.text.clone(),
@@ -617,6 +628,10 @@ fn checklist(
             continue;
         };
         let (title, owner, due) = super::fields::annotations(&entry.inline.text);
+        if title.is_empty() {
+            found.note(entry.line, "checkbox without text not imported");
+            continue;
+        }
         let due = date_field(due.as_deref(), "due date", entry.line, found);
         let framework = framework(context, sections, entry.line)?;
         let prefix = context
