@@ -137,23 +137,7 @@ pub fn run(
             return Ok(Exit::Invalid);
         }
     };
-    let mut texts = Vec::new();
-    for output in &outputs {
-        let mut source = output.sources.join(", ");
-        if !output.merged.is_empty() {
-            source.push_str(" (merged with --merge)");
-        }
-        let text = import::to_yaml(&output.value, output.kind, &source)?;
-        texts.push(match &output.header {
-            // The merged file keeps its own comment lines; ours follow them.
-            Some(header) => format!(
-                "{header}# Updated by `comply import --merge` from {}.\n{}",
-                output.sources.join(", "),
-                serde_yaml::to_string(&output.value)?
-            ),
-            None => text,
-        });
-    }
+    let texts = render(&outputs)?;
     for (index, (output, text)) in outputs.iter().zip(&texts).enumerate() {
         match &output.path {
             Some(path) => {
@@ -187,6 +171,32 @@ pub fn run(
         }
     }
     Ok(Exit::Success)
+}
+
+/// The YAML text of each output: the schema line and a comment naming the
+/// pages, or, for a file merged into, its own comment lines and one naming
+/// the pages.
+fn render(outputs: &[Output]) -> anyhow::Result<Vec<String>> {
+    outputs
+        .iter()
+        .map(|output| {
+            let sources = output.sources.join(", ");
+            Ok(match &output.header {
+                Some(header) => format!(
+                    "{header}# Updated by `comply import --merge` from {sources}.\n{}",
+                    serde_yaml::to_string(&output.value)?
+                ),
+                None if output.merged.is_empty() => {
+                    import::to_yaml(&output.value, output.kind, &sources)?
+                }
+                None => import::to_yaml(
+                    &output.value,
+                    output.kind,
+                    &format!("{sources} (merged with --merge)"),
+                )?,
+            })
+        })
+        .collect()
 }
 
 /// The `import.frameworks` words of the `comply.yaml` beside the output
