@@ -685,3 +685,19 @@ fn empty_titles_never_reach_the_yaml() {
     insta::assert_snapshot!("import_empty_titles", read(&repo, "backlog/empty.yaml"));
     repo.run(&["--as-of", "2026-01-10", "validate"]).code(0);
 }
+
+#[test]
+fn a_frequency_beside_a_control_is_its_cadence_beside_an_activity_a_review() {
+    let controls = "# SOC 2\n\n| Control ID | Title | Status | Frequency |\n|---|---|---|---|\n| CC4.1 | Monitoring | Done | Quarterly |\n";
+    let reviews = "# ISO 27001\n\n| # | Activity | Frequency |\n|---|---|---|\n| 1 | Access review | Quarterly |\n";
+    let repo = Fixture::new().file("c.md", controls).file("r.md", reviews);
+    let out = stdout(&import(&repo, &["c.md"]).code(0));
+    assert!(
+        out.ends_with(
+            "- id: CC4.1\n  title: Monitoring\n  status: implemented\n  cadence: quarterly\n"
+        ),
+        "{out}"
+    );
+    let out = stdout(&import(&repo, &["r.md"]).code(0));
+    assert!(out.ends_with("reviews:\n- id: REV-ACCESS-REVIEW\n  title: Access review\n  framework: iso27001\n  cadence: quarterly\n"), "{out}");
+}

@@ -84,7 +84,15 @@ pub(super) fn table(
     let roles = roles(header);
     let has = |c: Column| roles.contains(&Some(c));
     let titled = has(Column::Title) || has(Column::Task);
-    let kind = if has(Column::Frequency) && titled {
+    // A frequency beside a control (a control column, or ids in the id
+    // column) makes a recurring control; beside an activity, a review.
+    let id_column = roles.iter().position(|r| *r == Some(Column::Id));
+    let has_ids = id_column.is_some_and(|at| {
+        rows.iter()
+            .filter_map(|r| r.cells.get(at))
+            .any(|c| ids::is_id(&c.text))
+    });
+    let kind = if has(Column::Frequency) && titled && !has_ids && !has(Column::Control) {
         Some(TableKind::Reviews)
     } else if has(Column::Task)
         || (!names_controls(header, &roles)
