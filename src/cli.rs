@@ -237,12 +237,17 @@ pub enum Every {
 /// Arguments of `comply import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Markdown pages to import
-    #[arg(required = true, value_name = "FILE.md")]
+    /// Markdown pages to import; a folder stands for every .md page in it
+    #[arg(required = true, value_name = "FILE.md|DIR")]
     pub files: Vec<PathBuf>,
-    /// Framework for items whose page does not name one (popia, iso27001, soc2, ...)
+    /// Framework for whatever the page leaves open: used only where no
+    /// heading, front matter, title or folder names one (popia, iso27001, soc2, ...)
     #[arg(long, value_name = "ID")]
     pub framework: Option<String>,
+    /// A heading word that names a framework, such as `Privacy=popia`
+    /// (repeatable; tried before the names comply knows)
+    #[arg(long, value_name = "WORD=ID")]
+    pub framework_word: Vec<String>,
     /// Which shapes to look for
     #[arg(long, value_enum, default_value_t = ImportKind::Auto)]
     pub kind: ImportKind,
@@ -251,8 +256,17 @@ pub struct ImportArgs {
     #[arg(long, short, value_name = "FILE|DIR")]
     pub output: Option<PathBuf>,
     /// Replace files that exist
-    #[arg(long)]
+    #[arg(long, conflicts_with = "merge")]
     pub force: bool,
+    /// Update files that exist (and combine pages that give the same file):
+    /// entries with a known id take the page's status, owner, evidence and
+    /// links; new ids are added; nothing else changes
+    #[arg(long)]
+    pub merge: bool,
+    /// Import the pages that can be imported and list the ones skipped
+    /// (without it, one failing page means nothing is written)
+    #[arg(long)]
+    pub keep_going: bool,
     /// Fail (exit 2, nothing written) when anything on a page is not imported
     #[arg(long)]
     pub strict: bool,
@@ -269,11 +283,12 @@ pub struct ImportArgs {
 pub enum ImportKind {
     /// Every shape.
     Auto,
-    /// Heading-per-item backlogs (`### ID Title` with `**Field**: value` lines).
+    /// Headings with an id and fields, all read as backlog items.
     Backlog,
-    /// Tables of controls (a control matrix).
+    /// Control tables (matrices, Statements of Applicability, gap analyses),
+    /// and headings with an id and fields read as controls.
     Matrix,
-    /// Tables of tasks, and checklists.
+    /// Tables of tasks and recurring activities, and checklists.
     Tasks,
 }
 

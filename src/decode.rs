@@ -27,7 +27,10 @@ pub const CONFIG_FIELDS: &[&str] = &[
     "max_age_days",
     "max_exception_days",
     "owners",
+    "import",
 ];
+/// Keys of the `import` section of `comply.yaml`.
+pub const IMPORT_FIELDS: &[&str] = &["frameworks"];
 /// Keys of a declared owner.
 pub const OWNER_FIELDS: &[&str] = &["name", "email", "team"];
 /// Top-level keys of a reviews file.
@@ -162,6 +165,12 @@ impl<'a> Decoder<'a> {
         if let Some(days) = fields.days(self, "max_exception_days") {
             config.max_exception_days = days;
         }
+        if let Some(import) = fields.get("import")
+            && let Some(import) = self.fields(import, IMPORT_FIELDS, "import")
+            && let Some(words) = import.get("frameworks")
+        {
+            config.framework_words = self.framework_words(words);
+        }
         if let Some(list) = fields.get("owners") {
             for entry in self.list(list, "owners") {
                 let Some(owner) = self.fields(entry, OWNER_FIELDS, "owner") else {
@@ -177,6 +186,34 @@ impl<'a> Decoder<'a> {
             }
         }
         config
+    }
+
+    /// `import.frameworks` of `comply.yaml`: heading words and the
+    /// framework ids they name (`Privacy: popia`).
+    fn framework_words(&mut self, node: &Node) -> Vec<(String, String)> {
+        let Value::Map(entries) = &node.value else {
+            self.wrong_type(node, "a mapping of words to framework ids");
+            return Vec::new();
+        };
+        let mut words = Vec::new();
+        for (key, value) in entries {
+            let (Some(word), Some(id)) = (
+                self.scalar(key, "a word"),
+                self.scalar(value, "a framework id"),
+            ) else {
+                continue;
+            };
+            if crate::import::valid_framework(id) {
+                words.push((word.to_string(), id.to_string()));
+            } else {
+                self.error(
+                    Code::BadValue,
+                    value.pos,
+                    format!("`{id}` is not a framework id (lower-case letters, digits, - and _)"),
+                );
+            }
+        }
+        words
     }
 
     /// Decodes a control matrix file.

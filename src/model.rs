@@ -280,6 +280,8 @@ pub struct Config {
     pub max_exception_days: u32,
     /// The people and teams who own things, when declared.
     pub owners: Vec<Owner>,
+    /// Heading words `comply import` reads as framework ids (`Privacy` -> `popia`).
+    pub framework_words: Vec<(String, String)>,
 }
 
 impl Default for Config {
@@ -291,6 +293,7 @@ impl Default for Config {
             max_age_days: None,
             max_exception_days: 365,
             owners: Vec::new(),
+            framework_words: Vec::new(),
         }
     }
 }

@@ -73,6 +73,16 @@ pub struct ConfigFile {
     pub max_exception_days: Option<u32>,
     /// The people who own controls, items and reviews.
     pub owners: Option<Vec<OwnerEntry>>,
+    /// Settings of `comply import`.
+    pub import: Option<ImportConfig>,
+}
+
+/// The `import` section of `comply.yaml`.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportConfig {
+    /// Heading words that name a framework, and its id (`Privacy: popia`).
+    pub frameworks: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// A declared owner.

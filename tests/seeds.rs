@@ -38,7 +38,7 @@ fn import(args: &[&str]) -> (serde_yaml::Value, String) {
         .args(args)
         .assert()
         .code(0);
-    let yaml = serde_yaml::from_str(&stdout(&assert)).expect("YAML");
+    let yaml = serde_yaml::from_str(&stdout(&assert)).unwrap_or(serde_yaml::Value::Null);
     (yaml, stderr(&assert))
 }
 
@@ -73,7 +73,20 @@ fn the_five_seeds_import_to_what_they_hold() {
     assert_eq!(count(items, "framework", "popia"), 5);
     assert!(err.contains("18 mis-encoded characters repaired"), "{err}");
 
-    let (tasks, _) = import(&[&seed(&dir, "001_"), "--id-prefix", "ISO-T"]);
+    let out = Fixture::new().dir("out");
+    let root = out.path().join("out");
+    let root = root.to_str().expect("utf-8");
+    import(&[&seed(&dir, "001_"), "--id-prefix", "ISO-T", "-o", root]);
+    let read = |path: &str| -> serde_yaml::Value {
+        serde_yaml::from_str(&std::fs::read_to_string(format!("{root}/{path}")).expect("written"))
+            .expect("YAML")
+    };
+    let tasks = read("backlog/001_b19f549b475d5280.yaml");
+    let reviews = read("reviews/001_b19f549b475d5280.yaml");
+    let reviews = reviews["reviews"].as_sequence().expect("reviews");
+    assert_eq!(reviews.len(), 7, "the periodic-maintenance table");
+    assert_eq!(count(&reviews.clone().into(), "cadence", "quarterly"), 2);
+    assert_eq!(count(&reviews.clone().into(), "cadence", "monthly"), 1);
     let items = &tasks["items"];
     assert_eq!(tasks["framework"].as_str(), Some("iso27001"));
     assert_eq!(items.as_sequence().map(Vec::len), Some(35));
@@ -155,4 +168,65 @@ fn imported_seeds_validate_together() {
         "{}",
         stdout(&assert)
     );
+}
+
+/// The migration guide's commands on the seeds plus a page of every new
+/// shape: `init`, one `import --merge` of the whole folder, `validate`.
+#[test]
+fn the_migration_guide_on_seeds_and_fixtures_validates() {
+    let Some(dir) = seeds() else { return };
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+    let mut repo = Fixture::new();
+    for prefix in ["000_", "001_", "002_", "003_", "004_"] {
+        let path = PathBuf::from(seed(&dir, prefix));
+        let text = std::fs::read_to_string(&path).expect("seed");
+        let name = path
+            .file_stem()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        repo = repo.file(&format!("docs/{name}.md"), &text);
+    }
+    for name in [
+        "soa.md",
+        "controls.md",
+        "headings.md",
+        "risks.md",
+        "popia/gap-analysis.md",
+        "mixed.md",
+        "readiness.md",
+        "maintenance.md",
+    ] {
+        let text = std::fs::read_to_string(fixtures.join(name)).expect("fixture");
+        repo = repo.file(&format!("docs/{name}"), &text);
+    }
+    let run = |args: &[&str]| {
+        let mut cmd = assert_cmd::Command::cargo_bin("comply").expect("binary");
+        cmd.current_dir(repo.path())
+            .env_remove("COMPLY_TODAY")
+            .args(["--as-of", "2026-11-25"])
+            .args(args)
+            .assert()
+    };
+    run(&["init"]).code(0);
+    let assert = run(&[
+        "import",
+        "docs",
+        "--output",
+        ".",
+        "--merge",
+        "--framework",
+        "iso27001",
+        "--framework-word",
+        "Privacy=popia",
+    ])
+    .code(0);
+    let err = stderr(&assert);
+    assert!(err.contains("wrote ./reviews/maintenance.yaml"), "{err}");
+    let assert = run(&["validate"]).code(0);
+    assert_eq!(
+        stdout(&assert).trim(),
+        "valid: 3 frameworks, 173 controls, 170 items, 10 reviews, 18 evidence entries in 13 files"
+    );
+    run(&["check"]).code(1);
 }

@@ -15,13 +15,17 @@ fuzz_target!(|data: &[u8]| {
             id_prefix: None,
             default_risk: Risk::Medium,
             as_of: chrono::NaiveDate::default(),
+            framework_words: vec![("privacy".into(), "popia".into())],
         };
         if let Ok(imported) = import::import("page.md", text, &options) {
             if let Some(backlog) = &imported.backlog {
                 let _ = import::to_yaml(backlog, "backlog", "page.md");
             }
-            if let Some(matrix) = &imported.matrix {
+            for matrix in &imported.matrices {
                 let _ = import::to_yaml(matrix, "controls", "page.md");
+            }
+            if let Some(reviews) = &imported.reviews {
+                let _ = import::to_yaml(reviews, "reviews", "page.md");
             }
         }
     }

@@ -1,21 +1,34 @@
-//! `comply import`: reads pages, imports them, writes YAML (the I/O around
-//! the pure `crate::import`).
+//! `comply import`: reads pages, imports them, plans every output file,
+//! then writes (the I/O around the pure `crate::import`).
+//!
+//! Nothing is written until every page has been read and every output path
+//! planned: a page that fails (without `--keep-going`), two pages giving
+//! the same file (without `--merge`), or a file that exists (without
+//! `--force` or `--merge`) stops the import before the first write.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use chrono::NaiveDate;
+use serde_yaml::Value;
 
 use super::Exit;
 use crate::cli::{ImportArgs, ImportKind};
 use crate::gate::plural;
-use crate::import::{self, Imported, Kind, Options};
+use crate::import::{self, Imported, Kind, Options, merge};
 
-/// One file to write.
+/// One file to write: its kind, content and the pages it comes from.
 struct Output {
     path: Option<PathBuf>,
-    text: String,
+    kind: &'static str,
+    value: Value,
+    sources: Vec<String>,
+    /// What `--merge` changed.
+    merged: Vec<String>,
+    /// The leading comment lines of the file merged into, kept.
+    header: Option<String>,
 }
 
 /// Runs `comply import`.
@@ -25,6 +38,51 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
+    if let Some(id) = &args.framework
+        && !import::valid_framework(id)
+    {
+        writeln!(
+            err,
+            "error: --framework `{id}` is not a framework id (lower-case letters, digits, - and _, \
+             at most 40); nothing was written"
+        )?;
+        return Ok(Exit::Invalid);
+    }
+    let settings = args
+        .output
+        .as_deref()
+        .filter(|p| p.is_dir())
+        .unwrap_or(Path::new("."))
+        .join("comply.yaml");
+    let mut framework_words = match settings_words(&settings) {
+        Ok(words) => words,
+        Err(problems) => {
+            for problem in problems {
+                writeln!(err, "{problem}")?;
+            }
+            writeln!(
+                err,
+                "error: `{}` is not valid; nothing was written",
+                settings.display()
+            )?;
+            return Ok(Exit::Invalid);
+        }
+    };
+    for word in &args.framework_word {
+        match word.split_once('=') {
+            Some((w, id)) if !w.trim().is_empty() && import::valid_framework(id.trim()) => {
+                framework_words.push((w.trim().to_string(), id.trim().to_string()));
+            }
+            _ => {
+                writeln!(
+                    err,
+                    "error: --framework-word `{word}` is not WORD=ID with ID a framework id; \
+                     nothing was written"
+                )?;
+                return Ok(Exit::Invalid);
+            }
+        }
+    }
     let options = Options {
         framework: args.framework.clone(),
         kind: match args.kind {
@@ -36,102 +94,283 @@ pub fn run(
         id_prefix: args.id_prefix.clone(),
         default_risk: args.default_risk.into(),
         as_of,
+        framework_words,
+    };
+    let pages = match pages(&args.files) {
+        Ok(pages) => pages,
+        Err(message) => {
+            writeln!(err, "error: {message}; nothing was written")?;
+            return Ok(Exit::Invalid);
+        }
     };
     let into_dir = args.output.as_deref().filter(|p| p.is_dir());
-    let mut outputs = Vec::new();
-    let mut failed = false;
-    for file in &args.files {
+    let mut read = Vec::new();
+    let mut results: Vec<Imported> = Vec::new();
+    let mut skipped: Vec<(String, String)> = Vec::new();
+    for file in &pages {
         let shown = file.display().to_string();
-        let bytes = std::fs::read(file).with_context(|| format!("cannot read `{shown}`"))?;
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count()
-                    + 1;
-                writeln!(err, "{shown}:{line}: error: not valid UTF-8 text")?;
-                failed = true;
-                continue;
+        match import_page(file, &shown, &options, args.strict, err)? {
+            Ok(page) => {
+                writeln!(err, "{shown}: {}", summary(&page))?;
+                read.push((file, shown));
+                results.push(page);
             }
-        };
-        let name = file
-            .file_name()
-            .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
-        let imported = match import::import(&name, &text, &options) {
-            Ok(imported) => imported,
-            Err(e) => {
-                let at = e.line.map(|l| format!(":{l}")).unwrap_or_default();
-                writeln!(err, "{shown}{at}: error: {}", e.message)?;
-                failed = true;
-                continue;
-            }
-        };
-        for note in &imported.notes {
-            writeln!(err, "{shown}:{}: note: {}", note.line, note.message)?;
+            Err(why) => skipped.push((shown, why)),
         }
-        if args.strict && !imported.notes.is_empty() {
-            writeln!(
-                err,
-                "{shown}: error: {} parts not imported (--strict)",
-                imported.notes.len()
-            )?;
-            failed = true;
-            continue;
-        }
-        writeln!(err, "{shown}: {}", summary(&imported))?;
-        outputs.extend(files_of(&imported, file, &shown, into_dir)?);
     }
-    if failed {
+    for (index, message) in import::dedupe(&mut results) {
+        let shown = read.get(index).map_or("", |(_, shown)| shown.as_str());
+        writeln!(err, "{shown}: note: {message}")?;
+    }
+    let mut outputs = Vec::new();
+    for ((file, shown), page) in read.iter().zip(&results) {
+        outputs.extend(files_of(page, file, shown, into_dir)?);
+    }
+    if !skipped.is_empty() && (!args.keep_going || outputs.is_empty()) {
         writeln!(err, "error: nothing was written")?;
         return Ok(Exit::Invalid);
     }
-    place(&mut outputs, args.output.as_deref(), into_dir.is_some())?;
-    if !args.force {
-        for output in &outputs {
-            if let Some(path) = &output.path
-                && path.symlink_metadata().is_ok()
-            {
-                bail!(
-                    "`{}` already exists; pass --force to replace it (nothing was written)",
-                    path.display()
-                );
-            }
+    let outputs = match plan(outputs, args, into_dir.is_some()) {
+        Ok(outputs) => outputs,
+        Err(message) => {
+            writeln!(err, "error: {message}; nothing was written")?;
+            return Ok(Exit::Invalid);
         }
-    }
-    for output in &outputs {
+    };
+    let texts = render(&outputs)?;
+    for (index, (output, text)) in outputs.iter().zip(&texts).enumerate() {
         match &output.path {
             Some(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir)
                         .with_context(|| format!("cannot create `{}`", dir.display()))?;
                 }
-                crate::write::atomic(path, output.text.as_bytes(), args.force)?;
+                crate::write::atomic(path, text.as_bytes(), args.force || args.merge)?;
                 writeln!(err, "wrote {}", path.display())?;
+                for merged in &output.merged {
+                    writeln!(err, "  merged {merged}")?;
+                }
             }
-            None => out.write_all(output.text.as_bytes())?,
+            None => {
+                if index > 0 {
+                    out.write_all(b"---\n")?;
+                }
+                out.write_all(text.as_bytes())?;
+            }
+        }
+    }
+    if !skipped.is_empty() {
+        writeln!(
+            err,
+            "skipped {} {} (--keep-going):",
+            skipped.len(),
+            plural(skipped.len() as i64, "page")
+        )?;
+        for (page, why) in &skipped {
+            writeln!(err, "  {page}: {why}")?;
         }
     }
     Ok(Exit::Success)
 }
 
-/// "15 items (6 high risk), 0 controls, 2 characters repaired".
+/// The YAML text of each output: the schema line and a comment naming the
+/// pages, or, for a file merged into, its own comment lines and one naming
+/// the pages.
+fn render(outputs: &[Output]) -> anyhow::Result<Vec<String>> {
+    outputs
+        .iter()
+        .map(|output| {
+            let sources = output.sources.join(", ");
+            Ok(match &output.header {
+                Some(header) => format!(
+                    "{header}# Updated by `comply import --merge` from {sources}.\n{}",
+                    serde_yaml::to_string(&output.value)?
+                ),
+                None if output.merged.is_empty() => {
+                    import::to_yaml(&output.value, output.kind, &sources)?
+                }
+                None => import::to_yaml(
+                    &output.value,
+                    output.kind,
+                    &format!("{sources} (merged with --merge)"),
+                )?,
+            })
+        })
+        .collect()
+}
+
+/// The `import.frameworks` words of the `comply.yaml` beside the output
+/// (none when there is no such file); its problems when it is not valid.
+fn settings_words(path: &Path) -> Result<Vec<(String, String)>, Vec<String>> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(Vec::new());
+    };
+    let node = crate::yaml::parse(&text).map_err(|e| {
+        vec![format!(
+            "{}:{}:{}: error: {}",
+            path.display(),
+            e.pos.line,
+            e.pos.column,
+            e.message
+        )]
+    })?;
+    let mut decoder = crate::decode::Decoder::new(path);
+    let config = decoder.config(&node);
+    let problems: Vec<String> = decoder
+        .into_diagnostics()
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    if problems.is_empty() {
+        Ok(config.framework_words)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The pages to read: files as given; folders searched for `.md` pages
+/// (hidden entries skipped), in name order.
+fn pages(args: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut pages = Vec::new();
+    for arg in args {
+        if arg.is_dir() {
+            let before = pages.len();
+            walk(arg, &mut pages)?;
+            if pages.len() == before {
+                return Err(format!("no .md pages in `{}`", arg.display()));
+            }
+        } else {
+            pages.push(arg.clone());
+        }
+    }
+    Ok(pages)
+}
+
+fn walk(dir: &Path, pages: &mut Vec<PathBuf>) -> Result<(), String> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let is_link = path
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink());
+        if is_link {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, pages)?;
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+        {
+            pages.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads and imports one page, printing its notes and errors; `Ok(Err)`
+/// says why the page is skipped.
+fn import_page(
+    file: &Path,
+    shown: &str,
+    options: &Options,
+    strict: bool,
+    err: &mut dyn Write,
+) -> anyhow::Result<Result<Imported, String>> {
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            writeln!(err, "{shown}: error: cannot read it: {e}")?;
+            return Ok(Err(format!("cannot read it: {e}")));
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            writeln!(err, "{shown}:{line}: error: not valid UTF-8 text")?;
+            return Ok(Err(format!("line {line}: not valid UTF-8 text")));
+        }
+    };
+    let imported = match import::import(shown, &text, options) {
+        Ok(imported) => imported,
+        Err(e) => {
+            let at = e.line.map(|l| format!(":{l}")).unwrap_or_default();
+            writeln!(err, "{shown}{at}: error: {}", e.message)?;
+            let first = e.message.lines().next().unwrap_or("").to_string();
+            return Ok(Err(match e.line {
+                Some(line) => format!("line {line}: {first}"),
+                None => first,
+            }));
+        }
+    };
+    for note in &imported.notes {
+        writeln!(err, "{shown}:{}: note: {}", note.line, note.message)?;
+    }
+    if strict && !imported.notes.is_empty() {
+        let n = imported.notes.len();
+        writeln!(err, "{shown}: error: {n} parts not imported (--strict)")?;
+        return Ok(Err(format!("{n} parts not imported (--strict)")));
+    }
+    Ok(Ok(imported))
+}
+
+/// "15 items (6 high risk), 0 controls, 2 reviews, 3 notes, 2 characters repaired".
 fn summary(imported: &Imported) -> String {
     let items = imported.backlog.as_ref().map_or(&[][..], |b| &b.items[..]);
     let high = items
         .iter()
         .filter(|i| i.risk.at_least(crate::model::Risk::High))
         .count();
-    let controls = imported.matrix.as_ref().map_or(0, |m| m.controls.len());
+    let controls: usize = imported.matrices.iter().map(|m| m.controls.len()).sum();
+    let reviews = imported.reviews.as_ref().map_or(0, |r| r.reviews.len());
     let count = |n: usize, noun: &str| format!("{n} {}", plural(n as i64, noun));
-    format!(
-        "{} ({high} high risk or above), {}, {}, {} repaired",
-        count(items.len(), "item"),
+    let mut parts = vec![
+        format!("{} ({high} high risk or above)", count(items.len(), "item")),
         count(controls, "control"),
-        count(imported.notes.len(), "note"),
-        count(imported.repaired, "mis-encoded character"),
-    )
+    ];
+    if reviews > 0 {
+        parts.push(count(reviews, "review"));
+    }
+    parts.push(count(imported.notes.len(), "note"));
+    parts.push(format!(
+        "{} repaired",
+        count(imported.repaired, "mis-encoded character")
+    ));
+    parts.join(", ")
+}
+
+/// A file name from a page's name: lower-case letters, digits, `-`, `_`.
+fn file_stem(file: &Path) -> String {
+    let stem = file
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    let safe: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let safe = safe.trim_matches('-').to_string();
+    if safe.is_empty() {
+        "imported".into()
+    } else {
+        safe
+    }
 }
 
 /// The YAML files of one page; paths are set when writing into a directory.
@@ -141,42 +380,132 @@ fn files_of(
     shown: &str,
     dir: Option<&Path>,
 ) -> anyhow::Result<Vec<Output>> {
-    let stem = file
-        .file_stem()
-        .map_or_else(|| "imported".into(), |s| s.to_string_lossy().into_owned());
+    let stem = file_stem(file);
     let mut outputs = Vec::new();
-    if let Some(backlog) = &imported.backlog {
+    let mut push = |path: Option<PathBuf>, kind, value| {
         outputs.push(Output {
-            path: dir.map(|d| d.join("backlog").join(format!("{stem}.yaml"))),
-            text: import::to_yaml(backlog, "backlog", shown)?,
+            path,
+            kind,
+            value,
+            sources: vec![shown.to_string()],
+            merged: Vec::new(),
+            header: None,
         });
+    };
+    if let Some(backlog) = &imported.backlog {
+        push(
+            dir.map(|d| d.join("backlog").join(format!("{stem}.yaml"))),
+            "backlog",
+            serde_yaml::to_value(backlog)?,
+        );
     }
-    if let Some(matrix) = &imported.matrix {
-        outputs.push(Output {
-            path: dir.map(|d| {
+    for matrix in &imported.matrices {
+        if !import::valid_framework(&matrix.framework) {
+            anyhow::bail!(
+                "{shown}: framework `{}` is not a framework id; nothing was written",
+                matrix.framework
+            );
+        }
+        push(
+            dir.map(|d| {
                 d.join("controls")
                     .join(format!("{}.yaml", matrix.framework))
             }),
-            text: import::to_yaml(matrix, "controls", shown)?,
-        });
+            "controls",
+            serde_yaml::to_value(matrix)?,
+        );
+    }
+    if let Some(reviews) = &imported.reviews {
+        push(
+            dir.map(|d| d.join("reviews").join(format!("{stem}.yaml"))),
+            "reviews",
+            serde_yaml::to_value(reviews)?,
+        );
     }
     Ok(outputs)
 }
 
-/// Sends a single result to `--output FILE`, refuses several results
-/// without a directory to put them in.
-fn place(outputs: &mut [Output], output: Option<&Path>, into_dir: bool) -> anyhow::Result<()> {
-    if into_dir {
-        return Ok(());
-    }
-    match (outputs, output) {
-        ([one], Some(path)) => {
-            one.path = Some(path.to_path_buf());
-            Ok(())
+/// Every output with its final path and content: a single result goes to
+/// `--output FILE`; two pages giving one path are combined with `--merge`
+/// and refused without; an existing file is merged into (`--merge`),
+/// replaced (`--force`) or refused.
+fn plan(outputs: Vec<Output>, args: &ImportArgs, into_dir: bool) -> Result<Vec<Output>, String> {
+    let mut outputs = outputs;
+    if !into_dir {
+        match (&mut outputs[..], args.output.as_deref()) {
+            ([one], Some(path)) => one.path = Some(path.to_path_buf()),
+            ([_], None) | ([], _) => {}
+            (several, None) if several.iter().all(|o| o.sources == several[0].sources) => {}
+            (_, _) => {
+                return Err(
+                    "these pages give several YAML files; pass --output DIR (an existing \
+                     directory) to write them into DIR/backlog/, DIR/controls/ and DIR/reviews/"
+                        .into(),
+                );
+            }
         }
-        ([_], None) | ([], _) => Ok(()),
-        (_, _) => bail!(
-            "these pages give several YAML files; pass --output DIR (an existing directory) to write them into DIR/backlog/ and DIR/controls/"
-        ),
     }
+    let mut by_path: BTreeMap<PathBuf, Output> = BTreeMap::new();
+    let mut unplaced = Vec::new();
+    for output in outputs {
+        let Some(path) = output.path.clone() else {
+            unplaced.push(output);
+            continue;
+        };
+        match by_path.get_mut(&path) {
+            None => {
+                by_path.insert(path, output);
+            }
+            Some(first) if args.merge => {
+                let (value, change) = merge::merge(first.value.clone(), &output.value, first.kind)
+                    .map_err(|e| {
+                        format!(
+                            "cannot combine {} into `{}`: {e}",
+                            output.sources.join(", "),
+                            path.display()
+                        )
+                    })?;
+                first.value = value;
+                first.merged.push(format!(
+                    "{}: {}",
+                    output.sources.join(", "),
+                    change.summary()
+                ));
+                first.sources.extend(output.sources);
+            }
+            Some(first) => {
+                return Err(format!(
+                    "`{}` would be written from both {} and {}; import them in separate \
+                     commands, or pass --merge to combine them",
+                    path.display(),
+                    first.sources.join(", "),
+                    output.sources.join(", ")
+                ));
+            }
+        }
+    }
+    let mut planned = unplaced;
+    for (path, mut output) in by_path {
+        let exists = path.symlink_metadata().is_ok();
+        if exists && args.merge {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read `{}` to merge into it: {e}", path.display()))?;
+            let old = merge::read(&text)
+                .map_err(|e| format!("cannot merge into `{}`: {e}", path.display()))?;
+            let (value, change) = merge::merge(old, &output.value, output.kind)
+                .map_err(|e| format!("cannot merge into `{}`: {e}", path.display()))?;
+            output.value = value;
+            output.header = merge::header(&text);
+            output
+                .merged
+                .push(format!("the existing file: {}", change.summary()));
+        } else if exists && !args.force {
+            return Err(format!(
+                "`{}` already exists; pass --merge to update it or --force to replace it",
+                path.display()
+            ));
+        }
+        planned.push(output);
+    }
+    Ok(planned)
 }

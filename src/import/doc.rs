@@ -67,6 +67,9 @@ pub enum Block {
     Paragraph {
         /// Its content.
         inline: Inline,
+        /// Its lines, each with its own leading `**Strong**` run
+        /// (`**Status:** Done` then `**Owner:** Ops` in one paragraph).
+        lines: Vec<Inline>,
         /// Line.
         line: usize,
     },
@@ -133,6 +136,7 @@ struct Builder {
     row: Option<Row>,
     lists: Vec<Vec<ListItem>>,
     items: Vec<ListItem>,
+    paragraph: Option<(usize, Vec<(usize, Inline)>)>,
 }
 
 impl Builder {
@@ -163,14 +167,41 @@ impl Builder {
                 }
             }
             Event::Start(Tag::Paragraph) if self.items.is_empty() && self.table.is_none() => {
+                self.paragraph = Some((line, Vec::new()));
                 self.begin_inline(line);
             }
             Event::End(TagEnd::Paragraph) if self.items.is_empty() && self.table.is_none() => {
-                let inline = self.end_inline();
+                let last = self.end_inline();
+                let (first_line, mut lines) = self.paragraph.take().unwrap_or_default();
+                lines.push((self.inline_line, last));
+                let lines: Vec<Inline> = lines.into_iter().map(|(_, l)| l).collect();
+                let inline = Inline {
+                    text: collapse(
+                        &lines
+                            .iter()
+                            .map(|l| l.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    ),
+                    code: lines.iter().flat_map(|l| l.code.clone()).collect(),
+                    links: lines.iter().flat_map(|l| l.links.clone()).collect(),
+                    lead_strong: lines.first().and_then(|l| l.lead_strong.clone()),
+                };
                 doc.blocks.push(Block::Paragraph {
                     inline,
-                    line: self.inline_line,
+                    lines,
+                    line: first_line,
                 });
+            }
+            Event::SoftBreak | Event::HardBreak
+                if self.paragraph.is_some() && self.strong_depth == 0 && self.link.is_none() =>
+            {
+                let done = self.end_inline();
+                let at = self.inline_line;
+                if let Some((_, lines)) = &mut self.paragraph {
+                    lines.push((at, done));
+                }
+                self.begin_inline(line + 1);
             }
             Event::Start(Tag::Table(_)) => self.table = Some((Row::default(), Vec::new())),
             Event::End(TagEnd::Table) => {

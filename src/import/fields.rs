@@ -2,9 +2,6 @@
 //! in words or coloured circles, `TBD` dates, control lists with ranges,
 //! framework names, `(Owner: X, Due: Y)` annotations.
 
-use chrono::NaiveDate;
-
-use crate::date::parse_date;
 use crate::model::Risk;
 
 /// A risk or severity from a coloured-circle emoji (the page's own
@@ -17,28 +14,27 @@ pub fn risk(text: &str) -> Option<Risk> {
         '🟢' | '🔵' => Some(Risk::Low),
         _ => None,
     });
-    if let Some(risk) = marks.min() {
-        return Some(risk);
+    let words = risk_words(text);
+    match (marks.min(), words) {
+        // Red is the top colour: "🔴 Critical" is critical.
+        (Some(Risk::High), Some(Risk::Critical)) => Some(Risk::Critical),
+        (Some(mark), _) => Some(mark),
+        (None, words) => words,
     }
+}
+
+/// A risk from words (`High`, `P1`, `Moderate`): the most severe named.
+fn risk_words(text: &str) -> Option<Risk> {
     text.to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .filter_map(|word| match word {
-            "critical" | "p0" => Some(Risk::Critical),
-            "high" => Some(Risk::High),
-            "medium" | "moderate" | "med" => Some(Risk::Medium),
-            "low" => Some(Risk::Low),
+            "critical" | "p0" | "urgent" | "severe" | "sev0" | "sev1" => Some(Risk::Critical),
+            "high" | "p1" | "major" | "sev2" => Some(Risk::High),
+            "medium" | "moderate" | "med" | "p2" | "sev3" => Some(Risk::Medium),
+            "low" | "p3" | "p4" | "minor" | "sev4" => Some(Risk::Low),
             _ => None,
         })
         .min()
-}
-
-/// A due date: `Ok(None)` for `TBD`, an empty cell or a dash.
-pub fn due(text: &str) -> Result<Option<NaiveDate>, String> {
-    let t = text.trim();
-    if t.is_empty() || t.eq_ignore_ascii_case("tbd") || t == "-" || t == "—" || t == "n/a" {
-        return Ok(None);
-    }
-    parse_date(t).map(Some)
 }
 
 /// A framework id from a name: `ISO 27001` -> `iso27001`, `SOC 2` -> `soc2`.
@@ -49,21 +45,68 @@ pub fn framework_id(name: &str) -> String {
         .to_lowercase()
 }
 
-/// The framework a title names, if it names exactly one known framework.
-pub fn framework_in(title: &str) -> Option<&'static str> {
-    let id = framework_id(title);
-    let known = [
-        ("iso27001", "iso27001"),
-        ("soc2", "soc2"),
-        ("popia", "popia"),
-        ("gdpr", "gdpr"),
-        ("hipaa", "hipaa"),
-    ];
-    let mut hits = known.iter().filter(|(needle, _)| id.contains(needle));
-    match (hits.next(), hits.next()) {
-        (Some((_, id)), None) => Some(id),
-        _ => None,
+/// Framework names comply knows: the letters and digits of a name (see
+/// [`framework_id`]) containing the needle name the framework.
+const KNOWN_FRAMEWORKS: &[(&str, &str)] = &[
+    ("iso27001", "iso27001"),
+    ("isoiec27001", "iso27001"),
+    ("iso27701", "iso27701"),
+    ("soc2", "soc2"),
+    ("socii", "soc2"),
+    ("trustservicescriteria", "soc2"),
+    ("popia", "popia"),
+    ("gdpr", "gdpr"),
+    ("hipaa", "hipaa"),
+    ("pcidss", "pcidss"),
+    ("nistcsf", "nistcsf"),
+    ("nist80053", "nist80053"),
+];
+
+/// The lower-case words of a text joined by `sep`: `Phase 1: Go` -> `phase-1-go`.
+pub fn joined_words(text: &str, sep: &str) -> String {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// The framework a title names: first a word of the user's table
+/// (`--framework-word Privacy=popia`), then exactly one known framework
+/// name.
+pub fn framework_in(title: &str, words: &[(String, String)]) -> Option<String> {
+    let spaced = format!(" {} ", joined_words(title, " "));
+    if let Some((_, id)) = words
+        .iter()
+        .find(|(word, _)| spaced.contains(&format!(" {} ", joined_words(word, " "))))
+    {
+        return Some(id.clone());
     }
+    let id = framework_id(title);
+    let mut hits = KNOWN_FRAMEWORKS
+        .iter()
+        .filter(|(needle, _)| id.contains(needle))
+        .map(|(_, id)| *id);
+    let first = hits.next()?;
+    hits.all(|other| other == first).then(|| first.to_string())
+}
+
+/// The display name of a framework id comply knows (`soc2` -> `SOC 2`),
+/// else the id.
+pub fn display_name(id: &str) -> String {
+    match id {
+        "iso27001" => "ISO 27001",
+        "iso27701" => "ISO 27701",
+        "soc2" => "SOC 2",
+        "popia" => "POPIA",
+        "gdpr" => "GDPR",
+        "hipaa" => "HIPAA",
+        "pcidss" => "PCI DSS",
+        "nistcsf" => "NIST CSF",
+        "nist80053" => "NIST 800-53",
+        other => other,
+    }
+    .to_string()
 }
 
 /// Control references in a cell: `5.2, Clause 5.2`, `5.24–5.28`, `CC6.1`.
@@ -71,10 +114,15 @@ pub fn framework_in(title: &str) -> Option<&'static str> {
 /// For ISO 27001, bare numbers are Annex A controls (`A.5.2`) until the word
 /// "Clause" appears; numbers after it are clauses (`6.1`). Ranges of the same
 /// major number are expanded.
-pub fn controls(text: &str, framework: &str) -> Vec<String> {
+///
+/// A part that is not an id (`Logical access` in `CC6.1 Logical access` is
+/// dropped, the id kept; `see policy` is returned as not read).
+pub fn controls(text: &str, framework: &str) -> (Vec<String>, Vec<String>) {
     let iso = framework == "iso27001";
     let mut clause = false;
     let mut out = Vec::new();
+    let mut unread = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let normalised = text.replace(['–', '—'], "-");
     for part in normalised.split([',', ';']) {
         let mut part = part.trim();
@@ -92,6 +140,13 @@ pub fn controls(text: &str, framework: &str) -> Vec<String> {
             Some((a, b)) if is_number(a.trim()) && is_number(b.trim()) => {
                 range(a.trim(), b.trim()).unwrap_or_else(|| vec![part.to_string()])
             }
+            _ if part.contains(char::is_whitespace) => match super::ids::leading(part) {
+                Some((id, _)) => vec![id],
+                None => {
+                    unread.push(part.to_string());
+                    continue;
+                }
+            },
             _ => vec![part.to_string()],
         };
         for id in ids {
@@ -100,12 +155,12 @@ pub fn controls(text: &str, framework: &str) -> Vec<String> {
             } else {
                 id
             };
-            if !out.contains(&id) {
+            if seen.insert(id.clone()) {
                 out.push(id);
             }
         }
     }
-    out
+    (out, unread)
 }
 
 fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
@@ -157,35 +212,20 @@ pub fn annotations(text: &str) -> (String, Option<String>, Option<String>) {
     (text[..open].trim().to_string(), owner, due)
 }
 
-/// An item id at the start of a heading: `POPIA-001 Automate consent` ->
-/// (`POPIA-001`, `Automate consent`).
-pub fn leading_id(text: &str) -> Option<(String, String)> {
-    let (first, rest) = text.split_once(' ').unwrap_or((text, ""));
-    let first = first.trim_end_matches([':', '.']);
-    let (prefix, number) = first.rsplit_once('-')?;
-    let valid = !prefix.is_empty()
-        && prefix
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
-        && prefix
+/// Whether an id has the form of a backlog item's (`POPIA-001`,
+/// `SOC2-201`): upper-case letters and digits, a dash, then digits only.
+pub fn item_shaped(id: &str) -> bool {
+    id.rsplit_once('-').is_some_and(|(prefix, number)| {
+        prefix
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_uppercase())
-        && !number.is_empty()
-        && number.chars().all(|c| c.is_ascii_digit());
-    valid.then(|| {
-        (
-            first.to_string(),
-            rest.trim_start_matches(['—', '-', ':', ' ']).to_string(),
-        )
+            && prefix
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+            && !number.is_empty()
+            && number.chars().all(|c| c.is_ascii_digit())
     })
-}
-
-/// Every item id in a text (`Backlog: SOC2-001` -> `SOC2-001`).
-pub fn ids_in(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-        .filter_map(|word| leading_id(word).map(|(id, _)| id))
-        .collect()
 }
 
 #[cfg(test)]
@@ -199,17 +239,27 @@ mod tests {
         assert_eq!(risk("Medium"), Some(Risk::Medium));
         assert_eq!(risk("🟢 Phase 3: Technical"), Some(Risk::Low));
         assert_eq!(risk("Phase 2: Policy"), None);
+        assert_eq!(risk("🔴 Critical"), Some(Risk::Critical));
+        assert_eq!(risk("🟢 low effort, high value"), Some(Risk::Low));
     }
 
     #[test]
     fn iso_control_lists() {
-        assert_eq!(controls("5.2, Clause 5.2", "iso27001"), ["A.5.2", "5.2"]);
-        assert_eq!(controls("Clause 6.1, 8.2", "iso27001"), ["6.1", "8.2"]);
+        let ids = |t: &str, f: &str| controls(t, f).0;
+        assert_eq!(ids("5.2, Clause 5.2", "iso27001"), ["A.5.2", "5.2"]);
+        assert_eq!(ids("Clause 6.1, 8.2", "iso27001"), ["6.1", "8.2"]);
         assert_eq!(
-            controls("5.24–5.28", "iso27001"),
+            ids("5.24–5.28", "iso27001"),
             ["A.5.24", "A.5.25", "A.5.26", "A.5.27", "A.5.28"]
         );
-        assert_eq!(controls("CC6.1; CC7.2", "soc2"), ["CC6.1", "CC7.2"]);
+        assert_eq!(ids("CC6.1; CC7.2", "soc2"), ["CC6.1", "CC7.2"]);
+        assert_eq!(
+            controls("CC6.1 Logical access, see the policy", "soc2"),
+            (
+                vec!["CC6.1".to_string()],
+                vec!["see the policy".to_string()]
+            )
+        );
     }
 
     #[test]
@@ -227,17 +277,21 @@ mod tests {
 
     #[test]
     fn ids_and_frameworks() {
-        assert_eq!(
-            leading_id("POPIA-001 Automate consent"),
-            Some(("POPIA-001".into(), "Automate consent".into()))
-        );
-        assert_eq!(leading_id("Phase 1: Foundation"), None);
-        assert_eq!(ids_in("[Backlog: SOC2-001](x)"), ["SOC2-001"]);
+        assert!(item_shaped("POPIA-001"));
+        assert!(!item_shaped("A.5.1"));
         assert_eq!(framework_id("ISO 27001"), "iso27001");
         assert_eq!(
-            framework_in("Compliance — SOC 2 maturity matrix"),
+            framework_in("Compliance — SOC 2 maturity matrix", &[]).as_deref(),
             Some("soc2")
         );
-        assert_eq!(framework_in("Next Steps"), None);
+        assert_eq!(
+            framework_in("ISO/IEC 27001:2022 SoA", &[]).as_deref(),
+            Some("iso27001")
+        );
+        assert_eq!(framework_in("Next Steps", &[]), None);
+        let words = [("privacy".to_string(), "popia".to_string())];
+        assert_eq!(framework_in("## Privacy", &words).as_deref(), Some("popia"));
+        assert_eq!(risk("P1"), Some(Risk::High));
+        assert_eq!(risk("P3"), Some(Risk::Low));
     }
 }

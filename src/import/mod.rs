@@ -1,15 +1,25 @@
 //! `comply import`: existing Markdown compliance pages to comply's YAML.
 //!
 //! A page is repaired (`mojibake`), read structurally (`doc`), and searched
-//! for three shapes: heading-per-item backlogs, tables of tasks or controls,
-//! and checklists. What cannot be mapped becomes a [`Note`] with its line,
-//! never a silent drop. Everything here is pure: reading and writing files
-//! is the caller's job.
+//! for its shapes (`shapes`): headings with an id and fields (items or
+//! controls), tables (`tables`: tasks, controls, recurring activities) and
+//! checklists. Columns and labels are read by meaning through one table of
+//! synonyms, one status vocabulary and one date reader (`vocab`); items and
+//! controls are built from those fields in one place (`build`); ids are
+//! kept or made readable (`ids`); `merge` folds a result into an existing
+//! file. What cannot be mapped becomes a [`Note`] with its line, never a
+//! silent drop. Everything here is pure: reading and writing files is the
+//! caller's job.
 
+mod build;
 mod doc;
 mod fields;
+mod ids;
+pub mod merge;
 mod mojibake;
 mod shapes;
+mod tables;
+mod vocab;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -17,6 +27,7 @@ use serde::Serialize;
 use crate::model::{ControlStatus, ItemStatus, Risk};
 use crate::yaml::{self, Value};
 
+pub use ids::valid_framework;
 pub use shapes::Kind;
 
 /// Settings of one import.
@@ -32,6 +43,9 @@ pub struct Options {
     pub default_risk: Risk,
     /// Done date for ticked items when the page gives no date at all.
     pub as_of: NaiveDate,
+    /// Words of headings that name a framework (`Privacy` -> `popia`),
+    /// tried before the names comply knows.
+    pub framework_words: Vec<(String, String)>,
 }
 
 /// Something on the page that was not imported, or was guessed.
@@ -136,6 +150,41 @@ pub struct ControlOut {
     /// Remediation items.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub backlog: Vec<String>,
+    /// How often the control recurs (`quarterly`), when the page says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cadence: Option<String>,
+}
+
+/// A recurring activity as written to YAML.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReviewOut {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Framework.
+    pub framework: String,
+    /// Owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Cadence, as comply writes it (`quarterly`, `every 7 days`).
+    pub cadence: String,
+    /// Risk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<Risk>,
+    /// Last done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_done: Option<NaiveDate>,
+    /// Evidence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<EvidenceOut>,
+}
+
+/// A reviews file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReviewsOut {
+    /// The activities.
+    pub reviews: Vec<ReviewOut>,
 }
 
 /// A backlog file.
@@ -164,12 +213,16 @@ pub struct MatrixOut {
 pub struct Imported {
     /// Backlog items found, if any.
     pub backlog: Option<BacklogOut>,
-    /// A control matrix found, if any.
-    pub matrix: Option<MatrixOut>,
+    /// Control matrices found, one per framework.
+    pub matrices: Vec<MatrixOut>,
+    /// Recurring activities found, if any.
+    pub reviews: Option<ReviewsOut>,
     /// What was not imported, or guessed, by line.
     pub notes: Vec<Note>,
     /// How many mis-encoded characters were repaired.
     pub repaired: usize,
+    /// Item and review ids made by the import (not written on the page).
+    pub generated: Vec<String>,
 }
 
 /// Why a page could not be imported at all.
@@ -181,42 +234,106 @@ pub struct ImportError {
     pub message: String,
 }
 
-/// Imports one page. `name` is the file name, used for generated ids.
+/// Imports one page. `name` is the page's path as given (its folders and
+/// file name can name the framework; its file name gives id prefixes).
 pub fn import(name: &str, text: &str, options: &Options) -> Result<Imported, ImportError> {
     let (text, repaired) = mojibake::repair(text);
     let document = doc::parse(&text);
-    let front = front_matter(&document);
-    let prefix = options
-        .id_prefix
-        .clone()
-        .unwrap_or_else(|| default_prefix(name));
+    let front = front_matter(&document)?;
+    let words = &options.framework_words;
+    let page_framework = front.framework.clone().or_else(|| {
+        front
+            .title
+            .as_deref()
+            .and_then(|t| fields::framework_in(t, words))
+    });
+    let path_framework = std::path::Path::new(name)
+        .with_extension("")
+        .components()
+        .filter_map(|c| fields::framework_in(&c.as_os_str().to_string_lossy(), words))
+        .next_back();
+    let prefix = options.id_prefix.clone().or_else(|| default_prefix(name));
     let context = shapes::Context {
         options,
-        prefix: &prefix,
-        title: front.title.clone(),
+        prefix: prefix.as_deref(),
         date: front.date,
+        page_framework,
+        path_framework,
     };
     let found = shapes::find(&document, &context)?;
-    if found.items.is_empty() && found.controls.is_empty() {
+    if found.items.is_empty() && found.controls.is_empty() && found.reviews.is_empty() {
+        let passed: Vec<String> = found
+            .notes
+            .iter()
+            .filter(|n| n.message.contains("not imported"))
+            .map(|n| format!("\n  line {}: {}", n.line, n.message))
+            .collect();
         return Err(ImportError {
             line: None,
-            message: "no recognisable shape: no item headings with fields, no task or control \
-                      table and no checklist"
-                .into(),
+            message: format!(
+                "no recognisable shape: no heading with an id and fields, no task, control or \
+                 review table and no checklist{}",
+                passed.concat()
+            ),
         });
     }
     let backlog = (!found.items.is_empty()).then(|| backlog_file(found.items));
-    let matrix = found.matrix_framework.map(|framework| MatrixOut {
-        name: found.matrix_name.unwrap_or_else(|| framework.clone()),
-        framework,
-        controls: found.controls,
+    let mut matrices: Vec<MatrixOut> = Vec::new();
+    for (framework, control) in found.controls {
+        match matrices.iter_mut().find(|m| m.framework == framework) {
+            Some(matrix) => matrix.controls.push(control),
+            None => matrices.push(MatrixOut {
+                name: fields::display_name(&framework),
+                framework,
+                controls: vec![control],
+            }),
+        }
+    }
+    if let ([matrix], Some(title)) = (&mut matrices[..], &front.title) {
+        matrix.name.clone_from(title);
+    }
+    let reviews = (!found.reviews.is_empty()).then_some(ReviewsOut {
+        reviews: found.reviews,
     });
     Ok(Imported {
         backlog,
-        matrix,
+        matrices,
+        reviews,
         notes: found.notes,
         repaired,
+        generated: found.generated,
     })
+}
+
+/// Makes the generated item and review ids of several pages unique
+/// together: a generated id an earlier page already uses gets `-2`, `-3`...
+/// Ids written on the pages are left alone (`validate` reports repeats).
+/// Returns, per page index, what was renamed.
+pub fn dedupe(pages: &mut [Imported]) -> Vec<(usize, String)> {
+    let mut unique = ids::Unique::default();
+    let mut renamed = Vec::new();
+    for (index, page) in pages.iter_mut().enumerate() {
+        let generated: std::collections::HashSet<String> = page.generated.iter().cloned().collect();
+        let items = page
+            .backlog
+            .iter_mut()
+            .flat_map(|b| b.items.iter_mut().map(|i| &mut i.id));
+        let reviews = page
+            .reviews
+            .iter_mut()
+            .flat_map(|r| r.reviews.iter_mut().map(|r| &mut r.id));
+        for id in items.chain(reviews) {
+            let (new, changed) = unique.take(id.clone());
+            if changed && generated.contains(id.as_str()) {
+                renamed.push((
+                    index,
+                    format!("generated id {id} is also used by an earlier page; this one is {new}"),
+                ));
+                *id = new;
+            }
+        }
+    }
+    renamed
 }
 
 /// Puts a shared framework at the top of the file.
@@ -237,15 +354,18 @@ fn backlog_file(mut items: Vec<ItemOut>) -> BacklogOut {
 struct FrontMatter {
     title: Option<String>,
     date: Option<NaiveDate>,
+    framework: Option<String>,
 }
 
-/// Title and date from the `---` block, else from the first `#` heading and
-/// a "Last updated:" line.
-fn front_matter(document: &doc::Document) -> FrontMatter {
+/// Title, date and framework from the `---` block, else title and date
+/// from the first `#` heading and a "Last updated:" line.
+fn front_matter(document: &doc::Document) -> Result<FrontMatter, ImportError> {
     let mut front = FrontMatter {
         title: None,
         date: None,
+        framework: None,
     };
+    let date = |text: &str| vocab::date_in(text).ok().flatten().map(|d| d.date);
     if let Some(text) = &document.front_matter
         && let Ok(node) = yaml::parse(text)
         && let Value::Map(entries) = &node.value
@@ -253,8 +373,18 @@ fn front_matter(document: &doc::Document) -> FrontMatter {
         for (key, value) in entries {
             match (key.as_str(), value.as_str()) {
                 (Some("title"), Some(title)) => front.title = Some(title.to_string()),
-                (Some("last_updated" | "updated" | "date"), Some(date)) => {
-                    front.date = fields::due(date).ok().flatten();
+                (Some("last_updated" | "updated" | "date"), Some(text)) => front.date = date(text),
+                (Some("framework"), Some(id)) => {
+                    if !ids::valid_framework(id) {
+                        return Err(ImportError {
+                            line: Some(document.front_matter_line + key.pos.line),
+                            message: format!(
+                                "front matter `framework: {id}` is not a framework id \
+                                 (lower-case letters, digits, - and _)"
+                            ),
+                        });
+                    }
+                    front.framework = Some(id.to_string());
                 }
                 _ => {}
             }
@@ -267,42 +397,43 @@ fn front_matter(document: &doc::Document) -> FrontMatter {
             } if front.title.is_none() => {
                 front.title = Some(inline.text.clone());
             }
-            doc::Block::Paragraph { inline, .. } if front.date.is_none() => {
-                let label = inline.lead_strong.as_deref().unwrap_or("").to_lowercase();
-                if label.starts_with("last updated") {
-                    let rest = inline.text.split_once(':').map_or("", |(_, r)| r);
-                    let first = rest.split_whitespace().next().unwrap_or("");
-                    front.date = fields::due(first).ok().flatten();
+            doc::Block::Paragraph { lines, .. } if front.date.is_none() => {
+                for inline in lines {
+                    let label = inline.lead_strong.as_deref().unwrap_or("").to_lowercase();
+                    if label.starts_with("last updated") {
+                        let rest = inline.text.split_once(':').map_or("", |(_, r)| r);
+                        front.date = date(rest)
+                            .or_else(|| date(rest.split_whitespace().next().unwrap_or("")));
+                    }
                 }
             }
             _ => {}
         }
     }
-    front
+    Ok(front)
 }
 
-/// `Next_Steps.md` -> `NEXT-STEPS`.
-fn default_prefix(name: &str) -> String {
+/// `Next_Steps.md` -> `NEXT-STEPS`; `None` when the file name has no
+/// word without digits (`004_91870e4577f52283.txt`), so generated ids come
+/// from the framework instead.
+fn default_prefix(name: &str) -> Option<String> {
     let stem = std::path::Path::new(name)
         .file_stem()
         .map_or_else(|| name.to_string(), |s| s.to_string_lossy().into_owned());
-    let mut prefix: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '-'
-            }
-        })
+    let words: Vec<String> = stem
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty() && !w.chars().any(|c| c.is_ascii_digit()))
+        .map(str::to_ascii_uppercase)
         .collect();
-    prefix.truncate(16);
-    let prefix = prefix.trim_matches('-').to_string();
-    if prefix.is_empty() {
-        "IMPORT".into()
-    } else {
+    let prefix = words.join("-");
+    (!prefix.is_empty()).then(|| {
         prefix
-    }
+            .chars()
+            .take(24)
+            .collect::<String>()
+            .trim_matches('-')
+            .to_string()
+    })
 }
 
 /// The YAML text of an imported file of `kind` (`backlog` or `controls`),

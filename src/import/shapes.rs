@@ -1,14 +1,19 @@
-//! The three page shapes the importer recognises, and what it makes of them.
+//! The page shapes the importer recognises, and what it makes of them:
+//! headings with an id and fields (controls or items), tables (tasks,
+//! controls, recurring activities), and checklists.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use super::build::{bare_iso, checklist_status, control_from, date_field, guess_done, item_from};
 use super::doc::{Block, Document, Inline, ListItem, Row};
-use super::fields;
-use super::{ControlOut, EvidenceOut, ImportError, ItemOut, Note, Options, StepOut};
+use super::ids::{self, Unique};
+use super::tables::table;
+use super::vocab::{self, Column};
+use super::{ControlOut, ImportError, ItemOut, Note, Options, ReviewOut, StepOut};
 use crate::gate::plural;
-use crate::model::{ControlStatus, ItemStatus, Risk};
+use crate::model::ItemStatus;
 
 /// Which shapes to look for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,7 +29,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn wants(self, shape: Kind) -> bool {
+    pub(super) fn wants(self, shape: Kind) -> bool {
         self == Kind::Auto || self == shape
     }
 }
@@ -33,12 +38,15 @@ impl Kind {
 pub struct Context<'a> {
     /// The import's settings.
     pub options: &'a Options,
-    /// Prefix of generated ids.
-    pub prefix: &'a str,
-    /// The page's title.
-    pub title: Option<String>,
+    /// Prefix of generated item ids: `--id-prefix`, else from a readable
+    /// file name; `None` uses the framework.
+    pub prefix: Option<&'a str>,
     /// The page's date.
     pub date: Option<NaiveDate>,
+    /// The framework the front matter or the title names.
+    pub page_framework: Option<String>,
+    /// The framework the page's path names.
+    pub path_framework: Option<String>,
 }
 
 /// Everything found on a page.
@@ -46,51 +54,183 @@ pub struct Context<'a> {
 pub struct Found {
     /// Backlog items.
     pub items: Vec<ItemOut>,
-    /// Controls of a matrix.
-    pub controls: Vec<ControlOut>,
-    /// The matrix's framework, when controls were found.
-    pub matrix_framework: Option<String>,
-    /// The matrix's display name.
-    pub matrix_name: Option<String>,
+    /// Controls, with their framework.
+    pub controls: Vec<(String, ControlOut)>,
+    /// Recurring activities.
+    pub reviews: Vec<ReviewOut>,
     /// Notes by line.
     pub notes: Vec<Note>,
     /// Lines of items whose risk was not given (reported once, at the end).
-    defaulted: Vec<usize>,
+    pub(super) defaulted: Vec<usize>,
+    /// Lines of done items whose done date is the page's date or the as-of date.
+    pub(super) guessed_done: Vec<usize>,
+    /// Lines of done items whose done date is their (past) due date.
+    pub(super) done_from_due: Vec<usize>,
+    /// Item and review ids handed out.
+    pub(super) ids: Unique,
+    /// The item and review ids made here rather than written on the page.
+    pub generated: Vec<String>,
+    /// Control ids handed out, per framework.
+    pub(super) control_ids: HashMap<String, Unique>,
+}
+
+impl Found {
+    pub(super) fn note(&mut self, line: usize, message: impl Into<String>) {
+        self.notes.push(Note {
+            line,
+            message: message.into(),
+        });
+    }
+
+    /// A unique item or review id; a renamed id written on the page is noted.
+    pub(super) fn item_id(&mut self, id: String, given: bool, line: usize) -> String {
+        let (id, renamed) = self.ids.take(id);
+        if renamed && given {
+            self.note(
+                line,
+                format!("id repeated on the page; this one imported as {id}"),
+            );
+        }
+        if !given {
+            self.generated.push(id.clone());
+        }
+        id
+    }
+
+    pub(super) fn control_id(
+        &mut self,
+        framework: &str,
+        id: String,
+        given: bool,
+        line: usize,
+    ) -> String {
+        let (id, renamed) = self
+            .control_ids
+            .entry(framework.to_string())
+            .or_default()
+            .take(id);
+        if renamed && given {
+            self.note(
+                line,
+                format!("control id repeated on the page; this one imported as {id}"),
+            );
+        }
+        id
+    }
 }
 
 /// The headings above the current block.
 #[derive(Default)]
-struct Sections {
-    stack: Vec<(usize, String)>,
+pub(super) struct Sections {
+    pub(super) stack: Vec<(usize, String)>,
 }
 
 impl Sections {
-    fn enter(&mut self, level: usize, text: &str) {
+    pub(super) fn enter(&mut self, level: usize, text: &str) {
         self.stack.retain(|(l, _)| *l < level);
         self.stack.push((level, text.to_string()));
     }
 
-    /// The innermost heading at `level` or deeper, with its level.
-    fn innermost(&self) -> Option<(usize, &str)> {
+    /// The innermost heading, with its level.
+    pub(super) fn innermost(&self) -> Option<(usize, &str)> {
         self.stack.last().map(|(l, t)| (*l, t.as_str()))
     }
 
     /// The framework named by the nearest heading that names one.
-    fn framework(&self) -> Option<&'static str> {
+    pub(super) fn framework(&self, words: &[(String, String)]) -> Option<String> {
         self.stack
             .iter()
             .rev()
-            .find_map(|(_, text)| fields::framework_in(text))
+            .find_map(|(_, text)| super::fields::framework_in(text, words))
     }
+
+    /// Whether a heading above says "Annex A".
+    pub(super) fn annex_a(&self) -> bool {
+        self.stack
+            .iter()
+            .any(|(_, t)| t.to_lowercase().contains("annex a"))
+    }
+}
+
+/// The fields of one record: a table row, or a heading's `**Field**:`
+/// lines, by role.
+#[derive(Default)]
+pub(super) struct Fields {
+    pub(super) line: usize,
+    pub(super) map: HashMap<Column, Inline>,
+    /// The line of each field, when it differs from the record's.
+    pub(super) lines: HashMap<Column, usize>,
+    /// The header or label each field was written under.
+    pub(super) labels: HashMap<Column, String>,
+    /// Fields without a role: (line, label, value).
+    pub(super) other: Vec<(usize, String, String)>,
+}
+
+impl Fields {
+    pub(super) fn text(&self, column: Column) -> Option<String> {
+        self.map
+            .get(&column)
+            .map(|i| i.text.clone())
+            .filter(|t| !t.is_empty() && t != "-" && t != "—")
+    }
+
+    pub(super) fn has(&self, column: Column) -> bool {
+        self.text(column).is_some()
+    }
+
+    /// The line of a field.
+    pub(super) fn at(&self, column: Column) -> usize {
+        self.lines.get(&column).copied().unwrap_or(self.line)
+    }
+
+    pub(super) fn set(&mut self, column: Column, inline: Inline, line: usize) {
+        self.map.insert(column, inline);
+        self.lines.insert(column, line);
+    }
+
+    /// Notes every field without a role (`**Reviewer:**`) and every filled
+    /// field whose role is not in `used`.
+    pub(super) fn note_unused(&self, used: &[Column], whose: &str, found: &mut Found) {
+        for (at, label, value) in &self.other {
+            found.note(
+                *at,
+                format!("field `{label}` of {whose} not imported: {value}"),
+            );
+        }
+        let mut unused: Vec<Column> = self
+            .map
+            .keys()
+            .copied()
+            .filter(|c| !used.contains(c) && self.has(*c))
+            .collect();
+        unused.sort();
+        for column in unused {
+            let label = self.labels.get(&column).map_or("?", String::as_str);
+            let value = self.text(column).unwrap_or_default();
+            found.note(
+                self.at(column),
+                format!("`{label}` of {whose} not imported: {value}"),
+            );
+        }
+    }
+}
+
+/// A heading with an id, and what follows it up to the next heading.
+struct Record {
+    id: String,
+    title: String,
+    pub(super) line: usize,
+    fields: Fields,
+    checklist: Vec<StepOut>,
 }
 
 /// Searches `document` for every shape `context.options.kind` allows.
 pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportError> {
     let mut found = Found::default();
     let mut sections = Sections::default();
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    let mut pending: Option<(String, String, usize)> = None;
+    let mut record: Option<Record> = None;
     let kind = context.options.kind;
+    let headings = kind != Kind::Tasks;
     for block in &document.blocks {
         match block {
             Block::Heading {
@@ -98,473 +238,326 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                 inline,
                 line,
             } => {
-                if let Some((id, title, at)) = pending.take() {
-                    let item = heading_item(context, &sections, id, title, &[], at, &mut found)?;
-                    found.items.push(item);
+                if let Some(done) = record.take() {
+                    finish_record(context, &sections, done, &mut found)?;
                 }
                 sections.enter(*level, &inline.text);
-                if kind.wants(Kind::Backlog)
-                    && let Some((id, title)) = fields::leading_id(&inline.text)
-                {
-                    pending = Some((id, title, *line));
+                if headings && let Some((id, title)) = ids::leading(&inline.text) {
+                    let mut fields = Fields {
+                        line: *line,
+                        ..Fields::default()
+                    };
+                    let (title, mark) = heading_status(&title);
+                    if let Some(mark) = mark {
+                        fields.set(Column::Status, mark, *line);
+                    }
+                    record = Some(Record {
+                        id,
+                        title,
+                        line: *line,
+                        fields,
+                        checklist: Vec::new(),
+                    });
                 }
             }
-            Block::List { items } if pending.is_some() => {
-                if let Some((id, title, at)) = pending.take() {
-                    let item = heading_item(context, &sections, id, title, items, at, &mut found)?;
-                    found.items.push(item);
+            Block::Paragraph { lines, line, .. } => {
+                if let Some(record) = &mut record {
+                    for (i, inline) in lines.iter().enumerate() {
+                        record_line(record, inline, line + i, &mut found, false);
+                    }
+                }
+            }
+            Block::List { items } if record.is_some() => {
+                if let Some(record) = &mut record {
+                    for entry in items {
+                        match entry.checked {
+                            Some(_) if entry.inline.text.is_empty() => {}
+                            Some(done) => record.checklist.push(StepOut {
+                                task: entry.inline.text.clone(),
+                                done,
+                            }),
+                            None => {
+                                record_line(record, &entry.inline, entry.line, &mut found, true)
+                            }
+                        }
+                    }
                 }
             }
             Block::List { items }
                 if kind.wants(Kind::Tasks) && items.iter().any(|i| i.checked.is_some()) =>
             {
-                checklist(context, &sections, items, &mut ids, &mut found)?;
+                checklist(context, &sections, items, &mut found)?;
             }
-            Block::List { items } => found.notes.push(Note {
-                line: items.first().map_or(0, |i| i.line),
-                message: format!(
-                    "list of {} {} without checkboxes not imported",
-                    items.len(),
-                    plural(items.len() as i64, "entry")
-                ),
-            }),
-            Block::Table { header, rows } => table(context, &sections, header, rows, &mut found)?,
-            Block::Paragraph { .. } => {}
+            Block::List { items } => {
+                let n = items.len();
+                found.note(
+                    items.first().map_or(0, |i| i.line),
+                    format!(
+                        "list of {n} {} without checkboxes not imported (a checklist needs \
+                         `- [ ]` or `- [x]` entries)",
+                        plural(n as i64, "entry")
+                    ),
+                );
+            }
+            Block::Table { header, rows } => match &mut record {
+                Some(record) if key_value(header, rows) => {
+                    for row in rows {
+                        let (Some(key), Some(value)) = (row.cells.first(), row.cells.get(1)) else {
+                            continue;
+                        };
+                        let inline = Inline {
+                            text: format!("{}: {}", key.text, value.text),
+                            lead_strong: Some(key.text.clone()),
+                            ..value.clone()
+                        };
+                        record_line(record, &inline, row.line, &mut found, true);
+                    }
+                }
+                _ => table(context, &sections, header, rows, &mut found)?,
+            },
         }
     }
-    if let Some((id, title, at)) = pending.take() {
-        let item = heading_item(context, &sections, id, title, &[], at, &mut found)?;
-        found.items.push(item);
+    if let Some(done) = record.take() {
+        finish_record(context, &sections, done, &mut found)?;
     }
-    if let Some(&first) = found.defaulted.first() {
-        let lines: Vec<String> = found.defaulted.iter().map(usize::to_string).collect();
-        let n = lines.len();
-        found.notes.push(Note {
-            line: first,
-            message: format!(
-                "no risk given for {n} {} ({} {}); set to {}",
-                plural(n as i64, "item"),
-                plural(n as i64, "line"),
-                lines.join(", "),
-                context.options.default_risk,
-            ),
-        });
-    }
+    summary_notes(context, &mut found);
     Ok(found)
 }
 
-/// The framework for an item: `--framework`, else the nearest heading or the
-/// page title that names one.
-fn framework(
+/// The notes reported once per page: defaulted risks, guessed done dates.
+fn summary_notes(context: &Context<'_>, found: &mut Found) {
+    let when = match context.date {
+        Some(date) => format!("the page's date, {date}"),
+        None => format!("the as-of date, {}", context.options.as_of),
+    };
+    let groups = [
+        (
+            std::mem::take(&mut found.defaulted),
+            "no risk given for",
+            format!("set to {}", context.options.default_risk),
+        ),
+        (
+            std::mem::take(&mut found.done_from_due),
+            "without a completion date",
+            "done date set to the due date".to_string(),
+        ),
+        (
+            std::mem::take(&mut found.guessed_done),
+            "without a completion date",
+            format!("done date set to {when}"),
+        ),
+    ];
+    for (lines, what, outcome) in groups {
+        let Some(&first) = lines.first() else {
+            continue;
+        };
+        let n = lines.len() as i64;
+        let list: Vec<String> = lines.iter().map(usize::to_string).collect();
+        let items = if what.starts_with("no risk") {
+            format!("{what} {n} {}", plural(n, "item"))
+        } else {
+            format!("{n} done {} {what}", plural(n, "item"))
+        };
+        found.note(
+            first,
+            format!(
+                "{items} ({} {}); {outcome}",
+                plural(n, "line"),
+                list.join(", ")
+            ),
+        );
+    }
+}
+
+/// Whether a table under a heading is that heading's fields: two columns,
+/// most rows naming a field in their first cell (`| Status | Done |`).
+fn key_value(header: &Row, rows: &[Row]) -> bool {
+    let named = rows
+        .iter()
+        .filter(|r| {
+            r.cells
+                .first()
+                .is_some_and(|c| vocab::column(&c.text).is_some())
+        })
+        .count();
+    header.cells.len() == 2 && named * 2 > rows.len()
+}
+
+/// One line under a heading record: a `**Field**: value`, or a status mark
+/// (`✅ Completed 2025-10-26`); other lines of a list are noted.
+fn record_line(record: &mut Record, inline: &Inline, line: usize, found: &mut Found, listed: bool) {
+    let plain_label = inline
+        .text
+        .split_once(':')
+        .map(|(label, _)| label.trim())
+        .filter(|label| {
+            vocab::column(label).is_some()
+                || (label.split_whitespace().count() <= 3
+                    && label.starts_with(|c: char| c.is_alphabetic()))
+        });
+    let Some(label) = inline.lead_strong.as_deref().or(plain_label) else {
+        if inline.text.starts_with(|c: char| !c.is_alphanumeric())
+            && vocab::progress(&inline.text).is_some()
+        {
+            record.fields.set(Column::Status, inline.clone(), line);
+            record.fields.labels.insert(Column::Status, "status".into());
+        } else if listed {
+            found.note(
+                line,
+                format!(
+                    "line under {} without a `Field:` label not imported",
+                    record.id
+                ),
+            );
+        }
+        return;
+    };
+    let label = label.trim_end_matches(':').trim();
+    let value = inline
+        .text
+        .get(label.len()..)
+        .unwrap_or("")
+        .trim_start_matches(|c: char| c == ':' || c.is_whitespace())
+        .trim()
+        .to_string();
+    let value_inline = Inline {
+        text: value.clone(),
+        ..inline.clone()
+    };
+    match vocab::column(label) {
+        Some(role) => {
+            record.fields.labels.insert(role, label.to_string());
+            record.fields.set(role, value_inline, line);
+        }
+        None => record
+            .fields
+            .other
+            .push((line, label.to_lowercase(), value)),
+    }
+}
+
+/// The framework of a record: the nearest heading that names one, else the
+/// front matter or title, else the page's path, else `--framework`.
+pub(super) fn framework(
     context: &Context<'_>,
     sections: &Sections,
     line: usize,
 ) -> Result<String, ImportError> {
-    if let Some(f) = &context.options.framework {
-        return Ok(f.clone());
-    }
     sections
-        .framework()
-        .or_else(|| context.title.as_deref().and_then(fields::framework_in))
-        .map(str::to_string)
+        .framework(&context.options.framework_words)
+        .or_else(|| context.page_framework.clone())
+        .or_else(|| context.path_framework.clone())
+        .or_else(|| context.options.framework.clone())
         .ok_or_else(|| ImportError {
             line: Some(line),
-            message: "cannot tell which framework this belongs to; pass --framework ID".into(),
+            message: "cannot tell which framework this belongs to: no heading above it, no front \
+                      matter, title or folder names one; pass --framework ID"
+                .into(),
         })
 }
 
-fn risk_or_default(
-    context: &Context<'_>,
-    risk: Option<Risk>,
-    line: usize,
-    defaulted: &mut Vec<usize>,
-) -> Risk {
-    risk.unwrap_or_else(|| {
-        defaulted.push(line);
-        context.options.default_risk
-    })
-}
-
-/// A due date from its text; a text that is not a date is noted and the
-/// item left unscheduled.
-fn due_or_note(text: Option<&str>, line: usize, notes: &mut Vec<Note>) -> Option<NaiveDate> {
-    match text.map(fields::due) {
-        Some(Ok(due)) => due,
-        Some(Err(why)) => {
-            notes.push(Note {
-                line,
-                message: format!("{why}; item left unscheduled"),
-            });
-            None
-        }
-        None => None,
-    }
-}
-
-fn due_text(due: Option<NaiveDate>) -> String {
-    due.map_or_else(|| "TBD".to_string(), |d| d.to_string())
-}
-
-/// A `### ID Title` heading with its `**Field**: value` list.
-fn heading_item(
+fn finish_record(
     context: &Context<'_>,
     sections: &Sections,
-    id: String,
-    title: String,
-    list: &[ListItem],
-    line: usize,
-    found: &mut Found,
-) -> Result<ItemOut, ImportError> {
-    let notes = &mut found.notes;
-    let mut risk = None;
-    let mut owner = None;
-    let mut due = None;
-    let mut summary = None;
-    let mut evidence = Vec::new();
-    let mut status = ItemStatus::Open;
-    for entry in list {
-        let Some(name) = entry.inline.lead_strong.as_deref() else {
-            notes.push(Note {
-                line: entry.line,
-                message: format!("line in item {id} without a **Field**: not imported"),
-            });
-            continue;
-        };
-        let name = name.trim_end_matches(':').trim().to_lowercase();
-        let value = entry
-            .inline
-            .text
-            .split_once(':')
-            .map_or("", |(_, v)| v)
-            .trim()
-            .to_string();
-        match name.as_str() {
-            "risk" | "severity" | "priority" => {
-                risk = fields::risk(&value);
-                if risk.is_none() {
-                    notes.push(Note {
-                        line: entry.line,
-                        message: format!("risk `{value}` not recognised"),
-                    });
-                }
-            }
-            "owner" => owner = Some(value),
-            "due" | "target" | "due date" => due = due_or_note(Some(&value), entry.line, notes),
-            "summary" | "description" => summary = Some(value),
-            "evidence" => evidence = evidence_entries(&entry.inline, entry.line, notes),
-            "status" => match value.to_lowercase().parse::<ItemStatus>() {
-                Ok(s) if !s.is_closed() => status = s,
-                _ => notes.push(Note {
-                    line: entry.line,
-                    message: format!("status `{value}` not imported"),
-                }),
-            },
-            other => notes.push(Note {
-                line: entry.line,
-                message: format!("field `{other}` of item {id} not imported"),
-            }),
-        }
-    }
-    Ok(ItemOut {
-        framework: Some(framework(context, sections, line)?),
-        risk: risk_or_default(context, risk, line, &mut found.defaulted),
-        id,
-        title,
-        controls: Vec::new(),
-        owner,
-        due: due_text(due),
-        status,
-        done: None,
-        summary,
-        evidence,
-        checklist: Vec::new(),
-        tags: Vec::new(),
-    })
-}
-
-/// Code spans become evidence paths; the first keeps the whole description
-/// as its note. A description without any path is reported.
-fn evidence_entries(inline: &Inline, line: usize, notes: &mut Vec<Note>) -> Vec<EvidenceOut> {
-    let text = inline
-        .text
-        .split_once(':')
-        .filter(|_| inline.lead_strong.is_some())
-        .map_or(inline.text.as_str(), |(_, v)| v)
-        .trim()
-        .to_string();
-    let paths: Vec<&String> = inline.code.iter().filter(|c| looks_like_path(c)).collect();
-    if paths.is_empty() {
-        if !text.is_empty() {
-            notes.push(Note {
-                line,
-                message: format!("evidence without a path not imported: {text}"),
-            });
-        }
-        return Vec::new();
-    }
-    let residual = paths
-        .iter()
-        .fold(text.clone(), |t, p| t.replace(p.as_str(), ""));
-    let described = residual.chars().any(char::is_alphabetic);
-    paths
-        .into_iter()
-        .enumerate()
-        .map(|(i, path)| match i {
-            0 if described => EvidenceOut::Noted {
-                path: path.clone(),
-                note: text.clone(),
-            },
-            _ => EvidenceOut::Path(path.clone()),
-        })
-        .collect()
-}
-
-fn looks_like_path(code: &str) -> bool {
-    !code.contains(' ') && (code.contains('/') || code.contains('.'))
-}
-
-/// Column roles, recognised by header name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Column {
-    Number,
-    Title,
-    Control,
-    Owner,
-    Due,
-    Risk,
-    Evidence,
-    Status,
-    Current,
-    Target,
-    Gap,
-    Remediation,
-}
-
-fn column(header: &str) -> Option<Column> {
-    let h = header.to_lowercase();
-    let h = h.split('(').next().unwrap_or("").trim();
-    Some(match h {
-        "#" | "id" | "no" | "no." | "number" => Column::Number,
-        "task" | "title" | "item" | "action" => Column::Title,
-        "controls" | "control" | "clause" | "clauses" | "criteria" => Column::Control,
-        "owner" | "control owner" | "responsible" | "assignee" => Column::Owner,
-        "target" | "due" | "due date" | "deadline" | "target date" => Column::Due,
-        "risk" | "severity" | "risk severity" | "priority" => Column::Risk,
-        "evidence" => Column::Evidence,
-        "status" => Column::Status,
-        "current maturity" | "current" | "current state" => Column::Current,
-        "target state" => Column::Target,
-        "gap" | "gap & risk" | "gap and risk" | "gaps" => Column::Gap,
-        "remediation" | "backlog" => Column::Remediation,
-        _ => return None,
-    })
-}
-
-fn table(
-    context: &Context<'_>,
-    sections: &Sections,
-    header: &Row,
-    rows: &[Row],
+    record: Record,
     found: &mut Found,
 ) -> Result<(), ImportError> {
-    let columns: Vec<Option<Column>> = header.cells.iter().map(|c| column(&c.text)).collect();
-    let has = |wanted: Column| columns.contains(&Some(wanted));
-    let is_matrix = has(Column::Control)
-        && (has(Column::Current)
-            || has(Column::Target)
-            || has(Column::Gap)
-            || has(Column::Remediation));
-    let names: Vec<&str> = header.cells.iter().map(|c| c.text.as_str()).collect();
-    if is_matrix && context.options.kind.wants(Kind::Matrix) {
-        return matrix_rows(context, sections, &columns, header, rows, found);
+    let fields = &record.fields;
+    let empty = fields.map.is_empty() && fields.other.is_empty() && record.checklist.is_empty();
+    let control_only = [
+        Column::Applicable,
+        Column::Justification,
+        Column::Current,
+        Column::Target,
+        Column::Gap,
+    ]
+    .into_iter()
+    .any(|c| fields.has(c));
+    // `POPIA-001`, `SEC-012`: numbered like backlog items, not controls.
+    let item_numbered = super::fields::item_shaped(&record.id)
+        && record.id.rsplit('-').next().is_some_and(|n| n.len() >= 3);
+    let backlog_like = fields.has(Column::Due)
+        || fields.has(Column::DoneDate)
+        || fields.has(Column::Task)
+        || !record.checklist.is_empty()
+        || (item_numbered && !control_only);
+    let as_item = match context.options.kind {
+        Kind::Backlog => true,
+        Kind::Matrix => false,
+        _ if empty => super::fields::item_shaped(&record.id),
+        _ => backlog_like,
+    };
+    if empty && !as_item {
+        return Ok(());
     }
-    if has(Column::Title) && !is_matrix && context.options.kind.wants(Kind::Tasks) {
-        return task_rows(context, sections, &columns, header, rows, found);
+    let control_fields = [
+        Column::Status,
+        Column::Evidence,
+        Column::Owner,
+        Column::Applicable,
+        Column::Current,
+        Column::Gap,
+        Column::Risk,
+    ];
+    if !as_item && !control_fields.into_iter().any(|c| fields.has(c)) {
+        found.note(
+            record.line,
+            format!(
+                "heading `{} {}` has an id but none of the fields of a control (Status, \
+                 Evidence, Owner, Applicable, ...); not imported",
+                record.id, record.title
+            ),
+        );
+        return Ok(());
     }
-    found.notes.push(Note {
-        line: header.line,
-        message: format!("table with columns [{}] not imported", names.join(", ")),
-    });
-    Ok(())
-}
-
-/// The cells of one table row by column role.
-struct RowCells<'r> {
-    cells: HashMap<Column, &'r Inline>,
-    line: usize,
-}
-
-impl<'r> RowCells<'r> {
-    /// The cell of each recognised column; notes columns that are not.
-    fn read(
-        columns: &[Option<Column>],
-        header: &Row,
-        row: &'r Row,
-        notes: &mut Vec<Note>,
-    ) -> RowCells<'r> {
-        let mut cells = HashMap::new();
-        for (i, cell) in row.cells.iter().enumerate() {
-            match columns.get(i).copied().flatten() {
-                Some(c) => {
-                    cells.insert(c, cell);
-                }
-                None if !cell.text.is_empty() => notes.push(Note {
-                    line: row.line,
-                    message: format!(
-                        "column `{}` not imported: {}",
-                        header.cells.get(i).map_or("", |h| h.text.as_str()),
-                        cell.text
-                    ),
-                }),
-                None => {}
+    let framework = framework(context, sections, record.line)?;
+    if as_item {
+        let mut fields = record.fields;
+        let summary = fields
+            .text(Column::Summary)
+            .or_else(|| fields.text(Column::Title));
+        if let Some(summary) = summary {
+            fields.map.insert(
+                Column::Summary,
+                Inline {
+                    text: summary,
+                    ..Inline::default()
+                },
+            );
+        }
+        let title = if record.title.is_empty() {
+            found.note(
+                record.line,
+                format!("heading {} has no title; its id is the title", record.id),
+            );
+            record.id.clone()
+        } else {
+            record.title
+        };
+        // A section number (`1.2 Setup`) is no item id: one is made from the title.
+        let numbered = !record.id.chars().any(|c| c.is_ascii_alphabetic());
+        let id = if numbered {
+            let prefix = context
+                .prefix
+                .map_or_else(|| framework.to_uppercase(), str::to_string);
+            found.item_id(ids::slug(&prefix, &title), false, record.line)
+        } else {
+            found.item_id(record.id, true, record.line)
+        };
+        let mut item = item_from(context, &fields, id, title, framework, None, found);
+        if !record.checklist.is_empty() && !fields.has(Column::Status) {
+            item.status = checklist_status(&record.checklist);
+            if item.status == ItemStatus::Done && item.done.is_none() {
+                item.done = Some(guess_done(context, None, record.line, found));
             }
         }
-        RowCells {
-            cells,
-            line: row.line,
-        }
-    }
-
-    /// The cell of `column`.
-    fn get(&self, column: Column) -> Option<&'r Inline> {
-        self.cells.get(&column).copied()
-    }
-
-    /// The text of `column`, when not empty.
-    fn text(&self, column: Column) -> Option<String> {
-        self.get(column)
-            .map(|i| i.text.clone())
-            .filter(|t| !t.is_empty())
-    }
-
-    /// The text of `column`, or a note that the row lacks `what`.
-    fn required(&self, column: Column, what: &str, notes: &mut Vec<Note>) -> Option<String> {
-        let text = self.text(column);
-        if text.is_none() {
-            notes.push(Note {
-                line: self.line,
-                message: format!("row without {what} not imported"),
-            });
-        }
-        text
-    }
-}
-
-fn task_rows(
-    context: &Context<'_>,
-    sections: &Sections,
-    columns: &[Option<Column>],
-    header: &Row,
-    rows: &[Row],
-    found: &mut Found,
-) -> Result<(), ImportError> {
-    let phase = sections.innermost().map(|(_, text)| text.to_string());
-    let phase_risk = phase.as_deref().and_then(fields::risk);
-    for row in rows {
-        let cell = RowCells::read(columns, header, row, &mut found.notes);
-        let text = |c: Column| cell.text(c);
-        let Some(title) = cell.required(Column::Title, "a task title", &mut found.notes) else {
-            continue;
-        };
-        let framework = framework(context, sections, row.line)?;
-        let id = match text(Column::Number) {
-            Some(n) if n.chars().all(|c| c.is_ascii_digit()) => {
-                format!("{}-{:0>2}", context.prefix, n)
-            }
-            Some(n) if fields::leading_id(&n).is_some() => n,
-            _ => generated_id(context.prefix, &title),
-        };
-        let risk = text(Column::Risk)
-            .and_then(|r| fields::risk(&r))
-            .or(phase_risk);
-        let due = due_or_note(text(Column::Due).as_deref(), row.line, &mut found.notes);
-        let status = text(Column::Status)
-            .and_then(|s| s.to_lowercase().parse::<ItemStatus>().ok())
-            .filter(|s| !s.is_closed())
-            .unwrap_or(ItemStatus::Open);
-        found.items.push(ItemOut {
-            id,
-            title,
-            controls: text(Column::Control)
-                .map(|c| fields::controls(&c, &framework))
-                .unwrap_or_default(),
-            framework: Some(framework),
-            risk: risk_or_default(context, risk, row.line, &mut found.defaulted),
-            owner: text(Column::Owner),
-            due: due_text(due),
-            status,
-            done: None,
-            summary: None,
-            evidence: cell
-                .get(Column::Evidence)
-                .map(|i| evidence_entries(i, row.line, &mut found.notes))
-                .unwrap_or_default(),
-            checklist: Vec::new(),
-            tags: phase.iter().map(|p| tag(p)).collect(),
-        });
-    }
-    Ok(())
-}
-
-fn matrix_rows(
-    context: &Context<'_>,
-    sections: &Sections,
-    columns: &[Option<Column>],
-    header: &Row,
-    rows: &[Row],
-    found: &mut Found,
-) -> Result<(), ImportError> {
-    let framework = framework(context, sections, header.line)?;
-    found.matrix_framework.get_or_insert(framework);
-    found.matrix_name = found.matrix_name.take().or_else(|| context.title.clone());
-    for row in rows {
-        let cell = RowCells::read(columns, header, row, &mut found.notes);
-        let text = |c: Column| cell.text(c);
-        let Some(control) = cell.required(Column::Control, "a control", &mut found.notes) else {
-            continue;
-        };
-        let (id, title) = control
-            .split_once(' ')
-            .map_or((control.clone(), control.clone()), |(id, t)| {
-                (id.to_string(), t.trim().to_string())
-            });
-        let mut backlog = Vec::new();
-        if let Some(remediation) = cell.get(Column::Remediation) {
-            backlog.extend(fields::ids_in(&remediation.text));
-            for (text, _) in &remediation.links {
-                backlog.extend(fields::ids_in(text));
-            }
-            let mut seen = std::collections::HashSet::new();
-            backlog.retain(|id| seen.insert(id.clone()));
-        }
-        let status = match text(Column::Status) {
-            Some(s) => s.to_lowercase().parse::<ControlStatus>().ok(),
-            None => None,
-        };
-        let status = status.unwrap_or_else(|| {
-            found.notes.push(Note {
-                line: row.line,
-                message: format!(
-                    "no status for control {id}; set to partial (a matrix row with a gap)"
-                ),
-            });
-            ControlStatus::Partial
-        });
-        found.controls.push(ControlOut {
-            id,
-            title,
-            status,
-            severity: text(Column::Risk).and_then(|r| fields::risk(&r)),
-            owner: text(Column::Owner),
-            current: text(Column::Current),
-            target: text(Column::Target),
-            gap: text(Column::Gap),
-            evidence: cell
-                .get(Column::Evidence)
-                .map(|i| evidence_entries(i, row.line, &mut found.notes))
-                .unwrap_or_default(),
-            backlog,
-        });
+        item.checklist = record.checklist;
+        found.items.push(item);
+    } else {
+        let id = bare_iso(&framework, sections.annex_a(), record.id);
+        let id = found.control_id(&framework, id, true, record.line);
+        let control = control_from(&record.fields, id, record.title, found);
+        found.controls.push((framework, control));
     }
     Ok(())
 }
@@ -576,13 +569,12 @@ fn checklist(
     context: &Context<'_>,
     sections: &Sections,
     entries: &[ListItem],
-    ids: &mut HashMap<String, usize>,
     found: &mut Found,
 ) -> Result<(), ImportError> {
     let section = sections.innermost();
     let annotated = entries.iter().any(|e| {
-        fields::annotations(&e.inline.text).1.is_some()
-            || fields::annotations(&e.inline.text).2.is_some()
+        let (_, owner, due) = super::fields::annotations(&e.inline.text);
+        owner.is_some() || due.is_some()
     });
     let first_line = entries.first().map_or(0, |e| e.line);
     if let Some((level, heading)) = section
@@ -591,6 +583,7 @@ fn checklist(
     {
         let steps: Vec<StepOut> = entries
             .iter()
+            .filter(|e| !e.inline.text.is_empty())
             .filter_map(|e| {
                 e.checked.map(|done| StepOut {
                     task: e.inline.text.clone(),
@@ -599,29 +592,27 @@ fn checklist(
             })
             .collect();
         let title = heading_title(heading);
-        let ticked = steps.iter().filter(|s| s.done).count();
-        let status = match ticked {
-            0 => ItemStatus::Open,
-            n if n == steps.len() => ItemStatus::Done,
-            _ => ItemStatus::InProgress,
-        };
+        let status = checklist_status(&steps);
         let framework = framework(context, sections, first_line)?;
-        let id = unique(ids, generated_id(context.prefix, &title));
+        let prefix = context
+            .prefix
+            .map_or_else(|| framework.to_uppercase(), str::to_string);
+        let id = found.item_id(ids::slug(&prefix, &title), false, first_line);
+        let risk = super::fields::risk(heading).unwrap_or_else(|| {
+            found.defaulted.push(first_line);
+            context.options.default_risk
+        });
+        let done =
+            (status == ItemStatus::Done).then(|| guess_done(context, None, first_line, found));
         found.items.push(ItemOut {
             id,
-            risk: risk_or_default(
-                context,
-                fields::risk(heading),
-                first_line,
-                &mut found.defaulted,
-            ),
+            risk,
             framework: Some(framework),
             title,
             controls: Vec::new(),
             owner: None,
             due: "TBD".into(),
-            done: (status == ItemStatus::Done)
-                .then(|| context.date.unwrap_or(context.options.as_of)),
+            done,
             status,
             summary: None,
             evidence: Vec::new(),
@@ -633,30 +624,37 @@ fn checklist(
     let tag_name = section.map(|(_, h)| tag(h));
     for entry in entries {
         let Some(checked) = entry.checked else {
-            found.notes.push(Note {
-                line: entry.line,
-                message: "list entry without a checkbox not imported".into(),
-            });
+            found.note(entry.line, "list entry without a checkbox not imported");
             continue;
         };
-        let (title, owner, due) = fields::annotations(&entry.inline.text);
-        let due = due_or_note(due.as_deref(), entry.line, &mut found.notes);
+        let (title, owner, due) = super::fields::annotations(&entry.inline.text);
+        if title.is_empty() {
+            found.note(entry.line, "checkbox without text not imported");
+            continue;
+        }
+        let due = date_field(due.as_deref(), "due date", entry.line, found);
         let framework = framework(context, sections, entry.line)?;
-        let id = unique(ids, generated_id(context.prefix, &title));
+        let prefix = context
+            .prefix
+            .map_or_else(|| framework.to_uppercase(), str::to_string);
+        let id = found.item_id(ids::slug(&prefix, &title), false, entry.line);
+        let risk = context.options.default_risk;
+        found.defaulted.push(entry.line);
+        let done = checked.then(|| guess_done(context, due, entry.line, found));
         found.items.push(ItemOut {
             id,
-            risk: risk_or_default(context, None, entry.line, &mut found.defaulted),
+            risk,
             framework: Some(framework),
             title,
             controls: Vec::new(),
             owner,
-            due: due_text(due),
+            due: due.map_or_else(|| "TBD".to_string(), |d| d.to_string()),
             status: if checked {
                 ItemStatus::Done
             } else {
                 ItemStatus::Open
             },
-            done: checked.then(|| due.or(context.date).unwrap_or(context.options.as_of)),
+            done,
             summary: None,
             evidence: Vec::new(),
             checklist: Vec::new(),
@@ -664,6 +662,19 @@ fn checklist(
         });
     }
     Ok(())
+}
+
+/// A status mark at the end of a heading's title (`Role changes ✅`,
+/// `Backups ⚠️ PARTIAL`): the title without it, and the status text.
+fn heading_status(title: &str) -> (String, Option<Inline>) {
+    let Some(at) = title.find(|c: char| "✅✔☑🔄⏳🚧⚠❌⛔➖".contains(c)) else {
+        return (title.to_string(), None);
+    };
+    let status = Inline {
+        text: title[at..].trim().to_string(),
+        ..Inline::default()
+    };
+    (title[..at].trim().to_string(), Some(status))
 }
 
 /// `1. Audit Logging Verification ⚠️ PARTIAL (...)` -> `Audit Logging Verification`.
@@ -683,39 +694,7 @@ fn heading_title(heading: &str) -> String {
     }
 }
 
-/// A stable id from the prefix and the text: the same text on a page always
-/// gives the same id.
-fn generated_id(prefix: &str, text: &str) -> String {
-    let normal = text
-        .to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in normal.bytes() {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{prefix}-{:06X}", hash & 0xFF_FFFF)
-}
-
-/// `id`, or `id-2`, `id-3`... when the page repeats a text.
-fn unique(seen: &mut HashMap<String, usize>, id: String) -> String {
-    let count = seen.entry(id.clone()).or_insert(0);
-    *count += 1;
-    if *count == 1 {
-        id
-    } else {
-        format!("{id}-{count}")
-    }
-}
-
 /// A heading as a tag: lower-case words joined by `-`.
-fn tag(heading: &str) -> String {
-    heading
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
+pub(super) fn tag(heading: &str) -> String {
+    super::fields::joined_words(heading, "-")
 }

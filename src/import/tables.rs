@@ -1,0 +1,451 @@
+//! Tables: what a table is from its columns (tasks, controls, recurring
+//! activities), and each row read by the roles of its columns.
+
+use super::build::{bare_iso, control_from, date_field, evidence, item_from};
+use super::doc::{Inline, Row};
+use super::ids;
+use super::shapes::{Context, Fields, Found, Kind, Sections, framework};
+use super::vocab::{self, Column};
+use super::{ImportError, ReviewOut};
+
+/// What a table is, from its columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TableKind {
+    Tasks,
+    Controls,
+    Reviews,
+}
+
+/// Roles whose columns are read together when a table has several (`Risk
+/// Level` and `Priority`: the more severe wins; two evidence columns).
+fn combines(role: Column) -> bool {
+    matches!(
+        role,
+        Column::Risk | Column::Evidence | Column::Control | Column::Remediation | Column::Owner
+    )
+}
+
+/// The role of each header cell; a role taken twice gives the second
+/// column none (a second title column is the summary). A `Risk` column
+/// beside another risk-like column holds the risk's description.
+fn roles(header: &Row) -> Vec<Option<Column>> {
+    let mut roles: Vec<Option<Column>> = header
+        .cells
+        .iter()
+        .map(|c| vocab::column(&c.text))
+        .collect();
+    let risk_columns = roles.iter().filter(|r| **r == Some(Column::Risk)).count();
+    let titled = roles
+        .iter()
+        .any(|r| matches!(r, Some(Column::Title | Column::Task)));
+    if risk_columns > 1
+        && !titled
+        && let Some(first) = roles.iter_mut().find(|r| **r == Some(Column::Risk))
+    {
+        *first = Some(Column::Task);
+    }
+    let mut taken = std::collections::HashSet::new();
+    for role in &mut roles {
+        if let Some(r) = *role
+            && !taken.insert(r)
+            && !combines(r)
+        {
+            *role = match r {
+                Column::Title | Column::Task if taken.insert(Column::Summary) => {
+                    Some(Column::Summary)
+                }
+                _ => None,
+            };
+        }
+    }
+    roles
+}
+
+/// Whether a control column holds the row's own control (`Control`,
+/// `Clause`, `Criteria`) rather than references to controls (`Controls`,
+/// `Mapped controls`): then a due date does not make the row work to do.
+fn names_controls(header: &Row, roles: &[Option<Column>]) -> bool {
+    header.cells.iter().zip(roles).any(|(cell, role)| {
+        *role == Some(Column::Control)
+            && matches!(
+                vocab::normalise_header(&cell.text).as_str(),
+                "control" | "clause" | "criteria" | "criterion" | "tsc" | "annex a control"
+            )
+    })
+}
+
+pub(super) fn table(
+    context: &Context<'_>,
+    sections: &Sections,
+    header: &Row,
+    rows: &[Row],
+    found: &mut Found,
+) -> Result<(), ImportError> {
+    let roles = roles(header);
+    let has = |c: Column| roles.contains(&Some(c));
+    let titled = has(Column::Title) || has(Column::Task);
+    // A frequency beside a control (a control column, or ids in the id
+    // column) makes a recurring control; beside an activity, a review.
+    let id_column = roles.iter().position(|r| *r == Some(Column::Id));
+    let has_ids = id_column.is_some_and(|at| {
+        rows.iter()
+            .filter_map(|r| r.cells.get(at))
+            .any(|c| ids::is_id(&c.text))
+    });
+    let kind = if has(Column::Frequency) && titled && !has_ids && !has(Column::Control) {
+        Some(TableKind::Reviews)
+    } else if has(Column::Task)
+        || (!names_controls(header, &roles)
+            && (has(Column::Due) || has(Column::DoneDate))
+            && (titled || has(Column::Gap) || has(Column::Control)))
+    {
+        Some(TableKind::Tasks)
+    } else if has(Column::Control)
+        || (has(Column::Id) && titled)
+        || (titled
+            && [
+                Column::Current,
+                Column::Target,
+                Column::Gap,
+                Column::Applicable,
+                Column::Justification,
+            ]
+            .into_iter()
+            .any(has))
+    {
+        Some(TableKind::Controls)
+    } else if titled {
+        Some(TableKind::Tasks)
+    } else {
+        None
+    };
+    let wanted = match kind {
+        Some(TableKind::Controls) => context.options.kind.wants(Kind::Matrix),
+        Some(_) => context.options.kind.wants(Kind::Tasks),
+        None => false,
+    };
+    let names: Vec<&str> = header.cells.iter().map(|c| c.text.as_str()).collect();
+    let Some(kind) = kind.filter(|_| wanted) else {
+        let why = match kind {
+            Some(_) => "(not a shape --kind asks for)".to_string(),
+            None => format!(
+                "(a task table needs a {} column, a control table a {} column, a table of \
+                 recurring activities an {} and a {} column)",
+                vocab::examples(Column::Task),
+                vocab::examples(Column::Control),
+                vocab::examples(Column::Title),
+                vocab::examples(Column::Frequency),
+            ),
+        };
+        found.note(
+            header.line,
+            format!(
+                "table with columns [{}] not imported {why}",
+                names.join(", ")
+            ),
+        );
+        return Ok(());
+    };
+    let phase = sections.innermost().map(|(_, text)| text.to_string());
+    let soa = has(Column::Applicable) || sections.annex_a();
+    if let Some(at) = roles.iter().position(|r| *r == Some(Column::Id)) {
+        let cells = || {
+            rows.iter()
+                .filter_map(|r| r.cells.get(at))
+                .filter(|c| !c.text.is_empty())
+        };
+        let numbered = kind == TableKind::Tasks && context.prefix.is_some();
+        if !numbered && cells().next().is_some() && !cells().any(|c| ids::is_id(&c.text)) {
+            found.note(
+                header.line,
+                format!(
+                    "column `{}` holds no ids (such as A.5.1, CC6.1, AC-1, POPIA-001); ids are made from the titles",
+                    header.cells.get(at).map_or("", |c| c.text.as_str())
+                ),
+            );
+        }
+    }
+    for row in rows {
+        let fields = row_fields(&roles, header, row, found);
+        match kind {
+            TableKind::Tasks => task_row(context, sections, fields, phase.as_deref(), found)?,
+            TableKind::Controls => control_row(context, sections, fields, soa, found)?,
+            TableKind::Reviews => review_row(context, sections, fields, found)?,
+        }
+    }
+    Ok(())
+}
+
+/// The cells of a row by role; cells of columns without a role are noted.
+fn row_fields(roles: &[Option<Column>], header: &Row, row: &Row, found: &mut Found) -> Fields {
+    let mut fields = Fields {
+        line: row.line,
+        ..Fields::default()
+    };
+    for (i, cell) in row.cells.iter().enumerate() {
+        match roles.get(i).copied().flatten() {
+            Some(role) => match fields.map.get_mut(&role) {
+                Some(first) if !cell.text.is_empty() && !first.text.is_empty() => {
+                    let sep = if role == Column::Owner { " & " } else { ", " };
+                    first.text = format!("{}{sep}{}", first.text, cell.text);
+                    first.code.extend(cell.code.iter().cloned());
+                    first.links.extend(cell.links.iter().cloned());
+                }
+                Some(first) if first.text.is_empty() => *first = cell.clone(),
+                Some(_) => {}
+                None => {
+                    fields.map.insert(role, cell.clone());
+                    let label = header.cells.get(i).map_or("", |h| h.text.as_str());
+                    fields.labels.insert(role, label.to_string());
+                }
+            },
+            None if !cell.text.is_empty() => found.note(
+                row.line,
+                format!(
+                    "column `{}` not imported: {}",
+                    header.cells.get(i).map_or("", |h| h.text.as_str()),
+                    cell.text
+                ),
+            ),
+            None => {}
+        }
+    }
+    fields
+}
+
+/// The framework of a row: its own Framework cell, else the record's.
+fn row_framework(
+    context: &Context<'_>,
+    sections: &Sections,
+    fields: &Fields,
+    found: &mut Found,
+) -> Result<String, ImportError> {
+    if let Some(text) = fields.text(Column::Framework) {
+        match super::fields::framework_in(&text, &context.options.framework_words) {
+            Some(id) => return Ok(id),
+            None => found.note(
+                fields.line,
+                format!("framework `{text}` not recognised; the page's framework used"),
+            ),
+        }
+    }
+    framework(context, sections, fields.line)
+}
+
+/// The id written in a row's id column, or at the start of its title cell.
+fn row_id(fields: &Fields, title_columns: &[Column]) -> (Option<String>, Option<String>) {
+    if let Some(id) = fields.text(Column::Id)
+        && ids::is_id(&id)
+    {
+        return (Some(id), None);
+    }
+    for column in title_columns {
+        if let Some(text) = fields.text(*column)
+            && let Some((id, rest)) = ids::leading(&text)
+        {
+            return (Some(id), Some(rest));
+        }
+    }
+    (None, None)
+}
+
+fn task_row(
+    context: &Context<'_>,
+    sections: &Sections,
+    mut fields: Fields,
+    phase: Option<&str>,
+    found: &mut Found,
+) -> Result<(), ImportError> {
+    let title_columns = [
+        Column::Task,
+        Column::Title,
+        Column::Gap,
+        Column::Remediation,
+    ];
+    let Some(title_column) = title_columns.into_iter().find(|c| fields.has(*c)) else {
+        found.note(fields.line, "row without a task or title not imported");
+        return Ok(());
+    };
+    let framework = row_framework(context, sections, &fields, found)?;
+    let (given, rest) = row_id(&fields, &[title_column]);
+    let title = rest
+        .filter(|r| !r.is_empty())
+        .or_else(|| fields.text(title_column))
+        .unwrap_or_default();
+    if title_column == Column::Task
+        && let Some(other) = fields.text(Column::Title)
+    {
+        fields.map.entry(Column::Summary).or_insert(Inline {
+            text: other,
+            ..Inline::default()
+        });
+    }
+    if title_column == Column::Remediation {
+        fields.map.remove(&Column::Remediation);
+    }
+    let (id, was_given) = match (given, fields.text(Column::Id), context.prefix) {
+        (Some(id), _, _) => (id, true),
+        (None, Some(n), Some(prefix)) if n.chars().all(|c| c.is_ascii_digit()) => {
+            (format!("{prefix}-{n:0>2}"), false)
+        }
+        _ => {
+            let prefix = context
+                .prefix
+                .map_or_else(|| framework.to_uppercase(), str::to_string);
+            (ids::slug(&prefix, &title), false)
+        }
+    };
+    let id = found.item_id(id, was_given, fields.line);
+    let item = item_from(context, &fields, id, title, framework, phase, found);
+    found.items.push(item);
+    Ok(())
+}
+
+fn control_row(
+    context: &Context<'_>,
+    sections: &Sections,
+    fields: Fields,
+    soa: bool,
+    found: &mut Found,
+) -> Result<(), ImportError> {
+    let framework = row_framework(context, sections, &fields, found)?;
+    let (given, rest) = row_id(&fields, &[Column::Control, Column::Title]);
+    let from_id_column = fields.text(Column::Id).is_some_and(|id| ids::is_id(&id));
+    // The name: beside an id column, the title column; after an id in a
+    // control cell, the rest of it; else the control cell, else the title.
+    // `Art. 30`, `Section 4`: a reference, not a name; the title column names it.
+    let reference = fields.text(Column::Control).filter(|c| {
+        given.is_none()
+            && fields.has(Column::Title)
+            && c.split_whitespace().count() <= 3
+            && c.chars().any(|ch| ch.is_ascii_digit())
+    });
+    let title = if from_id_column || reference.is_some() {
+        fields
+            .text(Column::Title)
+            .or_else(|| fields.text(Column::Control))
+    } else {
+        rest.filter(|r| !r.is_empty())
+            .or_else(|| fields.text(Column::Control).filter(|_| given.is_none()))
+            .or_else(|| fields.text(Column::Title))
+    }
+    .unwrap_or_default();
+    if let Some(other) = fields
+        .text(Column::Title)
+        .filter(|t| *t != title && !title.contains(t.as_str()))
+    {
+        found.note(
+            fields.at(Column::Title),
+            format!("description not imported (a control has a title, not a description): {other}"),
+        );
+    }
+    if title.is_empty() && given.is_none() {
+        found.note(
+            fields.line,
+            "row without a control id or title not imported",
+        );
+        return Ok(());
+    }
+    let (id, was_given) = match given {
+        Some(id) => (bare_iso(&framework, soa, id), true),
+        None => (
+            ids::slug(
+                &framework.to_uppercase(),
+                reference.as_deref().unwrap_or(&title),
+            ),
+            false,
+        ),
+    };
+    let id = found.control_id(&framework, id, was_given, fields.line);
+    let control = control_from(&fields, id, title, found);
+    found.controls.push((framework, control));
+    Ok(())
+}
+
+fn review_row(
+    context: &Context<'_>,
+    sections: &Sections,
+    fields: Fields,
+    found: &mut Found,
+) -> Result<(), ImportError> {
+    let line = fields.line;
+    let Some(title) = fields
+        .text(Column::Title)
+        .or_else(|| fields.text(Column::Task))
+    else {
+        found.note(line, "row without an activity not imported");
+        return Ok(());
+    };
+    let frequency = fields.text(Column::Frequency).unwrap_or_default();
+    let Some(cadence) = vocab::cadence(&frequency) else {
+        found.note(
+            line,
+            format!(
+                "frequency `{frequency}` of `{title}` is not a cadence (monthly, quarterly, \
+                 annually, weekly, every N days); row not imported"
+            ),
+        );
+        return Ok(());
+    };
+    let framework = row_framework(context, sections, &fields, found)?;
+    let next = date_field(
+        fields.text(Column::NextDue).as_deref(),
+        "next due date",
+        line,
+        found,
+    );
+    let mut last_done = date_field(
+        fields.text(Column::LastDone).as_deref(),
+        "last done date",
+        line,
+        found,
+    );
+    if last_done.is_none()
+        && let Some(next) = next
+    {
+        last_done = vocab::one_cadence_before(cadence, next);
+        if let Some(last) = last_done {
+            found.note(
+                line,
+                format!(
+                    "next due {next} of `{title}` written as last done {last} (one cadence earlier)"
+                ),
+            );
+        }
+    }
+    let (given, _) = row_id(&fields, &[]);
+    let was_given = given.is_some();
+    let id = given.unwrap_or_else(|| ids::slug("REV", &title));
+    let id = found.item_id(id, was_given, line);
+    fields.note_unused(
+        &[
+            Column::Id,
+            Column::Title,
+            Column::Task,
+            Column::Frequency,
+            Column::NextDue,
+            Column::LastDone,
+            Column::Owner,
+            Column::Risk,
+            Column::Evidence,
+            Column::Framework,
+        ],
+        &id,
+        found,
+    );
+    let risk = fields
+        .text(Column::Risk)
+        .and_then(|r| super::fields::risk(&r));
+    let evidence = evidence(&fields, found);
+    found.reviews.push(ReviewOut {
+        evidence,
+        id,
+        title,
+        framework,
+        owner: fields.text(Column::Owner),
+        cadence: cadence.to_string(),
+        risk,
+        last_done,
+    });
+    Ok(())
+}

@@ -1,0 +1,1124 @@
+//! The words of compliance pages, in one place: what a column header or a
+//! `**Field**` label means, what a status word or mark means, the dates
+//! and frequencies people write. Every shape reads through these tables,
+//! so a synonym added here is understood everywhere.
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use crate::model::{Cadence, ControlStatus, ItemStatus};
+
+/// What a column or a field holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Column {
+    /// An id (`Control ID`, `Ref`, `#`).
+    Id,
+    /// A neutral name (`Title`, `Name`, `Description`, `Activity`).
+    Title,
+    /// Work to do (`Task`, `Action`, `Issue`, `Finding`): a backlog sign.
+    Task,
+    /// A longer description.
+    Summary,
+    /// Control references, or the control itself in a matrix.
+    Control,
+    /// Who.
+    Owner,
+    /// When it is due: a backlog sign.
+    Due,
+    /// When it was done.
+    DoneDate,
+    /// Risk, severity, priority, impact.
+    Risk,
+    /// Evidence, artifacts, proof.
+    Evidence,
+    /// Status or progress.
+    Status,
+    /// Applicable / in scope / included.
+    Applicable,
+    /// Justification / rationale / reason.
+    Justification,
+    /// Current maturity.
+    Current,
+    /// Target state.
+    Target,
+    /// Gap.
+    Gap,
+    /// Remediation or backlog links.
+    Remediation,
+    /// Frequency or cadence.
+    Frequency,
+    /// Next due date of a recurring activity.
+    NextDue,
+    /// Last time a recurring activity was done.
+    LastDone,
+    /// Framework of the row.
+    Framework,
+}
+
+/// Header and label synonyms, by role. Headers are compared after
+/// [`normalise_header`].
+const SYNONYMS: &[(Column, &[&str])] = &[
+    (
+        Column::Id,
+        &[
+            "id",
+            "#",
+            "no",
+            "no.",
+            "nr",
+            "number",
+            "ref",
+            "ref.",
+            "reference",
+            "control id",
+            "control ref",
+            "control no",
+            "control number",
+            "control #",
+            "tsc id",
+            "tsc ref",
+            "criteria id",
+            "criterion id",
+            "risk id",
+            "risk #",
+            "item id",
+            "task id",
+            "finding id",
+            "issue id",
+            "gap id",
+            "req id",
+            "requirement id",
+            "key",
+            "identifier",
+        ],
+    ),
+    (
+        Column::Title,
+        &[
+            "title",
+            "name",
+            "control name",
+            "control title",
+            "description",
+            "control description",
+            "requirement",
+            "requirement name",
+            "activity",
+            "item",
+            "control objective",
+            "objective",
+            "risk description",
+            "risk title",
+        ],
+    ),
+    (
+        Column::Task,
+        &[
+            "task",
+            "tasks",
+            "action",
+            "action item",
+            "action items",
+            "issue",
+            "finding",
+            "observation",
+            "work item",
+            "todo",
+            "to do",
+            "deliverable",
+            "recommendation",
+            "remediation task",
+            "remediation action",
+            "next step",
+            "next steps",
+        ],
+    ),
+    (
+        Column::Summary,
+        &["summary", "details", "detail", "context"],
+    ),
+    (
+        Column::Control,
+        &[
+            "control",
+            "controls",
+            "clause",
+            "clauses",
+            "criteria",
+            "criterion",
+            "tsc",
+            "trust services criteria",
+            "annex a control",
+            "annex a",
+            "control reference",
+            "control references",
+            "control refs",
+            "mapped controls",
+            "related controls",
+            "controls affected",
+            "affected controls",
+            "control mapping",
+            "mapping",
+            "section",
+            "article",
+        ],
+    ),
+    (
+        Column::Owner,
+        &[
+            "owner",
+            "owners",
+            "control owner",
+            "responsible",
+            "responsible party",
+            "assignee",
+            "assigned to",
+            "accountable",
+            "lead",
+            "who",
+            "risk owner",
+            "action owner",
+            "task owner",
+        ],
+    ),
+    (
+        Column::Due,
+        &[
+            "due",
+            "due date",
+            "target",
+            "target date",
+            "deadline",
+            "eta",
+            "by",
+            "by when",
+            "timeline",
+            "date due",
+            "target completion",
+            "target completion date",
+            "completion target",
+            "when",
+            "planned date",
+            "due by",
+        ],
+    ),
+    (
+        Column::DoneDate,
+        &[
+            "completed",
+            "completed on",
+            "completion date",
+            "date completed",
+            "done",
+            "done on",
+            "closed on",
+            "date closed",
+            "implemented on",
+        ],
+    ),
+    (
+        Column::Risk,
+        &[
+            "risk",
+            "risk level",
+            "risk rating",
+            "risk severity",
+            "severity",
+            "priority",
+            "impact",
+            "level",
+            "rating",
+            "criticality",
+            "risk score",
+            "inherent risk",
+        ],
+    ),
+    (
+        Column::Evidence,
+        &[
+            "evidence",
+            "artifacts",
+            "artefacts",
+            "artifact",
+            "artefact",
+            "proof",
+            "evidence location",
+            "evidence link",
+            "evidence links",
+            "supporting evidence",
+            "documents",
+            "documentation",
+            "file",
+            "files",
+            "links",
+        ],
+    ),
+    (
+        Column::Status,
+        &[
+            "status",
+            "state",
+            "implementation status",
+            "progress",
+            "current status",
+            "compliance status",
+            "implementation",
+            "implemented",
+            "result",
+            "compliant",
+            "compliance",
+            "met",
+            "in place",
+        ],
+    ),
+    (
+        Column::Applicable,
+        &[
+            "applicable",
+            "applicability",
+            "in scope",
+            "included",
+            "applies",
+            "selected",
+            "inclusion",
+            "applicable y/n",
+            "included y/n",
+        ],
+    ),
+    (
+        Column::Justification,
+        &[
+            "justification",
+            "rationale",
+            "reason",
+            "reason for exclusion",
+            "reason for inclusion",
+            "exclusion reason",
+            "justification for exclusion",
+            "justification for inclusion",
+            "exclusion justification",
+            "reason for selection",
+        ],
+    ),
+    (
+        Column::Current,
+        &[
+            "current maturity",
+            "current",
+            "current state",
+            "maturity",
+            "as is",
+            "as-is",
+            "current implementation",
+            "current practice",
+        ],
+    ),
+    (
+        Column::Target,
+        &[
+            "target state",
+            "target maturity",
+            "to be",
+            "to-be",
+            "desired state",
+        ],
+    ),
+    (
+        Column::Gap,
+        &[
+            "gap",
+            "gaps",
+            "gap & risk",
+            "gap and risk",
+            "gap description",
+            "gap analysis",
+            "gap identified",
+        ],
+    ),
+    (
+        Column::Remediation,
+        &[
+            "remediation",
+            "action needed",
+            "actions needed",
+            "action required",
+            "required action",
+            "required actions",
+            "corrective action",
+            "backlog",
+            "remediation plan",
+            "remediation items",
+            "action plan",
+            "mitigation",
+            "treatment",
+            "linked items",
+            "linked tasks",
+            "tickets",
+            "ticket",
+            "backlog item",
+            "backlog items",
+        ],
+    ),
+    (
+        Column::Frequency,
+        &[
+            "frequency",
+            "cadence",
+            "interval",
+            "periodicity",
+            "how often",
+            "review frequency",
+            "schedule",
+            "recurrence",
+        ],
+    ),
+    (
+        Column::NextDue,
+        &[
+            "next due",
+            "next review",
+            "next review date",
+            "next date",
+            "next run",
+            "next due date",
+            "next",
+        ],
+    ),
+    (
+        Column::LastDone,
+        &[
+            "last done",
+            "last review",
+            "last reviewed",
+            "last performed",
+            "last completed",
+            "last run",
+            "last review date",
+        ],
+    ),
+    (Column::Framework, &["framework", "standard", "regulation"]),
+];
+
+/// A header or label as compared: lower case, without a parenthesised
+/// part, trailing `?`/`:`/`*`, or extra whitespace. `Control (TSC)` ->
+/// `control`, `Included?` -> `included`.
+pub fn normalise_header(header: &str) -> String {
+    let lower = header.to_lowercase();
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in lower.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out.replace(['?', '*', '_'], " ");
+    let out = out.trim().trim_end_matches([':', '.']).trim();
+    if out == "no." {
+        return out.to_string();
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The role of a column header or field label, if it has one.
+pub fn column(header: &str) -> Option<Column> {
+    let h = normalise_header(header);
+    let h = if h.is_empty() && header.contains('#') {
+        "#".to_string()
+    } else {
+        h
+    };
+    SYNONYMS
+        .iter()
+        .find(|(_, words)| words.contains(&h.as_str()))
+        .map(|(c, _)| *c)
+}
+
+/// A few synonyms of each role, for messages that say which columns a
+/// table would need.
+pub fn examples(role: Column) -> String {
+    SYNONYMS
+        .iter()
+        .find(|(c, _)| *c == role)
+        .map(|(_, words)| words.iter().take(4).copied().collect::<Vec<_>>().join("/"))
+        .unwrap_or_default()
+}
+
+/// How far something is, from a status word or mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Done, complete, closed, implemented.
+    Done,
+    /// In progress, WIP, started.
+    Underway,
+    /// Partly there.
+    Partial,
+    /// Planned or scheduled.
+    Planned,
+    /// Not started, missing, to do.
+    Open,
+    /// Blocked, on hold.
+    Blocked,
+    /// Not applicable, out of scope.
+    NotApplicable,
+    /// Will not be done.
+    WontDo,
+}
+
+impl Progress {
+    /// The backlog status: a finished state stays finished.
+    pub fn item(self) -> ItemStatus {
+        match self {
+            Progress::Done => ItemStatus::Done,
+            Progress::Underway | Progress::Partial => ItemStatus::InProgress,
+            Progress::Planned | Progress::Open => ItemStatus::Open,
+            Progress::Blocked => ItemStatus::Blocked,
+            Progress::NotApplicable | Progress::WontDo => ItemStatus::WontDo,
+        }
+    }
+
+    /// The control status.
+    pub fn control(self) -> ControlStatus {
+        match self {
+            Progress::Done => ControlStatus::Implemented,
+            Progress::Underway | Progress::Partial => ControlStatus::Partial,
+            Progress::Planned | Progress::Blocked => ControlStatus::Planned,
+            Progress::Open | Progress::WontDo => ControlStatus::Missing,
+            Progress::NotApplicable => ControlStatus::NotApplicable,
+        }
+    }
+}
+
+/// Status words and phrases (matched on whole words, the earliest and then
+/// the longest first, so `not implemented` is not `implemented`).
+const STATUS_WORDS: &[(Progress, &[&str])] = &[
+    (
+        Progress::Done,
+        &[
+            "done",
+            "complete",
+            "completed",
+            "closed",
+            "implemented",
+            "fully implemented",
+            "resolved",
+            "fixed",
+            "finished",
+            "shipped",
+            "delivered",
+            "compliant",
+            "in place",
+            "met",
+            "mitigated",
+            "yes",
+            "y",
+            "effective",
+            "operational",
+            "operating",
+            "approved",
+            "passed",
+            "live",
+            "deployed",
+            "remediated",
+            "achieved",
+            "enabled",
+        ],
+    ),
+    (
+        Progress::Underway,
+        &[
+            "in progress",
+            "inprogress",
+            "wip",
+            "work in progress",
+            "started",
+            "ongoing",
+            "underway",
+            "under way",
+            "in review",
+            "under review",
+            "active",
+            "doing",
+            "in development",
+            "being implemented",
+            "draft",
+            "drafted",
+            "testing",
+            "in flight",
+        ],
+    ),
+    (
+        Progress::Partial,
+        &[
+            "partial",
+            "partially",
+            "partially implemented",
+            "partly",
+            "partially compliant",
+            "partially met",
+            "needs improvement",
+        ],
+    ),
+    (
+        Progress::Planned,
+        &["planned", "scheduled", "proposed", "queued"],
+    ),
+    (
+        Progress::Open,
+        &[
+            "missing",
+            "not started",
+            "to do",
+            "todo",
+            "open",
+            "pending",
+            "not implemented",
+            "not met",
+            "non compliant",
+            "noncompliant",
+            "not compliant",
+            "gap",
+            "no",
+            "n",
+            "none",
+            "outstanding",
+            "new",
+            "not done",
+            "absent",
+            "not in place",
+            "not yet",
+        ],
+    ),
+    (
+        Progress::Blocked,
+        &["blocked", "on hold", "waiting", "stalled", "paused"],
+    ),
+    (
+        Progress::NotApplicable,
+        &[
+            "n/a",
+            "na",
+            "not applicable",
+            "excluded",
+            "out of scope",
+            "not in scope",
+            "not relevant",
+        ],
+    ),
+    (
+        Progress::WontDo,
+        &[
+            "won't do",
+            "wont do",
+            "will not do",
+            "cancelled",
+            "canceled",
+            "dropped",
+            "rejected",
+            "risk accepted",
+            "accepted",
+            "won't fix",
+            "wont fix",
+        ],
+    ),
+];
+
+/// A status mark at the start of a text, if there is one.
+fn status_mark(text: &str) -> Option<Progress> {
+    text.chars()
+        .find(|c| !c.is_whitespace() && !matches!(c, '*' | '_' | '`'))
+        .and_then(|c| match c {
+            '✅' | '✔' | '☑' | '✓' | '🟩' => Some(Progress::Done),
+            '🔄' | '⏳' | '🚧' | '🔃' | '🏗' => Some(Progress::Underway),
+            '⚠' | '🟡' | '🟠' | '🟨' | '🟧' => Some(Progress::Partial),
+            '❌' | '✖' | '⛔' | '🔴' | '🟥' | '✗' | '⭕' | '☐' | '⬜' => {
+                Some(Progress::Open)
+            }
+            '⏸' | '🛑' => Some(Progress::Blocked),
+            '➖' | '🚫' => Some(Progress::NotApplicable),
+            _ => None,
+        })
+}
+
+/// Words of a text for phrase matching: lower case, `-` and `_` as spaces,
+/// other punctuation dropped (except `/` and `'` inside words).
+fn words(text: &str) -> Vec<String> {
+    text.chars()
+        .take(400)
+        .collect::<String>()
+        .to_lowercase()
+        .replace(['-', '_', '–', '—'], " ")
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !(c.is_alphanumeric() || c == '/' || c == '\''))
+                .to_string()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// The earliest, then longest, phrase of `table` in `text`: its value and
+/// the word index just after it.
+fn earliest<T: Copy>(tokens: &[String], table: &[(T, &[&str])]) -> Option<(T, usize)> {
+    for start in 0..tokens.len() {
+        let mut best: Option<(T, usize)> = None;
+        for (value, phrases) in table {
+            for phrase in *phrases {
+                let parts: Vec<&str> = phrase.split(' ').collect();
+                let end = start + parts.len();
+                if end <= tokens.len()
+                    && tokens[start..end].iter().zip(&parts).all(|(a, b)| a == b)
+                    && best.is_none_or(|(_, e)| end > e)
+                {
+                    best = Some((*value, end));
+                }
+            }
+        }
+        if best.is_some() {
+            return best;
+        }
+    }
+    None
+}
+
+/// A status from a mark (✅ 🔄 ⚠️ ❌) or from words (`Completed`, `WIP`,
+/// `Not started`, `N/A`), and the date written after it, if any
+/// (`✅ Completed 2025-10-26`).
+pub fn progress(text: &str) -> Option<(Progress, Option<NaiveDate>)> {
+    let tokens = words(text);
+    let from_words = earliest(&tokens, STATUS_WORDS);
+    let found = status_mark(text).or(from_words.map(|(p, _)| p))?;
+    Some((found, first_date(text)))
+}
+
+/// The first exact date written in a text (`Completed on 26 October 2025`).
+fn first_date(text: &str) -> Option<NaiveDate> {
+    let parts: Vec<&str> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| "()[]:;".contains(c)))
+        .take(40)
+        .collect();
+    (0..parts.len()).find_map(|i| {
+        (1..=3).rev().find_map(|k| {
+            let words = parts.get(i..i + k)?;
+            match date_in(&words.join(" ")) {
+                Ok(Some(Dated { date, guess: None })) => Some(date),
+                _ => None,
+            }
+        })
+    })
+}
+
+/// Whether a cell says a control applies: `Some(true)` for yes, included,
+/// in scope; `Some(false)` for no, excluded, N/A.
+pub fn applicable(text: &str) -> Option<bool> {
+    const WORDS: &[(bool, &[&str])] = &[
+        (
+            true,
+            &[
+                "yes",
+                "y",
+                "applicable",
+                "included",
+                "in scope",
+                "true",
+                "selected",
+                "applies",
+            ],
+        ),
+        (
+            false,
+            &[
+                "no",
+                "n",
+                "not applicable",
+                "n/a",
+                "na",
+                "excluded",
+                "out of scope",
+                "not in scope",
+                "false",
+                "not selected",
+            ],
+        ),
+    ];
+    match status_mark(text) {
+        Some(Progress::Done) => return Some(true),
+        Some(Progress::Open | Progress::NotApplicable) => return Some(false),
+        _ => {}
+    }
+    earliest(&words(text), WORDS).map(|(v, _)| v)
+}
+
+/// A date read from a page, and why it is an approximation when it is one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dated {
+    /// The day.
+    pub date: NaiveDate,
+    /// `end of quarter`, `end of month`... when the page named a period.
+    pub guess: Option<&'static str>,
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+fn month(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.');
+    if w.len() < 3 {
+        return None;
+    }
+    let w = if w == "sept" { "sep" } else { w };
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(w) && (w.len() == 3 || *m == w))
+        .map(|i| i as u32 + 1)
+}
+
+fn month_number(word: &str) -> Option<u32> {
+    word.parse().ok().filter(|m| (1..=12).contains(m))
+}
+
+fn day(word: &str) -> Option<u32> {
+    let w = word
+        .trim_end_matches("st")
+        .trim_end_matches("nd")
+        .trim_end_matches("rd")
+        .trim_end_matches("th");
+    w.parse().ok().filter(|d| (1..=31).contains(d))
+}
+
+fn year(word: &str) -> Option<i32> {
+    (word.len() == 4)
+        .then(|| word.parse().ok())
+        .flatten()
+        .filter(|y| (1900..=2200).contains(y))
+}
+
+fn end_of_month(y: i32, m: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, 1)?
+        .checked_add_months(Months::new(1))?
+        .pred_opt()
+}
+
+/// Words that mean "no date yet".
+const UNSCHEDULED: &[&str] = &[
+    "",
+    "tbd",
+    "tbc",
+    "-",
+    "—",
+    "–",
+    "n/a",
+    "na",
+    "?",
+    "none",
+    "not set",
+    "unscheduled",
+    "ongoing",
+    "continuous",
+    "asap",
+    "later",
+];
+
+/// A date in the forms people write: `2026-03-15`, `2026/03/15`,
+/// `15 March 2026`, `March 15, 2026`, `end of March 2026`, `Q4 2024`,
+/// `2024-Q4`, `H1 2026`; `Ok(None)` for `TBD`, an empty cell or a dash.
+pub fn date_in(text: &str) -> Result<Option<Dated>, String> {
+    let t = text.trim().trim_matches(['*', '_', '`']).trim();
+    let lower = t.to_lowercase();
+    if UNSCHEDULED.contains(&lower.as_str()) {
+        return Ok(None);
+    }
+    let exact = |date| Ok(Some(Dated { date, guess: None }));
+    if let Ok(date) = crate::date::parse_date(t) {
+        return exact(date);
+    }
+    let not_a_date = || {
+        Err(format!(
+            "`{t}` is not a date comply can read (YYYY-MM-DD, 15 March 2026, March 15, 2026, \
+             Q4 2026, end of March 2026)"
+        ))
+    };
+    let slashed: Vec<&str> = t.split(['/', '.']).collect();
+    if let [a, b, c] = slashed[..]
+        && a.len() == 4
+        && let (Ok(y), Ok(m), Ok(d)) = (a.parse(), b.parse(), c.parse())
+    {
+        return NaiveDate::from_ymd_opt(y, m, d).map_or_else(not_a_date, exact);
+    }
+    if let [a, b, c] = slashed[..]
+        && c.len() == 4
+        && let (Ok(a), Ok(b), Ok(y)) = (a.parse::<u32>(), b.parse::<u32>(), c.parse::<i32>())
+    {
+        let (d, m) = match (a > 12, b > 12) {
+            (true, false) => (a, b),
+            (false, true) => (b, a),
+            _ => {
+                return Err(format!(
+                    "`{t}` could be day/month or month/day; write it as YYYY-MM-DD"
+                ));
+            }
+        };
+        return NaiveDate::from_ymd_opt(y, m, d).map_or_else(not_a_date, exact);
+    }
+    let cleaned = lower
+        .replace(',', " ")
+        .replace(['-', '/'], " ")
+        .replace("end of", " ")
+        .replace("by ", " ")
+        .replace("eo ", " ");
+    let w: Vec<&str> = cleaned
+        .split_whitespace()
+        .filter(|w| !matches!(*w, "end" | "of" | "the" | "before" | "by"))
+        .collect();
+    let quarter = |q: &str| {
+        q.strip_prefix('q')
+            .and_then(|n| n.parse::<u32>().ok())
+            .filter(|n| (1..=4).contains(n))
+    };
+    let half = |h: &str| {
+        h.strip_prefix('h')
+            .and_then(|n| n.parse::<u32>().ok())
+            .filter(|n| (1..=2).contains(n))
+    };
+    let period = |y: i32, last_month: u32, guess| {
+        end_of_month(y, last_month).map_or_else(not_a_date, |date| {
+            Ok(Some(Dated {
+                date,
+                guess: Some(guess),
+            }))
+        })
+    };
+    match w[..] {
+        [a, b] if quarter(a).is_some() && year(b).is_some() => period(
+            year(b).unwrap_or(0),
+            quarter(a).unwrap_or(1) * 3,
+            "end of quarter",
+        ),
+        [a, b] if year(a).is_some() && quarter(b).is_some() => period(
+            year(a).unwrap_or(0),
+            quarter(b).unwrap_or(1) * 3,
+            "end of quarter",
+        ),
+        [a, b] if half(a).is_some() && year(b).is_some() => period(
+            year(b).unwrap_or(0),
+            half(a).unwrap_or(1) * 6,
+            "end of half-year",
+        ),
+        [a, b] if year(a).is_some() && half(b).is_some() => period(
+            year(a).unwrap_or(0),
+            half(b).unwrap_or(1) * 6,
+            "end of half-year",
+        ),
+        [a, b, c] => {
+            let (d, m, y) = match (day(a), month(b), month(a), day(b)) {
+                (Some(d), Some(m), _, _) => (d, m, c),
+                (_, _, Some(m), Some(d)) => (d, m, c),
+                _ => return not_a_date(),
+            };
+            match year(y).and_then(|y| NaiveDate::from_ymd_opt(y, m, d)) {
+                Some(date) => exact(date),
+                None => not_a_date(),
+            }
+        }
+        [a, b] if year(a).is_some() && b.len() <= 2 && month_number(b).is_some() => period(
+            year(a).unwrap_or(0),
+            month_number(b).unwrap_or(1),
+            "end of month",
+        ),
+        [a, b] if month(a).is_some() && year(b).is_some() => {
+            period(year(b).unwrap_or(0), month(a).unwrap_or(1), "end of month")
+        }
+        [a] if year(a).is_some() => period(year(a).unwrap_or(0), 12, "end of year"),
+        _ => not_a_date(),
+    }
+}
+
+/// A frequency in words: `Quarterly`, `Annually (minimum)`, `Monthly`,
+/// `Weekly`, `every 2 weeks`, `twice a year`.
+pub fn cadence(text: &str) -> Option<Cadence> {
+    let w = words(text);
+    let joined = w.join(" ");
+    let has = |p: &str| {
+        joined == p
+            || joined.starts_with(&format!("{p} "))
+            || joined.contains(&format!(" {p} "))
+            || joined.ends_with(&format!(" {p}"))
+    };
+    let fixed = [
+        ("daily", Cadence::Days(1)),
+        ("every day", Cadence::Days(1)),
+        ("weekly", Cadence::Days(7)),
+        ("every week", Cadence::Days(7)),
+        ("fortnightly", Cadence::Days(14)),
+        ("biweekly", Cadence::Days(14)),
+        ("bi weekly", Cadence::Days(14)),
+        ("monthly", Cadence::Monthly),
+        ("every month", Cadence::Monthly),
+        ("quarterly", Cadence::Quarterly),
+        ("every quarter", Cadence::Quarterly),
+        ("semi annually", Cadence::Biannual),
+        ("semi annual", Cadence::Biannual),
+        ("semiannually", Cadence::Biannual),
+        ("semiannual", Cadence::Biannual),
+        ("biannual", Cadence::Biannual),
+        ("biannually", Cadence::Biannual),
+        ("half yearly", Cadence::Biannual),
+        ("twice a year", Cadence::Biannual),
+        ("annually", Cadence::Annual),
+        ("annual", Cadence::Annual),
+        ("yearly", Cadence::Annual),
+        ("every year", Cadence::Annual),
+        ("once a year", Cadence::Annual),
+    ];
+    if let Some((_, c)) = fixed.iter().find(|(p, _)| has(p)) {
+        return Some(*c);
+    }
+    let every = w.iter().position(|x| x == "every")?;
+    let n: u32 = w.get(every + 1)?.parse().ok()?;
+    let unit = w.get(every + 2)?.trim_end_matches('s');
+    let days = match unit {
+        "day" => n,
+        "week" => n.checked_mul(7)?,
+        "month" => match n {
+            1 => return Some(Cadence::Monthly),
+            3 => return Some(Cadence::Quarterly),
+            6 => return Some(Cadence::Biannual),
+            12 => return Some(Cadence::Annual),
+            _ => n.checked_mul(30)?,
+        },
+        "year" if n == 1 => return Some(Cadence::Annual),
+        "year" => n.checked_mul(365)?,
+        _ => return None,
+    };
+    (1..=3660).contains(&days).then_some(Cadence::Days(days))
+}
+
+/// The day one cadence before `next` (a review's last time from its next).
+pub fn one_cadence_before(cadence: Cadence, next: NaiveDate) -> Option<NaiveDate> {
+    let months = |n| next.checked_sub_months(Months::new(n));
+    match cadence {
+        Cadence::Monthly => months(1),
+        Cadence::Quarterly => months(3),
+        Cadence::Biannual => months(6),
+        Cadence::Annual => months(12),
+        Cadence::Days(d) => next.checked_sub_days(chrono::Days::new(u64::from(d))),
+    }
+    .filter(|d| d.year() > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn headers_by_meaning() {
+        assert_eq!(column("Control ID"), Some(Column::Id));
+        assert_eq!(column("TSC ID"), Some(Column::Id));
+        assert_eq!(column("#"), Some(Column::Id));
+        assert_eq!(column("Control (TSC)"), Some(Column::Control));
+        assert_eq!(column("Included?"), Some(Column::Applicable));
+        assert_eq!(column("Reason for exclusion"), Some(Column::Justification));
+        assert_eq!(column("ETA"), Some(Column::Due));
+        assert_eq!(column("**Artifacts:**"), Some(Column::Evidence));
+        assert_eq!(column("Next Due"), Some(Column::NextDue));
+        assert_eq!(column("Ref"), Some(Column::Id));
+        assert_eq!(column("Clause"), Some(Column::Control));
+        assert_eq!(column("Criteria"), Some(Column::Control));
+        assert_eq!(column("Finding"), Some(Column::Task));
+        assert_eq!(column("Risk Level"), Some(Column::Risk));
+        assert_eq!(column("Frequency"), Some(Column::Frequency));
+        assert_eq!(column("Notes"), None);
+    }
+
+    #[test]
+    fn status_words_and_marks() {
+        let p = |t: &str| progress(t).map(|(p, _)| p);
+        assert_eq!(p("✅ Completed 2025-10-26"), Some(Progress::Done));
+        assert_eq!(
+            progress("✅ Completed 2025-10-26").and_then(|x| x.1),
+            Some(d(2025, 10, 26))
+        );
+        assert_eq!(
+            progress("Done on 3 March 2026").and_then(|x| x.1),
+            Some(d(2026, 3, 3))
+        );
+        assert_eq!(p("Not implemented"), Some(Progress::Open));
+        assert_eq!(p("Partially implemented"), Some(Progress::Partial));
+        assert_eq!(p("In Progress"), Some(Progress::Underway));
+        assert_eq!(p("WIP"), Some(Progress::Underway));
+        assert_eq!(p("Closed"), Some(Progress::Done));
+        assert_eq!(p("N/A"), Some(Progress::NotApplicable));
+        assert_eq!(p("⚠️ gaps remain"), Some(Progress::Partial));
+        assert_eq!(p("Complete, automation pending"), Some(Progress::Done));
+        assert_eq!(p("Frobnicated"), None);
+    }
+
+    #[test]
+    fn dates_people_write() {
+        let at = |t: &str| date_in(t).ok().flatten().map(|x| (x.date, x.guess));
+        assert_eq!(at("2026-03-15"), Some((d(2026, 3, 15), None)));
+        assert_eq!(at("2026/03/15"), Some((d(2026, 3, 15), None)));
+        assert_eq!(at("15 March 2026"), Some((d(2026, 3, 15), None)));
+        assert_eq!(at("March 15, 2026"), Some((d(2026, 3, 15), None)));
+        assert_eq!(at("Mar 15th 2026"), Some((d(2026, 3, 15), None)));
+        assert_eq!(
+            at("Q4 2024"),
+            Some((d(2024, 12, 31), Some("end of quarter")))
+        );
+        assert_eq!(
+            at("2024-Q4"),
+            Some((d(2024, 12, 31), Some("end of quarter")))
+        );
+        assert_eq!(
+            at("end of March 2026"),
+            Some((d(2026, 3, 31), Some("end of month")))
+        );
+        assert_eq!(at("2025-12"), Some((d(2025, 12, 31), Some("end of month"))));
+        assert_eq!(
+            at("Dec 2025"),
+            Some((d(2025, 12, 31), Some("end of month")))
+        );
+        assert_eq!(date_in("TBD"), Ok(None));
+        assert!(date_in("soon").is_err());
+        assert!(date_in("03/04/2026").is_err());
+        assert_eq!(at("30/06/2026"), Some((d(2026, 6, 30), None)));
+        assert_eq!(at("06/30/2026"), Some((d(2026, 6, 30), None)));
+        assert!(date_in("31 February 2026").is_err());
+    }
+
+    #[test]
+    fn frequencies() {
+        assert_eq!(cadence("Quarterly"), Some(Cadence::Quarterly));
+        assert_eq!(cadence("Annually (minimum)"), Some(Cadence::Annual));
+        assert_eq!(cadence("Weekly"), Some(Cadence::Days(7)));
+        assert_eq!(cadence("every 2 weeks"), Some(Cadence::Days(14)));
+        assert_eq!(cadence("Semi-annually"), Some(Cadence::Biannual));
+        assert_eq!(cadence("per release"), None);
+    }
+
+    #[test]
+    fn applicability() {
+        assert_eq!(applicable("Yes"), Some(true));
+        assert_eq!(applicable("No"), Some(false));
+        assert_eq!(applicable("❌"), Some(false));
+        assert_eq!(applicable("maybe"), None);
+    }
+}
