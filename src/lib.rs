@@ -23,6 +23,7 @@ pub mod diag;
 pub mod diff;
 pub mod evidence;
 pub mod filter;
+pub mod format;
 pub mod gate;
 pub mod git;
 pub mod import;

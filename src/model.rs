@@ -42,6 +42,10 @@ macro_rules! word_enum {
             }
         }
 
+        impl $crate::model::Word for $name {
+            const WORDS: &'static [&'static str] = &[$($word),+];
+        }
+
         impl std::str::FromStr for $name {
             type Err = ();
             fn from_str(s: &str) -> Result<Self, ()> {
@@ -55,6 +59,12 @@ macro_rules! word_enum {
             }
         }
     };
+}
+
+/// A closed set of words a file may use for a value.
+pub trait Word: std::str::FromStr + Copy {
+    /// Every accepted spelling, in order.
+    const WORDS: &'static [&'static str];
 }
 
 word_enum! {

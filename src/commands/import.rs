@@ -400,16 +400,16 @@ fn files_of(
         );
     }
     for matrix in &imported.matrices {
-        if !import::valid_framework(&matrix.framework) {
+        if !import::valid_framework(&matrix.framework.value) {
             anyhow::bail!(
                 "{shown}: framework `{}` is not a framework id; nothing was written",
-                matrix.framework
+                matrix.framework.value
             );
         }
         push(
             dir.map(|d| {
                 d.join("controls")
-                    .join(format!("{}.yaml", matrix.framework))
+                    .join(format!("{}.yaml", matrix.framework.value))
             }),
             "controls",
             serde_yaml::to_value(matrix)?,

@@ -3,12 +3,15 @@
 
 use chrono::NaiveDate;
 
+use super::Note;
 use super::doc::Inline;
 use super::ids;
 use super::shapes::{Context, Fields, Found, tag};
 use super::vocab::{self, Column};
-use super::{ControlOut, EvidenceOut, ItemOut, Note, StepOut};
-use crate::model::{ControlStatus, ItemStatus};
+use crate::format::{
+    ChecklistStep, ControlEntry, EvidenceDetails, EvidenceEntry, ItemEntry, Spanned,
+};
+use crate::model::{ControlStatus, Due, ItemStatus};
 
 /// `5.1` in an ISO 27001 Statement of Applicability or under an "Annex A"
 /// heading is the Annex A control `A.5.1`.
@@ -20,7 +23,7 @@ pub(super) fn bare_iso(framework: &str, annex_a: bool, id: String) -> String {
     }
 }
 
-pub(super) fn checklist_status(steps: &[StepOut]) -> ItemStatus {
+pub(super) fn checklist_status(steps: &[ChecklistStep]) -> ItemStatus {
     match steps.iter().filter(|s| s.done).count() {
         0 => ItemStatus::Open,
         n if n == steps.len() => ItemStatus::Done,
@@ -87,7 +90,7 @@ pub(super) fn item_from(
     framework: String,
     phase: Option<&str>,
     found: &mut Found,
-) -> ItemOut {
+) -> ItemEntry {
     let line = fields.line;
     let risk = match fields.text(Column::Risk) {
         Some(text) => {
@@ -198,20 +201,21 @@ pub(super) fn item_from(
             ),
         );
     }
-    ItemOut {
-        controls,
+    ItemEntry {
+        controls: controls.into_iter().map(Spanned::from).collect(),
         evidence: evidence(fields, found),
-        id,
+        id: id.into(),
         title,
         framework: Some(framework),
         risk,
         owner: fields.text(Column::Owner),
-        due: due.map_or_else(|| "TBD".to_string(), |d| d.to_string()),
+        due: due.map_or(Due::Unscheduled, Due::On),
         status,
         done,
         summary,
         checklist: Vec::new(),
         tags: phase.map(tag).into_iter().collect(),
+        max_age_days: None,
     }
 }
 
@@ -230,7 +234,7 @@ pub(super) fn control_from(
     id: String,
     title: String,
     found: &mut Found,
-) -> ControlOut {
+) -> ControlEntry {
     let line = fields.line;
     let mut current = fields.text(Column::Current);
     let justification = fields.text(Column::Justification);
@@ -318,7 +322,7 @@ pub(super) fn control_from(
                 format!("frequency `{text}` of control {id} is not a cadence; not imported"),
             );
         }
-        cadence.map(|c| c.to_string())
+        cadence
     });
     fields.note_unused(
         &[
@@ -355,34 +359,38 @@ pub(super) fn control_from(
     let severity = fields
         .text(Column::Risk)
         .and_then(|r| super::fields::risk(&r));
-    ControlOut {
+    ControlEntry {
         evidence: evidence(fields, found),
         title: if title.is_empty() { id.clone() } else { title },
-        id,
+        id: id.into(),
         status,
         severity,
         owner: fields.text(Column::Owner),
         current,
         target: fields.text(Column::Target),
         gap,
-        backlog,
+        backlog: backlog.into_iter().map(Spanned::from).collect(),
+        maps_to: Vec::new(),
+        tags: Vec::new(),
+        max_age_days: None,
         cadence,
     }
 }
 
-pub(super) fn evidence(fields: &Fields, found: &mut Found) -> Vec<EvidenceOut> {
+pub(super) fn evidence(fields: &Fields, found: &mut Found) -> Vec<Spanned<EvidenceEntry>> {
     let line = fields.at(Column::Evidence);
     fields
         .map
         .get(&Column::Evidence)
         .map(|inline| evidence_entries(inline, line, &mut found.notes))
+        .map(|entries| entries.into_iter().map(Spanned::from).collect())
         .unwrap_or_default()
 }
 
 /// Code spans that look like paths become evidence paths, else relative
 /// Markdown link targets; the first keeps the whole description as its
 /// note. A description without any path is reported.
-fn evidence_entries(inline: &Inline, line: usize, notes: &mut Vec<Note>) -> Vec<EvidenceOut> {
+fn evidence_entries(inline: &Inline, line: usize, notes: &mut Vec<Note>) -> Vec<EvidenceEntry> {
     let text = inline.text.trim().to_string();
     let mut paths: Vec<String> = inline
         .code
@@ -443,11 +451,12 @@ fn evidence_entries(inline: &Inline, line: usize, notes: &mut Vec<Note>) -> Vec<
         .into_iter()
         .enumerate()
         .map(|(i, path)| match i {
-            0 if described => EvidenceOut::Noted {
+            0 if described => EvidenceEntry::Detailed(EvidenceDetails {
                 path,
-                note: text.clone(),
-            },
-            _ => EvidenceOut::Path(path),
+                note: Some(text.clone()),
+                max_age_days: None,
+            }),
+            _ => EvidenceEntry::Path(path),
         })
         .collect()
 }

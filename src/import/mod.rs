@@ -24,7 +24,8 @@ mod vocab;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{ControlStatus, ItemStatus, Risk};
+use crate::format::{BacklogFile, ItemEntry, MatrixFile, ReviewsFile};
+use crate::model::Risk;
 use crate::yaml::{self, Value};
 
 pub use ids::valid_framework;
@@ -57,166 +58,15 @@ pub struct Note {
     pub message: String,
 }
 
-/// An evidence entry as written to YAML.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum EvidenceOut {
-    /// A bare path.
-    Path(String),
-    /// A path with a note.
-    Noted {
-        /// The path.
-        path: String,
-        /// What it is.
-        note: String,
-    },
-}
-
-/// A checklist step as written to YAML.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct StepOut {
-    /// The step.
-    pub task: String,
-    /// Ticked.
-    pub done: bool,
-}
-
-/// A backlog item as written to YAML.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ItemOut {
-    /// Id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Framework, unless the file sets it once for all items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub framework: Option<String>,
-    /// Controls closed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub controls: Vec<String>,
-    /// Risk.
-    pub risk: Risk,
-    /// Owner.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
-    /// Due date or `TBD`.
-    pub due: String,
-    /// Status.
-    pub status: ItemStatus,
-    /// Completion date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub done: Option<NaiveDate>,
-    /// Summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
-    /// Evidence.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub evidence: Vec<EvidenceOut>,
-    /// Checklist steps.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub checklist: Vec<StepOut>,
-    /// Tags.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
-}
-
-/// A control as written to YAML.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ControlOut {
-    /// Id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Status.
-    pub status: ControlStatus,
-    /// Gap severity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Risk>,
-    /// Owner.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
-    /// Current maturity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub current: Option<String>,
-    /// Target state.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
-    /// Gap and risk.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gap: Option<String>,
-    /// Evidence.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub evidence: Vec<EvidenceOut>,
-    /// Remediation items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub backlog: Vec<String>,
-    /// How often the control recurs (`quarterly`), when the page says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cadence: Option<String>,
-}
-
-/// A recurring activity as written to YAML.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ReviewOut {
-    /// Id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Framework.
-    pub framework: String,
-    /// Owner.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
-    /// Cadence, as comply writes it (`quarterly`, `every 7 days`).
-    pub cadence: String,
-    /// Risk.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub risk: Option<Risk>,
-    /// Last done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_done: Option<NaiveDate>,
-    /// Evidence.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub evidence: Vec<EvidenceOut>,
-}
-
-/// A reviews file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ReviewsOut {
-    /// The activities.
-    pub reviews: Vec<ReviewOut>,
-}
-
-/// A backlog file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct BacklogOut {
-    /// The framework of every item, when they share one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub framework: Option<String>,
-    /// The items.
-    pub items: Vec<ItemOut>,
-}
-
-/// A control matrix file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct MatrixOut {
-    /// Framework id.
-    pub framework: String,
-    /// Display name.
-    pub name: String,
-    /// The controls.
-    pub controls: Vec<ControlOut>,
-}
-
 /// What one page gave.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Imported {
     /// Backlog items found, if any.
-    pub backlog: Option<BacklogOut>,
+    pub backlog: Option<BacklogFile>,
     /// Control matrices found, one per framework.
-    pub matrices: Vec<MatrixOut>,
+    pub matrices: Vec<MatrixFile>,
     /// Recurring activities found, if any.
-    pub reviews: Option<ReviewsOut>,
+    pub reviews: Option<ReviewsFile>,
     /// What was not imported, or guessed, by line.
     pub notes: Vec<Note>,
     /// How many mis-encoded characters were repaired.
@@ -278,21 +128,23 @@ pub fn import(name: &str, text: &str, options: &Options) -> Result<Imported, Imp
         });
     }
     let backlog = (!found.items.is_empty()).then(|| backlog_file(found.items));
-    let mut matrices: Vec<MatrixOut> = Vec::new();
+    let mut matrices: Vec<MatrixFile> = Vec::new();
     for (framework, control) in found.controls {
-        match matrices.iter_mut().find(|m| m.framework == framework) {
+        match matrices.iter_mut().find(|m| m.framework.value == framework) {
             Some(matrix) => matrix.controls.push(control),
-            None => matrices.push(MatrixOut {
-                name: fields::display_name(&framework),
-                framework,
+            None => matrices.push(MatrixFile {
+                name: Some(fields::display_name(&framework)),
+                framework: framework.into(),
+                description: None,
+                max_age_days: None,
                 controls: vec![control],
             }),
         }
     }
     if let ([matrix], Some(title)) = (&mut matrices[..], &front.title) {
-        matrix.name.clone_from(title);
+        matrix.name = Some(title.clone());
     }
-    let reviews = (!found.reviews.is_empty()).then_some(ReviewsOut {
+    let reviews = (!found.reviews.is_empty()).then_some(ReviewsFile {
         reviews: found.reviews,
     });
     Ok(Imported {
@@ -317,11 +169,11 @@ pub fn dedupe(pages: &mut [Imported]) -> Vec<(usize, String)> {
         let items = page
             .backlog
             .iter_mut()
-            .flat_map(|b| b.items.iter_mut().map(|i| &mut i.id));
+            .flat_map(|b| b.items.iter_mut().map(|i| &mut i.id.value));
         let reviews = page
             .reviews
             .iter_mut()
-            .flat_map(|r| r.reviews.iter_mut().map(|r| &mut r.id));
+            .flat_map(|r| r.reviews.iter_mut().map(|r| &mut r.id.value));
         for id in items.chain(reviews) {
             let (new, changed) = unique.take(id.clone());
             if changed && generated.contains(id.as_str()) {
@@ -337,7 +189,7 @@ pub fn dedupe(pages: &mut [Imported]) -> Vec<(usize, String)> {
 }
 
 /// Puts a shared framework at the top of the file.
-fn backlog_file(mut items: Vec<ItemOut>) -> BacklogOut {
+fn backlog_file(mut items: Vec<ItemEntry>) -> BacklogFile {
     let first = items.first().and_then(|i| i.framework.clone());
     let shared = first.filter(|f| items.iter().all(|i| i.framework.as_ref() == Some(f)));
     if shared.is_some() {
@@ -345,7 +197,7 @@ fn backlog_file(mut items: Vec<ItemOut>) -> BacklogOut {
             item.framework = None;
         }
     }
-    BacklogOut {
+    BacklogFile {
         framework: shared,
         items,
     }

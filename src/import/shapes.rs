@@ -11,9 +11,10 @@ use super::doc::{Block, Document, Inline, ListItem, Row};
 use super::ids::{self, Unique};
 use super::tables::table;
 use super::vocab::{self, Column};
-use super::{ControlOut, ImportError, ItemOut, Note, Options, ReviewOut, StepOut};
+use super::{ImportError, Note, Options};
+use crate::format::{ChecklistStep, ControlEntry, ItemEntry, ReviewEntry};
 use crate::gate::plural;
-use crate::model::ItemStatus;
+use crate::model::{Due, ItemStatus};
 
 /// Which shapes to look for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,11 +54,11 @@ pub struct Context<'a> {
 #[derive(Default)]
 pub struct Found {
     /// Backlog items.
-    pub items: Vec<ItemOut>,
+    pub items: Vec<ItemEntry>,
     /// Controls, with their framework.
-    pub controls: Vec<(String, ControlOut)>,
+    pub controls: Vec<(String, ControlEntry)>,
     /// Recurring activities.
-    pub reviews: Vec<ReviewOut>,
+    pub reviews: Vec<ReviewEntry>,
     /// Notes by line.
     pub notes: Vec<Note>,
     /// Lines of items whose risk was not given (reported once, at the end).
@@ -221,7 +222,7 @@ struct Record {
     title: String,
     pub(super) line: usize,
     fields: Fields,
-    checklist: Vec<StepOut>,
+    checklist: Vec<ChecklistStep>,
 }
 
 /// Searches `document` for every shape `context.options.kind` allows.
@@ -272,7 +273,7 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                     for entry in items {
                         match entry.checked {
                             Some(_) if entry.inline.text.is_empty() => {}
-                            Some(done) => record.checklist.push(StepOut {
+                            Some(done) => record.checklist.push(ChecklistStep {
                                 task: entry.inline.text.clone(),
                                 done,
                             }),
@@ -581,11 +582,11 @@ fn checklist(
         && level >= 3
         && !annotated
     {
-        let steps: Vec<StepOut> = entries
+        let steps: Vec<ChecklistStep> = entries
             .iter()
             .filter(|e| !e.inline.text.is_empty())
             .filter_map(|e| {
-                e.checked.map(|done| StepOut {
+                e.checked.map(|done| ChecklistStep {
                     task: e.inline.text.clone(),
                     done,
                 })
@@ -604,20 +605,21 @@ fn checklist(
         });
         let done =
             (status == ItemStatus::Done).then(|| guess_done(context, None, first_line, found));
-        found.items.push(ItemOut {
-            id,
+        found.items.push(ItemEntry {
+            id: id.into(),
             risk,
             framework: Some(framework),
             title,
             controls: Vec::new(),
             owner: None,
-            due: "TBD".into(),
+            due: Due::Unscheduled,
             done,
             status,
             summary: None,
             evidence: Vec::new(),
             checklist: steps,
             tags: Vec::new(),
+            max_age_days: None,
         });
         return Ok(());
     }
@@ -641,14 +643,14 @@ fn checklist(
         let risk = context.options.default_risk;
         found.defaulted.push(entry.line);
         let done = checked.then(|| guess_done(context, due, entry.line, found));
-        found.items.push(ItemOut {
-            id,
+        found.items.push(ItemEntry {
+            id: id.into(),
             risk,
             framework: Some(framework),
             title,
             controls: Vec::new(),
             owner,
-            due: due.map_or_else(|| "TBD".to_string(), |d| d.to_string()),
+            due: due.map_or(Due::Unscheduled, Due::On),
             status: if checked {
                 ItemStatus::Done
             } else {
@@ -659,6 +661,7 @@ fn checklist(
             evidence: Vec::new(),
             checklist: Vec::new(),
             tags: tag_name.iter().cloned().collect(),
+            max_age_days: None,
         });
     }
     Ok(())

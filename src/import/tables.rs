@@ -1,12 +1,13 @@
 //! Tables: what a table is from its columns (tasks, controls, recurring
 //! activities), and each row read by the roles of its columns.
 
+use super::ImportError;
 use super::build::{bare_iso, control_from, date_field, evidence, item_from};
 use super::doc::{Inline, Row};
 use super::ids;
 use super::shapes::{Context, Fields, Found, Kind, Sections, framework};
 use super::vocab::{self, Column};
-use super::{ImportError, ReviewOut};
+use crate::format::ReviewEntry;
 
 /// What a table is, from its columns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -437,13 +438,13 @@ fn review_row(
         .text(Column::Risk)
         .and_then(|r| super::fields::risk(&r));
     let evidence = evidence(&fields, found);
-    found.reviews.push(ReviewOut {
+    found.reviews.push(ReviewEntry {
         evidence,
-        id,
+        id: id.into(),
         title,
         framework,
         owner: fields.text(Column::Owner),
-        cadence: cadence.to_string(),
+        cadence,
         risk,
         last_done,
     });

@@ -1,0 +1,181 @@
+//! A control matrix: `controls/*.yaml`.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::{CadenceEntry, EvidenceEntry, Id, Spanned, evidence};
+use crate::decode::Decoder;
+use crate::model::{Cadence, Control, ControlStatus, Framework, Reference, Risk};
+use crate::yaml::Node;
+
+/// A control matrix: `controls/*.yaml`, one framework per file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "comply control matrix")]
+pub struct MatrixFile {
+    /// Short framework id (`popia`, `iso27001`, `soc2`).
+    #[schemars(with = "String")]
+    pub framework: Spanned<String>,
+    /// Display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Free text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Default evidence age limit for this framework's controls and items.
+    #[schemars(range(max = 3660))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_age_days: Option<u32>,
+    /// The controls.
+    pub controls: Vec<ControlEntry>,
+}
+
+/// One control of a matrix.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ControlEntry {
+    /// Id within the framework (`CC6.1`, `A.5.24`).
+    #[schemars(with = "Id")]
+    pub id: Spanned<String>,
+    /// Short name.
+    pub title: String,
+    /// Implementation status.
+    pub status: ControlStatus,
+    /// Severity of the gap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Risk>,
+    /// Who answers for the control.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Current maturity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
+    /// Target state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// The gap and its risk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap: Option<String>,
+    /// What proves the control.
+    #[schemars(with = "Option<Vec<EvidenceEntry>>")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Spanned<EvidenceEntry>>,
+    /// Ids of remediation items.
+    #[schemars(with = "Option<Vec<Id>>")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub backlog: Vec<Spanned<String>>,
+    /// Equivalent controls elsewhere, as `framework:id`.
+    #[schemars(with = "Option<Vec<String>>")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub maps_to: Vec<Spanned<String>>,
+    /// Free labels.
+    #[schemars(with = "Option<Vec<String>>")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Age limit for this control's evidence.
+    #[schemars(range(max = 3660))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_age_days: Option<u32>,
+    /// How often the control must be performed again (a recurring control).
+    #[schemars(with = "Option<CadenceEntry>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cadence: Option<Cadence>,
+}
+
+impl MatrixFile {
+    pub(crate) fn decode(d: &mut Decoder, node: &Node) -> Option<MatrixFile> {
+        let mut th = d.table(node, "control matrix")?;
+        let framework = th.required_string("framework");
+        let name = th.string("name");
+        let description = th.string("description");
+        let max_age_days = th.lenient("max_age_days", Decoder::days);
+        let controls = th.required("controls", |d, node, name| {
+            Some(d.list(node, name, ControlEntry::decode))
+        });
+        th.finalize();
+        Some(MatrixFile {
+            framework: framework?,
+            name,
+            description,
+            max_age_days,
+            controls: controls.unwrap_or_default(),
+        })
+    }
+
+    pub(crate) fn into_model(self, d: &Decoder) -> Framework {
+        let id = self.framework.value;
+        Framework {
+            name: self.name.unwrap_or_else(|| id.clone()),
+            controls: self
+                .controls
+                .into_iter()
+                .map(|c| c.into_model(&id, d))
+                .collect(),
+            max_age_days: self.max_age_days,
+            source: d.source(self.framework.pos),
+            id,
+        }
+    }
+}
+
+impl ControlEntry {
+    fn decode(d: &mut Decoder, node: &Node) -> Option<ControlEntry> {
+        let mut th = d.table(node, "control")?;
+        let id = th.required_string("id");
+        let title = th.required_string("title");
+        let status = th.required("status", Decoder::word);
+        let severity = th.lenient("severity", Decoder::word);
+        let owner = th.string("owner");
+        let current = th.string("current");
+        let target = th.string("target");
+        let gap = th.string("gap");
+        let evidence = th.list("evidence", EvidenceEntry::decode_list);
+        let backlog = th.list("backlog", Decoder::references);
+        let maps_to = th.list("maps_to", Decoder::references);
+        let tags = th.list("tags", Decoder::strings);
+        let max_age_days = th.lenient("max_age_days", Decoder::days);
+        let cadence = th.optional("cadence", Decoder::cadence);
+        th.finalize();
+        Some(ControlEntry {
+            id: id?,
+            title: title?.value,
+            status: status?,
+            severity,
+            owner,
+            current,
+            target,
+            gap,
+            evidence,
+            backlog,
+            maps_to,
+            tags,
+            max_age_days,
+            cadence: cadence?,
+        })
+    }
+
+    fn into_model(self, framework: &str, d: &Decoder) -> Control {
+        let reference = |r: Spanned<String>| Reference {
+            id: r.value,
+            source: d.source(r.pos),
+        };
+        Control {
+            framework: framework.to_string(),
+            owner: self.owner,
+            current: self.current,
+            target: self.target,
+            gap: self.gap,
+            evidence: evidence(self.evidence, d),
+            backlog: self.backlog.into_iter().map(reference).collect(),
+            maps_to: self.maps_to.into_iter().map(reference).collect(),
+            tags: self.tags,
+            max_age_days: self.max_age_days,
+            cadence: self.cadence,
+            source: d.source(self.id.pos),
+            id: self.id.value,
+            title: self.title,
+            status: self.status,
+            severity: self.severity,
+        }
+    }
+}

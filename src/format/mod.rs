@@ -1,0 +1,270 @@
+//! The files comply reads and `comply import` writes, one type per file kind
+//! and per nested entry. Each type decodes itself from a YAML tree (through
+//! `decode::Table`, so its decode function is its field list), serialises
+//! as the file is written, and generates the JSON Schema (`schema`). The
+//! model is built from these types.
+//!
+//! Adding a field means adding it to its type, to the type's `decode` and,
+//! when the model needs it, to the type's `into_model`.
+
+mod backlog;
+mod exceptions;
+mod matrix;
+mod reviews;
+mod settings;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::{Serialize, Serializer};
+
+use crate::decode::Decoder;
+use crate::model::{Cadence, Due, Evidence};
+use crate::yaml::{Node, Pos, Value};
+
+pub use backlog::{BacklogFile, ItemEntry};
+pub use exceptions::{ExceptionEntry, ExceptionsFile};
+pub use matrix::{ControlEntry, MatrixFile};
+pub use reviews::{ReviewEntry, ReviewsFile};
+pub use settings::{ConfigFile, GateConfig, ImportConfig, OwnerEntry};
+
+/// A value with where it was written: its key for a field, the entry
+/// itself for a list entry. Serialises and has the schema of the value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written (the default position for a value made by
+    /// comply, such as an imported one).
+    pub pos: Pos,
+}
+
+impl<T> From<T> for Spanned<T> {
+    fn from(value: T) -> Spanned<T> {
+        Spanned {
+            value,
+            pos: Pos::default(),
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Spanned<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Spanned<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        T::schema_id()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        T::json_schema(generator)
+    }
+}
+
+/// An id or reference: YAML may read `5.10` as a number, comply reads it as
+/// the text `5.10`, so both are accepted.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[expect(dead_code, reason = "a shape of the schema, never built")]
+pub(crate) enum Id {
+    /// Text.
+    Text(String),
+    /// A number, read as its text.
+    Number(f64),
+}
+
+/// `YYYY-MM-DD`.
+#[derive(JsonSchema)]
+#[expect(dead_code, reason = "a shape of the schema, never built")]
+pub(crate) struct Date(#[schemars(pattern(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))] String);
+
+/// A date, or `TBD` for unscheduled.
+#[derive(JsonSchema)]
+#[expect(dead_code, reason = "a shape of the schema, never built")]
+pub(crate) struct DueDate(
+    #[schemars(pattern(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}|[Tt][Bb][Dd])$"))] String,
+);
+
+/// How often a recurring activity comes round.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[expect(dead_code, reason = "a shape of the schema, never built")]
+pub(crate) enum CadenceEntry {
+    /// `monthly`, `quarterly`, `biannual`, `annual` or `every N days`.
+    Word(#[schemars(pattern(r"^(monthly|quarterly|biannual|annual|every [0-9]+ days?)$"))] String),
+    /// `{every: N}` days.
+    Every(EveryDays),
+}
+
+/// `{every: N}`.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[expect(dead_code, reason = "a shape of the schema, never built")]
+pub(crate) struct EveryDays {
+    /// Days between two occurrences.
+    #[schemars(range(min = 1, max = 3660))]
+    every: u32,
+}
+
+/// A due date as written: the date, or `TBD`.
+impl Serialize for Due {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Due::On(date) => serializer.collect_str(date),
+            Due::Unscheduled => serializer.serialize_str("TBD"),
+        }
+    }
+}
+
+/// A cadence as written: `quarterly`, `every 7 days`.
+impl Serialize for Cadence {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// An evidence entry: a path, or a path with a note and an age limit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum EvidenceEntry {
+    /// A file, a directory or a glob, relative to the root.
+    Path(String),
+    /// The same with details.
+    Detailed(EvidenceDetails),
+}
+
+/// An evidence entry written as a mapping.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceDetails {
+    /// A file, a directory or a glob, relative to the root.
+    pub path: String,
+    /// What the evidence is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Days after its last commit at which this entry goes stale.
+    #[schemars(range(max = 3660))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_age_days: Option<u32>,
+}
+
+impl EvidenceEntry {
+    /// The entries of an `evidence` list; bad ones are reported and left out.
+    pub(crate) fn decode_list(
+        d: &mut Decoder,
+        node: &Node,
+        name: &str,
+    ) -> Option<Vec<Spanned<EvidenceEntry>>> {
+        Some(d.list(node, name, |d, node| {
+            EvidenceEntry::decode(d, node).map(|value| Spanned {
+                value,
+                pos: node.pos,
+            })
+        }))
+    }
+
+    fn decode(d: &mut Decoder, node: &Node) -> Option<EvidenceEntry> {
+        let entry = match &node.value {
+            Value::Scalar(path) => EvidenceEntry::Path(path.to_string()),
+            Value::Map(_) => {
+                let mut th = d.table(node, "evidence entry")?;
+                let path = th.required_string("path");
+                let note = th.string("note");
+                let max_age_days = th.lenient("max_age_days", Decoder::days);
+                th.finalize();
+                EvidenceEntry::Detailed(EvidenceDetails {
+                    path: path?.value,
+                    note,
+                    max_age_days,
+                })
+            }
+            _ => {
+                d.wrong_type(node, "a path or a mapping with `path` and `note`");
+                return None;
+            }
+        };
+        if entry.path().trim().is_empty() {
+            d.error(crate::diag::Code::BadValue, node.pos, "empty evidence path");
+            return None;
+        }
+        Some(entry)
+    }
+
+    fn path(&self) -> &str {
+        match self {
+            EvidenceEntry::Path(path) | EvidenceEntry::Detailed(EvidenceDetails { path, .. }) => {
+                path
+            }
+        }
+    }
+}
+
+/// Evidence entries as the model holds them.
+pub(crate) fn evidence(entries: Vec<Spanned<EvidenceEntry>>, d: &Decoder) -> Vec<Evidence> {
+    entries
+        .into_iter()
+        .map(|entry| {
+            let source = d.source(entry.pos);
+            match entry.value {
+                EvidenceEntry::Path(path) => Evidence {
+                    path,
+                    note: None,
+                    max_age_days: None,
+                    source,
+                },
+                EvidenceEntry::Detailed(details) => Evidence {
+                    path: details.path,
+                    note: details.note,
+                    max_age_days: details.max_age_days,
+                    source,
+                },
+            }
+        })
+        .collect()
+}
+
+/// One checklist step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistStep {
+    /// The step.
+    pub task: String,
+    /// Ticked (default false).
+    #[schemars(with = "Option<bool>")]
+    pub done: bool,
+}
+
+impl ChecklistStep {
+    pub(crate) fn decode_list(d: &mut Decoder, node: &Node, name: &str) -> Option<Vec<Self>> {
+        Some(d.list(node, name, |d, node| {
+            let mut th = d.table(node, "checklist entry")?;
+            let task = th.required_string("task");
+            let done = th.optional("done", |d, flag, _| match flag.as_str() {
+                Some("true") => Some(true),
+                Some("false") => Some(false),
+                _ => {
+                    d.error(
+                        crate::diag::Code::BadValue,
+                        flag.pos,
+                        "`done` must be true or false",
+                    );
+                    None
+                }
+            });
+            th.finalize();
+            Some(ChecklistStep {
+                task: task?.value,
+                done: done?.unwrap_or(false),
+            })
+        }))
+    }
+}
