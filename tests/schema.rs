@@ -19,7 +19,7 @@ fn validator(kind: &str) -> jsonschema::Validator {
 /// A YAML file as the JSON value an editor's schema check sees.
 fn as_json(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).expect("read");
-    serde_yaml::from_str(&text).expect("YAML")
+    serde_norway::from_str(&text).expect("YAML")
 }
 
 #[test]
@@ -83,7 +83,7 @@ fn files_written_by_init_validate_and_name_their_schema() {
             text.starts_with("# yaml-language-server: $schema="),
             "{path} lacks the schema line"
         );
-        let value: Value = serde_yaml::from_str(text).expect("YAML");
+        let value: Value = serde_norway::from_str(text).expect("YAML");
         let errors: Vec<String> = validator(kind_of(path))
             .iter_errors(&value)
             .map(|e| e.to_string())
@@ -94,25 +94,26 @@ fn files_written_by_init_validate_and_name_their_schema() {
 
 #[test]
 fn a_wrong_enum_value_or_unknown_field_is_rejected() {
-    let bad_status: Value = serde_yaml::from_str(
+    let bad_status: Value = serde_norway::from_str(
         "framework: fw\ncontrols:\n  - id: C1\n    title: t\n    status: finished\n",
     )
     .expect("YAML");
     assert!(!validator("controls").is_valid(&bad_status));
     let bad_risk: Value =
-        serde_yaml::from_str("items:\n  - id: A\n    title: t\n    risk: severe\n").expect("YAML");
+        serde_norway::from_str("items:\n  - id: A\n    title: t\n    risk: severe\n")
+            .expect("YAML");
     assert!(!validator("backlog").is_valid(&bad_risk));
     let unknown: Value =
-        serde_yaml::from_str("items:\n  - id: A\n    title: t\n    risk: high\n    ownr: x\n")
+        serde_norway::from_str("items:\n  - id: A\n    title: t\n    risk: high\n    ownr: x\n")
             .expect("YAML");
     assert!(!validator("backlog").is_valid(&unknown));
-    let bad_date: Value = serde_yaml::from_str(
+    let bad_date: Value = serde_norway::from_str(
         "items:\n  - id: A\n    title: t\n    risk: high\n    due: 22 Nov 2025\n",
     )
     .expect("YAML");
     assert!(!validator("backlog").is_valid(&bad_date));
     let good: Value =
-        serde_yaml::from_str("items:\n  - id: A\n    title: t\n    risk: high\n    due: TBD\n")
+        serde_norway::from_str("items:\n  - id: A\n    title: t\n    risk: high\n    due: TBD\n")
             .expect("YAML");
     assert!(validator("backlog").is_valid(&good));
 }

@@ -31,14 +31,14 @@ fn seeds() -> Option<PathBuf> {
     }
 }
 
-fn import(args: &[&str]) -> (serde_yaml::Value, String) {
+fn import(args: &[&str]) -> (serde_norway::Value, String) {
     let mut cmd = assert_cmd::Command::cargo_bin("comply").expect("binary");
     let assert = cmd
         .args(["--as-of", "2026-11-25", "import"])
         .args(args)
         .assert()
         .code(0);
-    let yaml = serde_yaml::from_str(&stdout(&assert)).unwrap_or(serde_yaml::Value::Null);
+    let yaml = serde_norway::from_str(&stdout(&assert)).unwrap_or(serde_norway::Value::Null);
     (yaml, stderr(&assert))
 }
 
@@ -56,7 +56,7 @@ fn seed(dir: &std::path::Path, prefix: &str) -> String {
         .into_owned()
 }
 
-fn count(items: &serde_yaml::Value, key: &str, value: &str) -> usize {
+fn count(items: &serde_norway::Value, key: &str, value: &str) -> usize {
     items.as_sequence().map_or(0, |s| {
         s.iter().filter(|i| i[key].as_str() == Some(value)).count()
     })
@@ -77,8 +77,8 @@ fn the_five_seeds_import_to_what_they_hold() {
     let root = out.path().join("out");
     let root = root.to_str().expect("utf-8");
     import(&[&seed(&dir, "001_"), "--id-prefix", "ISO-T", "-o", root]);
-    let read = |path: &str| -> serde_yaml::Value {
-        serde_yaml::from_str(&std::fs::read_to_string(format!("{root}/{path}")).expect("written"))
+    let read = |path: &str| -> serde_norway::Value {
+        serde_norway::from_str(&std::fs::read_to_string(format!("{root}/{path}")).expect("written"))
             .expect("YAML")
     };
     let tasks = read("backlog/001_b19f549b475d5280.yaml");

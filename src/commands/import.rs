@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use serde_yaml::Value;
+use serde_norway::Value;
 
 use super::Exit;
 use crate::cli::{ImportArgs, ImportKind};
@@ -184,7 +184,7 @@ fn render(outputs: &[Output]) -> anyhow::Result<Vec<String>> {
             Ok(match &output.header {
                 Some(header) => format!(
                     "{header}# Updated by `comply import --merge` from {sources}.\n{}",
-                    serde_yaml::to_string(&output.value)?
+                    serde_norway::to_string(&output.value)?
                 ),
                 None if output.merged.is_empty() => {
                     import::to_yaml(&output.value, output.kind, &sources)?
@@ -396,7 +396,7 @@ fn files_of(
         push(
             dir.map(|d| d.join("backlog").join(format!("{stem}.yaml"))),
             "backlog",
-            serde_yaml::to_value(backlog)?,
+            serde_norway::to_value(backlog)?,
         );
     }
     for matrix in &imported.matrices {
@@ -412,14 +412,14 @@ fn files_of(
                     .join(format!("{}.yaml", matrix.framework.value))
             }),
             "controls",
-            serde_yaml::to_value(matrix)?,
+            serde_norway::to_value(matrix)?,
         );
     }
     if let Some(reviews) = &imported.reviews {
         push(
             dir.map(|d| d.join("reviews").join(format!("{stem}.yaml"))),
             "reviews",
-            serde_yaml::to_value(reviews)?,
+            serde_norway::to_value(reviews)?,
         );
     }
     Ok(outputs)

@@ -4,7 +4,7 @@
 //! status, owner, evidence and links; an entry with a new id is added;
 //! nothing else in the file changes. Pure: text in, value and summary out.
 
-use serde_yaml::{Mapping, Value};
+use serde_norway::{Mapping, Value};
 
 /// What a merge changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -79,7 +79,7 @@ pub fn header(text: &str) -> Option<String> {
 
 /// Reads the YAML text of an existing file for [`merge`].
 pub fn read(text: &str) -> Result<Value, String> {
-    serde_yaml::from_str(text).map_err(|e| format!("cannot read it as YAML: {e}"))
+    serde_norway::from_str(text).map_err(|e| format!("cannot read it as YAML: {e}"))
 }
 
 /// Folds `new` (an imported file of `kind`) into `old` (a file of the same
@@ -185,7 +185,7 @@ mod tests {
     #[test]
     fn updates_matches_and_adds_the_rest() {
         let old = "framework: soc2\nname: SOC 2\ncontrols:\n  - id: CC6.1\n    title: Access\n    status: planned\n    tags: [keep]\n  - id: CC7.2\n    title: Monitoring\n    status: missing\n";
-        let new: Value = serde_yaml::from_str(
+        let new: Value = serde_norway::from_str(
             "framework: soc2\nname: Matrix\ncontrols:\n  - id: cc6.1\n    title: Other\n    status: implemented\n  - id: CC9.9\n    title: New\n    status: partial\n",
         )
         .unwrap_or_default();
@@ -195,7 +195,7 @@ mod tests {
             change.summary(),
             "1 updated (cc6.1: status), 1 added (CC9.9), 0 unchanged"
         );
-        let text = serde_yaml::to_string(&merged).unwrap_or_default();
+        let text = serde_norway::to_string(&merged).unwrap_or_default();
         assert!(text.contains("title: Access"), "{text}");
         assert!(text.contains("- keep"), "{text}");
         assert!(text.contains("name: SOC 2"), "{text}");

@@ -294,10 +294,10 @@ pub fn to_yaml(
     file: &impl Serialize,
     kind: &str,
     source: &str,
-) -> Result<String, serde_yaml::Error> {
+) -> Result<String, serde_norway::Error> {
     Ok(format!(
         "# yaml-language-server: $schema={}\n# Imported by `comply import` from {source}; review, then commit.\n{}",
         crate::schema::url(kind),
-        serde_yaml::to_string(file)?
+        serde_norway::to_string(file)?
     ))
 }
