@@ -5,26 +5,29 @@ use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::Path;
 
-use anyhow::Context;
+use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
-use super::{Analysed, Exit};
+use super::steps::{self, Analysed};
+use super::{Context, Exit};
 use crate::cli::{EvidenceArgs, Format};
 use crate::evidence::{EvidenceState, WorkTree};
 use crate::git::History;
 use crate::manifest::{self, FileRecord, Manifest};
-use crate::render::{Row, Style, json, table};
+use crate::render::{Row, json, table};
 use crate::workspace::Workspace;
 
 /// Runs `comply evidence`.
-pub fn run(
-    workspace: &Workspace,
-    analysed: &Analysed,
+pub(crate) fn run(
     args: &EvidenceArgs,
-    style: Style,
+    ctx: &Context,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
+    let Some((workspace, analysed)) = steps::open_analysed(ctx, |o| o, true, err)? else {
+        return Ok(Exit::Invalid);
+    };
+    let (workspace, analysed, style) = (&workspace, &analysed, ctx.style);
     if args.manifest.is_some() || args.verify.is_some() {
         if workspace.at.is_some() {
             anyhow::bail!("manifests describe the working tree; drop --at");

@@ -4,26 +4,40 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 
-use super::{Analysed, Exit, Talk, analysed};
+use super::Exit;
+use super::steps::{Analysed, Talk, analysed};
 use crate::analysis::{Analysis, Options};
 use crate::cli::{CheckFormat, DiffArgs, DiffFormat};
 use crate::render::{ci, diff as render, json};
 use crate::workspace::Workspace;
 use crate::{diff, ratchet};
 
-/// The ratchet: compares `now` with the repository at `rev`, analysed with
-/// the same options, and fails only on what got worse.
-#[allow(clippy::too_many_arguments)]
-pub fn ratchet(
-    root: &Path,
-    rev: &str,
-    options: Options,
+/// What `comply check --baseline REV` compares against, and how it reports.
+pub(crate) struct Baseline<'a> {
+    pub(crate) root: &'a Path,
+    pub(crate) rev: &'a str,
+    /// The options the current state was analysed with.
+    pub(crate) options: Options,
+    pub(crate) format: CheckFormat,
+    pub(crate) talk: Talk,
+}
+
+/// The ratchet: compares `now` with the repository at the baseline's
+/// revision, analysed with the same options, and fails only on what got
+/// worse.
+pub(crate) fn ratchet(
+    baseline: &Baseline,
     now: &Analysis,
-    format: CheckFormat,
-    talk: Talk,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
+    let Baseline {
+        root,
+        rev,
+        options,
+        format,
+        talk,
+    } = *baseline;
     let baseline = Workspace::open(root, Some(rev))?;
     let quiet = Talk {
         quiet: true,
@@ -55,7 +69,7 @@ pub fn ratchet(
 }
 
 /// `comply diff REV1 [REV2]`.
-pub fn diff(
+pub(crate) fn diff(
     root: &Path,
     args: &DiffArgs,
     out: &mut dyn Write,

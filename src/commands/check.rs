@@ -1,0 +1,107 @@
+//! `comply check`: the CI gate, and with `--baseline` the ratchet.
+
+use std::io::Write;
+
+use super::review::{self, Baseline};
+use super::{Context, Exit, steps};
+use crate::analysis::Options;
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::filter::Filter;
+use crate::render::{ci, json, table};
+use crate::report::Report;
+use crate::report::markdown;
+use crate::write;
+
+/// Runs `comply check`.
+pub(crate) fn run(
+    args: &CheckArgs,
+    ctx: &Context,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    let gate = |base: Options| Options {
+        fail_on: args.fail_on.map_or(base.fail_on, Into::into),
+        fail_on_stale: args.fail_on_stale,
+        without_history: args.without_history,
+        ..base
+    };
+    let workspace = steps::open(ctx, err)?;
+    let options = gate(steps::options(ctx, &workspace));
+    let Some(analysed) = steps::analysed(&workspace, options, false, ctx.talk, err)? else {
+        return Ok(Exit::Invalid);
+    };
+    let analysis = &analysed.analysis;
+    let talk = ctx.talk;
+    if let Some(why) = &analysis.gate.undetermined {
+        writeln!(
+            err,
+            "error: the gate needs git history to date recurring work or evidence, and \
+             it is unavailable ({}); give it the full history, or pass \
+             --without-history to gate without it",
+            crate::text::inert(why)
+        )?;
+        return Ok(Exit::Invalid);
+    }
+    if let Some(rev) = &args.baseline {
+        if args.format == CheckFormat::Junit {
+            writeln!(
+                err,
+                "error: --baseline compares two states and has no test cases to write \
+                 as JUnit; use --format json, github or table with it"
+            )?;
+            return Ok(Exit::Invalid);
+        }
+        let baseline = Baseline {
+            root: &ctx.root,
+            rev,
+            options,
+            format: args.format,
+            talk,
+        };
+        return review::ratchet(&baseline, analysis, out, err);
+    }
+    for offender in &analysis.gate.offenders {
+        talk.explain(
+            err,
+            &format!(
+                "{} {} offends ({} risk): {}",
+                offender.kind,
+                offender.id,
+                offender.risk,
+                offender.describe()
+            ),
+        )?;
+    }
+    match args.format {
+        CheckFormat::Json => {
+            json::write(out, &json::CheckDoc::new(analysis.as_of, &analysis.gate))?
+        }
+        CheckFormat::Table => {
+            table::check(out, &analysis.gate, ctx.style, talk.quiet)?;
+            if !talk.quiet {
+                table::check_warnings(err, analysis, ctx.style)?;
+            }
+        }
+        CheckFormat::Github => {
+            let prefix = workspace.git.as_ref().map_or("", |repo| repo.prefix());
+            ci::github(out, &analysis.gate, prefix, talk.quiet)?;
+            if let Some(path) = &ctx.env.step_summary {
+                let loaded = &workspace.loaded;
+                let owners = &loaded.repository.config.owners;
+                let title = steps::title(loaded, &ctx.root);
+                let report = Report::new(&title, analysis, &Filter::default(), owners);
+                // The summary adds to the annotations; failing to
+                // write it must not change the gate's verdict.
+                if let Err(e) = write::append(path, markdown::step_summary(&report).as_bytes()) {
+                    writeln!(err, "warning: GITHUB_STEP_SUMMARY: {e:#}")?;
+                }
+            }
+        }
+        CheckFormat::Junit => ci::junit(out, analysis)?,
+    }
+    Ok(if analysis.gate.passed {
+        Exit::Success
+    } else {
+        Exit::GateFailed
+    })
+}

@@ -1,0 +1,51 @@
+//! `comply report`: the review report as Markdown, HTML or JSON.
+
+use std::io::Write;
+
+use super::{Context, Exit, steps, trend};
+use crate::cli::{Every, ReportArgs, ReportFormat};
+use crate::report::markdown::{self, Flavor};
+use crate::report::{Report, html};
+use crate::write;
+
+/// Runs `comply report`.
+pub(crate) fn run(
+    args: &ReportArgs,
+    ctx: &Context,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    let Some((workspace, analysed)) = steps::open_analysed(ctx, |o| o, false, err)? else {
+        return Ok(Exit::Invalid);
+    };
+    let loaded = &workspace.loaded;
+    let owners = &loaded.repository.config.owners;
+    let mut report = Report::new(
+        &steps::title(loaded, &ctx.root),
+        &analysed.analysis,
+        &steps::filter(&args.filter, &loaded.repository)?,
+        owners,
+    );
+    if args.format == ReportFormat::Html
+        && workspace.at.is_none()
+        && let Ok(repo) = &workspace.git
+    {
+        let period = trend::period(Every::Month);
+        let since = crate::trend::default_since(ctx.as_of, period);
+        report.trend = trend::points(repo, &ctx.root, since, period, ctx.as_of, err)?;
+    }
+    let text = match args.format {
+        ReportFormat::Markdown => markdown::render(&report, Flavor::Markdown),
+        ReportFormat::Html => html::render(&report),
+        ReportFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&report)?;
+            text.push('\n');
+            text
+        }
+    };
+    match &args.output {
+        Some(path) => write::atomic(path, text.as_bytes(), args.force)?,
+        None => out.write_all(text.as_bytes())?,
+    }
+    Ok(Exit::Success)
+}

@@ -1,0 +1,68 @@
+//! `comply validate`: every problem of every file, and what was read.
+
+use std::io::Write;
+
+use super::{Context, Exit, steps};
+use crate::cli::OutputArgs;
+use crate::gate::plural;
+use crate::render::json;
+
+/// Runs `comply validate`.
+pub(crate) fn run(
+    args: &OutputArgs,
+    ctx: &Context,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    let workspace = steps::open(ctx, err)?;
+    let loaded = &workspace.loaded;
+    let talk = ctx.talk;
+    let exit = if loaded.has_errors() {
+        Exit::Invalid
+    } else {
+        Exit::Success
+    };
+    if steps::is_json(args) {
+        json::write(out, &json::ValidateDoc::new(&loaded.diagnostics))?;
+        return Ok(exit);
+    }
+    steps::print_diagnostics(loaded, talk, err)?;
+    let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = loaded.diagnostics.len() - errors;
+    if talk.quiet && errors == 0 {
+        return Ok(exit);
+    }
+    let repo = &loaded.repository;
+    let controls: usize = repo.frameworks.iter().map(|f| f.controls.len()).sum();
+    let count = |n: usize, noun: &str| format!("{n} {}", plural(n as i64, noun));
+    let mut parts = vec![
+        count(repo.frameworks.len(), "framework"),
+        count(controls, "control"),
+        count(repo.items.len(), "item"),
+    ];
+    if !repo.reviews.is_empty() {
+        parts.push(count(repo.reviews.len(), "review"));
+    }
+    if !repo.exceptions.is_empty() {
+        parts.push(count(repo.exceptions.len(), "risk acceptance"));
+    }
+    parts.push(count(repo.evidence().count(), "evidence entry"));
+    let counts = format!("{} in {}", parts.join(", "), count(loaded.files, "file"));
+    if errors > 0 {
+        writeln!(
+            err,
+            "error: {errors} {}, {warnings} {}",
+            plural(errors as i64, "error"),
+            plural(warnings as i64, "warning")
+        )?;
+    } else if warnings > 0 {
+        writeln!(
+            out,
+            "valid, with {warnings} {}: {counts}",
+            plural(warnings as i64, "warning")
+        )?;
+    } else {
+        writeln!(out, "valid: {counts}")?;
+    }
+    Ok(exit)
+}
