@@ -10,8 +10,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::analysis::SourceRef;
 use crate::model::Repository;
+use crate::model::SourceRef;
 
 /// Something a risk acceptance can name, and something the gate can fail:
 /// the key both sides are compared by.

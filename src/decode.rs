@@ -11,12 +11,14 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::{Serialize, Serializer};
+
 use chrono::NaiveDate;
 
 use crate::date::parse_date;
 use crate::diag::{Code, Diagnostic, Location, suggest};
-use crate::format::{BacklogFile, ConfigFile, ExceptionsFile, MatrixFile, ReviewsFile, Spanned};
-use crate::model::{Cadence, Config, Due, Exception, Framework, Item, Review, Source, Word};
+use crate::model::{Cadence, Due, Source, Word};
 use crate::yaml::{Node, Pos, Value};
 
 /// The words a cadence may be.
@@ -43,34 +45,6 @@ impl<'a> Decoder<'a> {
     /// The problems found so far.
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         self.diagnostics
-    }
-
-    /// Decodes `comply.yaml`. Problems leave the default in place.
-    pub fn config(&mut self, node: &Node) -> Config {
-        if node.value == Value::Null {
-            return Config::default();
-        }
-        ConfigFile::decode(self, node).map_or_else(Config::default, ConfigFile::into_model)
-    }
-
-    /// Decodes a control matrix file.
-    pub fn matrix(&mut self, node: &Node) -> Option<Framework> {
-        MatrixFile::decode(self, node).map(|file| file.into_model(self))
-    }
-
-    /// Decodes a backlog file into its items.
-    pub fn backlog(&mut self, node: &Node) -> Vec<Item> {
-        BacklogFile::decode(self, node).map_or_else(Vec::new, |file| file.into_model(self))
-    }
-
-    /// Decodes a reviews file.
-    pub fn reviews(&mut self, node: &Node) -> Vec<Review> {
-        ReviewsFile::decode(self, node).map_or_else(Vec::new, |file| file.into_model(self))
-    }
-
-    /// Decodes an exceptions file.
-    pub fn exceptions(&mut self, node: &Node) -> Vec<Exception> {
-        ExceptionsFile::decode(self, node).map_or_else(Vec::new, |file| file.into_model(self))
     }
 
     /// Where `pos` is in this file.
@@ -292,6 +266,50 @@ impl<'a> Decoder<'a> {
 
     fn missing(&mut self, pos: Pos, field: &str) {
         self.error(Code::MissingField, pos, format!("missing field `{field}`"));
+    }
+}
+
+/// A value with where it was written: its key for a field, the entry
+/// itself for a list entry. Serialises and has the schema of the value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written (the default position for a value made by
+    /// comply, such as an imported one).
+    pub pos: Pos,
+}
+
+impl<T> From<T> for Spanned<T> {
+    fn from(value: T) -> Spanned<T> {
+        Spanned {
+            value,
+            pos: Pos::default(),
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Spanned<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Spanned<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        T::schema_id()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        T::json_schema(generator)
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use crate::acceptance::{Acceptance, Target};
 use crate::analysis::{Analysis, ControlView, ItemView, summarise};
 use crate::gate;
+use crate::model::owner_names;
 
 /// Which items and controls a listing keeps.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -128,16 +129,6 @@ pub fn owner_matches(owner: &str, wanted: &str) -> bool {
         || owner_names(owner)
             .iter()
             .any(|part| part.eq_ignore_ascii_case(wanted.trim()))
-}
-
-/// The owners an owner field joins with `&`, `,`, `/` or ` and `.
-pub fn owner_names(owner: &str) -> Vec<&str> {
-    owner
-        .split(" and ")
-        .flat_map(|part| part.split(['&', ',', '/']))
-        .map(str::trim)
-        .filter(|part| !part.is_empty())
-        .collect()
 }
 
 #[cfg(test)]

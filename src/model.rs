@@ -12,6 +12,16 @@ use serde::Serialize;
 
 use crate::yaml::Pos;
 
+/// The owners an owner field joins with `&`, `,`, `/` or ` and `.
+pub fn owner_names(owner: &str) -> Vec<&str> {
+    owner
+        .split(" and ")
+        .flat_map(|part| part.split(['&', ',', '/']))
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect()
+}
+
 /// Where a value was defined.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Source {
@@ -20,6 +30,24 @@ pub struct Source {
     pub file: Arc<str>,
     /// Where in the file.
     pub pos: Pos,
+}
+
+/// A file and line, for output that points back at the source.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    /// File relative to the root, with `/` separators.
+    pub file: Arc<str>,
+    /// Line, from 1.
+    pub line: usize,
+}
+
+impl From<&Source> for SourceRef {
+    fn from(source: &Source) -> SourceRef {
+        SourceRef {
+            file: Arc::clone(&source.file),
+            line: source.pos.line,
+        }
+    }
 }
 
 /// Defines a closed set of lower-case words (a YAML enum) with parsing,

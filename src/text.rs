@@ -60,9 +60,28 @@ pub fn line_start(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// The noun for a count: `day` for 1, `days` otherwise (`entry`/`entries`).
+pub fn plural(n: i64, noun: &str) -> String {
+    if n == 1 {
+        return noun.to_string();
+    }
+    match noun.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) => format!("{stem}ies"),
+        _ => format!("{noun}s"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural(1, "day"), "day");
+        assert_eq!(plural(2, "day"), "days");
+        assert_eq!(plural(0, "entry"), "entries");
+        assert_eq!(plural(3, "item"), "items");
+    }
 
     #[test]
     fn escapes_what_could_act() {

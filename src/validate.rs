@@ -183,7 +183,7 @@ fn owners(repo: &Repository, out: &mut Vec<Diagnostic>) {
     let reviews = repo.reviews.iter().map(|r| (&r.owner, &r.source));
     for (owner, source) in controls.chain(items).chain(reviews) {
         let Some(owner) = owner else { continue };
-        let undeclared: Vec<&str> = crate::filter::owner_names(owner)
+        let undeclared: Vec<&str> = crate::model::owner_names(owner)
             .into_iter()
             .filter(|part| !names.iter().any(|n| n.eq_ignore_ascii_case(part)))
             .collect();

@@ -16,8 +16,8 @@ use serde_norway::Value;
 
 use super::Exit;
 use crate::cli::{ImportArgs, ImportKind};
-use crate::gate::plural;
 use crate::import::{self, Imported, Kind, Options, merge};
+use crate::text::plural;
 
 /// One file to write: its kind, content and the pages it comes from.
 struct Output {

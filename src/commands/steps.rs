@@ -10,10 +10,10 @@ use crate::analysis::{self, Analysis, Facts, Options};
 use crate::cli::{FilterArgs, Format, OutputArgs};
 use crate::evidence::EvidenceMap;
 use crate::filter::Filter;
-use crate::gate::plural;
 use crate::git::History;
 use crate::load::Loaded;
 use crate::model::Repository;
+use crate::text::plural;
 use crate::workspace::Workspace;
 
 /// Opens the repository at the root (or at `--at`), refusing one with

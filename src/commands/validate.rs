@@ -4,8 +4,8 @@ use std::io::Write;
 
 use super::{Context, Exit, steps};
 use crate::cli::OutputArgs;
-use crate::gate::plural;
 use crate::render::json;
+use crate::text::plural;
 
 /// Runs `comply validate`.
 pub(crate) fn run(

@@ -13,12 +13,13 @@ mod matrix;
 mod reviews;
 mod settings;
 
-use schemars::{JsonSchema, Schema, SchemaGenerator};
+use schemars::JsonSchema;
 use serde::{Serialize, Serializer};
 
 use crate::decode::Decoder;
-use crate::model::{Cadence, Due, Evidence};
-use crate::yaml::{Node, Pos, Value};
+pub use crate::decode::Spanned;
+use crate::model::{Cadence, Config, Due, Evidence, Exception, Framework, Item, Review};
+use crate::yaml::{Node, Value};
 
 pub use backlog::{BacklogFile, ItemEntry};
 pub use exceptions::{ExceptionEntry, ExceptionsFile};
@@ -26,47 +27,46 @@ pub use matrix::{ControlEntry, MatrixFile};
 pub use reviews::{ReviewEntry, ReviewsFile};
 pub use settings::{ConfigFile, GateConfig, ImportConfig, OwnerEntry};
 
-/// A value with where it was written: its key for a field, the entry
-/// itself for a list entry. Serialises and has the schema of the value.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Spanned<T> {
-    /// The value.
-    pub value: T,
-    /// Where it was written (the default position for a value made by
-    /// comply, such as an imported one).
-    pub pos: Pos,
+/// Whether a framework id may name a file: lower-case letters, digits,
+/// `-` and `_`, at most 40 characters.
+pub fn valid_framework(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 40
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
-impl<T> From<T> for Spanned<T> {
-    fn from(value: T) -> Spanned<T> {
-        Spanned {
-            value,
-            pos: Pos::default(),
+/// The decoder's entry points, one per file kind: the file type decoded and
+/// turned into the model.
+impl Decoder<'_> {
+    /// Decodes `comply.yaml`. Problems leave the default in place.
+    pub fn config(&mut self, node: &Node) -> Config {
+        if node.value == Value::Null {
+            return Config::default();
         }
-    }
-}
-
-impl<T: Serialize> Serialize for Spanned<T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.value.serialize(serializer)
-    }
-}
-
-impl<T: JsonSchema> JsonSchema for Spanned<T> {
-    fn inline_schema() -> bool {
-        T::inline_schema()
+        ConfigFile::decode(self, node).map_or_else(Config::default, ConfigFile::into_model)
     }
 
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        T::schema_name()
+    /// Decodes a control matrix file.
+    pub fn matrix(&mut self, node: &Node) -> Option<Framework> {
+        MatrixFile::decode(self, node).map(|file| file.into_model(self))
     }
 
-    fn schema_id() -> std::borrow::Cow<'static, str> {
-        T::schema_id()
+    /// Decodes a backlog file into its items.
+    pub fn backlog(&mut self, node: &Node) -> Vec<Item> {
+        BacklogFile::decode(self, node).map_or_else(Vec::new, |file| file.into_model(self))
     }
 
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        T::json_schema(generator)
+    /// Decodes a reviews file.
+    pub fn reviews(&mut self, node: &Node) -> Vec<Review> {
+        ReviewsFile::decode(self, node).map_or_else(Vec::new, |file| file.into_model(self))
+    }
+
+    /// Decodes an exceptions file.
+    pub fn exceptions(&mut self, node: &Node) -> Vec<Exception> {
+        ExceptionsFile::decode(self, node).map_or_else(Vec::new, |file| file.into_model(self))
     }
 }
 

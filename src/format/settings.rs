@@ -158,7 +158,7 @@ fn framework_words(d: &mut Decoder, node: &Node, _name: &str) -> Option<Vec<(Str
         else {
             continue;
         };
-        if crate::import::valid_framework(id) {
+        if super::valid_framework(id) {
             words.push((word.to_string(), id.to_string()));
         } else {
             d.error(

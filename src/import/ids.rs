@@ -123,16 +123,7 @@ impl Unique {
     }
 }
 
-/// Whether a framework id may name a file: lower-case letters, digits,
-/// `-` and `_`, at most 40 characters.
-pub fn valid_framework(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 40
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-}
+pub use crate::format::valid_framework;
 
 #[cfg(test)]
 mod tests {

@@ -13,8 +13,8 @@ use super::tables::table;
 use super::vocab::{self, Column};
 use super::{ImportError, Note, Options};
 use crate::format::{ChecklistStep, ControlEntry, ItemEntry, ReviewEntry};
-use crate::gate::plural;
 use crate::model::{Due, ItemStatus};
+use crate::text::plural;
 
 /// Which shapes to look for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

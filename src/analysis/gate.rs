@@ -12,6 +12,7 @@ use crate::acceptance::{Acceptance, AcceptanceState, InForce, Target};
 use crate::analysis::{ControlView, EvidenceView, ItemState, ItemView, SourceRef};
 use crate::evidence::EvidenceState;
 use crate::model::{ItemStatus, Risk};
+pub use crate::text::plural;
 
 /// Why an item fails the gate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -162,30 +163,6 @@ impl Offender {
                 format!("risk acceptance expired on {expires}")
             }
         }
-    }
-}
-
-/// The noun for a count: `day` for 1, `days` otherwise (`entry`/`entries`).
-pub fn plural(n: i64, noun: &str) -> String {
-    if n == 1 {
-        return noun.to_string();
-    }
-    match noun.strip_suffix('y') {
-        Some(stem) if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) => format!("{stem}ies"),
-        _ => format!("{noun}s"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::plural;
-
-    #[test]
-    fn plurals() {
-        assert_eq!(plural(1, "day"), "day");
-        assert_eq!(plural(2, "day"), "days");
-        assert_eq!(plural(0, "entry"), "entries");
-        assert_eq!(plural(3, "item"), "items");
     }
 }
 

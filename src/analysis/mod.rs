@@ -4,17 +4,18 @@
 //! Pure: no file, clock or environment is touched here. Every command renders
 //! from an [`Analysis`], so the dashboard, the gate and the JSON agree.
 
+pub mod gate;
+
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use self::gate::{Gate, SubjectKind};
 use crate::acceptance::{Acceptance, AcceptanceState, Target, Targets};
 use crate::evidence::{EvidenceMap, EvidenceState};
-use crate::gate::{self, Gate, SubjectKind};
 use crate::git::{Change, History};
-use crate::model::{ControlStatus, Evidence, Item, ItemStatus, Repository, Review, Risk, Source};
+use crate::model::{ControlStatus, Evidence, Item, ItemStatus, Repository, Review, Risk};
 
 /// Where an item stands on the as-of date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -61,23 +62,7 @@ pub struct Options {
     pub without_history: bool,
 }
 
-/// A file and line, for output that points back at the source.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SourceRef {
-    /// File relative to the root, with `/` separators.
-    pub file: Arc<str>,
-    /// Line, from 1.
-    pub line: usize,
-}
-
-impl From<&Source> for SourceRef {
-    fn from(source: &Source) -> SourceRef {
-        SourceRef {
-            file: Arc::clone(&source.file),
-            line: source.pos.line,
-        }
-    }
-}
+pub use crate::model::SourceRef;
 
 /// One evidence entry with its resolved state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
