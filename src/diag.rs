@@ -182,14 +182,14 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Sorts diagnostics by file, position, then code: stable output.
-pub fn sort(diagnostics: &mut [Diagnostic]) {
+pub(crate) fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics
         .sort_by(|a, b| (&a.location, a.code, &a.message).cmp(&(&b.location, b.code, &b.message)));
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a
 /// plausible typo ("did you mean").
-pub fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let word = word.to_lowercase();
     candidates
         .iter()

@@ -52,21 +52,6 @@ pub struct ReviewDiff {
     pub evidence_changed: Vec<Listed>,
 }
 
-impl ReviewDiff {
-    /// Whether nothing changed.
-    pub fn is_empty(&self) -> bool {
-        self.opened.is_empty()
-            && self.closed.is_empty()
-            && self.redated.is_empty()
-            && self.reowned.is_empty()
-            && self.rescored.is_empty()
-            && self.controls.is_empty()
-            && self.evidence_added.is_empty()
-            && self.evidence_removed.is_empty()
-            && self.evidence_changed.is_empty()
-    }
-}
-
 fn text(value: Option<&str>) -> String {
     value.unwrap_or("-").to_string()
 }

@@ -106,7 +106,7 @@ pub trait Files {
 ///
 /// Distinct paths are shared out over every core: resolution is mostly
 /// system calls, which run in parallel.
-pub fn resolve_all<'a>(
+pub(crate) fn resolve_all<'a>(
     files: &(impl Files + Sync),
     paths: impl IntoIterator<Item = &'a str>,
 ) -> EvidenceMap {

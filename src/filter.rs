@@ -29,11 +29,6 @@ impl Filter {
         self.framework(&control.framework) && self.owned(control.owner.as_deref())
     }
 
-    /// Whether nothing is filtered out.
-    pub fn is_empty(&self) -> bool {
-        self.frameworks.is_empty() && self.owner.is_none()
-    }
-
     /// The analysis restricted to what passes: items, controls, the
     /// per-framework figures and the gate are all recomputed from the kept
     /// items and controls.

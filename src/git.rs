@@ -239,17 +239,6 @@ impl Repo {
         Ok((!hash.is_empty()).then_some(hash))
     }
 
-    /// The date of the first commit, if any.
-    pub fn first_commit_date(&self) -> anyhow::Result<Option<NaiveDate>> {
-        let out = git(&self.top, &["log", "--reverse", "--format=%ct", "HEAD"])?;
-        let text = String::from_utf8_lossy(&out);
-        Ok(text
-            .lines()
-            .next()
-            .and_then(|t| t.parse::<i64>().ok())
-            .and_then(day_of))
-    }
-
     /// The files of the root at commit `rev`, read from git objects.
     pub fn tree(&self, rev: &str) -> anyhow::Result<TreeFiles> {
         let out = git(
@@ -414,16 +403,6 @@ pub struct TreeFiles {
 }
 
 impl TreeFiles {
-    /// Every file, root-relative, sorted.
-    pub fn paths(&self) -> impl Iterator<Item = &String> {
-        self.files.keys()
-    }
-
-    /// The entry of a file.
-    pub fn get(&self, path: &str) -> Option<&TreeEntry> {
-        self.files.get(path)
-    }
-
     /// Reads the contents of `paths` through one `git cat-file --batch`.
     pub fn read(&self, paths: &[String]) -> anyhow::Result<HashMap<String, Vec<u8>>> {
         let mut child = Command::new("git")

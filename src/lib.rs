@@ -17,33 +17,33 @@
 
 #[macro_use]
 pub mod model;
-pub mod acceptance;
-pub mod analysis;
+mod acceptance;
+mod analysis;
 pub mod cli;
 pub mod commands;
-pub mod date;
-pub mod decode;
+mod date;
+mod decode;
 pub mod diag;
-pub mod diff;
+mod diff;
 pub mod evidence;
-pub mod filter;
+mod filter;
 // The gate lives inside `analysis` (it judges the analysis's views); this
 // keeps its path.
-pub use analysis::gate;
-pub mod format;
-pub mod git;
+use analysis::gate;
+mod format;
+mod git;
 pub mod import;
 pub mod init;
 pub mod load;
-pub mod manifest;
-pub mod par;
-pub mod ratchet;
-pub mod render;
-pub mod report;
+mod manifest;
+mod par;
+mod ratchet;
+mod render;
+mod report;
 pub mod schema;
 pub mod text;
-pub mod trend;
-pub mod validate;
-pub mod workspace;
-pub mod write;
-pub mod yaml;
+mod trend;
+mod validate;
+mod workspace;
+mod write;
+mod yaml;

@@ -61,9 +61,6 @@ macro_rules! word_enum {
         }
 
         impl $name {
-            /// Every accepted spelling, in order.
-            pub const WORDS: &'static [&'static str] = &[$($word),+];
-
             /// The spelling used in files and output.
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $word),+ }

@@ -13,7 +13,7 @@ use crate::format::{BacklogFile, ConfigFile, ExceptionsFile, MatrixFile, Reviews
 pub const KINDS: &[&str] = &["config", "controls", "backlog", "reviews", "exceptions"];
 
 /// The published address of a schema, for `# yaml-language-server: $schema=`.
-pub fn url(kind: &str) -> String {
+pub(crate) fn url(kind: &str) -> String {
     format!("https://raw.githubusercontent.com/comply-tools/comply/main/schema/{kind}.schema.json")
 }
 

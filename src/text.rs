@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 /// Whether `c` must not reach a terminal or a log as it is: control
 /// characters (C0, DEL, C1), line and paragraph separators, bidi controls,
 /// zero-width characters, the byte-order mark and noncharacters.
-pub fn is_unsafe(c: char) -> bool {
+pub(crate) fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -53,7 +53,7 @@ pub fn inert(text: &str) -> Cow<'_, str> {
 /// `text` made safe to begin a line of a CI log: a leading `::` (which
 /// GitHub Actions reads as a workflow command) gets its first colon written
 /// as `\u{003a}`.
-pub fn line_start(text: &str) -> Cow<'_, str> {
+pub(crate) fn line_start(text: &str) -> Cow<'_, str> {
     match text.strip_prefix(':') {
         Some(rest) if rest.starts_with(':') => Cow::Owned(format!("\\u{{003a}}{rest}")),
         _ => Cow::Borrowed(text),
@@ -61,7 +61,7 @@ pub fn line_start(text: &str) -> Cow<'_, str> {
 }
 
 /// The noun for a count: `day` for 1, `days` otherwise (`entry`/`entries`).
-pub fn plural(n: i64, noun: &str) -> String {
+pub(crate) fn plural(n: i64, noun: &str) -> String {
     if n == 1 {
         return noun.to_string();
     }

@@ -12,7 +12,7 @@ use crate::acceptance::{Acceptance, AcceptanceState, InForce, Target};
 use crate::analysis::{ControlView, EvidenceView, ItemState, ItemView, SourceRef};
 use crate::evidence::EvidenceState;
 use crate::model::{ItemStatus, Risk};
-pub use crate::text::plural;
+pub(crate) use crate::text::plural;
 
 /// Why an item fails the gate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

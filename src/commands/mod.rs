@@ -143,7 +143,7 @@ fn reads_root(command: &Command) -> bool {
 /// nearest ancestor of `cwd` holding `comply.yaml` (as cargo finds
 /// `Cargo.toml`), not looking above the git top level; else the git top
 /// level; else `cwd`.
-pub fn resolve_root(given: Option<&Path>, cwd: &Path) -> (PathBuf, &'static str) {
+pub(crate) fn resolve_root(given: Option<&Path>, cwd: &Path) -> (PathBuf, &'static str) {
     if let Some(root) = given {
         return (root.to_path_buf(), "--root");
     }

@@ -22,10 +22,10 @@ use crate::model::{Cadence, Config, Due, Evidence, Exception, Framework, Item, R
 use crate::yaml::{Node, Value};
 
 pub use backlog::{BacklogFile, ItemEntry};
-pub use exceptions::{ExceptionEntry, ExceptionsFile};
+pub use exceptions::ExceptionsFile;
 pub use matrix::{ControlEntry, MatrixFile};
 pub use reviews::{ReviewEntry, ReviewsFile};
-pub use settings::{ConfigFile, GateConfig, ImportConfig, OwnerEntry};
+pub use settings::ConfigFile;
 
 /// Whether a framework id may name a file: lower-case letters, digits,
 /// `-` and `_`, at most 40 characters.

@@ -15,7 +15,7 @@ mod build;
 mod doc;
 mod fields;
 mod ids;
-pub mod merge;
+pub(crate) mod merge;
 mod mojibake;
 mod shapes;
 mod tables;
@@ -28,7 +28,7 @@ use crate::format::{BacklogFile, ItemEntry, MatrixFile, ReviewsFile};
 use crate::model::Risk;
 use crate::yaml::{self, Value};
 
-pub use ids::valid_framework;
+pub(crate) use ids::valid_framework;
 pub use shapes::Kind;
 
 /// Settings of one import.
@@ -161,7 +161,7 @@ pub fn import(name: &str, text: &str, options: &Options) -> Result<Imported, Imp
 /// together: a generated id an earlier page already uses gets `-2`, `-3`...
 /// Ids written on the pages are left alone (`validate` reports repeats).
 /// Returns, per page index, what was renamed.
-pub fn dedupe(pages: &mut [Imported]) -> Vec<(usize, String)> {
+pub(crate) fn dedupe(pages: &mut [Imported]) -> Vec<(usize, String)> {
     let mut unique = ids::Unique::default();
     let mut renamed = Vec::new();
     for (index, page) in pages.iter_mut().enumerate() {
