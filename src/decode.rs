@@ -370,12 +370,11 @@ impl<'a, 'n, 't> Table<'_, 'a, 'n, 't> {
         name: &'static str,
         read: impl FnOnce(&mut Decoder<'a>, &'n Node<'t>, &str) -> Option<T>,
     ) -> Option<T> {
-        match self.take(name) {
-            Some((_, node)) => read(self.d, node, name),
-            None => {
-                self.d.missing(self.pos, name);
-                None
-            }
+        if let Some((_, node)) = self.take(name) {
+            read(self.d, node, name)
+        } else {
+            self.d.missing(self.pos, name);
+            None
         }
     }
 

@@ -108,6 +108,7 @@ word_enum! {
 
 impl Risk {
     /// Whether this risk is at least as severe as `threshold`.
+    #[must_use]
     pub fn at_least(self, threshold: Risk) -> bool {
         self <= threshold
     }
@@ -131,6 +132,7 @@ word_enum! {
 
 impl ControlStatus {
     /// Whether the control still needs work (a gap).
+    #[must_use]
     pub fn is_gap(self) -> bool {
         matches!(
             self,
@@ -157,6 +159,7 @@ word_enum! {
 
 impl ItemStatus {
     /// Whether the item no longer needs work.
+    #[must_use]
     pub fn is_closed(self) -> bool {
         matches!(self, ItemStatus::Done | ItemStatus::WontDo)
     }
@@ -173,6 +176,7 @@ pub enum Due {
 
 impl Due {
     /// The date, when scheduled.
+    #[must_use]
     pub fn date(self) -> Option<NaiveDate> {
         match self {
             Due::On(date) => Some(date),
@@ -361,6 +365,7 @@ pub enum Cadence {
 
 impl Cadence {
     /// The next time after `last`.
+    #[must_use]
     pub fn next(self, last: NaiveDate) -> NaiveDate {
         let months = |n| {
             last.checked_add_months(chrono::Months::new(n))
@@ -449,6 +454,7 @@ pub struct Repository {
 impl Repository {
     /// Whether git history is needed: some `max_age_days` is set, or a
     /// recurring activity is dated by its evidence.
+    #[must_use]
     pub fn needs_history(&self) -> bool {
         let recurring_controls = self
             .frameworks
@@ -468,6 +474,7 @@ impl Repository {
     /// alone (a control's cadence, or a review without `last_done`). A
     /// review with `last_done` only comes due earlier without history, so
     /// it cannot pass wrongly.
+    #[must_use]
     pub fn gate_needs_history(&self, fail_on: Risk, fail_on_stale: bool) -> bool {
         let dated_by_evidence =
             self.reviews.iter().any(|r| {
@@ -481,6 +488,7 @@ impl Repository {
     }
 
     /// Whether any `max_age_days` is set, so freshness matters.
+    #[must_use]
     pub fn has_age_limits(&self) -> bool {
         self.config.max_age_days.is_some()
             || self.frameworks.iter().any(|f| {
@@ -496,6 +504,7 @@ impl Repository {
     }
 
     /// The `max_age_days` of framework `id`, if set.
+    #[must_use]
     pub fn framework_max_age(&self, id: &str) -> Option<u32> {
         self.frameworks
             .iter()
@@ -514,6 +523,7 @@ impl Repository {
 
     /// Every recurring activity: the reviews, and the controls with a
     /// cadence (as reviews of their framework, owner, severity and evidence).
+    #[must_use]
     pub fn recurring(&self) -> Vec<Review> {
         let mut all = self.reviews.clone();
         for framework in &self.frameworks {

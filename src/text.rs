@@ -61,8 +61,8 @@ pub(crate) fn line_start(text: &str) -> Cow<'_, str> {
 }
 
 /// The noun for a count: `day` for 1, `days` otherwise (`entry`/`entries`).
-pub(crate) fn plural(n: i64, noun: &str) -> String {
-    if n == 1 {
+pub(crate) fn plural(n: impl TryInto<i64>, noun: &str) -> String {
+    if n.try_into().ok() == Some(1) {
         return noun.to_string();
     }
     match noun.strip_suffix('y') {

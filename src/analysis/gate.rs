@@ -224,7 +224,7 @@ impl Gate {
         if self.passed {
             let accepted = match self.accepted.len() {
                 0 => String::new(),
-                n => format!(" ({n} {} accepted as a risk)", plural(n as i64, "offender")),
+                n => format!(" ({n} {} accepted as a risk)", plural(n, "offender")),
             };
             return format!(
                 "no item at risk {} or above is overdue or done without evidence{accepted}",
@@ -256,10 +256,10 @@ impl Gate {
         if expired > 0 {
             parts.push(format!(
                 "{expired} expired risk {}",
-                plural(expired as i64, "acceptance")
+                plural(expired, "acceptance")
             ));
         }
-        let n = self.offenders.len() as i64;
+        let n = self.offenders.len();
         let noun = if self
             .offenders
             .iter()

@@ -74,7 +74,7 @@ pub(crate) fn run(
     }
     match args.format {
         CheckFormat::Json => {
-            json::write(out, &json::CheckDoc::new(analysis.as_of, &analysis.gate))?
+            json::write(out, &json::CheckDoc::new(analysis.as_of, &analysis.gate))?;
         }
         CheckFormat::Table => {
             table::check(out, &analysis.gate, ctx.style, talk.quiet)?;

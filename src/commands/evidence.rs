@@ -2,6 +2,7 @@
 //! and evidence manifests (write and verify).
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -137,7 +138,11 @@ fn hash(path: &Path) -> std::io::Result<(u64, String)> {
         hasher.update(&buffer[..n]);
     }
     let digest = hasher.finalize();
-    Ok((size, digest.iter().map(|b| format!("{b:02x}")).collect()))
+    let hex = digest.iter().fold(String::new(), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    });
+    Ok((size, hex))
 }
 
 fn verify(

@@ -164,7 +164,7 @@ pub fn run(
             err,
             "skipped {} {} (--keep-going):",
             skipped.len(),
-            plural(skipped.len() as i64, "page")
+            plural(skipped.len(), "page")
         )?;
         for (page, why) in &skipped {
             writeln!(err, "  {page}: {why}")?;
@@ -334,7 +334,7 @@ fn summary(imported: &Imported) -> String {
         .count();
     let controls: usize = imported.matrices.iter().map(|m| m.controls.len()).sum();
     let reviews = imported.reviews.as_ref().map_or(0, |r| r.reviews.len());
-    let count = |n: usize, noun: &str| format!("{n} {}", plural(n as i64, noun));
+    let count = |n: usize, noun: &str| format!("{n} {}", plural(n, noun));
     let mut parts = vec![
         format!("{} ({high} high risk or above)", count(items.len(), "item")),
         count(controls, "control"),

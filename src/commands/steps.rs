@@ -158,7 +158,7 @@ pub(crate) fn analysed(
         writeln!(
             err,
             "error: the repository has {errors} {}; fix {} first (see `comply validate`)",
-            plural(errors as i64, "problem"),
+            plural(errors, "problem"),
             if errors == 1 { "it" } else { "them" }
         )?;
         return Ok(None);

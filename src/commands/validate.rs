@@ -34,7 +34,7 @@ pub(crate) fn run(
     }
     let repo = &loaded.repository;
     let controls: usize = repo.frameworks.iter().map(|f| f.controls.len()).sum();
-    let count = |n: usize, noun: &str| format!("{n} {}", plural(n as i64, noun));
+    let count = |n: usize, noun: &str| format!("{n} {}", plural(n, noun));
     let mut parts = vec![
         count(repo.frameworks.len(), "framework"),
         count(controls, "control"),
@@ -52,14 +52,14 @@ pub(crate) fn run(
         writeln!(
             err,
             "error: {errors} {}, {warnings} {}",
-            plural(errors as i64, "error"),
-            plural(warnings as i64, "warning")
+            plural(errors, "error"),
+            plural(warnings, "warning")
         )?;
     } else if warnings > 0 {
         writeln!(
             out,
             "valid, with {warnings} {}: {counts}",
-            plural(warnings as i64, "warning")
+            plural(warnings, "warning")
         )?;
     } else {
         writeln!(out, "valid: {counts}")?;

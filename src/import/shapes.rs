@@ -278,7 +278,7 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                                 done,
                             }),
                             None => {
-                                record_line(record, &entry.inline, entry.line, &mut found, true)
+                                record_line(record, &entry.inline, entry.line, &mut found, true);
                             }
                         }
                     }
@@ -296,7 +296,7 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                     format!(
                         "list of {n} {} without checkboxes not imported (a checklist needs \
                          `- [ ]` or `- [x]` entries)",
-                        plural(n as i64, "entry")
+                        plural(n, "entry")
                     ),
                 );
             }
@@ -352,7 +352,7 @@ fn summary_notes(context: &Context<'_>, found: &mut Found) {
         let Some(&first) = lines.first() else {
             continue;
         };
-        let n = lines.len() as i64;
+        let n = lines.len();
         let list: Vec<String> = lines.iter().map(usize::to_string).collect();
         let items = if what.starts_with("no risk") {
             format!("{what} {n} {}", plural(n, "item"))
