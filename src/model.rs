@@ -240,6 +240,8 @@ pub struct Control {
     pub max_age_days: Option<u32>,
     /// How often the control must be performed again, if recurring.
     pub cadence: Option<Cadence>,
+    /// Where the control's requirement is written (a URL).
+    pub reference: Option<String>,
     /// Where the control is defined.
     pub source: Source,
 }

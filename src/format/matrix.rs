@@ -80,6 +80,10 @@ pub struct ControlEntry {
     #[schemars(with = "Option<CadenceEntry>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cadence: Option<Cadence>,
+    /// Where the control's requirement is written (a URL).
+    #[schemars(url)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 impl MatrixFile {
@@ -135,6 +139,7 @@ impl ControlEntry {
         let tags = th.list("tags", Decoder::strings);
         let max_age_days = th.lenient("max_age_days", Decoder::days);
         let cadence = th.optional("cadence", Decoder::cadence);
+        let reference = th.string("reference");
         th.finalize();
         Some(ControlEntry {
             id: id?,
@@ -151,6 +156,7 @@ impl ControlEntry {
             tags,
             max_age_days,
             cadence: cadence?,
+            reference,
         })
     }
 
@@ -171,11 +177,41 @@ impl ControlEntry {
             tags: self.tags,
             max_age_days: self.max_age_days,
             cadence: self.cadence,
+            reference: self.reference,
             source: d.source(self.id.pos),
             id: self.id.value,
             title: self.title,
             status: self.status,
             severity: self.severity,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::decode::Decoder;
+
+    #[test]
+    fn a_control_keeps_its_reference() {
+        let text = "framework: soc2\ncontrols:\n  - id: CC6.1\n    title: Access\n    status: partial\n    reference: https://example.org/cc6\n  - id: CC6.2\n    title: Other\n    status: planned\n    referense: x\n";
+        let node = crate::yaml::parse(text).unwrap_or_else(|e| panic!("{e:?}"));
+        let mut d = Decoder::new(Path::new("controls/soc2.yaml"));
+        let framework = d.matrix(&node).unwrap_or_else(|| panic!("decoded"));
+        let problems: Vec<String> = d
+            .into_diagnostics()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            framework.controls[0].reference.as_deref(),
+            Some("https://example.org/cc6")
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("did you mean `reference`?"),
+            "{problems:?}"
+        );
     }
 }

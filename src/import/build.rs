@@ -374,6 +374,7 @@ pub(super) fn control_from(
         tags: Vec::new(),
         max_age_days: None,
         cadence,
+        reference: None,
     }
 }
 
