@@ -2,7 +2,7 @@
 //! and writing the result as YAML.
 #![no_main]
 
-use comply::import::{self, Kind, Options};
+use comply::import::{self, FileKind, Kind, Options};
 use comply::model::Risk;
 use libfuzzer_sys::fuzz_target;
 
@@ -19,13 +19,13 @@ fuzz_target!(|data: &[u8]| {
         };
         if let Ok(imported) = import::import("page.md", text, &options) {
             if let Some(backlog) = &imported.backlog {
-                let _ = import::to_yaml(backlog, "backlog", "page.md");
+                let _ = import::to_yaml(backlog, FileKind::Backlog, "page.md");
             }
             for matrix in &imported.matrices {
-                let _ = import::to_yaml(matrix, "controls", "page.md");
+                let _ = import::to_yaml(matrix, FileKind::Controls, "page.md");
             }
             if let Some(reviews) = &imported.reviews {
-                let _ = import::to_yaml(reviews, "reviews", "page.md");
+                let _ = import::to_yaml(reviews, FileKind::Reviews, "page.md");
             }
         }
     }

@@ -16,13 +16,14 @@ use serde_norway::Value;
 
 use super::Exit;
 use crate::cli::{ImportArgs, ImportKind};
+use crate::format::FileKind;
 use crate::import::{self, Imported, Kind, Options, merge};
 use crate::text::plural;
 
 /// One file to write: its kind, content and the pages it comes from.
 struct Output {
     path: Option<PathBuf>,
-    kind: &'static str,
+    kind: FileKind,
     value: Value,
     sources: Vec<String>,
     /// What `--merge` changed.
@@ -395,7 +396,7 @@ fn files_of(
     if let Some(backlog) = &imported.backlog {
         push(
             dir.map(|d| d.join("backlog").join(format!("{stem}.yaml"))),
-            "backlog",
+            FileKind::Backlog,
             serde_norway::to_value(backlog)?,
         );
     }
@@ -411,14 +412,14 @@ fn files_of(
                 d.join("controls")
                     .join(format!("{}.yaml", matrix.framework.value))
             }),
-            "controls",
+            FileKind::Controls,
             serde_norway::to_value(matrix)?,
         );
     }
     if let Some(reviews) = &imported.reviews {
         push(
             dir.map(|d| d.join("reviews").join(format!("{stem}.yaml"))),
-            "reviews",
+            FileKind::Reviews,
             serde_norway::to_value(reviews)?,
         );
     }
@@ -469,7 +470,7 @@ fn plan(outputs: Vec<Output>, args: &ImportArgs, into_dir: bool) -> Result<Vec<O
                 first.merged.push(format!(
                     "{}: {}",
                     output.sources.join(", "),
-                    change.summary()
+                    merge_summary(&change)
                 ));
                 first.sources.extend(output.sources);
             }
@@ -498,7 +499,7 @@ fn plan(outputs: Vec<Output>, args: &ImportArgs, into_dir: bool) -> Result<Vec<O
             output.header = merge::header(&text);
             output
                 .merged
-                .push(format!("the existing file: {}", change.summary()));
+                .push(format!("the existing file: {}", merge_summary(&change)));
         } else if exists && !args.force {
             return Err(format!(
                 "`{}` already exists; pass --merge to update it or --force to replace it",
@@ -508,4 +509,30 @@ fn plan(outputs: Vec<Output>, args: &ImportArgs, into_dir: bool) -> Result<Vec<O
         planned.push(output);
     }
     Ok(planned)
+}
+
+/// What a merge changed, in words: `2 updated (CC6.1: status, evidence;
+/// ...), 3 added, 58 unchanged`.
+fn merge_summary(change: &merge::Merged) -> String {
+    let updated: Vec<String> = change
+        .updated
+        .iter()
+        .map(|(id, fields)| format!("{id}: {}", fields.join(", ")))
+        .collect();
+    let detail = if updated.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", updated.join("; "))
+    };
+    format!(
+        "{} updated{detail}, {} added{}, {} unchanged",
+        change.updated.len(),
+        change.added.len(),
+        if change.added.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", change.added.join(", "))
+        },
+        change.unchanged
+    )
 }

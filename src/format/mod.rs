@@ -70,6 +70,22 @@ impl Decoder<'_> {
     }
 }
 
+word_enum! {
+    /// The kinds of file comply reads, by the name `comply schema` takes.
+    FileKind {
+        /// `comply.yaml`.
+        Config = "config",
+        /// A control matrix under `controls/`.
+        Controls = "controls",
+        /// A backlog under `backlog/`.
+        Backlog = "backlog",
+        /// Recurring activities under `reviews/`.
+        Reviews = "reviews",
+        /// Risk acceptances under `exceptions/`.
+        Exceptions = "exceptions",
+    }
+}
+
 /// An id or reference: YAML may read `5.10` as a number, comply reads it as
 /// the text `5.10`, so both are accepted.
 #[derive(JsonSchema)]

@@ -6,54 +6,29 @@
 
 use serde_norway::{Mapping, Value};
 
+use crate::format::FileKind;
+
 /// What a merge changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Change {
+pub(crate) struct Merged {
     /// Ids updated, with the fields that changed.
-    pub updated: Vec<(String, Vec<String>)>,
+    pub(crate) updated: Vec<(String, Vec<String>)>,
     /// Ids added.
-    pub added: Vec<String>,
+    pub(crate) added: Vec<String>,
     /// Entries matched whose fields were already the same.
-    pub unchanged: usize,
-}
-
-impl Change {
-    /// `2 updated (CC6.1: status, evidence; ...), 3 added, 58 unchanged`.
-    pub fn summary(&self) -> String {
-        let updated: Vec<String> = self
-            .updated
-            .iter()
-            .map(|(id, fields)| format!("{id}: {}", fields.join(", ")))
-            .collect();
-        let detail = if updated.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", updated.join("; "))
-        };
-        format!(
-            "{} updated{detail}, {} added{}, {} unchanged",
-            self.updated.len(),
-            self.added.len(),
-            if self.added.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", self.added.join(", "))
-            },
-            self.unchanged
-        )
-    }
+    pub(crate) unchanged: usize,
 }
 
 /// The list key of a file kind and the fields an import may update.
-fn kind_fields(kind: &str) -> Option<(&'static str, &'static [&'static str])> {
+fn kind_fields(kind: FileKind) -> Option<(&'static str, &'static [&'static str])> {
     match kind {
-        "controls" => Some(("controls", &["status", "owner", "evidence", "backlog"])),
-        "backlog" => Some((
+        FileKind::Controls => Some(("controls", &["status", "owner", "evidence", "backlog"])),
+        FileKind::Backlog => Some((
             "items",
             &["status", "done", "owner", "evidence", "controls"],
         )),
-        "reviews" => Some(("reviews", &["owner", "evidence", "cadence", "last_done"])),
-        _ => None,
+        FileKind::Reviews => Some(("reviews", &["owner", "evidence", "cadence", "last_done"])),
+        FileKind::Config | FileKind::Exceptions => None,
     }
 }
 
@@ -67,7 +42,7 @@ fn id_of(entry: &Value) -> Option<String> {
 /// The comment lines at the top of a file (its schema line, its
 /// explanation), each ending in a newline; they survive a merge. `None`
 /// when the file has no schema line to keep.
-pub fn header(text: &str) -> Option<String> {
+pub(crate) fn header(text: &str) -> Option<String> {
     let header: String = text
         .lines()
         .take_while(|l| l.trim_start().starts_with('#') || l.trim().is_empty())
@@ -78,13 +53,17 @@ pub fn header(text: &str) -> Option<String> {
 }
 
 /// Reads the YAML text of an existing file for [`merge`].
-pub fn read(text: &str) -> Result<Value, String> {
+pub(crate) fn read(text: &str) -> Result<Value, String> {
     serde_norway::from_str(text).map_err(|e| format!("cannot read it as YAML: {e}"))
 }
 
 /// Folds `new` (an imported file of `kind`) into `old` (a file of the same
 /// kind).
-pub fn merge(mut old: Value, new: &Value, kind: &str) -> Result<(Value, Change), String> {
+pub(crate) fn merge(
+    mut old: Value,
+    new: &Value,
+    kind: FileKind,
+) -> Result<(Value, Merged), String> {
     let (key, fields) = kind_fields(kind).ok_or_else(|| format!("cannot merge a `{kind}` file"))?;
     let Some(old_map) = old.as_mapping_mut() else {
         return Err("it is not a mapping".into());
@@ -97,7 +76,7 @@ pub fn merge(mut old: Value, new: &Value, kind: &str) -> Result<(Value, Change),
         .get("framework")
         .and_then(Value::as_str)
         .map(str::to_string);
-    if kind == "controls" && old_framework != new_framework {
+    if kind == FileKind::Controls && old_framework != new_framework {
         return Err(format!(
             "it holds framework `{}`, the page gives `{}`",
             old_framework.unwrap_or_default(),
@@ -115,7 +94,7 @@ pub fn merge(mut old: Value, new: &Value, kind: &str) -> Result<(Value, Change),
         .enumerate()
         .filter_map(|(i, e)| id_of(e).map(|id| (id, i)))
         .collect();
-    let mut change = Change::default();
+    let mut change = Merged::default();
     for entry in new
         .get(key)
         .and_then(Value::as_sequence)
@@ -139,7 +118,7 @@ pub fn merge(mut old: Value, new: &Value, kind: &str) -> Result<(Value, Change),
             }
             _ => {
                 let mut entry = entry.clone();
-                if kind == "backlog"
+                if kind == FileKind::Backlog
                     && let Some(map) = entry.as_mapping_mut()
                     && !map.contains_key("framework")
                     && new_framework != old_framework
@@ -190,17 +169,19 @@ mod tests {
         )
         .unwrap_or_default();
         let (merged, change) =
-            merge(read(old).unwrap_or_default(), &new, "controls").unwrap_or_default();
+            merge(read(old).unwrap_or_default(), &new, FileKind::Controls).unwrap_or_default();
         assert_eq!(
-            change.summary(),
-            "1 updated (cc6.1: status), 1 added (CC9.9), 0 unchanged"
+            change.updated,
+            [("cc6.1".to_string(), vec!["status".to_string()])]
         );
+        assert_eq!(change.added, ["CC9.9"]);
+        assert_eq!(change.unchanged, 0);
         let text = serde_norway::to_string(&merged).unwrap_or_default();
         assert!(text.contains("title: Access"), "{text}");
         assert!(text.contains("- keep"), "{text}");
         assert!(text.contains("name: SOC 2"), "{text}");
         assert!(text.contains("id: CC9.9"), "{text}");
         let popia = read("framework: popia\ncontrols: []\n").unwrap_or_default();
-        assert!(merge(popia, &new, "controls").is_err());
+        assert!(merge(popia, &new, FileKind::Controls).is_err());
     }
 }

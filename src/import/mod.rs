@@ -24,6 +24,7 @@ mod vocab;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+pub use crate::format::FileKind;
 use crate::format::{BacklogFile, ItemEntry, MatrixFile, ReviewsFile};
 use crate::model::Risk;
 use crate::yaml::{self, Value};
@@ -292,12 +293,12 @@ fn default_prefix(name: &str) -> Option<String> {
 /// with the editor schema line and a comment naming the source page.
 pub fn to_yaml(
     file: &impl Serialize,
-    kind: &str,
+    kind: FileKind,
     source: &str,
 ) -> Result<String, serde_norway::Error> {
     Ok(format!(
         "# yaml-language-server: $schema={}\n# Imported by `comply import` from {source}; review, then commit.\n{}",
-        crate::schema::url(kind),
+        crate::schema::url(kind.as_str()),
         serde_norway::to_string(file)?
     ))
 }
