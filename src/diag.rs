@@ -21,56 +21,35 @@ pub enum Severity {
     Warning,
 }
 
-/// The stable identity of a kind of problem, used in output and docs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Code {
-    /// A file could not be read, or is not UTF-8.
-    Unreadable,
-    /// A file is larger than comply reads.
-    TooLarge,
-    /// The YAML itself is malformed (or breaks a nesting or alias limit).
-    Syntax,
-    /// A key comply does not know.
-    UnknownField,
-    /// A required key is absent.
-    MissingField,
-    /// A key given twice in the same mapping.
-    DuplicateKey,
-    /// A value of the wrong shape (a list where a string belongs, ...).
-    WrongType,
-    /// A value outside its allowed set (status, risk, ...).
-    BadValue,
-    /// A date that is not a real `YYYY-MM-DD` day.
-    BadDate,
-    /// The same id defined twice.
-    DuplicateId,
-    /// A reference to a control, item or framework that does not exist.
-    UnknownReference,
-    /// A `done` item without its completion date, or a date on an open item.
-    DoneDate,
-    /// A reference to a framework the repository does not track.
-    ExternalReference,
-}
-
-impl Code {
-    /// The code as printed, e.g. `unknown-field`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::Unreadable => "unreadable",
-            Code::TooLarge => "too-large",
-            Code::Syntax => "syntax",
-            Code::UnknownField => "unknown-field",
-            Code::MissingField => "missing-field",
-            Code::DuplicateKey => "duplicate-key",
-            Code::WrongType => "wrong-type",
-            Code::BadValue => "bad-value",
-            Code::BadDate => "bad-date",
-            Code::DuplicateId => "duplicate-id",
-            Code::UnknownReference => "unknown-reference",
-            Code::DoneDate => "done-date",
-            Code::ExternalReference => "external-reference",
-        }
+word_enum! {
+    /// The stable identity of a kind of problem, used in output and docs.
+    Code {
+        /// A file could not be read, or is not UTF-8.
+        Unreadable = "unreadable",
+        /// A file is larger than comply reads.
+        TooLarge = "too-large",
+        /// The YAML itself is malformed (or breaks a nesting or alias limit).
+        Syntax = "syntax",
+        /// A key comply does not know.
+        UnknownField = "unknown-field",
+        /// A required key is absent.
+        MissingField = "missing-field",
+        /// A key given twice in the same mapping.
+        DuplicateKey = "duplicate-key",
+        /// A value of the wrong shape (a list where a string belongs, ...).
+        WrongType = "wrong-type",
+        /// A value outside its allowed set (status, risk, ...).
+        BadValue = "bad-value",
+        /// A date that is not a real `YYYY-MM-DD` day.
+        BadDate = "bad-date",
+        /// The same id defined twice.
+        DuplicateId = "duplicate-id",
+        /// A reference to a control, item or framework that does not exist.
+        UnknownReference = "unknown-reference",
+        /// A `done` item without its completion date, or a date on an open item.
+        DoneDate = "done-date",
+        /// A reference to a framework the repository does not track.
+        ExternalReference = "external-reference",
     }
 }
 

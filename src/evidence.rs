@@ -16,35 +16,25 @@ use globset::{GlobBuilder, GlobSetBuilder};
 use serde::Serialize;
 use walkdir::WalkDir;
 
-/// The state of one evidence path.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EvidenceState {
-    /// A non-empty file, a directory holding a file, or a glob matching one.
-    Present,
-    /// Present, but last changed longer ago than its `max_age_days`.
-    Stale,
-    /// A zero-byte file, an empty directory, or a glob matching only empty files.
-    Empty,
-    /// Nothing there (or something that is neither a file nor a directory).
-    #[default]
-    Missing,
-    /// Absolute, or escaping the root through `..` or a symlink.
-    Outside,
+word_enum! {
+    /// The state of one evidence path.
+    #[derive(Default)]
+    EvidenceState {
+        /// A non-empty file, a directory holding a file, or a glob matching one.
+        Present = "present",
+        /// Present, but last changed longer ago than its `max_age_days`.
+        Stale = "stale",
+        /// A zero-byte file, an empty directory, or a glob matching only empty files.
+        Empty = "empty",
+        /// Nothing there (or something that is neither a file nor a directory).
+        #[default]
+        Missing = "missing",
+        /// Absolute, or escaping the root through `..` or a symlink.
+        Outside = "outside",
+    }
 }
 
 impl EvidenceState {
-    /// The spelling used in output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EvidenceState::Present => "present",
-            EvidenceState::Stale => "stale",
-            EvidenceState::Empty => "empty",
-            EvidenceState::Missing => "missing",
-            EvidenceState::Outside => "outside",
-        }
-    }
-
     /// Whether the evidence exists with content (fresh or stale).
     pub fn is_present(self) -> bool {
         matches!(self, EvidenceState::Present | EvidenceState::Stale)

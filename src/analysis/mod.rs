@@ -17,32 +17,19 @@ use crate::evidence::{EvidenceMap, EvidenceState};
 use crate::git::{Change, History};
 use crate::model::{ControlStatus, Evidence, Item, ItemStatus, Repository, Review, Risk};
 
-/// Where an item stands on the as-of date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ItemState {
-    /// Open and past its due date.
-    Overdue,
-    /// Open and due within the due-soon window (due today included).
-    DueSoon,
-    /// Open, due later than the window.
-    Scheduled,
-    /// Open without a due date.
-    Unscheduled,
-    /// Done or won't do.
-    Closed,
-}
-
-impl ItemState {
-    /// The spelling used in output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemState::Overdue => "overdue",
-            ItemState::DueSoon => "due-soon",
-            ItemState::Scheduled => "scheduled",
-            ItemState::Unscheduled => "unscheduled",
-            ItemState::Closed => "closed",
-        }
+word_enum! {
+    /// Where an item stands on the as-of date.
+    ItemState {
+        /// Open and past its due date.
+        Overdue = "overdue",
+        /// Open and due within the due-soon window (due today included).
+        DueSoon = "due-soon",
+        /// Open, due later than the window.
+        Scheduled = "scheduled",
+        /// Open without a due date.
+        Unscheduled = "unscheduled",
+        /// Done or won't do.
+        Closed = "closed",
     }
 }
 
