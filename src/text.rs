@@ -28,9 +28,10 @@ pub(crate) fn is_unsafe(c: char) -> bool {
         || (u32::from(c) & 0xFFFE) == 0xFFFE
 }
 
-/// `text` with every unsafe character (see [`is_unsafe`]) written as an
-/// escape: `\n`, `\r`, `\t`, or `\u{XXXX}`. Other text, backslashes
-/// included, is kept as it is.
+/// `text` with every unsafe character (control characters, line and
+/// paragraph separators, bidi controls, zero-width characters, the
+/// byte-order mark, noncharacters) written as an escape: `\n`, `\r`, `\t`,
+/// or `\u{XXXX}`. Other text, backslashes included, is kept as it is.
 pub fn inert(text: &str) -> Cow<'_, str> {
     if !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
