@@ -23,7 +23,6 @@ pub struct ExceptionsFile {
 #[serde(deny_unknown_fields)]
 pub struct ExceptionEntry {
     /// An item, review or control id (or `framework:id`), or an evidence path.
-    #[schemars(with = "String")]
     pub target: Spanned<String>,
     /// Why the risk is accepted.
     pub reason: String,

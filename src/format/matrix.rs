@@ -14,7 +14,6 @@ use crate::yaml::Node;
 #[schemars(title = "comply control matrix")]
 pub struct MatrixFile {
     /// Short framework id (`popia`, `iso27001`, `soc2`).
-    #[schemars(with = "String")]
     pub framework: Spanned<String>,
     /// Display name.
     #[serde(skip_serializing_if = "Option::is_none")]
