@@ -3,7 +3,10 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{
+    ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum, ValueHint,
+};
 
 use crate::date::parse_date;
 use crate::model::Risk;
@@ -32,8 +35,9 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Repository root [default: the git top level of the current directory,
-    /// else the current directory]
+    /// Repository root [default: the nearest directory holding comply.yaml
+    /// above the current directory, else the git top level, else the current
+    /// directory]
     #[arg(long, global = true, value_name = "DIR")]
     pub root: Option<PathBuf>,
 
@@ -198,6 +202,7 @@ pub struct EvidenceArgs {
     #[arg(long)]
     pub missing: bool,
     /// Write a manifest (path, size, SHA-256, last commit) of every evidence file to FILE
+    /// (`-` is standard output)
     #[arg(long, value_name = "FILE", conflicts_with = "verify")]
     pub manifest: Option<PathBuf>,
     /// Compare the evidence files with a manifest; exit 1 if anything was added, removed or changed
@@ -235,7 +240,7 @@ pub enum Every {
 }
 
 /// Arguments of `comply import`.
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct ImportArgs {
     /// Markdown pages to import
     #[arg(required = true, value_name = "FILE.md")]
@@ -292,6 +297,7 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
     pub format: ReportFormat,
     /// Write the report to FILE (atomically) instead of standard output
+    /// (`-` is standard output)
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Replace FILE if it exists
@@ -317,11 +323,11 @@ pub enum ReportFormat {
 #[derive(Debug, Args)]
 pub struct FilterArgs {
     /// Only this framework (repeatable)
-    #[arg(long = "framework", value_name = "ID")]
+    #[arg(long = "framework", value_name = "ID", value_hint = ValueHint::Other)]
     pub frameworks: Vec<String>,
     /// Only items or controls of this owner (case-insensitive; matches one
     /// of several owners joined by `&`, `,`, `/` or `and`)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_hint = ValueHint::Other)]
     pub owner: Option<String>,
 }
 
@@ -404,11 +410,106 @@ impl From<RiskArg> for Risk {
     }
 }
 
+/// The ids of the options every command that reads a repository takes.
+pub const GLOBAL_OPTIONS: [&str; 7] = [
+    "root",
+    "as_of",
+    "at",
+    "quiet",
+    "verbose",
+    "allow_empty",
+    "color",
+];
+
+/// The global options that `command` uses. The others are hidden from its
+/// help, its completions and its man page, and rejected when given (exit 2),
+/// so none is accepted and then ignored.
+pub fn options_of(command: &str) -> &'static [&'static str] {
+    match command {
+        "init" | "schema" | "completions" | "man" | "reference" | "help" => &[],
+        "import" => &["as_of"],
+        "trend" => &["root", "as_of", "verbose", "color"],
+        "diff" => &["root", "verbose"],
+        _ => &GLOBAL_OPTIONS,
+    }
+}
+
+/// The clap command of comply, with each subcommand showing only the
+/// global options it uses (see [`options_of`]) and no file-name completion
+/// for values that are not files. `main`, the man pages, the completions
+/// and the reference all use this one definition.
+pub fn command() -> clap::Command {
+    let mut root = Cli::command();
+    // Before clap propagates the global options to the subcommands (at
+    // build time), each subcommand gets a hidden copy of those it does not
+    // use; clap does not propagate over an argument a subcommand has.
+    let globals: Vec<clap::Arg> = root
+        .get_arguments()
+        .filter(|a| GLOBAL_OPTIONS.contains(&a.get_id().as_str()))
+        .cloned()
+        .collect();
+    let names: Vec<String> = root
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        let used = options_of(&name);
+        root = root.mut_subcommand(&name, |mut sub| {
+            for arg in globals
+                .iter()
+                .filter(|a| !used.contains(&a.get_id().as_str()))
+            {
+                sub = sub.arg(arg.clone().global(false).hide(true));
+            }
+            // `import --framework` names a framework id, not a file.
+            if sub.get_arguments().any(|a| a.get_id() == "framework") {
+                sub = sub.mut_arg("framework", |a| a.value_hint(ValueHint::Other));
+            }
+            sub
+        });
+    }
+    root
+}
+
+/// The parsed command line, or an error (exit 2) when a global option is
+/// given to a command that does not use it (`comply init --root DIR`).
+pub fn from_matches(matches: &ArgMatches) -> Result<Cli, clap::Error> {
+    let cli = Cli::from_arg_matches(matches)?;
+    if let Some((name, sub)) = matches.subcommand() {
+        let used = options_of(name);
+        for id in GLOBAL_OPTIONS.iter().filter(|id| !used.contains(id)) {
+            let given = [matches, sub]
+                .iter()
+                .any(|m| m.value_source(id) == Some(ValueSource::CommandLine));
+            if given {
+                let flag = format!("--{}", id.replace('_', "-"));
+                let takes: Vec<String> = used
+                    .iter()
+                    .map(|u| format!("--{}", u.replace('_', "-")))
+                    .collect();
+                let hint = if takes.is_empty() {
+                    format!("`comply {name}` takes none of the global options")
+                } else {
+                    format!("of the global options it takes only {}", takes.join(", "))
+                };
+                let mut root = command();
+                root.build();
+                let kind = clap::error::ErrorKind::ArgumentConflict;
+                let message = format!("`{flag}` has no effect on `comply {name}` ({hint})");
+                return Err(match root.find_subcommand_mut(name) {
+                    Some(sub) => sub.error(kind, message),
+                    None => root.error(kind, message),
+                });
+            }
+        }
+    }
+    Ok(cli)
+}
+
 /// The CLI reference in Markdown, generated from the clap definitions so it
 /// never drifts from them (docs/cli.md is this text).
 pub fn reference() -> String {
-    use clap::CommandFactory;
-    let mut root = Cli::command();
+    let mut root = command();
     root.build();
     let mut out = String::from(
         "# CLI reference\n\n<!-- Generated by `comply reference > docs/cli.md`; a test keeps it current. -->\n\n",
@@ -476,6 +577,37 @@ fn command_section(out: &mut String, command: &clap::Command, path: &str) {
                 out,
                 "| {name} | {} |",
                 help.replace('|', "\\|").replace('\n', " ")
+            );
+        }
+        out.push('\n');
+    }
+    if path == "comply" {
+        let _ = writeln!(
+            out,
+            "The options above are taken by the commands that read a repository. The others \
+             take only those they use, and reject the rest (exit 2):\n"
+        );
+        for sub in command
+            .get_subcommands()
+            .filter(|c| !c.is_hide_set() && c.get_name() != "help")
+        {
+            let used = options_of(sub.get_name());
+            if used.len() == GLOBAL_OPTIONS.len() {
+                continue;
+            }
+            let names: Vec<String> = used
+                .iter()
+                .map(|id| format!("`--{}`", id.replace('_', "-")))
+                .collect();
+            let _ = writeln!(
+                out,
+                "- `comply {}`: {}",
+                sub.get_name(),
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
             );
         }
         out.push('\n');

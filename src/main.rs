@@ -4,13 +4,12 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::parser::ValueSource;
-use clap::{CommandFactory, FromArgMatches};
-use comply::cli::Cli;
+use comply::cli;
 use comply::commands::{self, Environment, Exit};
 
 fn main() -> ExitCode {
-    let matches = Cli::command().get_matches();
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let matches = cli::command().get_matches();
+    let cli = cli::from_matches(&matches).unwrap_or_else(|e| e.exit());
     let as_of_from = match matches.value_source("as_of") {
         Some(ValueSource::CommandLine) => "--as-of",
         Some(ValueSource::EnvVariable) => "COMPLY_TODAY",

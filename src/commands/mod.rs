@@ -92,6 +92,13 @@ pub fn run(
         talk.explain(err, &format!("root {} ({root_from})", root.display()))?;
     }
     let command = match &cli.command {
+        Command::Import(args) if args.output.as_deref().is_some_and(write::is_stdout) => {
+            let args = crate::cli::ImportArgs {
+                output: None,
+                ..args.clone()
+            };
+            return import::run(&args, as_of, out, err);
+        }
         Command::Import(args) => return import::run(args, as_of, out, err),
         Command::Init(args) => return tools::init(args, &env.cwd, err),
         Command::Schema(args) => return tools::schema(args, out),
@@ -283,7 +290,7 @@ pub fn run(
                 }
             };
             match &args.output {
-                Some(path) => write::atomic(path, text.as_bytes(), args.force)?,
+                Some(path) => write::to(path, text.as_bytes(), args.force, out)?,
                 None => out.write_all(text.as_bytes())?,
             }
             Ok(Exit::Success)

@@ -5,10 +5,9 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use clap::CommandFactory;
 
 use super::Exit;
-use crate::cli::{Cli, CompletionsArgs, InitArgs, SchemaArgs};
+use crate::cli::{self, CompletionsArgs, InitArgs, SchemaArgs};
 use crate::{init, schema, write};
 
 /// `comply init [DIR]`: writes the starter files, refusing to overwrite any
@@ -56,13 +55,13 @@ pub fn schema(args: &SchemaArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
 
 /// `comply completions SHELL`.
 pub fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
-    let mut command = Cli::command();
+    let mut command = cli::command();
     clap_complete::generate(args.shell, &mut command, "comply", out);
     Ok(Exit::Success)
 }
 
 /// `comply man`.
 pub fn man(out: &mut dyn Write) -> anyhow::Result<Exit> {
-    clap_mangen::Man::new(Cli::command()).render(out)?;
+    clap_mangen::Man::new(cli::command()).render(out)?;
     Ok(Exit::Success)
 }
