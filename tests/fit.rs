@@ -95,3 +95,138 @@ fn global_options_are_rejected_where_unused() {
         .assert()
         .code(0);
 }
+
+/// The date and terminal width of README's sample dashboard.
+const README_DATE: &str = "2025-11-20";
+const README_COLUMNS: &str = "100";
+
+/// README's `$ comply status` block is what the worked example prints at
+/// [`README_DATE`] in a terminal of [`README_COLUMNS`] columns. With
+/// `COMPLY_BLESS=1` the test rewrites the block instead of failing.
+#[test]
+fn readme_sample_is_what_the_example_prints() {
+    let path = example_root().join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let marker = "```console\n$ comply status\n";
+    let start = readme
+        .find(marker)
+        .expect("README has a `$ comply status` block")
+        + marker.len();
+    let end = start + readme[start..].find("```\n").expect("the block ends");
+    let assert = comply(&example_root())
+        .env("COMPLY_TODAY", README_DATE)
+        .env("COLUMNS", README_COLUMNS)
+        .arg("status")
+        .assert()
+        .code(0);
+    let printed = stdout(&assert);
+    if readme[start..end] == printed {
+        return;
+    }
+    if std::env::var_os("COMPLY_BLESS").is_some() {
+        let updated = format!("{}{printed}{}", &readme[..start], &readme[end..]);
+        std::fs::write(&path, updated).expect("write README.md");
+        return;
+    }
+    panic!(
+        "README's sample is stale; rerun with COMPLY_BLESS=1 to update it. It should be:\n{printed}"
+    );
+}
+
+/// Display columns of a line (the tables use box-drawing characters, one
+/// column each).
+fn columns(line: &str) -> usize {
+    line.chars().count()
+}
+
+#[test]
+fn tables_fit_80_columns_whatever_the_colour_and_break_between_words() {
+    for color in ["never", "always"] {
+        for args in [&["status"][..], &["due"], &["gaps"], &["evidence"]] {
+            let assert = comply(&example_root())
+                .env("COLUMNS", "80")
+                .env("COMPLY_TODAY", "2026-11-25")
+                .args(args)
+                .args(["--color", color])
+                .assert()
+                .code(0);
+            let text = stdout(&assert);
+            let plain = strip_ansi(&text);
+            for line in plain.lines() {
+                assert!(columns(line) <= 80, "{args:?} {color}: {line}");
+            }
+            // Headers and words break between words, never inside one.
+            for broken in [
+                "Implement ┆",
+                "Framewo ┆",
+                "Unschedul ┆",
+                "verificat ┆",
+                "Procuremen ┆",
+            ] {
+                assert!(!plain.contains(broken), "{args:?}: `{broken}`:\n{plain}");
+            }
+        }
+    }
+    // The dashboard at 80 columns: short headers, empty columns left out
+    // and named.
+    let assert = comply(&example_root())
+        .env("COLUMNS", "80")
+        .env("NO_COLOR", "1")
+        .args(["status", "--as-of", "2026-11-25"])
+        .assert()
+        .code(0);
+    let text = stdout(&assert);
+    assert!(text.contains("┆ Impl. ┆"), "{text}");
+    assert!(
+        text.contains("(not shown at 80 columns: Unproven, Due soon, Stale; see --format json)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("│ REV-VULNERABILITIES ┆"),
+        "ids never wrap:\n{text}"
+    );
+    assert!(text.contains(" verification "), "words stay whole:\n{text}");
+}
+
+#[test]
+fn without_a_width_rows_stay_one_line() {
+    // No COLUMNS and no terminal (a pipe): nothing wraps, whatever the
+    // colour setting.
+    for color in ["never", "always"] {
+        let assert = comply(&example_root())
+            .args(["status", "--as-of", "2026-11-25", "--color", color])
+            .assert()
+            .code(0);
+        let plain = strip_ansi(&stdout(&assert));
+        assert!(
+            plain.contains(
+                "│ GOV-001             ┆ Launch the quarterly compliance verification cadence ┆"
+            ),
+            "{plain}"
+        );
+    }
+    // A COLUMNS that is not a positive number is ignored.
+    let assert = comply(&example_root())
+        .env("COLUMNS", "wide")
+        .args(["status", "--as-of", "2026-11-25"])
+        .assert()
+        .code(0);
+    assert!(stdout(&assert).contains("Launch the quarterly compliance verification cadence"));
+}
+
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

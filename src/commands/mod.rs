@@ -40,12 +40,26 @@ pub struct Environment {
     pub no_color: bool,
     /// Whether standard output is a terminal.
     pub stdout_is_terminal: bool,
+    /// The width terminal tables must fit: `COLUMNS` when it is set to a
+    /// positive number, else the terminal's width when standard output is a
+    /// terminal, else `None` (no wrapping).
+    pub width: Option<u16>,
     /// Where the as-of date comes from, for `--verbose`: `--as-of`,
     /// `COMPLY_TODAY` or the clock.
     pub as_of_from: &'static str,
     /// `GITHUB_STEP_SUMMARY`: the file GitHub Actions shows as the step's
     /// summary, which `check --format github` appends to.
     pub step_summary: Option<PathBuf>,
+}
+
+/// The width terminal tables must fit, from `COLUMNS` (when it holds a
+/// positive number) and the terminal's width (when standard output is one);
+/// `None` means no wrapping: a pipe or a file gets one line per row.
+pub fn table_width(columns: Option<&str>, terminal: Option<u16>) -> Option<u16> {
+    columns
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|w| *w > 0)
+        .or(terminal.filter(|w| *w > 0))
 }
 
 /// How a run ends: the process exit code.
@@ -79,6 +93,7 @@ pub fn run(
             ColorChoice::Never => false,
             ColorChoice::Auto => env.stdout_is_terminal && !env.no_color,
         },
+        width: env.width,
     };
     if !matches!(
         cli.command,
