@@ -60,16 +60,19 @@ fn every_table_has_a_header_and_the_expected_rows() {
     assert_eq!(
         tables(&markdown),
         [
-            (13, 3), // executive summary: fw, other, total
-            (5, 1),  // gate offenders: LATE
-            (7, 1),  // overdue: LATE
-            (7, 1),  // due soon: SOON
-            (5, 1),  // unscheduled: TBD
-            (7, 2),  // matrix fw: C1, C2
-            (7, 1),  // matrix other: O1
-            (4, 1),  // evidence problems: gone.md
-            (6, 3),  // owners: (unowned), Sec, Sec | Ops
-            (11, 4), // backlog register
+            (6, 3), // executive summary, controls: fw, other, total
+            (5, 3), // items
+            (4, 3), // evidence
+            (5, 1), // gate offenders: LATE
+            (7, 1), // overdue: LATE
+            (7, 1), // due soon: SOON
+            (5, 1), // unscheduled: TBD
+            (7, 2), // matrix fw: C1, C2
+            (7, 1), // matrix other: O1
+            (4, 1), // evidence problems: gone.md
+            (6, 3), // owners: (unowned), Sec, Sec | Ops
+            (7, 4), // backlog register
+            (5, 4), // progress, evidence and controls
         ]
     );
 }
@@ -147,7 +150,17 @@ fn filters_narrow_every_section() {
     // Only SOON and C2 are owned by `Sec`: `Sec | Ops` is one owner's name.
     assert_eq!(
         tables(&markdown),
-        [(13, 3), (7, 1), (7, 1), (4, 1), (6, 1), (11, 1)],
+        [
+            (6, 3),
+            (5, 3),
+            (4, 3),
+            (7, 1),
+            (7, 1),
+            (4, 1),
+            (6, 1),
+            (7, 1),
+            (5, 1)
+        ],
         "{markdown}"
     );
     let json: serde_json::Value = serde_json::from_str(&stdout(
