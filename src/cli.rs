@@ -107,8 +107,9 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
-    /// Print the manual page (roff)
-    Man,
+    /// Print the manual page (roff), or write one page per command into a
+    /// directory
+    Man(ManArgs),
     /// Print the CLI reference as Markdown (docs/cli.md is this output)
     #[command(hide = true)]
     Reference,
@@ -128,6 +129,15 @@ pub struct SchemaArgs {
     /// Which file kind
     #[arg(value_parser = ["config", "controls", "backlog", "reviews", "exceptions"])]
     pub kind: String,
+}
+
+/// Arguments of `comply man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write comply.1 and a page per command (comply-check.1, ...) into DIR,
+    /// creating it (e.g. ~/.local/share/man/man1) [default: print comply.1]
+    #[arg(long, short, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub output: Option<PathBuf>,
 }
 
 /// Arguments of `comply completions`.
@@ -469,6 +479,47 @@ pub fn command() -> clap::Command {
         });
     }
     root
+}
+
+/// [`command`] as users see it, for completions and man pages: hidden
+/// commands (`reference`, `help`) and hidden options left out, each
+/// command holding the global options it takes as its own.
+pub fn visible_command() -> clap::Command {
+    fn copy(built: &clap::Command) -> clap::Command {
+        // The built command's --help and --version are copied as they are.
+        let mut out = clap::Command::new(built.get_name().to_string())
+            .disable_help_subcommand(true)
+            .disable_help_flag(true)
+            .disable_version_flag(true)
+            .args(
+                built
+                    .get_arguments()
+                    .filter(|a| !a.is_hide_set())
+                    .map(|a| a.clone().global(false)),
+            )
+            .subcommands(
+                built
+                    .get_subcommands()
+                    .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+                    .map(copy),
+            );
+        if let Some(about) = built.get_about() {
+            out = out.about(about.clone());
+        }
+        if let Some(about) = built.get_long_about() {
+            out = out.long_about(about.clone());
+        }
+        if let Some(version) = built.get_version() {
+            out = out.version(version.to_string());
+        }
+        if built.is_subcommand_required_set() {
+            out = out.subcommand_required(true);
+        }
+        out
+    }
+    let mut root = command();
+    root.build();
+    copy(&root).bin_name("comply")
 }
 
 /// The parsed command line, or an error (exit 2) when a global option is

@@ -28,6 +28,7 @@ pub mod git;
 pub mod import;
 pub mod init;
 pub mod load;
+pub mod man;
 pub mod manifest;
 pub mod par;
 pub mod ratchet;

@@ -230,3 +230,151 @@ fn strip_ansi(text: &str) -> String {
     }
     out
 }
+
+#[test]
+fn man_writes_a_page_per_command_with_the_sections_clap_lacks() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let target = dir.path().join("man/man1");
+    tool()
+        .args(["man", "--output"])
+        .arg(&target)
+        .assert()
+        .code(0);
+    let mut names: Vec<String> = std::fs::read_dir(&target)
+        .expect("pages")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for command in [
+        "check",
+        "completions",
+        "diff",
+        "due",
+        "evidence",
+        "gaps",
+        "import",
+        "init",
+        "man",
+        "report",
+        "schema",
+        "status",
+        "trend",
+        "validate",
+    ] {
+        assert!(
+            names.contains(&format!("comply-{command}.1")),
+            "no page for {command}: {names:?}"
+        );
+    }
+    assert!(names.contains(&"comply.1".to_string()));
+    assert_eq!(names.len(), 15, "hidden commands get no page: {names:?}");
+    let read = |name: &str| std::fs::read_to_string(target.join(name)).expect("page");
+    let top = read("comply.1");
+    // Every page comply.1 refers to is written.
+    for name in &names {
+        let page = name.trim_end_matches(".1");
+        if page != "comply" {
+            let reference = format!("{}(1)", page.replace('-', "\\-"));
+            assert!(top.contains(&reference), "comply.1 misses {reference}");
+        }
+    }
+    for section in [
+        "EXIT STATUS",
+        "ENVIRONMENT",
+        "FILES",
+        "EXAMPLES",
+        "SEE ALSO",
+    ] {
+        assert!(
+            top.contains(&format!(".SH \"{section}\"")) || top.contains(&format!(".SH {section}")),
+            "comply.1 lacks {section}"
+        );
+    }
+    let check = read("comply-check.1");
+    assert!(
+        check.starts_with(".ie") || check.contains(".TH comply-check 1"),
+        "{check}"
+    );
+    assert!(check.contains("The gate failed"), "{check}");
+    assert!(check.contains("GITHUB_STEP_SUMMARY"));
+    assert!(
+        check.contains("comply check \\-\\-baseline origin/main"),
+        "{check}"
+    );
+    // A command shows only the options it takes.
+    let init = read("comply-init.1");
+    assert!(!init.contains("\\-\\-root"), "{init}");
+    assert!(!init.contains("COMPLY_TODAY"), "{init}");
+    // Without --output: the top page on standard output.
+    let printed = stdout(&tool().arg("man").assert().code(0));
+    assert_eq!(printed, top);
+    // A file where the directory should be is an error, not a panic.
+    let file = dir.path().join("file");
+    std::fs::write(&file, "x").expect("write");
+    tool().args(["man", "--output"]).arg(&file).assert().code(2);
+}
+
+#[test]
+fn completions_leave_out_hidden_commands_and_never_offer_files_for_names() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let script = stdout(&tool().args(["completions", shell]).assert().code(0));
+        assert!(!script.contains("reference"), "{shell} offers `reference`");
+    }
+    let fish = stdout(&tool().args(["completions", "fish"]).assert().code(0));
+    for line in fish
+        .lines()
+        .filter(|l| l.contains("-l owner") || l.contains("-l framework"))
+    {
+        assert!(line.ends_with("-r -f"), "fish completes files for: {line}");
+    }
+    assert!(
+        !fish.contains("using_subcommand init\" -l root"),
+        "init takes no --root"
+    );
+    assert!(fish.contains("using_subcommand status\" -l root"));
+
+    // bash, for real: complete `comply due --owner ` and `comply ` in a
+    // directory holding files.
+    let has_bash = std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_bash {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::write(dir.path().join("a-file.txt"), "x").expect("write");
+    let script = dir.path().join("comply.bash");
+    std::fs::write(
+        &script,
+        stdout(&tool().args(["completions", "bash"]).assert().code(0)),
+    )
+    .expect("write");
+    let complete = |words: &str| -> String {
+        let program = format!(
+            "source {}; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
+             _comply comply \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; \
+             printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display()
+        );
+        let output = std::process::Command::new("bash")
+            .current_dir(dir.path())
+            .args(["-c", &program])
+            .output()
+            .expect("bash runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let commands = complete("comply ''");
+    assert!(
+        commands.contains("status") && commands.contains("check"),
+        "{commands}"
+    );
+    assert!(!commands.contains("reference"), "{commands}");
+    let owners = complete("comply due --owner ''");
+    assert!(
+        !owners.contains("a-file.txt"),
+        "file names offered for --owner: {owners}"
+    );
+    let formats = complete("comply status --format ''");
+    assert!(formats.contains("json"), "{formats}");
+}

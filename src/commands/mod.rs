@@ -101,7 +101,7 @@ pub fn run(
             | Command::Init(_)
             | Command::Schema(_)
             | Command::Completions(_)
-            | Command::Man
+            | Command::Man(_)
             | Command::Reference
     ) {
         talk.explain(err, &format!("root {} ({root_from})", root.display()))?;
@@ -118,7 +118,7 @@ pub fn run(
         Command::Init(args) => return tools::init(args, &env.cwd, err),
         Command::Schema(args) => return tools::schema(args, out),
         Command::Completions(args) => return tools::completions(args, out),
-        Command::Man => return tools::man(out),
+        Command::Man(args) => return tools::man(args, out, err),
         Command::Reference => {
             out.write_all(crate::cli::reference().as_bytes())?;
             return Ok(Exit::Success);

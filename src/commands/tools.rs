@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 
 use super::Exit;
-use crate::cli::{self, CompletionsArgs, InitArgs, SchemaArgs};
+use crate::cli::{self, CompletionsArgs, InitArgs, ManArgs, SchemaArgs};
 use crate::{init, schema, write};
 
 /// `comply init [DIR]`: writes the starter files, refusing to overwrite any
@@ -53,15 +53,28 @@ pub fn schema(args: &SchemaArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
     Ok(Exit::Success)
 }
 
-/// `comply completions SHELL`.
+/// `comply completions SHELL`: hidden commands and options left out.
 pub fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
-    let mut command = cli::command();
+    let mut command = cli::visible_command();
     clap_complete::generate(args.shell, &mut command, "comply", out);
     Ok(Exit::Success)
 }
 
-/// `comply man`.
-pub fn man(out: &mut dyn Write) -> anyhow::Result<Exit> {
-    clap_mangen::Man::new(cli::command()).render(out)?;
+/// `comply man [--output DIR]`: the top page on standard output, or every
+/// page written into DIR.
+pub fn man(args: &ManArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    let pages = crate::man::pages()?;
+    let Some(dir) = &args.output else {
+        if let Some((_, text)) = pages.first() {
+            out.write_all(text)?;
+        }
+        return Ok(Exit::Success);
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    for (name, text) in &pages {
+        let path = dir.join(name);
+        write::atomic(&path, text, true)?;
+        writeln!(err, "wrote {}", path.display())?;
+    }
     Ok(Exit::Success)
 }
