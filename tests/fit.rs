@@ -378,3 +378,77 @@ fn completions_leave_out_hidden_commands_and_never_offer_files_for_names() {
     let formats = complete("comply status --format ''");
     assert!(formats.contains("json"), "{formats}");
 }
+
+#[test]
+fn the_package_holds_what_a_release_needs_and_nothing_else() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let output = std::process::Command::new(&cargo)
+        .current_dir(example_root())
+        .args(["package", "--list", "--allow-dirty", "--offline"])
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let list = String::from_utf8_lossy(&output.stdout).into_owned();
+    for needed in [
+        "Cargo.toml",
+        "Cargo.lock",
+        "build.rs",
+        "README.md",
+        "src/main.rs",
+        "src/lib.rs",
+        "src/init/comply.yaml",
+    ] {
+        assert!(
+            list.lines().any(|l| l == needed),
+            "{needed} missing:\n{list}"
+        );
+    }
+    for line in list.lines() {
+        for unwanted in [
+            "fuzz/",
+            "tests/",
+            "benches/",
+            "controls/",
+            "backlog/",
+            "evidence/",
+            ".ci/",
+            "target/",
+        ] {
+            assert!(!line.starts_with(unwanted), "{line} is packaged");
+        }
+    }
+    let output = std::process::Command::new(&cargo)
+        .current_dir(example_root())
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--offline",
+        ])
+        .output()
+        .expect("cargo runs");
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let package = &metadata["packages"][0];
+    assert_eq!(
+        package["name"], "comply-cli",
+        "`comply` on crates.io is another program"
+    );
+    assert!(
+        package["targets"]
+            .as_array()
+            .expect("targets")
+            .iter()
+            .any(|t| t["name"] == "comply" && t["kind"][0] == "bin")
+    );
+    for key in ["repository", "license", "description", "readme"] {
+        assert!(package[key].is_string(), "no {key}");
+    }
+    for key in ["keywords", "categories"] {
+        assert!(!package[key].as_array().expect(key).is_empty(), "no {key}");
+    }
+}
