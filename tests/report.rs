@@ -268,3 +268,41 @@ fn output_is_written_atomically_and_never_over_a_file_by_surprise() {
         .code(2);
     assert!(!repo.path().join("no").exists());
 }
+
+#[test]
+fn html_is_responsive_with_contents_and_dates_that_do_not_wrap() {
+    let html = report(&fixture(), "html");
+    // A table of contents linking every section.
+    let nav_start = html
+        .find("<nav class=\"toc\"")
+        .expect("a table of contents");
+    let nav = &html[nav_start..html[nav_start..].find("</nav>").expect("nav ends") + nav_start];
+    for part in html.split("<h2><a id=\"").skip(1) {
+        let anchor = part.split('"').next().expect("anchor");
+        assert!(
+            nav.contains(&format!("href=\"#{anchor}\"")),
+            "contents miss #{anchor}"
+        );
+    }
+    // Tables scroll in their own box; charts scale to the width.
+    assert_eq!(
+        html.matches("<table>").count(),
+        html.matches("<div class=\"scroll\"><table>").count()
+    );
+    for svg in html.split("<svg ").skip(1) {
+        let head = svg.split('>').next().expect("svg tag");
+        assert!(
+            head.contains("viewBox=") && !head.contains(" width="),
+            "{head}"
+        );
+    }
+    assert!(html.contains("figure.chart svg { display: block; width: 100%; height: auto; }"));
+    // Dates never break at their hyphens, in cells and in prose.
+    assert!(
+        html.contains("<td><span class=\"nowrap\">2025-06-01</span></td>"),
+        "{html}"
+    );
+    assert!(html.contains("overdue since <span class=\"nowrap\">2025-06-01</span>"));
+    assert!(html.contains("@media print"));
+    assert!(html.contains("@media (max-width: 600px)"));
+}

@@ -39,6 +39,9 @@ pub fn render(report: &Report, flavor: Flavor) -> String {
         accepted: accepted(report),
     };
     w.title();
+    if flavor == Flavor::Html {
+        w.contents();
+    }
     w.summary();
     w.gate();
     w.acceptances();
@@ -266,6 +269,39 @@ impl Writer<'_> {
                 self.control_link(&need.framework, &need.id)
             ),
         }
+    }
+
+    /// A table of contents (the HTML page's; GitHub makes its own for a
+    /// Markdown file).
+    fn contents(&mut self) {
+        let due_soon = format!("Due soon (within {} days)", self.report.due_soon_days);
+        let mut entries: Vec<(String, String, usize)> = [
+            ("summary", "Executive summary"),
+            ("gate", "Gate"),
+            ("acceptances", "Risk acceptances"),
+            ("overdue", "Overdue items"),
+            ("due-soon", due_soon.as_str()),
+            ("unscheduled", "Unscheduled items"),
+            ("controls", "Control matrices"),
+        ]
+        .iter()
+        .map(|(anchor, text)| (anchor.to_string(), text.to_string(), 0))
+        .collect();
+        for f in &self.report.frameworks {
+            entries.push((slug(&["framework", &f.id]), escape(&f.name), 1));
+        }
+        for (anchor, text) in [
+            ("evidence", "Missing, empty and stale evidence"),
+            ("owners", "Work per owner"),
+            ("backlog", "Backlog register"),
+        ] {
+            entries.push((anchor.to_string(), text.to_string(), 0));
+        }
+        self.line("<nav class=\"toc\" aria-label=\"Contents\">\n");
+        for (anchor, text, depth) in entries {
+            self.line(&format!("{}- [{text}](#{anchor})", "  ".repeat(depth)));
+        }
+        self.line("\n</nav>\n");
     }
 
     fn title(&mut self) {
