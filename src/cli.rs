@@ -103,7 +103,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Start a compliance repository: comply.yaml, starter matrices, an example item
     Init(InitArgs),
-    /// Print the JSON Schema of a file kind (for editors and other tools)
+    /// Print the JSON Schema of a file kind (for editors) or of a JSON output
+    /// document (for programs)
     Schema(SchemaArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
@@ -126,8 +127,12 @@ pub struct InitArgs {
 /// Arguments of `comply schema`.
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
-    /// Which file kind
-    #[arg(value_parser = ["config", "controls", "backlog", "reviews", "exceptions"])]
+    /// Which file kind, or which JSON output document (the command's name;
+    /// `ratchet` for check --baseline, `manifest` and `verify` for evidence)
+    #[arg(value_parser = [
+        "config", "controls", "backlog", "reviews", "exceptions", "validate", "status", "due",
+        "gaps", "check", "ratchet", "evidence", "manifest", "verify", "trend", "diff", "report",
+    ])]
     pub kind: String,
 }
 

@@ -14,7 +14,7 @@ use crate::evidence::EvidenceState;
 use crate::model::{ItemStatus, Risk};
 
 /// Why an item fails the gate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum Reason {
     /// Open past its due date.
@@ -56,7 +56,7 @@ word_enum! {
 }
 
 /// An offender the gate skipped because a risk acceptance covers it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Accepted {
     /// The offender.
     #[serde(flatten)]
@@ -74,7 +74,7 @@ pub struct Accepted {
 /// Something the gate judged, whether it passed or not: every item and
 /// review at or above the threshold, every control with `--fail-on-stale`,
 /// every risk acceptance in scope. JUnit writes one test case each.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Checked {
     /// What it is.
     pub kind: SubjectKind,
@@ -89,7 +89,7 @@ pub struct Checked {
 }
 
 /// One item (or, for stale evidence, control) that fails the gate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Offender {
     /// What offends.
     pub kind: SubjectKind,
@@ -161,7 +161,7 @@ mod tests {
 }
 
 /// The gate's verdict.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Gate {
     /// Whether nothing offends.
     pub passed: bool,

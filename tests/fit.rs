@@ -452,3 +452,79 @@ fn the_package_holds_what_a_release_needs_and_nothing_else() {
         assert!(!package[key].as_array().expect(key).is_empty(), "no {key}");
     }
 }
+
+#[test]
+fn init_writes_schemas_that_its_files_name_by_relative_path() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    tool()
+        .current_dir(dir.path())
+        .args(["init", "repo"])
+        .assert()
+        .code(0);
+    let root = dir.path().join("repo");
+    let mut checked = 0;
+    for entry in walk(&root) {
+        let Some(name) = entry.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if !name.ends_with(".yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&entry).expect("read");
+        let first = text.lines().next().unwrap_or_default();
+        let target = first
+            .strip_prefix("# yaml-language-server: $schema=")
+            .unwrap_or_else(|| panic!("{} has no schema line", entry.display()));
+        assert!(!target.contains("://"), "{target} is not a local path");
+        let schema_path = entry.parent().expect("parent").join(target);
+        let schema: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&schema_path).unwrap_or_else(|e| {
+                panic!("{} names {}: {e}", entry.display(), schema_path.display())
+            }))
+            .expect("schema JSON");
+        let value: serde_json::Value = serde_yaml::from_str(&text).expect("YAML");
+        let validator = jsonschema::validator_for(&schema).expect("schema");
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", entry.display());
+        // The local copy is the schema of the comply that wrote it, whose
+        // published address carries its version.
+        assert_eq!(
+            schema["$id"],
+            format!(
+                "https://raw.githubusercontent.com/comply-tools/comply/v{}/schema/{}",
+                env!("CARGO_PKG_VERSION"),
+                schema_path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .expect("name")
+            )
+        );
+        checked += 1;
+    }
+    assert_eq!(
+        checked, 5,
+        "comply.yaml, three matrices and the example item"
+    );
+    for kind in ["config", "controls", "backlog", "reviews", "exceptions"] {
+        assert!(
+            root.join(format!("schema/{kind}.schema.json")).is_file(),
+            "{kind}"
+        );
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

@@ -17,10 +17,11 @@ pub fn init(args: &InitArgs, cwd: &Path, err: &mut dyn Write) -> anyhow::Result<
         .dir
         .as_deref()
         .map_or_else(|| cwd.to_path_buf(), |d| cwd.join(d));
-    let existing: Vec<String> = init::FILES
+    let files = init::files();
+    let existing: Vec<String> = files
         .iter()
         .filter(|(path, _)| dir.join(path).symlink_metadata().is_ok())
-        .map(|(path, _)| path.to_string())
+        .map(|(path, _)| path.clone())
         .collect();
     if !existing.is_empty() {
         bail!(
@@ -29,7 +30,7 @@ pub fn init(args: &InitArgs, cwd: &Path, err: &mut dyn Write) -> anyhow::Result<
             existing.join(", ")
         );
     }
-    for (path, text) in init::FILES {
+    for (path, text) in &files {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)

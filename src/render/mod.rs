@@ -28,7 +28,7 @@ pub struct DueLists<'a> {
 }
 
 /// One evidence entry of one control or item (`comply evidence`).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Row<'a> {
     /// `item` or `control`.
     pub kind: &'static str,
