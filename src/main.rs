@@ -20,7 +20,7 @@ fn main() -> ExitCode {
         today: chrono::Local::now().date_naive(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         stdout_is_terminal: io::stdout().is_terminal(),
-        width: commands::table_width(
+        width: commands::terminal_width(
             std::env::var("COLUMNS").ok().as_deref(),
             terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| w.0),
         ),

@@ -55,7 +55,7 @@ pub struct Environment {
 /// The width terminal tables must fit, from `COLUMNS` (when it holds a
 /// positive number) and the terminal's width (when standard output is one);
 /// `None` means no wrapping: a pipe or a file gets one line per row.
-pub fn table_width(columns: Option<&str>, terminal: Option<u16>) -> Option<u16> {
+pub fn terminal_width(columns: Option<&str>, terminal: Option<u16>) -> Option<u16> {
     columns
         .and_then(|c| c.trim().parse::<u16>().ok())
         .filter(|w| *w > 0)
@@ -575,4 +575,18 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error
         .downcast_ref::<io::Error>()
         .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_wins_over_the_terminal_and_nonsense_is_ignored() {
+        assert_eq!(terminal_width(Some("80"), Some(120)), Some(80));
+        assert_eq!(terminal_width(None, Some(120)), Some(120));
+        assert_eq!(terminal_width(Some("wide"), Some(120)), Some(120));
+        assert_eq!(terminal_width(Some("0"), None), None);
+        assert_eq!(terminal_width(None, None), None);
+    }
 }
