@@ -106,7 +106,8 @@ pub enum Command {
     /// Print the JSON Schema of a file kind (for editors) or of a JSON output
     /// document (for programs)
     Schema(SchemaArgs),
-    /// Print a shell completion script
+    /// Print a static shell completion script (`COMPLETE=bash comply` gives
+    /// one that also completes framework ids and owners from the repository)
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one page per command into a
     /// directory
@@ -525,6 +526,45 @@ pub fn visible_command() -> clap::Command {
     let mut root = command();
     root.build();
     copy(&root).bin_name("comply")
+}
+
+/// [`visible_command`] with `--framework` and `--owner` completed from the
+/// repository of the working directory, for clap_complete's dynamic
+/// completion (`COMPLETE=bash comply`).
+pub fn completing_command() -> clap::Command {
+    use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
+    fn candidates(owners: bool) -> Vec<CompletionCandidate> {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
+        let (frameworks, names) = crate::complete::names_from(&cwd);
+        let values = if owners { names } else { frameworks };
+        values.into_iter().map(CompletionCandidate::new).collect()
+    }
+    let mut root = visible_command();
+    let names: Vec<String> = root
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        root = root.mut_subcommand(&name, |mut sub| {
+            if sub.get_arguments().any(|a| a.get_id() == "frameworks") {
+                sub = sub.mut_arg("frameworks", |a| {
+                    a.add(ArgValueCandidates::new(|| candidates(false)))
+                });
+            }
+            if sub.get_arguments().any(|a| a.get_id() == "framework") {
+                sub = sub.mut_arg("framework", |a| {
+                    a.add(ArgValueCandidates::new(|| candidates(false)))
+                });
+            }
+            if sub.get_arguments().any(|a| a.get_id() == "owner") {
+                sub = sub.mut_arg("owner", |a| {
+                    a.add(ArgValueCandidates::new(|| candidates(true)))
+                });
+            }
+            sub
+        });
+    }
+    root
 }
 
 /// The parsed command line, or an error (exit 2) when a global option is

@@ -17,6 +17,7 @@ pub mod acceptance;
 pub mod analysis;
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod date;
 pub mod decode;
 pub mod diag;

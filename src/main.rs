@@ -8,6 +8,11 @@ use comply::cli;
 use comply::commands::{self, Environment, Exit};
 
 fn main() -> ExitCode {
+    // With COMPLETE=<shell> set, a shell is asking for completions (or for
+    // the script that registers them): answer and exit.
+    clap_complete::CompleteEnv::with_factory(cli::completing_command)
+        .bin("comply")
+        .complete();
     let matches = cli::command().get_matches();
     let cli = cli::from_matches(&matches).unwrap_or_else(|e| e.exit());
     let as_of_from = match matches.value_source("as_of") {

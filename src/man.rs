@@ -118,6 +118,12 @@ fn environment(roff: &mut Roff, sub: Option<&str>) {
             "The width terminal tables fit. Unset: the terminal's width; no terminal (a pipe or a file): rows are not wrapped.",
         ));
     }
+    if matches!(sub, None | Some("completions")) {
+        entries.push((
+            "COMPLETE",
+            "Set to a shell (bash, zsh, fish, ...) by the registered completion: comply answers with completions instead of running.",
+        ));
+    }
     if matches!(sub, None | Some("check")) {
         entries.push((
             "GITHUB_STEP_SUMMARY",
@@ -257,8 +263,12 @@ fn examples(roff: &mut Roff, sub: Option<&str>) {
         )],
         Some("completions") => &[
             (
+                "source <(COMPLETE=bash comply)",
+                "In ~/.bashrc: completions that also offer the repository's framework ids and owners (COMPLETE=zsh, COMPLETE=fish likewise).",
+            ),
+            (
                 "comply completions bash > ~/.local/share/bash-completion/completions/comply",
-                "Bash.",
+                "A static script for bash.",
             ),
             (
                 "comply completions fish > ~/.config/fish/completions/comply.fish",

@@ -528,3 +528,50 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn dynamic_completion_offers_the_repository_s_frameworks_and_owners() {
+    // What a shell registered with `source <(COMPLETE=fish comply)` asks.
+    let complete = |dir: &std::path::Path, words: &[&str]| -> Vec<String> {
+        let assert = tool()
+            .current_dir(dir)
+            .env("COMPLETE", "fish")
+            .arg("--")
+            .args(words)
+            .assert()
+            .code(0);
+        stdout(&assert)
+            .lines()
+            .map(|l| l.split('\t').next().unwrap_or_default().to_string())
+            .collect()
+    };
+    let root = example_root();
+    assert_eq!(
+        complete(&root, &["comply", "gaps", "--framework", ""]),
+        ["iso27001", "popia", "soc2"]
+    );
+    assert_eq!(
+        complete(&root, &["comply", "import", "page.md", "--framework", "s"]),
+        ["soc2"]
+    );
+    let owners = complete(&root, &["comply", "due", "--owner", ""]);
+    for owner in ["Founder", "Security Officer", "Support & Engineering"] {
+        assert!(
+            owners.iter().any(|o| o == owner),
+            "{owner} missing: {owners:?}"
+        );
+    }
+    assert!(
+        !owners.iter().any(|o| o == "README.md" || o == "Cargo.toml"),
+        "{owners:?}"
+    );
+    let commands = complete(&root, &["comply", ""]);
+    assert!(commands.iter().any(|c| c == "status"), "{commands:?}");
+    assert!(!commands.iter().any(|c| c == "reference"), "{commands:?}");
+    // Outside a repository: nothing, and no error.
+    let empty = tempfile::tempdir().expect("temporary directory");
+    assert!(complete(empty.path(), &["comply", "due", "--owner", ""]).is_empty());
+    // The registration script for bash.
+    let assert = tool().env("COMPLETE", "bash").assert().code(0);
+    assert!(stdout(&assert).contains("complete "), "{}", stdout(&assert));
+}

@@ -74,6 +74,7 @@ pub fn comply(root: &Path) -> Command {
     cmd.env_remove("COMPLY_TODAY")
         .env_remove("NO_COLOR")
         .env_remove("COLUMNS")
+        .env_remove("COMPLETE")
         .env_remove("GITHUB_STEP_SUMMARY")
         .arg("--root")
         .arg(root);
@@ -87,6 +88,7 @@ pub fn tool() -> Command {
     cmd.env_remove("COMPLY_TODAY")
         .env_remove("NO_COLOR")
         .env_remove("COLUMNS")
+        .env_remove("COMPLETE")
         .env_remove("GITHUB_STEP_SUMMARY");
     cmd
 }
