@@ -244,6 +244,18 @@ impl Writer<'_> {
         }
     }
 
+    /// What a risk acceptance names: a link when it is a listed item;
+    /// in the HTML page, on one line (an id breaks at its hyphens).
+    fn target(&self, target: &str) -> String {
+        if self.items.contains(target) {
+            return self.item_link(target);
+        }
+        match self.flavor {
+            Flavor::Markdown => escape(target),
+            Flavor::Html => format!("<span class=\"nowrap\">{}</span>", escape(target)),
+        }
+    }
+
     fn item_link(&self, id: &str) -> String {
         if self.items.contains(id) {
             format!("[{}](#{})", escape(id), slug(&["item", id]))
@@ -466,7 +478,7 @@ impl Writer<'_> {
             .iter()
             .map(|a| {
                 vec![
-                    escape(&a.target),
+                    self.target(&a.target),
                     self.tag("acceptance", a.state.as_str()),
                     escape(&a.approved_by),
                     a.approved_on.to_string(),
