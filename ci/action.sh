@@ -22,11 +22,16 @@ bin_dir="${COMPLY_BIN_DIR:-${RUNNER_TEMP:-/tmp}/comply-bin}"
 
 # The version in Cargo.toml and a digest of everything the build reads, so
 # the cache holds exactly the comply this action's ref pins.
+sha256() {
+  if command -v sha256sum > /dev/null; then sha256sum "$@"; else shasum -a 256 "$@"; fi
+}
+
 key() {
   local version digest
   version="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$source_dir/Cargo.toml" | head -n 1)"
   digest="$(cd "$source_dir" && find Cargo.toml Cargo.lock build.rs src -type f -print0 \
-    | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+    | LC_ALL=C sort -z | while IFS= read -r -d '' file; do sha256 "$file"; done \
+    | sha256 | cut -c1-16)"
   local key="comply-${version}-${RUNNER_OS:-$(uname -s)}-${RUNNER_ARCH:-$(uname -m)}-${digest}"
   echo "key=$key" >> "${GITHUB_OUTPUT:-/dev/stdout}"
 }
