@@ -728,5 +728,29 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+        visible_command().debug_assert();
+        completing_command().debug_assert();
+    }
+
+    #[test]
+    fn each_command_shows_only_the_global_options_it_takes() {
+        let mut root = command();
+        root.build();
+        for sub in root.get_subcommands() {
+            let used = options_of(sub.get_name());
+            for arg in sub
+                .get_arguments()
+                .filter(|a| GLOBAL_OPTIONS.contains(&a.get_id().as_str()))
+            {
+                assert_eq!(
+                    arg.is_hide_set(),
+                    !used.contains(&arg.get_id().as_str()),
+                    "{} {}",
+                    sub.get_name(),
+                    arg.get_id()
+                );
+            }
+        }
     }
 }
