@@ -49,6 +49,17 @@ fn action_yaml() -> serde_yaml::Value {
 /// Runs `ci/action.sh STEP` with the environment GitHub would give it for
 /// the action's step that runs STEP, inputs substituted.
 fn action_step(step: &str, cwd: &Path, runner: &Path, inputs: &[(&str, &str)]) -> Output {
+    action_step_with_path(step, cwd, runner, inputs, "")
+}
+
+/// [`action_step`] with `extra` directories first on PATH.
+fn action_step_with_path(
+    step: &str,
+    cwd: &Path,
+    runner: &Path,
+    inputs: &[(&str, &str)],
+    extra: &str,
+) -> Output {
     let action = action_yaml();
     let steps = action["runs"]["steps"].as_sequence().expect("steps");
     let found = steps
@@ -78,7 +89,10 @@ fn action_step(step: &str, cwd: &Path, runner: &Path, inputs: &[(&str, &str)]) -
         // No comply on PATH but the cached one.
         .env(
             "PATH",
-            format!("{}/bin:/usr/bin:/bin", runner.join("comply-bin").display()),
+            format!(
+                "{extra}{}/bin:/usr/bin:/bin",
+                runner.join("comply-bin").display()
+            ),
         );
     if let Some(env) = found["env"].as_mapping() {
         for (name, value) in env {
@@ -317,4 +331,54 @@ fn the_pre_commit_hook_runs_for_every_file_comply_reads() {
     for path in ["README.md", "evidence/policy.yaml", "src/controls.rs"] {
         assert!(!files.is_match(path), "{path} runs the hook");
     }
+}
+
+#[test]
+fn the_action_builds_comply_from_its_own_source_on_a_cache_miss() {
+    let repo = failing();
+    let runner = tempfile::tempdir().expect("runner temp");
+    let runner = runner.path();
+    // No cargo on PATH: a clear error, exit 2 (where the system has no
+    // cargo of its own in /usr/bin or /bin, which would really build).
+    if !["/usr/bin/cargo", "/bin/cargo"]
+        .iter()
+        .any(|p| Path::new(p).exists())
+    {
+        let out = action_step("install", repo.path(), runner, &[]);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+        assert!(text(&out.stdout).contains("::error::comply is built with cargo"));
+    }
+    // A stand-in cargo records how it is called and installs the binary.
+    let tools = runner.join("tools");
+    std::fs::create_dir_all(&tools).expect("tools");
+    let cargo = tools.join("cargo");
+    std::fs::write(
+        &cargo,
+        format!(
+            "#!/bin/sh\necho \"$@\" > \"{log}\"\nwhile [ \"$1\" != --root ]; do shift; done\nmkdir -p \"$2/bin\" && cp \"{bin}\" \"$2/bin/comply\"\n",
+            log = runner.join("cargo-args").display(),
+            bin = env!("CARGO_BIN_EXE_comply"),
+        ),
+    )
+    .expect("write cargo");
+    std::process::Command::new("chmod")
+        .args(["+x"])
+        .arg(&cargo)
+        .status()
+        .expect("chmod");
+    let path = format!("{}:", tools.display());
+    let out = action_step_with_path("install", repo.path(), runner, &[], &path);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let args = std::fs::read_to_string(runner.join("cargo-args")).expect("cargo ran");
+    assert_eq!(
+        args.trim(),
+        format!(
+            "install --locked --path {} --root {} --bin comply",
+            example_root().display(),
+            runner.join("comply-bin").display()
+        )
+    );
+    // The next run finds it, as the cache would restore it.
+    let out = action_step("install", repo.path(), runner, &[]);
+    assert!(text(&out.stdout).contains("restored from the cache"));
 }
