@@ -101,7 +101,7 @@ pub enum Command {
     History(HistoryCommand),
     /// Turn existing Markdown compliance pages into comply YAML
     Import(ImportArgs),
-    /// Start a compliance repository: comply.yaml, starter matrices, an example item
+    /// Start a compliance repository: comply.yaml, starter matrices, an example item, schemas
     Init(InitArgs),
     /// Print the JSON Schema of a file kind (for editors) or of a JSON output
     /// document (for programs)
