@@ -17,7 +17,9 @@ use crate::git::{Change, History};
 use crate::model::{ControlStatus, Evidence, Item, ItemStatus, Repository, Review, Risk, Source};
 
 /// Where an item stands on the as-of date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ItemState {
     /// Open and past its due date.
@@ -62,7 +64,7 @@ pub struct Options {
 }
 
 /// A file and line, for output that points back at the source.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SourceRef {
     /// File relative to the root, with `/` separators.
     pub file: Arc<str>,
@@ -80,7 +82,7 @@ impl From<&Source> for SourceRef {
 }
 
 /// One evidence entry with its resolved state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct EvidenceView {
     /// The path as written.
     pub path: String,
@@ -101,7 +103,7 @@ pub struct EvidenceView {
 }
 
 /// Per-framework figures: one row of the dashboard.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FrameworkSummary {
     /// Framework id.
     pub id: String,
@@ -209,7 +211,7 @@ impl ControlView {
 }
 
 /// One backlog item as of the analysis date.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ItemView {
     /// `item` for a backlog item, `review` for a recurring activity.
     pub kind: SubjectKind,
@@ -253,7 +255,7 @@ pub struct ItemView {
 }
 
 /// How many of a checklist's steps are ticked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Progress {
     /// Ticked steps.
     pub done: usize,
@@ -262,7 +264,7 @@ pub struct Progress {
 }
 
 /// One control with its evidence and remediation state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ControlView {
     /// Framework id.
     pub framework: String,
@@ -290,7 +292,7 @@ pub struct ControlView {
 }
 
 /// Everything the commands render.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Analysis {
     /// The day analysed.
     pub as_of: NaiveDate,

@@ -17,7 +17,19 @@ use serde::Serialize;
 use walkdir::WalkDir;
 
 /// The state of one evidence path.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum EvidenceState {
     /// A non-empty file, a directory holding a file, or a glob matching one.

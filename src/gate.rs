@@ -14,7 +14,7 @@ use crate::evidence::EvidenceState;
 use crate::model::{ItemStatus, Risk};
 
 /// Why an item fails the gate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum Reason {
     /// Open past its due date.
@@ -63,7 +63,7 @@ word_enum! {
 }
 
 /// An offender the gate skipped because a risk acceptance covers it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Accepted {
     /// The offender.
     #[serde(flatten)]
@@ -81,7 +81,7 @@ pub struct Accepted {
 /// Something the gate judged, whether it passed or not: every item and
 /// review at or above the threshold, every control with `--fail-on-stale`,
 /// every risk acceptance in scope. JUnit writes one test case each.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Checked {
     /// What it is.
     pub kind: SubjectKind,
@@ -96,7 +96,7 @@ pub struct Checked {
 }
 
 /// One item (or, for stale evidence, control) that fails the gate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Offender {
     /// What offends.
     pub kind: SubjectKind,
@@ -190,7 +190,7 @@ mod tests {
 }
 
 /// The gate's verdict.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Gate {
     /// Whether nothing offends.
     pub passed: bool,

@@ -19,7 +19,7 @@ use crate::evidence::{Entry, EvidenceState, EvidenceStatus, Files};
 use crate::load::{Kind, MAX_FILE_BYTES, Source, check_size, classify};
 
 /// The commit that last changed a file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Change {
     /// Commit date (UTC).
     pub date: NaiveDate,

@@ -160,7 +160,7 @@ pub struct Evidence {
 }
 
 /// One line of a partial checklist inside an item.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ChecklistEntry {
     /// The step, in words.
     pub task: String,
@@ -266,7 +266,7 @@ pub struct Item {
 }
 
 /// Settings from `comply.yaml`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Config {
     /// Display name of the repository, for titles.
     pub name: Option<String>,
@@ -299,7 +299,7 @@ impl Default for Config {
 }
 
 /// A declared owner (`owners` in comply.yaml).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Owner {
     /// The name used in `owner:` fields.
     pub name: String,

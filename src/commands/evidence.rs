@@ -33,11 +33,15 @@ pub fn run(
         if let Some(path) = &args.manifest {
             let mut text = serde_json::to_string_pretty(&current)?;
             text.push('\n');
-            crate::write::atomic(path, text.as_bytes(), args.force)?;
+            crate::write::to(path, text.as_bytes(), args.force, out)?;
             writeln!(
                 err,
                 "wrote {} ({} evidence files)",
-                path.display(),
+                if crate::write::is_stdout(path) {
+                    "the manifest to standard output".to_string()
+                } else {
+                    path.display().to_string()
+                },
                 current.files.len()
             )?;
             return Ok(Exit::Success);

@@ -41,12 +41,26 @@ pub struct Environment {
     pub no_color: bool,
     /// Whether standard output is a terminal.
     pub stdout_is_terminal: bool,
+    /// The width terminal tables must fit: `COLUMNS` when it is set to a
+    /// positive number, else the terminal's width when standard output is a
+    /// terminal, else `None` (no wrapping).
+    pub width: Option<u16>,
     /// Where the as-of date comes from, for `--verbose`: `--as-of`,
     /// `COMPLY_TODAY` or the clock.
     pub as_of_from: &'static str,
     /// `GITHUB_STEP_SUMMARY`: the file GitHub Actions shows as the step's
     /// summary, which `check --format github` appends to.
     pub step_summary: Option<PathBuf>,
+}
+
+/// The width terminal tables must fit, from `COLUMNS` (when it holds a
+/// positive number) and the terminal's width (when standard output is one);
+/// `None` means no wrapping: a pipe or a file gets one line per row.
+pub fn terminal_width(columns: Option<&str>, terminal: Option<u16>) -> Option<u16> {
+    columns
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|w| *w > 0)
+        .or(terminal.filter(|w| *w > 0))
 }
 
 /// How a run ends: the process exit code.
@@ -80,6 +94,7 @@ pub fn run(
             ColorChoice::Never => false,
             ColorChoice::Auto => env.stdout_is_terminal && !env.no_color,
         },
+        width: env.width,
     };
     if !matches!(
         cli.command,
@@ -87,17 +102,24 @@ pub fn run(
             | Command::Init(_)
             | Command::Schema(_)
             | Command::Completions(_)
-            | Command::Man
+            | Command::Man(_)
             | Command::Reference
     ) {
         talk.explain(err, &format!("root {} ({root_from})", root.display()))?;
     }
     let command = match &cli.command {
+        Command::Import(args) if args.output.as_deref().is_some_and(write::is_stdout) => {
+            let args = crate::cli::ImportArgs {
+                output: None,
+                ..args.clone()
+            };
+            return import::run(&args, as_of, out, err);
+        }
         Command::Import(args) => return import::run(args, as_of, out, err),
         Command::Init(args) => return tools::init(args, &env.cwd, err),
         Command::Schema(args) => return tools::schema(args, out),
         Command::Completions(args) => return tools::completions(args, out),
-        Command::Man => return tools::man(out),
+        Command::Man(args) => return tools::man(args, out, err),
         Command::Reference => {
             out.write_all(crate::cli::reference().as_bytes())?;
             return Ok(Exit::Success);
@@ -305,7 +327,7 @@ pub fn run(
                 }
             };
             match &args.output {
-                Some(path) => write::atomic(path, text.as_bytes(), args.force)?,
+                Some(path) => write::to(path, text.as_bytes(), args.force, out)?,
                 None => out.write_all(text.as_bytes())?,
             }
             Ok(Exit::Success)
@@ -615,4 +637,18 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error
         .downcast_ref::<io::Error>()
         .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_wins_over_the_terminal_and_nonsense_is_ignored() {
+        assert_eq!(terminal_width(Some("80"), Some(120)), Some(80));
+        assert_eq!(terminal_width(None, Some(120)), Some(120));
+        assert_eq!(terminal_width(Some("wide"), Some(120)), Some(120));
+        assert_eq!(terminal_width(Some("0"), None), None);
+        assert_eq!(terminal_width(None, None), None);
+    }
 }

@@ -5,10 +5,9 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use clap::CommandFactory;
 
 use super::Exit;
-use crate::cli::{Cli, CompletionsArgs, InitArgs, SchemaArgs};
+use crate::cli::{self, CompletionsArgs, InitArgs, ManArgs, SchemaArgs};
 use crate::{init, schema, write};
 
 /// `comply init [DIR]`: writes the starter files, refusing to overwrite any
@@ -18,10 +17,11 @@ pub fn init(args: &InitArgs, cwd: &Path, err: &mut dyn Write) -> anyhow::Result<
         .dir
         .as_deref()
         .map_or_else(|| cwd.to_path_buf(), |d| cwd.join(d));
-    let existing: Vec<String> = init::FILES
+    let files = init::files();
+    let existing: Vec<String> = files
         .iter()
         .filter(|(path, _)| dir.join(path).symlink_metadata().is_ok())
-        .map(|(path, _)| path.to_string())
+        .map(|(path, _)| path.clone())
         .collect();
     if !existing.is_empty() {
         bail!(
@@ -30,7 +30,7 @@ pub fn init(args: &InitArgs, cwd: &Path, err: &mut dyn Write) -> anyhow::Result<
             existing.join(", ")
         );
     }
-    for (path, text) in init::FILES {
+    for (path, text) in &files {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)
@@ -54,15 +54,28 @@ pub fn schema(args: &SchemaArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
     Ok(Exit::Success)
 }
 
-/// `comply completions SHELL`.
+/// `comply completions SHELL`: hidden commands and options left out.
 pub fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
-    let mut command = Cli::command();
+    let mut command = cli::visible_command();
     clap_complete::generate(args.shell, &mut command, "comply", out);
     Ok(Exit::Success)
 }
 
-/// `comply man`.
-pub fn man(out: &mut dyn Write) -> anyhow::Result<Exit> {
-    clap_mangen::Man::new(Cli::command()).render(out)?;
+/// `comply man [--output DIR]`: the top page on standard output, or every
+/// page written into DIR.
+pub fn man(args: &ManArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    let pages = crate::man::pages()?;
+    let Some(dir) = &args.output else {
+        if let Some((_, text)) = pages.first() {
+            out.write_all(text)?;
+        }
+        return Ok(Exit::Success);
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    for (name, text) in &pages {
+        let path = dir.join(name);
+        write::atomic(&path, text, true)?;
+        writeln!(err, "wrote {}", path.display())?;
+    }
     Ok(Exit::Success)
 }

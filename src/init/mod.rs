@@ -13,3 +13,20 @@ pub const FILES: &[(&str, &str)] = &[
     ("backlog/example.yaml", include_str!("backlog.yaml")),
     ("evidence/README.md", include_str!("evidence.md")),
 ];
+
+/// Every file `comply init` writes: [`FILES`], and the JSON Schema of each
+/// file kind under `schema/`, which the files' `yaml-language-server` lines
+/// name by relative path, so editors check them offline and against the
+/// schema of the comply that wrote them.
+pub fn files() -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = FILES
+        .iter()
+        .map(|(path, text)| (path.to_string(), text.to_string()))
+        .collect();
+    for kind in crate::schema::KINDS {
+        if let Some(text) = crate::schema::json(kind) {
+            files.push((format!("schema/{kind}.schema.json"), text));
+        }
+    }
+    files
+}
