@@ -8,8 +8,10 @@
 //! by hand (see `decode`). Scalars stay strings: `5.10` is the control id
 //! `5.10`, never the float `5.1`.
 //!
-//! The builder is bounded: nesting depth and alias expansion have limits, so a
-//! hostile file cannot exhaust the stack or memory ("billion laughs").
+//! The builder is bounded by what a tree costs, not by how it is written:
+//! nesting depth, entries per list or mapping, and the nodes and scalar bytes
+//! the tree holds once built, counting every copy an alias or an anchor makes
+//! ("billion laughs", nested anchors, a flow list of millions of scalars).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -20,6 +22,36 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 pub const MAX_DEPTH: usize = 64;
 /// Most nodes that aliases may copy into one file's tree.
 pub const MAX_ALIAS_NODES: usize = 10_000;
+/// Most entries in one list or mapping.
+pub const MAX_ENTRIES: usize = 100_000;
+/// Most nodes in one file's tree, counting the copies made by anchors and
+/// aliases.
+pub const MAX_NODES: usize = 2_000_000;
+/// Most scalar bytes in one file's tree, counting the copies made by anchors
+/// and aliases (a file without them holds no more than its own size).
+pub const MAX_SCALAR_BYTES: usize = 32 * 1024 * 1024;
+
+/// What a built tree holds: the figures the limits count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cost {
+    /// Nodes, keys included.
+    pub nodes: usize,
+    /// Bytes of scalar text.
+    pub scalar_bytes: usize,
+}
+
+/// What a list or mapping node costs by itself.
+const ONE_NODE: Cost = Cost {
+    nodes: 1,
+    scalar_bytes: 0,
+};
+
+impl Cost {
+    fn add(&mut self, other: Cost) {
+        self.nodes = self.nodes.saturating_add(other.nodes);
+        self.scalar_bytes = self.scalar_bytes.saturating_add(other.scalar_bytes);
+    }
+}
 
 /// A position in a source file: 1-based line and column.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -97,18 +129,29 @@ pub struct SyntaxError {
 /// An empty document gives a `Null` node. A second document in the same file
 /// is an error: comply files hold one document each.
 pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
+    parse_counted(text).map(|(node, _)| node)
+}
+
+/// [`parse`], also returning what the tree holds (for limits over many
+/// files).
+pub fn parse_counted(text: &str) -> Result<(Node<'_>, Cost), SyntaxError> {
     let mut builder = Builder {
         parser: Parser::new_from_str(text),
         anchors: HashMap::new(),
         alias_nodes: 0,
+        cost: Cost::default(),
     };
-    builder.document()
+    let node = builder.document()?;
+    Ok((node, builder.cost))
 }
 
 struct Builder<'a> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
-    anchors: HashMap<usize, Node<'a>>,
+    /// Anchored nodes with what one copy of each costs.
+    anchors: HashMap<usize, (Node<'a>, Cost)>,
     alias_nodes: usize,
+    /// Everything built so far, copies included.
+    cost: Cost,
 }
 
 impl<'a> Builder<'a> {
@@ -176,6 +219,13 @@ impl<'a> Builder<'a> {
         }
         let (node, anchor) = match event {
             Event::Scalar(text, style, anchor, _tag) => {
+                self.spend(
+                    Cost {
+                        nodes: 1,
+                        scalar_bytes: text.len(),
+                    },
+                    pos,
+                )?;
                 let value = if style == ScalarStyle::Plain && is_null(&text) {
                     Value::Null
                 } else {
@@ -184,12 +234,14 @@ impl<'a> Builder<'a> {
                 (Node { pos, value }, anchor)
             }
             Event::SequenceStart(anchor, _tag) => {
+                self.spend(ONE_NODE, pos)?;
                 let mut items = Vec::new();
                 loop {
                     let (event, span) = self.next()?;
                     if matches!(event, Event::SequenceEnd) {
                         break;
                     }
+                    entries_limit(items.len(), Pos::of(span), "list")?;
                     items.push(self.node(event, span, depth + 1)?);
                 }
                 (
@@ -201,12 +253,14 @@ impl<'a> Builder<'a> {
                 )
             }
             Event::MappingStart(anchor, _tag) => {
+                self.spend(ONE_NODE, pos)?;
                 let mut entries = Vec::new();
                 loop {
                     let (event, span) = self.next()?;
                     if matches!(event, Event::MappingEnd) {
                         break;
                     }
+                    entries_limit(entries.len(), Pos::of(span), "mapping")?;
                     let key = self.node(event, span, depth + 1)?;
                     let (event, span) = self.next()?;
                     let value = self.node(event, span, depth + 1)?;
@@ -229,20 +283,46 @@ impl<'a> Builder<'a> {
             }
         };
         if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+            // Keeping the anchored node costs a copy of it.
+            let cost = cost(&node);
+            self.spend(cost, pos)?;
+            self.anchors.insert(anchor, (node.clone(), cost));
         }
         Ok(node)
     }
 
+    /// Counts `cost` against the file's limits.
+    fn spend(&mut self, cost: Cost, pos: Pos) -> Result<(), SyntaxError> {
+        self.cost.add(cost);
+        if self.cost.nodes > MAX_NODES {
+            return Err(SyntaxError {
+                pos,
+                message: format!(
+                    "the file's YAML tree holds more than the limit of {MAX_NODES} nodes (aliases and anchors count each copy)"
+                ),
+            });
+        }
+        if self.cost.scalar_bytes > MAX_SCALAR_BYTES {
+            return Err(SyntaxError {
+                pos,
+                message: format!(
+                    "the file's YAML tree holds more than the limit of {MAX_SCALAR_BYTES} bytes of text (aliases and anchors count each copy)"
+                ),
+            });
+        }
+        Ok(())
+    }
+
     /// Copies the anchored node, counting what it costs against the budget.
     fn alias(&mut self, id: usize, pos: Pos) -> Result<Node<'a>, SyntaxError> {
-        let Some(target) = self.anchors.get(&id) else {
+        let Some((_, cost)) = self.anchors.get(&id) else {
             return Err(SyntaxError {
                 pos,
                 message: "alias to an unknown anchor".into(),
             });
         };
-        self.alias_nodes += count_nodes(target);
+        let cost = *cost;
+        self.alias_nodes = self.alias_nodes.saturating_add(cost.nodes);
         if self.alias_nodes > MAX_ALIAS_NODES {
             return Err(SyntaxError {
                 pos,
@@ -251,25 +331,49 @@ impl<'a> Builder<'a> {
                 ),
             });
         }
+        self.spend(cost, pos)?;
+        let Some((target, _)) = self.anchors.get(&id) else {
+            return Err(SyntaxError {
+                pos,
+                message: "alias to an unknown anchor".into(),
+            });
+        };
         let mut copy = target.clone();
         copy.pos = pos;
         Ok(copy)
     }
 }
 
+/// Refuses one more entry in a list or mapping that already has `len`.
+fn entries_limit(len: usize, pos: Pos, what: &str) -> Result<(), SyntaxError> {
+    if len >= MAX_ENTRIES {
+        return Err(SyntaxError {
+            pos,
+            message: format!("a {what} with more than the limit of {MAX_ENTRIES} entries"),
+        });
+    }
+    Ok(())
+}
+
 fn is_null(text: &str) -> bool {
     matches!(text, "" | "~" | "null" | "Null" | "NULL")
 }
 
-fn count_nodes(node: &Node) -> usize {
-    1 + match &node.value {
-        Value::Null | Value::Scalar(_) => 0,
-        Value::Seq(items) => items.iter().map(count_nodes).sum(),
-        Value::Map(entries) => entries
-            .iter()
-            .map(|(k, v)| count_nodes(k) + count_nodes(v))
-            .sum(),
+/// What one copy of `node` holds.
+fn cost(node: &Node) -> Cost {
+    let mut total = Cost {
+        nodes: 1,
+        scalar_bytes: node.as_str().map_or(0, str::len),
+    };
+    match &node.value {
+        Value::Null | Value::Scalar(_) => {}
+        Value::Seq(items) => items.iter().for_each(|n| total.add(cost(n))),
+        Value::Map(entries) => entries.iter().for_each(|(k, v)| {
+            total.add(cost(k));
+            total.add(cost(v));
+        }),
     }
+    total
 }
 
 #[cfg(test)]
