@@ -182,7 +182,7 @@ impl<'a> Decoder<'a> {
     /// Decodes a control matrix file.
     pub fn matrix(&mut self, node: &Node) -> Option<Framework> {
         let fields = self.fields(node, MATRIX_FIELDS, "control matrix")?;
-        let id = fields.required_string(self, "framework", node.pos)?;
+        let id = nfc(fields.required_string(self, "framework", node.pos)?);
         let name = fields.string(self, "name").unwrap_or_else(|| id.clone());
         let controls = match fields.get("controls") {
             Some(list) => self
@@ -232,7 +232,7 @@ impl<'a> Decoder<'a> {
                 None => None,
             },
             source: self.source(fields.pos_of("id")),
-            id: id?,
+            id: nfc(id?),
             title: title?,
             status: status?,
             severity,
@@ -307,9 +307,9 @@ impl<'a> Decoder<'a> {
             tags: self.strings(fields.get("tags"), "tags"),
             max_age_days: fields.days(self, "max_age_days"),
             source: self.source(fields.pos_of("id")),
-            id: id?,
+            id: nfc(id?),
             title: title?,
-            framework: framework?,
+            framework: nfc(framework?),
             risk: risk?,
             due,
             status,
@@ -353,11 +353,11 @@ impl<'a> Decoder<'a> {
         };
         let framework = fields.required_string(self, "framework", node.pos);
         Some(Review {
-            framework: Some(framework?),
+            framework: Some(nfc(framework?)),
             owner: fields.string(self, "owner"),
             evidence: self.evidence_list(fields.get("evidence")),
             source: self.source(fields.pos_of("id")),
-            id: id?,
+            id: nfc(id?),
             title: title?,
             cadence: cadence?,
             last_done,
@@ -436,7 +436,7 @@ impl<'a> Decoder<'a> {
         let expires = date("expires");
         Some(Exception {
             target: Reference {
-                id: target?,
+                id: nfc(target?),
                 source: self.source(fields.pos_of("target")),
             },
             reason: reason?,
@@ -542,7 +542,7 @@ impl<'a> Decoder<'a> {
         self.string_nodes(node, name)
             .into_iter()
             .map(|(id, pos)| Reference {
-                id,
+                id: nfc(id),
                 source: self.source(pos),
             })
             .collect()
@@ -746,5 +746,15 @@ impl<'n, 't> Fields<'n, 't> {
                 None
             }
         }
+    }
+}
+
+/// An id or reference in Unicode normal form C, so that `é` typed as one
+/// character and as `e` with a combining accent is the same id.
+fn nfc(text: String) -> String {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text,
+        _ => text.nfc().collect(),
     }
 }
