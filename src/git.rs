@@ -637,6 +637,9 @@ impl Source for TreeSource {
     }
 }
 
+/// A blob's bytes, or why they were not read.
+pub type BlobRead = Result<Vec<u8>, String>;
+
 /// What a tree entry is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ObjectKind {
@@ -682,7 +685,7 @@ impl TreeFiles {
     /// Reads the blobs of `paths` through one `git cat-file --batch`; each
     /// answer must be a blob within [`MAX_FILE_BYTES`], else that path gets
     /// the reason.
-    pub fn read(&self, paths: &[String]) -> anyhow::Result<Vec<(String, Result<Vec<u8>, String>)>> {
+    pub fn read(&self, paths: &[String]) -> anyhow::Result<Vec<(String, BlobRead)>> {
         if paths.is_empty() {
             return Ok(Vec::new());
         }
@@ -817,7 +820,7 @@ mod tests {
         for bad in [
             "x\0".to_string(),
             format!("\0{A}\0soon\0A\0"),
-            format!("\0nothex\0"),
+            "\0nothex\0".to_string(),
             format!("\0{A}\01\0A\0no-newline\0"),
             format!("\0{A}\01\0"),
             format!("\0{A}\01\0A\0\nx"),
