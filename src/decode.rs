@@ -107,7 +107,15 @@ pub struct Decoder<'a> {
     /// The file's name as every `Source` of it shares it.
     shared: Arc<str>,
     diagnostics: Vec<Diagnostic>,
+    /// Problems past [`MAX_DIAGNOSTICS_PER_FILE`]: how many, and whether
+    /// one was an error.
+    dropped: (usize, bool),
 }
+
+/// Most problems kept for one file; the rest are counted in one last
+/// diagnostic, so a file of a million bad entries cannot fill memory with
+/// messages.
+pub const MAX_DIAGNOSTICS_PER_FILE: usize = 1_000;
 
 impl<'a> Decoder<'a> {
     /// A decoder for the file at `file` (relative to the root).
@@ -116,12 +124,35 @@ impl<'a> Decoder<'a> {
             file,
             shared: Arc::from(file.to_string_lossy().replace('\\', "/")),
             diagnostics: Vec::new(),
+            dropped: (0, false),
         }
     }
 
     /// The problems found so far.
-    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+    pub fn into_diagnostics(mut self) -> Vec<Diagnostic> {
+        let (count, error) = self.dropped;
+        if count > 0 {
+            let message = format!(
+                "{count} more problems in this file are not listed (comply lists {MAX_DIAGNOSTICS_PER_FILE} per file)"
+            );
+            let location = Location::file(self.file);
+            self.diagnostics.push(if error {
+                Diagnostic::error(Code::TooLarge, location, message)
+            } else {
+                Diagnostic::warning(Code::TooLarge, location, message)
+            });
+        }
         self.diagnostics
+    }
+
+    /// Keeps a problem, up to the limit.
+    fn push(&mut self, d: Diagnostic) {
+        if self.diagnostics.len() < MAX_DIAGNOSTICS_PER_FILE {
+            self.diagnostics.push(d);
+        } else {
+            self.dropped.0 += 1;
+            self.dropped.1 |= d.is_error();
+        }
     }
 
     fn source(&self, pos: Pos) -> Source {
@@ -132,7 +163,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn error(&mut self, code: Code, pos: Pos, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::error(
+        self.push(Diagnostic::error(
             code,
             Location::at(self.file, pos),
             message,
@@ -267,7 +298,7 @@ impl<'a> Decoder<'a> {
             None => match default_framework {
                 Some(f) => Some(f.to_string()),
                 None => {
-                    self.diagnostics.push(
+                    self.push(
                         Diagnostic::error(
                             Code::MissingField,
                             Location::at(self.file, node.pos),
@@ -392,7 +423,7 @@ impl<'a> Decoder<'a> {
         match days.and_then(|d| d.trim().parse::<u32>().ok()) {
             Some(days) if (1..=3660).contains(&days) => Some(Cadence::Days(days)),
             _ => {
-                self.diagnostics.push(
+                self.push(
                     Diagnostic::error(
                         Code::BadValue,
                         Location::at(self.file, node.pos),
@@ -460,7 +491,7 @@ impl<'a> Decoder<'a> {
         match parse_date(text) {
             Ok(date) => Some(date),
             Err(why) => {
-                self.diagnostics.push(
+                self.push(
                     Diagnostic::error(Code::BadDate, Location::at(self.file, node.pos), why)
                         .with_hint(
                             "write dates as YYYY-MM-DD, or `TBD` for an unscheduled due date",
@@ -633,7 +664,7 @@ impl<'a> Decoder<'a> {
                     Some(s) => d.with_hint(format!("did you mean `{s}`?")),
                     None => d.with_hint(format!("expected one of: {}", known.join(", "))),
                 };
-                self.diagnostics.push(d);
+                self.push(d);
                 continue;
             }
             if let Some((_, first)) = fields.entries.iter().find(|(n, _)| *n == name) {
@@ -735,7 +766,7 @@ impl<'n, 't> Fields<'n, 't> {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("expected one of: {}", words.join(", ")),
                 };
-                d.diagnostics.push(
+                d.push(
                     Diagnostic::error(
                         Code::BadValue,
                         Location::at(d.file, node.pos),

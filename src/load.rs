@@ -276,14 +276,44 @@ pub fn check_size(len: u64, relative: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// Most problems listed for one repository's files (each file also keeps
+/// at most `decode::MAX_DIAGNOSTICS_PER_FILE`); past it, each file says only
+/// how many it has.
+pub const MAX_REPO_DIAGNOSTICS: usize = 10_000;
+
 /// What the files parsed so far hold, shared by the parsing threads.
 #[derive(Default)]
 struct Budget {
     nodes: AtomicUsize,
     scalar_bytes: AtomicUsize,
+    diagnostics: AtomicUsize,
 }
 
 impl Budget {
+    /// The file's problems that fit in [`MAX_REPO_DIAGNOSTICS`]; the rest
+    /// are summed up in one diagnostic (an error if one of them was).
+    fn keep(&self, mut diagnostics: Vec<Diagnostic>, relative: &Path) -> Vec<Diagnostic> {
+        let before = self
+            .diagnostics
+            .fetch_add(diagnostics.len(), Ordering::Relaxed);
+        let room = MAX_REPO_DIAGNOSTICS.saturating_sub(before);
+        if diagnostics.len() <= room {
+            return diagnostics;
+        }
+        let rest = diagnostics.split_off(room);
+        let message = format!(
+            "{} more problems in this file are not listed (comply lists {MAX_REPO_DIAGNOSTICS} per repository)",
+            rest.len()
+        );
+        let location = Location::file(relative);
+        diagnostics.push(if rest.iter().any(Diagnostic::is_error) {
+            Diagnostic::error(Code::TooLarge, location, message)
+        } else {
+            Diagnostic::warning(Code::TooLarge, location, message)
+        });
+        diagnostics
+    }
+
     /// Counts one file's tree; the error when the repository goes over.
     fn spend(&self, cost: yaml::Cost, relative: &Path) -> Result<(), Diagnostic> {
         let nodes = self.nodes.fetch_add(cost.nodes, Ordering::Relaxed) + cost.nodes;
@@ -366,7 +396,7 @@ fn parse_file(source: &dyn Source, relative: &Path, kind: Kind, budget: &Budget)
         Kind::Reviews => result.reviews = decoder.reviews(&node),
         Kind::Exceptions => result.exceptions = decoder.exceptions(&node),
     }
-    result.diagnostics = decoder.into_diagnostics();
+    result.diagnostics = budget.keep(decoder.into_diagnostics(), relative);
     result
 }
 
@@ -386,5 +416,53 @@ fn utf8_text(bytes: Vec<u8>, relative: &Path) -> Result<String, Diagnostic> {
             )
             .with_hint("save the file as UTF-8"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_repository_budget_counts_every_file() {
+        let budget = Budget::default();
+        let file = Path::new("backlog/a.yaml");
+        let half = yaml::Cost {
+            nodes: MAX_REPO_NODES / 2,
+            scalar_bytes: MAX_REPO_SCALAR_BYTES / 2,
+        };
+        assert!(budget.spend(half, file).is_ok());
+        assert!(budget.spend(half, file).is_ok());
+        let at_limit = budget.spend(yaml::Cost::default(), file);
+        assert!(at_limit.is_ok(), "exactly at the limit is allowed");
+        let one = yaml::Cost {
+            nodes: 1,
+            scalar_bytes: 0,
+        };
+        let err = budget.spend(one, file).err().map(|d| d.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some(
+                "backlog/a.yaml: error[too-large]: with this file the repository holds more than the limit of 20000000 YAML nodes"
+            )
+        );
+    }
+
+    #[test]
+    fn problems_past_the_repository_limit_are_summed_up() {
+        let budget = Budget::default();
+        let file = Path::new("controls/x.yaml");
+        let warning = Diagnostic::warning(Code::BadValue, Location::file(file), "w");
+        let error = Diagnostic::error(Code::BadValue, Location::file(file), "e");
+        let kept = budget.keep(vec![warning.clone(); MAX_REPO_DIAGNOSTICS - 1], file);
+        assert_eq!(kept.len(), MAX_REPO_DIAGNOSTICS - 1);
+        let kept = budget.keep(vec![warning.clone(), warning, error], file);
+        assert_eq!(kept.len(), 2);
+        assert!(kept[1].is_error(), "a dropped error keeps the run failing");
+        assert!(
+            kept[1].message.starts_with("2 more problems"),
+            "{:?}",
+            kept[1]
+        );
     }
 }

@@ -146,6 +146,28 @@ fn a_list_or_mapping_has_an_entry_limit() {
     );
 }
 
+#[test]
+fn problems_listed_per_file_are_bounded() {
+    // 30,000 unknown fields: one line each would be megabytes of messages
+    // held in memory; the file lists a thousand and counts the rest.
+    let fields: String = (0..30_000).map(|i| format!("    zz{i}: 1\n")).collect();
+    let text = format!("framework: fw\nitems:\n  - id: A\n    title: t\n    risk: low\n{fields}");
+    let repo = Fixture::with_framework().file("backlog/noisy.yaml", &text);
+    let (code, err) = run_capped(repo.path(), &["validate"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        err.matches("error[unknown-field]").count(),
+        1_000,
+        "{err:.2000}"
+    );
+    assert!(
+        err.contains(
+            "backlog/noisy.yaml: error[too-large]: 29000 more problems in this file are not listed"
+        ),
+        "{err:.2000}"
+    );
+}
+
 // ---- reading outside the root ----
 
 #[cfg(unix)]
