@@ -255,7 +255,10 @@ fn read_dir_inside(root: &Path, dir: &str) -> anyhow::Result<bool> {
         fs::canonicalize(&path).map_err(|e| refuse(format!("that cannot be followed ({e})")))?;
     let top = fs::canonicalize(root)
         .with_context(|| format!("cannot resolve the root `{}`", root.display()))?;
-    if !target.starts_with(&top) || target == top {
+    if target == top {
+        return Err(refuse("to the root itself".to_string()));
+    }
+    if !target.starts_with(&top) {
         return Err(refuse(format!(
             "leading outside the root (to `{}`)",
             target.display()

@@ -210,7 +210,15 @@ fn read_directories_that_are_symlinks_out_of_the_root_are_refused() {
         err.contains("`controls/` is a symlink leading outside"),
         "{err}"
     );
-    // A loop, and a symlink to a directory inside the root (which is read).
+    // The root itself, a loop, and a symlink to a directory inside the root
+    // (which is read).
+    let repo = Fixture::new().file("backlog/items.yaml", "framework: fw\nitems: []\n");
+    symlink(".", repo.path().join("reviews")).expect("symlink");
+    let err = stderr(&repo.run(&["validate"]).code(2));
+    assert!(
+        err.contains("`reviews/` is a symlink to the root itself"),
+        "{err}"
+    );
     let repo = Fixture::new().file("backlog/items.yaml", "framework: fw\nitems: []\n");
     symlink("controls", repo.path().join("controls")).expect("symlink");
     let err = stderr(&repo.run(&["validate"]).code(2));
