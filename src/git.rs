@@ -486,8 +486,9 @@ fn read_log(
 /// The comply files of a revision, read from git objects for `load`.
 pub struct TreeSource {
     files: Vec<(PathBuf, Kind)>,
-    /// Each file's bytes, or why it cannot be read.
-    contents: HashMap<String, Result<Vec<u8>, Diagnostic>>,
+    /// Each file's bytes, or why it cannot be read; handed over (not
+    /// copied) when read, as `load` reads each file once.
+    contents: std::sync::Mutex<HashMap<String, Result<Vec<u8>, Diagnostic>>>,
 }
 
 impl TreeFiles {
@@ -527,11 +528,16 @@ impl TreeFiles {
                     continue;
                 }
             };
-            total = total.saturating_add(size);
+            // A file refused for the total is not counted in it, so smaller
+            // files after it may still be read.
+            let with = total.saturating_add(size);
             let checked = check_size(size, Path::new(&path))
-                .and_then(|()| check_total(total, Path::new(&path)));
+                .and_then(|()| check_total(with, Path::new(&path)));
             match checked {
-                Ok(()) => wanted.push(path),
+                Ok(()) => {
+                    total = with;
+                    wanted.push(path);
+                }
                 Err(d) => {
                     contents.insert(path, Err(d));
                 }
@@ -541,7 +547,10 @@ impl TreeFiles {
             let read = read.map_err(|why| unreadable(&path, why));
             contents.insert(path, read);
         }
-        Ok(TreeSource { files, contents })
+        Ok(TreeSource {
+            files,
+            contents: std::sync::Mutex::new(contents),
+        })
     }
 
     fn not_a_file(&self, what: &str) -> String {
@@ -625,9 +634,9 @@ impl Source for TreeSource {
 
     fn read(&self, relative: &Path) -> Result<Vec<u8>, Diagnostic> {
         let key = relative.to_string_lossy().replace('\\', "/");
-        match self.contents.get(&key) {
-            Some(Ok(bytes)) => Ok(bytes.clone()),
-            Some(Err(d)) => Err(d.clone()),
+        let taken = self.contents.lock().ok().and_then(|mut c| c.remove(&key));
+        match taken {
+            Some(read) => read,
             None => Err(Diagnostic::error(
                 Code::Unreadable,
                 Location::file(relative),

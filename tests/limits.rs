@@ -357,6 +357,40 @@ fn gitlinks_and_missing_objects_are_named_with_path_and_commit() {
 }
 
 #[test]
+fn a_revision_is_read_within_a_total_size() {
+    // Ten 30 MiB YAML files at a revision (one blob, ten paths): each is
+    // within the file limit, together they are over 256 MiB. Those past
+    // the total are refused without being read; a small file after them
+    // is still read.
+    let repo = committed();
+    let dir = repo.path();
+    // Not UTF-8 (a 0xFF byte first), so each file read is refused at once
+    // instead of parsed: the test is about what is read.
+    let mut bytes = vec![b'a'; 30 << 20];
+    bytes[0] = 0xff;
+    std::fs::write(dir.join("big"), bytes).expect("write");
+    let blob = git(dir, &["hash-object", "-w", "big"], None);
+    std::fs::remove_file(dir.join("big")).expect("rm");
+    for i in 0..10 {
+        let cacheinfo = format!("100644,{},backlog/b{i:02}.yaml", blob.trim());
+        git(
+            dir,
+            &["update-index", "--add", "--cacheinfo", &cacheinfo],
+            None,
+        );
+    }
+    git(dir, &["commit", "-q", "-m", "big"], Some("2025-02-01"));
+    let (code, err) = run_capped(dir, &["--at", "HEAD", "validate"]);
+    assert_eq!(code, 2, "{err}");
+    let over = "error[too-large]: with this file the repository's YAML files total more than";
+    for path in ["backlog/b08.yaml", "backlog/b09.yaml"] {
+        assert!(err.contains(&format!("{path}: {over}")), "{err}");
+    }
+    assert_eq!(err.matches(over).count(), 2, "{err}");
+    assert_eq!(err.matches("is not valid UTF-8").count(), 8, "{err}");
+}
+
+#[test]
 fn file_names_cannot_forge_the_commit_of_evidence() {
     let repo = committed();
     let dir = repo.path();
