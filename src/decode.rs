@@ -782,7 +782,7 @@ impl<'n, 't> Fields<'n, 't> {
 
 /// An id or reference in Unicode normal form C, so that `é` typed as one
 /// character and as `e` with a combining accent is the same id.
-fn nfc(text: String) -> String {
+pub(crate) fn nfc(text: String) -> String {
     use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
     match is_nfc_quick(text.chars()) {
         IsNormalized::Yes => text,

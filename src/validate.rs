@@ -166,7 +166,9 @@ fn owners(repo: &Repository, out: &mut Vec<Diagnostic>) {
     names.sort_unstable();
     names.dedup();
     // Looked up once per owner, whatever the number declared.
-    let known: HashSet<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+    // Compared in NFC without regard to ASCII case, as ids are.
+    let key = |name: &str| crate::decode::nfc(name.to_string()).to_ascii_lowercase();
+    let known: HashSet<String> = names.iter().map(|n| key(n)).collect();
     let mut hints = Hints::default();
     let controls = repo
         .frameworks
@@ -179,7 +181,7 @@ fn owners(repo: &Repository, out: &mut Vec<Diagnostic>) {
         let Some(owner) = owner else { continue };
         let undeclared: Vec<&str> = crate::filter::owner_names(owner)
             .into_iter()
-            .filter(|part| !known.contains(&part.to_ascii_lowercase()))
+            .filter(|part| !known.contains(&key(part)))
             .collect();
         for part in undeclared {
             let mut d = Diagnostic::warning(

@@ -255,6 +255,16 @@ fn did_you_mean_is_worked_out_for_the_first_few_names_per_file() {
     assert_eq!(err.matches("did you mean `Security`?").count(), 3, "{err}");
 }
 
+#[test]
+fn owners_are_compared_in_nfc() {
+    let repo = Fixture::with_framework()
+        .file("comply.yaml", "owners:\n  - name: \"Jos\u{e9}\"\n")
+        .items("  - id: A\n    title: t\n    risk: low\n    owner: \"Jose\u{301}\"\n");
+    let (code, err) = run_capped(repo.path(), &["validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("not declared"), "{err}");
+}
+
 // ---- ids ----
 
 #[test]
