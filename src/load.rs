@@ -206,6 +206,10 @@ impl Source for WorkTreeSource<'_> {
                 let slashed = relative.to_string_lossy().replace('\\', "/");
                 if let Some(kind) = classify(&slashed) {
                     files.push((relative.to_path_buf(), kind));
+                } else if entry.path_is_symlink() && entry.path().is_dir() {
+                    // Never followed; but one leading outside is said, as
+                    // for the top directories.
+                    read_dir_inside(self.root, &slashed)?;
                 }
             }
         }

@@ -210,6 +210,18 @@ fn read_directories_that_are_symlinks_out_of_the_root_are_refused() {
         err.contains("`controls/` is a symlink leading outside"),
         "{err}"
     );
+    // A symlinked directory further down, leading outside.
+    let repo = Fixture::with_framework();
+    symlink(
+        outside.path().join("controls"),
+        repo.path().join("controls/more"),
+    )
+    .expect("symlink");
+    let err = stderr(&repo.run(&["validate"]).code(2));
+    assert!(
+        err.contains("`controls/more/` is a symlink leading outside"),
+        "{err}"
+    );
     // The root itself, a loop, and a symlink to a directory inside the root
     // (which is read).
     let repo = Fixture::new().file("backlog/items.yaml", "framework: fw\nitems: []\n");
