@@ -110,7 +110,15 @@ pub struct Decoder<'a> {
     /// The file's name as every `Source` of it shares it.
     shared: Arc<str>,
     diagnostics: Vec<Diagnostic>,
+    /// Problems past [`MAX_DIAGNOSTICS_PER_FILE`]: how many, and whether
+    /// one was an error.
+    dropped: (usize, bool),
 }
+
+/// Most problems kept for one file; the rest are counted in one last
+/// diagnostic, so a file of a million bad entries cannot fill memory with
+/// messages.
+pub const MAX_DIAGNOSTICS_PER_FILE: usize = 1_000;
 
 impl<'a> Decoder<'a> {
     /// A decoder for the file at `file` (relative to the root).
@@ -119,12 +127,35 @@ impl<'a> Decoder<'a> {
             file,
             shared: Arc::from(file.to_string_lossy().replace('\\', "/")),
             diagnostics: Vec::new(),
+            dropped: (0, false),
         }
     }
 
     /// The problems found so far.
-    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+    pub fn into_diagnostics(mut self) -> Vec<Diagnostic> {
+        let (count, error) = self.dropped;
+        if count > 0 {
+            let message = format!(
+                "{count} more problems in this file are not listed (comply lists {MAX_DIAGNOSTICS_PER_FILE} per file)"
+            );
+            let location = Location::file(self.file);
+            self.diagnostics.push(if error {
+                Diagnostic::error(Code::TooLarge, location, message)
+            } else {
+                Diagnostic::warning(Code::TooLarge, location, message)
+            });
+        }
         self.diagnostics
+    }
+
+    /// Keeps a problem, up to the limit.
+    fn push(&mut self, d: Diagnostic) {
+        if self.diagnostics.len() < MAX_DIAGNOSTICS_PER_FILE {
+            self.diagnostics.push(d);
+        } else {
+            self.dropped.0 += 1;
+            self.dropped.1 |= d.is_error();
+        }
     }
 
     fn source(&self, pos: Pos) -> Source {
@@ -135,7 +166,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn error(&mut self, code: Code, pos: Pos, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::error(
+        self.push(Diagnostic::error(
             code,
             Location::at(self.file, pos),
             message,
@@ -219,7 +250,7 @@ impl<'a> Decoder<'a> {
     /// Decodes a control matrix file.
     pub fn matrix(&mut self, node: &Node) -> Option<Framework> {
         let fields = self.fields(node, MATRIX_FIELDS, "control matrix")?;
-        let id = fields.required_string(self, "framework", node.pos)?;
+        let id = nfc(fields.required_string(self, "framework", node.pos)?);
         let name = fields.string(self, "name").unwrap_or_else(|| id.clone());
         let controls = match fields.get("controls") {
             Some(list) => self
@@ -269,7 +300,7 @@ impl<'a> Decoder<'a> {
                 None => None,
             },
             source: self.source(fields.pos_of("id")),
-            id: id?,
+            id: nfc(id?),
             title: title?,
             status: status?,
             severity,
@@ -304,7 +335,7 @@ impl<'a> Decoder<'a> {
             None => match default_framework {
                 Some(f) => Some(f.to_string()),
                 None => {
-                    self.diagnostics.push(
+                    self.push(
                         Diagnostic::error(
                             Code::MissingField,
                             Location::at(self.file, node.pos),
@@ -344,9 +375,9 @@ impl<'a> Decoder<'a> {
             tags: self.strings(fields.get("tags"), "tags"),
             max_age_days: fields.days(self, "max_age_days"),
             source: self.source(fields.pos_of("id")),
-            id: id?,
+            id: nfc(id?),
             title: title?,
-            framework: framework?,
+            framework: nfc(framework?),
             risk: risk?,
             due,
             status,
@@ -390,11 +421,11 @@ impl<'a> Decoder<'a> {
         };
         let framework = fields.required_string(self, "framework", node.pos);
         Some(Review {
-            framework: Some(framework?),
+            framework: Some(nfc(framework?)),
             owner: fields.string(self, "owner"),
             evidence: self.evidence_list(fields.get("evidence")),
             source: self.source(fields.pos_of("id")),
-            id: id?,
+            id: nfc(id?),
             title: title?,
             cadence: cadence?,
             last_done,
@@ -429,7 +460,7 @@ impl<'a> Decoder<'a> {
         match days.and_then(|d| d.trim().parse::<u32>().ok()) {
             Some(days) if (1..=3660).contains(&days) => Some(Cadence::Days(days)),
             _ => {
-                self.diagnostics.push(
+                self.push(
                     Diagnostic::error(
                         Code::BadValue,
                         Location::at(self.file, node.pos),
@@ -473,7 +504,7 @@ impl<'a> Decoder<'a> {
         let expires = date("expires");
         Some(Exception {
             target: Reference {
-                id: target?,
+                id: nfc(target?),
                 source: self.source(fields.pos_of("target")),
             },
             reason: reason?,
@@ -497,7 +528,7 @@ impl<'a> Decoder<'a> {
         match parse_date(text) {
             Ok(date) => Some(date),
             Err(why) => {
-                self.diagnostics.push(
+                self.push(
                     Diagnostic::error(Code::BadDate, Location::at(self.file, node.pos), why)
                         .with_hint(
                             "write dates as YYYY-MM-DD, or `TBD` for an unscheduled due date",
@@ -579,7 +610,7 @@ impl<'a> Decoder<'a> {
         self.string_nodes(node, name)
             .into_iter()
             .map(|(id, pos)| Reference {
-                id,
+                id: nfc(id),
                 source: self.source(pos),
             })
             .collect()
@@ -670,7 +701,7 @@ impl<'a> Decoder<'a> {
                     Some(s) => d.with_hint(format!("did you mean `{s}`?")),
                     None => d.with_hint(format!("expected one of: {}", known.join(", "))),
                 };
-                self.diagnostics.push(d);
+                self.push(d);
                 continue;
             }
             if let Some((_, first)) = fields.entries.iter().find(|(n, _)| *n == name) {
@@ -772,7 +803,7 @@ impl<'n, 't> Fields<'n, 't> {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("expected one of: {}", words.join(", ")),
                 };
-                d.diagnostics.push(
+                d.push(
                     Diagnostic::error(
                         Code::BadValue,
                         Location::at(d.file, node.pos),
@@ -783,5 +814,15 @@ impl<'n, 't> Fields<'n, 't> {
                 None
             }
         }
+    }
+}
+
+/// An id or reference in Unicode normal form C, so that `é` typed as one
+/// character and as `e` with a combining accent is the same id.
+pub(crate) fn nfc(text: String) -> String {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text,
+        _ => text.nfc().collect(),
     }
 }

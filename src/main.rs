@@ -43,6 +43,12 @@ fn main() -> ExitCode {
     match result {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(e) if commands::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        // A bare I/O error is a failed write of the output (a full disk, a
+        // closed stream): say so, with the system's reason.
+        Err(e) if e.chain().count() == 1 && e.downcast_ref::<io::Error>().is_some() => {
+            let _ = writeln!(err, "error: cannot write the output: {e}");
+            ExitCode::from(Exit::Invalid as u8)
+        }
         Err(e) => {
             let _ = writeln!(err, "error: {}", comply::text::inert(&format!("{e:#}")));
             ExitCode::from(Exit::Invalid as u8)

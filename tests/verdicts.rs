@@ -813,7 +813,10 @@ fn pending_acceptances_are_shown_and_expired_ones_keep_their_targets_risk() {
     assert_eq!(expired.len(), 1, "{doc}");
     assert_eq!(expired[0]["risk"], "low", "{doc}");
     let report = stdout(&repo.run(&["report", "--as-of", "2026-06-15"]).code(0));
-    assert!(report.contains("| [I-FUT](#item-i-fut) | pending |"), "{report}");
+    assert!(
+        report.contains("| [I-FUT](#item-i-fut) | pending |"),
+        "{report}"
+    );
 }
 
 #[test]
