@@ -701,3 +701,53 @@ fn a_frequency_beside_a_control_is_its_cadence_beside_an_activity_a_review() {
     let out = stdout(&import(&repo, &["r.md"]).code(0));
     assert!(out.ends_with("reviews:\n- id: REV-ACCESS-REVIEW\n  title: Access review\n  framework: iso27001\n  cadence: quarterly\n"), "{out}");
 }
+
+#[test]
+fn qualified_asked_struck_and_heading_statuses_are_read_in_context() {
+    let repo = Fixture::new().file("popia/qualified.md", &page("qualified.md"));
+    let assert = import(&repo, &["popia/qualified.md"]).code(0);
+    let yaml = stdout(&assert);
+    insta::assert_snapshot!("import_qualified", yaml);
+    // Negated, future, hedged and asked finished words never give done.
+    for (title, status) in [
+        ("Vendor contracts lack an operator clause", "open"),
+        ("Backups are not encrypted at rest", "open"),
+        ("Retention schedule is outdated", "in-progress"),
+        ("Access reviews skipped in Q3", "open"),
+        ("Breach log is kept on paper", "open"),
+        ("Information officer registered", "done"),
+        ("Records of processing", "done"),
+        ("Data subject request form", "done"),
+        ("Operator agreements", "in-progress"),
+        ("Special personal information inventory", "done"),
+    ] {
+        let at = yaml
+            .find(&format!("title: {title}\n"))
+            .unwrap_or_else(|| panic!("{title} missing:\n{yaml}"));
+        let rest = &yaml[at..];
+        let status_line = rest
+            .lines()
+            .find(|l| l.trim_start().starts_with("status:"))
+            .unwrap_or("");
+        assert_eq!(status_line.trim(), format!("status: {status}"), "{title}");
+    }
+    assert!(yaml.contains("title: Consent wording - open questions about scope"));
+    assert!(yaml.contains("done: 2025-12-02"), "{yaml}");
+    assert!(yaml.contains("done: 2025-11-12"), "{yaml}");
+    assert!(!yaml.contains("done: 2025-11-01"), "{yaml}");
+    assert!(yaml.contains("cadence: biannual"), "{yaml}");
+    assert!(!yaml.contains("framework: gdpr") && !yaml.contains("framework: soc2"));
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "qualified.md:15: note: status `Closed?` not recognised",
+            "qualified.md:17: note: struck-through `Open` in column `Status` not read",
+            "qualified.md:18: note: `ASAP` is not a date comply can read",
+            "qualified.md:18: note: `2025-13-05` is not a date comply can read (YYYY-MM-DD, 15 March 2026, March 15, 2026, Q4 2026, end of March 2026); done date of QUALIFIED-PRIVACY-NOTICE-LACKS-A-CONTACT not read",
+            "qualified.md:23: note: rows without a status of their own (lines 25) take the status of the heading `✅ Finished last quarter`",
+            "qualified.md:27: note: heading `Lessons from our SOC 2 audit` mentions SOC 2 in passing",
+            "qualified.md:60: note: frequency `Bi-monthly` of `Privacy training refresh` is not a cadence",
+            "qualified.md:61: note: frequency `every -2 weeks`",
+        ],
+    );
+}

@@ -126,7 +126,16 @@ pub(super) fn item_from(
             Some((progress, date)) => {
                 status = progress.item();
                 done = done.or(date);
-                if summary.is_none() && wordy(&text) {
+                let unread = (status == ItemStatus::Done && done.is_none())
+                    .then(|| vocab::unread_date(&text))
+                    .flatten();
+                if let Some(why) = &unread {
+                    found.note(
+                        fields.at(Column::Status),
+                        format!("{why}; done date of {id} not read from `{text}`, the text kept in its summary"),
+                    );
+                }
+                if summary.is_none() && (wordy(&text) || unread.is_some()) {
                     summary = Some(format!("Status on the page: {text}"));
                 }
             }

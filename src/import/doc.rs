@@ -15,6 +15,8 @@ pub struct Inline {
     pub links: Vec<(String, String)>,
     /// The text of a leading `**Strong**` run, if the content starts with one.
     pub lead_strong: Option<String>,
+    /// `~~Struck-through~~` parts, left out of `text`.
+    pub struck: Vec<String>,
 }
 
 /// One item of a list.
@@ -129,6 +131,7 @@ struct Builder {
     at_start: bool,
     link: Option<(String, String)>,
     in_code: bool,
+    struck: Option<String>,
     metadata: bool,
     heading: Option<usize>,
     table: Option<(Row, Vec<Row>)>,
@@ -186,6 +189,7 @@ impl Builder {
                     code: lines.iter().flat_map(|l| l.code.clone()).collect(),
                     links: lines.iter().flat_map(|l| l.links.clone()).collect(),
                     lead_strong: lines.first().and_then(|l| l.lead_strong.clone()),
+                    struck: lines.iter().flat_map(|l| l.struck.clone()).collect(),
                 };
                 doc.blocks.push(Block::Paragraph {
                     inline,
@@ -303,6 +307,13 @@ impl Builder {
             }
             Event::Text(t) => self.text(&t),
             Event::SoftBreak | Event::HardBreak => self.text(" "),
+            Event::Start(Tag::Strikethrough) => self.struck = Some(String::new()),
+            Event::End(TagEnd::Strikethrough) => {
+                if let (Some(struck), Some(inline)) = (self.struck.take(), &mut self.inline) {
+                    inline.struck.push(collapse(&struck));
+                    inline.text.push(' ');
+                }
+            }
             Event::Start(Tag::CodeBlock(_)) => self.in_code = true,
             Event::End(TagEnd::CodeBlock) => self.in_code = false,
             _ => {}
@@ -337,6 +348,10 @@ impl Builder {
 
     fn text(&mut self, text: &str) {
         if self.in_code || self.metadata {
+            return;
+        }
+        if let Some(struck) = &mut self.struck {
+            struck.push_str(text);
             return;
         }
         if let Some(inline) = &mut self.inline {

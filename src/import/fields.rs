@@ -91,6 +91,45 @@ pub fn framework_in(title: &str, words: &[(String, String)]) -> Option<String> {
     hits.all(|other| other == first).then(|| first.to_string())
 }
 
+/// The framework a section heading is about: one it names outside
+/// parentheses and not after a word that sets it aside (`unlike GDPR`,
+/// `Lessons from our SOC 2 audit`, `vs ISO 27001`).
+pub fn section_framework(heading: &str, words: &[(String, String)]) -> Option<String> {
+    let outside = super::vocab::outside_brackets(heading);
+    let id = framework_in(&outside, words)?;
+    const ASIDE: &[&str] = &[
+        "unlike",
+        "from",
+        "vs",
+        "versus",
+        "than",
+        "like",
+        "compared",
+        "beyond",
+        "after",
+        "lessons",
+        "not",
+        "without",
+        "except",
+        "instead",
+        "replacing",
+        "previous",
+    ];
+    let lower: Vec<String> = outside
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    // The first word where the framework's name starts.
+    let start = (0..lower.len()).find(|&i| {
+        framework_in(&lower[i..].join(" "), words).is_some()
+            && framework_in(&lower[i + 1..].join(" "), words).is_none()
+    });
+    let aside = start.is_some_and(|s| lower[..s].iter().any(|w| ASIDE.contains(&w.as_str())));
+    (!aside).then_some(id)
+}
+
 /// The display name of a framework id comply knows (`soc2` -> `SOC 2`),
 /// else the id.
 pub fn display_name(id: &str) -> String {

@@ -141,7 +141,7 @@ impl Sections {
         self.stack
             .iter()
             .rev()
-            .find_map(|(_, text)| super::fields::framework_in(text, words))
+            .find_map(|(_, text)| super::fields::section_framework(text, words))
     }
 
     /// Whether a heading above says "Annex A".
@@ -242,13 +242,29 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                     finish_record(context, &sections, done, &mut found)?;
                 }
                 sections.enter(*level, &inline.text);
-                if headings && let Some((id, title)) = ids::leading(&inline.text) {
+                mentioned_framework(context, &inline.text, *line, &mut found);
+                // `✅ SOC2-023 Pen test`: a status mark before the id.
+                let (lead_mark, text) = leading_mark(&inline.text);
+                let leading = ids::leading(text).map(|(id, title)| (id, title, false));
+                let leading = leading.or_else(|| {
+                    ids::leading(&upper_first_word(text)).map(|(id, title)| (id, title, true))
+                });
+                if headings && let Some((id, title, lowered)) = leading {
+                    if lowered {
+                        found.note(
+                            *line,
+                            format!(
+                                "id `{}` written in lower case; imported as {id}",
+                                text.split_whitespace().next().unwrap_or("")
+                            ),
+                        );
+                    }
                     let mut fields = Fields {
                         line: *line,
                         ..Fields::default()
                     };
                     let (title, mark) = heading_status(&title);
-                    if let Some(mark) = mark {
+                    if let Some(mark) = mark.or(lead_mark) {
                         fields.set(Column::Status, mark, *line);
                     }
                     record = Some(Record {
@@ -386,6 +402,9 @@ fn key_value(header: &Row, rows: &[Row]) -> bool {
 /// One line under a heading record: a `**Field**: value`, or a status mark
 /// (`✅ Completed 2025-10-26`); other lines of a list are noted.
 fn record_line(record: &mut Record, inline: &Inline, line: usize, found: &mut Found, listed: bool) {
+    for struck in inline.struck.iter().filter(|s| !s.is_empty()) {
+        found.note(line, format!("struck-through `{struck}` not read"));
+    }
     let plain_label = inline
         .text
         .split_once(':')
@@ -664,17 +683,83 @@ fn checklist(
     Ok(())
 }
 
-/// A status mark at the end of a heading's title (`Role changes ✅`,
-/// `Backups ⚠️ PARTIAL`): the title without it, and the status text.
+/// A status at the end of a heading's title (`Role changes ✅`, `Backups
+/// ⚠️ PARTIAL`, `Pen test (Done)`, `Pen test [DONE]`, `Pen test — DONE`,
+/// `Pen test - Completed 2025-09-30`): the title without it, and the
+/// status text. A trailing part that says more than a status stays in the
+/// title.
 fn heading_status(title: &str) -> (String, Option<Inline>) {
-    let Some(at) = title.find(|c: char| "✅✔☑🔄⏳🚧⚠❌⛔➖".contains(c)) else {
-        return (title.to_string(), None);
-    };
-    let status = Inline {
-        text: title[at..].trim().to_string(),
+    let status = |text: &str| Inline {
+        text: text.trim().to_string(),
         ..Inline::default()
     };
-    (title[..at].trim().to_string(), Some(status))
+    if let Some(at) = title.find(|c: char| "✅✔☑🔄⏳🚧⚠❌⛔➖".contains(c)) {
+        return (title[..at].trim().to_string(), Some(status(&title[at..])));
+    }
+    let trimmed = title.trim_end();
+    for (open, close) in [('(', ')'), ('[', ']')] {
+        if trimmed.ends_with(close)
+            && let Some(at) = trimmed.rfind(open)
+        {
+            let inner = &trimmed[at + open.len_utf8()..trimmed.len() - close.len_utf8()];
+            if vocab::bare_status(inner).is_some() && !trimmed[..at].trim().is_empty() {
+                return (trimmed[..at].trim().to_string(), Some(status(inner)));
+            }
+        }
+    }
+    for separator in [" — ", " – ", " - ", ": ", " | "] {
+        if let Some(at) = trimmed.rfind(separator) {
+            let tail = &trimmed[at + separator.len()..];
+            if vocab::bare_status(tail).is_some() && !trimmed[..at].trim().is_empty() {
+                return (trimmed[..at].trim().to_string(), Some(status(tail)));
+            }
+        }
+    }
+    (title.to_string(), None)
+}
+
+/// Status marks before a heading's id (`✅ SOC2-023 Pen test`): the marks
+/// as a status, and the text after them.
+fn leading_mark(text: &str) -> (Option<Inline>, &str) {
+    let rest = text.trim_start_matches(|c: char| {
+        "✅✔☑🔄⏳🚧⚠❌⛔➖✓✗\u{fe0f}".contains(c) || c.is_whitespace()
+    });
+    if rest.len() == text.len() || rest.is_empty() {
+        return (None, text);
+    }
+    let mark = Inline {
+        text: text[..text.len() - rest.len()].trim().to_string(),
+        ..Inline::default()
+    };
+    (Some(mark), rest)
+}
+
+/// A text with its first word in upper case (`a.5.15 Access` ->
+/// `A.5.15 Access`), to read ids written in lower case.
+fn upper_first_word(text: &str) -> String {
+    let (first, rest) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
+    if first.chars().any(|c| c.is_ascii_lowercase()) && first.chars().any(|c| c.is_ascii_digit()) {
+        format!("{} {rest}", first.to_ascii_uppercase())
+    } else {
+        String::new()
+    }
+}
+
+/// Notes a heading that mentions a framework without being about it
+/// (`Rights we support (unlike GDPR)`, `Lessons from our SOC 2 audit`).
+fn mentioned_framework(context: &Context<'_>, heading: &str, line: usize, found: &mut Found) {
+    let words = &context.options.framework_words;
+    if let Some(named) = super::fields::framework_in(heading, words)
+        && super::fields::section_framework(heading, words).is_none()
+    {
+        found.note(
+            line,
+            format!(
+                "heading `{heading}` mentions {} in passing; not taken as its section's framework",
+                super::fields::display_name(&named)
+            ),
+        );
+    }
 }
 
 /// `1. Audit Logging Verification ⚠️ PARTIAL (...)` -> `Audit Logging Verification`.

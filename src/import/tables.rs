@@ -165,13 +165,42 @@ pub(super) fn table(
             );
         }
     }
+    // `## ✅ Completed`, `## In progress`: rows without a status of their
+    // own have the heading's.
+    let heading_status = phase
+        .as_deref()
+        .filter(|h| vocab::section_status(h).is_some() && kind != TableKind::Reviews);
+    let mut took = Vec::new();
     for row in rows {
-        let fields = row_fields(&roles, header, row, found);
+        let mut fields = row_fields(&roles, header, row, found);
+        if let Some(heading) = heading_status
+            && !fields.has(Column::Status)
+        {
+            fields.set(
+                Column::Status,
+                Inline {
+                    text: heading.to_string(),
+                    ..Inline::default()
+                },
+                row.line,
+            );
+            took.push(row.line.to_string());
+        }
         match kind {
             TableKind::Tasks => task_row(context, sections, fields, phase.as_deref(), found)?,
             TableKind::Controls => control_row(context, sections, fields, soa, found)?,
             TableKind::Reviews => review_row(context, sections, fields, found)?,
         }
+    }
+    if let (Some(heading), false) = (heading_status, took.is_empty()) {
+        found.note(
+            header.line,
+            format!(
+                "rows without a status of their own (lines {}) take the status of the heading \
+                 `{heading}`",
+                took.join(", ")
+            ),
+        );
     }
     Ok(())
 }
@@ -183,6 +212,15 @@ fn row_fields(roles: &[Option<Column>], header: &Row, row: &Row, found: &mut Fou
         ..Fields::default()
     };
     for (i, cell) in row.cells.iter().enumerate() {
+        for struck in cell.struck.iter().filter(|s| !s.is_empty()) {
+            found.note(
+                row.line,
+                format!(
+                    "struck-through `{struck}` in column `{}` not read",
+                    header.cells.get(i).map_or("", |h| h.text.as_str())
+                ),
+            );
+        }
         match roles.get(i).copied().flatten() {
             Some(role) => match fields.map.get_mut(&role) {
                 Some(first) if !cell.text.is_empty() && !first.text.is_empty() => {
