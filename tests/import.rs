@@ -356,7 +356,9 @@ fn two_pages_for_one_file_are_refused_or_merged() {
     let assert = import(&repo, &["controls.md", "more.md", "-o", "out", "--merge"]).code(0);
     assert_notes(
         &stderr(&assert),
-        &["merged more.md: 1 updated (CC6.1: status), 1 added (CC9.1), 0 unchanged"],
+        &[
+            "merged more.md: 1 updated (CC6.1: status partial -> implemented), 1 added (CC9.1), 0 unchanged",
+        ],
     );
     let soc2 = read(&repo, "out/controls/soc2.yaml");
     assert_eq!(soc2.matches("- id:").count(), 6, "{soc2}");
@@ -421,7 +423,7 @@ fn merge_updates_the_starter_catalogue_instead_of_replacing_it() {
     assert_notes(
         &stderr(&assert),
         &[
-            "merged the existing file: 5 updated (CC1.1: status, owner, evidence; CC6.1: status, owner, evidence; CC6.6: status, owner; CC7.2: status, owner; CC8.1: status, owner), 0 added, 0 unchanged",
+            "merged the existing file: 5 updated (CC1.1: status planned -> implemented, owner, evidence; CC6.1: status planned -> partial, owner, evidence; CC6.6: status planned -> missing, owner; CC7.2: status planned -> implemented, owner; CC8.1: owner, current), 0 added, 0 unchanged; kept: CC8.1: status (not read from the page)",
         ],
     );
     let after = read(&repo, "controls/soc2.yaml");
@@ -748,6 +750,150 @@ fn qualified_asked_struck_and_heading_statuses_are_read_in_context() {
             "qualified.md:27: note: heading `Lessons from our SOC 2 audit` mentions SOC 2 in passing",
             "qualified.md:60: note: frequency `Bi-monthly` of `Privacy training refresh` is not a cadence",
             "qualified.md:61: note: frequency `every -2 weeks`",
+        ],
+    );
+}
+
+/// A Statement of Applicability with statuses, then one without.
+const SOA_WITH_STATUS: &str = "# ISO 27001 applicability\n\n| # | Control | Applicable | Status | Justification | Owner |\n|---|---|---|---|---|---|\n| 5.1 | Information security policies | Yes | Implemented | Board asked for it | CISO |\n| 5.7 | Threat intelligence | No | | No feeds are bought; the MSSP covers it | |\n| 5.9 | Asset inventory | Yes | In progress | Needed for scoping | IT |\n";
+const SOA_WITHOUT_STATUS: &str = "# ISO 27001 applicability, second pass\n\n| # | Control | Applicable | Justification | Owner |\n|---|---|---|---|---|\n| 5.1 | Information security policies | Yes | Required by the board | |\n| 5.7 | Threat intelligence | No | No feeds are bought; the MSSP covers it | |\n| 5.9 | Asset inventory | Yes | Needed for scoping | Facilities |\n";
+
+#[test]
+fn merge_never_writes_a_guess_over_a_stored_value() {
+    let repo = Fixture::new()
+        .file("soa-a.md", SOA_WITH_STATUS)
+        .file("soa-b.md", SOA_WITHOUT_STATUS);
+    init(&repo);
+    import(
+        &repo,
+        &["soa-a.md", "-o", ".", "--merge", "--framework", "iso27001"],
+    )
+    .code(0);
+    let first = read(&repo, "controls/iso27001.yaml");
+    let assert = import(
+        &repo,
+        &["soa-b.md", "-o", ".", "--merge", "--framework", "iso27001"],
+    )
+    .code(0);
+    let after = read(&repo, "controls/iso27001.yaml");
+    let entry = |text: &str, id: &str| -> String {
+        let at = text
+            .find(&format!("- id: {id}\n"))
+            .unwrap_or_else(|| panic!("{id}: {text}"));
+        let rest = &text[at + 3..];
+        rest[..rest.find("\n- id:").unwrap_or(rest.len())].to_string()
+    };
+    // Statuses stay: the second page has no status column.
+    assert!(
+        entry(&after, "A.5.1").contains("status: implemented"),
+        "{after}"
+    );
+    assert!(
+        entry(&after, "A.5.9").contains("status: partial"),
+        "{after}"
+    );
+    // The not-applicable justification survives both imports.
+    assert_eq!(entry(&first, "A.5.7"), entry(&after, "A.5.7"));
+    assert!(
+        entry(&after, "A.5.7").contains("Not applicable: No feeds are bought"),
+        "{after}"
+    );
+    assert!(
+        entry(&after, "A.5.9").contains("owner: Facilities"),
+        "{after}"
+    );
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "kept: A.5.1: status (not read from the page)",
+            "A.5.9: owner",
+        ],
+    );
+    repo.run(&["validate"]).code(0);
+}
+
+/// Items: finished first, then a table without a status column and with
+/// a row left out; evidence given again by path.
+const OPS_FIRST: &str = "# SOC 2 operations\n\n| Task | Owner | Due | Status | Evidence |\n|---|---|---|---|---|\n| Rotate the signing keys of the build pipeline every single quarter | Alice | 2026-01-05 | ✅ Completed 2026-01-09 | `evidence/keys.csv` |\n| Rotate the signing keys of the build pipeline after a departure | Bob | 2026-03-01 | Open | |\n";
+const OPS_SECOND: &str = "# SOC 2 operations\n\n| Task | Owner | Due | Evidence |\n|---|---|---|---|\n| Rotate the signing keys of the build pipeline after a departure | Bob | 2026-03-01 | |\n| Rotate the signing keys of the build pipeline every single quarter | Carol | 2026-01-05 | `evidence/keys.csv`, `evidence/log.txt` |\n";
+
+#[test]
+fn merge_keeps_finished_items_evidence_details_and_hand_written_comments() {
+    let repo = Fixture::new().file("ops.md", OPS_FIRST).dir("backlog");
+    import(&repo, &["ops.md", "-o", "."]).code(0);
+    let written = read(&repo, "backlog/ops.yaml");
+    let ids: Vec<&str> = written
+        .lines()
+        .filter_map(|l| l.strip_prefix("- id: "))
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert_ne!(ids[0], ids[1]);
+    // The same titles give the same ids in either order.
+    let swapped = Fixture::new().file("ops.md", OPS_SECOND);
+    let out = stdout(&import(&swapped, &["ops.md"]).code(0));
+    for id in &ids {
+        assert!(out.contains(&format!("- id: {id}\n")), "{id} not in {out}");
+    }
+    // A hand-written head comment and an evidence entry with details.
+    let body = written.split_once("framework:").map_or("", |(_, b)| b);
+    let edited = format!(
+        "# Hand-written operations backlog, owned by the platform team\nframework:{}",
+        body.replace(
+            "  - evidence/keys.csv\n",
+            "  - path: evidence/keys.csv\n    max_age_days: 120\n  - path: evidence/board-minutes.pdf\n    note: signed\n",
+        )
+    );
+    assert!(edited.contains("max_age_days: 120"), "{edited}");
+    std::fs::write(repo.path().join("backlog/ops.yaml"), &edited).unwrap_or_default();
+    std::fs::write(repo.path().join("ops.md"), OPS_SECOND).unwrap_or_default();
+    let assert = import(&repo, &["ops.md", "-o", ".", "--merge"]).code(0);
+    let after = read(&repo, "backlog/ops.yaml");
+    assert!(
+        after.starts_with("# Hand-written operations backlog, owned by the platform team\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("status: done\n  done: 2026-01-09"),
+        "{after}"
+    );
+    assert!(after.contains("max_age_days: 120"), "{after}");
+    assert!(after.contains("note: signed"), "{after}");
+    assert!(after.contains("evidence/log.txt"), "{after}");
+    assert!(after.contains("owner: Carol"), "{after}");
+    assert_notes(&stderr(&assert), &["status (not read from the page)"]);
+}
+
+#[test]
+fn merge_does_not_update_a_made_up_id_whose_stored_title_is_another() {
+    let repo = Fixture::new()
+        .file("tasks.md", "# SOC 2 tasks\n\n| Task | Owner | Due |\n|---|---|---|\n| Encrypt the backups | Ops | 2026-02-01 |\n")
+        .dir("backlog");
+    import(&repo, &["tasks.md", "-o", "."]).code(0);
+    let written = read(&repo, "backlog/tasks.yaml");
+    // Someone renames the stored item by hand; the page still says the old title.
+    std::fs::write(
+        repo.path().join("backlog/tasks.yaml"),
+        written.replace(
+            "title: Encrypt the backups",
+            "title: Vendor onboarding questionnaire",
+        ),
+    )
+    .unwrap_or_default();
+    std::fs::write(
+        repo.path().join("tasks.md"),
+        "# SOC 2 tasks\n\n| Task | Owner | Due | Status |\n|---|---|---|---|\n| Encrypt the backups | Security | 2026-02-01 | Done |\n",
+    )
+    .unwrap_or_default();
+    let assert = import(&repo, &["tasks.md", "-o", ".", "--merge"]).code(0);
+    let after = read(&repo, "backlog/tasks.yaml");
+    assert!(
+        after.contains("owner: Ops") && after.contains("status: open"),
+        "{after}"
+    );
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "NOT updated: TASKS-ENCRYPT-THE-BACKUPS (stored `Vendor onboarding questionnaire`, page `Encrypt the backups`)",
         ],
     );
 }

@@ -29,6 +29,10 @@ struct Output {
     merged: Vec<String>,
     /// The leading comment lines of the file merged into, kept.
     header: Option<String>,
+    /// Values the page guessed, which `--merge` does not write over.
+    guessed: merge::Guessed,
+    /// Ids made from titles (lower case).
+    generated: std::collections::HashSet<String>,
 }
 
 /// Runs `comply import`.
@@ -390,6 +394,12 @@ fn files_of(
             sources: vec![shown.to_string()],
             merged: Vec::new(),
             header: None,
+            guessed: imported.guessed.iter().cloned().collect(),
+            generated: imported
+                .generated
+                .iter()
+                .map(|g| g.to_lowercase())
+                .collect(),
         });
     };
     if let Some(backlog) = &imported.backlog {
@@ -425,6 +435,22 @@ fn files_of(
     Ok(outputs)
 }
 
+/// Whether a file's value has an entry with this (lower-case) id.
+fn stated(value: &Value, id: &str) -> bool {
+    ["items", "controls", "reviews"].iter().any(|key| {
+        value
+            .get(*key)
+            .and_then(Value::as_sequence)
+            .is_some_and(|list| {
+                list.iter().any(|e| {
+                    e.get("id")
+                        .and_then(Value::as_str)
+                        .is_some_and(|i| i.to_lowercase() == id)
+                })
+            })
+    })
+}
+
 /// Every output with its final path and content: a single result goes to
 /// `--output FILE`; two pages giving one path are combined with `--merge`
 /// and refused without; an existing file is merged into (`--merge`),
@@ -457,14 +483,35 @@ fn plan(outputs: Vec<Output>, args: &ImportArgs, into_dir: bool) -> Result<Vec<O
                 by_path.insert(path, output);
             }
             Some(first) if args.merge => {
-                let (value, change) = merge::merge(first.value.clone(), &output.value, first.kind)
-                    .map_err(|e| {
-                        format!(
-                            "cannot combine {} into `{}`: {e}",
-                            output.sources.join(", "),
-                            path.display()
-                        )
-                    })?;
+                let (value, change) = merge::merge(
+                    first.value.clone(),
+                    &output.value,
+                    first.kind,
+                    &output.guessed,
+                    &output.generated,
+                )
+                .map_err(|e| {
+                    format!(
+                        "cannot combine {} into `{}`: {e}",
+                        output.sources.join(", "),
+                        path.display()
+                    )
+                })?;
+                // What the later page states is no longer a guess; what it
+                // guesses counts only for the entries it adds.
+                let added: std::collections::HashSet<String> =
+                    change.added.iter().map(|id| id.to_lowercase()).collect();
+                first
+                    .guessed
+                    .retain(|g| output.guessed.contains(g) || !stated(&output.value, &g.0));
+                first.guessed.extend(
+                    output
+                        .guessed
+                        .iter()
+                        .filter(|(id, _)| added.contains(id))
+                        .cloned(),
+                );
+                first.generated.extend(output.generated.iter().cloned());
                 first.value = value;
                 first.merged.push(format!(
                     "{}: {}",
@@ -492,8 +539,14 @@ fn plan(outputs: Vec<Output>, args: &ImportArgs, into_dir: bool) -> Result<Vec<O
                 .map_err(|e| format!("cannot read `{}` to merge into it: {e}", path.display()))?;
             let old = merge::read(&text)
                 .map_err(|e| format!("cannot merge into `{}`: {e}", path.display()))?;
-            let (value, change) = merge::merge(old, &output.value, output.kind)
-                .map_err(|e| format!("cannot merge into `{}`: {e}", path.display()))?;
+            let (value, change) = merge::merge(
+                old,
+                &output.value,
+                output.kind,
+                &output.guessed,
+                &output.generated,
+            )
+            .map_err(|e| format!("cannot merge into `{}`: {e}", path.display()))?;
             output.value = value;
             output.header = merge::header(&text);
             output

@@ -32,10 +32,12 @@ pub(super) fn checklist_status(steps: &[StepOut]) -> ItemStatus {
 /// when past, else the page's date, else the as-of date (noted once).
 pub(super) fn guess_done(
     context: &Context<'_>,
+    id: &str,
     due: Option<NaiveDate>,
     line: usize,
     found: &mut Found,
 ) -> NaiveDate {
+    found.guessed.push((id.to_lowercase(), "done"));
     match due {
         Some(due) if due <= context.options.as_of => {
             found.done_from_due.push(line);
@@ -140,6 +142,7 @@ pub(super) fn item_from(
                 }
             }
             None => {
+                found.guessed.push((id.to_lowercase(), "status"));
                 found.note(
                     fields.at(Column::Status),
                     format!("status `{text}` not recognised; {id} left open, the text kept in its summary"),
@@ -152,6 +155,9 @@ pub(super) fn item_from(
         }
     } else if done.is_some() {
         status = ItemStatus::Done;
+    } else {
+        // No status on the page: `open` is a default, not a reading.
+        found.guessed.push((id.to_lowercase(), "status"));
     }
     for (column, lead) in [
         (Column::Remediation, "Remediation"),
@@ -191,7 +197,9 @@ pub(super) fn item_from(
         found,
     );
     let done = match status {
-        ItemStatus::Done => Some(done.unwrap_or_else(|| guess_done(context, due, line, found))),
+        ItemStatus::Done => {
+            Some(done.unwrap_or_else(|| guess_done(context, &id, due, line, found)))
+        }
         _ => None,
     };
     let (controls, unread) = fields
@@ -274,6 +282,7 @@ pub(super) fn control_from(
                 }
             }
             None => {
+                found.guessed.push((id.to_lowercase(), "status"));
                 found.note(fields.at(Column::Status), format!("status `{text}` of control {id} not recognised; set to partial, the text kept in `current`"));
                 current = Some(match current {
                     Some(c) => format!("{c} (status on the page: {text})"),
@@ -295,6 +304,7 @@ pub(super) fn control_from(
         });
     }
     let status = status.unwrap_or_else(|| {
+        found.guessed.push((id.to_lowercase(), "status"));
         found.note(
             line,
             format!("no status for control {id}; set to partial (a matrix row with a gap)"),

@@ -223,6 +223,9 @@ pub struct Imported {
     pub repaired: usize,
     /// Item and review ids made by the import (not written on the page).
     pub generated: Vec<String>,
+    /// Values guessed rather than read (lower-case id, field), which
+    /// `--merge` does not write over stored ones.
+    pub guessed: Vec<(String, &'static str)>,
 }
 
 /// Why a page could not be imported at all.
@@ -302,6 +305,7 @@ pub fn import(name: &str, text: &str, options: &Options) -> Result<Imported, Imp
         notes: found.notes,
         repaired,
         generated: found.generated,
+        guessed: found.guessed,
     })
 }
 

@@ -70,6 +70,10 @@ pub struct Found {
     pub(super) ids: Unique,
     /// The item and review ids made here rather than written on the page.
     pub generated: Vec<String>,
+    /// Values the page did not give (lower-case id, field): a default
+    /// status, a done date from the due date. `--merge` never writes them
+    /// over a stored value.
+    pub guessed: Vec<(String, &'static str)>,
     /// Control ids handed out, per framework.
     pub(super) control_ids: HashMap<String, Unique>,
 }
@@ -565,9 +569,14 @@ fn finish_record(
         };
         let mut item = item_from(context, &fields, id, title, framework, None, found);
         if !record.checklist.is_empty() && !fields.has(Column::Status) {
+            let lower = item.id.to_lowercase();
+            found
+                .guessed
+                .retain(|(id, field)| !(*id == lower && *field == "status"));
             item.status = checklist_status(&record.checklist);
             if item.status == ItemStatus::Done && item.done.is_none() {
-                item.done = Some(guess_done(context, None, record.line, found));
+                let id = item.id.clone();
+                item.done = Some(guess_done(context, &id, None, record.line, found));
             }
         }
         item.checklist = record.checklist;
@@ -622,7 +631,7 @@ fn checklist(
             context.options.default_risk
         });
         let done =
-            (status == ItemStatus::Done).then(|| guess_done(context, None, first_line, found));
+            (status == ItemStatus::Done).then(|| guess_done(context, &id, None, first_line, found));
         found.items.push(ItemOut {
             id,
             risk,
@@ -659,7 +668,7 @@ fn checklist(
         let id = found.item_id(ids::slug(&prefix, &title), false, entry.line);
         let risk = context.options.default_risk;
         found.defaulted.push(entry.line);
-        let done = checked.then(|| guess_done(context, due, entry.line, found));
+        let done = checked.then(|| guess_done(context, &id, due, entry.line, found));
         found.items.push(ItemOut {
             id,
             risk,
