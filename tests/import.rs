@@ -897,3 +897,164 @@ fn merge_does_not_update_a_made_up_id_whose_stored_title_is_another() {
         ],
     );
 }
+
+/// Two registers of one framework that both number their risks from R-01.
+const VENDOR_RISKS: &str = "# SOC 2 vendor risks\n\n| Risk ID | Risk | Owner | Due |\n|---|---|---|---|\n| R-01 | Payroll provider has no SOC report | Finance | 2026-04-01 |\n";
+const APP_RISKS: &str = "# SOC 2 application risks\n\n| Risk ID | Risk | Owner | Due |\n|---|---|---|---|\n| R-01 | Session tokens never expire | Eng | 2026-05-01 |\n";
+
+/// Whether a folder has no files below it.
+fn no_files(dir: &std::path::Path) -> bool {
+    std::fs::read_dir(dir).map_or(true, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .all(|e| e.path().is_dir() && no_files(&e.path()))
+    })
+}
+
+#[test]
+fn one_id_in_two_files_is_refused_before_anything_is_written() {
+    // Within one batch.
+    let repo = Fixture::new()
+        .file("soc2/vendor.md", VENDOR_RISKS)
+        .file("soc2/app.md", APP_RISKS)
+        .dir("out");
+    let assert = import(&repo, &["soc2", "-o", "out"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &["id `R-01` would be written to both", "nothing was written"],
+    );
+    assert!(no_files(&repo.path().join("out")));
+    // --merge does not make two files one record either.
+    import(&repo, &["soc2", "-o", "out", "--merge"]).code(2);
+    assert!(no_files(&repo.path().join("out")));
+    // Against a file already in the output, whether the id is written on
+    // the page or made from a title.
+    let repo = Fixture::new()
+        .file("soc2/vendor.md", VENDOR_RISKS)
+        .file("keys.md", "# SOC 2\n\n- [ ] Rotate the keys\n")
+        .file("keys-again.md", "# SOC 2\n\n- [ ] Rotate the keys\n")
+        .dir("out");
+    import(&repo, &["soc2/vendor.md", "-o", "out"]).code(0);
+    std::fs::rename(
+        repo.path().join("out/backlog/vendor.yaml"),
+        repo.path().join("out/backlog/hand-written.yaml"),
+    )
+    .unwrap_or_default();
+    let assert = import(&repo, &["soc2/vendor.md", "-o", "out"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "id `R-01` from soc2/vendor.md would be written to `out/backlog/vendor.yaml`, but `out/backlog/hand-written.yaml` already defines it",
+        ],
+    );
+    assert!(!repo.path().join("out/backlog/vendor.yaml").exists());
+    import(&repo, &["keys.md", "-o", "out", "--id-prefix", "SEC"]).code(0);
+    let assert = import(&repo, &["keys-again.md", "-o", "out", "--id-prefix", "SEC"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &["id `SEC-ROTATE-THE-KEYS`", "already defines it"],
+    );
+    // The same file with --merge is the same record.
+    import(&repo, &["soc2/vendor.md", "-o", "out", "--merge"]).code(2);
+    std::fs::rename(
+        repo.path().join("out/backlog/hand-written.yaml"),
+        repo.path().join("out/backlog/vendor.yaml"),
+    )
+    .unwrap_or_default();
+    import(&repo, &["soc2/vendor.md", "-o", "out", "--merge"]).code(0);
+}
+
+#[test]
+fn a_path_that_cannot_be_written_stops_the_batch_before_the_first_write() {
+    let pages = |fixture: Fixture| {
+        fixture
+            .file("mix.md", "# SOC 2\n\n| Task | Due |\n|---|---|\n| Patch the VPN | 2026-02-01 |\n\n| Control | Status |\n|---|---|\n| CC6.1 | Implemented |\n\n| Activity | Frequency |\n|---|---|\n| Access review | Quarterly |\n")
+    };
+    // A file where a folder should be.
+    let repo = pages(Fixture::new()).file("out/reviews", "not a folder");
+    let assert = import(&repo, &["mix.md", "-o", "out"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &["`out/reviews` is not a directory", "nothing was written"],
+    );
+    assert!(!repo.path().join("out/backlog").exists());
+    assert!(!repo.path().join("out/controls").exists());
+    // A folder where a file should be, even with --force.
+    let repo = pages(Fixture::new()).dir("out/controls/soc2.yaml");
+    let assert = import(&repo, &["mix.md", "-o", "out", "--force"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &["cannot write `out/controls/soc2.yaml`: it is a directory"],
+    );
+    assert!(!repo.path().join("out/backlog").exists());
+    assert!(!repo.path().join("out/reviews").exists());
+}
+
+#[test]
+fn force_never_drops_entries_the_pages_do_not_give() {
+    let repo = Fixture::new().file("controls.md", &page("controls.md"));
+    init(&repo);
+    let before = read(&repo, "controls/soc2.yaml");
+    let assert = import(&repo, &["controls.md", "-o", ".", "--force"]).code(2);
+    let err = stderr(&assert);
+    assert_notes(
+        &err,
+        &[
+            "--force would replace `./controls/soc2.yaml` and drop",
+            "pass --merge to update the file instead",
+        ],
+    );
+    assert_eq!(read(&repo, "controls/soc2.yaml"), before);
+    repo.run(&["validate"]).code(0);
+    // A file the page covers entirely is replaced.
+    import(&repo, &["controls.md", "-o", ".", "--merge"]).code(0);
+    std::fs::write(repo.path().join("controls.md"), page("controls.md")).unwrap_or_default();
+    let single = Fixture::new()
+        .file("controls.md", &page("controls.md"))
+        .dir("o");
+    import(&single, &["controls.md", "-o", "o"]).code(0);
+    import(&single, &["controls.md", "-o", "o", "--force"]).code(0);
+}
+
+#[test]
+fn id_columns_are_found_by_their_header_parts_or_their_cells() {
+    let page = "# Trust services matrix\n\n## SOC 2\n\n| TSC Reference | Control Activity | Status |\n|---|---|---|\n| CC1.1 | The board sets the tone | Implemented |\n\n| Requirement No. | Safeguard statement | Status |\n|---|---|---|\n| CC2.1 | Quality information is used | Partially implemented |\n\n| Point of Focus | Control Objective | Control Description | Status |\n|---|---|---|---|\n| CC3.1 | Objectives are clear | Objectives are written down yearly | Missing |\n\n## ISO 27001\n\n| Annex A Ref | Title | Applicable | Justification |\n|---|---|---|---|\n| 5.1 | Policies | Yes | Baseline |\n\n| Req. | Requirement | Status |\n|---|---|---|\n| 5.2 | Roles | Done |\n";
+    let repo = Fixture::new().file("matrix.md", page).dir("out");
+    import(&repo, &["matrix.md", "-o", "out"]).code(0);
+    let soc2 = read(&repo, "out/controls/soc2.yaml");
+    let iso = read(&repo, "out/controls/iso27001.yaml");
+    for id in ["CC1.1", "CC2.1", "CC3.1"] {
+        assert!(soc2.contains(&format!("- id: {id}\n")), "{id}: {soc2}");
+    }
+    assert!(soc2.contains("title: The board sets the tone"), "{soc2}");
+    assert!(soc2.contains("title: Objectives are clear"), "{soc2}");
+    // Beside an applicability column a bare number is Annex A; elsewhere a clause.
+    assert!(
+        iso.contains("- id: A.5.1\n") && iso.contains("- id: '5.2'\n"),
+        "{iso}"
+    );
+    assert!(!repo.path().join("out/backlog").exists());
+    // Without a title column, the page still says what it needs, in words.
+    let repo = Fixture::new().file(
+        "bare.md",
+        "# SOC 2\n\n| Ref | Frequency |\n|---|---|\n| x | y |\n",
+    );
+    let assert = import(&repo, &["bare.md"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "a table of recurring activities a title/name/control name/control title column and a frequency",
+        ],
+    );
+}
+
+#[test]
+fn a_byte_order_mark_hides_neither_front_matter_nor_title() {
+    let front = "\u{feff}---\nframework: popia\ntitle: Privacy work\n---\n\n| Task | Due |\n|---|---|\n| Name an information officer | 2026-03-01 |\n";
+    let titled = "\u{feff}# SOC 2 follow-ups\n\n| Task | Due |\n|---|---|\n| Rotate the keys | 2026-03-01 |\n";
+    let repo = Fixture::new().file("a.md", front).file("b.md", titled);
+    let a = stdout(&import(&repo, &["a.md", "--framework", "iso27001"]).code(0));
+    assert!(a.contains("framework: popia"), "{a}");
+    let b = stdout(&import(&repo, &["b.md"]).code(0));
+    assert!(b.contains("framework: soc2"), "{b}");
+}

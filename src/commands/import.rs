@@ -437,18 +437,157 @@ fn files_of(
 
 /// Whether a file's value has an entry with this (lower-case) id.
 fn stated(value: &Value, id: &str) -> bool {
-    ["items", "controls", "reviews"].iter().any(|key| {
-        value
-            .get(*key)
-            .and_then(Value::as_sequence)
-            .is_some_and(|list| {
-                list.iter().any(|e| {
-                    e.get("id")
-                        .and_then(Value::as_str)
-                        .is_some_and(|i| i.to_lowercase() == id)
-                })
-            })
-    })
+    ids_in(value).iter().any(|i| i.to_lowercase() == id)
+}
+
+/// The ids of a file's entries (items, controls or reviews), as written.
+fn ids_in(value: &Value) -> Vec<String> {
+    ["items", "controls", "reviews"]
+        .iter()
+        .filter_map(|key| value.get(*key).and_then(Value::as_sequence))
+        .flatten()
+        .filter_map(|e| e.get("id").and_then(Value::as_str).map(str::to_string))
+        .collect()
+}
+
+/// Item and review ids share one space across files: an id two planned
+/// files would both hold, or that a file already in the output's
+/// `backlog/` or `reviews/` holds when another file would get it, is
+/// refused before anything is written (`--merge` into the same file makes
+/// them one record).
+fn check_ids(by_path: &BTreeMap<PathBuf, Output>, dir: Option<&Path>) -> Result<(), String> {
+    let mut owner: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
+    if let Some(dir) = dir {
+        for folder in ["backlog", "reviews"] {
+            let Ok(entries) = std::fs::read_dir(dir.join(folder)) else {
+                continue;
+            };
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+                .collect();
+            files.sort();
+            for file in files {
+                let Some(value) = std::fs::read_to_string(&file)
+                    .ok()
+                    .and_then(|t| merge::read(&t).ok())
+                else {
+                    continue;
+                };
+                for id in ids_in(&value) {
+                    owner.entry(id.to_lowercase()).or_insert((id, file.clone()));
+                }
+            }
+        }
+    }
+    let mut planned: BTreeMap<String, (String, &Path, &[String])> = BTreeMap::new();
+    for (path, output) in by_path.iter().filter(|(_, o)| o.kind != "controls") {
+        for id in ids_in(&output.value) {
+            let key = id.to_lowercase();
+            if let Some((_, other, sources)) = planned.get(&key)
+                && *other != path.as_path()
+            {
+                return Err(format!(
+                    "id `{id}` would be written to both `{}` (from {}) and `{}` (from {}); \
+                     ids must be unique across files: change one on its page, or pass \
+                     --id-prefix",
+                    other.display(),
+                    sources.join(", "),
+                    path.display(),
+                    output.sources.join(", ")
+                ));
+            }
+            planned.insert(key.clone(), (id.clone(), path, &output.sources));
+            if let Some((_, file)) = owner.get(&key)
+                && !same_file(file, path)
+            {
+                return Err(format!(
+                    "id `{id}` from {} would be written to `{}`, but `{}` already defines it; \
+                     change it on the page, pass --id-prefix, or import into that file with \
+                     --merge",
+                    output.sources.join(", "),
+                    path.display(),
+                    file.display()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || matches!(
+            (a.canonicalize(), b.canonicalize()),
+            (Ok(x), Ok(y)) if x == y
+        )
+}
+
+/// A path that cannot be written (a directory in its place, a file where
+/// one of its folders should be) stops the import before any write.
+fn check_path(path: &Path) -> Result<(), String> {
+    if path.is_dir() {
+        return Err(format!(
+            "cannot write `{}`: it is a directory",
+            path.display()
+        ));
+    }
+    let mut folder = path.parent();
+    while let Some(dir) = folder.filter(|d| !d.as_os_str().is_empty()) {
+        if dir.symlink_metadata().is_ok() && !dir.is_dir() {
+            return Err(format!(
+                "cannot write `{}`: `{}` is not a directory",
+                path.display(),
+                dir.display()
+            ));
+        }
+        folder = dir.parent();
+    }
+    Ok(())
+}
+
+/// `--force` replaces a file's entries with the page's, but never drops
+/// entries silently: a file holding ids the pages do not give (a starter
+/// catalogue of 116 controls, replaced by a page of 7) is refused.
+fn check_force(path: &Path, output: &Output) -> Result<(), String> {
+    let Some(old) = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| merge::read(&t).ok())
+    else {
+        return Ok(());
+    };
+    let new: std::collections::HashSet<String> = ids_in(&output.value)
+        .iter()
+        .map(|i| i.to_lowercase())
+        .collect();
+    let dropped: Vec<String> = ids_in(&old)
+        .into_iter()
+        .filter(|id| !new.contains(&id.to_lowercase()))
+        .collect();
+    if dropped.is_empty() {
+        return Ok(());
+    }
+    let total = ids_in(&old).len();
+    let shown: Vec<&str> = dropped.iter().take(5).map(String::as_str).collect();
+    Err(format!(
+        "--force would replace `{}` and drop {} of its {total} entries that {} not give ({}{}), \
+         and whatever refers to them would no longer validate; pass --merge to update the file \
+         instead, or delete it first to replace it",
+        path.display(),
+        dropped.len(),
+        if output.sources.len() == 1 {
+            "the page does"
+        } else {
+            "the pages do"
+        },
+        shown.join(", "),
+        if dropped.len() > shown.len() {
+            ", ..."
+        } else {
+            ""
+        }
+    ))
 }
 
 /// Every output with its final path and content: a single result goes to
@@ -531,9 +670,16 @@ fn plan(outputs: Vec<Output>, args: &ImportArgs, into_dir: bool) -> Result<Vec<O
             }
         }
     }
+    check_ids(&by_path, args.output.as_deref().filter(|_| into_dir))?;
+    for path in by_path.keys() {
+        check_path(path)?;
+    }
     let mut planned = unplaced;
     for (path, mut output) in by_path {
         let exists = path.symlink_metadata().is_ok();
+        if exists && args.force && !args.merge {
+            check_force(&path, &output)?;
+        }
         if exists && args.merge {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read `{}` to merge into it: {e}", path.display()))?;

@@ -240,6 +240,8 @@ pub struct ImportError {
 /// Imports one page. `name` is the page's path as given (its folders and
 /// file name can name the framework; its file name gives id prefixes).
 pub fn import(name: &str, text: &str, options: &Options) -> Result<Imported, ImportError> {
+    // A byte-order mark (Windows editors) hides the front matter and title.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (text, repaired) = mojibake::repair(text);
     let document = doc::parse(&text);
     let front = front_matter(&document)?;

@@ -61,6 +61,50 @@ fn roles(header: &Row) -> Vec<Option<Column>> {
     roles
 }
 
+/// Roles the cells show better than the headers: without an id column,
+/// a column whose every filled cell is an id (`CC6.1` under `Point of
+/// Focus` or `Control Objective`) is the id column; without a title, a
+/// `Risk` column of sentences rather than levels is the title.
+fn by_content(mut roles: Vec<Option<Column>>, rows: &[Row]) -> Vec<Option<Column>> {
+    let cells = |at: usize| -> Vec<&str> {
+        rows.iter()
+            .filter_map(|r| r.cells.get(at))
+            .map(|c| c.text.as_str())
+            .filter(|t| !t.is_empty())
+            .collect()
+    };
+    if !roles.contains(&Some(Column::Id))
+        && let Some(at) = (0..roles.len()).find(|&at| {
+            matches!(roles[at], None | Some(Column::Title | Column::Summary))
+                && !cells(at).is_empty()
+                && cells(at).iter().all(|t| ids::is_id(t))
+        })
+    {
+        let was = roles[at];
+        roles[at] = Some(Column::Id);
+        // A second title column moved to the summary is the title again.
+        if was == Some(Column::Title)
+            && let Some(summary) = roles.iter_mut().find(|r| **r == Some(Column::Summary))
+        {
+            *summary = Some(Column::Title);
+        }
+    }
+    let titled = roles
+        .iter()
+        .any(|r| matches!(r, Some(Column::Title | Column::Task)));
+    if !titled && let Some(at) = roles.iter().position(|r| *r == Some(Column::Risk)) {
+        let texts = cells(at);
+        let levels = texts
+            .iter()
+            .filter(|t| super::fields::risk(t).is_some() && t.split_whitespace().count() <= 3)
+            .count();
+        if !texts.is_empty() && levels * 2 < texts.len() {
+            roles[at] = Some(Column::Title);
+        }
+    }
+    roles
+}
+
 /// Whether a control column holds the row's own control (`Control`,
 /// `Clause`, `Criteria`) rather than references to controls (`Controls`,
 /// `Mapped controls`): then a due date does not make the row work to do.
@@ -81,7 +125,7 @@ pub(super) fn table(
     rows: &[Row],
     found: &mut Found,
 ) -> Result<(), ImportError> {
-    let roles = roles(header);
+    let roles = by_content(roles(header), rows);
     let has = |c: Column| roles.contains(&Some(c));
     let titled = has(Column::Title) || has(Column::Task);
     // A frequency beside a control (a control column, or ids in the id
@@ -130,7 +174,7 @@ pub(super) fn table(
             Some(_) => "(not a shape --kind asks for)".to_string(),
             None => format!(
                 "(a task table needs a {} column, a control table a {} column, a table of \
-                 recurring activities an {} and a {} column)",
+                 recurring activities a {} column and a {} column)",
                 vocab::examples(Column::Task),
                 vocab::examples(Column::Control),
                 vocab::examples(Column::Title),

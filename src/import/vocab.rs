@@ -433,10 +433,59 @@ pub fn column(header: &str) -> Option<Column> {
     } else {
         h
     };
+    exact(&h).or_else(|| by_parts(&h))
+}
+
+fn exact(header: &str) -> Option<Column> {
     SYNONYMS
         .iter()
-        .find(|(_, words)| words.contains(&h.as_str()))
+        .find(|(_, words)| words.contains(&header))
         .map(|(c, _)| *c)
+}
+
+/// A header no synonym names, read by its parts: without a framework's
+/// name before it (`SOC 2 Criteria`, `ISO 27001 Control`), or by its last
+/// word when that is an id word (`TSC Reference`, `Annex A Ref`, `Req.`)
+/// or a name word (`Control Activity`) and the words before it do not
+/// name another meaning (`Evidence reference` is evidence).
+fn by_parts(header: &str) -> Option<Column> {
+    const FRAMEWORKS: &[&str] = &[
+        "soc 2",
+        "soc2",
+        "iso 27001",
+        "iso/iec 27001",
+        "iso27001",
+        "iso 27701",
+        "nist",
+        "nist csf",
+        "pci dss",
+        "pci",
+        "hipaa",
+        "popia",
+        "gdpr",
+        "tsc",
+        "annex a",
+        "aicpa",
+    ];
+    for name in FRAMEWORKS {
+        if let Some(rest) = header.strip_prefix(name)
+            && rest.starts_with(' ')
+            && let Some(column) = exact(rest.trim()).or_else(|| by_parts(rest.trim()))
+        {
+            return Some(column);
+        }
+    }
+    let (before, last) = header.rsplit_once(' ').unwrap_or(("", header));
+    let head = match last {
+        "id" | "ref" | "reference" | "no" | "nr" | "number" | "#" | "code" | "req"
+        | "identifier" => Column::Id,
+        "description" | "name" | "title" | "activity" | "objective" | "statement" => Column::Title,
+        _ => return None,
+    };
+    match (before, exact(before)) {
+        ("", _) | (_, None | Some(Column::Control | Column::Id | Column::Title)) => Some(head),
+        (_, Some(other)) => Some(other),
+    }
 }
 
 /// A few synonyms of each role, for messages that say which columns a
@@ -1319,6 +1368,17 @@ mod tests {
         assert_eq!(column("Risk Level"), Some(Column::Risk));
         assert_eq!(column("Frequency"), Some(Column::Frequency));
         assert_eq!(column("Notes"), None);
+        // Headers read by their parts.
+        assert_eq!(column("SOC 2 Criteria"), Some(Column::Control));
+        assert_eq!(column("ISO 27001 Control"), Some(Column::Control));
+        assert_eq!(column("TSC Reference"), Some(Column::Id));
+        assert_eq!(column("Annex A Ref"), Some(Column::Id));
+        assert_eq!(column("Req."), Some(Column::Id));
+        assert_eq!(column("Policy No."), Some(Column::Id));
+        assert_eq!(column("Control Activity"), Some(Column::Title));
+        assert_eq!(column("Safeguard statement"), Some(Column::Title));
+        assert_eq!(column("Evidence reference"), Some(Column::Evidence));
+        assert_eq!(column("Owner name"), Some(Column::Owner));
     }
 
     #[test]
