@@ -1058,3 +1058,24 @@ fn a_byte_order_mark_hides_neither_front_matter_nor_title() {
     let b = stdout(&import(&repo, &["b.md"]).code(0));
     assert!(b.contains("framework: soc2"), "{b}");
 }
+
+#[test]
+fn numbered_control_headings_keep_their_control_and_say_what_they_skip() {
+    let page = "# ISO 27001 control narratives\n\n## 1 Introduction\n\n### 1.2 Purpose of this page\n\nWhy we write narratives.\n\n### 8.24 Use of cryptography ⏳\n\n**Owner:** Platform\n**Target date:** 2026-06-30\n\n### a.8.25 Secure development life cycle\n\n**Status:** Implemented\n**Owner:** Engineering\n\n### 8.26 Application security requirements\n\n- Status: Partial\n- Owner: Engineering\n";
+    let repo = Fixture::new().file("narratives.md", page);
+    let assert = import(&repo, &["narratives.md"]).code(0);
+    let out = stdout(&assert);
+    assert!(out.contains("controls:\n  - A.8.24\n"), "{out}");
+    assert!(
+        out.contains("- id: A.8.25\n") && out.contains("- id: A.8.26\n"),
+        "{out}"
+    );
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "narratives.md:5: note: heading `1.2 Purpose of this page` has an id but nothing comply reads under it",
+            "narratives.md:9: note: heading `8.24 Use of cryptography` has a due date or a task, so it is item NARRATIVES-USE-OF-CRYPTOGRAPHY and control A.8.24 is in its controls",
+            "narratives.md:14: note: id `a.8.25` written in lower case; imported as A.8.25",
+        ],
+    );
+}

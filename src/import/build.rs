@@ -12,8 +12,26 @@ use crate::model::{ControlStatus, ItemStatus};
 
 /// `5.1` in an ISO 27001 Statement of Applicability or under an "Annex A"
 /// heading is the Annex A control `A.5.1`.
+///
+/// A number that cannot be a clause of ISO 27001:2022 (`5.15`, `8.24`: the
+/// clauses stop at 5.3, 6.3, 7.5 and 8.3) is Annex A anywhere.
 pub(super) fn bare_iso(framework: &str, annex_a: bool, id: String) -> String {
-    if framework == "iso27001" && annex_a && id.starts_with(|c: char| c.is_ascii_digit()) {
+    let not_a_clause = match id.split_once('.') {
+        Some((major, minor)) if !minor.contains('.') => {
+            match (major.parse::<u32>(), minor.parse::<u32>()) {
+                (Ok(5), Ok(m)) => m > 3,
+                (Ok(6), Ok(m)) => m > 3,
+                (Ok(7), Ok(m)) => m > 5,
+                (Ok(8), Ok(m)) => m > 3,
+                _ => false,
+            }
+        }
+        _ => false,
+    };
+    if framework == "iso27001"
+        && (annex_a || not_a_clause)
+        && id.starts_with(|c: char| c.is_ascii_digit())
+    {
         format!("A.{id}")
     } else {
         id

@@ -511,6 +511,14 @@ fn finish_record(
         _ => backlog_like,
     };
     if empty && !as_item {
+        found.note(
+            record.line,
+            format!(
+                "heading `{} {}` has an id but nothing comply reads under it (no Status, Owner, \
+                 Evidence, Due... field, only prose or nothing); not imported",
+                record.id, record.title
+            ),
+        );
         return Ok(());
     }
     let control_fields = [
@@ -559,6 +567,7 @@ fn finish_record(
         };
         // A section number (`1.2 Setup`) is no item id: one is made from the title.
         let numbered = !record.id.chars().any(|c| c.is_ascii_alphabetic());
+        let section = numbered.then(|| record.id.clone());
         let id = if numbered {
             let prefix = context
                 .prefix
@@ -567,7 +576,35 @@ fn finish_record(
         } else {
             found.item_id(record.id, true, record.line)
         };
-        let mut item = item_from(context, &fields, id, title, framework, None, found);
+        let annex_a = sections.annex_a();
+        let mut item = item_from(context, &fields, id, title, framework.clone(), None, found);
+        // `### 5.15 Access control` with a target date: an item, whose
+        // number names the control it closes when it can be one.
+        if let Some(number) = section {
+            let control = bare_iso(&framework, annex_a, number.clone());
+            if framework == "iso27001" && control != number {
+                if !item.controls.contains(&control) {
+                    item.controls.push(control.clone());
+                }
+                found.note(
+                    record.line,
+                    format!(
+                        "heading `{number} {}` has a due date or a task, so it is item {} and \
+                         control {control} is in its controls",
+                        item.title, item.id
+                    ),
+                );
+            } else {
+                found.note(
+                    record.line,
+                    format!(
+                        "heading `{number} {}` has a due date or a task, so it is item {}; its \
+                         number is taken for a section number, not an id",
+                        item.title, item.id
+                    ),
+                );
+            }
+        }
         if !record.checklist.is_empty() && !fields.has(Column::Status) {
             let lower = item.id.to_lowercase();
             found
