@@ -1079,3 +1079,39 @@ fn numbered_control_headings_keep_their_control_and_say_what_they_skip() {
         ],
     );
 }
+
+#[test]
+fn evidence_in_links_images_brackets_and_lists_and_nested_or_contradicted_checkboxes() {
+    let repo = Fixture::new()
+        .file("evidence-forms.md", &page("evidence-forms.md"))
+        .dir("out");
+    let assert = import(&repo, &["evidence-forms.md", "-o", "out"]).code(0);
+    let controls = read(&repo, "out/controls/soc2.yaml");
+    let backlog = read(&repo, "out/backlog/evidence-forms.yaml");
+    insta::assert_snapshot!("import_evidence_forms", format!("{controls}---\n{backlog}"));
+    for path in [
+        "evidence/skills-matrix.xlsx",
+        "evidence/lms/completions.csv",
+        "evidence/hr/charter.pdf",
+        "evidence/hr/org.png",
+        "evidence/comms/status-page.md",
+        "evidence/comms/letter.pdf",
+        "evidence/monitoring/dashboards.json",
+        "evidence/monitoring/alerts.yaml",
+    ] {
+        assert!(controls.contains(path), "{path} missing:\n{controls}");
+    }
+    assert!(backlog.contains("  - CC4.1\n  - CC4.2\n"), "{backlog}");
+    assert!(backlog.contains("title: Freeze the scope"), "{backlog}");
+    assert!(backlog.contains("title: Choose the auditor"), "{backlog}");
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "evidence-forms.md:23: note: HTML block `<div>` not imported",
+            "the checkbox is not ticked but the text says done: `✔ Archive last year's evidence`; imported as open",
+            "the checkbox is not ticked but the text says done: `Renew the insurance — completed 2026-01-05`",
+            "the checkbox is ticked but the text says not done: `Not started`",
+        ],
+    );
+    assert!(backlog.contains("  - CC2.2\n  - CC2.3\n"), "{backlog}");
+}

@@ -427,8 +427,13 @@ fn evidence_entries(inline: &Inline, line: usize, notes: &mut Vec<Note>) -> Vec<
         .filter(|c| looks_like_path(c))
         .cloned()
         .collect();
-    if paths.is_empty() {
-        for (_, dest) in &inline.links {
+    {
+        let from_code = paths.clone();
+        for (label, dest) in &inline.links {
+            // `[`docs/x.md`](../docs/x.md)`: the code span already gave it.
+            if from_code.contains(label) {
+                continue;
+            }
             let dest = dest.split('#').next().unwrap_or("");
             if dest.contains("://") || dest.starts_with("mailto:") {
                 notes.push(Note {
@@ -450,14 +455,17 @@ fn evidence_entries(inline: &Inline, line: usize, notes: &mut Vec<Note>) -> Vec<
             }
         }
     }
-    if paths.is_empty() {
-        paths.extend(
-            text.split(|c: char| c.is_whitespace() || ",;()".contains(c))
-                .map(|w| w.trim_end_matches('.'))
-                .filter(|w| plain_path(w))
-                .map(str::to_string),
-        );
-    }
+    // Paths written as plain text, or in angle brackets (`<evidence/x.pdf>`,
+    // which CommonMark leaves as text without a scheme).
+    let bracketed = |w: &&str| w.starts_with('<') && w.ends_with('>');
+    let plain: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || ",;()".contains(c))
+        .filter(|w| paths.is_empty() || bracketed(w))
+        .map(|w| w.trim_end_matches('.').trim_matches(['<', '>']))
+        .filter(|w| plain_path(w))
+        .map(str::to_string)
+        .collect();
+    paths.extend(plain);
     if paths.is_empty() {
         if !text.is_empty() && inline.links.is_empty() {
             notes.push(Note {

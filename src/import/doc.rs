@@ -65,6 +65,13 @@ pub enum Block {
         /// Its items.
         items: Vec<ListItem>,
     },
+    /// A block of raw HTML (`<table>...`), which is not read.
+    Html {
+        /// Its first line.
+        line: usize,
+        /// Its first tag, for the note (`<table>`).
+        tag: String,
+    },
     /// A paragraph.
     Paragraph {
         /// Its content.
@@ -132,6 +139,7 @@ struct Builder {
     link: Option<(String, String)>,
     in_code: bool,
     struck: Option<String>,
+    html: Option<(usize, String)>,
     metadata: bool,
     heading: Option<usize>,
     table: Option<(Row, Vec<Row>)>,
@@ -289,6 +297,48 @@ impl Builder {
                     && inline.lead_strong.is_none()
                 {
                     inline.lead_strong = Some(collapse(&strong));
+                }
+            }
+            Event::Start(Tag::HtmlBlock) => self.html = Some((line, String::new())),
+            Event::Html(html) => {
+                if let Some((_, text)) = &mut self.html {
+                    text.push_str(&html);
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((at, text)) = self.html.take() {
+                    let trimmed = text.trim();
+                    if !trimmed.is_empty() && !trimmed.starts_with("<!--") {
+                        let tag: String = trimmed
+                            .chars()
+                            .take_while(|c| *c != '>' && !c.is_whitespace())
+                            .chain(std::iter::once('>'))
+                            .collect();
+                        doc.blocks.push(Block::Html { line: at, tag });
+                    }
+                }
+            }
+            // `<evidence/charter.pdf>`: a path in angle brackets, which
+            // CommonMark reads as HTML (an autolink needs a scheme).
+            Event::InlineHtml(html) => {
+                let inner = html.trim().trim_start_matches('<').trim_end_matches('>');
+                if !inner.is_empty()
+                    && !inner.contains(char::is_whitespace)
+                    && inner.contains(['/', '.'])
+                    && !inner.starts_with('/')
+                    && let Some(inline) = &mut self.inline
+                {
+                    inline.links.push((inner.to_string(), inner.to_string()));
+                    inline.text.push_str(inner);
+                    self.at_start = false;
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                self.link = Some((String::new(), dest_url.to_string()));
+            }
+            Event::End(TagEnd::Image) => {
+                if let (Some(link), Some(inline)) = (self.link.take(), &mut self.inline) {
+                    inline.links.push((collapse(&link.0), link.1));
                 }
             }
             Event::Start(Tag::Link { dest_url, .. }) => {

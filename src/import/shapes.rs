@@ -226,6 +226,23 @@ struct Record {
     pub(super) line: usize,
     fields: Fields,
     checklist: Vec<StepOut>,
+    /// The field of the last labelled line (`**Evidence:**` followed by a
+    /// list of paths).
+    last: Option<Column>,
+}
+
+/// A list's entries with their nested entries after them, in order
+/// (`- Phase 1` with `- [ ] Task` under it).
+fn flatten(items: &[ListItem]) -> Vec<ListItem> {
+    let mut out = Vec::new();
+    for item in items {
+        out.push(ListItem {
+            children: Vec::new(),
+            ..item.clone()
+        });
+        out.extend(flatten(&item.children));
+    }
+    out
 }
 
 /// Searches `document` for every shape `context.options.kind` allows.
@@ -277,6 +294,7 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                         line: *line,
                         fields,
                         checklist: Vec::new(),
+                        last: None,
                     });
                 }
             }
@@ -289,7 +307,7 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
             }
             Block::List { items } if record.is_some() => {
                 if let Some(record) = &mut record {
-                    for entry in items {
+                    for entry in &flatten(items) {
                         match entry.checked {
                             Some(_) if entry.inline.text.is_empty() => {}
                             Some(done) => record.checklist.push(StepOut {
@@ -304,9 +322,10 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                 }
             }
             Block::List { items }
-                if kind.wants(Kind::Tasks) && items.iter().any(|i| i.checked.is_some()) =>
+                if kind.wants(Kind::Tasks)
+                    && flatten(items).iter().any(|i| i.checked.is_some()) =>
             {
-                checklist(context, &sections, items, &mut found)?;
+                checklist(context, &sections, &flatten(items), &mut found)?;
             }
             Block::List { items } => {
                 let n = items.len();
@@ -319,6 +338,13 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                     ),
                 );
             }
+            Block::Html { line, tag } => found.note(
+                *line,
+                format!(
+                    "HTML block `{tag}` not imported (write tables and lists in Markdown to \
+                     import them)"
+                ),
+            ),
             Block::Table { header, rows } => match &mut record {
                 Some(record) if key_value(header, rows) => {
                     for row in rows {
@@ -419,6 +445,18 @@ fn record_line(record: &mut Record, inline: &Inline, line: usize, found: &mut Fo
                     && label.starts_with(|c: char| c.is_alphabetic()))
         });
     let Some(label) = inline.lead_strong.as_deref().or(plain_label) else {
+        if listed
+            && record.last == Some(Column::Evidence)
+            && let Some(evidence) = record.fields.map.get_mut(&Column::Evidence)
+        {
+            // A list of paths under `**Evidence:**`.
+            evidence.text = format!("{} {}", evidence.text, inline.text)
+                .trim()
+                .to_string();
+            evidence.code.extend(inline.code.iter().cloned());
+            evidence.links.extend(inline.links.iter().cloned());
+            return;
+        }
         if inline.text.starts_with(|c: char| !c.is_alphanumeric())
             && vocab::progress(&inline.text).is_some()
         {
@@ -451,11 +489,15 @@ fn record_line(record: &mut Record, inline: &Inline, line: usize, found: &mut Fo
         Some(role) => {
             record.fields.labels.insert(role, label.to_string());
             record.fields.set(role, value_inline, line);
+            record.last = Some(role);
         }
-        None => record
-            .fields
-            .other
-            .push((line, label.to_lowercase(), value)),
+        None => {
+            record.last = None;
+            record
+                .fields
+                .other
+                .push((line, label.to_lowercase(), value));
+        }
     }
 }
 
@@ -697,6 +739,7 @@ fn checklist(
             found.note(entry.line, "checkbox without text not imported");
             continue;
         }
+        contradiction(&entry.inline.text, checked, entry.line, found);
         let due = date_field(due.as_deref(), "due date", entry.line, found);
         let framework = framework(context, sections, entry.line)?;
         let prefix = context
@@ -727,6 +770,37 @@ fn checklist(
         });
     }
     Ok(())
+}
+
+/// Notes a checkbox whose text says the opposite (`- [ ] ✅ Rotate keys`,
+/// `- [ ] Collect evidence — **done 2026-02-01**`, `- [x] Not started`):
+/// the checkbox is imported as ticked or not, the text kept in the title.
+fn contradiction(text: &str, checked: bool, line: usize, found: &mut Found) {
+    let lead = vocab::bare_status(text.split_whitespace().next().unwrap_or(""));
+    let (_, tail) = heading_status(text);
+    let said = lead
+        .map(|(p, _)| p)
+        .or_else(|| tail.and_then(|t| vocab::progress(&t.text)).map(|(p, _)| p))
+        .or_else(|| {
+            vocab::bare_status(text)
+                .or_else(|| vocab::progress(text).filter(|_| text.split_whitespace().count() <= 3))
+                .map(|(p, _)| p)
+        });
+    let Some(said) = said else {
+        return;
+    };
+    let done = vocab::finished(said);
+    if done != checked {
+        found.note(
+            line,
+            format!(
+                "the checkbox is {} but the text says {}: `{text}`; imported as {}, check it",
+                if checked { "ticked" } else { "not ticked" },
+                if done { "done" } else { "not done" },
+                if checked { "done" } else { "open" }
+            ),
+        );
+    }
 }
 
 /// A status at the end of a heading's title (`Role changes ✅`, `Backups
