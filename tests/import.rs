@@ -1115,3 +1115,21 @@ fn evidence_in_links_images_brackets_and_lists_and_nested_or_contradicted_checkb
     );
     assert!(backlog.contains("  - CC2.2\n  - CC2.3\n"), "{backlog}");
 }
+
+#[test]
+fn a_framework_already_held_by_another_controls_file_is_refused() {
+    let repo = Fixture::new()
+        .file("soa.md", SOA_WITH_STATUS)
+        .file(
+            "out/controls/iso.yaml",
+            "framework: iso27001\nname: ISO\ncontrols:\n  - id: A.5.1\n    title: Policies\n    status: planned\n",
+        );
+    let assert = import(&repo, &["soa.md", "-o", "out", "--framework", "iso27001"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "framework `iso27001` from soa.md would be written to `out/controls/iso27001.yaml`, but `out/controls/iso.yaml` already holds it",
+        ],
+    );
+    assert!(!repo.path().join("out/controls/iso27001.yaml").exists());
+}

@@ -481,6 +481,39 @@ fn check_ids(by_path: &BTreeMap<PathBuf, Output>, dir: Option<&Path>) -> Result<
             }
         }
     }
+    // A framework lives in one controls file: `controls/iso.yaml` holding
+    // `framework: iso27001` is where iso27001's controls go.
+    if let Some(dir) = dir
+        && let Ok(entries) = std::fs::read_dir(dir.join("controls"))
+    {
+        let mut files: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        files.sort();
+        for file in files {
+            let framework = std::fs::read_to_string(&file)
+                .ok()
+                .and_then(|t| merge::read(&t).ok())
+                .and_then(|v| {
+                    v.get("framework")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                });
+            let Some(framework) = framework else {
+                continue;
+            };
+            for (path, output) in by_path.iter().filter(|(_, o)| o.kind == "controls") {
+                let planned = output.value.get("framework").and_then(Value::as_str);
+                if planned == Some(framework.as_str()) && !same_file(&file, path) {
+                    return Err(format!(
+                        "framework `{framework}` from {} would be written to `{}`, but `{}` \
+                         already holds it; import into that file with --merge (or --output it)",
+                        output.sources.join(", "),
+                        path.display(),
+                        file.display()
+                    ));
+                }
+            }
+        }
+    }
     let mut planned: BTreeMap<String, (String, &Path, &[String])> = BTreeMap::new();
     for (path, output) in by_path.iter().filter(|(_, o)| o.kind != "controls") {
         for id in ids_in(&output.value) {

@@ -663,6 +663,19 @@ fn finish_record(
     } else {
         let id = bare_iso(&framework, sections.annex_a(), record.id);
         let id = found.control_id(&framework, id, true, record.line);
+        // Under a control's heading, a `Controls:` field names other
+        // controls, which a control has no place for here.
+        if let Some(text) = record.fields.text(Column::Control) {
+            let label = record
+                .fields
+                .labels
+                .get(&Column::Control)
+                .map_or("controls", String::as_str);
+            found.note(
+                record.fields.at(Column::Control),
+                format!("`{label}` of control {id} not imported: {text}"),
+            );
+        }
         let control = control_from(&record.fields, id, record.title, found);
         found.controls.push((framework, control));
     }
