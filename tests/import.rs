@@ -1133,3 +1133,20 @@ fn a_framework_already_held_by_another_controls_file_is_refused() {
     );
     assert!(!repo.path().join("out/controls/iso27001.yaml").exists());
 }
+
+#[test]
+fn merge_keeps_a_stored_last_done_over_one_worked_out_from_next_due() {
+    let page = "# SOC 2 rhythm\n\n| Activity | Frequency | Next due |\n|---|---|---|\n| Firewall rule review | Quarterly | 2026-04-01 |\n";
+    let repo = Fixture::new().file("rhythm.md", page).dir("out");
+    import(&repo, &["rhythm.md", "-o", "out"]).code(0);
+    let written = read(&repo, "out/reviews/rhythm.yaml");
+    assert!(written.contains("last_done: 2026-01-01"), "{written}");
+    std::fs::write(
+        repo.path().join("out/reviews/rhythm.yaml"),
+        written.replace("last_done: 2026-01-01", "last_done: 2026-01-07"),
+    )
+    .unwrap_or_default();
+    let assert = import(&repo, &["rhythm.md", "-o", "out", "--merge"]).code(0);
+    assert!(read(&repo, "out/reviews/rhythm.yaml").contains("last_done: 2026-01-07"));
+    assert_notes(&stderr(&assert), &["last_done (not read from the page)"]);
+}

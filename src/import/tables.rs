@@ -482,10 +482,12 @@ fn review_row(
         line,
         found,
     );
+    let mut derived = false;
     if last_done.is_none()
         && let Some(next) = next
     {
         last_done = vocab::one_cadence_before(cadence, next);
+        derived = last_done.is_some();
         if let Some(last) = last_done {
             found.note(
                 line,
@@ -499,6 +501,9 @@ fn review_row(
     let was_given = given.is_some();
     let id = given.unwrap_or_else(|| ids::slug("REV", &title));
     let id = found.item_id(id, was_given, line);
+    if derived {
+        found.guessed.push((id.to_lowercase(), "last_done"));
+    }
     fields.note_unused(
         &[
             Column::Id,
