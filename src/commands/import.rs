@@ -4,13 +4,15 @@
 //! Nothing is written until every page has been read and every output path
 //! planned: a page that fails (without `--keep-going`), two pages giving
 //! the same file (without `--merge`), or a file that exists (without
-//! `--force` or `--merge`) stops the import before the first write.
+//! `--force` or `--merge`), a path blocked by a file or folder, an id
+//! another file holds, or a `--force` that would drop entries stops the
+//! import before the first write; then every file is staged beside its
+//! place and all are moved in together.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use chrono::NaiveDate;
 use serde_yaml::Value;
 
@@ -142,14 +144,26 @@ pub fn run(
         }
     };
     let texts = render(&outputs)?;
+    let files: Vec<(&Path, &str)> = outputs
+        .iter()
+        .zip(&texts)
+        .filter_map(|(o, t)| o.path.as_deref().map(|p| (p, t.as_str())))
+        .collect();
+    if let Err((message, written)) = write_all(&files, args.force || args.merge) {
+        if written.is_empty() {
+            writeln!(err, "error: {message}; nothing was written")?;
+        } else {
+            writeln!(
+                err,
+                "error: {message}; already moved into place: {}",
+                written.join(", ")
+            )?;
+        }
+        return Ok(Exit::Invalid);
+    }
     for (index, (output, text)) in outputs.iter().zip(&texts).enumerate() {
         match &output.path {
             Some(path) => {
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)
-                        .with_context(|| format!("cannot create `{}`", dir.display()))?;
-                }
-                crate::write::atomic(path, text.as_bytes(), args.force || args.merge)?;
                 writeln!(err, "wrote {}", path.display())?;
                 for merged in &output.merged {
                     writeln!(err, "  merged {merged}")?;
@@ -175,6 +189,77 @@ pub fn run(
         }
     }
     Ok(Exit::Success)
+}
+
+/// Writes every file or none: each is first written in full to a
+/// temporary file beside it (folders created as needed), and only when all
+/// of them are ready are they moved into place. On a failure the temporary
+/// files, and the folders made for them, are removed.
+/// The error names the files already moved into place, if any (only a
+/// failure of the final renames leaves some).
+fn write_all(files: &[(&Path, &str)], replace: bool) -> Result<(), (String, Vec<String>)> {
+    let mut made: Vec<PathBuf> = Vec::new();
+    let mut staged = Vec::new();
+    let result = (|| {
+        for (path, text) in files {
+            let dir = match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                _ => Path::new("."),
+            };
+            let mut missing: Vec<PathBuf> = dir
+                .ancestors()
+                .take_while(|a| !a.as_os_str().is_empty() && a.symlink_metadata().is_err())
+                .map(Path::to_path_buf)
+                .collect();
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+            missing.reverse();
+            made.extend(missing);
+            let mut file = tempfile::Builder::new()
+                .prefix(".comply-")
+                .suffix(".tmp")
+                .tempfile_in(dir)
+                .map_err(|e| format!("cannot write in `{}`: {e}", dir.display()))?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = path
+                    .metadata()
+                    .map_or(0o644, |m| m.permissions().mode() & 0o7777);
+                file.as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(mode))
+                    .map_err(|e| format!("cannot set permissions on `{}`: {e}", path.display()))?;
+            }
+            file.write_all(text.as_bytes())
+                .and_then(|()| file.as_file().sync_all())
+                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+            staged.push((file, *path));
+        }
+        Ok::<(), String>(())
+    })();
+    if let Err(message) = result {
+        drop(staged);
+        for dir in made.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+        return Err((message, Vec::new()));
+    }
+    let mut written = Vec::new();
+    for (file, path) in staged {
+        let persisted = if replace {
+            file.persist(path).map(drop)
+        } else {
+            file.persist_noclobber(path).map(drop)
+        };
+        if let Err(e) = persisted {
+            return Err((
+                format!("cannot write `{}`: {}", path.display(), e.error),
+                written,
+            ));
+        }
+        written.push(path.display().to_string());
+    }
+    Ok(())
 }
 
 /// The YAML text of each output: the schema line and a comment naming the
