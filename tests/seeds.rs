@@ -227,7 +227,7 @@ fn the_migration_guide_on_seeds_and_fixtures_validates() {
     let assert = run(&["validate"]).code(0);
     assert_eq!(
         stdout(&assert).trim(),
-        "valid: 3 frameworks, 173 controls, 170 items, 10 reviews, 18 evidence entries in 13 files"
+        "valid: 3 frameworks, 173 controls, 170 items, 10 reviews, 21 evidence entries in 13 files"
     );
     run(&["check"]).code(1);
 }
