@@ -132,13 +132,15 @@ impl Repo {
                     .into(),
             ));
         }
-        let uncommitted = match rev {
-            Some(_) => BTreeSet::new(),
+        let (modified, untracked) = match rev {
+            Some(_) => (BTreeSet::new(), BTreeSet::new()),
             None => self.uncommitted()?,
         };
+        // A modified file keeps the date of its last commit (an edit not
+        // yet committed proves nothing); only untracked files have none.
         let mut missing: BTreeSet<String> = wanted
             .iter()
-            .filter(|p| !uncommitted.contains(*p))
+            .filter(|p| !untracked.contains(*p))
             .map(|p| format!("{}{p}", self.prefix))
             .collect();
         let mut changes = HashMap::new();
@@ -172,8 +174,9 @@ impl Repo {
             let _ = child.kill();
             let _ = child.wait();
         }
-        let uncommitted = uncommitted
+        let uncommitted = modified
             .into_iter()
+            .chain(untracked)
             .chain(missing.iter().filter_map(|p| self.to_root(p)))
             .collect();
         Ok(History::Known {
@@ -187,8 +190,9 @@ impl Repo {
         git(&self.top, &["rev-parse", "--verify", "--quiet", "HEAD"]).is_ok()
     }
 
-    /// Root-relative paths that differ from HEAD or are untracked.
-    fn uncommitted(&self) -> anyhow::Result<BTreeSet<String>> {
+    /// Root-relative paths that differ from HEAD (modified, added, deleted),
+    /// and those git does not track.
+    fn uncommitted(&self) -> anyhow::Result<(BTreeSet<String>, BTreeSet<String>)> {
         let out = git(
             &self.top,
             &[
@@ -199,12 +203,21 @@ impl Repo {
                 "--no-renames",
             ],
         )?;
-        Ok(out
-            .split(|b| *b == 0)
-            .filter(|entry| entry.len() > 3)
-            .filter_map(|entry| std::str::from_utf8(&entry[3..]).ok())
-            .filter_map(|path| self.to_root(path))
-            .collect())
+        let (mut modified, mut untracked) = (BTreeSet::new(), BTreeSet::new());
+        for entry in out.split(|b| *b == 0).filter(|entry| entry.len() > 3) {
+            let Some(path) = std::str::from_utf8(&entry[3..])
+                .ok()
+                .and_then(|path| self.to_root(path))
+            else {
+                continue;
+            };
+            if entry.starts_with(b"??") {
+                untracked.insert(path);
+            } else {
+                modified.insert(path);
+            }
+        }
+        Ok((modified, untracked))
     }
 
     /// Resolves a revision to its full commit hash.

@@ -128,8 +128,19 @@ pub fn load_from(source: &dyn Source) -> anyhow::Result<Loaded> {
     let files = source.files()?;
     if files.len() > MAX_FILES {
         bail!(
-            "{} YAML files under controls/ and backlog/, over the limit of {MAX_FILES} files",
+            "{} YAML files to read, over the limit of {MAX_FILES} files",
             files.len()
+        );
+    }
+    if files
+        .iter()
+        .filter(|(_, kind)| *kind == Kind::Config)
+        .count()
+        > 1
+    {
+        bail!(
+            "both comply.yaml and comply.yml exist; comply reads one settings file, so remove \
+             the other"
         );
     }
     let results = parse_parallel(source, &files);
@@ -187,7 +198,6 @@ impl Source for WorkTreeSource<'_> {
         for name in CONFIG_NAMES {
             if self.root.join(name).is_file() {
                 files.push((PathBuf::from(name), Kind::Config));
-                break;
             }
         }
         for dir in ["controls", "backlog", "reviews", "exceptions"] {

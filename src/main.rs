@@ -37,8 +37,12 @@ fn main() -> ExitCode {
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut err = io::stderr().lock();
     let result = commands::run(&cli, &env, &mut out, &mut err).and_then(|exit| {
-        out.flush()?;
-        Ok(exit)
+        match out.flush() {
+            // The reader left; the exit code still tells the verdict.
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(exit),
+            Err(e) => Err(e.into()),
+            Ok(()) => Ok(exit),
+        }
     });
     match result {
         Ok(exit) => ExitCode::from(exit as u8),

@@ -264,38 +264,50 @@ pub fn run(
                     ),
                 )?;
             }
-            match args.format {
-                CheckFormat::Json => {
-                    json::write(out, &json::CheckDoc::new(analysis.as_of, &analysis.gate))?
-                }
-                CheckFormat::Table => {
-                    table::check(out, &analysis.gate, style, talk.quiet)?;
-                    if !talk.quiet {
-                        table::check_warnings(err, &analysis, style)?;
-                    }
-                }
-                CheckFormat::Github => {
-                    let prefix = workspace.git.as_ref().map_or("", |repo| repo.prefix());
-                    ci::github(out, &analysis.gate, prefix, talk.quiet)?;
-                    if let Some(path) = &env.step_summary {
-                        let owners = &loaded.repository.config.owners;
-                        let report = Report::new(&title(), &analysis, &Filter::default(), owners);
-                        // The summary adds to the annotations; failing to
-                        // write it must not change the gate's verdict.
-                        if let Err(e) =
-                            write::append(path, markdown::step_summary(&report).as_bytes())
-                        {
-                            writeln!(err, "warning: GITHUB_STEP_SUMMARY: {e:#}")?;
-                        }
-                    }
-                }
-                CheckFormat::Junit => ci::junit(out, &analysis)?,
-            }
-            Ok(if analysis.gate.passed {
+            let verdict = if analysis.gate.passed {
                 Exit::Success
             } else {
                 Exit::GateFailed
-            })
+            };
+            // A reader that stops early (`comply check | head`) must not
+            // turn a failed gate into a pass: the verdict is the exit code
+            // whatever became of the output.
+            let written = (|| -> io::Result<()> {
+                match args.format {
+                    CheckFormat::Json => {
+                        json::write(out, &json::CheckDoc::new(analysis.as_of, &analysis.gate))?
+                    }
+                    CheckFormat::Table => {
+                        table::check(out, &analysis.gate, style, talk.quiet)?;
+                        if !talk.quiet {
+                            table::check_warnings(err, &analysis, style)?;
+                        }
+                    }
+                    CheckFormat::Github => {
+                        let prefix = workspace.git.as_ref().map_or("", |repo| repo.prefix());
+                        ci::github(out, &analysis.gate, prefix, talk.quiet)?;
+                        if let Some(path) = &env.step_summary {
+                            let owners = &loaded.repository.config.owners;
+                            let report =
+                                Report::new(&title(), &analysis, &Filter::default(), owners);
+                            // The summary adds to the annotations; failing to
+                            // write it must not change the gate's verdict.
+                            if let Err(e) =
+                                write::append(path, markdown::step_summary(&report).as_bytes())
+                            {
+                                writeln!(err, "warning: GITHUB_STEP_SUMMARY: {e:#}")?;
+                            }
+                        }
+                    }
+                    CheckFormat::Junit => ci::junit(out, &analysis)?,
+                }
+                out.flush()
+            })();
+            match written {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(verdict),
+                Err(e) => Err(e.into()),
+                Ok(()) => Ok(verdict),
+            }
         }
         RepositoryCommand::Report(args) => {
             let Some(Analysed { analysis, .. }) = analysed(&workspace, base, false, talk, err)?
