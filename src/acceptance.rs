@@ -15,7 +15,7 @@ use crate::model::SourceRef;
 
 /// Something a risk acceptance can name, and something the gate can fail:
 /// the key both sides are compared by.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Target {
     /// A backlog item.
@@ -85,7 +85,7 @@ impl AcceptanceState {
 }
 
 /// A risk acceptance as the gate sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Acceptance {
     /// The target as written.
     pub target: String,

@@ -3,7 +3,10 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{
+    ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum, ValueHint,
+};
 
 use crate::date::parse_date;
 use crate::model::Risk;
@@ -32,8 +35,9 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Repository root [default: the git top level of the current directory,
-    /// else the current directory]
+    /// Repository root [default: the nearest directory holding comply.yaml
+    /// above the current directory, else the git top level, else the current
+    /// directory]
     #[arg(long, global = true, value_name = "DIR")]
     pub root: Option<PathBuf>,
 
@@ -97,14 +101,17 @@ pub enum Command {
     History(HistoryCommand),
     /// Turn existing Markdown compliance pages into comply YAML
     Import(ImportArgs),
-    /// Start a compliance repository: comply.yaml, starter matrices, an example item
+    /// Start a compliance repository: comply.yaml, starter matrices, an example item, schemas
     Init(InitArgs),
-    /// Print the JSON Schema of a file kind (for editors and other tools)
+    /// Print the JSON Schema of a file kind (for editors) or of a JSON output
+    /// document (for programs)
     Schema(SchemaArgs),
-    /// Print a shell completion script
+    /// Print a static shell completion script (`COMPLETE=bash comply` gives
+    /// one that also completes framework ids and owners from the repository)
     Completions(CompletionsArgs),
-    /// Print the manual page (roff)
-    Man,
+    /// Print the manual page (roff), or write one page per command into a
+    /// directory
+    Man(ManArgs),
     /// Print the CLI reference as Markdown (docs/cli.md is this output)
     #[command(hide = true)]
     Reference,
@@ -121,9 +128,22 @@ pub struct InitArgs {
 /// Arguments of `comply schema`.
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
-    /// Which file kind
-    #[arg(value_parser = ["config", "controls", "backlog", "reviews", "exceptions"])]
+    /// Which file kind, or which JSON output document (the command's name;
+    /// `ratchet` for check --baseline, `manifest` and `verify` for evidence)
+    #[arg(value_parser = [
+        "config", "controls", "backlog", "reviews", "exceptions", "validate", "status", "due",
+        "gaps", "check", "ratchet", "evidence", "manifest", "verify", "trend", "diff", "report",
+    ])]
     pub kind: String,
+}
+
+/// Arguments of `comply man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write comply.1 and a page per command (comply-check.1, ...) into DIR,
+    /// creating it (e.g. ~/.local/share/man/man1) [default: print comply.1]
+    #[arg(long, short, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub output: Option<PathBuf>,
 }
 
 /// Arguments of `comply completions`.
@@ -198,6 +218,7 @@ pub struct EvidenceArgs {
     #[arg(long)]
     pub missing: bool,
     /// Write a manifest (path, size, SHA-256, last commit) of every evidence file to FILE
+    /// (`-` is standard output)
     #[arg(long, value_name = "FILE", conflicts_with = "verify")]
     pub manifest: Option<PathBuf>,
     /// Compare the evidence files with a manifest; exit 1 if anything was added, removed or changed
@@ -235,7 +256,7 @@ pub enum Every {
 }
 
 /// Arguments of `comply import`.
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct ImportArgs {
     /// Markdown pages to import; a folder stands for every .md page in it
     #[arg(required = true, value_name = "FILE.md|DIR")]
@@ -246,7 +267,7 @@ pub struct ImportArgs {
     pub framework: Option<String>,
     /// A heading word that names a framework, such as `Privacy=popia`
     /// (repeatable; tried before the names comply knows)
-    #[arg(long, value_name = "WORD=ID")]
+    #[arg(long, value_name = "WORD=ID", value_hint = ValueHint::Other)]
     pub framework_word: Vec<String>,
     /// Which shapes to look for
     #[arg(long, value_enum, default_value_t = ImportKind::Auto)]
@@ -271,7 +292,7 @@ pub struct ImportArgs {
     #[arg(long)]
     pub strict: bool,
     /// Prefix of generated item ids [default: from the file name]
-    #[arg(long, value_name = "PREFIX")]
+    #[arg(long, value_name = "PREFIX", value_hint = ValueHint::Other)]
     pub id_prefix: Option<String>,
     /// Risk for items whose page gives none
     #[arg(long, value_enum, default_value_t = RiskArg::Medium, value_name = "RISK")]
@@ -307,6 +328,7 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
     pub format: ReportFormat,
     /// Write the report to FILE (atomically) instead of standard output
+    /// (`-` is standard output)
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Replace FILE if it exists
@@ -332,11 +354,11 @@ pub enum ReportFormat {
 #[derive(Debug, Args)]
 pub struct FilterArgs {
     /// Only this framework (repeatable)
-    #[arg(long = "framework", value_name = "ID")]
+    #[arg(long = "framework", value_name = "ID", value_hint = ValueHint::Other)]
     pub frameworks: Vec<String>,
     /// Only items or controls of this owner (case-insensitive; matches one
     /// of several owners joined by `&`, `,`, `/` or `and`)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_hint = ValueHint::Other)]
     pub owner: Option<String>,
 }
 
@@ -426,11 +448,186 @@ impl From<RiskArg> for Risk {
     }
 }
 
+/// The ids of the options every command that reads a repository takes.
+pub const GLOBAL_OPTIONS: [&str; 7] = [
+    "root",
+    "as_of",
+    "at",
+    "quiet",
+    "verbose",
+    "allow_empty",
+    "color",
+];
+
+/// The global options that `command` uses. The others are hidden from its
+/// help, its completions and its man page, and rejected when given (exit 2),
+/// so none is accepted and then ignored.
+pub fn options_of(command: &str) -> &'static [&'static str] {
+    match command {
+        "init" | "schema" | "completions" | "man" | "reference" | "help" => &[],
+        "import" => &["as_of"],
+        "trend" => &["root", "as_of", "verbose", "color"],
+        "diff" => &["root", "verbose"],
+        _ => &GLOBAL_OPTIONS,
+    }
+}
+
+/// The clap command of comply, with each subcommand showing only the
+/// global options it uses (see [`options_of`]) and no file-name completion
+/// for values that are not files. `main`, the man pages, the completions
+/// and the reference all use this one definition.
+pub fn command() -> clap::Command {
+    let mut root = Cli::command();
+    // Before clap propagates the global options to the subcommands (at
+    // build time), each subcommand gets a hidden copy of those it does not
+    // use; clap does not propagate over an argument a subcommand has.
+    let globals: Vec<clap::Arg> = root
+        .get_arguments()
+        .filter(|a| GLOBAL_OPTIONS.contains(&a.get_id().as_str()))
+        .cloned()
+        .collect();
+    let names: Vec<String> = root
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        let used = options_of(&name);
+        root = root.mut_subcommand(&name, |mut sub| {
+            for arg in globals
+                .iter()
+                .filter(|a| !used.contains(&a.get_id().as_str()))
+            {
+                sub = sub.arg(arg.clone().global(false).hide(true));
+            }
+            // `import --framework` names a framework id, not a file.
+            if sub.get_arguments().any(|a| a.get_id() == "framework") {
+                sub = sub.mut_arg("framework", |a| a.value_hint(ValueHint::Other));
+            }
+            sub
+        });
+    }
+    root
+}
+
+/// [`command`] as users see it, for completions and man pages: hidden
+/// commands (`reference`, `help`) and hidden options left out, each
+/// command holding the global options it takes as its own.
+pub fn visible_command() -> clap::Command {
+    fn copy(built: &clap::Command) -> clap::Command {
+        // The built command's --help and --version are copied as they are.
+        let mut out = clap::Command::new(built.get_name().to_string())
+            .disable_help_subcommand(true)
+            .disable_help_flag(true)
+            .disable_version_flag(true)
+            .args(
+                built
+                    .get_arguments()
+                    .filter(|a| !a.is_hide_set())
+                    .map(|a| a.clone().global(false)),
+            )
+            .subcommands(
+                built
+                    .get_subcommands()
+                    .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+                    .map(copy),
+            );
+        if let Some(about) = built.get_about() {
+            out = out.about(about.clone());
+        }
+        if let Some(about) = built.get_long_about() {
+            out = out.long_about(about.clone());
+        }
+        if let Some(version) = built.get_version() {
+            out = out.version(version.to_string());
+        }
+        if built.is_subcommand_required_set() {
+            out = out.subcommand_required(true);
+        }
+        out
+    }
+    let mut root = command();
+    root.build();
+    copy(&root).bin_name("comply")
+}
+
+/// [`visible_command`] with `--framework` and `--owner` completed from the
+/// repository of the working directory, for clap_complete's dynamic
+/// completion (`COMPLETE=bash comply`).
+pub fn completing_command() -> clap::Command {
+    use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
+    fn candidates(owners: bool) -> Vec<CompletionCandidate> {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
+        let (frameworks, names) = crate::complete::names_from(&cwd);
+        let values = if owners { names } else { frameworks };
+        values.into_iter().map(CompletionCandidate::new).collect()
+    }
+    let mut root = visible_command();
+    let names: Vec<String> = root
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        root = root.mut_subcommand(&name, |mut sub| {
+            if sub.get_arguments().any(|a| a.get_id() == "frameworks") {
+                sub = sub.mut_arg("frameworks", |a| {
+                    a.add(ArgValueCandidates::new(|| candidates(false)))
+                });
+            }
+            if sub.get_arguments().any(|a| a.get_id() == "framework") {
+                sub = sub.mut_arg("framework", |a| {
+                    a.add(ArgValueCandidates::new(|| candidates(false)))
+                });
+            }
+            if sub.get_arguments().any(|a| a.get_id() == "owner") {
+                sub = sub.mut_arg("owner", |a| {
+                    a.add(ArgValueCandidates::new(|| candidates(true)))
+                });
+            }
+            sub
+        });
+    }
+    root
+}
+
+/// The parsed command line, or an error (exit 2) when a global option is
+/// given to a command that does not use it (`comply init --root DIR`).
+pub fn from_matches(matches: &ArgMatches) -> Result<Cli, clap::Error> {
+    let cli = Cli::from_arg_matches(matches)?;
+    if let Some((name, sub)) = matches.subcommand() {
+        let used = options_of(name);
+        for id in GLOBAL_OPTIONS.iter().filter(|id| !used.contains(id)) {
+            let given = [matches, sub]
+                .iter()
+                .any(|m| m.value_source(id) == Some(ValueSource::CommandLine));
+            if given {
+                let flag = format!("--{}", id.replace('_', "-"));
+                let takes: Vec<String> = used
+                    .iter()
+                    .map(|u| format!("--{}", u.replace('_', "-")))
+                    .collect();
+                let hint = if takes.is_empty() {
+                    format!("`comply {name}` takes none of the global options")
+                } else {
+                    format!("of the global options it takes only {}", takes.join(", "))
+                };
+                let mut root = command();
+                root.build();
+                let kind = clap::error::ErrorKind::ArgumentConflict;
+                let message = format!("`{flag}` has no effect on `comply {name}` ({hint})");
+                return Err(match root.find_subcommand_mut(name) {
+                    Some(sub) => sub.error(kind, message),
+                    None => root.error(kind, message),
+                });
+            }
+        }
+    }
+    Ok(cli)
+}
+
 /// The CLI reference in Markdown, generated from the clap definitions so it
 /// never drifts from them (docs/cli.md is this text).
 pub fn reference() -> String {
-    use clap::CommandFactory;
-    let mut root = Cli::command();
+    let mut root = command();
     root.build();
     let mut out = String::from(
         "# CLI reference\n\n<!-- Generated by `comply reference > docs/cli.md`; a test keeps it current. -->\n\n",
@@ -502,6 +699,37 @@ fn command_section(out: &mut String, command: &clap::Command, path: &str) {
         }
         out.push('\n');
     }
+    if path == "comply" {
+        let _ = writeln!(
+            out,
+            "The options above are taken by the commands that read a repository. The others \
+             take only those they use, and reject the rest (exit 2):\n"
+        );
+        for sub in command
+            .get_subcommands()
+            .filter(|c| !c.is_hide_set() && c.get_name() != "help")
+        {
+            let used = options_of(sub.get_name());
+            if used.len() == GLOBAL_OPTIONS.len() {
+                continue;
+            }
+            let names: Vec<String> = used
+                .iter()
+                .map(|id| format!("`--{}`", id.replace('_', "-")))
+                .collect();
+            let _ = writeln!(
+                out,
+                "- `comply {}`: {}",
+                sub.get_name(),
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            );
+        }
+        out.push('\n');
+    }
     for sub in command
         .get_subcommands()
         .filter(|c| !c.is_hide_set() && c.get_name() != "help")
@@ -522,5 +750,29 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+        visible_command().debug_assert();
+        completing_command().debug_assert();
+    }
+
+    #[test]
+    fn each_command_shows_only_the_global_options_it_takes() {
+        let mut root = command();
+        root.build();
+        for sub in root.get_subcommands() {
+            let used = options_of(sub.get_name());
+            for arg in sub
+                .get_arguments()
+                .filter(|a| GLOBAL_OPTIONS.contains(&a.get_id().as_str()))
+            {
+                assert_eq!(
+                    arg.is_hide_set(),
+                    !used.contains(&arg.get_id().as_str()),
+                    "{} {}",
+                    sub.get_name(),
+                    arg.get_id()
+                );
+            }
+        }
     }
 }

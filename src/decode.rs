@@ -30,7 +30,15 @@ pub struct Decoder<'a> {
     /// The file's name as every `Source` of it shares it.
     shared: Arc<str>,
     diagnostics: Vec<Diagnostic>,
+    /// Problems past [`MAX_DIAGNOSTICS_PER_FILE`]: how many, and whether
+    /// one was an error.
+    dropped: (usize, bool),
 }
+
+/// Most problems kept for one file; the rest are counted in one last
+/// diagnostic, so a file of a million bad entries cannot fill memory with
+/// messages.
+pub const MAX_DIAGNOSTICS_PER_FILE: usize = 1_000;
 
 impl<'a> Decoder<'a> {
     /// A decoder for the file at `file` (relative to the root).
@@ -39,11 +47,24 @@ impl<'a> Decoder<'a> {
             file,
             shared: Arc::from(file.to_string_lossy().replace('\\', "/")),
             diagnostics: Vec::new(),
+            dropped: (0, false),
         }
     }
 
     /// The problems found so far.
-    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+    pub fn into_diagnostics(mut self) -> Vec<Diagnostic> {
+        let (count, error) = self.dropped;
+        if count > 0 {
+            let message = format!(
+                "{count} more problems in this file are not listed (comply lists {MAX_DIAGNOSTICS_PER_FILE} per file)"
+            );
+            let location = Location::file(self.file);
+            self.diagnostics.push(if error {
+                Diagnostic::error(Code::TooLarge, location, message)
+            } else {
+                Diagnostic::warning(Code::TooLarge, location, message)
+            });
+        }
         self.diagnostics
     }
 
@@ -55,12 +76,20 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// Keeps an error, up to [`MAX_DIAGNOSTICS_PER_FILE`]; past it, counts
+    /// it.
     pub(crate) fn push(&mut self, code: Code, pos: Pos, message: String, hint: Option<String>) {
         let d = Diagnostic::error(code, Location::at(self.file, pos), message);
-        self.diagnostics.push(match hint {
+        let d = match hint {
             Some(hint) => d.with_hint(hint),
             None => d,
-        });
+        };
+        if self.diagnostics.len() < MAX_DIAGNOSTICS_PER_FILE {
+            self.diagnostics.push(d);
+        } else {
+            self.dropped.0 += 1;
+            self.dropped.1 |= d.is_error();
+        }
     }
 
     pub(crate) fn error(&mut self, code: Code, pos: Pos, message: impl Into<String>) {
@@ -450,6 +479,16 @@ impl<'a, 'n, 't> Table<'_, 'a, 'n, 't> {
                 Some(hint),
             );
         }
+    }
+}
+
+/// An id or reference in Unicode normal form C, so that `é` typed as one
+/// character and as `e` with a combining accent is the same id.
+pub(crate) fn nfc(text: String) -> String {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text,
+        _ => text.nfc().collect(),
     }
 }
 

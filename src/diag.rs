@@ -12,7 +12,9 @@ use serde::Serialize;
 use crate::yaml::Pos;
 
 /// How bad a diagnostic is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The repository is invalid: commands stop with exit code 2.
@@ -168,15 +170,35 @@ pub(crate) fn sort(diagnostics: &mut [Diagnostic]) {
 
 /// The closest of `candidates` to `word`, if it is close enough to be a
 /// plausible typo ("did you mean").
+///
+/// Bounded whatever the input: words and candidates over
+/// [`MAX_SUGGEST_CHARS`] are not compared, candidates whose length alone
+/// rules them out are skipped before any distance is computed, and at most
+/// [`MAX_SUGGEST_CANDIDATES`] distances are computed.
 pub(crate) fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let length = word.chars().count();
+    if length > MAX_SUGGEST_CHARS {
+        return None;
+    }
     let word = word.to_lowercase();
     candidates
         .iter()
+        .filter(|c| {
+            let n = c.chars().count();
+            n <= MAX_SUGGEST_CHARS && n.abs_diff(length) <= 2.max(c.len() / 3)
+        })
+        .take(MAX_SUGGEST_CANDIDATES)
         .map(|c| (edit_distance(&word, &c.to_lowercase()), *c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
+
+/// Longest word (in characters) "did you mean" compares.
+pub const MAX_SUGGEST_CHARS: usize = 64;
+
+/// Most distances one "did you mean" computes.
+pub const MAX_SUGGEST_CANDIDATES: usize = 2_000;
 
 /// Levenshtein distance between two strings, by characters.
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::model::{Item, Repository};
 
 /// A value that changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Changed {
     /// The item or control (`framework:id`).
     pub id: String,
@@ -21,7 +21,7 @@ pub struct Changed {
 }
 
 /// An item or evidence path that came or went.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Listed {
     /// Item id, or evidence path.
     pub id: String,
@@ -30,7 +30,7 @@ pub struct Listed {
 }
 
 /// Everything a review meeting asks about, each list sorted.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ReviewDiff {
     /// Items that are new, or were closed and are open again.
     pub opened: Vec<Listed>,

@@ -16,10 +16,10 @@ use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic, Location};
 use crate::evidence::{Entry, EvidenceState, EvidenceStatus, Files};
-use crate::load::{Kind, MAX_FILE_BYTES, Source, check_size, classify};
+use crate::load::{Kind, MAX_FILE_BYTES, Source, check_size, check_total, classify};
 
 /// The commit that last changed a file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Change {
     /// Commit date (UTC).
     pub date: NaiveDate,
@@ -52,11 +52,21 @@ pub struct Repo {
     shallow: bool,
 }
 
-/// Runs git in `dir` and returns its standard output.
-fn git(dir: &Path, args: &[&str]) -> anyhow::Result<Vec<u8>> {
-    let output = Command::new("git")
+/// `git -C dir` for read-only work: `--no-optional-locks` keeps `git status`
+/// from refreshing `.git/index` (and taking its lock) behind the user's back.
+fn command(dir: &Path) -> Command {
+    let mut command = Command::new("git");
+    command
+        .arg("--no-optional-locks")
         .arg("-C")
         .arg(dir)
+        .env("GIT_OPTIONAL_LOCKS", "0");
+    command
+}
+
+/// Runs git in `dir` and returns its standard output.
+fn git(dir: &Path, args: &[&str]) -> anyhow::Result<Vec<u8>> {
+    let output = command(dir)
         .args(args)
         .stdin(Stdio::null())
         .output()
@@ -122,25 +132,25 @@ impl Repo {
                     .into(),
             ));
         }
-        let uncommitted = match rev {
-            Some(_) => BTreeSet::new(),
+        let (modified, untracked) = match rev {
+            Some(_) => (BTreeSet::new(), BTreeSet::new()),
             None => self.uncommitted()?,
         };
+        // A modified file keeps the date of its last commit (an edit not
+        // yet committed proves nothing); only untracked files have none.
         let mut missing: BTreeSet<String> = wanted
             .iter()
-            .filter(|p| !uncommitted.contains(*p))
+            .filter(|p| !untracked.contains(*p))
             .map(|p| format!("{}{p}", self.prefix))
             .collect();
         let mut changes = HashMap::new();
         if !missing.is_empty() && self.has_commits() {
-            let mut child = Command::new("git")
-                .arg("-C")
-                .arg(&self.top)
+            let mut child = command(&self.top)
                 .args([
                     "-c",
                     "core.quotePath=false",
                     "log",
-                    "--format=%x1e%H%x1f%ct%x1f%cn",
+                    "--format=%x00%H%x00%ct%x00%cn",
                     "--name-only",
                     "-z",
                     "--no-renames",
@@ -164,8 +174,9 @@ impl Repo {
             let _ = child.kill();
             let _ = child.wait();
         }
-        let uncommitted = uncommitted
+        let uncommitted = modified
             .into_iter()
+            .chain(untracked)
             .chain(missing.iter().filter_map(|p| self.to_root(p)))
             .collect();
         Ok(History::Known {
@@ -179,8 +190,9 @@ impl Repo {
         git(&self.top, &["rev-parse", "--verify", "--quiet", "HEAD"]).is_ok()
     }
 
-    /// Root-relative paths that differ from HEAD or are untracked.
-    fn uncommitted(&self) -> anyhow::Result<BTreeSet<String>> {
+    /// Root-relative paths that differ from HEAD (modified, added, deleted),
+    /// and those git does not track.
+    fn uncommitted(&self) -> anyhow::Result<(BTreeSet<String>, BTreeSet<String>)> {
         let out = git(
             &self.top,
             &[
@@ -191,12 +203,21 @@ impl Repo {
                 "--no-renames",
             ],
         )?;
-        Ok(out
-            .split(|b| *b == 0)
-            .filter(|entry| entry.len() > 3)
-            .filter_map(|entry| std::str::from_utf8(&entry[3..]).ok())
-            .filter_map(|path| self.to_root(path))
-            .collect())
+        let (mut modified, mut untracked) = (BTreeSet::new(), BTreeSet::new());
+        for entry in out.split(|b| *b == 0).filter(|entry| entry.len() > 3) {
+            let Some(path) = std::str::from_utf8(&entry[3..])
+                .ok()
+                .and_then(|path| self.to_root(path))
+            else {
+                continue;
+            };
+            if entry.starts_with(b"??") {
+                untracked.insert(path);
+            } else {
+                modified.insert(path);
+            }
+        }
+        Ok((modified, untracked))
     }
 
     /// Resolves a revision to its full commit hash.
@@ -231,15 +252,25 @@ impl Repo {
             .collect())
     }
 
-    /// The last commit at or before the end of `day` (UTC), if any.
+    /// The last commit at or before the end of `day` (UTC), if any. Days
+    /// before 1970 have none (git keeps no earlier dates). The limit is
+    /// given to git as `@seconds`: git misreads written dates outside 1970
+    /// to 2099.
     pub fn commit_on(&self, day: NaiveDate) -> anyhow::Result<Option<String>> {
-        let before = format!("--before={day}T23:59:59Z");
+        let Some(seconds) = end_of_day_seconds(day) else {
+            return Ok(None);
+        };
+        let before = format!("--before=@{seconds}");
         let out = git(&self.top, &["rev-list", "-1", &before, "HEAD"])?;
         let hash = String::from_utf8_lossy(&out).trim().to_string();
         Ok((!hash.is_empty()).then_some(hash))
     }
 
     /// The files of the root at commit `rev`, read from git objects.
+    ///
+    /// Sizes come from `ls-tree -l` for the evidence view only; the files
+    /// comply parses are sized again by `cat-file --batch-check`, which
+    /// also says what kind of object each really is.
     pub fn tree(&self, rev: &str) -> anyhow::Result<TreeFiles> {
         let out = git(
             &self.top,
@@ -262,17 +293,23 @@ impl Repo {
             let Some(path) = self.to_root(path) else {
                 continue;
             };
+            let kind = match *mode {
+                "120000" => ObjectKind::Symlink,
+                "100644" | "100755" | "100664" => ObjectKind::Blob,
+                _ => ObjectKind::Other,
+            };
             files.insert(
                 path,
                 TreeEntry {
                     hash: (*hash).to_string(),
                     size: size.parse().unwrap_or(0),
-                    symlink: *mode == "120000",
+                    kind,
                 },
             );
         }
         Ok(TreeFiles {
             top: self.top.clone(),
+            commit: rev.to_string(),
             files,
         })
     }
@@ -282,14 +319,150 @@ fn day_of(seconds: i64) -> Option<NaiveDate> {
     DateTime::from_timestamp(seconds, 0).map(|t| t.date_naive())
 }
 
-/// Reads `git log -z --name-only` records, dating each wanted path once.
+/// The first day git can date a commit on.
+pub const FIRST_GIT_DAY: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
+    Some(day) => day,
+    None => NaiveDate::MIN,
+};
+
+/// The last second of `day` (UTC) as a Unix time, for `--before=@seconds`;
+/// `None` for days before 1970 (no commit can be that old). Years past 9999
+/// count as 9999.
+fn end_of_day_seconds(day: NaiveDate) -> Option<i64> {
+    let seconds = day
+        .succ_opt()
+        .and_then(|next| next.and_hms_opt(0, 0, 0))
+        .map_or(i64::MAX, |t| t.and_utc().timestamp())
+        .saturating_sub(1)
+        .min(253_402_300_799);
+    // `@0` means "no limit" to git; the first second of 1970 is a limit.
+    (seconds > 0).then_some(seconds)
+}
+
+/// A strict reader of `git log -z --name-only --format=%x00%H%x00%ct%x00%cn`
+/// output, fed one NUL-terminated token at a time.
+///
+/// Every commit starts with an empty token (a path is never empty, so no
+/// file name can forge one), then exactly its hash, its Unix time and its
+/// committer; then come its paths, the first led by the newline git puts
+/// after the header. Anything else is an error, never a guess.
+#[derive(Debug, Default)]
+pub struct LogParser {
+    state: LogState,
+    hash: String,
+    seconds: i64,
+    current: Option<Change>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum LogState {
+    /// Before the first commit.
+    #[default]
+    Start,
+    Hash,
+    Time,
+    Committer,
+    /// The first path (led by a newline), or the next commit.
+    FirstPath,
+    /// Further paths, or the next commit.
+    Path,
+}
+
+impl LogParser {
+    /// Takes one token (without its NUL); returns a path the current commit
+    /// touched, with that commit.
+    pub fn token(&mut self, token: &[u8]) -> anyhow::Result<Option<(String, &Change)>> {
+        let bad = |what: &str| anyhow::anyhow!("unexpected `git log` output: {what}");
+        match self.state {
+            LogState::Start | LogState::FirstPath | LogState::Path if token.is_empty() => {
+                self.state = LogState::Hash;
+            }
+            LogState::Start => return Err(bad("no commit header")),
+            LogState::Hash => {
+                let hash = std::str::from_utf8(token).ok().filter(|h| {
+                    matches!(h.len(), 40 | 64) && h.bytes().all(|b| b.is_ascii_hexdigit())
+                });
+                self.hash = hash
+                    .ok_or_else(|| bad("a commit hash that is not hex"))?
+                    .into();
+                self.state = LogState::Time;
+            }
+            LogState::Time => {
+                self.seconds = std::str::from_utf8(token)
+                    .ok()
+                    .and_then(|t| t.parse::<i64>().ok())
+                    .ok_or_else(|| bad("a commit time that is not a number"))?;
+                self.state = LogState::Committer;
+            }
+            LogState::Committer => {
+                self.current = day_of(self.seconds).map(|date| Change {
+                    date,
+                    commit: self.hash.chars().take(10).collect(),
+                    author: String::from_utf8_lossy(token).into_owned(),
+                });
+                self.state = LogState::FirstPath;
+            }
+            LogState::FirstPath | LogState::Path => {
+                let path = if self.state == LogState::FirstPath {
+                    token
+                        .strip_prefix(b"\n")
+                        .ok_or_else(|| bad("a path list without its newline"))?
+                } else {
+                    token
+                };
+                self.state = LogState::Path;
+                if path.is_empty() {
+                    return Err(bad("an empty path"));
+                }
+                // Paths that are not UTF-8 are never wanted (evidence paths
+                // are UTF-8 text).
+                if let (Ok(path), Some(change)) = (std::str::from_utf8(path), &self.current) {
+                    return Ok(Some((path.to_string(), change)));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether the output may end here (not inside a commit header).
+    pub fn at_record_end(&self) -> bool {
+        matches!(
+            self.state,
+            LogState::Start | LogState::FirstPath | LogState::Path
+        )
+    }
+}
+
+/// Every (path, commit) pair of a whole `git log` output: the pure form of
+/// the freshness pass, for tests and fuzzing.
+pub fn parse_log(bytes: &[u8]) -> anyhow::Result<Vec<(String, Change)>> {
+    let mut parser = LogParser::default();
+    let mut out = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let (token, tail) = match rest.iter().position(|b| *b == 0) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => anyhow::bail!("unexpected `git log` output: a token without its NUL"),
+        };
+        if let Some((path, change)) = parser.token(token)? {
+            out.push((path, change.clone()));
+        }
+        rest = tail;
+    }
+    if !parser.at_record_end() {
+        anyhow::bail!("unexpected `git log` output: it ends inside a commit header");
+    }
+    Ok(out)
+}
+
+/// Reads `git log` records (see [`LogParser`]), dating each wanted path once.
 fn read_log(
     mut reader: impl BufRead,
     missing: &mut BTreeSet<String>,
     changes: &mut HashMap<String, Change>,
     prefix: &str,
 ) -> anyhow::Result<()> {
-    let mut current: Option<Change> = None;
+    let mut parser = LogParser::default();
     let mut token = Vec::new();
     while !missing.is_empty() {
         token.clear();
@@ -300,28 +473,13 @@ fn read_log(
         {
             break;
         }
-        if token.last() == Some(&0) {
-            token.pop();
+        if token.pop() != Some(0) {
+            bail!("unexpected `git log` output: a token without its NUL");
         }
-        let text = String::from_utf8_lossy(&token);
-        let text = text.trim_start_matches('\n');
-        if let Some(header) = text.strip_prefix('\u{1e}') {
-            let mut parts = header.split('\u{1f}');
-            let hash = parts.next().unwrap_or_default();
-            let date = parts
-                .next()
-                .and_then(|t| t.parse::<i64>().ok())
-                .and_then(day_of);
-            current = date.map(|date| Change {
-                date,
-                commit: hash.chars().take(10).collect(),
-                author: parts.next().unwrap_or_default().to_string(),
-            });
-        } else if !text.is_empty()
-            && let Some(change) = &current
-            && missing.remove(text)
+        if let Some((path, change)) = parser.token(&token)?
+            && missing.remove(&path)
         {
-            let path = text.strip_prefix(prefix).unwrap_or(text).to_string();
+            let path = path.strip_prefix(prefix).unwrap_or(&path).to_string();
             changes.insert(path, change.clone());
         }
     }
@@ -331,29 +489,144 @@ fn read_log(
 /// The comply files of a revision, read from git objects for `load`.
 pub struct TreeSource {
     files: Vec<(PathBuf, Kind)>,
-    contents: HashMap<String, Vec<u8>>,
-    sizes: HashMap<String, (u64, bool)>,
+    /// Each file's bytes, or why it cannot be read; handed over (not
+    /// copied) when read, as `load` reads each file once.
+    contents: std::sync::Mutex<HashMap<String, Result<Vec<u8>, Diagnostic>>>,
 }
 
 impl TreeFiles {
-    /// The comply files of this revision (read in one `git cat-file` pass).
+    /// The comply files of this revision: sized and typed by one
+    /// `git cat-file --batch-check`, then read by one `git cat-file --batch`
+    /// (blobs within [`MAX_FILE_BYTES`] only).
     pub fn source(&self) -> anyhow::Result<TreeSource> {
         let mut files = Vec::new();
-        let mut wanted = Vec::new();
-        let mut sizes = HashMap::new();
+        let mut contents = HashMap::new();
+        let mut candidates = Vec::new();
+        let unreadable = |path: &str, why: String| {
+            Diagnostic::error(Code::Unreadable, Location::file(Path::new(path)), why)
+        };
         for (path, entry) in &self.files {
             let Some(kind) = classify(path) else { continue };
             files.push((PathBuf::from(path), kind));
-            sizes.insert(path.clone(), (entry.size, entry.symlink));
-            if !entry.symlink && entry.size <= MAX_FILE_BYTES {
-                wanted.push(path.clone());
+            match entry.kind {
+                ObjectKind::Symlink => {
+                    let why = "is a symlink; comply reads only regular files".to_string();
+                    contents.insert(path.clone(), Err(unreadable(path, why)));
+                }
+                ObjectKind::Other => {
+                    let why = self.not_a_file("not a file (a submodule?)");
+                    contents.insert(path.clone(), Err(unreadable(path, why)));
+                }
+                ObjectKind::Blob => candidates.push(path.clone()),
             }
+        }
+        let checked = self.batch_check(&candidates)?;
+        let mut wanted = Vec::new();
+        let mut total = 0u64;
+        for (path, answer) in candidates.into_iter().zip(checked) {
+            let size = match answer {
+                Ok(size) => size,
+                Err(why) => {
+                    contents.insert(path.clone(), Err(unreadable(&path, why)));
+                    continue;
+                }
+            };
+            // A file refused for the total is not counted in it, so smaller
+            // files after it may still be read.
+            let with = total.saturating_add(size);
+            let checked = check_size(size, Path::new(&path))
+                .and_then(|()| check_total(with, Path::new(&path)));
+            match checked {
+                Ok(()) => {
+                    total = with;
+                    wanted.push(path);
+                }
+                Err(d) => {
+                    contents.insert(path, Err(d));
+                }
+            }
+        }
+        for (path, read) in self.read(&wanted)? {
+            let read = read.map_err(|why| unreadable(&path, why));
+            contents.insert(path, read);
         }
         Ok(TreeSource {
             files,
-            contents: self.read(&wanted)?,
-            sizes,
+            contents: std::sync::Mutex::new(contents),
         })
+    }
+
+    fn not_a_file(&self, what: &str) -> String {
+        format!(
+            "is {what} in git at commit {:.10} (comply reads only regular files)",
+            self.commit
+        )
+    }
+
+    /// The size of each blob of `paths`, or why it is not one, from one
+    /// `git cat-file --batch-check`.
+    fn batch_check(&self, paths: &[String]) -> anyhow::Result<Vec<Result<u64, String>>> {
+        if paths.is_empty() {
+            return Ok(Vec::new());
+        }
+        let requests: String = paths
+            .iter()
+            .filter_map(|p| self.files.get(p))
+            .map(|e| format!("{}\n", e.hash))
+            .collect();
+        let out = self.cat_file("--batch-check", requests, |reader| {
+            let mut text = String::new();
+            reader.read_to_string(&mut text)?;
+            Ok(text)
+        })?;
+        let mut lines = out.lines();
+        let mut answers = Vec::with_capacity(paths.len());
+        for _ in paths {
+            let line = lines.next().unwrap_or("");
+            let fields: Vec<&str> = line.split(' ').collect();
+            answers.push(match fields.as_slice() {
+                [_, "blob", size] => size.parse::<u64>().map_err(|_| {
+                    self.not_a_file(&format!("an object of unreadable size `{size}`"))
+                }),
+                [_, "missing"] => Err(self.not_a_file("a missing object")),
+                [_, kind, _] => Err(self.not_a_file(&format!("a {kind} object"))),
+                _ => Err(self.not_a_file(&format!("an object git answers `{line}` about"))),
+            });
+        }
+        Ok(answers)
+    }
+
+    /// Runs `git cat-file MODE`, writing `requests` from a thread while
+    /// `answer` reads.
+    fn cat_file<T>(
+        &self,
+        mode: &str,
+        requests: String,
+        answer: impl FnOnce(&mut BufReader<std::process::ChildStdout>) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let mut child = command(&self.top)
+            .args(["cat-file", mode])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("cannot run `git cat-file`")?;
+        let mut input = child.stdin.take().context("no stdin for `git cat-file`")?;
+        let writer = std::thread::spawn(move || {
+            let _ = input.write_all(requests.as_bytes());
+        });
+        let mut reader = BufReader::new(
+            child
+                .stdout
+                .take()
+                .context("no stdout for `git cat-file`")?,
+        );
+        let result = answer(&mut reader);
+        drop(reader);
+        let _ = child.kill();
+        let _ = writer.join();
+        let _ = child.wait();
+        result
     }
 }
 
@@ -364,34 +637,41 @@ impl Source for TreeSource {
 
     fn read(&self, relative: &Path) -> Result<Vec<u8>, Diagnostic> {
         let key = relative.to_string_lossy().replace('\\', "/");
-        let (size, symlink) = self.sizes.get(&key).copied().unwrap_or((0, false));
-        if symlink {
-            return Err(Diagnostic::error(
-                Code::Unreadable,
-                Location::file(relative),
-                "is a symlink; comply reads only regular files in controls/ and backlog/",
-            ));
-        }
-        check_size(size, relative)?;
-        self.contents.get(&key).cloned().ok_or_else(|| {
-            Diagnostic::error(
+        let taken = self.contents.lock().ok().and_then(|mut c| c.remove(&key));
+        match taken {
+            Some(read) => read,
+            None => Err(Diagnostic::error(
                 Code::Unreadable,
                 Location::file(relative),
                 "cannot be read from git",
-            )
-        })
+            )),
+        }
     }
+}
+
+/// A blob's bytes, or why they were not read.
+pub type BlobRead = Result<Vec<u8>, String>;
+
+/// What a tree entry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectKind {
+    /// A regular file.
+    Blob,
+    /// A symlink (never followed).
+    Symlink,
+    /// Anything else: a submodule (gitlink) or an unknown mode.
+    Other,
 }
 
 /// One file of a revision's tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TreeEntry {
-    /// Blob hash.
+    /// Object hash.
     pub hash: String,
-    /// Size in bytes.
+    /// Size in bytes as `ls-tree` gives it (0 when it gives none).
     pub size: u64,
-    /// Whether the entry is a symlink (never followed).
-    pub symlink: bool,
+    /// What the entry is.
+    pub kind: ObjectKind,
 }
 
 /// The root's files at a revision: an evidence [`Files`] view and a reader
@@ -399,71 +679,87 @@ pub struct TreeEntry {
 #[derive(Clone, Debug)]
 pub struct TreeFiles {
     top: PathBuf,
+    commit: String,
     files: BTreeMap<String, TreeEntry>,
 }
 
 impl TreeFiles {
-    /// Reads the contents of `paths` through one `git cat-file --batch`.
-    pub fn read(&self, paths: &[String]) -> anyhow::Result<HashMap<String, Vec<u8>>> {
-        let mut child = Command::new("git")
-            .arg("-C")
-            .arg(&self.top)
-            .args(["cat-file", "--batch"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("cannot run `git cat-file`")?;
-        let wanted: Vec<(&String, &TreeEntry)> = paths
+    /// Every file, root-relative, sorted.
+    pub fn paths(&self) -> impl Iterator<Item = &String> {
+        self.files.keys()
+    }
+
+    /// The entry of a file.
+    pub fn get(&self, path: &str) -> Option<&TreeEntry> {
+        self.files.get(path)
+    }
+
+    /// Reads the blobs of `paths` through one `git cat-file --batch`; each
+    /// answer must be a blob within [`MAX_FILE_BYTES`], else that path gets
+    /// the reason.
+    pub fn read(&self, paths: &[String]) -> anyhow::Result<Vec<(String, BlobRead)>> {
+        if paths.is_empty() {
+            return Ok(Vec::new());
+        }
+        let wanted: Vec<&String> = paths
             .iter()
-            .filter_map(|p| self.files.get(p).map(|e| (p, e)))
+            .filter(|p| self.files.contains_key(*p))
             .collect();
-        let mut input = child.stdin.take().context("no stdin for `git cat-file`")?;
         let requests: String = wanted
             .iter()
-            .map(|(_, e)| format!("{}\n", e.hash))
+            .filter_map(|p| self.files.get(*p))
+            .map(|e| format!("{}\n", e.hash))
             .collect();
-        let writer = std::thread::spawn(move || {
-            let _ = input.write_all(requests.as_bytes());
-        });
-        let mut reader = BufReader::new(
-            child
-                .stdout
-                .take()
-                .context("no stdout for `git cat-file`")?,
-        );
-        let mut contents = HashMap::new();
-        for (path, _) in wanted {
-            let mut header = String::new();
-            reader.read_line(&mut header)?;
-            let size: usize = header
-                .split_whitespace()
-                .nth(2)
-                .and_then(|s| s.parse().ok())
-                .with_context(|| format!("unexpected `git cat-file` answer: {header}"))?;
-            let mut blob = vec![0; size];
-            reader.read_exact(&mut blob)?;
-            let mut newline = [0u8; 1];
-            reader.read_exact(&mut newline)?;
-            contents.insert(path.clone(), blob);
-        }
-        let _ = writer.join();
-        let _ = child.wait();
-        Ok(contents)
+        self.cat_file("--batch", requests, |reader| {
+            let mut contents = Vec::with_capacity(wanted.len());
+            for path in wanted {
+                let mut header = String::new();
+                reader.read_line(&mut header)?;
+                let fields: Vec<&str> = header.trim_end().split(' ').collect();
+                let size = match fields.as_slice() {
+                    [_, "blob", size] => size.parse::<u64>().ok(),
+                    _ => None,
+                };
+                let Some(size) = size.filter(|s| *s <= MAX_FILE_BYTES) else {
+                    // The stream cannot be trusted past an answer not
+                    // understood: this path and the rest get the reason.
+                    let why = self.not_a_file(&format!(
+                        "an object git answers `{}` about",
+                        header.trim_end()
+                    ));
+                    contents.push((path.clone(), Err(why)));
+                    break;
+                };
+                let mut blob = Vec::new();
+                reader.by_ref().take(size).read_to_end(&mut blob)?;
+                let mut newline = [0u8; 1];
+                reader.read_exact(&mut newline)?;
+                if blob.len() as u64 != size || newline != *b"\n" {
+                    bail!(
+                        "unexpected `git cat-file` output for `{path}` at commit {:.10}",
+                        self.commit
+                    );
+                }
+                contents.push((path.clone(), Ok(blob)));
+            }
+            Ok(contents)
+        })
     }
 }
 
 impl Files for TreeFiles {
     fn entry(&self, relative: &str) -> Result<Entry, EvidenceStatus> {
         if let Some(entry) = self.files.get(relative) {
-            if entry.symlink {
-                return Err(EvidenceStatus {
-                    state: EvidenceState::Missing,
-                    detail: Some("a symlink (not followed in history)".into()),
-                    files: Vec::new(),
-                });
-            }
-            return Ok(Entry::File(entry.size));
+            let detail = match entry.kind {
+                ObjectKind::Blob => return Ok(Entry::File(entry.size)),
+                ObjectKind::Symlink => "a symlink (not followed in history)",
+                ObjectKind::Other => "neither a file nor a directory (a submodule?)",
+            };
+            return Err(EvidenceStatus {
+                state: EvidenceState::Missing,
+                detail: Some(detail.into()),
+                files: Vec::new(),
+            });
         }
         let prefix = format!("{relative}/");
         if relative.is_empty()
@@ -487,7 +783,7 @@ impl Files for TreeFiles {
         self.files
             .range(prefix.clone()..)
             .take_while(|(p, _)| p.starts_with(&prefix))
-            .filter(|(_, e)| !e.symlink)
+            .filter(|(_, e)| e.kind == ObjectKind::Blob)
             .map(|(p, e)| (p.clone(), e.size))
             .collect()
     }
@@ -497,15 +793,60 @@ impl Files for TreeFiles {
 mod tests {
     use super::*;
 
+    const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
     #[test]
     fn reads_log_records_and_stops_when_done() {
-        let log = b"\x1eaaaaaaaaaaaa\x1f1735725600\x1fA B\0\nsub/a.md\0sub/b.md\0\x1ebbbbbbbbbbbb\x1f1700000000\x1fC\0\nsub/a.md\0sub/c.md\0";
+        let log = format!(
+            "\0{A}\01735725600\0A B\0\nsub/a.md\0sub/b.md\0\0{B}\01700000000\0C\0\nsub/a.md\0sub/c.md\0"
+        );
         let mut missing: BTreeSet<String> = ["sub/a.md", "sub/c.md"].map(String::from).into();
         let mut changes = HashMap::new();
-        read_log(&log[..], &mut missing, &mut changes, "sub/").unwrap();
+        read_log(log.as_bytes(), &mut missing, &mut changes, "sub/").unwrap();
         assert!(missing.is_empty());
         assert_eq!(changes["a.md"].commit, "aaaaaaaaaa");
         assert_eq!(changes["a.md"].date.to_string(), "2025-01-01");
         assert_eq!(changes["c.md"].author, "C");
+    }
+
+    #[test]
+    fn file_names_cannot_forge_commits() {
+        // A path holding the old separators, a hash, a time and a name as
+        // one name: it stays one path of the real commit.
+        let forged = format!("\u{1e}{B}\u{1f}1000000000\u{1f}Mallory");
+        let log = format!("\0{A}\01735725600\0A\0\n{forged}\0ev.md\0");
+        let records = parse_log(log.as_bytes()).unwrap();
+        assert_eq!(records.len(), 2);
+        assert!(
+            records
+                .iter()
+                .all(|(_, c)| c.commit == "aaaaaaaaaa" && c.author == "A")
+        );
+        assert_eq!(records[0].0, forged);
+        // A commit with no files is followed directly by the next one.
+        let log = format!("\0{A}\01735725600\0A\0\0{B}\01700000000\0C\0\nx\0");
+        let records = parse_log(log.as_bytes()).unwrap();
+        assert_eq!(records[0].1.author, "C");
+        // Anything out of shape is an error, not a guess.
+        for bad in [
+            "x\0".to_string(),
+            format!("\0{A}\0soon\0A\0"),
+            "\0nothex\0".to_string(),
+            format!("\0{A}\01\0A\0no-newline\0"),
+            format!("\0{A}\01\0"),
+            format!("\0{A}\01\0A\0\nx"),
+        ] {
+            assert!(parse_log(bad.as_bytes()).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn days_outside_git_range_are_clamped() {
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(end_of_day_seconds(day("1969-12-31")), None);
+        assert_eq!(end_of_day_seconds(day("1970-01-01")), Some(86_399));
+        assert_eq!(end_of_day_seconds(day("9999-12-31")), Some(253_402_300_799));
+        assert_eq!(end_of_day_seconds(NaiveDate::MAX), Some(253_402_300_799));
     }
 }

@@ -7,6 +7,7 @@
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, bail};
 use walkdir::WalkDir;
@@ -23,6 +24,17 @@ pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Most YAML files comply reads in one repository.
 pub const MAX_FILES: usize = 100_000;
+
+/// Most YAML nodes in one repository, over all its files (each file is also
+/// held to `yaml::MAX_NODES`).
+pub const MAX_REPO_NODES: usize = 20_000_000;
+
+/// Most bytes of YAML scalar text in one repository, over all its files
+/// (each file is also held to `yaml::MAX_SCALAR_BYTES`).
+pub const MAX_REPO_SCALAR_BYTES: usize = 256 * 1024 * 1024;
+
+/// Most bytes of YAML files read from one git revision, held at once.
+pub const MAX_REPO_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The names `comply.yaml` may have.
 pub const CONFIG_NAMES: &[&str] = &["comply.yaml", "comply.yml"];
@@ -116,8 +128,19 @@ pub fn load_from(source: &dyn Source) -> anyhow::Result<Loaded> {
     let files = source.files()?;
     if files.len() > MAX_FILES {
         bail!(
-            "{} YAML files under controls/ and backlog/, over the limit of {MAX_FILES} files",
+            "{} YAML files to read, over the limit of {MAX_FILES} files",
             files.len()
+        );
+    }
+    if files
+        .iter()
+        .filter(|(_, kind)| *kind == Kind::Config)
+        .count()
+        > 1
+    {
+        bail!(
+            "both comply.yaml and comply.yml exist; comply reads one settings file, so remove \
+             the other"
         );
     }
     let results = parse_parallel(source, &files);
@@ -175,11 +198,10 @@ impl Source for WorkTreeSource<'_> {
         for name in CONFIG_NAMES {
             if self.root.join(name).is_file() {
                 files.push((PathBuf::from(name), Kind::Config));
-                break;
             }
         }
         for dir in ["controls", "backlog", "reviews", "exceptions"] {
-            if !self.root.join(dir).is_dir() {
+            if !read_dir_inside(self.root, dir)? {
                 continue;
             }
             let walk = WalkDir::new(self.root.join(dir))
@@ -194,6 +216,10 @@ impl Source for WorkTreeSource<'_> {
                 let slashed = relative.to_string_lossy().replace('\\', "/");
                 if let Some(kind) = classify(&slashed) {
                     files.push((relative.to_path_buf(), kind));
+                } else if entry.path_is_symlink() && entry.path().is_dir() {
+                    // Never followed; but one leading outside is said, as
+                    // for the top directories.
+                    read_dir_inside(self.root, &slashed)?;
                 }
             }
         }
@@ -223,6 +249,38 @@ impl Source for WorkTreeSource<'_> {
     }
 }
 
+/// Whether `root/dir` is a directory to read: `false` when there is none,
+/// an error when it is a symlink that leads outside the root (or nowhere).
+/// A symlink to a directory inside the root is read like the directory.
+fn read_dir_inside(root: &Path, dir: &str) -> anyhow::Result<bool> {
+    let path = root.join(dir);
+    let Ok(meta) = fs::symlink_metadata(&path) else {
+        return Ok(false);
+    };
+    if !meta.file_type().is_symlink() {
+        return Ok(meta.is_dir());
+    }
+    let refuse = |why: String| {
+        anyhow::anyhow!(
+            "`{dir}/` is a symlink {why}; comply reads only directories inside the repository root"
+        )
+    };
+    let target =
+        fs::canonicalize(&path).map_err(|e| refuse(format!("that cannot be followed ({e})")))?;
+    let top = fs::canonicalize(root)
+        .with_context(|| format!("cannot resolve the root `{}`", root.display()))?;
+    if target == top {
+        return Err(refuse("to the root itself".to_string()));
+    }
+    if !target.starts_with(&top) {
+        return Err(refuse(format!(
+            "leading outside the root (to `{}`)",
+            target.display()
+        )));
+    }
+    Ok(target.is_dir())
+}
+
 /// Refuses files over [`MAX_FILE_BYTES`].
 pub fn check_size(len: u64, relative: &Path) -> Result<(), Diagnostic> {
     if len > MAX_FILE_BYTES {
@@ -235,12 +293,90 @@ pub fn check_size(len: u64, relative: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Parses files on every core, keeping their order.
-fn parse_parallel(source: &dyn Source, files: &[(PathBuf, Kind)]) -> Vec<FileResult> {
-    par::map(files, |(path, kind)| parse_file(source, path, *kind))
+/// Most problems listed for one repository's files (each file also keeps
+/// at most `decode::MAX_DIAGNOSTICS_PER_FILE`); past it, each file says only
+/// how many it has.
+pub const MAX_REPO_DIAGNOSTICS: usize = 10_000;
+
+/// What the files parsed so far hold, shared by the parsing threads.
+#[derive(Default)]
+struct Budget {
+    nodes: AtomicUsize,
+    scalar_bytes: AtomicUsize,
+    diagnostics: AtomicUsize,
 }
 
-fn parse_file(source: &dyn Source, relative: &Path, kind: Kind) -> FileResult {
+impl Budget {
+    /// The file's problems that fit in [`MAX_REPO_DIAGNOSTICS`]; the rest
+    /// are summed up in one diagnostic (an error if one of them was).
+    fn keep(&self, mut diagnostics: Vec<Diagnostic>, relative: &Path) -> Vec<Diagnostic> {
+        let before = self
+            .diagnostics
+            .fetch_add(diagnostics.len(), Ordering::Relaxed);
+        let room = MAX_REPO_DIAGNOSTICS.saturating_sub(before);
+        if diagnostics.len() <= room {
+            return diagnostics;
+        }
+        let rest = diagnostics.split_off(room);
+        let message = format!(
+            "{} more problems in this file are not listed (comply lists {MAX_REPO_DIAGNOSTICS} per repository)",
+            rest.len()
+        );
+        let location = Location::file(relative);
+        diagnostics.push(if rest.iter().any(Diagnostic::is_error) {
+            Diagnostic::error(Code::TooLarge, location, message)
+        } else {
+            Diagnostic::warning(Code::TooLarge, location, message)
+        });
+        diagnostics
+    }
+
+    /// Counts one file's tree; the error when the repository goes over.
+    fn spend(&self, cost: yaml::Cost, relative: &Path) -> Result<(), Diagnostic> {
+        let nodes = self.nodes.fetch_add(cost.nodes, Ordering::Relaxed) + cost.nodes;
+        let bytes = self
+            .scalar_bytes
+            .fetch_add(cost.scalar_bytes, Ordering::Relaxed)
+            + cost.scalar_bytes;
+        let over = if nodes > MAX_REPO_NODES {
+            format!("{MAX_REPO_NODES} YAML nodes")
+        } else if bytes > MAX_REPO_SCALAR_BYTES {
+            format!("{MAX_REPO_SCALAR_BYTES} bytes of YAML text")
+        } else {
+            return Ok(());
+        };
+        Err(Diagnostic::error(
+            Code::TooLarge,
+            Location::file(relative),
+            format!("with this file the repository holds more than the limit of {over}"),
+        ))
+    }
+}
+
+/// Refuses a file that brings the files read from a revision over
+/// [`MAX_REPO_FILE_BYTES`] in all.
+pub fn check_total(total: u64, relative: &Path) -> Result<(), Diagnostic> {
+    if total > MAX_REPO_FILE_BYTES {
+        return Err(Diagnostic::error(
+            Code::TooLarge,
+            Location::file(relative),
+            format!(
+                "with this file the repository's YAML files total more than the limit of {MAX_REPO_FILE_BYTES} bytes (256 MiB)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Parses files on every core, keeping their order.
+fn parse_parallel(source: &dyn Source, files: &[(PathBuf, Kind)]) -> Vec<FileResult> {
+    let budget = Budget::default();
+    par::map(files, |(path, kind)| {
+        parse_file(source, path, *kind, &budget)
+    })
+}
+
+fn parse_file(source: &dyn Source, relative: &Path, kind: Kind, budget: &Budget) -> FileResult {
     let mut result = FileResult::default();
     let text = match source
         .read(relative)
@@ -252,8 +388,14 @@ fn parse_file(source: &dyn Source, relative: &Path, kind: Kind) -> FileResult {
             return result;
         }
     };
-    let node = match yaml::parse(&text) {
-        Ok(node) => node,
+    let node = match yaml::parse_counted(&text) {
+        Ok((node, cost)) => {
+            if let Err(d) = budget.spend(cost, relative) {
+                result.diagnostics.push(d);
+                return result;
+            }
+            node
+        }
         Err(e) => {
             result.diagnostics.push(Diagnostic::error(
                 Code::Syntax,
@@ -271,7 +413,7 @@ fn parse_file(source: &dyn Source, relative: &Path, kind: Kind) -> FileResult {
         Kind::Reviews => result.reviews = decoder.reviews(&node),
         Kind::Exceptions => result.exceptions = decoder.exceptions(&node),
     }
-    result.diagnostics = decoder.into_diagnostics();
+    result.diagnostics = budget.keep(decoder.into_diagnostics(), relative);
     result
 }
 
@@ -291,5 +433,78 @@ fn utf8_text(bytes: Vec<u8>, relative: &Path) -> Result<String, Diagnostic> {
             )
             .with_hint("save the file as UTF-8"))
         }
+    }
+}
+
+/// The root, with how it was chosen: `--root` when given; else the
+/// nearest ancestor of `cwd` holding `comply.yaml` (as cargo finds
+/// `Cargo.toml`), not looking above the git top level; else the git top
+/// level; else `cwd`.
+pub(crate) fn resolve_root(given: Option<&Path>, cwd: &Path) -> (PathBuf, &'static str) {
+    if let Some(root) = given {
+        return (root.to_path_buf(), "--root");
+    }
+    for dir in cwd.ancestors() {
+        if CONFIG_NAMES.iter().any(|name| dir.join(name).is_file()) {
+            return (
+                dir.to_path_buf(),
+                "the nearest comply.yaml above the current directory",
+            );
+        }
+        if dir.join(".git").exists() {
+            return (
+                dir.to_path_buf(),
+                "the git top level of the current directory",
+            );
+        }
+    }
+    (cwd.to_path_buf(), "the current directory")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_repository_budget_counts_every_file() {
+        let budget = Budget::default();
+        let file = Path::new("backlog/a.yaml");
+        let half = yaml::Cost {
+            nodes: MAX_REPO_NODES / 2,
+            scalar_bytes: MAX_REPO_SCALAR_BYTES / 2,
+        };
+        assert!(budget.spend(half, file).is_ok());
+        assert!(budget.spend(half, file).is_ok());
+        let at_limit = budget.spend(yaml::Cost::default(), file);
+        assert!(at_limit.is_ok(), "exactly at the limit is allowed");
+        let one = yaml::Cost {
+            nodes: 1,
+            scalar_bytes: 0,
+        };
+        let err = budget.spend(one, file).err().map(|d| d.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some(
+                "backlog/a.yaml: error[too-large]: with this file the repository holds more than the limit of 20000000 YAML nodes"
+            )
+        );
+    }
+
+    #[test]
+    fn problems_past_the_repository_limit_are_summed_up() {
+        let budget = Budget::default();
+        let file = Path::new("controls/x.yaml");
+        let warning = Diagnostic::warning(Code::BadValue, Location::file(file), "w");
+        let error = Diagnostic::error(Code::BadValue, Location::file(file), "e");
+        let kept = budget.keep(vec![warning.clone(); MAX_REPO_DIAGNOSTICS - 1], file);
+        assert_eq!(kept.len(), MAX_REPO_DIAGNOSTICS - 1);
+        let kept = budget.keep(vec![warning.clone(), warning, error], file);
+        assert_eq!(kept.len(), 2);
+        assert!(kept[1].is_error(), "a dropped error keeps the run failing");
+        assert!(
+            kept[1].message.starts_with("2 more problems"),
+            "{:?}",
+            kept[1]
+        );
     }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub const VERSION: u32 = 1;
 
 /// One evidence file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct FileRecord {
     /// Path relative to the root.
     pub path: String,
@@ -24,7 +24,7 @@ pub struct FileRecord {
 }
 
 /// A manifest file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Manifest {
     /// Format version.
     pub version: u32,
@@ -33,7 +33,7 @@ pub struct Manifest {
 }
 
 /// What differs between a manifest and now.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Changes {
     /// Files now, not in the manifest.
     pub added: Vec<String>,

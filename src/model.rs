@@ -33,7 +33,7 @@ pub struct Source {
 }
 
 /// A file and line, for output that points back at the source.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SourceRef {
     /// File relative to the root, with `/` separators.
     pub file: Arc<str>,
@@ -199,7 +199,7 @@ pub struct Evidence {
 }
 
 /// One line of a partial checklist inside an item.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ChecklistEntry {
     /// The step, in words.
     pub task: String,
@@ -307,7 +307,7 @@ pub struct Item {
 }
 
 /// Settings from `comply.yaml`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Config {
     /// Display name of the repository, for titles.
     pub name: Option<String>,
@@ -340,7 +340,7 @@ impl Default for Config {
 }
 
 /// A declared owner (`owners` in comply.yaml).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Owner {
     /// The name used in `owner:` fields.
     pub name: String,

@@ -10,7 +10,7 @@ use crate::analysis::{Analysis, EvidenceView};
 use crate::model::ControlStatus;
 
 /// One thing that changed for better or worse.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct Change {
     /// `offender`, `evidence` or `control`.
     pub kind: &'static str,
@@ -22,7 +22,7 @@ pub struct Change {
 }
 
 /// Worse and better, each sorted.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
     /// What got worse: these fail the ratchet.
     pub worse: Vec<Change>,

@@ -9,24 +9,41 @@ use schemars::{Schema, schema_for};
 
 use crate::format::{BacklogFile, ConfigFile, ExceptionsFile, MatrixFile, ReviewsFile};
 
+/// The JSON documents comply writes, by the name `comply schema` takes,
+/// with what writes them.
+pub use crate::render::json::OUTPUTS;
+
 /// The file kinds with a schema, by the name `comply schema` takes.
 pub const KINDS: &[&str] = &["config", "controls", "backlog", "reviews", "exceptions"];
 
-/// The published address of a schema, for `# yaml-language-server: $schema=`.
+/// The published address of a schema, for `# yaml-language-server: $schema=`:
+/// the file at this version's tag, so an editor never reads the schema of
+/// another version. Output documents' schemas are under `output/`.
 pub(crate) fn url(kind: &str) -> String {
-    format!("https://raw.githubusercontent.com/comply-tools/comply/main/schema/{kind}.schema.json")
+    let path = if KINDS.contains(&kind) {
+        kind.to_string()
+    } else {
+        format!("output/{kind}")
+    };
+    format!(
+        "https://raw.githubusercontent.com/comply-tools/comply/v{}/schema/{path}.schema.json",
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
-/// The schema of one file kind, as pretty JSON with a final newline.
+/// The schema of one file kind, or of one JSON output document (see
+/// [`OUTPUTS`]), as pretty JSON with a final newline;
+/// its `$id` is its published address.
 pub fn json(kind: &str) -> Option<String> {
-    let schema: Schema = match kind {
+    let mut schema: Schema = match kind {
         "config" => schema_for!(ConfigFile),
         "controls" => schema_for!(MatrixFile),
         "backlog" => schema_for!(BacklogFile),
         "reviews" => schema_for!(ReviewsFile),
         "exceptions" => schema_for!(ExceptionsFile),
-        _ => return None,
+        _ => crate::render::json::schema(kind)?,
     };
+    schema.insert("$id".to_string(), url(kind).into());
     serde_json::to_string_pretty(&schema).ok().map(|mut s| {
         s.push('\n');
         s

@@ -20,7 +20,7 @@ pub enum Period {
 }
 
 /// The figures at the end of one period.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TrendPoint {
     /// The last day of the period (the as-of date for the last one).
     pub period_end: NaiveDate,

@@ -3,8 +3,10 @@
 //! Pure: takes the model, returns diagnostics. Per-field problems are found
 //! earlier, in `decode`.
 
+use std::cell::RefCell;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::acceptance::{Targets, Unresolved};
 use crate::diag::{Code, Diagnostic, Location, suggest};
@@ -102,7 +104,7 @@ impl Index<'_> {
                         "review `{}` names unknown framework `{framework}`",
                         review.id
                     ),
-                    suggest(framework, &self.framework_ids()),
+                    self.hint(&review.source, framework, &self.candidates.frameworks),
                 ));
             }
         }
@@ -153,7 +155,7 @@ impl Index<'_> {
                         "item `{}` names unknown framework `{}`",
                         item.id, item.framework
                     ),
-                    suggest(&item.framework, &self.framework_ids()),
+                    self.hint(&item.source, &item.framework, &self.candidates.frameworks),
                 ));
             }
             for reference in &item.controls {
@@ -170,10 +172,17 @@ fn owners(repo: &Repository, out: &mut Vec<Diagnostic>) {
     if declared.is_empty() {
         return;
     }
-    let names: Vec<&str> = declared
+    let mut names: Vec<&str> = declared
         .iter()
         .flat_map(|o| std::iter::once(o.name.as_str()).chain(o.team.as_deref()))
         .collect();
+    names.sort_unstable();
+    names.dedup();
+    // Looked up once per owner, whatever the number declared.
+    // Compared in NFC without regard to ASCII case, as ids are.
+    let key = |name: &str| crate::decode::nfc(name.to_string()).to_ascii_lowercase();
+    let known: HashSet<String> = names.iter().map(|n| key(n)).collect();
+    let mut hints = Hints::default();
     let controls = repo
         .frameworks
         .iter()
@@ -185,7 +194,7 @@ fn owners(repo: &Repository, out: &mut Vec<Diagnostic>) {
         let Some(owner) = owner else { continue };
         let undeclared: Vec<&str> = crate::model::owner_names(owner)
             .into_iter()
-            .filter(|part| !names.iter().any(|n| n.eq_ignore_ascii_case(part)))
+            .filter(|part| !known.contains(&key(part)))
             .collect();
         for part in undeclared {
             let mut d = Diagnostic::warning(
@@ -193,11 +202,46 @@ fn owners(repo: &Repository, out: &mut Vec<Diagnostic>) {
                 at(source),
                 format!("owner `{part}` is not declared in `owners` in comply.yaml"),
             );
-            if let Some(s) = suggest(part, &names) {
+            if let Some(s) = hints.suggest(source, part, &names) {
                 d = d.with_hint(format!("did you mean `{s}`?"));
             }
             out.push(d);
         }
+    }
+}
+
+/// "Did you mean" is worked out for the first few unknown names of each
+/// file only: a file of 20,000 bad references costs three searches, not
+/// 20,000.
+const HINTS_PER_FILE: usize = 3;
+
+/// Most "did you mean" searches in one run, over every file: each costs a
+/// pass over the candidates, so their number must not grow with the input.
+const HINTS_PER_RUN: usize = 200;
+
+/// How many "did you mean" searches each file, and the run, have had.
+#[derive(Default)]
+struct Hints {
+    per_file: HashMap<Arc<str>, usize>,
+    total: usize,
+}
+
+impl Hints {
+    /// The closest of `candidates` to `word`, while `source`'s file has
+    /// searches left.
+    fn suggest<'c>(
+        &mut self,
+        source: &Source,
+        word: &str,
+        candidates: &[&'c str],
+    ) -> Option<&'c str> {
+        let used = self.per_file.entry(Arc::clone(&source.file)).or_default();
+        if *used >= HINTS_PER_FILE || self.total >= HINTS_PER_RUN {
+            return None;
+        }
+        *used += 1;
+        self.total += 1;
+        suggest(word, candidates)
     }
 }
 
@@ -207,6 +251,37 @@ struct Index<'r> {
     controls: BTreeMap<&'r str, HashMap<&'r str, &'r Source>>,
     /// Item ids.
     items: HashMap<&'r str, &'r Source>,
+    /// The same ids, sorted once, as "did you mean" candidates.
+    candidates: Candidates<'r>,
+    hints: RefCell<Hints>,
+}
+
+/// Sorted id lists for "did you mean", built once.
+struct Candidates<'r> {
+    frameworks: Vec<&'r str>,
+    controls: BTreeMap<&'r str, Vec<&'r str>>,
+    items: Vec<&'r str>,
+}
+
+impl<'r> Candidates<'r> {
+    fn new(
+        controls: &BTreeMap<&'r str, HashMap<&'r str, &'r Source>>,
+        items: &HashMap<&'r str, &'r Source>,
+    ) -> Candidates<'r> {
+        let sorted = |ids: &HashMap<&'r str, &'r Source>| {
+            let mut ids: Vec<&'r str> = ids.keys().copied().collect();
+            ids.sort_unstable();
+            ids
+        };
+        Candidates {
+            frameworks: controls.keys().copied().collect(),
+            controls: controls
+                .iter()
+                .map(|(fw, ids)| (*fw, sorted(ids)))
+                .collect(),
+            items: sorted(items),
+        }
+    }
 }
 
 impl<'r> Index<'r> {
@@ -245,20 +320,33 @@ impl<'r> Index<'r> {
             check_id("review", &review.id, &review.source, out);
             unique(&mut seen, "item or review", &review.id, &review.source, out);
         }
-        Index { controls, items }
+        let candidates = Candidates::new(&controls, &items);
+        Index {
+            controls,
+            items,
+            candidates,
+            hints: RefCell::default(),
+        }
     }
 
-    fn framework_ids(&self) -> Vec<&'r str> {
-        self.controls.keys().copied().collect()
+    /// A "did you mean" among `candidates`, within the file's allowance.
+    fn hint(&self, source: &Source, word: &str, candidates: &[&'r str]) -> Option<&'r str> {
+        self.hints.borrow_mut().suggest(source, word, candidates)
+    }
+
+    fn control_ids(&self, framework: &str) -> &[&'r str] {
+        self.candidates
+            .controls
+            .get(framework)
+            .map_or(&[], Vec::as_slice)
     }
 
     fn item_reference(&self, reference: &Reference, out: &mut Vec<Diagnostic>) {
         if !self.items.contains_key(reference.id.as_str()) {
-            let ids: Vec<&str> = self.items.keys().copied().collect();
             out.push(unknown(
                 &reference.source,
                 format!("backlog item `{}` does not exist", reference.id),
-                suggest(&reference.id, &ids),
+                self.hint(&reference.source, &reference.id, &self.candidates.items),
             ));
         }
     }
@@ -279,17 +367,16 @@ impl<'r> Index<'r> {
                         "framework `{framework}` in `{}` does not exist",
                         reference.id
                     ),
-                    suggest(framework, &self.framework_ids()),
+                    self.hint(&reference.source, framework, &self.candidates.frameworks),
                 ));
             }
             return;
         };
         if !controls.contains_key(id) {
-            let ids: Vec<&str> = controls.keys().copied().collect();
             out.push(unknown(
                 &reference.source,
                 format!("control `{id}` does not exist in framework `{framework}`"),
-                suggest(id, &ids),
+                self.hint(&reference.source, id, self.control_ids(framework)),
             ));
         }
     }
@@ -318,11 +405,10 @@ impl<'r> Index<'r> {
                 ),
             )),
             Some(controls) if !controls.contains_key(id) => {
-                let ids: Vec<&str> = controls.keys().copied().collect();
                 out.push(unknown(
                     &reference.source,
                     format!("control `{id}` does not exist in framework `{framework}`"),
-                    suggest(id, &ids),
+                    self.hint(&reference.source, id, self.control_ids(framework)),
                 ));
             }
             Some(_) => {}
@@ -342,24 +428,52 @@ fn unknown(source: &Source, message: String, suggestion: Option<&str>) -> Diagno
     }
 }
 
-/// Ids are single words: no spaces, no `:` (it qualifies references).
+/// Ids are single words: no spaces, no `:` (it qualifies references), no
+/// control characters, and nothing invisible (zero-width or bidi controls)
+/// that would let two ids look alike.
 fn check_id(kind: &str, id: &str, source: &Source, out: &mut Vec<Diagnostic>) {
-    if id
-        .chars()
-        .any(|c| c.is_whitespace() || c == ':' || c.is_control())
-    {
+    let bad = |c: char| c.is_whitespace() || c == ':' || c.is_control() || is_invisible(c);
+    if let Some(c) = id.chars().find(|c| bad(*c)) {
+        let what = if is_invisible(c) {
+            format!("an invisible character (U+{:04X})", u32::from(c))
+        } else {
+            "a space, `:` or a control character".to_string()
+        };
         out.push(
             Diagnostic::error(
                 Code::BadValue,
                 at(source),
-                format!(
-                    "{kind} id `{}` contains a space, `:` or a control character",
-                    id.escape_debug()
-                ),
+                format!("{kind} id `{}` contains {what}", id.escape_debug()),
             )
             .with_hint("ids are single words such as `POPIA-001` or `A.5.24`"),
         );
     }
+}
+
+/// Zero-width, joiner, bidi-control and other format characters that print
+/// as nothing (or reorder the text around them).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFFB}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
 }
 
 /// Reports an id already seen, comparing without regard to case so that

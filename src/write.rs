@@ -17,6 +17,21 @@ pub fn append(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write to `{}`", path.display()))
 }
 
+/// Whether `path` is `-`, which names standard output (`-o -`).
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Writes `bytes` to `out` when `path` is `-`, else to `path` as
+/// [`atomic`] does.
+pub fn to(path: &Path, bytes: &[u8], force: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+    if is_stdout(path) {
+        out.write_all(bytes)?;
+        return Ok(());
+    }
+    atomic(path, bytes, force)
+}
+
 /// Writes `bytes` to `path` atomically: into a temporary file in the same
 /// directory, flushed to disk, then renamed into place. An existing file is
 /// replaced only when `force` is set; a failed write leaves nothing behind.

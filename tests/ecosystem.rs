@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Fixture, comply, stderr, stdout};
+use common::{Fixture, comply, stderr, stdout, tool};
 
 #[test]
 fn init_then_validate_and_check_succeed() {
@@ -126,19 +126,18 @@ fn quiet_prints_only_failures_and_verbose_explains() {
 
 #[test]
 fn completions_man_page_and_version() {
-    let repo = Fixture::new();
     for (shell, marker) in [
         ("bash", "_comply()"),
         ("zsh", "#compdef comply"),
         ("fish", "complete -c comply"),
         ("powershell", "Register-ArgumentCompleter"),
     ] {
-        let assert = repo.run(&["completions", shell]).code(0);
+        let assert = tool().args(["completions", shell]).assert().code(0);
         assert!(stdout(&assert).contains(marker), "{shell}");
     }
-    let assert = repo.run(&["man"]).code(0);
+    let assert = tool().arg("man").assert().code(0);
     assert!(stdout(&assert).contains(".TH comply 1"));
-    let assert = repo.run(&["--version"]).code(0);
+    let assert = tool().arg("--version").assert().code(0);
     let version = stdout(&assert);
     assert!(
         version.starts_with(&format!("comply {} (", env!("CARGO_PKG_VERSION"))),
@@ -161,14 +160,13 @@ fn the_cli_reference_is_current() {
 
 #[test]
 fn schema_command_prints_each_kind() {
-    let repo = Fixture::new();
     for kind in ["config", "controls", "backlog"] {
-        let assert = repo.run(&["schema", kind]).code(0);
+        let assert = tool().args(["schema", kind]).assert().code(0);
         let schema: serde_json::Value = serde_json::from_str(&stdout(&assert)).expect("JSON");
         assert_eq!(
             schema["$schema"],
             "https://json-schema.org/draft/2020-12/schema"
         );
     }
-    repo.run(&["schema", "nope"]).code(2);
+    tool().args(["schema", "nope"]).assert().code(2);
 }

@@ -356,7 +356,9 @@ fn two_pages_for_one_file_are_refused_or_merged() {
     let assert = import(&repo, &["controls.md", "more.md", "-o", "out", "--merge"]).code(0);
     assert_notes(
         &stderr(&assert),
-        &["merged more.md: 1 updated (CC6.1: status), 1 added (CC9.1), 0 unchanged"],
+        &[
+            "merged more.md: 1 updated (CC6.1: status partial -> implemented), 1 added (CC9.1), 0 unchanged",
+        ],
     );
     let soc2 = read(&repo, "out/controls/soc2.yaml");
     assert_eq!(soc2.matches("- id:").count(), 6, "{soc2}");
@@ -421,7 +423,7 @@ fn merge_updates_the_starter_catalogue_instead_of_replacing_it() {
     assert_notes(
         &stderr(&assert),
         &[
-            "merged the existing file: 5 updated (CC1.1: status, owner, evidence; CC6.1: status, owner, evidence; CC6.6: status, owner; CC7.2: status, owner; CC8.1: status, owner), 0 added, 0 unchanged",
+            "merged the existing file: 5 updated (CC1.1: status planned -> implemented, owner, evidence; CC6.1: status planned -> partial, owner, evidence; CC6.6: status planned -> missing, owner; CC7.2: status planned -> implemented, owner; CC8.1: owner, current), 0 added, 0 unchanged; kept: CC8.1: status (not read from the page)",
         ],
     );
     let after = read(&repo, "controls/soc2.yaml");
@@ -700,4 +702,451 @@ fn a_frequency_beside_a_control_is_its_cadence_beside_an_activity_a_review() {
     );
     let out = stdout(&import(&repo, &["r.md"]).code(0));
     assert!(out.ends_with("reviews:\n- id: REV-ACCESS-REVIEW\n  title: Access review\n  framework: iso27001\n  cadence: quarterly\n"), "{out}");
+}
+
+#[test]
+fn qualified_asked_struck_and_heading_statuses_are_read_in_context() {
+    let repo = Fixture::new().file("popia/qualified.md", &page("qualified.md"));
+    let assert = import(&repo, &["popia/qualified.md"]).code(0);
+    let yaml = stdout(&assert);
+    insta::assert_snapshot!("import_qualified", yaml);
+    // Negated, future, hedged and asked finished words never give done.
+    for (title, status) in [
+        ("Vendor contracts lack an operator clause", "open"),
+        ("Backups are not encrypted at rest", "open"),
+        ("Retention schedule is outdated", "in-progress"),
+        ("Access reviews skipped in Q3", "open"),
+        ("Breach log is kept on paper", "open"),
+        ("Information officer registered", "done"),
+        ("Records of processing", "done"),
+        ("Data subject request form", "done"),
+        ("Operator agreements", "in-progress"),
+        ("Special personal information inventory", "done"),
+    ] {
+        let at = yaml
+            .find(&format!("title: {title}\n"))
+            .unwrap_or_else(|| panic!("{title} missing:\n{yaml}"));
+        let rest = &yaml[at..];
+        let status_line = rest
+            .lines()
+            .find(|l| l.trim_start().starts_with("status:"))
+            .unwrap_or("");
+        assert_eq!(status_line.trim(), format!("status: {status}"), "{title}");
+    }
+    assert!(yaml.contains("title: Consent wording - open questions about scope"));
+    assert!(yaml.contains("done: 2025-12-02"), "{yaml}");
+    assert!(yaml.contains("done: 2025-11-12"), "{yaml}");
+    assert!(!yaml.contains("done: 2025-11-01"), "{yaml}");
+    assert!(yaml.contains("cadence: biannual"), "{yaml}");
+    assert!(!yaml.contains("framework: gdpr") && !yaml.contains("framework: soc2"));
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "qualified.md:15: note: status `Closed?` not recognised",
+            "qualified.md:17: note: struck-through `Open` in column `Status` not read",
+            "qualified.md:18: note: `ASAP` is not a date comply can read",
+            "qualified.md:18: note: `2025-13-05` is not a date comply can read (YYYY-MM-DD, 15 March 2026, March 15, 2026, Q4 2026, end of March 2026); done date of QUALIFIED-PRIVACY-NOTICE-LACKS-A-CONTACT not read",
+            "qualified.md:23: note: rows without a status of their own (lines 25) take the status of the heading `✅ Finished last quarter`",
+            "qualified.md:27: note: heading `Lessons from our SOC 2 audit` mentions SOC 2 in passing",
+            "qualified.md:60: note: frequency `Bi-monthly` of `Privacy training refresh` is not a cadence",
+            "qualified.md:61: note: frequency `every -2 weeks`",
+        ],
+    );
+}
+
+/// A Statement of Applicability with statuses, then one without.
+const SOA_WITH_STATUS: &str = "# ISO 27001 applicability\n\n| # | Control | Applicable | Status | Justification | Owner |\n|---|---|---|---|---|---|\n| 5.1 | Information security policies | Yes | Implemented | Board asked for it | CISO |\n| 5.7 | Threat intelligence | No | | No feeds are bought; the MSSP covers it | |\n| 5.9 | Asset inventory | Yes | In progress | Needed for scoping | IT |\n";
+const SOA_WITHOUT_STATUS: &str = "# ISO 27001 applicability, second pass\n\n| # | Control | Applicable | Justification | Owner |\n|---|---|---|---|---|\n| 5.1 | Information security policies | Yes | Required by the board | |\n| 5.7 | Threat intelligence | No | No feeds are bought; the MSSP covers it | |\n| 5.9 | Asset inventory | Yes | Needed for scoping | Facilities |\n";
+
+#[test]
+fn merge_never_writes_a_guess_over_a_stored_value() {
+    let repo = Fixture::new()
+        .file("soa-a.md", SOA_WITH_STATUS)
+        .file("soa-b.md", SOA_WITHOUT_STATUS);
+    init(&repo);
+    import(
+        &repo,
+        &["soa-a.md", "-o", ".", "--merge", "--framework", "iso27001"],
+    )
+    .code(0);
+    let first = read(&repo, "controls/iso27001.yaml");
+    let assert = import(
+        &repo,
+        &["soa-b.md", "-o", ".", "--merge", "--framework", "iso27001"],
+    )
+    .code(0);
+    let after = read(&repo, "controls/iso27001.yaml");
+    let entry = |text: &str, id: &str| -> String {
+        let at = text
+            .find(&format!("- id: {id}\n"))
+            .unwrap_or_else(|| panic!("{id}: {text}"));
+        let rest = &text[at + 3..];
+        rest[..rest.find("\n- id:").unwrap_or(rest.len())].to_string()
+    };
+    // Statuses stay: the second page has no status column.
+    assert!(
+        entry(&after, "A.5.1").contains("status: implemented"),
+        "{after}"
+    );
+    assert!(
+        entry(&after, "A.5.9").contains("status: partial"),
+        "{after}"
+    );
+    // The not-applicable justification survives both imports.
+    assert_eq!(entry(&first, "A.5.7"), entry(&after, "A.5.7"));
+    assert!(
+        entry(&after, "A.5.7").contains("Not applicable: No feeds are bought"),
+        "{after}"
+    );
+    assert!(
+        entry(&after, "A.5.9").contains("owner: Facilities"),
+        "{after}"
+    );
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "kept: A.5.1: status (not read from the page)",
+            "A.5.9: owner",
+        ],
+    );
+    repo.run(&["validate"]).code(0);
+}
+
+/// Items: finished first, then a table without a status column and with
+/// a row left out; evidence given again by path.
+const OPS_FIRST: &str = "# SOC 2 operations\n\n| Task | Owner | Due | Status | Evidence |\n|---|---|---|---|---|\n| Rotate the signing keys of the build pipeline every single quarter | Alice | 2026-01-05 | ✅ Completed 2026-01-09 | `evidence/keys.csv` |\n| Rotate the signing keys of the build pipeline after a departure | Bob | 2026-03-01 | Open | |\n";
+const OPS_SECOND: &str = "# SOC 2 operations\n\n| Task | Owner | Due | Evidence |\n|---|---|---|---|\n| Rotate the signing keys of the build pipeline after a departure | Bob | 2026-03-01 | |\n| Rotate the signing keys of the build pipeline every single quarter | Carol | 2026-01-05 | `evidence/keys.csv`, `evidence/log.txt` |\n";
+
+#[test]
+fn merge_keeps_finished_items_evidence_details_and_hand_written_comments() {
+    let repo = Fixture::new().file("ops.md", OPS_FIRST).dir("backlog");
+    import(&repo, &["ops.md", "-o", "."]).code(0);
+    let written = read(&repo, "backlog/ops.yaml");
+    let ids: Vec<&str> = written
+        .lines()
+        .filter_map(|l| l.strip_prefix("- id: "))
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert_ne!(ids[0], ids[1]);
+    // The same titles give the same ids in either order.
+    let swapped = Fixture::new().file("ops.md", OPS_SECOND);
+    let out = stdout(&import(&swapped, &["ops.md"]).code(0));
+    for id in &ids {
+        assert!(out.contains(&format!("- id: {id}\n")), "{id} not in {out}");
+    }
+    // A hand-written head comment and an evidence entry with details.
+    let body = written.split_once("framework:").map_or("", |(_, b)| b);
+    let edited = format!(
+        "# Hand-written operations backlog, owned by the platform team\nframework:{}",
+        body.replace(
+            "  - evidence/keys.csv\n",
+            "  - path: evidence/keys.csv\n    max_age_days: 120\n  - path: evidence/board-minutes.pdf\n    note: signed\n",
+        )
+    );
+    assert!(edited.contains("max_age_days: 120"), "{edited}");
+    std::fs::write(repo.path().join("backlog/ops.yaml"), &edited).unwrap_or_default();
+    std::fs::write(repo.path().join("ops.md"), OPS_SECOND).unwrap_or_default();
+    let assert = import(&repo, &["ops.md", "-o", ".", "--merge"]).code(0);
+    let after = read(&repo, "backlog/ops.yaml");
+    assert!(
+        after.starts_with("# Hand-written operations backlog, owned by the platform team\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("status: done\n  done: 2026-01-09"),
+        "{after}"
+    );
+    assert!(after.contains("max_age_days: 120"), "{after}");
+    assert!(after.contains("note: signed"), "{after}");
+    assert!(after.contains("evidence/log.txt"), "{after}");
+    assert!(after.contains("owner: Carol"), "{after}");
+    assert_notes(&stderr(&assert), &["status (not read from the page)"]);
+}
+
+#[test]
+fn merge_does_not_update_a_made_up_id_whose_stored_title_is_another() {
+    let repo = Fixture::new()
+        .file("tasks.md", "# SOC 2 tasks\n\n| Task | Owner | Due |\n|---|---|---|\n| Encrypt the backups | Ops | 2026-02-01 |\n")
+        .dir("backlog");
+    import(&repo, &["tasks.md", "-o", "."]).code(0);
+    let written = read(&repo, "backlog/tasks.yaml");
+    // Someone renames the stored item by hand; the page still says the old title.
+    std::fs::write(
+        repo.path().join("backlog/tasks.yaml"),
+        written.replace(
+            "title: Encrypt the backups",
+            "title: Vendor onboarding questionnaire",
+        ),
+    )
+    .unwrap_or_default();
+    std::fs::write(
+        repo.path().join("tasks.md"),
+        "# SOC 2 tasks\n\n| Task | Owner | Due | Status |\n|---|---|---|---|\n| Encrypt the backups | Security | 2026-02-01 | Done |\n",
+    )
+    .unwrap_or_default();
+    let assert = import(&repo, &["tasks.md", "-o", ".", "--merge"]).code(0);
+    let after = read(&repo, "backlog/tasks.yaml");
+    assert!(
+        after.contains("owner: Ops") && after.contains("status: open"),
+        "{after}"
+    );
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "NOT updated: TASKS-ENCRYPT-THE-BACKUPS (stored `Vendor onboarding questionnaire`, page `Encrypt the backups`)",
+        ],
+    );
+}
+
+/// Two registers of one framework that both number their risks from R-01.
+const VENDOR_RISKS: &str = "# SOC 2 vendor risks\n\n| Risk ID | Risk | Owner | Due |\n|---|---|---|---|\n| R-01 | Payroll provider has no SOC report | Finance | 2026-04-01 |\n";
+const APP_RISKS: &str = "# SOC 2 application risks\n\n| Risk ID | Risk | Owner | Due |\n|---|---|---|---|\n| R-01 | Session tokens never expire | Eng | 2026-05-01 |\n";
+
+/// Whether a folder has no files below it.
+fn no_files(dir: &std::path::Path) -> bool {
+    std::fs::read_dir(dir).map_or(true, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .all(|e| e.path().is_dir() && no_files(&e.path()))
+    })
+}
+
+#[test]
+fn one_id_in_two_files_is_refused_before_anything_is_written() {
+    // Within one batch.
+    let repo = Fixture::new()
+        .file("soc2/vendor.md", VENDOR_RISKS)
+        .file("soc2/app.md", APP_RISKS)
+        .dir("out");
+    let assert = import(&repo, &["soc2", "-o", "out"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &["id `R-01` would be written to both", "nothing was written"],
+    );
+    assert!(no_files(&repo.path().join("out")));
+    // --merge does not make two files one record either.
+    import(&repo, &["soc2", "-o", "out", "--merge"]).code(2);
+    assert!(no_files(&repo.path().join("out")));
+    // Against a file already in the output, whether the id is written on
+    // the page or made from a title.
+    let repo = Fixture::new()
+        .file("soc2/vendor.md", VENDOR_RISKS)
+        .file("keys.md", "# SOC 2\n\n- [ ] Rotate the keys\n")
+        .file("keys-again.md", "# SOC 2\n\n- [ ] Rotate the keys\n")
+        .dir("out");
+    import(&repo, &["soc2/vendor.md", "-o", "out"]).code(0);
+    std::fs::rename(
+        repo.path().join("out/backlog/vendor.yaml"),
+        repo.path().join("out/backlog/hand-written.yaml"),
+    )
+    .unwrap_or_default();
+    let assert = import(&repo, &["soc2/vendor.md", "-o", "out"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "id `R-01` from soc2/vendor.md would be written to `out/backlog/vendor.yaml`, but `out/backlog/hand-written.yaml` already defines it",
+        ],
+    );
+    assert!(!repo.path().join("out/backlog/vendor.yaml").exists());
+    import(&repo, &["keys.md", "-o", "out", "--id-prefix", "SEC"]).code(0);
+    let assert = import(&repo, &["keys-again.md", "-o", "out", "--id-prefix", "SEC"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &["id `SEC-ROTATE-THE-KEYS`", "already defines it"],
+    );
+    // The same file with --merge is the same record.
+    import(&repo, &["soc2/vendor.md", "-o", "out", "--merge"]).code(2);
+    std::fs::rename(
+        repo.path().join("out/backlog/hand-written.yaml"),
+        repo.path().join("out/backlog/vendor.yaml"),
+    )
+    .unwrap_or_default();
+    import(&repo, &["soc2/vendor.md", "-o", "out", "--merge"]).code(0);
+}
+
+#[test]
+fn a_path_that_cannot_be_written_stops_the_batch_before_the_first_write() {
+    let pages = |fixture: Fixture| {
+        fixture
+            .file("mix.md", "# SOC 2\n\n| Task | Due |\n|---|---|\n| Patch the VPN | 2026-02-01 |\n\n| Control | Status |\n|---|---|\n| CC6.1 | Implemented |\n\n| Activity | Frequency |\n|---|---|\n| Access review | Quarterly |\n")
+    };
+    // A file where a folder should be.
+    let repo = pages(Fixture::new()).file("out/reviews", "not a folder");
+    let assert = import(&repo, &["mix.md", "-o", "out"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &["`out/reviews` is not a directory", "nothing was written"],
+    );
+    assert!(!repo.path().join("out/backlog").exists());
+    assert!(!repo.path().join("out/controls").exists());
+    // A folder where a file should be, even with --force.
+    let repo = pages(Fixture::new()).dir("out/controls/soc2.yaml");
+    let assert = import(&repo, &["mix.md", "-o", "out", "--force"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &["cannot write `out/controls/soc2.yaml`: it is a directory"],
+    );
+    assert!(!repo.path().join("out/backlog").exists());
+    assert!(!repo.path().join("out/reviews").exists());
+}
+
+#[test]
+fn force_never_drops_entries_the_pages_do_not_give() {
+    let repo = Fixture::new().file("controls.md", &page("controls.md"));
+    init(&repo);
+    let before = read(&repo, "controls/soc2.yaml");
+    let assert = import(&repo, &["controls.md", "-o", ".", "--force"]).code(2);
+    let err = stderr(&assert);
+    assert_notes(
+        &err,
+        &[
+            "--force would replace `./controls/soc2.yaml` and drop",
+            "pass --merge to update the file instead",
+        ],
+    );
+    assert_eq!(read(&repo, "controls/soc2.yaml"), before);
+    repo.run(&["validate"]).code(0);
+    // A file the page covers entirely is replaced.
+    import(&repo, &["controls.md", "-o", ".", "--merge"]).code(0);
+    std::fs::write(repo.path().join("controls.md"), page("controls.md")).unwrap_or_default();
+    let single = Fixture::new()
+        .file("controls.md", &page("controls.md"))
+        .dir("o");
+    import(&single, &["controls.md", "-o", "o"]).code(0);
+    import(&single, &["controls.md", "-o", "o", "--force"]).code(0);
+}
+
+#[test]
+fn id_columns_are_found_by_their_header_parts_or_their_cells() {
+    let page = "# Trust services matrix\n\n## SOC 2\n\n| TSC Reference | Control Activity | Status |\n|---|---|---|\n| CC1.1 | The board sets the tone | Implemented |\n\n| Requirement No. | Safeguard statement | Status |\n|---|---|---|\n| CC2.1 | Quality information is used | Partially implemented |\n\n| Point of Focus | Control Objective | Control Description | Status |\n|---|---|---|---|\n| CC3.1 | Objectives are clear | Objectives are written down yearly | Missing |\n\n## ISO 27001\n\n| Annex A Ref | Title | Applicable | Justification |\n|---|---|---|---|\n| 5.1 | Policies | Yes | Baseline |\n\n| Req. | Requirement | Status |\n|---|---|---|\n| 5.2 | Roles | Done |\n";
+    let repo = Fixture::new().file("matrix.md", page).dir("out");
+    import(&repo, &["matrix.md", "-o", "out"]).code(0);
+    let soc2 = read(&repo, "out/controls/soc2.yaml");
+    let iso = read(&repo, "out/controls/iso27001.yaml");
+    for id in ["CC1.1", "CC2.1", "CC3.1"] {
+        assert!(soc2.contains(&format!("- id: {id}\n")), "{id}: {soc2}");
+    }
+    assert!(soc2.contains("title: The board sets the tone"), "{soc2}");
+    assert!(soc2.contains("title: Objectives are clear"), "{soc2}");
+    // Beside an applicability column a bare number is Annex A; elsewhere a clause.
+    assert!(
+        iso.contains("- id: A.5.1\n") && iso.contains("- id: '5.2'\n"),
+        "{iso}"
+    );
+    assert!(!repo.path().join("out/backlog").exists());
+    // Without a title column, the page still says what it needs, in words.
+    let repo = Fixture::new().file(
+        "bare.md",
+        "# SOC 2\n\n| Ref | Frequency |\n|---|---|\n| x | y |\n",
+    );
+    let assert = import(&repo, &["bare.md"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "a table of recurring activities a title/name/control name/control title column and a frequency",
+        ],
+    );
+}
+
+#[test]
+fn a_byte_order_mark_hides_neither_front_matter_nor_title() {
+    let front = "\u{feff}---\nframework: popia\ntitle: Privacy work\n---\n\n| Task | Due |\n|---|---|\n| Name an information officer | 2026-03-01 |\n";
+    let titled = "\u{feff}# SOC 2 follow-ups\n\n| Task | Due |\n|---|---|\n| Rotate the keys | 2026-03-01 |\n";
+    let repo = Fixture::new().file("a.md", front).file("b.md", titled);
+    let a = stdout(&import(&repo, &["a.md", "--framework", "iso27001"]).code(0));
+    assert!(a.contains("framework: popia"), "{a}");
+    let b = stdout(&import(&repo, &["b.md"]).code(0));
+    assert!(b.contains("framework: soc2"), "{b}");
+}
+
+#[test]
+fn numbered_control_headings_keep_their_control_and_say_what_they_skip() {
+    let page = "# ISO 27001 control narratives\n\n## 1 Introduction\n\n### 1.2 Purpose of this page\n\nWhy we write narratives.\n\n### 8.24 Use of cryptography ⏳\n\n**Owner:** Platform\n**Target date:** 2026-06-30\n\n### a.8.25 Secure development life cycle\n\n**Status:** Implemented\n**Owner:** Engineering\n\n### 8.26 Application security requirements\n\n- Status: Partial\n- Owner: Engineering\n";
+    let repo = Fixture::new().file("narratives.md", page);
+    let assert = import(&repo, &["narratives.md"]).code(0);
+    let out = stdout(&assert);
+    assert!(out.contains("controls:\n  - A.8.24\n"), "{out}");
+    assert!(
+        out.contains("- id: A.8.25\n") && out.contains("- id: A.8.26\n"),
+        "{out}"
+    );
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "narratives.md:5: note: heading `1.2 Purpose of this page` has an id but nothing comply reads under it",
+            "narratives.md:9: note: heading `8.24 Use of cryptography` has a due date or a task, so it is item NARRATIVES-USE-OF-CRYPTOGRAPHY and control A.8.24 is in its controls",
+            "narratives.md:14: note: id `a.8.25` written in lower case; imported as A.8.25",
+        ],
+    );
+}
+
+#[test]
+fn evidence_in_links_images_brackets_and_lists_and_nested_or_contradicted_checkboxes() {
+    let repo = Fixture::new()
+        .file("evidence-forms.md", &page("evidence-forms.md"))
+        .dir("out");
+    let assert = import(&repo, &["evidence-forms.md", "-o", "out"]).code(0);
+    let controls = read(&repo, "out/controls/soc2.yaml");
+    let backlog = read(&repo, "out/backlog/evidence-forms.yaml");
+    insta::assert_snapshot!("import_evidence_forms", format!("{controls}---\n{backlog}"));
+    for path in [
+        "evidence/skills-matrix.xlsx",
+        "evidence/lms/completions.csv",
+        "evidence/hr/charter.pdf",
+        "evidence/hr/org.png",
+        "evidence/comms/status-page.md",
+        "evidence/comms/letter.pdf",
+        "evidence/monitoring/dashboards.json",
+        "evidence/monitoring/alerts.yaml",
+    ] {
+        assert!(controls.contains(path), "{path} missing:\n{controls}");
+    }
+    assert!(backlog.contains("  - CC4.1\n  - CC4.2\n"), "{backlog}");
+    assert!(backlog.contains("title: Freeze the scope"), "{backlog}");
+    assert!(backlog.contains("title: Choose the auditor"), "{backlog}");
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "evidence-forms.md:23: note: HTML block `<div>` not imported",
+            "the checkbox is not ticked but the text says done: `✔ Archive last year's evidence`; imported as open",
+            "the checkbox is not ticked but the text says done: `Renew the insurance — completed 2026-01-05`",
+            "the checkbox is ticked but the text says not done: `Not started`",
+        ],
+    );
+    assert!(backlog.contains("  - CC2.2\n  - CC2.3\n"), "{backlog}");
+}
+
+#[test]
+fn a_framework_already_held_by_another_controls_file_is_refused() {
+    let repo = Fixture::new()
+        .file("soa.md", SOA_WITH_STATUS)
+        .file(
+            "out/controls/iso.yaml",
+            "framework: iso27001\nname: ISO\ncontrols:\n  - id: A.5.1\n    title: Policies\n    status: planned\n",
+        );
+    let assert = import(&repo, &["soa.md", "-o", "out", "--framework", "iso27001"]).code(2);
+    assert_notes(
+        &stderr(&assert),
+        &[
+            "framework `iso27001` from soa.md would be written to `out/controls/iso27001.yaml`, but `out/controls/iso.yaml` already holds it",
+        ],
+    );
+    assert!(!repo.path().join("out/controls/iso27001.yaml").exists());
+}
+
+#[test]
+fn merge_keeps_a_stored_last_done_over_one_worked_out_from_next_due() {
+    let page = "# SOC 2 rhythm\n\n| Activity | Frequency | Next due |\n|---|---|---|\n| Firewall rule review | Quarterly | 2026-04-01 |\n";
+    let repo = Fixture::new().file("rhythm.md", page).dir("out");
+    import(&repo, &["rhythm.md", "-o", "out"]).code(0);
+    let written = read(&repo, "out/reviews/rhythm.yaml");
+    assert!(written.contains("last_done: 2026-01-01"), "{written}");
+    std::fs::write(
+        repo.path().join("out/reviews/rhythm.yaml"),
+        written.replace("last_done: 2026-01-01", "last_done: 2026-01-07"),
+    )
+    .unwrap_or_default();
+    let assert = import(&repo, &["rhythm.md", "-o", "out", "--merge"]).code(0);
+    assert!(read(&repo, "out/reviews/rhythm.yaml").contains("last_done: 2026-01-07"));
+    assert_notes(&stderr(&assert), &["last_done (not read from the page)"]);
 }

@@ -8,11 +8,10 @@ use std::path::Path;
 /// Top-level modules by layer, lowest first; a module uses only modules of
 /// lower layers.
 const LAYERS: &[&[&str]] = &[
-    &["text", "date", "par", "write", "yaml", "manifest", "init"],
+    &["text", "date", "par", "write", "yaml", "manifest"],
     &["diag", "model"],
     &["decode"],
     &["format"],
-    &["schema"],
     &["evidence", "acceptance"],
     &["validate"],
     &["load"],
@@ -22,8 +21,10 @@ const LAYERS: &[&[&str]] = &[
     &["filter", "ratchet", "trend", "diff"],
     &["report"],
     &["render"],
-    &["import"],
+    &["schema"],
+    &["import", "init", "complete"],
     &["cli"],
+    &["man"],
     &["commands"],
 ];
 

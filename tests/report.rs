@@ -60,16 +60,19 @@ fn every_table_has_a_header_and_the_expected_rows() {
     assert_eq!(
         tables(&markdown),
         [
-            (13, 3), // executive summary: fw, other, total
-            (5, 1),  // gate offenders: LATE
-            (7, 1),  // overdue: LATE
-            (7, 1),  // due soon: SOON
-            (5, 1),  // unscheduled: TBD
-            (7, 2),  // matrix fw: C1, C2
-            (7, 1),  // matrix other: O1
-            (4, 1),  // evidence problems: gone.md
-            (6, 3),  // owners: (unowned), Sec, Sec | Ops
-            (11, 4), // backlog register
+            (6, 3), // executive summary, controls: fw, other, total
+            (5, 3), // items
+            (4, 3), // evidence
+            (5, 1), // gate offenders: LATE
+            (7, 1), // overdue: LATE
+            (7, 1), // due soon: SOON
+            (5, 1), // unscheduled: TBD
+            (7, 2), // matrix fw: C1, C2
+            (7, 1), // matrix other: O1
+            (4, 1), // evidence problems: gone.md
+            (6, 3), // owners: (unowned), Sec, Sec | Ops
+            (7, 4), // backlog register
+            (5, 4), // progress, evidence and controls
         ]
     );
 }
@@ -147,7 +150,17 @@ fn filters_narrow_every_section() {
     // Only SOON and C2 are owned by `Sec`: `Sec | Ops` is one owner's name.
     assert_eq!(
         tables(&markdown),
-        [(13, 3), (7, 1), (7, 1), (4, 1), (6, 1), (11, 1)],
+        [
+            (6, 3),
+            (5, 3),
+            (4, 3),
+            (7, 1),
+            (7, 1),
+            (4, 1),
+            (6, 1),
+            (7, 1),
+            (5, 1)
+        ],
         "{markdown}"
     );
     let json: serde_json::Value = serde_json::from_str(&stdout(
@@ -254,4 +267,42 @@ fn output_is_written_atomically_and_never_over_a_file_by_surprise() {
     repo.run(&["report", "--output", missing.to_str().expect("utf-8")])
         .code(2);
     assert!(!repo.path().join("no").exists());
+}
+
+#[test]
+fn html_is_responsive_with_contents_and_dates_that_do_not_wrap() {
+    let html = report(&fixture(), "html");
+    // A table of contents linking every section.
+    let nav_start = html
+        .find("<nav class=\"toc\"")
+        .expect("a table of contents");
+    let nav = &html[nav_start..html[nav_start..].find("</nav>").expect("nav ends") + nav_start];
+    for part in html.split("<h2><a id=\"").skip(1) {
+        let anchor = part.split('"').next().expect("anchor");
+        assert!(
+            nav.contains(&format!("href=\"#{anchor}\"")),
+            "contents miss #{anchor}"
+        );
+    }
+    // Tables scroll in their own box; charts scale to the width.
+    assert_eq!(
+        html.matches("<table>").count(),
+        html.matches("<div class=\"scroll\"><table>").count()
+    );
+    for svg in html.split("<svg ").skip(1) {
+        let head = svg.split('>').next().expect("svg tag");
+        assert!(
+            head.contains("viewBox=") && !head.contains(" width="),
+            "{head}"
+        );
+    }
+    assert!(html.contains("figure.chart svg { display: block; width: 100%; height: auto; }"));
+    // Dates never break at their hyphens, in cells and in prose.
+    assert!(
+        html.contains("<td><span class=\"nowrap\">2025-06-01</span></td>"),
+        "{html}"
+    );
+    assert!(html.contains("overdue since <span class=\"nowrap\">2025-06-01</span>"));
+    assert!(html.contains("@media print"));
+    assert!(html.contains("@media (max-width: 600px)"));
 }

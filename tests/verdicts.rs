@@ -414,6 +414,8 @@ fn reports_show_acceptances_and_the_offenders_they_cover() {
         for word in ["expiring", "expired"] {
             assert!(text.contains(word), "{format} lacks {word}");
         }
+        // The HTML page keeps each date on one line with a span.
+        let text = text.replace("<span class=\"nowrap\">", "");
         assert!(text.contains("risk accepted until 2025-06-10"), "{format}");
     }
     let doc = json(
@@ -811,7 +813,10 @@ fn pending_acceptances_are_shown_and_expired_ones_keep_their_targets_risk() {
     assert_eq!(expired.len(), 1, "{doc}");
     assert_eq!(expired[0]["risk"], "low", "{doc}");
     let report = stdout(&repo.run(&["report", "--as-of", "2026-06-15"]).code(0));
-    assert!(report.contains("| I-FUT | pending |"), "{report}");
+    assert!(
+        report.contains("| [I-FUT](#item-i-fut) | pending |"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -1078,5 +1083,78 @@ fn check_json_lists_what_was_checked_and_escapes_bidi_characters() {
     assert!(
         doc["checked"].as_array().is_some_and(|c| c.len() > 3),
         "{doc}"
+    );
+}
+
+#[test]
+fn a_reader_that_stops_early_never_turns_a_failed_gate_into_a_pass() {
+    let mut items = String::from("framework: fw\nitems:\n");
+    for i in 0..3000 {
+        items.push_str(&format!(
+            "  - {{id: LATE-{i}, title: overdue item number {i} with a title long enough to fill a pipe, risk: high, due: 2025-01-01}}\n"
+        ));
+    }
+    let repo = Fixture::new()
+        .file(
+            "controls/fw.yaml",
+            "framework: fw\ncontrols:\n  - {id: C1, title: c, status: planned}\n",
+        )
+        .file("backlog/items.yaml", &items);
+    for format in ["table", "json", "github", "junit"] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("comply"))
+            .args(["--root"])
+            .arg(repo.path())
+            .args(["check", "--format", format, "--as-of", "2026-01-01"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("runs");
+        // Read a few bytes, then close the pipe, as `| head -c 10` does.
+        if let Some(mut stdout) = child.stdout.take() {
+            let mut first = [0u8; 10];
+            let _ = std::io::Read::read(&mut stdout, &mut first);
+        }
+        let status = child.wait().expect("waits");
+        assert_eq!(status.code(), Some(1), "{format}");
+    }
+}
+
+#[test]
+fn an_uncommitted_edit_of_evidence_does_not_date_a_review() {
+    let repo = Fixture::new()
+        .file(
+            "controls/soc2.yaml",
+            "framework: soc2\ncontrols:\n  - {id: CC1.1, title: c, status: implemented}\n",
+        )
+        .file(
+            "reviews/r.yaml",
+            "reviews:\n  - {id: REV-1, title: r, framework: soc2, cadence: monthly, risk: high, evidence: [evidence/a.md]}\n",
+        )
+        .file("evidence/a.md", "a\n");
+    git(repo.path(), &["init", "-q"], None);
+    commit_all(repo.path(), "2024-01-01");
+    std::fs::write(repo.path().join("evidence/a.md"), "a, edited\n").expect("write");
+    let doc = json(
+        &repo
+            .run(&["check", "--format", "json", "--as-of", "2025-12-01"])
+            .code(1),
+    );
+    assert_eq!(
+        offender_keys(&doc, "offenders"),
+        ["review REV-1 overdue"],
+        "{doc}"
+    );
+}
+
+#[test]
+fn two_settings_files_are_an_error_not_a_silent_choice() {
+    let repo = governed()
+        .file("comply.yml", "gate:\n  fail_on: low\n")
+        .file("comply.yaml", "name: other\n");
+    let assert = repo.run(&["check", "--as-of", "2025-06-01"]).code(2);
+    assert!(
+        stderr(&assert).contains("both comply.yaml and comply.yml exist"),
+        "{}",
+        stderr(&assert)
     );
 }

@@ -15,7 +15,7 @@ use crate::model::{ItemStatus, Risk};
 pub(crate) use crate::text::plural;
 
 /// Why an item fails the gate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum Reason {
     /// Open past its due date.
@@ -64,7 +64,7 @@ word_enum! {
 }
 
 /// An offender the gate skipped because a risk acceptance covers it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Accepted {
     /// The offender.
     #[serde(flatten)]
@@ -82,7 +82,7 @@ pub struct Accepted {
 /// Something the gate judged, whether it passed or not: every item and
 /// review at or above the threshold, every control with `--fail-on-stale`,
 /// every risk acceptance in scope. JUnit writes one test case each.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Checked {
     /// What it is.
     pub kind: SubjectKind,
@@ -97,7 +97,7 @@ pub struct Checked {
 }
 
 /// One item (or, for stale evidence, control) that fails the gate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Offender {
     /// What offends.
     pub kind: SubjectKind,
@@ -167,7 +167,7 @@ impl Offender {
 }
 
 /// The gate's verdict.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Gate {
     /// Whether nothing offends.
     pub passed: bool,

@@ -52,7 +52,7 @@ pub struct Options {
 pub use crate::model::SourceRef;
 
 /// One evidence entry with its resolved state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct EvidenceView {
     /// The path as written.
     pub path: String,
@@ -73,7 +73,7 @@ pub struct EvidenceView {
 }
 
 /// Per-framework figures: one row of the dashboard.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FrameworkSummary {
     /// Framework id.
     pub id: String,
@@ -181,7 +181,7 @@ impl ControlView {
 }
 
 /// One backlog item as of the analysis date.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ItemView {
     /// `item` for a backlog item, `review` for a recurring activity.
     pub kind: SubjectKind,
@@ -225,7 +225,7 @@ pub struct ItemView {
 }
 
 /// How many of a checklist's steps are ticked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Progress {
     /// Ticked steps.
     pub done: usize,
@@ -234,7 +234,7 @@ pub struct Progress {
 }
 
 /// One control with its evidence and remediation state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ControlView {
     /// Framework id.
     pub framework: String,
@@ -262,7 +262,7 @@ pub struct ControlView {
 }
 
 /// Everything the commands render.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Analysis {
     /// The day analysed.
     pub as_of: NaiveDate,

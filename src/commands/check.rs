@@ -1,15 +1,16 @@
 //! `comply check`: the CI gate, and with `--baseline` the ratchet.
 
-use std::io::Write;
+use std::io::{self, Write};
 
 use super::review::{self, Baseline};
 use super::{Context, Exit, steps};
-use crate::analysis::Options;
+use crate::analysis::{Analysis, Options};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::filter::Filter;
 use crate::render::{ci, json, table};
 use crate::report::Report;
 use crate::report::markdown;
+use crate::workspace::Workspace;
 use crate::write;
 
 /// Runs `comply check`.
@@ -72,6 +73,31 @@ pub(crate) fn run(
             ),
         )?;
     }
+    let verdict = if analysis.gate.passed {
+        Exit::Success
+    } else {
+        Exit::GateFailed
+    };
+    // A reader that stops early (`comply check | head`) must not turn a
+    // failed gate into a pass: the verdict is the exit code whatever became
+    // of the output.
+    match write_verdict(args, ctx, &workspace, analysis, out, err) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(verdict),
+        Err(e) => Err(e.into()),
+        Ok(()) => Ok(verdict),
+    }
+}
+
+/// Writes the gate's outcome in the format asked for, then flushes.
+fn write_verdict(
+    args: &CheckArgs,
+    ctx: &Context,
+    workspace: &Workspace,
+    analysis: &Analysis,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    let talk = ctx.talk;
     match args.format {
         CheckFormat::Json => {
             json::write(out, &json::CheckDoc::new(analysis.as_of, &analysis.gate))?;
@@ -99,9 +125,5 @@ pub(crate) fn run(
         }
         CheckFormat::Junit => ci::junit(out, analysis)?,
     }
-    Ok(if analysis.gate.passed {
-        Exit::Success
-    } else {
-        Exit::GateFailed
-    })
+    out.flush()
 }

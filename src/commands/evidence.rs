@@ -37,11 +37,15 @@ pub(crate) fn run(
         if let Some(path) = &args.manifest {
             let mut text = serde_json::to_string_pretty(&current)?;
             text.push('\n');
-            crate::write::atomic(path, text.as_bytes(), args.force)?;
+            crate::write::to(path, text.as_bytes(), args.force, out)?;
             writeln!(
                 err,
                 "wrote {} ({} evidence files)",
-                path.display(),
+                if crate::write::is_stdout(path) {
+                    "the manifest to standard output".to_string()
+                } else {
+                    path.display().to_string()
+                },
                 current.files.len()
             )?;
             return Ok(Exit::Success);
@@ -145,14 +149,57 @@ fn hash(path: &Path) -> std::io::Result<(u64, String)> {
     Ok((size, hex))
 }
 
+/// Largest manifest `--verify` reads (64 MiB: a million files).
+pub const MAX_MANIFEST_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a manifest: a regular file (a symlink to one is fine) within
+/// [`MAX_MANIFEST_BYTES`]. A FIFO, a device such as `/dev/zero` or a
+/// directory is refused before anything is read; the file is opened without
+/// blocking, so a FIFO swapped in after the check cannot hang the run.
+fn read_manifest(path: &Path) -> anyhow::Result<String> {
+    let shown = path.display();
+    let check = |meta: std::fs::Metadata| {
+        if !meta.is_file() {
+            anyhow::bail!("`{shown}` is not a regular file; a manifest is a JSON file");
+        }
+        if meta.len() > MAX_MANIFEST_BYTES {
+            anyhow::bail!(
+                "`{shown}` is {} bytes, over the limit of {MAX_MANIFEST_BYTES} bytes for a manifest",
+                meta.len()
+            );
+        }
+        Ok(())
+    };
+    check(std::fs::metadata(path).with_context(|| format!("cannot read `{shown}`"))?)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        const O_NONBLOCK: i32 = 0o4000;
+        options.custom_flags(O_NONBLOCK);
+    }
+    let file = options
+        .open(path)
+        .with_context(|| format!("cannot read `{shown}`"))?;
+    check(file.metadata()?)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_MANIFEST_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read `{shown}`"))?;
+    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+        anyhow::bail!("`{shown}` grew over the limit of {MAX_MANIFEST_BYTES} bytes while read");
+    }
+    String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("`{shown}` is not UTF-8 text"))
+}
+
 fn verify(
     path: &Path,
     current: &Manifest,
     as_json: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    let text = read_manifest(path)?;
     let recorded: Manifest = serde_json::from_str(&text).map_err(|e| {
         anyhow::anyhow!(
             "{}:{}:{}: not a comply manifest: {e}",

@@ -4,13 +4,15 @@
 //! Nothing is written until every page has been read and every output path
 //! planned: a page that fails (without `--keep-going`), two pages giving
 //! the same file (without `--merge`), or a file that exists (without
-//! `--force` or `--merge`) stops the import before the first write.
+//! `--force` or `--merge`), a path blocked by a file or folder, an id
+//! another file holds, or a `--force` that would drop entries stops the
+//! import before the first write; then every file is staged beside its
+//! place and all are moved in together.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use chrono::NaiveDate;
 use serde_norway::Value;
 
@@ -30,6 +32,10 @@ struct Output {
     merged: Vec<String>,
     /// The leading comment lines of the file merged into, kept.
     header: Option<String>,
+    /// Values the page guessed, which `--merge` does not write over.
+    guessed: merge::Guessed,
+    /// Ids made from titles (lower case).
+    generated: std::collections::HashSet<String>,
 }
 
 /// Runs `comply import`.
@@ -39,6 +45,14 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
+    // `-o -` is standard output, as without `--output`.
+    if args.output.as_deref().is_some_and(crate::write::is_stdout) {
+        let args = ImportArgs {
+            output: None,
+            ..args.clone()
+        };
+        return run(&args, as_of, out, err);
+    }
     if let Some(id) = &args.framework
         && !import::valid_framework(id)
     {
@@ -139,14 +153,26 @@ pub fn run(
         }
     };
     let texts = render(&outputs)?;
+    let files: Vec<(&Path, &str)> = outputs
+        .iter()
+        .zip(&texts)
+        .filter_map(|(o, t)| o.path.as_deref().map(|p| (p, t.as_str())))
+        .collect();
+    if let Err((message, written)) = write_all(&files, args.force || args.merge) {
+        if written.is_empty() {
+            writeln!(err, "error: {message}; nothing was written")?;
+        } else {
+            writeln!(
+                err,
+                "error: {message}; already moved into place: {}",
+                written.join(", ")
+            )?;
+        }
+        return Ok(Exit::Invalid);
+    }
     for (index, (output, text)) in outputs.iter().zip(&texts).enumerate() {
         match &output.path {
             Some(path) => {
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)
-                        .with_context(|| format!("cannot create `{}`", dir.display()))?;
-                }
-                crate::write::atomic(path, text.as_bytes(), args.force || args.merge)?;
                 writeln!(err, "wrote {}", path.display())?;
                 for merged in &output.merged {
                     writeln!(err, "  merged {merged}")?;
@@ -172,6 +198,77 @@ pub fn run(
         }
     }
     Ok(Exit::Success)
+}
+
+/// Writes every file or none: each is first written in full to a
+/// temporary file beside it (folders created as needed), and only when all
+/// of them are ready are they moved into place. On a failure the temporary
+/// files, and the folders made for them, are removed.
+/// The error names the files already moved into place, if any (only a
+/// failure of the final renames leaves some).
+fn write_all(files: &[(&Path, &str)], replace: bool) -> Result<(), (String, Vec<String>)> {
+    let mut made: Vec<PathBuf> = Vec::new();
+    let mut staged = Vec::new();
+    let result = (|| {
+        for (path, text) in files {
+            let dir = match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                _ => Path::new("."),
+            };
+            let mut missing: Vec<PathBuf> = dir
+                .ancestors()
+                .take_while(|a| !a.as_os_str().is_empty() && a.symlink_metadata().is_err())
+                .map(Path::to_path_buf)
+                .collect();
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+            missing.reverse();
+            made.extend(missing);
+            let mut file = tempfile::Builder::new()
+                .prefix(".comply-")
+                .suffix(".tmp")
+                .tempfile_in(dir)
+                .map_err(|e| format!("cannot write in `{}`: {e}", dir.display()))?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = path
+                    .metadata()
+                    .map_or(0o644, |m| m.permissions().mode() & 0o7777);
+                file.as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(mode))
+                    .map_err(|e| format!("cannot set permissions on `{}`: {e}", path.display()))?;
+            }
+            file.write_all(text.as_bytes())
+                .and_then(|()| file.as_file().sync_all())
+                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+            staged.push((file, *path));
+        }
+        Ok::<(), String>(())
+    })();
+    if let Err(message) = result {
+        drop(staged);
+        for dir in made.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+        return Err((message, Vec::new()));
+    }
+    let mut written = Vec::new();
+    for (file, path) in staged {
+        let persisted = if replace {
+            file.persist(path).map(drop)
+        } else {
+            file.persist_noclobber(path).map(drop)
+        };
+        if let Err(e) = persisted {
+            return Err((
+                format!("cannot write `{}`: {}", path.display(), e.error),
+                written,
+            ));
+        }
+        written.push(path.display().to_string());
+    }
+    Ok(())
 }
 
 /// The YAML text of each output: the schema line and a comment naming the
@@ -391,6 +488,12 @@ fn files_of(
             sources: vec![shown.to_string()],
             merged: Vec::new(),
             header: None,
+            guessed: imported.guessed.iter().cloned().collect(),
+            generated: imported
+                .generated
+                .iter()
+                .map(|g| g.to_lowercase())
+                .collect(),
         });
     };
     if let Some(backlog) = &imported.backlog {
@@ -426,6 +529,194 @@ fn files_of(
     Ok(outputs)
 }
 
+/// Whether a file's value has an entry with this (lower-case) id.
+fn stated(value: &Value, id: &str) -> bool {
+    ids_in(value).iter().any(|i| i.to_lowercase() == id)
+}
+
+/// The ids of a file's entries (items, controls or reviews), as written.
+fn ids_in(value: &Value) -> Vec<String> {
+    ["items", "controls", "reviews"]
+        .iter()
+        .filter_map(|key| value.get(*key).and_then(Value::as_sequence))
+        .flatten()
+        .filter_map(|e| e.get("id").and_then(Value::as_str).map(str::to_string))
+        .collect()
+}
+
+/// Item and review ids share one space across files: an id two planned
+/// files would both hold, or that a file already in the output's
+/// `backlog/` or `reviews/` holds when another file would get it, is
+/// refused before anything is written (`--merge` into the same file makes
+/// them one record).
+fn check_ids(by_path: &BTreeMap<PathBuf, Output>, dir: Option<&Path>) -> Result<(), String> {
+    let mut owner: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
+    if let Some(dir) = dir {
+        for folder in ["backlog", "reviews"] {
+            let Ok(entries) = std::fs::read_dir(dir.join(folder)) else {
+                continue;
+            };
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+                .collect();
+            files.sort();
+            for file in files {
+                let Some(value) = std::fs::read_to_string(&file)
+                    .ok()
+                    .and_then(|t| merge::read(&t).ok())
+                else {
+                    continue;
+                };
+                for id in ids_in(&value) {
+                    owner.entry(id.to_lowercase()).or_insert((id, file.clone()));
+                }
+            }
+        }
+    }
+    // A framework lives in one controls file: `controls/iso.yaml` holding
+    // `framework: iso27001` is where iso27001's controls go.
+    if let Some(dir) = dir
+        && let Ok(entries) = std::fs::read_dir(dir.join("controls"))
+    {
+        let mut files: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        files.sort();
+        for file in files {
+            let framework = std::fs::read_to_string(&file)
+                .ok()
+                .and_then(|t| merge::read(&t).ok())
+                .and_then(|v| {
+                    v.get("framework")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                });
+            let Some(framework) = framework else {
+                continue;
+            };
+            for (path, output) in by_path.iter().filter(|(_, o)| o.kind == FileKind::Controls) {
+                let planned = output.value.get("framework").and_then(Value::as_str);
+                if planned == Some(framework.as_str()) && !same_file(&file, path) {
+                    return Err(format!(
+                        "framework `{framework}` from {} would be written to `{}`, but `{}` \
+                         already holds it; import into that file with --merge (or --output it)",
+                        output.sources.join(", "),
+                        path.display(),
+                        file.display()
+                    ));
+                }
+            }
+        }
+    }
+    let mut planned: BTreeMap<String, (String, &Path, &[String])> = BTreeMap::new();
+    for (path, output) in by_path.iter().filter(|(_, o)| o.kind != FileKind::Controls) {
+        for id in ids_in(&output.value) {
+            let key = id.to_lowercase();
+            if let Some((_, other, sources)) = planned.get(&key)
+                && *other != path.as_path()
+            {
+                return Err(format!(
+                    "id `{id}` would be written to both `{}` (from {}) and `{}` (from {}); \
+                     ids must be unique across files: change one on its page, or pass \
+                     --id-prefix",
+                    other.display(),
+                    sources.join(", "),
+                    path.display(),
+                    output.sources.join(", ")
+                ));
+            }
+            planned.insert(key.clone(), (id.clone(), path, &output.sources));
+            if let Some((_, file)) = owner.get(&key)
+                && !same_file(file, path)
+            {
+                return Err(format!(
+                    "id `{id}` from {} would be written to `{}`, but `{}` already defines it; \
+                     change it on the page, pass --id-prefix, or import into that file with \
+                     --merge",
+                    output.sources.join(", "),
+                    path.display(),
+                    file.display()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || matches!(
+            (a.canonicalize(), b.canonicalize()),
+            (Ok(x), Ok(y)) if x == y
+        )
+}
+
+/// A path that cannot be written (a directory in its place, a file where
+/// one of its folders should be) stops the import before any write.
+fn check_path(path: &Path) -> Result<(), String> {
+    if path.is_dir() {
+        return Err(format!(
+            "cannot write `{}`: it is a directory",
+            path.display()
+        ));
+    }
+    let mut folder = path.parent();
+    while let Some(dir) = folder.filter(|d| !d.as_os_str().is_empty()) {
+        if dir.symlink_metadata().is_ok() && !dir.is_dir() {
+            return Err(format!(
+                "cannot write `{}`: `{}` is not a directory",
+                path.display(),
+                dir.display()
+            ));
+        }
+        folder = dir.parent();
+    }
+    Ok(())
+}
+
+/// `--force` replaces a file's entries with the page's, but never drops
+/// entries silently: a file holding ids the pages do not give (a starter
+/// catalogue of 116 controls, replaced by a page of 7) is refused.
+fn check_force(path: &Path, output: &Output) -> Result<(), String> {
+    let Some(old) = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| merge::read(&t).ok())
+    else {
+        return Ok(());
+    };
+    let new: std::collections::HashSet<String> = ids_in(&output.value)
+        .iter()
+        .map(|i| i.to_lowercase())
+        .collect();
+    let dropped: Vec<String> = ids_in(&old)
+        .into_iter()
+        .filter(|id| !new.contains(&id.to_lowercase()))
+        .collect();
+    if dropped.is_empty() {
+        return Ok(());
+    }
+    let total = ids_in(&old).len();
+    let shown: Vec<&str> = dropped.iter().take(5).map(String::as_str).collect();
+    Err(format!(
+        "--force would replace `{}` and drop {} of its {total} entries that {} not give ({}{}), \
+         and whatever refers to them would no longer validate; pass --merge to update the file \
+         instead, or delete it first to replace it",
+        path.display(),
+        dropped.len(),
+        if output.sources.len() == 1 {
+            "the page does"
+        } else {
+            "the pages do"
+        },
+        shown.join(", "),
+        if dropped.len() > shown.len() {
+            ", ..."
+        } else {
+            ""
+        }
+    ))
+}
+
 /// Every output with its final path and content: a single result goes to
 /// `--output FILE`; two pages giving one path are combined with `--merge`
 /// and refused without; an existing file is merged into (`--merge`),
@@ -458,14 +749,35 @@ fn plan(outputs: Vec<Output>, args: &ImportArgs, into_dir: bool) -> Result<Vec<O
                 by_path.insert(path, output);
             }
             Some(first) if args.merge => {
-                let (value, change) = merge::merge(first.value.clone(), &output.value, first.kind)
-                    .map_err(|e| {
-                        format!(
-                            "cannot combine {} into `{}`: {e}",
-                            output.sources.join(", "),
-                            path.display()
-                        )
-                    })?;
+                let (value, change) = merge::merge(
+                    first.value.clone(),
+                    &output.value,
+                    first.kind,
+                    &output.guessed,
+                    &output.generated,
+                )
+                .map_err(|e| {
+                    format!(
+                        "cannot combine {} into `{}`: {e}",
+                        output.sources.join(", "),
+                        path.display()
+                    )
+                })?;
+                // What the later page states is no longer a guess; what it
+                // guesses counts only for the entries it adds.
+                let added: std::collections::HashSet<String> =
+                    change.added.iter().map(|id| id.to_lowercase()).collect();
+                first
+                    .guessed
+                    .retain(|g| output.guessed.contains(g) || !stated(&output.value, &g.0));
+                first.guessed.extend(
+                    output
+                        .guessed
+                        .iter()
+                        .filter(|(id, _)| added.contains(id))
+                        .cloned(),
+                );
+                first.generated.extend(output.generated.iter().cloned());
                 first.value = value;
                 first.merged.push(format!(
                     "{}: {}",
@@ -485,16 +797,29 @@ fn plan(outputs: Vec<Output>, args: &ImportArgs, into_dir: bool) -> Result<Vec<O
             }
         }
     }
+    check_ids(&by_path, args.output.as_deref().filter(|_| into_dir))?;
+    for path in by_path.keys() {
+        check_path(path)?;
+    }
     let mut planned = unplaced;
     for (path, mut output) in by_path {
         let exists = path.symlink_metadata().is_ok();
+        if exists && args.force && !args.merge {
+            check_force(&path, &output)?;
+        }
         if exists && args.merge {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read `{}` to merge into it: {e}", path.display()))?;
             let old = merge::read(&text)
                 .map_err(|e| format!("cannot merge into `{}`: {e}", path.display()))?;
-            let (value, change) = merge::merge(old, &output.value, output.kind)
-                .map_err(|e| format!("cannot merge into `{}`: {e}", path.display()))?;
+            let (value, change) = merge::merge(
+                old,
+                &output.value,
+                output.kind,
+                &output.guessed,
+                &output.generated,
+            )
+            .map_err(|e| format!("cannot merge into `{}`: {e}", path.display()))?;
             output.value = value;
             output.header = merge::header(&text);
             output
@@ -512,7 +837,8 @@ fn plan(outputs: Vec<Output>, args: &ImportArgs, into_dir: bool) -> Result<Vec<O
 }
 
 /// What a merge changed, in words: `2 updated (CC6.1: status, evidence;
-/// ...), 3 added, 58 unchanged`.
+/// ...), 3 added, 58 unchanged`, then what was kept, matched with another
+/// title, or not updated.
 fn merge_summary(change: &merge::Merged) -> String {
     let updated: Vec<String> = change
         .updated
@@ -524,7 +850,7 @@ fn merge_summary(change: &merge::Merged) -> String {
     } else {
         format!(" ({})", updated.join("; "))
     };
-    format!(
+    let mut text = format!(
         "{} updated{detail}, {} added{}, {} unchanged",
         change.updated.len(),
         change.added.len(),
@@ -534,5 +860,15 @@ fn merge_summary(change: &merge::Merged) -> String {
             format!(" ({})", change.added.join(", "))
         },
         change.unchanged
-    )
+    );
+    for (what, list) in [
+        ("kept", &change.kept),
+        ("matched by id, titles differ", &change.retitled),
+        ("NOT updated", &change.refused),
+    ] {
+        if !list.is_empty() {
+            text.push_str(&format!("; {what}: {}", list.join("; ")));
+        }
+    }
+    text
 }

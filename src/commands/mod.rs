@@ -18,7 +18,7 @@ mod trend;
 mod validate;
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
@@ -38,12 +38,26 @@ pub struct Environment {
     pub no_color: bool,
     /// Whether standard output is a terminal.
     pub stdout_is_terminal: bool,
+    /// The width terminal tables must fit: `COLUMNS` when it is set to a
+    /// positive number, else the terminal's width when standard output is a
+    /// terminal, else `None` (no wrapping).
+    pub width: Option<u16>,
     /// Where the as-of date comes from, for `--verbose`: `--as-of`,
     /// `COMPLY_TODAY` or the clock.
     pub as_of_from: &'static str,
     /// `GITHUB_STEP_SUMMARY`: the file GitHub Actions shows as the step's
     /// summary, which `check --format github` appends to.
     pub step_summary: Option<PathBuf>,
+}
+
+/// The width terminal tables must fit, from `COLUMNS` (when it holds a
+/// positive number) and the terminal's width (when standard output is one);
+/// `None` means no wrapping: a pipe or a file gets one line per row.
+pub fn terminal_width(columns: Option<&str>, terminal: Option<u16>) -> Option<u16> {
+    columns
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|w| *w > 0)
+        .or(terminal.filter(|w| *w > 0))
 }
 
 /// How a run ends: the process exit code.
@@ -78,7 +92,7 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
-    let (root, root_from) = resolve_root(cli.global.root.as_deref(), &env.cwd);
+    let (root, root_from) = crate::load::resolve_root(cli.global.root.as_deref(), &env.cwd);
     let ctx = Context {
         env,
         global: &cli.global,
@@ -95,6 +109,7 @@ pub fn run(
                 ColorChoice::Never => false,
                 ColorChoice::Auto => env.stdout_is_terminal && !env.no_color,
             },
+            width: env.width,
         },
     };
     if reads_root(&cli.command) {
@@ -121,7 +136,7 @@ pub fn run(
         Command::Init(args) => tools::init(args, &env.cwd, err),
         Command::Schema(args) => tools::schema(args, out),
         Command::Completions(args) => tools::completions(args, out),
-        Command::Man => tools::man(out),
+        Command::Man(args) => tools::man(args, out, err),
         Command::Reference => reference(out),
     }
 }
@@ -139,38 +154,24 @@ fn reads_root(command: &Command) -> bool {
     matches!(command, Command::Repository(_) | Command::History(_))
 }
 
-/// The root, with how it was chosen: `--root` when given; else the
-/// nearest ancestor of `cwd` holding `comply.yaml` (as cargo finds
-/// `Cargo.toml`), not looking above the git top level; else the git top
-/// level; else `cwd`.
-pub(crate) fn resolve_root(given: Option<&Path>, cwd: &Path) -> (PathBuf, &'static str) {
-    if let Some(root) = given {
-        return (root.to_path_buf(), "--root");
-    }
-    for dir in cwd.ancestors() {
-        if crate::load::CONFIG_NAMES
-            .iter()
-            .any(|name| dir.join(name).is_file())
-        {
-            return (
-                dir.to_path_buf(),
-                "the nearest comply.yaml above the current directory",
-            );
-        }
-        if dir.join(".git").exists() {
-            return (
-                dir.to_path_buf(),
-                "the git top level of the current directory",
-            );
-        }
-    }
-    (cwd.to_path_buf(), "the current directory")
-}
-
 /// Whether an error is a closed pipe (`comply status | head`), which ends
 /// output quietly rather than as a failure.
 pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error
         .downcast_ref::<io::Error>()
         .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_wins_over_the_terminal_and_nonsense_is_ignored() {
+        assert_eq!(terminal_width(Some("80"), Some(120)), Some(80));
+        assert_eq!(terminal_width(None, Some(120)), Some(120));
+        assert_eq!(terminal_width(Some("wide"), Some(120)), Some(120));
+        assert_eq!(terminal_width(Some("0"), None), None);
+        assert_eq!(terminal_width(None, None), None);
+    }
 }

@@ -44,7 +44,7 @@ pub(crate) fn run(
         }
     };
     match &args.output {
-        Some(path) => write::atomic(path, text.as_bytes(), args.force)?,
+        Some(path) => write::to(path, text.as_bytes(), args.force, out)?,
         None => out.write_all(text.as_bytes())?,
     }
     Ok(Exit::Success)

@@ -2,41 +2,36 @@
 //! and `man`.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
-use clap::CommandFactory;
+use anyhow::Context;
 
 use super::Exit;
-use crate::cli::{Cli, CompletionsArgs, InitArgs, SchemaArgs};
+use crate::cli::{self, CompletionsArgs, InitArgs, ManArgs, SchemaArgs};
 use crate::{init, schema, write};
 
-/// `comply init [DIR]`: writes the starter files, refusing to overwrite any
-/// (nothing is written when one exists).
+/// `comply init [DIR]`: writes the starter files, all or nothing. Nothing
+/// is written when one of them exists or a directory on their way is not a
+/// directory; a write that fails half-way removes what this run created.
 pub fn init(args: &InitArgs, cwd: &Path, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let dir = args
         .dir
         .as_deref()
         .map_or_else(|| cwd.to_path_buf(), |d| cwd.join(d));
-    let existing: Vec<String> = init::FILES
-        .iter()
-        .filter(|(path, _)| dir.join(path).symlink_metadata().is_ok())
-        .map(|(path, _)| path.to_string())
-        .collect();
-    if !existing.is_empty() {
-        bail!(
-            "`{}` already has {}; comply init writes nothing over existing files",
-            dir.display(),
-            existing.join(", ")
-        );
-    }
-    for (path, text) in init::FILES {
-        let target = dir.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create `{}`", parent.display()))?;
+    let plan = init::plan(&dir, |path| {
+        path.symlink_metadata().ok().map(|m| m.is_dir())
+    })
+    .map_err(|problem| anyhow::anyhow!("{problem}; comply init writes nothing"))?;
+    let mut created: Vec<PathBuf> = Vec::new();
+    let written = write_all(&plan, &mut created);
+    if let Err(e) = written {
+        // Undo in reverse: files, then the directories made for them.
+        for path in created.iter().rev() {
+            let _ = std::fs::remove_file(path).or_else(|_| std::fs::remove_dir(path));
         }
-        write::atomic(&target, text.as_bytes(), false)?;
+        return Err(e.context("comply init wrote nothing"));
+    }
+    for (target, _) in &plan.files {
         writeln!(err, "created {}", target.display())?;
     }
     writeln!(
@@ -44,6 +39,19 @@ pub fn init(args: &InitArgs, cwd: &Path, err: &mut dyn Write) -> anyhow::Result<
         "next: `comply validate`, then `comply status` (see docs/getting-started.md)"
     )?;
     Ok(Exit::Success)
+}
+
+/// Creates the planned directories and files, recording each in `created`.
+fn write_all(plan: &init::Plan, created: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    for dir in &plan.dirs {
+        std::fs::create_dir(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+        created.push(dir.clone());
+    }
+    for (target, text) in &plan.files {
+        write::atomic(target, text.as_bytes(), false)?;
+        created.push(target.clone());
+    }
+    Ok(())
 }
 
 /// `comply schema KIND`.
@@ -54,15 +62,34 @@ pub fn schema(args: &SchemaArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
     Ok(Exit::Success)
 }
 
-/// `comply completions SHELL`.
+/// `comply completions SHELL`: hidden commands and options left out.
 pub fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
-    let mut command = Cli::command();
-    clap_complete::generate(args.shell, &mut command, "comply", out);
+    let mut command = cli::visible_command();
+    // clap_complete panics when its writer fails (a full disk, a closed
+    // pipe): it writes to memory, and the failure of the real write comes
+    // back as an error.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "comply", &mut script);
+    out.write_all(&script)?;
+    out.flush()?;
     Ok(Exit::Success)
 }
 
-/// `comply man`.
-pub fn man(out: &mut dyn Write) -> anyhow::Result<Exit> {
-    clap_mangen::Man::new(Cli::command()).render(out)?;
+/// `comply man [--output DIR]`: the top page on standard output, or every
+/// page written into DIR.
+pub fn man(args: &ManArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    let pages = crate::man::pages()?;
+    let Some(dir) = &args.output else {
+        if let Some((_, text)) = pages.first() {
+            out.write_all(text)?;
+        }
+        return Ok(Exit::Success);
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    for (name, text) in &pages {
+        let path = dir.join(name);
+        write::atomic(&path, text, true)?;
+        writeln!(err, "wrote {}", path.display())?;
+    }
     Ok(Exit::Success)
 }

@@ -1,7 +1,6 @@
 //! `comply trend`: figures per period, each from the repository as it was
 //! at the period's last commit.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -10,7 +9,7 @@ use chrono::NaiveDate;
 use super::Exit;
 use crate::analysis::{self, Facts, Options};
 use crate::cli::{Every, Format, TrendArgs};
-use crate::git::Repo;
+use crate::git::{FIRST_GIT_DAY, Repo};
 use crate::render::{Style, json, table};
 use crate::trend::{self, Period, TrendPoint};
 use crate::workspace::Workspace;
@@ -70,19 +69,29 @@ pub fn points(
     as_of: NaiveDate,
     err: &mut dyn Write,
 ) -> anyhow::Result<Vec<TrendPoint>> {
-    let mut opened: HashMap<String, Workspace> = HashMap::new();
+    // Periods run forward, so a commit analysed again is the one just
+    // before: only that workspace is kept, never the whole history.
+    let mut opened: Option<(String, Workspace)> = None;
     let mut points = Vec::new();
     if !repo.has_commits() {
         return Ok(points);
     }
-    for end in trend::period_ends(since, period, as_of) {
+    let ends = trend::period_ends(since, period, as_of);
+    if ends.first().is_some_and(|first| *first < FIRST_GIT_DAY) {
+        writeln!(
+            err,
+            "warning: periods ending before {FIRST_GIT_DAY} are left out: git dates no commit before 1970"
+        )?;
+    }
+    for end in ends {
         let Some(commit) = repo.commit_on(end)? else {
             continue;
         };
-        if !opened.contains_key(&commit) {
-            opened.insert(commit.clone(), Workspace::open(root, Some(&commit))?);
+        if opened.as_ref().is_none_or(|(c, _)| *c != commit) {
+            drop(opened.take()); // free the previous period first
+            opened = Some((commit.clone(), Workspace::open(root, Some(&commit))?));
         }
-        let Some(workspace) = opened.get(&commit) else {
+        let Some((_, workspace)) = &opened else {
             continue;
         };
         let loaded = &workspace.loaded;

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{ChecklistStep, Date, DueDate, EvidenceEntry, Id, Spanned, evidence};
-use crate::decode::Decoder;
+use crate::decode::{Decoder, nfc};
 use crate::diag::Code;
 use crate::model::{ChecklistEntry, Due, Item, ItemStatus, Reference, Risk};
 use crate::yaml::Node;
@@ -153,7 +153,7 @@ impl ItemEntry {
                 .controls
                 .into_iter()
                 .map(|r| Reference {
-                    id: r.value,
+                    id: nfc(r.value),
                     source: d.source(r.pos),
                 })
                 .collect(),
@@ -171,9 +171,9 @@ impl ItemEntry {
             tags: self.tags,
             max_age_days: self.max_age_days,
             source: d.source(self.id.pos),
-            id: self.id.value,
+            id: nfc(self.id.value),
             title: self.title,
-            framework,
+            framework: nfc(framework),
             risk: self.risk,
             due: self.due,
             status: self.status,

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{Date, Spanned};
-use crate::decode::Decoder;
+use crate::decode::{Decoder, nfc};
 use crate::model::{Exception, Reference};
 use crate::yaml::Node;
 
@@ -53,7 +53,7 @@ impl ExceptionsFile {
             .into_iter()
             .map(|e| Exception {
                 target: Reference {
-                    id: e.target.value,
+                    id: nfc(e.target.value),
                     source: d.source(e.target.pos),
                 },
                 reason: e.reason,

@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{CadenceEntry, EvidenceEntry, Id, Spanned, evidence};
-use crate::decode::Decoder;
+use crate::decode::{Decoder, nfc};
 use crate::model::{Cadence, Control, ControlStatus, Framework, Reference, Risk};
 use crate::yaml::Node;
 
@@ -106,7 +106,7 @@ impl MatrixFile {
     }
 
     pub(crate) fn into_model(self, d: &Decoder) -> Framework {
-        let id = self.framework.value;
+        let id = nfc(self.framework.value);
         Framework {
             name: self.name.unwrap_or_else(|| id.clone()),
             controls: self
@@ -161,7 +161,7 @@ impl ControlEntry {
 
     fn into_model(self, framework: &str, d: &Decoder) -> Control {
         let reference = |r: Spanned<String>| Reference {
-            id: r.value,
+            id: nfc(r.value),
             source: d.source(r.pos),
         };
         Control {
@@ -178,7 +178,7 @@ impl ControlEntry {
             cadence: self.cadence,
             reference: self.reference,
             source: d.source(self.id.pos),
-            id: self.id.value,
+            id: nfc(self.id.value),
             title: self.title,
             status: self.status,
             severity: self.severity,

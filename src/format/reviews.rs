@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{CadenceEntry, Date, EvidenceEntry, Id, Spanned, evidence};
-use crate::decode::Decoder;
+use crate::decode::{Decoder, nfc};
 use crate::model::{Cadence, Review, Risk};
 use crate::yaml::Node;
 
@@ -62,11 +62,11 @@ impl ReviewsFile {
         self.reviews
             .into_iter()
             .map(|r| Review {
-                framework: Some(r.framework),
+                framework: Some(nfc(r.framework)),
                 owner: r.owner,
                 evidence: evidence(r.evidence, d),
                 source: d.source(r.id.pos),
-                id: r.id.value,
+                id: nfc(r.id.value),
                 title: r.title,
                 cadence: r.cadence,
                 last_done: r.last_done,

@@ -15,8 +15,26 @@ use crate::model::{ControlStatus, Due, ItemStatus};
 
 /// `5.1` in an ISO 27001 Statement of Applicability or under an "Annex A"
 /// heading is the Annex A control `A.5.1`.
+///
+/// A number that cannot be a clause of ISO 27001:2022 (`5.15`, `8.24`: the
+/// clauses stop at 5.3, 6.3, 7.5 and 8.3) is Annex A anywhere.
 pub(super) fn bare_iso(framework: &str, annex_a: bool, id: String) -> String {
-    if framework == "iso27001" && annex_a && id.starts_with(|c: char| c.is_ascii_digit()) {
+    let not_a_clause = match id.split_once('.') {
+        Some((major, minor)) if !minor.contains('.') => {
+            match (major.parse::<u32>(), minor.parse::<u32>()) {
+                (Ok(5), Ok(m)) => m > 3,
+                (Ok(6), Ok(m)) => m > 3,
+                (Ok(7), Ok(m)) => m > 5,
+                (Ok(8), Ok(m)) => m > 3,
+                _ => false,
+            }
+        }
+        _ => false,
+    };
+    if framework == "iso27001"
+        && (annex_a || not_a_clause)
+        && id.starts_with(|c: char| c.is_ascii_digit())
+    {
         format!("A.{id}")
     } else {
         id
@@ -35,10 +53,12 @@ pub(super) fn checklist_status(steps: &[ChecklistStep]) -> ItemStatus {
 /// when past, else the page's date, else the as-of date (noted once).
 pub(super) fn guess_done(
     context: &Context<'_>,
+    id: &str,
     due: Option<NaiveDate>,
     line: usize,
     found: &mut Found,
 ) -> NaiveDate {
+    found.guessed.push((id.to_lowercase(), "done"));
     match due {
         Some(due) if due <= context.options.as_of => {
             found.done_from_due.push(line);
@@ -129,11 +149,21 @@ pub(super) fn item_from(
             Some((progress, date)) => {
                 status = progress.item();
                 done = done.or(date);
-                if summary.is_none() && wordy(&text) {
+                let unread = (status == ItemStatus::Done && done.is_none())
+                    .then(|| vocab::unread_date(&text))
+                    .flatten();
+                if let Some(why) = &unread {
+                    found.note(
+                        fields.at(Column::Status),
+                        format!("{why}; done date of {id} not read from `{text}`, the text kept in its summary"),
+                    );
+                }
+                if summary.is_none() && (wordy(&text) || unread.is_some()) {
                     summary = Some(format!("Status on the page: {text}"));
                 }
             }
             None => {
+                found.guessed.push((id.to_lowercase(), "status"));
                 found.note(
                     fields.at(Column::Status),
                     format!("status `{text}` not recognised; {id} left open, the text kept in its summary"),
@@ -146,6 +176,9 @@ pub(super) fn item_from(
         }
     } else if done.is_some() {
         status = ItemStatus::Done;
+    } else {
+        // No status on the page: `open` is a default, not a reading.
+        found.guessed.push((id.to_lowercase(), "status"));
     }
     for (column, lead) in [
         (Column::Remediation, "Remediation"),
@@ -185,7 +218,9 @@ pub(super) fn item_from(
         found,
     );
     let done = match status {
-        ItemStatus::Done => Some(done.unwrap_or_else(|| guess_done(context, due, line, found))),
+        ItemStatus::Done => {
+            Some(done.unwrap_or_else(|| guess_done(context, &id, due, line, found)))
+        }
         _ => None,
     };
     let (controls, unread) = fields
@@ -269,6 +304,7 @@ pub(super) fn control_from(
                 }
             }
             None => {
+                found.guessed.push((id.to_lowercase(), "status"));
                 found.note(fields.at(Column::Status), format!("status `{text}` of control {id} not recognised; set to partial, the text kept in `current`"));
                 current = Some(match current {
                     Some(c) => format!("{c} (status on the page: {text})"),
@@ -290,6 +326,7 @@ pub(super) fn control_from(
         });
     }
     let status = status.unwrap_or_else(|| {
+        found.guessed.push((id.to_lowercase(), "status"));
         found.note(
             line,
             format!("no status for control {id}; set to partial (a matrix row with a gap)"),
@@ -399,8 +436,13 @@ fn evidence_entries(inline: &Inline, line: usize, notes: &mut Vec<Note>) -> Vec<
         .filter(|c| looks_like_path(c))
         .cloned()
         .collect();
-    if paths.is_empty() {
-        for (_, dest) in &inline.links {
+    {
+        let from_code = paths.clone();
+        for (label, dest) in &inline.links {
+            // `[`docs/x.md`](../docs/x.md)`: the code span already gave it.
+            if from_code.contains(label) {
+                continue;
+            }
             let dest = dest.split('#').next().unwrap_or("");
             if dest.contains("://") || dest.starts_with("mailto:") {
                 notes.push(Note {
@@ -422,14 +464,17 @@ fn evidence_entries(inline: &Inline, line: usize, notes: &mut Vec<Note>) -> Vec<
             }
         }
     }
-    if paths.is_empty() {
-        paths.extend(
-            text.split(|c: char| c.is_whitespace() || ",;()".contains(c))
-                .map(|w| w.trim_end_matches('.'))
-                .filter(|w| plain_path(w))
-                .map(str::to_string),
-        );
-    }
+    // Paths written as plain text, or in angle brackets (`<evidence/x.pdf>`,
+    // which CommonMark leaves as text without a scheme).
+    let bracketed = |w: &&str| w.starts_with('<') && w.ends_with('>');
+    let plain: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || ",;()".contains(c))
+        .filter(|w| paths.is_empty() || bracketed(w))
+        .map(|w| w.trim_end_matches('.').trim_matches(['<', '>']))
+        .filter(|w| plain_path(w))
+        .map(str::to_string)
+        .collect();
+    paths.extend(plain);
     if paths.is_empty() {
         if !text.is_empty() && inline.links.is_empty() {
             notes.push(Note {

@@ -15,6 +15,8 @@ pub struct Inline {
     pub links: Vec<(String, String)>,
     /// The text of a leading `**Strong**` run, if the content starts with one.
     pub lead_strong: Option<String>,
+    /// `~~Struck-through~~` parts, left out of `text`.
+    pub struck: Vec<String>,
 }
 
 /// One item of a list.
@@ -62,6 +64,13 @@ pub enum Block {
     List {
         /// Its items.
         items: Vec<ListItem>,
+    },
+    /// A block of raw HTML (`<table>...`), which is not read.
+    Html {
+        /// Its first line.
+        line: usize,
+        /// Its first tag, for the note (`<table>`).
+        tag: String,
     },
     /// A paragraph.
     Paragraph {
@@ -129,6 +138,8 @@ struct Builder {
     at_start: bool,
     link: Option<(String, String)>,
     in_code: bool,
+    struck: Option<String>,
+    html: Option<(usize, String)>,
     metadata: bool,
     heading: Option<usize>,
     table: Option<(Row, Vec<Row>)>,
@@ -186,6 +197,7 @@ impl Builder {
                     code: lines.iter().flat_map(|l| l.code.clone()).collect(),
                     links: lines.iter().flat_map(|l| l.links.clone()).collect(),
                     lead_strong: lines.first().and_then(|l| l.lead_strong.clone()),
+                    struck: lines.iter().flat_map(|l| l.struck.clone()).collect(),
                 };
                 doc.blocks.push(Block::Paragraph {
                     inline,
@@ -287,6 +299,48 @@ impl Builder {
                     inline.lead_strong = Some(collapse(&strong));
                 }
             }
+            Event::Start(Tag::HtmlBlock) => self.html = Some((line, String::new())),
+            Event::Html(html) => {
+                if let Some((_, text)) = &mut self.html {
+                    text.push_str(&html);
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((at, text)) = self.html.take() {
+                    let trimmed = text.trim();
+                    if !trimmed.is_empty() && !trimmed.starts_with("<!--") {
+                        let tag: String = trimmed
+                            .chars()
+                            .take_while(|c| *c != '>' && !c.is_whitespace())
+                            .chain(std::iter::once('>'))
+                            .collect();
+                        doc.blocks.push(Block::Html { line: at, tag });
+                    }
+                }
+            }
+            // `<evidence/charter.pdf>`: a path in angle brackets, which
+            // CommonMark reads as HTML (an autolink needs a scheme).
+            Event::InlineHtml(html) => {
+                let inner = html.trim().trim_start_matches('<').trim_end_matches('>');
+                if !inner.is_empty()
+                    && !inner.contains(char::is_whitespace)
+                    && inner.contains(['/', '.'])
+                    && !inner.starts_with('/')
+                    && let Some(inline) = &mut self.inline
+                {
+                    inline.links.push((inner.to_string(), inner.to_string()));
+                    inline.text.push_str(inner);
+                    self.at_start = false;
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                self.link = Some((String::new(), dest_url.to_string()));
+            }
+            Event::End(TagEnd::Image) => {
+                if let (Some(link), Some(inline)) = (self.link.take(), &mut self.inline) {
+                    inline.links.push((collapse(&link.0), link.1));
+                }
+            }
             Event::Start(Tag::Link { dest_url, .. }) => {
                 self.link = Some((String::new(), dest_url.to_string()));
             }
@@ -303,6 +357,13 @@ impl Builder {
             }
             Event::Text(t) => self.text(&t),
             Event::SoftBreak | Event::HardBreak => self.text(" "),
+            Event::Start(Tag::Strikethrough) => self.struck = Some(String::new()),
+            Event::End(TagEnd::Strikethrough) => {
+                if let (Some(struck), Some(inline)) = (self.struck.take(), &mut self.inline) {
+                    inline.struck.push(collapse(&struck));
+                    inline.text.push(' ');
+                }
+            }
             Event::Start(Tag::CodeBlock(_)) => self.in_code = true,
             Event::End(TagEnd::CodeBlock) => self.in_code = false,
             _ => {}
@@ -337,6 +398,10 @@ impl Builder {
 
     fn text(&mut self, text: &str) {
         if self.in_code || self.metadata {
+            return;
+        }
+        if let Some(struck) = &mut self.struck {
+            struck.push_str(text);
             return;
         }
         if let Some(inline) = &mut self.inline {

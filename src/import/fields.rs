@@ -91,6 +91,45 @@ pub fn framework_in(title: &str, words: &[(String, String)]) -> Option<String> {
     hits.all(|other| other == first).then(|| first.to_string())
 }
 
+/// The framework a section heading is about: one it names outside
+/// parentheses and not after a word that sets it aside (`unlike GDPR`,
+/// `Lessons from our SOC 2 audit`, `vs ISO 27001`).
+pub fn section_framework(heading: &str, words: &[(String, String)]) -> Option<String> {
+    let outside = super::vocab::outside_brackets(heading);
+    let id = framework_in(&outside, words)?;
+    const ASIDE: &[&str] = &[
+        "unlike",
+        "from",
+        "vs",
+        "versus",
+        "than",
+        "like",
+        "compared",
+        "beyond",
+        "after",
+        "lessons",
+        "not",
+        "without",
+        "except",
+        "instead",
+        "replacing",
+        "previous",
+    ];
+    let lower: Vec<String> = outside
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    // The first word where the framework's name starts.
+    let start = (0..lower.len()).find(|&i| {
+        framework_in(&lower[i..].join(" "), words).is_some()
+            && framework_in(&lower[i + 1..].join(" "), words).is_none()
+    });
+    let aside = start.is_some_and(|s| lower[..s].iter().any(|w| ASIDE.contains(&w.as_str())));
+    (!aside).then_some(id)
+}
+
 /// The display name of a framework id comply knows (`soc2` -> `SOC 2`),
 /// else the id.
 pub fn display_name(id: &str) -> String {
@@ -124,7 +163,25 @@ pub fn controls(text: &str, framework: &str) -> (Vec<String>, Vec<String>) {
     let mut unread = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let normalised = text.replace(['–', '—'], "-");
-    for part in normalised.split([',', ';']) {
+    // `6.7 / 7.7`, `CC6.1/CC6.2`, `CC6.1 and CC6.2`: a list too, when every
+    // piece is an id.
+    let pieces: Vec<String> = normalised
+        .split([',', ';'])
+        .flat_map(|part| {
+            let split: Vec<&str> = part
+                .split(['/', '&', '+'])
+                .flat_map(|p| p.split(" and "))
+                .map(str::trim)
+                .collect();
+            let ids = split.len() > 1 && split.iter().all(|p| is_number(p) || super::ids::is_id(p));
+            if ids {
+                split.into_iter().map(str::to_string).collect()
+            } else {
+                vec![part.to_string()]
+            }
+        })
+        .collect();
+    for part in &pieces {
         let mut part = part.trim();
         if let Some(rest) = strip_prefix_ci(part, "clause") {
             clause = true;
@@ -253,6 +310,12 @@ mod tests {
             ["A.5.24", "A.5.25", "A.5.26", "A.5.27", "A.5.28"]
         );
         assert_eq!(ids("CC6.1; CC7.2", "soc2"), ["CC6.1", "CC7.2"]);
+        assert_eq!(ids("CC6.1/CC6.2", "soc2"), ["CC6.1", "CC6.2"]);
+        assert_eq!(ids("6.7 / 7.7", "iso27001"), ["A.6.7", "A.7.7"]);
+        assert_eq!(
+            ids("AC-2 and AC-3 & AC-4", "nist80053"),
+            ["AC-2", "AC-3", "AC-4"]
+        );
         assert_eq!(
             controls("CC6.1 Logical access, see the policy", "soc2"),
             (

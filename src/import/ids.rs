@@ -57,16 +57,26 @@ pub fn all_in(text: &str) -> Vec<String> {
 
 /// A readable id from a prefix and a text: `POPIA` and `Data
 /// minimisation` -> `POPIA-DATA-MINIMISATION`. At most six words and 48
-/// characters; the same text always gives the same id.
+/// characters; the same text always gives the same id, whatever else is on
+/// the page. A text cut short, or with letters that have no plain Latin
+/// form (`Контроль доступа`, `访问控制`), ends in four hex digits of the
+/// whole text, so two titles that start alike (or two titles in another
+/// script) never share an id by the order of the rows.
 pub fn slug(prefix: &str, text: &str) -> String {
     let mut out = prefix.to_string();
     let mut words = 0;
+    let mut cut = false;
     let folded: String = text.chars().map(fold).collect();
     for word in folded
-        .split(|c: char| !c.is_ascii_alphanumeric())
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
     {
+        if !word.is_ascii() {
+            cut = true;
+            continue;
+        }
         if words == 6 || out.len() + word.len() + 1 > 48 {
+            cut = true;
             break;
         }
         if !out.is_empty() {
@@ -77,8 +87,34 @@ pub fn slug(prefix: &str, text: &str) -> String {
     }
     if words == 0 {
         out.push_str(if out.is_empty() { "ITEM" } else { "-ITEM" });
+        cut = cut || text.chars().any(|c| !c.is_whitespace());
+    }
+    if cut {
+        out.push_str(&format!("-{:04X}", fingerprint(&folded)));
     }
     out
+}
+
+/// Sixteen bits of FNV-1a over the lower-case words of a text: the same
+/// words give the same value on every machine and in every version.
+fn fingerprint(text: &str) -> u16 {
+    let words: Vec<String> = text
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    let joined = if words.is_empty() {
+        text.trim().to_string()
+    } else {
+        words.join(" ")
+    };
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in joined.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    ((hash >> 16) ^ (hash & 0xffff)) as u16
 }
 
 /// A Latin letter with an accent as its plain letter (`á` -> `a`).
@@ -168,6 +204,46 @@ mod tests {
             "POPIA-DATA-MINIMISATION"
         );
         assert_eq!(slug("X", "Diátaxis — docs?"), "X-DIATAXIS-DOCS");
+        // Long titles that start alike, and titles in other scripts, get
+        // ids of their own whatever the order of the rows.
+        let a = slug(
+            "OPS",
+            "Review access rights for production database servers quarterly",
+        );
+        let b = slug(
+            "OPS",
+            "Review access rights for production database servers after incidents",
+        );
+        assert_ne!(a, b);
+        assert!(
+            a.starts_with("OPS-REVIEW-ACCESS-RIGHTS-FOR-PRODUCTION-"),
+            "{a}"
+        );
+        assert_eq!(
+            a,
+            slug(
+                "OPS",
+                "review access rights for production database servers quarterly"
+            )
+        );
+        let ru = slug("INTL", "Контроль доступа");
+        let zh = slug("INTL", "访问控制");
+        let emoji = slug("INTL", "🔐");
+        assert!(
+            ru.starts_with("INTL-ITEM-") && zh.starts_with("INTL-ITEM-"),
+            "{ru} {zh}"
+        );
+        assert!(ru != zh && zh != emoji && ru != emoji);
+        assert_eq!(slug("INTL", "Контроль доступа"), ru);
+        assert_ne!(slug("INTL", "🔐"), slug("INTL", "🔑"));
+        assert_eq!(
+            slug("X", "Backups — Резервные копии"),
+            slug("X", "Backups — Резервные копии")
+        );
+        assert_ne!(
+            slug("X", "Backups — Резервные копии"),
+            slug("X", "Backups — 备份")
+        );
         let mut unique = Unique::default();
         assert_eq!(unique.take("A".into()), ("A".into(), false));
         assert_eq!(unique.take("a".into()), ("a-2".into(), true));

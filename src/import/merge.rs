@@ -17,6 +17,13 @@ pub(crate) struct Merged {
     pub(crate) added: Vec<String>,
     /// Entries matched whose fields were already the same.
     pub(crate) unchanged: usize,
+    /// What was kept rather than merged, and why (`A.5.1: status kept,
+    /// the page gives none`).
+    pub(crate) kept: Vec<String>,
+    /// Entries matched by id whose titles differ a lot.
+    pub(crate) retitled: Vec<String>,
+    /// Entries not updated: a made-up id whose stored title is another.
+    pub(crate) refused: Vec<String>,
 }
 
 /// The list key of a file kind and the fields an import may update.
@@ -40,8 +47,8 @@ fn id_of(entry: &Value) -> Option<String> {
 }
 
 /// The comment lines at the top of a file (its schema line, its
-/// explanation), each ending in a newline; they survive a merge. `None`
-/// when the file has no schema line to keep.
+/// explanation, a hand-written title), each ending in a newline; they
+/// survive a merge. `None` when the file starts with no comment.
 pub(crate) fn header(text: &str) -> Option<String> {
     let header: String = text
         .lines()
@@ -49,7 +56,7 @@ pub(crate) fn header(text: &str) -> Option<String> {
         .filter(|l| !l.trim().is_empty() && !l.contains("Updated by `comply import --merge`"))
         .map(|l| format!("{l}\n"))
         .collect();
-    header.contains("yaml-language-server").then_some(header)
+    (!header.is_empty()).then_some(header)
 }
 
 /// Reads the YAML text of an existing file for [`merge`].
@@ -57,12 +64,18 @@ pub(crate) fn read(text: &str) -> Result<Value, String> {
     serde_norway::from_str(text).map_err(|e| format!("cannot read it as YAML: {e}"))
 }
 
+/// Values an import guessed rather than read: (lower-case id, field).
+pub type Guessed = std::collections::HashSet<(String, &'static str)>;
+
 /// Folds `new` (an imported file of `kind`) into `old` (a file of the same
-/// kind).
+/// kind). A value in `guessed` never replaces a stored one; `generated`
+/// ids (made from titles) whose stored title is another are not updated.
 pub(crate) fn merge(
     mut old: Value,
     new: &Value,
     kind: FileKind,
+    guessed: &Guessed,
+    generated: &std::collections::HashSet<String>,
 ) -> Result<(Value, Merged), String> {
     let (key, fields) = kind_fields(kind).ok_or_else(|| format!("cannot merge a `{kind}` file"))?;
     let Some(old_map) = old.as_mapping_mut() else {
@@ -109,7 +122,24 @@ pub(crate) fn merge(
             .to_string();
         match index.get(&id).and_then(|&i| list.get_mut(i)) {
             Some(Value::Mapping(target)) => {
-                let changed = update(target, entry, fields);
+                let stored = target.get("title").and_then(Value::as_str).unwrap_or("");
+                let title = entry.get("title").and_then(Value::as_str).unwrap_or("");
+                if kind != FileKind::Controls && !similar(stored, title) {
+                    let what = format!("{shown} (stored `{stored}`, page `{title}`)");
+                    if generated.contains(&id) {
+                        change.refused.push(what);
+                        continue;
+                    }
+                    change.retitled.push(what);
+                }
+                let changed = update(
+                    target,
+                    entry,
+                    fields,
+                    (&id, &shown),
+                    guessed,
+                    &mut change.kept,
+                );
                 if changed.is_empty() {
                     change.unchanged += 1;
                 } else {
@@ -135,20 +165,149 @@ pub(crate) fn merge(
     Ok((old, change))
 }
 
+/// Whether two titles name the same thing: equal, or sharing at least half
+/// the words of the shorter.
+fn similar(a: &str, b: &str) -> bool {
+    let words = |t: &str| -> std::collections::HashSet<String> {
+        t.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() > 2)
+            .map(str::to_string)
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    if a.is_empty() || b.is_empty() {
+        return true;
+    }
+    let shared = a.intersection(&b).count();
+    shared * 2 >= a.len().min(b.len())
+}
+
+/// Statuses that say the work is over.
+fn finished(status: &str) -> bool {
+    matches!(
+        status,
+        "done" | "implemented" | "not-applicable" | "wont-do"
+    )
+}
+
+/// The path of an evidence entry (a bare path or `{path, note, ...}`).
+fn evidence_path(entry: &Value) -> Option<&str> {
+    entry
+        .as_str()
+        .or_else(|| entry.get("path").and_then(Value::as_str))
+}
+
+/// The id of a link (`SOC2-001` or `{id: SOC2-001}`).
+fn link_id(entry: &Value) -> Option<String> {
+    entry
+        .as_str()
+        .or_else(|| entry.get("id").and_then(Value::as_str))
+        .map(str::to_lowercase)
+}
+
+/// A list the page adds to: stored entries stay as they are (an evidence
+/// entry keeps its note and max age when the page names its path again);
+/// the page's new ones are appended. Whether anything was added.
+fn union(
+    target: &mut Mapping,
+    key: &Value,
+    from: &Value,
+    by: fn(&Value) -> Option<String>,
+) -> bool {
+    let Some(new) = from.as_sequence() else {
+        return false;
+    };
+    let list = target
+        .entry(key.clone())
+        .or_insert_with(|| Value::Sequence(Vec::new()));
+    let Some(list) = list.as_sequence_mut() else {
+        return false;
+    };
+    let mut seen: std::collections::HashSet<String> = list.iter().filter_map(by).collect();
+    let before = list.len();
+    for entry in new {
+        if by(entry).is_none_or(|k| seen.insert(k)) {
+            list.push(entry.clone());
+        }
+    }
+    list.len() != before
+}
+
 /// Copies `fields` of `from` into `target`; the names of those that changed.
-fn update(target: &mut Mapping, from: &Value, fields: &[&str]) -> Vec<String> {
+/// Lists (evidence, links, controls) are added to, never replaced; a
+/// guessed value does not replace a stored one; a control's `current`
+/// (where a Statement of Applicability's justification is kept) fills an
+/// empty one.
+fn update(
+    target: &mut Mapping,
+    from: &Value,
+    fields: &[&str],
+    (id, shown): (&str, &str),
+    guessed: &Guessed,
+    kept: &mut Vec<String>,
+) -> Vec<String> {
     let mut changed = Vec::new();
+    let old_status = target
+        .get("status")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     for field in fields {
         let key = Value::from(*field);
-        if let Some(value) = from.get(*field)
-            && target.get(&key) != Some(value)
+        let Some(value) = from.get(*field) else {
+            continue;
+        };
+        if target.get(&key) == Some(value) {
+            continue;
+        }
+        if guessed.contains(&(id.to_string(), *field)) && target.contains_key(&key) {
+            kept.push(format!("{shown}: {field} (not read from the page)"));
+            continue;
+        }
+        if matches!(*field, "evidence" | "backlog" | "controls") {
+            let by: fn(&Value) -> Option<String> = if *field == "evidence" {
+                |e| evidence_path(e).map(str::to_string)
+            } else {
+                link_id
+            };
+            if union(target, &key, value, by) {
+                changed.push((*field).to_string());
+            }
+            continue;
+        }
+        if *field == "status"
+            && let (Some(old), Some(new)) = (&old_status, value.as_str())
         {
+            changed.push(if finished(old) && !finished(new) {
+                format!("status {old} -> {new} (reopened by the page)")
+            } else {
+                format!("status {old} -> {new}")
+            });
             target.insert(key, value.clone());
-            changed.push((*field).to_string());
+            continue;
+        }
+        target.insert(key, value.clone());
+        changed.push((*field).to_string());
+    }
+    if fields.contains(&"backlog")
+        && let Some(current) = from.get("current")
+    {
+        match target.get("current") {
+            None => {
+                target.insert(Value::from("current"), current.clone());
+                changed.push("current".into());
+            }
+            Some(stored) if stored != current => kept.push(format!(
+                "{shown}: current (the page's `{}` not merged)",
+                current.as_str().unwrap_or("")
+            )),
+            Some(_) => {}
         }
     }
     let status = target.get("status").and_then(Value::as_str);
+    let status_changed = old_status.as_deref() != status;
     if fields.contains(&"done")
+        && status_changed
         && status.is_some_and(|s| s != "done")
         && target.remove("done").is_some()
     {
@@ -168,11 +327,20 @@ mod tests {
             "framework: soc2\nname: Matrix\ncontrols:\n  - id: cc6.1\n    title: Other\n    status: implemented\n  - id: CC9.9\n    title: New\n    status: partial\n",
         )
         .unwrap_or_default();
-        let (merged, change) =
-            merge(read(old).unwrap_or_default(), &new, FileKind::Controls).unwrap_or_default();
+        let (merged, change) = merge(
+            read(old).unwrap_or_default(),
+            &new,
+            FileKind::Controls,
+            &Guessed::new(),
+            &Default::default(),
+        )
+        .unwrap_or_default();
         assert_eq!(
             change.updated,
-            [("cc6.1".to_string(), vec!["status".to_string()])]
+            [(
+                "cc6.1".to_string(),
+                vec!["status planned -> implemented".to_string()]
+            )]
         );
         assert_eq!(change.added, ["CC9.9"]);
         assert_eq!(change.unchanged, 0);
@@ -182,6 +350,15 @@ mod tests {
         assert!(text.contains("name: SOC 2"), "{text}");
         assert!(text.contains("id: CC9.9"), "{text}");
         let popia = read("framework: popia\ncontrols: []\n").unwrap_or_default();
-        assert!(merge(popia, &new, FileKind::Controls).is_err());
+        assert!(
+            merge(
+                popia,
+                &new,
+                FileKind::Controls,
+                &Guessed::new(),
+                &Default::default()
+            )
+            .is_err()
+        );
     }
 }

@@ -74,6 +74,9 @@ pub struct Imported {
     pub repaired: usize,
     /// Item and review ids made by the import (not written on the page).
     pub generated: Vec<String>,
+    /// Values guessed rather than read (lower-case id, field), which
+    /// `--merge` does not write over stored ones.
+    pub guessed: Vec<(String, &'static str)>,
 }
 
 /// Why a page could not be imported at all.
@@ -88,6 +91,8 @@ pub struct ImportError {
 /// Imports one page. `name` is the page's path as given (its folders and
 /// file name can name the framework; its file name gives id prefixes).
 pub fn import(name: &str, text: &str, options: &Options) -> Result<Imported, ImportError> {
+    // A byte-order mark (Windows editors) hides the front matter and title.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (text, repaired) = mojibake::repair(text);
     let document = doc::parse(&text);
     let front = front_matter(&document)?;
@@ -155,6 +160,7 @@ pub fn import(name: &str, text: &str, options: &Options) -> Result<Imported, Imp
         notes: found.notes,
         repaired,
         generated: found.generated,
+        guessed: found.guessed,
     })
 }
 

@@ -71,6 +71,10 @@ pub struct Found {
     pub(super) ids: Unique,
     /// The item and review ids made here rather than written on the page.
     pub generated: Vec<String>,
+    /// Values the page did not give (lower-case id, field): a default
+    /// status, a done date from the due date. `--merge` never writes them
+    /// over a stored value.
+    pub guessed: Vec<(String, &'static str)>,
     /// Control ids handed out, per framework.
     pub(super) control_ids: HashMap<String, Unique>,
 }
@@ -142,7 +146,7 @@ impl Sections {
         self.stack
             .iter()
             .rev()
-            .find_map(|(_, text)| super::fields::framework_in(text, words))
+            .find_map(|(_, text)| super::fields::section_framework(text, words))
     }
 
     /// Whether a heading above says "Annex A".
@@ -223,6 +227,23 @@ struct Record {
     pub(super) line: usize,
     fields: Fields,
     checklist: Vec<ChecklistStep>,
+    /// The field of the last labelled line (`**Evidence:**` followed by a
+    /// list of paths).
+    last: Option<Column>,
+}
+
+/// A list's entries with their nested entries after them, in order
+/// (`- Phase 1` with `- [ ] Task` under it).
+fn flatten(items: &[ListItem]) -> Vec<ListItem> {
+    let mut out = Vec::new();
+    for item in items {
+        out.push(ListItem {
+            children: Vec::new(),
+            ..item.clone()
+        });
+        out.extend(flatten(&item.children));
+    }
+    out
 }
 
 /// Searches `document` for every shape `context.options.kind` allows.
@@ -243,13 +264,29 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                     finish_record(context, &sections, done, &mut found)?;
                 }
                 sections.enter(*level, &inline.text);
-                if headings && let Some((id, title)) = ids::leading(&inline.text) {
+                mentioned_framework(context, &inline.text, *line, &mut found);
+                // `✅ SOC2-023 Pen test`: a status mark before the id.
+                let (lead_mark, text) = leading_mark(&inline.text);
+                let leading = ids::leading(text).map(|(id, title)| (id, title, false));
+                let leading = leading.or_else(|| {
+                    ids::leading(&upper_first_word(text)).map(|(id, title)| (id, title, true))
+                });
+                if headings && let Some((id, title, lowered)) = leading {
+                    if lowered {
+                        found.note(
+                            *line,
+                            format!(
+                                "id `{}` written in lower case; imported as {id}",
+                                text.split_whitespace().next().unwrap_or("")
+                            ),
+                        );
+                    }
                     let mut fields = Fields {
                         line: *line,
                         ..Fields::default()
                     };
                     let (title, mark) = heading_status(&title);
-                    if let Some(mark) = mark {
+                    if let Some(mark) = mark.or(lead_mark) {
                         fields.set(Column::Status, mark, *line);
                     }
                     record = Some(Record {
@@ -258,6 +295,7 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                         line: *line,
                         fields,
                         checklist: Vec::new(),
+                        last: None,
                     });
                 }
             }
@@ -270,7 +308,7 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
             }
             Block::List { items } if record.is_some() => {
                 if let Some(record) = &mut record {
-                    for entry in items {
+                    for entry in &flatten(items) {
                         match entry.checked {
                             Some(_) if entry.inline.text.is_empty() => {}
                             Some(done) => record.checklist.push(ChecklistStep {
@@ -285,9 +323,10 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                 }
             }
             Block::List { items }
-                if kind.wants(Kind::Tasks) && items.iter().any(|i| i.checked.is_some()) =>
+                if kind.wants(Kind::Tasks)
+                    && flatten(items).iter().any(|i| i.checked.is_some()) =>
             {
-                checklist(context, &sections, items, &mut found)?;
+                checklist(context, &sections, &flatten(items), &mut found)?;
             }
             Block::List { items } => {
                 let n = items.len();
@@ -300,6 +339,13 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                     ),
                 );
             }
+            Block::Html { line, tag } => found.note(
+                *line,
+                format!(
+                    "HTML block `{tag}` not imported (write tables and lists in Markdown to \
+                     import them)"
+                ),
+            ),
             Block::Table { header, rows } => match &mut record {
                 Some(record) if key_value(header, rows) => {
                     for row in rows {
@@ -387,6 +433,9 @@ fn key_value(header: &Row, rows: &[Row]) -> bool {
 /// One line under a heading record: a `**Field**: value`, or a status mark
 /// (`✅ Completed 2025-10-26`); other lines of a list are noted.
 fn record_line(record: &mut Record, inline: &Inline, line: usize, found: &mut Found, listed: bool) {
+    for struck in inline.struck.iter().filter(|s| !s.is_empty()) {
+        found.note(line, format!("struck-through `{struck}` not read"));
+    }
     let plain_label = inline
         .text
         .split_once(':')
@@ -397,6 +446,18 @@ fn record_line(record: &mut Record, inline: &Inline, line: usize, found: &mut Fo
                     && label.starts_with(|c: char| c.is_alphabetic()))
         });
     let Some(label) = inline.lead_strong.as_deref().or(plain_label) else {
+        if listed
+            && record.last == Some(Column::Evidence)
+            && let Some(evidence) = record.fields.map.get_mut(&Column::Evidence)
+        {
+            // A list of paths under `**Evidence:**`.
+            evidence.text = format!("{} {}", evidence.text, inline.text)
+                .trim()
+                .to_string();
+            evidence.code.extend(inline.code.iter().cloned());
+            evidence.links.extend(inline.links.iter().cloned());
+            return;
+        }
         if inline.text.starts_with(|c: char| !c.is_alphanumeric())
             && vocab::progress(&inline.text).is_some()
         {
@@ -429,11 +490,15 @@ fn record_line(record: &mut Record, inline: &Inline, line: usize, found: &mut Fo
         Some(role) => {
             record.fields.labels.insert(role, label.to_string());
             record.fields.set(role, value_inline, line);
+            record.last = Some(role);
         }
-        None => record
-            .fields
-            .other
-            .push((line, label.to_lowercase(), value)),
+        None => {
+            record.last = None;
+            record
+                .fields
+                .other
+                .push((line, label.to_lowercase(), value));
+        }
     }
 }
 
@@ -489,6 +554,14 @@ fn finish_record(
         _ => backlog_like,
     };
     if empty && !as_item {
+        found.note(
+            record.line,
+            format!(
+                "heading `{} {}` has an id but nothing comply reads under it (no Status, Owner, \
+                 Evidence, Due... field, only prose or nothing); not imported",
+                record.id, record.title
+            ),
+        );
         return Ok(());
     }
     let control_fields = [
@@ -537,6 +610,7 @@ fn finish_record(
         };
         // A section number (`1.2 Setup`) is no item id: one is made from the title.
         let numbered = !record.id.chars().any(|c| c.is_ascii_alphabetic());
+        let section = numbered.then(|| record.id.clone());
         let id = if numbered {
             let prefix = context
                 .prefix
@@ -545,11 +619,44 @@ fn finish_record(
         } else {
             found.item_id(record.id, true, record.line)
         };
-        let mut item = item_from(context, &fields, id, title, framework, None, found);
+        let annex_a = sections.annex_a();
+        let mut item = item_from(context, &fields, id, title, framework.clone(), None, found);
+        // `### 5.15 Access control` with a target date: an item, whose
+        // number names the control it closes when it can be one.
+        if let Some(number) = section {
+            let control = bare_iso(&framework, annex_a, number.clone());
+            if framework == "iso27001" && control != number {
+                if !item.controls.iter().any(|c| c.value == control) {
+                    item.controls.push(control.clone().into());
+                }
+                found.note(
+                    record.line,
+                    format!(
+                        "heading `{number} {}` has a due date or a task, so it is item {} and \
+                         control {control} is in its controls",
+                        item.title, item.id.value
+                    ),
+                );
+            } else {
+                found.note(
+                    record.line,
+                    format!(
+                        "heading `{number} {}` has a due date or a task, so it is item {}; its \
+                         number is taken for a section number, not an id",
+                        item.title, item.id.value
+                    ),
+                );
+            }
+        }
         if !record.checklist.is_empty() && !fields.has(Column::Status) {
+            let lower = item.id.value.to_lowercase();
+            found
+                .guessed
+                .retain(|(id, field)| !(*id == lower && *field == "status"));
             item.status = checklist_status(&record.checklist);
             if item.status == ItemStatus::Done && item.done.is_none() {
-                item.done = Some(guess_done(context, None, record.line, found));
+                let id = item.id.value.clone();
+                item.done = Some(guess_done(context, &id, None, record.line, found));
             }
         }
         item.checklist = record.checklist;
@@ -557,6 +664,19 @@ fn finish_record(
     } else {
         let id = bare_iso(&framework, sections.annex_a(), record.id);
         let id = found.control_id(&framework, id, true, record.line);
+        // Under a control's heading, a `Controls:` field names other
+        // controls, which a control has no place for here.
+        if let Some(text) = record.fields.text(Column::Control) {
+            let label = record
+                .fields
+                .labels
+                .get(&Column::Control)
+                .map_or("controls", String::as_str);
+            found.note(
+                record.fields.at(Column::Control),
+                format!("`{label}` of control {id} not imported: {text}"),
+            );
+        }
         let control = control_from(&record.fields, id, record.title, found);
         found.controls.push((framework, control));
     }
@@ -604,7 +724,7 @@ fn checklist(
             context.options.default_risk
         });
         let done =
-            (status == ItemStatus::Done).then(|| guess_done(context, None, first_line, found));
+            (status == ItemStatus::Done).then(|| guess_done(context, &id, None, first_line, found));
         found.items.push(ItemEntry {
             id: id.into(),
             risk,
@@ -634,6 +754,7 @@ fn checklist(
             found.note(entry.line, "checkbox without text not imported");
             continue;
         }
+        contradiction(&entry.inline.text, checked, entry.line, found);
         let due = date_field(due.as_deref(), "due date", entry.line, found);
         let framework = framework(context, sections, entry.line)?;
         let prefix = context
@@ -642,7 +763,7 @@ fn checklist(
         let id = found.item_id(ids::slug(&prefix, &title), false, entry.line);
         let risk = context.options.default_risk;
         found.defaulted.push(entry.line);
-        let done = checked.then(|| guess_done(context, due, entry.line, found));
+        let done = checked.then(|| guess_done(context, &id, due, entry.line, found));
         found.items.push(ItemEntry {
             id: id.into(),
             risk,
@@ -667,17 +788,114 @@ fn checklist(
     Ok(())
 }
 
-/// A status mark at the end of a heading's title (`Role changes ✅`,
-/// `Backups ⚠️ PARTIAL`): the title without it, and the status text.
-fn heading_status(title: &str) -> (String, Option<Inline>) {
-    let Some(at) = title.find(|c: char| "✅✔☑🔄⏳🚧⚠❌⛔➖".contains(c)) else {
-        return (title.to_string(), None);
+/// Notes a checkbox whose text says the opposite (`- [ ] ✅ Rotate keys`,
+/// `- [ ] Collect evidence — **done 2026-02-01**`, `- [x] Not started`):
+/// the checkbox is imported as ticked or not, the text kept in the title.
+fn contradiction(text: &str, checked: bool, line: usize, found: &mut Found) {
+    let lead = vocab::bare_status(text.split_whitespace().next().unwrap_or(""));
+    let (_, tail) = heading_status(text);
+    let said = lead
+        .map(|(p, _)| p)
+        .or_else(|| tail.and_then(|t| vocab::progress(&t.text)).map(|(p, _)| p))
+        .or_else(|| {
+            vocab::bare_status(text)
+                .or_else(|| vocab::progress(text).filter(|_| text.split_whitespace().count() <= 3))
+                .map(|(p, _)| p)
+        });
+    let Some(said) = said else {
+        return;
     };
-    let status = Inline {
-        text: title[at..].trim().to_string(),
+    let done = vocab::finished(said);
+    if done != checked {
+        found.note(
+            line,
+            format!(
+                "the checkbox is {} but the text says {}: `{text}`; imported as {}, check it",
+                if checked { "ticked" } else { "not ticked" },
+                if done { "done" } else { "not done" },
+                if checked { "done" } else { "open" }
+            ),
+        );
+    }
+}
+
+/// A status at the end of a heading's title (`Role changes ✅`, `Backups
+/// ⚠️ PARTIAL`, `Pen test (Done)`, `Pen test [DONE]`, `Pen test — DONE`,
+/// `Pen test - Completed 2025-09-30`): the title without it, and the
+/// status text. A trailing part that says more than a status stays in the
+/// title.
+fn heading_status(title: &str) -> (String, Option<Inline>) {
+    let status = |text: &str| Inline {
+        text: text.trim().to_string(),
         ..Inline::default()
     };
-    (title[..at].trim().to_string(), Some(status))
+    if let Some(at) = title.find(|c: char| "✅✔☑🔄⏳🚧⚠❌⛔➖".contains(c)) {
+        return (title[..at].trim().to_string(), Some(status(&title[at..])));
+    }
+    let trimmed = title.trim_end();
+    for (open, close) in [('(', ')'), ('[', ']')] {
+        if trimmed.ends_with(close)
+            && let Some(at) = trimmed.rfind(open)
+        {
+            let inner = &trimmed[at + open.len_utf8()..trimmed.len() - close.len_utf8()];
+            if vocab::bare_status(inner).is_some() && !trimmed[..at].trim().is_empty() {
+                return (trimmed[..at].trim().to_string(), Some(status(inner)));
+            }
+        }
+    }
+    for separator in [" — ", " – ", " - ", ": ", " | "] {
+        if let Some(at) = trimmed.rfind(separator) {
+            let tail = &trimmed[at + separator.len()..];
+            if vocab::bare_status(tail).is_some() && !trimmed[..at].trim().is_empty() {
+                return (trimmed[..at].trim().to_string(), Some(status(tail)));
+            }
+        }
+    }
+    (title.to_string(), None)
+}
+
+/// Status marks before a heading's id (`✅ SOC2-023 Pen test`): the marks
+/// as a status, and the text after them.
+fn leading_mark(text: &str) -> (Option<Inline>, &str) {
+    let rest = text.trim_start_matches(|c: char| {
+        "✅✔☑🔄⏳🚧⚠❌⛔➖✓✗\u{fe0f}".contains(c) || c.is_whitespace()
+    });
+    if rest.len() == text.len() || rest.is_empty() {
+        return (None, text);
+    }
+    let mark = Inline {
+        text: text[..text.len() - rest.len()].trim().to_string(),
+        ..Inline::default()
+    };
+    (Some(mark), rest)
+}
+
+/// A text with its first word in upper case (`a.5.15 Access` ->
+/// `A.5.15 Access`), to read ids written in lower case.
+fn upper_first_word(text: &str) -> String {
+    let (first, rest) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
+    if first.chars().any(|c| c.is_ascii_lowercase()) && first.chars().any(|c| c.is_ascii_digit()) {
+        format!("{} {rest}", first.to_ascii_uppercase())
+    } else {
+        String::new()
+    }
+}
+
+/// Notes a heading that mentions a framework without being about it
+/// (`Rights we support (unlike GDPR)`, `Lessons from our SOC 2 audit`).
+fn mentioned_framework(context: &Context<'_>, heading: &str, line: usize, found: &mut Found) {
+    let words = &context.options.framework_words;
+    if let Some(named) = super::fields::framework_in(heading, words)
+        && super::fields::section_framework(heading, words).is_none()
+    {
+        found.note(
+            line,
+            format!(
+                "heading `{heading}` mentions {} in passing; not taken as its section's framework",
+                super::fields::display_name(&named)
+            ),
+        );
+    }
 }
 
 /// `1. Audit Logging Verification ⚠️ PARTIAL (...)` -> `Audit Logging Verification`.

@@ -62,6 +62,50 @@ fn roles(header: &Row) -> Vec<Option<Column>> {
     roles
 }
 
+/// Roles the cells show better than the headers: without an id column,
+/// a column whose every filled cell is an id (`CC6.1` under `Point of
+/// Focus` or `Control Objective`) is the id column; without a title, a
+/// `Risk` column of sentences rather than levels is the title.
+fn by_content(mut roles: Vec<Option<Column>>, rows: &[Row]) -> Vec<Option<Column>> {
+    let cells = |at: usize| -> Vec<&str> {
+        rows.iter()
+            .filter_map(|r| r.cells.get(at))
+            .map(|c| c.text.as_str())
+            .filter(|t| !t.is_empty())
+            .collect()
+    };
+    if !roles.contains(&Some(Column::Id))
+        && let Some(at) = (0..roles.len()).find(|&at| {
+            matches!(roles[at], None | Some(Column::Title | Column::Summary))
+                && !cells(at).is_empty()
+                && cells(at).iter().all(|t| ids::is_id(t))
+        })
+    {
+        let was = roles[at];
+        roles[at] = Some(Column::Id);
+        // A second title column moved to the summary is the title again.
+        if was == Some(Column::Title)
+            && let Some(summary) = roles.iter_mut().find(|r| **r == Some(Column::Summary))
+        {
+            *summary = Some(Column::Title);
+        }
+    }
+    let titled = roles
+        .iter()
+        .any(|r| matches!(r, Some(Column::Title | Column::Task)));
+    if !titled && let Some(at) = roles.iter().position(|r| *r == Some(Column::Risk)) {
+        let texts = cells(at);
+        let levels = texts
+            .iter()
+            .filter(|t| super::fields::risk(t).is_some() && t.split_whitespace().count() <= 3)
+            .count();
+        if !texts.is_empty() && levels * 2 < texts.len() {
+            roles[at] = Some(Column::Title);
+        }
+    }
+    roles
+}
+
 /// Whether a control column holds the row's own control (`Control`,
 /// `Clause`, `Criteria`) rather than references to controls (`Controls`,
 /// `Mapped controls`): then a due date does not make the row work to do.
@@ -82,7 +126,7 @@ pub(super) fn table(
     rows: &[Row],
     found: &mut Found,
 ) -> Result<(), ImportError> {
-    let roles = roles(header);
+    let roles = by_content(roles(header), rows);
     let has = |c: Column| roles.contains(&Some(c));
     let titled = has(Column::Title) || has(Column::Task);
     // A frequency beside a control (a control column, or ids in the id
@@ -131,7 +175,7 @@ pub(super) fn table(
             Some(_) => "(not a shape --kind asks for)".to_string(),
             None => format!(
                 "(a task table needs a {} column, a control table a {} column, a table of \
-                 recurring activities an {} and a {} column)",
+                 recurring activities a {} column and a {} column)",
                 vocab::examples(Column::Task),
                 vocab::examples(Column::Control),
                 vocab::examples(Column::Title),
@@ -166,13 +210,42 @@ pub(super) fn table(
             );
         }
     }
+    // `## ✅ Completed`, `## In progress`: rows without a status of their
+    // own have the heading's.
+    let heading_status = phase
+        .as_deref()
+        .filter(|h| vocab::section_status(h).is_some() && kind != TableKind::Reviews);
+    let mut took = Vec::new();
     for row in rows {
-        let fields = row_fields(&roles, header, row, found);
+        let mut fields = row_fields(&roles, header, row, found);
+        if let Some(heading) = heading_status
+            && !fields.has(Column::Status)
+        {
+            fields.set(
+                Column::Status,
+                Inline {
+                    text: heading.to_string(),
+                    ..Inline::default()
+                },
+                row.line,
+            );
+            took.push(row.line.to_string());
+        }
         match kind {
             TableKind::Tasks => task_row(context, sections, fields, phase.as_deref(), found)?,
             TableKind::Controls => control_row(context, sections, fields, soa, found)?,
             TableKind::Reviews => review_row(context, sections, fields, found)?,
         }
+    }
+    if let (Some(heading), false) = (heading_status, took.is_empty()) {
+        found.note(
+            header.line,
+            format!(
+                "rows without a status of their own (lines {}) take the status of the heading \
+                 `{heading}`",
+                took.join(", ")
+            ),
+        );
     }
     Ok(())
 }
@@ -184,6 +257,15 @@ fn row_fields(roles: &[Option<Column>], header: &Row, row: &Row, found: &mut Fou
         ..Fields::default()
     };
     for (i, cell) in row.cells.iter().enumerate() {
+        for struck in cell.struck.iter().filter(|s| !s.is_empty()) {
+            found.note(
+                row.line,
+                format!(
+                    "struck-through `{struck}` in column `{}` not read",
+                    header.cells.get(i).map_or("", |h| h.text.as_str())
+                ),
+            );
+        }
         match roles.get(i).copied().flatten() {
             Some(role) => match fields.map.get_mut(&role) {
                 Some(first) if !cell.text.is_empty() && !first.text.is_empty() => {
@@ -401,10 +483,12 @@ fn review_row(
         line,
         found,
     );
+    let mut derived = false;
     if last_done.is_none()
         && let Some(next) = next
     {
         last_done = vocab::one_cadence_before(cadence, next);
+        derived = last_done.is_some();
         if let Some(last) = last_done {
             found.note(
                 line,
@@ -418,6 +502,9 @@ fn review_row(
     let was_given = given.is_some();
     let id = given.unwrap_or_else(|| ids::slug("REV", &title));
     let id = found.item_id(id, was_given, line);
+    if derived {
+        found.guessed.push((id.to_lowercase(), "last_done"));
+    }
     fields.note_unused(
         &[
             Column::Id,

@@ -402,10 +402,19 @@ const SYNONYMS: &[(Column, &[&str])] = &[
 /// part, trailing `?`/`:`/`*`, or extra whitespace. `Control (TSC)` ->
 /// `control`, `Included?` -> `included`.
 pub fn normalise_header(header: &str) -> String {
-    let lower = header.to_lowercase();
+    let out = outside_brackets(&header.to_lowercase()).replace(['?', '*', '_'], " ");
+    let out = out.trim().trim_end_matches([':', '.']).trim();
+    if out == "no." {
+        return out.to_string();
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A text without its parenthesised and bracketed parts.
+pub fn outside_brackets(text: &str) -> String {
     let mut out = String::new();
     let mut depth = 0usize;
-    for c in lower.chars() {
+    for c in text.chars() {
         match c {
             '(' | '[' => depth += 1,
             ')' | ']' => depth = depth.saturating_sub(1),
@@ -413,12 +422,7 @@ pub fn normalise_header(header: &str) -> String {
             _ => {}
         }
     }
-    let out = out.replace(['?', '*', '_'], " ");
-    let out = out.trim().trim_end_matches([':', '.']).trim();
-    if out == "no." {
-        return out.to_string();
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 /// The role of a column header or field label, if it has one.
@@ -429,10 +433,59 @@ pub fn column(header: &str) -> Option<Column> {
     } else {
         h
     };
+    exact(&h).or_else(|| by_parts(&h))
+}
+
+fn exact(header: &str) -> Option<Column> {
     SYNONYMS
         .iter()
-        .find(|(_, words)| words.contains(&h.as_str()))
+        .find(|(_, words)| words.contains(&header))
         .map(|(c, _)| *c)
+}
+
+/// A header no synonym names, read by its parts: without a framework's
+/// name before it (`SOC 2 Criteria`, `ISO 27001 Control`), or by its last
+/// word when that is an id word (`TSC Reference`, `Annex A Ref`, `Req.`)
+/// or a name word (`Control Activity`) and the words before it do not
+/// name another meaning (`Evidence reference` is evidence).
+fn by_parts(header: &str) -> Option<Column> {
+    const FRAMEWORKS: &[&str] = &[
+        "soc 2",
+        "soc2",
+        "iso 27001",
+        "iso/iec 27001",
+        "iso27001",
+        "iso 27701",
+        "nist",
+        "nist csf",
+        "pci dss",
+        "pci",
+        "hipaa",
+        "popia",
+        "gdpr",
+        "tsc",
+        "annex a",
+        "aicpa",
+    ];
+    for name in FRAMEWORKS {
+        if let Some(rest) = header.strip_prefix(name)
+            && rest.starts_with(' ')
+            && let Some(column) = exact(rest.trim()).or_else(|| by_parts(rest.trim()))
+        {
+            return Some(column);
+        }
+    }
+    let (before, last) = header.rsplit_once(' ').unwrap_or(("", header));
+    let head = match last {
+        "id" | "ref" | "reference" | "no" | "nr" | "number" | "#" | "code" | "req"
+        | "identifier" => Column::Id,
+        "description" | "name" | "title" | "activity" | "objective" | "statement" => Column::Title,
+        _ => return None,
+    };
+    match (before, exact(before)) {
+        ("", _) | (_, None | Some(Column::Control | Column::Id | Column::Title)) => Some(head),
+        (_, Some(other)) => Some(other),
+    }
 }
 
 /// A few synonyms of each role, for messages that say which columns a
@@ -522,6 +575,7 @@ const STATUS_WORDS: &[(Progress, &[&str])] = &[
             "deployed",
             "remediated",
             "achieved",
+            "signed off",
             "enabled",
         ],
     ),
@@ -661,6 +715,11 @@ fn words(text: &str) -> Vec<String> {
 /// The earliest, then longest, phrase of `table` in `text`: its value and
 /// the word index just after it.
 fn earliest<T: Copy>(tokens: &[String], table: &[(T, &[&str])]) -> Option<(T, usize)> {
+    earliest_at(tokens, table).map(|(v, _, end)| (v, end))
+}
+
+/// Like [`earliest`], with the index where the phrase starts.
+fn earliest_at<T: Copy>(tokens: &[String], table: &[(T, &[&str])]) -> Option<(T, usize, usize)> {
     for start in 0..tokens.len() {
         let mut best: Option<(T, usize)> = None;
         for (value, phrases) in table {
@@ -675,21 +734,252 @@ fn earliest<T: Copy>(tokens: &[String], table: &[(T, &[&str])]) -> Option<(T, us
                 }
             }
         }
-        if best.is_some() {
-            return best;
+        if let Some((value, end)) = best {
+            return Some((value, start, end));
         }
     }
     None
 }
 
+/// [`words`] of each clause of a text (split at `,` `;` `.` `:` `(` `)`
+/// `|` `!` `?` and struck-through parts removed), clauses separated by an
+/// empty word, so no phrase and no qualifier spans two clauses.
+fn clause_words(text: &str) -> Vec<String> {
+    let text = unstruck(text);
+    let mut out = Vec::new();
+    let mut clause = String::new();
+    let chars: Vec<char> = text.chars().take(400).collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next_blank = chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+        let breaks = matches!(c, ';' | '(' | ')' | '|' | '!' | '?' | '[' | ']')
+            || (matches!(c, ',' | '.' | ':') && next_blank);
+        if breaks {
+            out.extend(words(&clause));
+            out.push(String::new());
+            clause.clear();
+        } else {
+            clause.push(c);
+        }
+    }
+    out.extend(words(&clause));
+    out
+}
+
 /// A status from a mark (✅ 🔄 ⚠️ ❌) or from words (`Completed`, `WIP`,
 /// `Not started`, `N/A`), and the date written after it, if any
 /// (`✅ Completed 2025-10-26`).
+///
+/// A finished word is read in its clause: negated (`not resolved`, `never
+/// completed`) it is open; in the future (`to be completed`, `will be
+/// closed`) planned; hedged (`almost done`, `nearly complete`) under way;
+/// asked (`Complete?`) it is not read at all, so the caller notes it and
+/// keeps the text.
 pub fn progress(text: &str) -> Option<(Progress, Option<NaiveDate>)> {
-    let tokens = words(text);
-    let from_words = earliest(&tokens, STATUS_WORDS);
-    let found = status_mark(text).or(from_words.map(|(p, _)| p))?;
-    Some((found, first_date(text)))
+    let tokens = clause_words(text);
+    let from_words = earliest_at(&tokens, STATUS_WORDS).map(|(p, start, _)| {
+        let before: Vec<&str> = tokens[..start]
+            .iter()
+            .rev()
+            .take_while(|t| !t.is_empty())
+            .take(3)
+            .map(String::as_str)
+            .collect();
+        (p, qualifier(&before))
+    });
+    let base = status_mark(text).or(from_words.map(|(p, _)| p))?;
+    let found = match from_words {
+        // `✅ not yet closed`: the mark and the words disagree.
+        Some((word, _)) if finished(base) && !finished(word) => return None,
+        Some((word, Some(q))) if finished(base) && finished(word) => match (word, q) {
+            (Progress::Done, Qualifier::Negated) => Progress::Open,
+            (Progress::Done, Qualifier::Future) => Progress::Planned,
+            (Progress::Done, Qualifier::Hedged) => Progress::Underway,
+            _ => return None,
+        },
+        _ => base,
+    };
+    if finished(found) && text.contains('?') {
+        return None;
+    }
+    Some((found, first_date(&unstruck(text))))
+}
+
+/// Whether a status is a finished state (done, not applicable, won't do).
+pub fn finished(progress: Progress) -> bool {
+    matches!(
+        progress,
+        Progress::Done | Progress::NotApplicable | Progress::WontDo
+    )
+}
+
+/// What the words just before a status word do to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Qualifier {
+    /// `not`, `never`, `no`, `isn't`...
+    Negated,
+    /// `to be`, `will`, `shall`, `should`, `yet to`...
+    Future,
+    /// `almost`, `nearly`, `mostly`...
+    Hedged,
+}
+
+/// The qualifier among the (up to three) words before a status word,
+/// nearest first.
+fn qualifier(before: &[&str]) -> Option<Qualifier> {
+    const NEGATORS: &[&str] = &[
+        "not", "never", "no", "isn't", "isnt", "wasn't", "wasnt", "aren't", "arent", "hasn't",
+        "hasnt", "haven't", "havent", "hadn't", "didn't", "didnt", "doesn't", "doesnt", "won't",
+        "wont", "cannot", "can't", "cant", "without", "nor", "neither", "un", "non",
+    ];
+    const FUTURE: &[&str] = &[
+        "will",
+        "shall",
+        "should",
+        "must",
+        "would",
+        "could",
+        "can",
+        "may",
+        "might",
+        "going",
+        "needs",
+        "need",
+        "awaiting",
+        "expected",
+        "planned",
+        "scheduled",
+        "intend",
+        "intended",
+        "once",
+        "until",
+        "when",
+        "if",
+        "pending",
+        "yet",
+    ];
+    const HEDGES: &[&str] = &[
+        "almost",
+        "nearly",
+        "mostly",
+        "largely",
+        "virtually",
+        "practically",
+        "partly",
+        "partially",
+        "somewhat",
+        "quasi",
+        "semi",
+        "half",
+        "about",
+    ];
+    for (i, word) in before.iter().enumerate() {
+        if NEGATORS.contains(word) {
+            return Some(Qualifier::Negated);
+        }
+        if HEDGES.contains(word) {
+            return Some(Qualifier::Hedged);
+        }
+        // `to be completed`, `yet to be closed`, `be done`: not yet.
+        if FUTURE.contains(word) || *word == "be" || (*word == "to" && i > 0) {
+            return Some(Qualifier::Future);
+        }
+    }
+    None
+}
+
+/// A status that is all a text says (`Completed 2025-09-30`, `DONE`,
+/// `✅ Completed`, `In progress`, `Done items`): the status and its date.
+/// A text with other words (`Open questions about scope`) is not one.
+pub fn bare_status(text: &str) -> Option<(Progress, Option<NaiveDate>)> {
+    let found = progress(text)?;
+    let tokens = clause_words(text);
+    let filler = |t: &str| {
+        t.is_empty()
+            || t.chars()
+                .all(|c| c.is_ascii_digit() || c == '/' || c == '.')
+            || month(t).is_some()
+            || day(t).is_some()
+            || matches!(
+                t,
+                "on" | "in"
+                    | "since"
+                    | "as"
+                    | "of"
+                    | "at"
+                    | "items"
+                    | "tasks"
+                    | "actions"
+                    | "work"
+                    | "controls"
+                    | "risks"
+                    | "status"
+            )
+    };
+    let start = tokens.iter().position(|t| {
+        !(t.is_empty()
+            || t.chars()
+                .all(|c| c.is_ascii_digit() || c == '/' || c == '.'))
+    });
+    let Some(start) = start else {
+        // A mark alone (`✅`).
+        return status_mark(text).map(|p| (p, found.1));
+    };
+    let end = earliest_at(&tokens[start..], STATUS_WORDS)
+        .filter(|(_, at, _)| *at == 0)
+        .map(|(_, _, end)| start + end);
+    let end = match end {
+        Some(end) => end,
+        // `✅ 2025-10-01`: a mark and a date.
+        None if status_mark(text).is_some() => start,
+        None => return None,
+    };
+    tokens[end..].iter().all(|t| filler(t)).then_some(found)
+}
+
+/// The status a section heading gives the rows under it: a bare status
+/// (`## Completed`, `## In progress`), or a heading led by a mark its words
+/// agree with (`## ✅ Finished last quarter`).
+pub fn section_status(heading: &str) -> Option<Progress> {
+    if let Some((p, _)) = bare_status(heading) {
+        return Some(p);
+    }
+    let mark = status_mark(heading)?;
+    let (read, _) = progress(heading)?;
+    (read == mark && matches!(mark, Progress::Done | Progress::Underway)).then_some(mark)
+}
+
+/// Text with `~~struck-through~~` parts removed.
+fn unstruck(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("~~") {
+        out.push_str(&rest[..open]);
+        match rest[open + 2..].find("~~") {
+            Some(close) => rest = &rest[open + 2 + close + 2..],
+            None => {
+                rest = &rest[open..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A date-like word after a status that is not a date comply can read
+/// (`Completed 03/04/2025`, `Done 2025-02-30`): why, when there is one.
+pub fn unread_date(text: &str) -> Option<String> {
+    if first_date(text).is_some() {
+        return None;
+    }
+    text.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| "()[]:;,*_`".contains(c)))
+        .filter(|w| {
+            w.chars().filter(char::is_ascii_digit).count() >= 3
+                && w.contains(['/', '-', '.'])
+                && w.chars().next().is_some_and(|c| c.is_ascii_digit())
+        })
+        .find_map(|w| date_in(w).err())
 }
 
 /// The first exact date written in a text (`Completed on 26 October 2025`).
@@ -829,8 +1119,6 @@ const UNSCHEDULED: &[&str] = &[
     "unscheduled",
     "ongoing",
     "continuous",
-    "asap",
-    "later",
 ];
 
 /// A date in the forms people write: `2026-03-15`, `2026/03/15`,
@@ -949,8 +1237,29 @@ pub fn date_in(text: &str) -> Result<Option<Dated>, String> {
 
 /// A frequency in words: `Quarterly`, `Annually (minimum)`, `Monthly`,
 /// `Weekly`, `every 2 weeks`, `twice a year`.
+///
+/// `bi-`, `semi-` and `tri-` join their word (`Bi-annually` is
+/// `biannually`, twice a year); `bimonthly` (twice a month or every two
+/// months?) and a negative count are not cadences.
 pub fn cadence(text: &str) -> Option<Cadence> {
-    let w = words(text);
+    if text.contains(['?']) || negative_number(text) {
+        return None;
+    }
+    let mut w: Vec<String> = Vec::new();
+    for word in words(text) {
+        match w.last_mut() {
+            Some(last) if matches!(last.as_str(), "bi" | "semi" | "tri") => last.push_str(&word),
+            _ => w.push(word),
+        }
+    }
+    if w.iter().any(|x| {
+        matches!(
+            x.as_str(),
+            "bimonthly" | "trimonthly" | "triannual" | "triannually" | "biyearly"
+        )
+    }) {
+        return None;
+    }
     let joined = w.join(" ");
     let has = |p: &str| {
         joined == p
@@ -965,7 +1274,6 @@ pub fn cadence(text: &str) -> Option<Cadence> {
         ("every week", Cadence::Days(7)),
         ("fortnightly", Cadence::Days(14)),
         ("biweekly", Cadence::Days(14)),
-        ("bi weekly", Cadence::Days(14)),
         ("monthly", Cadence::Monthly),
         ("every month", Cadence::Monthly),
         ("quarterly", Cadence::Quarterly),
@@ -976,6 +1284,10 @@ pub fn cadence(text: &str) -> Option<Cadence> {
         ("semiannual", Cadence::Biannual),
         ("biannual", Cadence::Biannual),
         ("biannually", Cadence::Biannual),
+        ("biennial", Cadence::Days(730)),
+        ("biennially", Cadence::Days(730)),
+        ("every other year", Cadence::Days(730)),
+        ("every other week", Cadence::Days(14)),
         ("half yearly", Cadence::Biannual),
         ("twice a year", Cadence::Biannual),
         ("annually", Cadence::Annual),
@@ -1005,6 +1317,16 @@ pub fn cadence(text: &str) -> Option<Cadence> {
         _ => return None,
     };
     (1..=3660).contains(&days).then_some(Cadence::Days(days))
+}
+
+/// Whether a text writes a negative number (`every -1 days`).
+fn negative_number(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(2).enumerate().any(|(i, pair)| {
+        matches!(pair[0], '-' | '−')
+            && pair[1].is_ascii_digit()
+            && (i == 0 || chars[i - 1].is_whitespace())
+    })
 }
 
 /// The day one cadence before `next` (a review's last time from its next).
@@ -1046,6 +1368,17 @@ mod tests {
         assert_eq!(column("Risk Level"), Some(Column::Risk));
         assert_eq!(column("Frequency"), Some(Column::Frequency));
         assert_eq!(column("Notes"), None);
+        // Headers read by their parts.
+        assert_eq!(column("SOC 2 Criteria"), Some(Column::Control));
+        assert_eq!(column("ISO 27001 Control"), Some(Column::Control));
+        assert_eq!(column("TSC Reference"), Some(Column::Id));
+        assert_eq!(column("Annex A Ref"), Some(Column::Id));
+        assert_eq!(column("Req."), Some(Column::Id));
+        assert_eq!(column("Policy No."), Some(Column::Id));
+        assert_eq!(column("Control Activity"), Some(Column::Title));
+        assert_eq!(column("Safeguard statement"), Some(Column::Title));
+        assert_eq!(column("Evidence reference"), Some(Column::Evidence));
+        assert_eq!(column("Owner name"), Some(Column::Owner));
     }
 
     #[test]
@@ -1069,6 +1402,72 @@ mod tests {
         assert_eq!(p("⚠️ gaps remain"), Some(Progress::Partial));
         assert_eq!(p("Complete, automation pending"), Some(Progress::Done));
         assert_eq!(p("Frobnicated"), None);
+    }
+
+    #[test]
+    fn finished_words_read_in_their_clause() {
+        let p = |t: &str| progress(t).map(|(p, _)| p);
+        // Negated: open.
+        for text in [
+            "Not fixed",
+            "not signed off, not approved",
+            "Never shipped",
+            "Hasn't been deployed",
+            "Isn't resolved",
+        ] {
+            assert_eq!(p(text), Some(Progress::Open), "{text}");
+        }
+        // Future: planned.
+        for text in [
+            "To be finished",
+            "Will be remediated in Q3",
+            "Shall be approved by the board",
+            "Yet to be delivered",
+            "Should be live by March",
+        ] {
+            assert_eq!(p(text), Some(Progress::Planned), "{text}");
+        }
+        // Hedged: under way.
+        for text in ["Almost finished", "Mostly implemented", "nearly closed"] {
+            assert_eq!(p(text), Some(Progress::Underway), "{text}");
+        }
+        // Asked: not read.
+        // Asked, or a mark the words contradict: not read.
+        for text in [
+            "Closed?",
+            "✅ resolved ?",
+            "Done (verify?)",
+            "N/A?",
+            "✅ not yet closed",
+        ] {
+            assert_eq!(p(text), None, "{text}");
+        }
+        // A qualifier in another clause does not count.
+        assert_eq!(p("Resolved; not retested"), Some(Progress::Done));
+        assert_eq!(p("Moved to done"), Some(Progress::Done));
+        assert_eq!(p("Not applicable"), Some(Progress::NotApplicable));
+        assert_eq!(p("Not cancelled"), None);
+        // Struck-through text is not read.
+        assert_eq!(p("~~Open~~ Done"), Some(Progress::Done));
+        assert_eq!(
+            progress("✅ Done ~~2025-10-01~~ 2025-10-03").and_then(|x| x.1),
+            Some(d(2025, 10, 3))
+        );
+    }
+
+    #[test]
+    fn bare_statuses_and_unread_dates() {
+        let b = |t: &str| bare_status(t).map(|(p, _)| p);
+        assert_eq!(b("Completed 2025-09-30"), Some(Progress::Done));
+        assert_eq!(b("DONE"), Some(Progress::Done));
+        assert_eq!(b("✅ Completed"), Some(Progress::Done));
+        assert_eq!(b("In progress items"), Some(Progress::Underway));
+        assert_eq!(b("Open questions about scope"), None);
+        assert!(b("Closed on 3 March 2026").is_some());
+        assert!(unread_date("Completed 03/04/2025").is_some());
+        assert!(unread_date("Done 2025-02-30").is_some());
+        assert!(unread_date("Done 2025-02-28").is_none());
+        assert!(unread_date("Done").is_none());
     }
 
     #[test]
@@ -1097,6 +1496,8 @@ mod tests {
             Some((d(2025, 12, 31), Some("end of month")))
         );
         assert_eq!(date_in("TBD"), Ok(None));
+        assert!(date_in("ASAP").is_err());
+        assert!(date_in("immediately").is_err());
         assert!(date_in("soon").is_err());
         assert!(date_in("03/04/2026").is_err());
         assert_eq!(at("30/06/2026"), Some((d(2026, 6, 30), None)));
@@ -1112,6 +1513,18 @@ mod tests {
         assert_eq!(cadence("every 2 weeks"), Some(Cadence::Days(14)));
         assert_eq!(cadence("Semi-annually"), Some(Cadence::Biannual));
         assert_eq!(cadence("per release"), None);
+        // Prefixes join their word.
+        assert_eq!(cadence("Bi-annually"), Some(Cadence::Biannual));
+        assert_eq!(cadence("semi annual"), Some(Cadence::Biannual));
+        assert_eq!(cadence("Bi-weekly"), Some(Cadence::Days(14)));
+        assert_eq!(cadence("Biennially"), Some(Cadence::Days(730)));
+        // Ambiguous or impossible: not a cadence.
+        assert_eq!(cadence("Bi-monthly"), None);
+        assert_eq!(cadence("bimonthly"), None);
+        assert_eq!(cadence("every -1 days"), None);
+        assert_eq!(cadence("every −3 weeks"), None);
+        assert_eq!(cadence("every 0 days"), None);
+        assert_eq!(cadence("Monthly?"), None);
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::trend::TrendPoint;
 pub const VERSION: u32 = 1;
 
 /// `comply status --format json`.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct StatusDoc<'a> {
     version: u32,
     as_of: NaiveDate,
@@ -49,7 +49,7 @@ impl<'a> StatusDoc<'a> {
 }
 
 /// `comply due --format json`.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct DueDoc<'a> {
     version: u32,
     as_of: NaiveDate,
@@ -74,7 +74,7 @@ impl<'a> DueDoc<'a> {
 }
 
 /// `comply gaps --format json`.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct GapsDoc<'a> {
     version: u32,
     as_of: NaiveDate,
@@ -100,7 +100,7 @@ impl<'a> GapsDoc<'a> {
 }
 
 /// `comply check --format json`.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct CheckDoc<'a> {
     version: u32,
     as_of: NaiveDate,
@@ -135,8 +135,45 @@ impl<'a> CheckDoc<'a> {
     }
 }
 
+/// The JSON documents comply writes, by the name `comply schema` takes,
+/// with what writes them.
+pub const OUTPUTS: &[(&str, &str)] = &[
+    ("validate", "comply validate --format json"),
+    ("status", "comply status --format json"),
+    ("due", "comply due --format json"),
+    ("gaps", "comply gaps --format json"),
+    ("check", "comply check --format json"),
+    ("ratchet", "comply check --baseline REV --format json"),
+    ("evidence", "comply evidence --format json"),
+    ("manifest", "comply evidence --manifest FILE"),
+    ("verify", "comply evidence --verify FILE --format json"),
+    ("trend", "comply trend --format json"),
+    ("diff", "comply diff REV1 [REV2] --format json"),
+    ("report", "comply report --format json"),
+];
+
+/// The JSON Schema of the output document `kind` (see [`OUTPUTS`]).
+pub fn schema(kind: &str) -> Option<schemars::Schema> {
+    use schemars::schema_for;
+    Some(match kind {
+        "validate" => schema_for!(ValidateDoc),
+        "status" => schema_for!(StatusDoc<'static>),
+        "due" => schema_for!(DueDoc<'static>),
+        "gaps" => schema_for!(GapsDoc<'static>),
+        "check" => schema_for!(CheckDoc<'static>),
+        "ratchet" => schema_for!(RatchetDoc<'static>),
+        "evidence" => schema_for!(EvidenceDoc<'static>),
+        "manifest" => schema_for!(crate::manifest::Manifest),
+        "verify" => schema_for!(VerifyDoc<'static>),
+        "trend" => schema_for!(TrendDoc<'static>),
+        "diff" => schema_for!(DiffDoc<'static>),
+        "report" => schema_for!(crate::report::Report),
+        _ => return None,
+    })
+}
+
 /// `comply validate --format json`.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ValidateDoc {
     version: u32,
     valid: bool,
@@ -145,7 +182,7 @@ pub struct ValidateDoc {
     diagnostics: Vec<DiagnosticDoc>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct DiagnosticDoc {
     severity: Severity,
     code: &'static str,
@@ -182,7 +219,7 @@ impl ValidateDoc {
 }
 
 /// `comply evidence --format json`.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct EvidenceDoc<'a> {
     version: u32,
     as_of: NaiveDate,
@@ -208,7 +245,7 @@ impl<'a> EvidenceDoc<'a> {
 }
 
 /// `comply evidence --verify FILE --format json`.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct VerifyDoc<'a> {
     version: u32,
     unchanged: bool,
@@ -228,7 +265,7 @@ impl<'a> VerifyDoc<'a> {
 }
 
 /// `comply trend --format json`.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct TrendDoc<'a> {
     version: u32,
     as_of: NaiveDate,
@@ -247,7 +284,7 @@ impl<'a> TrendDoc<'a> {
 }
 
 /// `comply check --baseline REV --format json`.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct RatchetDoc<'a> {
     version: u32,
     baseline: &'a str,
@@ -269,7 +306,7 @@ impl<'a> RatchetDoc<'a> {
 }
 
 /// `comply diff --format json`.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct DiffDoc<'a> {
     version: u32,
     from: &'a str,

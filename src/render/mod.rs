@@ -28,7 +28,7 @@ pub struct DueLists<'a> {
 }
 
 /// One evidence entry of one control or item (`comply evidence`).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Row<'a> {
     /// `item` or `control`.
     pub kind: &'static str,
@@ -85,11 +85,15 @@ impl Tone {
     }
 }
 
-/// Whether output may carry colour.
+/// How output looks: colour, and the width tables must fit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Style {
     /// Colour on.
     pub color: bool,
+    /// The width tables must fit, in columns: `COLUMNS` when set, else the
+    /// terminal's width; `None` (a pipe or a file) means no wrapping, one
+    /// line per row.
+    pub width: Option<u16>,
 }
 
 impl Style {

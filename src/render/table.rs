@@ -3,7 +3,9 @@
 use std::io::{self, Write};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table};
+use std::fmt::Write as _;
+
+use comfy_table::{Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width};
 
 use super::{DueLists, Row, Style, Tone};
 use crate::acceptance::AcceptanceState;
@@ -21,44 +23,56 @@ pub fn status(
     analysis: &Analysis,
     style: Style,
 ) -> io::Result<()> {
-    writeln!(
-        out,
-        "{} as of {} (due soon: within {} {})\n",
-        style.bold(&crate::text::line_start(&inert(title))),
-        analysis.as_of,
+    let title = crate::text::line_start(&inert(title)).into_owned();
+    let window = format!(
+        "(due soon: within {} {})",
         analysis.due_soon_days,
         plural(i64::from(analysis.due_soon_days), "day")
-    )?;
-    let mut table = new_table(
-        style,
-        &[
-            "Framework",
-            "Controls",
-            "Implemented",
-            "Gaps",
-            "Unproven",
-            "Open items",
-            "Overdue",
-            "Due soon",
-            "Unscheduled",
-            "Evidence missing",
-            "Stale",
-        ],
     );
-    for f in &analysis.frameworks {
-        table.add_row(framework_row(style, &f.id, f));
-    }
+    let head = format!("{title} as of {}", analysis.as_of);
+    // On a narrow terminal the window goes on a line of its own.
+    let gap = match style.width {
+        Some(w) if display_width(&head) + 1 + display_width(&window) > usize::from(w) => "\n",
+        _ => " ",
+    };
+    writeln!(
+        out,
+        "{} as of {}{gap}{window}\n",
+        style.bold(&title),
+        analysis.as_of
+    )?;
+    let columns = [
+        Column::new("Framework"),
+        Column::new("Controls").figures().drop(6),
+        Column::new("Implemented").short("Impl.").figures().drop(5),
+        Column::new("Gaps").figures(),
+        Column::new("Unproven").figures().drop(2),
+        Column::new("Open items").short("Open").figures(),
+        Column::new("Overdue").figures(),
+        Column::new("Due soon").figures().drop(3),
+        Column::new("Unscheduled")
+            .short("Unsched.")
+            .figures()
+            .drop(4),
+        Column::new("Evidence missing")
+            .short("Evid. missing")
+            .figures()
+            .drop(7),
+        Column::new("Stale").figures().drop(1),
+    ];
+    let mut rows: Vec<Vec<Cell>> = analysis
+        .frameworks
+        .iter()
+        .map(|f| framework_row(style, &f.id, f))
+        .collect();
     if analysis.frameworks.len() > 1 {
-        table.add_row(framework_row(
+        rows.push(framework_row(
             style,
             "total",
             &FrameworkSummary::total(&analysis.frameworks),
         ));
     }
-    for column in 1..11 {
-        align_right(&mut table, column);
-    }
-    writeln!(out, "{table}\n")?;
+    writeln!(out, "{}\n", fit(style, &columns, rows))?;
 
     let overdue = analysis.items_in(crate::analysis::ItemState::Overdue);
     item_list(out, style, "Overdue items", &overdue, Days::Late)?;
@@ -132,13 +146,27 @@ fn item_list(
     if items.is_empty() {
         return writeln!(out, "{NONE}\n");
     }
-    let mut header = vec!["ID", "Title", "Framework", "Risk", "Owner"];
+    let mut columns = vec![
+        Column::new("ID"),
+        Column::new("Title").prose(PROSE),
+        Column::new("Framework").drop(2),
+        Column::new("Risk"),
+        Column::new("Owner").drop(3),
+    ];
+    // The due date goes first on a narrow terminal: the as-of date and the
+    // day count give it.
     match days {
-        Days::Late => header.extend(["Due", "Days late"]),
-        Days::Left => header.extend(["Due", "Days left"]),
+        Days::Late => columns.extend([
+            Column::new("Due").drop(1),
+            Column::new("Days late").figures(),
+        ]),
+        Days::Left => columns.extend([
+            Column::new("Due").drop(1),
+            Column::new("Days left").figures(),
+        ]),
         Days::None => {}
     }
-    let mut table = new_table(style, &header);
+    let mut rows = Vec::with_capacity(items.len());
     for item in items {
         let mut row = vec![
             text(&item.id),
@@ -155,10 +183,9 @@ fn item_list(
             ));
             row.push(cell(style, &shown.to_string(), Tone::of_state(item.state)));
         }
-        table.add_row(row);
+        rows.push(row);
     }
-    align_right(&mut table, 6);
-    writeln!(out, "{table}\n")
+    writeln!(out, "{}\n", fit(style, &columns, rows))
 }
 
 /// Gaps (controls not implemented), then unproven controls (implemented,
@@ -187,19 +214,17 @@ fn control_list(
     if gaps.is_empty() {
         return writeln!(out, "{NONE}");
     }
-    let mut table = new_table(
-        style,
-        &[
-            "Severity",
-            "Framework",
-            "Control",
-            "Title",
-            "Status",
-            "Owner",
-            "Evidence",
-            "Backlog",
-        ],
-    );
+    let columns = [
+        Column::new("Severity"),
+        Column::new("Framework").drop(1),
+        Column::new("Control"),
+        Column::new("Title").prose(PROSE),
+        Column::new("Status").drop(4),
+        Column::new("Owner").drop(3),
+        Column::new("Evidence"),
+        Column::new("Backlog").drop(2),
+    ];
+    let mut rows = Vec::with_capacity(gaps.len());
     for control in gaps {
         let present = control
             .evidence
@@ -224,7 +249,7 @@ fn control_list(
                 None => inert(id).into_owned(),
             })
             .collect();
-        table.add_row(vec![
+        rows.push(vec![
             match control.severity {
                 Some(risk) => cell(style, risk.as_str(), Tone::of_risk(risk)),
                 None => Cell::new("-"),
@@ -242,7 +267,7 @@ fn control_list(
             }),
         ]);
     }
-    writeln!(out, "{table}")
+    writeln!(out, "{}", fit(style, &columns, rows))
 }
 
 /// Every evidence entry with its state and last commit.
@@ -251,18 +276,16 @@ pub fn evidence(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> io::Resu
     if rows.is_empty() {
         return writeln!(out, "{NONE}");
     }
-    let mut table = new_table(
-        style,
-        &[
-            "Path",
-            "For",
-            "State",
-            "Last change",
-            "Commit",
-            "Committer",
-            "Limit",
-        ],
-    );
+    let columns = [
+        Column::new("Path"),
+        Column::new("For").drop(5),
+        Column::new("State"),
+        Column::new("Last change").drop(4),
+        Column::new("Commit").drop(1),
+        Column::new("Committer").drop(2),
+        Column::new("Limit").drop(3),
+    ];
+    let mut cells = Vec::with_capacity(rows.len());
     for row in rows {
         let e = row.evidence;
         let mut state = e.state.as_str().to_string();
@@ -277,7 +300,7 @@ pub fn evidence(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> io::Resu
             state = format!("{state}: {}", inert(detail));
         }
         let change = e.last_change.as_ref();
-        table.add_row(vec![
+        cells.push(vec![
             text(&e.path),
             text(&format!("{} {} {}", row.kind, row.framework, row.id)),
             cell(style, &state, Tone::of_evidence(e.state)),
@@ -290,7 +313,7 @@ pub fn evidence(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> io::Resu
             ),
         ]);
     }
-    writeln!(out, "{table}")
+    writeln!(out, "{}", fit(style, &columns, cells))
 }
 
 /// Figures per period.
@@ -299,19 +322,17 @@ pub fn trend(out: &mut dyn Write, points: &[TrendPoint], style: Style) -> io::Re
     if points.is_empty() {
         return writeln!(out, "{NONE}");
     }
-    let mut table = new_table(
-        style,
-        &[
-            "Period end",
-            "Commit",
-            "Open",
-            "Overdue",
-            "Done",
-            "Evidence missing",
-        ],
-    );
+    let columns = [
+        Column::new("Period end"),
+        Column::new("Commit").drop(1),
+        Column::new("Open").figures(),
+        Column::new("Overdue").figures(),
+        Column::new("Done").figures(),
+        Column::new("Evidence missing").figures(),
+    ];
+    let mut rows = Vec::with_capacity(points.len());
     for p in points {
-        table.add_row(vec![
+        rows.push(vec![
             Cell::new(p.period_end),
             Cell::new(&p.commit),
             Cell::new(p.open),
@@ -320,10 +341,7 @@ pub fn trend(out: &mut dyn Write, points: &[TrendPoint], style: Style) -> io::Re
             Cell::new(p.evidence_missing),
         ]);
     }
-    for column in 2..6 {
-        align_right(&mut table, column);
-    }
-    writeln!(out, "{table}")
+    writeln!(out, "{}", fit(style, &columns, rows))
 }
 
 /// The gate: one line per offender, one per offender a risk acceptance
@@ -415,18 +433,271 @@ fn section(out: &mut dyn Write, style: Style, heading: &str, count: usize) -> io
     writeln!(out, "{}", style.bold(&format!("{heading} ({count})")))
 }
 
-fn new_table(style: Style, header: &[&str]) -> Table {
+/// A column of a terminal table.
+#[derive(Clone, Copy, Debug)]
+struct Column {
+    /// The header.
+    header: &'static str,
+    /// The header when the table does not fit at its natural width:
+    /// shorter, and still whole words.
+    short: &'static str,
+    /// Figures, aligned right.
+    figures: bool,
+    /// When even short headers do not fit, columns are left out in this
+    /// order (lowest first, and columns with nothing to show before any
+    /// other); `None`: always shown.
+    drop: Option<u8>,
+    /// Prose (a title): at least this wide when its text is, so it reads
+    /// as a phrase rather than a word per line.
+    prose: usize,
+}
+
+impl Column {
+    const fn new(header: &'static str) -> Column {
+        Column {
+            header,
+            short: header,
+            figures: false,
+            drop: None,
+            prose: 0,
+        }
+    }
+
+    const fn prose(self, prose: usize) -> Column {
+        Column { prose, ..self }
+    }
+
+    const fn short(self, short: &'static str) -> Column {
+        Column { short, ..self }
+    }
+
+    const fn figures(self) -> Column {
+        Column {
+            figures: true,
+            ..self
+        }
+    }
+
+    const fn drop(self, rank: u8) -> Column {
+        Column {
+            drop: Some(rank),
+            ..self
+        }
+    }
+}
+
+/// The least width of a title that has that much text.
+const PROSE: usize = 22;
+
+/// The longest word of a cell is never split below this width (a long
+/// path may be).
+const LONGEST_WORD: usize = 24;
+
+/// Which columns a table shows at a width, with which headers and how wide.
+#[derive(Debug, PartialEq, Eq)]
+struct Layout {
+    /// Indices of the columns shown.
+    keep: Vec<usize>,
+    /// Short headers.
+    short: bool,
+    /// The content width of each kept column, in the order of `keep`;
+    /// never below the column's longest word (capped at [`LONGEST_WORD`]).
+    widths: Vec<usize>,
+}
+
+fn display_width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// The widest line of `text`.
+fn widest_line(text: &str) -> usize {
+    text.lines().map(display_width).max().unwrap_or(0)
+}
+
+/// The longest word of `text` (capped at [`LONGEST_WORD`]).
+fn longest_word(text: &str) -> usize {
+    text.split_whitespace()
+        .map(display_width)
+        .max()
+        .unwrap_or(0)
+        .min(LONGEST_WORD)
+}
+
+/// The width of a table whose columns have content widths `widths`: one
+/// space of padding each side of a cell, one border between and around.
+fn table_width(widths: impl Iterator<Item = usize>) -> usize {
+    let (sum, count) = widths.fold((0, 0), |(s, n), w| (s + w + 2, n + 1));
+    sum + count + 1
+}
+
+/// Decides the layout of a table of `columns` holding `rows` (cell texts)
+/// at `width`: everything at its natural width when it fits or when there
+/// is no width; else short headers, then columns left out by rank until
+/// every kept column can be as wide as its longest word, so text wraps
+/// between words; the width left is shared out, the columns that need
+/// least getting all they need first.
+fn layout(columns: &[Column], rows: &[Vec<String>], width: Option<u16>) -> Layout {
+    let all: Vec<usize> = (0..columns.len()).collect();
+    let cells = |i: usize| rows.iter().filter_map(move |r| r.get(i));
+    let natural = |i: usize, short: bool| {
+        let header = if short {
+            columns[i].short
+        } else {
+            columns[i].header
+        };
+        cells(i)
+            .map(|c| widest_line(c))
+            .chain([display_width(header)])
+            .max()
+            .unwrap_or(0)
+    };
+    let least = |i: usize| {
+        cells(i)
+            .map(|c| longest_word(c).max(widest_line(c).min(columns[i].prose)))
+            .chain([longest_word(columns[i].short)])
+            .max()
+            .unwrap_or(0)
+    };
+    let fits =
+        width.is_none_or(|w| table_width(all.iter().map(|&i| natural(i, false))) <= usize::from(w));
+    let Some(width) = width.map(usize::from).filter(|_| !fits) else {
+        return Layout {
+            widths: all.iter().map(|&i| natural(i, false)).collect(),
+            keep: all,
+            short: false,
+        };
+    };
+    let empty = |i: usize| cells(i).all(|c| matches!(c.trim(), "" | "-" | "0"));
+    let mut order: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&i| columns[i].drop.is_some())
+        .collect();
+    order.sort_by_key(|&i| (!empty(i), columns[i].drop));
+    let mut keep = all;
+    // Columns with nothing to show go first, while headers would wrap.
+    for &i in order.iter().filter(|&&i| empty(i)) {
+        if table_width(keep.iter().map(|&k| natural(k, true))) <= width {
+            break;
+        }
+        keep.retain(|&k| k != i);
+    }
+    let kept: Vec<usize> = order.into_iter().filter(|i| keep.contains(i)).collect();
+    let mut order = kept.into_iter();
+    while table_width(keep.iter().map(|&i| least(i))) > width {
+        let Some(next) = order.next() else { break };
+        keep.retain(|&i| i != next);
+    }
+    let mut widths: Vec<usize> = keep.iter().map(|&i| least(i)).collect();
+    let mut spare = width.saturating_sub(table_width(widths.iter().copied()));
+    let mut needs: Vec<(usize, usize)> = keep
+        .iter()
+        .enumerate()
+        .map(|(at, &i)| (natural(i, true).saturating_sub(widths[at]), at))
+        .filter(|(need, _)| *need > 0)
+        .collect();
+    needs.sort_unstable();
+    let mut left = needs.len();
+    for (need, at) in needs {
+        let share = (spare / left).min(need);
+        widths[at] += share;
+        spare -= share;
+        left -= 1;
+    }
+    Layout {
+        keep,
+        short: true,
+        widths,
+    }
+}
+
+/// Renders a table of `columns` and `rows` fitted to `style.width` (see
+/// [`layout`]), with a line naming the columns left out, if any.
+fn fit(style: Style, columns: &[Column], rows: Vec<Vec<Cell>>) -> String {
+    let texts: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(Cell::content).collect())
+        .collect();
+    let layout = layout(columns, &texts, style.width);
     let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header.iter().map(Cell::new));
+    table.load_preset(UTF8_FULL_CONDENSED);
     if style.color {
         table.enforce_styling();
     } else {
         table.force_no_tty();
     }
-    table
+    match style.width {
+        Some(width) => {
+            table
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(width);
+        }
+        None => {
+            table.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    table.set_header(layout.keep.iter().map(|&i| {
+        Cell::new(if layout.short {
+            columns[i].short
+        } else {
+            columns[i].header
+        })
+    }));
+    for row in rows {
+        table.add_row(
+            row.into_iter()
+                .enumerate()
+                .filter(|(i, _)| layout.keep.contains(i))
+                .map(|(_, c)| c),
+        );
+    }
+    for (at, (&i, &width)) in layout.keep.iter().zip(&layout.widths).enumerate() {
+        if let Some(column) = table.column_mut(at) {
+            if columns[i].figures {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
+            if layout.short {
+                // comfy-table's fixed widths include the cell's padding.
+                let width = u16::try_from(width + 2).unwrap_or(u16::MAX);
+                column.set_constraint(ColumnConstraint::Absolute(Width::Fixed(width)));
+            }
+        }
+    }
+    let mut text = table.to_string();
+    let left_out: Vec<&str> = (0..columns.len())
+        .filter(|i| !layout.keep.contains(i))
+        .map(|i| columns[i].header)
+        .collect();
+    if let (false, Some(width)) = (left_out.is_empty(), style.width) {
+        let note = format!(
+            "(not shown at {width} columns: {}; see --format json)",
+            left_out.join(", ")
+        );
+        for line in wrap(&note, usize::from(width)) {
+            let _ = write!(text, "\n{line}");
+        }
+    }
+    text
+}
+
+/// `text` in lines of at most `width` columns, broken between words (a
+/// word longer than `width` gets a line of its own).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && display_width(&line) + 1 + display_width(word) > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// A cell of text from users' files, made inert (one line, no control
@@ -448,8 +719,62 @@ fn cell(style: Style, text: &str, tone: Tone) -> Cell {
     }
 }
 
-fn align_right(table: &mut Table, column: usize) {
-    if let Some(c) = table.column_mut(column) {
-        c.set_cell_alignment(CellAlignment::Right);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(cells: &[&[&str]]) -> Vec<Vec<String>> {
+        cells
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn no_width_keeps_everything_on_one_line() {
+        let columns = [Column::new("A long header"), Column::new("B").drop(1)];
+        let layout = layout(&columns, &rows(&[&["x y z", "1"]]), None);
+        assert_eq!(layout.keep, vec![0, 1]);
+        assert!(!layout.short);
+    }
+
+    #[test]
+    fn narrow_tables_shorten_headers_then_drop_empty_columns_first() {
+        let columns = [
+            Column::new("Framework"),
+            Column::new("Implemented").short("Impl.").drop(2),
+            Column::new("Stale").drop(3),
+            Column::new("Unproven").drop(1),
+        ];
+        let data = rows(&[&["iso27001", "3", "4", "0"], &["soc2", "1", "0", "-"]]);
+        // Natural: 9 + 11 + 5 + 8 + 4 * 3 + 1 = 46.
+        assert_eq!(layout(&columns, &data, Some(46)).keep, vec![0, 1, 2, 3]);
+        // Short headers: 9 + 5 + 5 + 8 + 13 = 40.
+        let at = layout(&columns, &data, Some(40));
+        assert_eq!((at.keep, at.short), (vec![0, 1, 2, 3], true));
+        // Unproven is empty, so it goes before Implemented (rank 2).
+        assert_eq!(layout(&columns, &data, Some(39)).keep, vec![0, 1, 2]);
+        assert_eq!(layout(&columns, &data, Some(25)).keep, vec![0, 2]);
+        // Never below the columns that always show.
+        assert_eq!(layout(&columns, &data, Some(5)).keep, vec![0]);
+    }
+
+    #[test]
+    fn words_are_the_least_width_of_a_column() {
+        let columns = [Column::new("Title")];
+        let data = rows(&[&["Launch the quarterly verification cadence"]]);
+        let at = layout(&columns, &data, Some(10));
+        assert_eq!(at.widths, vec!["verification".len()]);
+        // Spare width goes to the column that needs least first.
+        let columns = [Column::new("Title"), Column::new("Due")];
+        let data = rows(&[&["Launch the quarterly verification", "2025-11-15"]]);
+        let at = layout(&columns, &data, Some(40));
+        assert_eq!(at.widths, vec![40 - 10 - 7, 10]);
+    }
+
+    #[test]
+    fn prose_wraps_between_words() {
+        assert_eq!(wrap("a bb ccc dddd", 6), vec!["a bb", "ccc", "dddd"]);
+        assert_eq!(wrap("abcdefgh x", 4), vec!["abcdefgh", "x"]);
     }
 }

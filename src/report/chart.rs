@@ -51,7 +51,7 @@ pub fn open_items(report: &Report) -> String {
     let _ = write!(
         svg,
         "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" \
-         width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" \
+         viewBox=\"0 0 {width} {height}\" style=\"max-width:{width}px\" \
          aria-labelledby=\"chart-title\"><title id=\"chart-title\">Open items by framework and risk</title>"
     );
     for (row, (framework, counts)) in rows.iter().enumerate() {
@@ -126,58 +126,103 @@ const SERIES: [(&str, &str, &str); 4] = [
     ("evidence missing", "#92400e", "8 3 2 3"),
 ];
 
+/// Approximate width of `text` in the chart's 12px label font.
+fn label_width(text: &str) -> usize {
+    text.chars().count() * 7 + 4
+}
+
+/// Vertical positions for labels wanted at `wanted` (each the y of its
+/// line's end), at least `gap` apart and within `top..=bottom`, each as
+/// near its line as that allows; the order of `wanted` is kept in the
+/// result.
+fn spread(wanted: &[usize], gap: usize, top: usize, bottom: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..wanted.len()).collect();
+    order.sort_by_key(|&i| (wanted[i], i));
+    let mut placed = vec![0; wanted.len()];
+    let mut next = top;
+    for &i in &order {
+        let y = wanted[i].max(next);
+        placed[i] = y;
+        next = y + gap;
+    }
+    // Labels pushed below the bottom move up together.
+    let mut limit = bottom;
+    for &i in order.iter().rev() {
+        if placed[i] > limit {
+            placed[i] = limit;
+        }
+        limit = placed[i].saturating_sub(gap);
+    }
+    placed
+}
+
 /// A line chart of open, overdue and done items and missing evidence per
 /// period. Lines differ in dash pattern as well as colour, and each ends with
-/// its label, so the chart reads in black and white.
+/// its label, placed so that no two labels overlap and none is cut off.
 pub fn trend(points: &[TrendPoint]) -> String {
-    const W: usize = 640;
     const H: usize = 220;
     const LEFT: usize = 40;
-    const RIGHT: usize = 130;
-    const TOP: usize = 10;
+    const PLOT_W: usize = 470;
+    const TOP: usize = 14;
     const BOTTOM: usize = 40;
+    const GAP: usize = 14;
     let values = |p: &TrendPoint| [p.open, p.overdue, p.done, p.evidence_missing];
     let most = points.iter().flat_map(values).max().unwrap_or(0).max(1);
-    let plot_w = W - LEFT - RIGHT;
+    let last = points.last().map(values).unwrap_or_default();
+    let labels: Vec<String> = SERIES
+        .iter()
+        .zip(last)
+        .map(|((name, _, _), v)| format!("{name} ({v})"))
+        .collect();
+    let right = labels.iter().map(|l| label_width(l)).max().unwrap_or(0) + 16;
+    let w = LEFT + PLOT_W + right;
     let plot_h = H - TOP - BOTTOM;
     let x = |i: usize| {
         LEFT + if points.len() > 1 {
-            i * plot_w / (points.len() - 1)
+            i * PLOT_W / (points.len() - 1)
         } else {
-            plot_w / 2
+            PLOT_W / 2
         }
     };
     let y = |v: usize| TOP + plot_h - v * plot_h / most;
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{W}\" height=\"{H}\" \
-         viewBox=\"0 0 {W} {H}\" aria-labelledby=\"trend-title\"><title id=\"trend-title\">Trend per month</title>\
+        "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" \
+         viewBox=\"0 0 {w} {H}\" style=\"max-width:{w}px\" aria-labelledby=\"trend-title\"><title id=\"trend-title\">Trend per month</title>\
          <line x1=\"{LEFT}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#000\"/>\
          <line x1=\"{LEFT}\" y1=\"{TOP}\" x2=\"{LEFT}\" y2=\"{}\" stroke=\"#000\"/>\
          <text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\">{most}</text>\
          <text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\">0</text>",
         TOP + plot_h,
-        LEFT + plot_w,
+        LEFT + PLOT_W,
         TOP + plot_h,
         TOP + plot_h,
         LEFT - 4,
-        TOP + 10,
+        TOP + 4,
         LEFT - 4,
         TOP + plot_h
     );
+    // Period labels: first and last always, others when there is room.
+    let mut shown_until = 0;
     for (i, p) in points.iter().enumerate() {
-        if i == 0 || i + 1 == points.len() || points.len() <= 6 || i % 3 == 0 {
+        let text = &p.period_end.to_string()[..7];
+        let half = label_width(text) / 2;
+        let centre = x(i);
+        let is_last = i + 1 == points.len();
+        let fits_before_last = is_last || centre + half + 8 < x(points.len() - 1) - half;
+        if (i == 0 || centre >= shown_until + half + 8) && fits_before_last {
             let _ = write!(
                 svg,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"label\">{}</text>",
-                x(i),
-                H - BOTTOM + 16,
-                &p.period_end.to_string()[..7]
+                "<text x=\"{centre}\" y=\"{}\" text-anchor=\"middle\" class=\"label\">{text}</text>",
+                H - BOTTOM + 16
             );
+            shown_until = centre + half;
         }
     }
-    for (s, (name, colour, dash)) in SERIES.iter().enumerate() {
+    let ends: Vec<usize> = last.iter().map(|&v| y(v) + 4).collect();
+    let placed = spread(&ends, GAP, TOP + 4, TOP + plot_h + 4);
+    for (s, (_, colour, dash)) in SERIES.iter().enumerate() {
         let coords: Vec<String> = points
             .iter()
             .enumerate()
@@ -196,16 +241,103 @@ pub fn trend(points: &[TrendPoint]) -> String {
                 y(values(p)[s])
             );
         }
-        if let Some(last) = points.last() {
-            let v = values(last)[s];
+        if !points.is_empty() {
+            let end_x = x(points.len() - 1);
+            // A leader line from the end of the line to its label when the
+            // label had to move.
+            if placed[s] != ends[s] {
+                let _ = write!(
+                    svg,
+                    "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{colour}\" stroke-width=\"1\"/>",
+                    end_x + 4,
+                    ends[s] - 4,
+                    end_x + 12,
+                    placed[s] - 4
+                );
+            }
             let _ = write!(
                 svg,
-                "<text x=\"{}\" y=\"{}\" class=\"label\">{name} ({v})</text>",
-                x(points.len() - 1) + 6,
-                y(v) + 4 + s * 2
+                "<text x=\"{}\" y=\"{}\" class=\"label\">{}</text>",
+                end_x + 14,
+                placed[s],
+                labels[s]
             );
         }
     }
     svg.push_str("</svg><figcaption>Open, overdue and done items and missing evidence at the end of each month, from git history.</figcaption></figure>");
     svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_spread_apart_within_the_plot() {
+        assert_eq!(spread(&[50, 50, 100], 14, 0, 200), vec![50, 64, 100]);
+        assert_eq!(spread(&[200, 200, 10], 14, 0, 200), vec![186, 200, 10]);
+        assert_eq!(spread(&[0, 0], 14, 10, 200), vec![10, 24]);
+        let placed = spread(&[150, 150, 150, 150], 14, 0, 160);
+        let mut sorted = placed.clone();
+        sorted.sort_unstable();
+        assert!(sorted.windows(2).all(|w| w[1] - w[0] >= 14), "{placed:?}");
+        assert!(placed.iter().all(|&y| y <= 160));
+    }
+
+    /// The `x` and `y` of every `<text class="label">` after the period
+    /// labels, and the viewBox width.
+    fn end_labels(svg: &str) -> (Vec<(usize, usize, String)>, usize) {
+        let number = |s: &str, key: &str| -> usize {
+            let start = s.find(key).expect("attribute") + key.len();
+            s[start..]
+                .split(['"', ' '])
+                .next()
+                .expect("value")
+                .parse()
+                .expect("number")
+        };
+        let width = number(svg, "viewBox=\"0 0 ");
+        let labels = svg
+            .split("<text ")
+            .skip(1)
+            .filter(|t| !t.contains("text-anchor"))
+            .map(|t| {
+                let text = t
+                    .split('>')
+                    .nth(1)
+                    .expect("text")
+                    .trim_end_matches("</text");
+                (number(t, "x=\""), number(t, "y=\""), text.to_string())
+            })
+            .collect();
+        (labels, width)
+    }
+
+    #[test]
+    fn trend_labels_neither_collide_nor_leave_the_chart() {
+        let point = |month: u32, open, overdue, done, missing| TrendPoint {
+            period_end: chrono::NaiveDate::from_ymd_opt(2026, month, 28).expect("date"),
+            commit: "abc".to_string(),
+            open,
+            overdue,
+            done,
+            evidence_missing: missing,
+        };
+        // open and done end on the same value, overdue and missing too.
+        let points = [point(1, 3, 1, 0, 9), point(2, 5, 4, 5, 4)];
+        let (labels, width) = end_labels(&trend(&points));
+        assert_eq!(labels.len(), 4, "{labels:?}");
+        for (x, _, text) in &labels {
+            assert!(
+                x + label_width(text) <= width,
+                "`{text}` is cut off at {width}"
+            );
+        }
+        for (i, a) in labels.iter().enumerate() {
+            for b in &labels[i + 1..] {
+                assert!(a.1.abs_diff(b.1) >= 14, "{a:?} and {b:?} overlap");
+            }
+        }
+        assert!(labels.iter().any(|(_, _, t)| t == "evidence missing (4)"));
+    }
 }

@@ -39,6 +39,9 @@ pub fn render(report: &Report, flavor: Flavor) -> String {
         accepted: accepted(report),
     };
     w.title();
+    if flavor == Flavor::Html {
+        w.contents();
+    }
     w.summary();
     w.gate();
     w.acceptances();
@@ -108,27 +111,66 @@ fn reason_cell(reason: &Reason) -> String {
     }
 }
 
-/// Escapes text from users' files for use inside a Markdown line.
+/// Escapes text from users' files for use inside a Markdown line (a table
+/// cell, a paragraph, a heading's text), escaping only what GitHub's
+/// renderer would otherwise read as markup.
 ///
-/// Line breaks and tabs become spaces, other control characters (and the
-/// other characters [`crate::text::is_unsafe`] names: bidi controls,
-/// zero-width characters, noncharacters) are dropped, and every character that could start markup, a link, a code span, raw
-/// HTML, an entity or a table cell boundary is backslash-escaped.
+/// Line breaks and tabs become spaces; other control characters, and the
+/// other characters [`crate::text::is_unsafe`] names (bidi controls,
+/// zero-width characters, noncharacters), are dropped. Always escaped: `|` (a cell boundary), `` ` `` (code), `*`
+/// (emphasis), `[` (links and images), `<` (raw HTML, autolinks), `~`
+/// (strikethrough) and `$` (GitHub's math). Escaped where they would act:
+/// `_` not inside a word, `\` before punctuation, `&` starting an entity
+/// such as `&amp;`, `#` after a space (a heading's closing sequence).
+/// Everything else (`Support & Engineering`, `snake_case`, `100%!`) is
+/// left as written.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.trim().chars() {
-        match c {
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if crate::text::is_unsafe(c) => {}
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' | '#' | '!' | '{'
-            | '}' | '$' => {
-                out.push('\\');
-                out.push(c);
+    let text: String = text
+        .trim()
+        .chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if crate::text::is_unsafe(c) => None,
+            c => Some(c),
+        })
+        .collect();
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).map(|b| chars[b]);
+        let after = chars.get(i + 1).copied();
+        let needed = match c {
+            '|' | '`' | '*' | '[' | '<' | '~' | '$' => true,
+            '_' => {
+                !(before.is_some_and(char::is_alphanumeric)
+                    && after.is_some_and(char::is_alphanumeric))
             }
-            c => out.push(c),
+            '\\' => after.is_none_or(|a| a.is_ascii_punctuation()),
+            '&' => starts_entity(&chars[i + 1..]),
+            '#' => before.is_none_or(char::is_whitespace),
+            _ => false,
+        };
+        if needed {
+            out.push('\\');
         }
+        out.push(c);
     }
     out
+}
+
+/// Whether `rest` (what follows a `&`) makes an entity or numeric
+/// character reference: `name;`, `#digits;` or `#xhex;`.
+fn starts_entity(rest: &[char]) -> bool {
+    let Some(end) = rest.iter().take(34).position(|&c| c == ';') else {
+        return false;
+    };
+    let body = &rest[..end];
+    match body {
+        ['#', 'x' | 'X', hex @ ..] => !hex.is_empty() && hex.iter().all(char::is_ascii_hexdigit),
+        ['#', digits @ ..] => !digits.is_empty() && digits.iter().all(char::is_ascii_digit),
+        [first, ..] => first.is_ascii_alphabetic() && body.iter().all(char::is_ascii_alphanumeric),
+        [] => false,
+    }
 }
 
 /// An anchor id for `parts`: lower-case letters, digits and `-` kept, every
@@ -206,6 +248,18 @@ impl Writer<'_> {
         }
     }
 
+    /// What a risk acceptance names: a link when it is a listed item;
+    /// in the HTML page, on one line (an id breaks at its hyphens).
+    fn target(&self, target: &str) -> String {
+        if self.items.contains(target) {
+            return self.item_link(target);
+        }
+        match self.flavor {
+            Flavor::Markdown => escape(target),
+            Flavor::Html => format!("<span class=\"nowrap\">{}</span>", escape(target)),
+        }
+    }
+
     fn item_link(&self, id: &str) -> String {
         if self.items.contains(id) {
             format!("[{}](#{})", escape(id), slug(&["item", id]))
@@ -233,6 +287,39 @@ impl Writer<'_> {
         }
     }
 
+    /// A table of contents (the HTML page's; GitHub makes its own for a
+    /// Markdown file).
+    fn contents(&mut self) {
+        let due_soon = format!("Due soon (within {} days)", self.report.due_soon_days);
+        let mut entries: Vec<(String, String, usize)> = [
+            ("summary", "Executive summary"),
+            ("gate", "Gate"),
+            ("acceptances", "Risk acceptances"),
+            ("overdue", "Overdue items"),
+            ("due-soon", due_soon.as_str()),
+            ("unscheduled", "Unscheduled items"),
+            ("controls", "Control matrices"),
+        ]
+        .iter()
+        .map(|(anchor, text)| (anchor.to_string(), text.to_string(), 0))
+        .collect();
+        for f in &self.report.frameworks {
+            entries.push((slug(&["framework", &f.id]), escape(&f.name), 1));
+        }
+        for (anchor, text) in [
+            ("evidence", "Missing, empty and stale evidence"),
+            ("owners", "Work per owner"),
+            ("backlog", "Backlog register"),
+        ] {
+            entries.push((anchor.to_string(), text.to_string(), 0));
+        }
+        self.line("<nav class=\"toc\" aria-label=\"Contents\">\n");
+        for (anchor, text, depth) in entries {
+            self.line(&format!("{}- [{text}](#{anchor})", "  ".repeat(depth)));
+        }
+        self.line("\n</nav>\n");
+    }
+
     fn title(&mut self) {
         let r = self.report;
         self.line(&format!("# Compliance report: {}\n", escape(&r.title)));
@@ -250,39 +337,77 @@ impl Writer<'_> {
     fn summary(&mut self) {
         let r = self.report;
         self.heading(2, "summary", "Executive summary");
-        let mut rows: Vec<Vec<String>> = r
+        let mut labelled: Vec<(String, FrameworkSummary)> = r
             .frameworks
             .iter()
             .map(|f| {
                 let label = format!("[{}](#{})", escape(&f.name), slug(&["framework", &f.id]));
-                summary_row(label, f)
+                (label, f.clone())
             })
             .collect();
         if r.frameworks.len() > 1 {
-            rows.push(summary_row(
+            labelled.push((
                 "**Total**".to_string(),
-                &FrameworkSummary::total(&r.frameworks),
+                FrameworkSummary::total(&r.frameworks),
             ));
         }
+        // Three narrow tables rather than one of thirteen columns, which
+        // scrolls sideways on GitHub and hides readiness at the end.
+        let rows = |cells: fn(&FrameworkSummary) -> Vec<String>| -> Vec<Vec<String>> {
+            labelled
+                .iter()
+                .map(|(label, f)| {
+                    let mut row = vec![label.clone()];
+                    row.extend(cells(f));
+                    row
+                })
+                .collect()
+        };
+        self.line("Controls:\n");
         self.table(
             &[
                 "Framework",
+                "Readiness",
                 "Controls",
                 "Implemented",
                 "Gaps",
                 "Unproven",
-                "Open items",
-                "Overdue",
-                "Due soon",
-                "Unscheduled",
-                "Evidence present",
-                "Evidence missing",
-                "Evidence stale",
-                "Readiness",
             ],
-            rows,
+            rows(|f| {
+                vec![
+                    f.readiness
+                        .map_or_else(|| "-".to_string(), |r| format!("{r}%")),
+                    f.controls.to_string(),
+                    f.implemented.to_string(),
+                    f.gaps.to_string(),
+                    f.unproven.to_string(),
+                ]
+            }),
         );
         self.line(&format!("{}\n", super::READINESS_DEFINITION));
+        self.line("Backlog items:\n");
+        self.table(
+            &["Framework", "Open", "Overdue", "Due soon", "Unscheduled"],
+            rows(|f| {
+                vec![
+                    f.items_open.to_string(),
+                    f.overdue.to_string(),
+                    f.due_soon.to_string(),
+                    f.unscheduled.to_string(),
+                ]
+            }),
+        );
+        self.line("Evidence entries:\n");
+        self.table(
+            &["Framework", "Present", "Missing", "Stale"],
+            rows(|f| {
+                vec![
+                    f.evidence_present.to_string(),
+                    f.evidence_missing.to_string(),
+                    f.evidence_stale.to_string(),
+                ]
+            }),
+        );
         if self.flavor == Flavor::Html {
             self.line(&super::chart::open_items(r));
             self.line("");
@@ -357,7 +482,7 @@ impl Writer<'_> {
             .iter()
             .map(|a| {
                 vec![
-                    escape(&a.target),
+                    self.target(&a.target),
                     self.tag("acceptance", a.state.as_str()),
                     escape(&a.approved_by),
                     a.approved_on.to_string(),
@@ -547,25 +672,34 @@ impl Writer<'_> {
             .map(|i| self.register_row(i))
             .collect();
         self.table(
-            &[
-                "ID",
-                "Title",
-                "Framework",
-                "Risk",
-                "Owner",
-                "Due",
-                "Status",
-                "State",
-                "Checklist",
-                "Evidence",
-                "Controls",
-            ],
+            &["ID", "Title", "Framework", "Risk", "Owner", "Due", "State"],
             rows,
         );
+        self.heading(3, "traceability", "Progress, evidence and controls");
+        let rows = self
+            .report
+            .items
+            .iter()
+            .map(|i| self.trace_row(i))
+            .collect();
+        self.table(&["ID", "Status", "Checklist", "Evidence", "Controls"], rows);
     }
 
     fn register_row(&self, item: &ItemView) -> Vec<String> {
         let anchor = slug(&["item", &item.id]);
+        vec![
+            format!("<a id=\"{anchor}\"></a>{}", escape(&item.id)),
+            escape(&item.title),
+            escape(&item.framework),
+            self.tag("risk", item.risk.as_str()),
+            escape(item.owner.as_deref().unwrap_or("-")),
+            item.due
+                .map_or_else(|| "TBD".to_string(), |d| d.to_string()),
+            self.tag("state", item.state.as_str()),
+        ]
+    }
+
+    fn trace_row(&self, item: &ItemView) -> Vec<String> {
         let controls: Vec<String> = item
             .controls
             .iter()
@@ -577,15 +711,8 @@ impl Writer<'_> {
             })
             .collect();
         vec![
-            format!("<a id=\"{anchor}\"></a>{}", escape(&item.id)),
-            escape(&item.title),
-            escape(&item.framework),
-            self.tag("risk", item.risk.as_str()),
-            escape(item.owner.as_deref().unwrap_or("-")),
-            item.due
-                .map_or_else(|| "TBD".to_string(), |d| d.to_string()),
+            self.item_link(&item.id),
             item.status.as_str().to_string(),
-            self.tag("state", item.state.as_str()),
             item.checklist
                 .map_or_else(|| "-".to_string(), |p| format!("{}/{}", p.done, p.total)),
             self.evidence_cell(&item.evidence),
@@ -598,25 +725,6 @@ impl Writer<'_> {
     }
 }
 
-fn summary_row(label: String, f: &FrameworkSummary) -> Vec<String> {
-    vec![
-        label,
-        f.controls.to_string(),
-        f.implemented.to_string(),
-        f.gaps.to_string(),
-        f.unproven.to_string(),
-        f.items_open.to_string(),
-        f.overdue.to_string(),
-        f.due_soon.to_string(),
-        f.unscheduled.to_string(),
-        f.evidence_present.to_string(),
-        f.evidence_missing.to_string(),
-        f.evidence_stale.to_string(),
-        f.readiness
-            .map_or_else(|| "-".to_string(), |r| format!("{r}%")),
-    ]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -624,9 +732,19 @@ mod tests {
     #[test]
     fn escapes_markup_and_cell_boundaries() {
         assert_eq!(escape("a | b\nc"), "a \\| b c");
-        assert_eq!(escape("<script>"), "\\<script\\>");
-        assert_eq!(escape("[x](http://e)"), "\\[x\\](http://e)");
-        assert_eq!(escape("`code` & *b*"), "\\`code\\` \\& \\*b\\*");
+        assert_eq!(escape("<script>"), "\\<script>");
+        assert_eq!(escape("[x](http://e)"), "\\[x](http://e)");
+        assert_eq!(escape("`code` & *b*"), "\\`code\\` & \\*b\\*");
+        assert_eq!(escape("Support & Engineering"), "Support & Engineering");
+        assert_eq!(
+            escape("R&D &amp; &#38; &#x26;"),
+            "R&D \\&amp; \\&#38; \\&#x26;"
+        );
+        assert_eq!(escape("snake_case _x_"), "snake_case \\_x\\_");
+        assert_eq!(escape("a\\b \\* \\"), "a\\b \\\\\\* \\\\");
+        assert_eq!(escape("#1 issue #"), "\\#1 issue \\#");
+        assert_eq!(escape("100% done! {x} > y"), "100% done! {x} > y");
+        assert_eq!(escape("~~s~~ $x$"), "\\~\\~s\\~\\~ \\$x\\$");
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub const READINESS_DEFINITION: &str = "Readiness is the share of applicable con
 present, rounded down to a whole percent.";
 
 /// Something that names an evidence path: an item or a control.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct Need {
     /// `item` or `control`.
     pub kind: &'static str,
@@ -41,7 +41,7 @@ pub struct Need {
 
 /// An evidence path that is not present (or is stale), with everything that
 /// needs it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct EvidenceProblem {
     /// The path as written.
     pub path: String,
@@ -54,7 +54,7 @@ pub struct EvidenceProblem {
 }
 
 /// Open work of one owner.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct OwnerLoad {
     /// The owner as written (`(unowned)` for items without one).
     pub owner: String,
@@ -71,7 +71,7 @@ pub struct OwnerLoad {
 }
 
 /// What the filters kept, for the report's header.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Scope {
     /// Framework ids kept (empty: all).
     pub frameworks: Vec<String>,
@@ -80,7 +80,7 @@ pub struct Scope {
 }
 
 /// Everything a report shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Report {
     /// JSON format version.
     pub version: u32,
@@ -108,7 +108,7 @@ pub struct Report {
     pub owners: Vec<OwnerLoad>,
     /// Figures per month from git history (HTML reports only; empty
     /// otherwise).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trend: Vec<TrendPoint>,
 }
 

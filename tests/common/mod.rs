@@ -73,9 +73,23 @@ pub fn comply(root: &Path) -> Command {
     let mut cmd = Command::cargo_bin("comply").expect("binary");
     cmd.env_remove("COMPLY_TODAY")
         .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .env_remove("COMPLETE")
         .env_remove("GITHUB_STEP_SUMMARY")
         .arg("--root")
         .arg(root);
+    cmd
+}
+
+/// The `comply` binary with a fixed environment and no `--root`, for the
+/// commands that read no repository (`init`, `schema`, `man`, ...).
+pub fn tool() -> Command {
+    let mut cmd = Command::cargo_bin("comply").expect("binary");
+    cmd.env_remove("COMPLY_TODAY")
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .env_remove("COMPLETE")
+        .env_remove("GITHUB_STEP_SUMMARY");
     cmd
 }
 
