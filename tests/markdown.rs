@@ -39,6 +39,16 @@ fn gfm() -> Options<'static> {
     options
 }
 
+/// The text `node` and what it holds show.
+fn shown_text<'a>(node: &'a AstNode<'a>) -> String {
+    node.descendants()
+        .filter_map(|n| match &n.data().value {
+            NodeValue::Text(t) => Some(t.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The text a cell shows, and whether anything in it is markup other than
 /// plain text and autolinked URLs.
 fn cell_text<'a>(cell: &'a AstNode<'a>) -> (String, Vec<String>) {
@@ -48,13 +58,7 @@ fn cell_text<'a>(cell: &'a AstNode<'a>) -> (String, Vec<String>) {
         match &node.data().value {
             NodeValue::Text(t) => text.push_str(t),
             NodeValue::Link(link) => {
-                let shown: String = node
-                    .descendants()
-                    .filter_map(|n| match &n.data().value {
-                        NodeValue::Text(t) => Some(t.to_string()),
-                        _ => None,
-                    })
-                    .collect();
+                let shown = shown_text(node);
                 if !link.url.ends_with(&shown) {
                     markup.push(format!("link to {}", link.url));
                 }
@@ -119,4 +123,91 @@ fn report_tables_are_narrow_and_show_users_text_as_written() {
             assert!(markup.is_empty(), "`{text}` became markup: {markup:?}");
         }
     }
+}
+
+/// Names and ids with brackets, shown as link text.
+const BRACKETED: &[&str] = &[
+    "SOC2-001[b]",
+    "A-1]",
+    "B-2](#x)",
+    "C-3[x][y]",
+    "D-4\\]",
+    "E-5[",
+];
+
+/// All link texts in `markdown`, each with its target.
+fn links(markdown: &str) -> Vec<(String, String)> {
+    let arena = Arena::new();
+    let root = parse_document(&arena, markdown, &gfm());
+    let mut out = Vec::new();
+    for node in root.descendants() {
+        if let NodeValue::Link(link) = &node.data().value {
+            out.push((shown_text(node), link.url.to_string()));
+        }
+    }
+    out
+}
+
+#[test]
+fn link_texts_with_brackets_stay_one_link() {
+    let name = "SOC 2 [Type II] (Trust Services Criteria) ]";
+    let mut controls = String::new();
+    let mut items = String::new();
+    for (n, id) in BRACKETED.iter().enumerate() {
+        let quoted = serde_json::to_string(id).expect("JSON string");
+        controls.push_str(&format!(
+            "  - id: {quoted}\n    title: Control {n}\n    status: planned\n"
+        ));
+        items.push_str(&format!(
+            "  - id: {quoted}\n    title: Item {n}\n    risk: high\n    due: 2025-01-01\n    controls: [{quoted}]\n"
+        ));
+    }
+    let repo = Fixture::new()
+        .file(
+            "controls/fw.yaml",
+            &format!(
+                "framework: fw\nname: {}\ncontrols:\n{controls}",
+                serde_json::to_string(name).expect("JSON string")
+            ),
+        )
+        .file("controls/other.yaml", "framework: other\nname: Other [x]\ncontrols:\n  - id: O1\n    title: One\n    status: planned\n")
+        .items(&items);
+    let markdown = stdout(
+        &repo
+            .run(&["report", "--as-of", "2025-06-01", "--format", "markdown"])
+            .code(0),
+    );
+    let found = links(&markdown);
+    for (shown, url) in &found {
+        assert!(
+            url.starts_with('#') && !url.contains(' '),
+            "link `{shown}` goes to `{url}`:\n{markdown}"
+        );
+    }
+    let shows = |text: &str, prefix: &str| {
+        found
+            .iter()
+            .any(|(shown, url)| shown == text && url.starts_with(prefix))
+    };
+    assert!(shows(name, "#framework-"), "{found:?}\n{markdown}");
+    for id in BRACKETED {
+        assert!(shows(id, "#item-"), "item `{id}`: {found:?}\n{markdown}");
+        assert!(
+            shows(id, "#control-"),
+            "control `{id}`: {found:?}\n{markdown}"
+        );
+    }
+
+    let html = stdout(
+        &repo
+            .run(&["report", "--as-of", "2025-06-01", "--format", "html"])
+            .code(0),
+    );
+    let shown_name = name.trim_end().replace('&', "&amp;");
+    let linked = format!(">{shown_name}</a>");
+    assert!(
+        html.matches(&linked).count() >= 2,
+        "the contents and the summary link `{name}`:\n{html}"
+    );
+    assert!(!html.contains("\\["), "raw Markdown in the page:\n{html}");
 }

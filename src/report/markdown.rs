@@ -158,6 +158,13 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// [`escape`] for a link's text (`[text](#anchor)`): also escapes `]`,
+/// which would otherwise close the link text early, so `SOC 2 [Type II]`
+/// or an id such as `A-1[b]` stays one link showing the text as written.
+pub fn link_text(text: &str) -> String {
+    escape(text).replace(']', "\\]")
+}
+
 /// Whether `rest` (what follows a `&`) makes an entity or numeric
 /// character reference: `name;`, `#digits;` or `#xhex;`.
 fn starts_entity(rest: &[char]) -> bool {
@@ -262,7 +269,7 @@ impl Writer<'_> {
 
     fn item_link(&self, id: &str) -> String {
         if self.items.contains(id) {
-            format!("[{}](#{})", escape(id), slug(&["item", id]))
+            format!("[{}](#{})", link_text(id), slug(&["item", id]))
         } else {
             escape(id)
         }
@@ -270,7 +277,11 @@ impl Writer<'_> {
 
     fn control_link(&self, framework: &str, id: &str) -> String {
         if self.controls.contains(&(framework, id)) {
-            format!("[{}](#{})", escape(id), slug(&["control", framework, id]))
+            format!(
+                "[{}](#{})",
+                link_text(id),
+                slug(&["control", framework, id])
+            )
         } else {
             escape(id)
         }
@@ -304,7 +315,7 @@ impl Writer<'_> {
         .map(|(anchor, text)| (anchor.to_string(), text.to_string(), 0))
         .collect();
         for f in &self.report.frameworks {
-            entries.push((slug(&["framework", &f.id]), escape(&f.name), 1));
+            entries.push((slug(&["framework", &f.id]), link_text(&f.name), 1));
         }
         for (anchor, text) in [
             ("evidence", "Missing, empty and stale evidence"),
@@ -341,7 +352,7 @@ impl Writer<'_> {
             .frameworks
             .iter()
             .map(|f| {
-                let label = format!("[{}](#{})", escape(&f.name), slug(&["framework", &f.id]));
+                let label = format!("[{}](#{})", link_text(&f.name), slug(&["framework", &f.id]));
                 (label, f.clone())
             })
             .collect();
@@ -734,6 +745,8 @@ mod tests {
         assert_eq!(escape("a | b\nc"), "a \\| b c");
         assert_eq!(escape("<script>"), "\\<script>");
         assert_eq!(escape("[x](http://e)"), "\\[x](http://e)");
+        assert_eq!(link_text("SOC 2 [Type II]"), "SOC 2 \\[Type II\\]");
+        assert_eq!(link_text("a\\]"), "a\\\\\\]");
         assert_eq!(escape("`code` & *b*"), "\\`code\\` & \\*b\\*");
         assert_eq!(escape("Support & Engineering"), "Support & Engineering");
         assert_eq!(
