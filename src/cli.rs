@@ -141,7 +141,9 @@ pub struct SchemaArgs {
 #[derive(Debug, Args)]
 pub struct ManArgs {
     /// Write comply.1 and a page per command (comply-check.1, ...) into DIR,
-    /// creating it (e.g. ~/.local/share/man/man1) [default: print comply.1]
+    /// creating it (e.g. ~/.local/share/man/man1); `-` prints all pages, one
+    /// after another, on standard output (`man -l -` reads them) [default:
+    /// print comply.1]
     #[arg(long, short, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub output: Option<PathBuf>,
 }

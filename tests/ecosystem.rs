@@ -137,6 +137,23 @@ fn completions_man_page_and_version() {
     }
     let assert = tool().arg("man").assert().code(0);
     assert!(stdout(&assert).contains(".TH comply 1"));
+    assert!(!stdout(&assert).contains(".TH comply-check 1"));
+    // `-o -` (and `--output -`, `--output=-`): every page on standard
+    // output, no directory named `-`.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for args in [&["-o", "-"][..], &["--output", "-"], &["--output=-"]] {
+        let assert = tool()
+            .current_dir(dir.path())
+            .arg("man")
+            .args(args)
+            .assert()
+            .code(0);
+        let pages = stdout(&assert);
+        for page in [".TH comply 1", ".TH comply-check 1", ".TH comply-man 1"] {
+            assert!(pages.contains(page), "{args:?}: {page}");
+        }
+        assert!(!dir.path().join("-").exists(), "{args:?}");
+    }
     let assert = tool().arg("--version").assert().code(0);
     let version = stdout(&assert);
     assert!(
