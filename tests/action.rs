@@ -382,3 +382,62 @@ fn the_action_builds_comply_from_its_own_source_on_a_cache_miss() {
     let out = action_step("install", repo.path(), runner, &[]);
     assert!(text(&out.stdout).contains("restored from the cache"));
 }
+
+#[test]
+fn the_action_says_why_it_cannot_run_the_gate_with_exit_2() {
+    let repo = failing();
+    let runner = tempfile::tempdir().expect("runner temp");
+    let runner = runner.path();
+    let error = |out: &Output, needle: &str| {
+        let stdout = text(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{stdout}\n{}",
+            text(&out.stderr)
+        );
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with("::error title=comply::"))
+            .unwrap_or_else(|| panic!("no ::error:: line:\n{stdout}"));
+        assert!(line.contains(needle), "`{needle}` in {line}");
+    };
+
+    // No comply on PATH and none in the cache.
+    let out = action_step(
+        "check",
+        repo.path(),
+        runner,
+        &[("working-directory", "sub")],
+    );
+    error(&out, "comply is not installed");
+
+    cached_binary(&runner.join("comply-bin"));
+    for dir in ["missing", "sub/comply.yaml", "with space/and%percent"] {
+        let out = action_step("check", repo.path(), runner, &[("working-directory", dir)]);
+        let shown = dir.replace('%', "%25");
+        error(
+            &out,
+            &format!("working-directory `{shown}` is not a directory"),
+        );
+    }
+    let out = action_step(
+        "check",
+        repo.path(),
+        runner,
+        &[("working-directory", "sub"), ("fail-on", "severe")],
+    );
+    error(&out, "exit 2");
+    assert!(
+        text(&out.stdout).contains("severe"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = action_step(
+        "check",
+        repo.path(),
+        runner,
+        &[("working-directory", "sub"), ("baseline", "no-such-rev")],
+    );
+    error(&out, "no-such-rev");
+}
