@@ -501,14 +501,30 @@ pub fn command() -> clap::Command {
             {
                 sub = sub.arg(arg.clone().global(false).hide(true));
             }
-            // `import --framework` names a framework id, not a file.
-            if sub.get_arguments().any(|a| a.get_id() == "framework") {
-                sub = sub.mut_arg("framework", |a| a.value_hint(ValueHint::Other));
-            }
-            sub
+            no_file_hints(sub)
         });
     }
-    root
+    no_file_hints(root)
+}
+
+/// `command` with every value that is neither a path (a `PathBuf` or an
+/// explicit path hint) nor one of a closed set marked as free text
+/// ([`ValueHint::Other`]), so that shells do not offer file names for
+/// days, dates, revisions, ids or owners.
+fn no_file_hints(mut command: clap::Command) -> clap::Command {
+    let free: Vec<clap::Id> = command
+        .get_arguments()
+        .filter(|a| {
+            a.get_action().takes_values()
+                && a.get_value_hint() == ValueHint::Unknown
+                && a.get_possible_values().is_empty()
+        })
+        .map(|a| a.get_id().clone())
+        .collect();
+    for id in free {
+        command = command.mut_arg(id, |a| a.value_hint(ValueHint::Other));
+    }
+    command
 }
 
 /// [`command`] as users see it, for completions and man pages: hidden
