@@ -42,12 +42,12 @@ pub struct GlobalArgs {
     pub root: Option<PathBuf>,
 
     /// The day to analyse, as YYYY-MM-DD [default: today]
-    #[arg(long, global = true, value_name = "DATE", env = "COMPLY_TODAY", value_parser = date_arg)]
+    #[arg(long, global = true, value_name = "DATE", env = "COMPLY_TODAY", value_parser = date_arg, value_hint = ValueHint::Other)]
     pub as_of: Option<NaiveDate>,
 
     /// Analyse the repository as it was at this git revision (read from git
     /// objects; the working tree is not touched)
-    #[arg(long, global = true, value_name = "REV")]
+    #[arg(long, global = true, value_name = "REV", value_hint = ValueHint::Other)]
     pub at: Option<String>,
 
     /// Print only failures: no summary when all is well, no warnings
@@ -189,10 +189,10 @@ pub enum HistoryCommand {
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The earlier revision
-    #[arg(value_name = "REV1")]
+    #[arg(value_name = "REV1", value_hint = ValueHint::Other)]
     pub from: String,
     /// The later revision [default: the working tree]
-    #[arg(value_name = "REV2")]
+    #[arg(value_name = "REV2", value_hint = ValueHint::Other)]
     pub to: Option<String>,
     /// Output format (`markdown` gives a review pack)
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
@@ -238,7 +238,7 @@ pub struct EvidenceArgs {
 #[derive(Debug, Args)]
 pub struct TrendArgs {
     /// First day of the first period [default: twelve periods before the as-of date]
-    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    #[arg(long, value_name = "DATE", value_parser = date_arg, value_hint = ValueHint::Other)]
     pub since: Option<NaiveDate>,
     /// Length of a period
     #[arg(long, value_enum, default_value_t = Every::Month)]
@@ -368,7 +368,7 @@ pub struct FilterArgs {
 #[derive(Debug, Args)]
 pub struct DueArgs {
     /// The due-soon window in days [default: `due_soon_days` from comply.yaml, else 14]
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_hint = ValueHint::Other)]
     pub within: Option<u32>,
     /// Filters.
     #[command(flatten)]
@@ -399,7 +399,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub fail_on_stale: bool,
     /// Ratchet: fail only on what got worse since this git revision (e.g. origin/main)
-    #[arg(long, value_name = "REV")]
+    #[arg(long, value_name = "REV", value_hint = ValueHint::Other)]
     pub baseline: Option<String>,
     /// Gate even when the git history that dates recurring work and
     /// evidence is unavailable (a shallow clone, no git): recurring
@@ -501,30 +501,14 @@ pub fn command() -> clap::Command {
             {
                 sub = sub.arg(arg.clone().global(false).hide(true));
             }
-            no_file_hints(sub)
+            // `import --framework` names a framework id, not a file.
+            if sub.get_arguments().any(|a| a.get_id() == "framework") {
+                sub = sub.mut_arg("framework", |a| a.value_hint(ValueHint::Other));
+            }
+            sub
         });
     }
-    no_file_hints(root)
-}
-
-/// `command` with every value that is neither a path (a `PathBuf` or an
-/// explicit path hint) nor one of a closed set marked as free text
-/// ([`ValueHint::Other`]), so that shells do not offer file names for
-/// days, dates, revisions, ids or owners.
-fn no_file_hints(mut command: clap::Command) -> clap::Command {
-    let free: Vec<clap::Id> = command
-        .get_arguments()
-        .filter(|a| {
-            a.get_action().takes_values()
-                && a.get_value_hint() == ValueHint::Unknown
-                && a.get_possible_values().is_empty()
-        })
-        .map(|a| a.get_id().clone())
-        .collect();
-    for id in free {
-        command = command.mut_arg(id, |a| a.value_hint(ValueHint::Other));
-    }
-    command
+    root
 }
 
 /// [`command`] as users see it, for completions and man pages: hidden
@@ -792,5 +776,30 @@ mod tests {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod hint_tests {
+    /// A value with no hint makes shells offer file names: every value is
+    /// a path, one of a closed set, or marked free text.
+    #[test]
+    fn every_value_has_a_completion_hint() {
+        fn walk(c: &clap::Command, out: &mut Vec<String>) {
+            for a in c.get_arguments() {
+                if a.get_action().takes_values()
+                    && a.get_value_hint() == clap::ValueHint::Unknown
+                    && a.get_possible_values().is_empty()
+                {
+                    out.push(format!("{} {}", c.get_name(), a.get_id()));
+                }
+            }
+            for s in c.get_subcommands() {
+                walk(s, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&super::visible_command(), &mut out);
+        assert!(out.is_empty(), "{out:?}");
     }
 }
