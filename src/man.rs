@@ -113,9 +113,12 @@ fn environment(roff: &mut Roff, sub: Option<&str>) {
             "NO_COLOR",
             "When set to a non-empty value, --color auto does not colour.",
         ));
+    }
+    // `diff` takes no --color but draws tables.
+    if takes("color") || sub == Some("diff") {
         entries.push((
             "COLUMNS",
-            "The width terminal tables fit. Unset: the terminal's width; no terminal (a pipe or a file): rows are not wrapped.",
+            "The width terminal tables fit, at least 60 (a narrower width gets the tables of 60 columns). Unset: the terminal's width; no terminal (a pipe or a file): rows are not wrapped.",
         ));
     }
     if matches!(sub, None | Some("completions")) {
@@ -127,7 +130,7 @@ fn environment(roff: &mut Roff, sub: Option<&str>) {
     if matches!(sub, None | Some("check")) {
         entries.push((
             "GITHUB_STEP_SUMMARY",
-            "With check --format github, the file the Markdown summary of the verdict is appended to (GitHub Actions sets it).",
+            "With check --format github, the file the Markdown summary of the verdict (or of the ratchet's changes, with --baseline) is appended to (GitHub Actions sets it).",
         ));
     }
     if entries.is_empty() {
