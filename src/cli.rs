@@ -556,12 +556,19 @@ pub fn visible_command() -> clap::Command {
 /// repository of the working directory, for clap_complete's dynamic
 /// completion (`COMPLETE=bash comply`).
 pub fn completing_command() -> clap::Command {
-    use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
-    fn candidates(owners: bool) -> Vec<CompletionCandidate> {
+    use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
+    // Values from the repository the command line names (its `--root`),
+    // else the one the working directory is in; matched ignoring case.
+    fn candidates(owners: bool, current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
         let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
-        let (frameworks, names) = crate::complete::names_from(&cwd);
+        let words: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        let root = crate::complete::root_in(&words, &cwd);
+        let (frameworks, names) = crate::complete::names_from(&cwd, root.as_deref());
         let values = if owners { names } else { frameworks };
-        values.into_iter().map(CompletionCandidate::new).collect()
+        crate::complete::starting_with(values, &current.to_string_lossy())
+            .into_iter()
+            .map(CompletionCandidate::new)
+            .collect()
     }
     let mut root = visible_command();
     let names: Vec<String> = root
@@ -572,17 +579,23 @@ pub fn completing_command() -> clap::Command {
         root = root.mut_subcommand(&name, |mut sub| {
             if sub.get_arguments().any(|a| a.get_id() == "frameworks") {
                 sub = sub.mut_arg("frameworks", |a| {
-                    a.add(ArgValueCandidates::new(|| candidates(false)))
+                    a.add(ArgValueCompleter::new(|c: &std::ffi::OsStr| {
+                        candidates(false, c)
+                    }))
                 });
             }
             if sub.get_arguments().any(|a| a.get_id() == "framework") {
                 sub = sub.mut_arg("framework", |a| {
-                    a.add(ArgValueCandidates::new(|| candidates(false)))
+                    a.add(ArgValueCompleter::new(|c: &std::ffi::OsStr| {
+                        candidates(false, c)
+                    }))
                 });
             }
             if sub.get_arguments().any(|a| a.get_id() == "owner") {
                 sub = sub.mut_arg("owner", |a| {
-                    a.add(ArgValueCandidates::new(|| candidates(true)))
+                    a.add(ArgValueCompleter::new(|c: &std::ffi::OsStr| {
+                        candidates(true, c)
+                    }))
                 });
             }
             sub

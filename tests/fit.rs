@@ -577,9 +577,27 @@ fn dynamic_completion_offers_the_repository_s_frameworks_and_owners() {
     let commands = complete(&root, &["comply", ""]);
     assert!(commands.iter().any(|c| c == "status"), "{commands:?}");
     assert!(!commands.iter().any(|c| c == "reference"), "{commands:?}");
+    // Owners match ignoring case, as --owner does.
+    let owners = complete(&root, &["comply", "due", "--owner", "sec"]);
+    assert!(owners.iter().any(|o| o == "Security Officer"), "{owners:?}");
     // Outside a repository: nothing, and no error.
     let empty = tempfile::tempdir().expect("temporary directory");
     assert!(complete(empty.path(), &["comply", "due", "--owner", ""]).is_empty());
+    // With --root (before or after the command, spaced or with `=`): that
+    // repository's names, wherever the shell is.
+    let other = Fixture::with_framework()
+        .items("  - id: A\n    title: A\n    risk: low\n    owner: Zed Ops\n");
+    let other_root = other.path().to_string_lossy().into_owned();
+    let with_equals = format!("--root={other_root}");
+    for words in [
+        &["comply", "--root", &other_root, "due", "--framework", ""][..],
+        &["comply", "due", &with_equals, "--framework", ""][..],
+    ] {
+        assert_eq!(complete(&root, words), ["fw"], "{words:?}");
+        assert_eq!(complete(empty.path(), words), ["fw"], "{words:?}");
+    }
+    let words = ["comply", "due", "--root", &other_root, "--owner", "z"];
+    assert_eq!(complete(empty.path(), &words), ["Zed Ops"]);
     // The registration script for bash.
     let assert = tool().env("COMPLETE", "bash").assert().code(0);
     assert!(stdout(&assert).contains("complete "), "{}", stdout(&assert));
