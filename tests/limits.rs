@@ -503,6 +503,16 @@ fn a_full_output_stream_is_an_error_not_a_panic() {
         vec!["--version"],
         vec!["status", "--help"],
         vec!["status", "--root", &root, "--as-of", "2026-11-25"],
+        vec!["evidence", "--root", &root, "--manifest", "-"],
+        vec![
+            "report",
+            "--root",
+            &root,
+            "--as-of",
+            "2026-11-25",
+            "-o",
+            "-",
+        ],
     ]);
     for args in &runs {
         let out = Command::new(assert_cmd::cargo::cargo_bin("comply"))
@@ -514,6 +524,7 @@ fn a_full_output_stream_is_an_error_not_a_panic() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains("cannot write the output"), "{args:?}: {err}");
+        assert!(!err.contains("wrote"), "{args:?}: {err}");
     }
     // Dynamic completion: the registration script and an answer.
     for shell in shells {
