@@ -301,6 +301,29 @@ fn man_writes_a_page_per_command_with_the_sections_clap_lacks() {
         check.contains("comply check \\-\\-baseline origin/main"),
         "{check}"
     );
+    // The SYNOPSIS names each option's value.
+    let synopsis = |page: &str| -> String {
+        read(page)
+            .split(".SH SYNOPSIS\n")
+            .nth(1)
+            .and_then(|s| s.lines().next())
+            .expect("a SYNOPSIS line")
+            .to_string()
+    };
+    let line = synopsis("comply-check.1");
+    for shown in [
+        "[\\fB\\-\\-fail\\-on\\fR \\fIRISK\\fR]",
+        "[\\fB\\-\\-baseline\\fR \\fIREV\\fR]",
+        "[\\fB\\-\\-fail\\-on\\-stale\\fR]",
+    ] {
+        assert!(line.contains(shown), "`{shown}` in {line}");
+    }
+    let line = synopsis("comply-import.1");
+    assert!(line.contains("\\fIFILE.md|DIR\\fR..."), "{line}");
+    assert!(
+        line.contains("[\\fB\\-\\-framework\\-word\\fR \\fIWORD=ID\\fR]..."),
+        "{line}"
+    );
     // Every page of a command that draws tables names COLUMNS.
     for page in [
         "comply-status.1",
