@@ -211,3 +211,62 @@ fn link_texts_with_brackets_stay_one_link() {
     );
     assert!(!html.contains("\\["), "raw Markdown in the page:\n{html}");
 }
+
+#[test]
+fn diff_review_pack_lines_show_users_text_with_only_the_escapes_needed() {
+    let lines: Vec<String> = HOSTILE
+        .iter()
+        .chain(&[
+            "a | b # c",
+            "- dash",
+            "> quote",
+            "+ plus",
+            "= equals",
+            "2) paren",
+        ])
+        .map(|t| t.to_string())
+        .collect();
+    let repo = Fixture::with_framework().items("  - id: OLD\n    title: Old\n    risk: low\n");
+    common::git(repo.path(), &["init", "-q", "-b", "main"], None);
+    common::commit_all(repo.path(), "2025-01-01");
+    let mut items = String::new();
+    for (n, text) in lines.iter().enumerate() {
+        let quoted = serde_json::to_string(text).expect("JSON string");
+        items.push_str(&format!(
+            "  - id: N-{n}\n    title: {quoted}\n    risk: low\n"
+        ));
+    }
+    let repo = repo.items(&items);
+    let markdown = stdout(&repo.run(&["diff", "HEAD", "--format", "markdown"]).code(0));
+    assert!(
+        markdown.contains("- N-") && markdown.contains(": a | b # c\n"),
+        "`|` and `#` mid-line need no escape:\n{markdown}"
+    );
+    let arena = Arena::new();
+    let root = parse_document(&arena, &markdown, &gfm());
+    let mut shown = Vec::new();
+    for node in root.descendants() {
+        if let NodeValue::Item(_) = node.data().value {
+            let kinds: Vec<String> = node
+                .descendants()
+                .skip(1)
+                .filter(|n| match &n.data().value {
+                    NodeValue::Paragraph | NodeValue::Text(_) => false,
+                    // An autolinked URL shows as written.
+                    NodeValue::Link(link) => !link.url.ends_with(&shown_text(n)),
+                    _ => true,
+                })
+                .map(|n| format!("{:?}", n.data().value))
+                .collect();
+            shown.push((shown_text(node), kinds));
+        }
+    }
+    for (n, text) in lines.iter().enumerate() {
+        let expected = format!("N-{n}: {}", text.trim());
+        let found = shown.iter().find(|(t, _)| *t == expected);
+        let Some((_, markup)) = found else {
+            panic!("`{expected}` not shown as written: {shown:?}\n{markdown}");
+        };
+        assert!(markup.is_empty(), "`{expected}` became {markup:?}");
+    }
+}

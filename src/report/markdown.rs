@@ -125,6 +125,28 @@ fn reason_cell(reason: &Reason) -> String {
 /// Everything else (`Support & Engineering`, `snake_case`, `100%!`) is
 /// left as written.
 pub fn escape(text: &str) -> String {
+    escape_in(text, true)
+}
+
+/// [`escape`] for a line of its own (a list item's text, a paragraph),
+/// where a `|` makes no table and a `#` acts only at the start: those stay
+/// as written. What would start a block there (`#`, `>`, `-`, `+`, `=`,
+/// `1.`, `1)`) is escaped.
+pub fn escape_line(text: &str) -> String {
+    let escaped = escape_in(text, false);
+    let digits = escaped.chars().take_while(char::is_ascii_digit).count();
+    let first = escaped.chars().next();
+    if matches!(first, Some('>' | '-' | '+' | '=')) {
+        format!("\\{escaped}")
+    } else if digits > 0 && matches!(escaped[digits..].chars().next(), Some('.' | ')')) {
+        format!("{}\\{}", &escaped[..digits], &escaped[digits..])
+    } else {
+        escaped
+    }
+}
+
+/// [`escape`] (`cell`) or [`escape_line`].
+fn escape_in(text: &str, cell: bool) -> String {
     let text: String = text
         .trim()
         .chars()
@@ -140,14 +162,16 @@ pub fn escape(text: &str) -> String {
         let before = i.checked_sub(1).map(|b| chars[b]);
         let after = chars.get(i + 1).copied();
         let needed = match c {
-            '|' | '`' | '*' | '[' | '<' | '~' | '$' => true,
+            '|' => cell,
+            '`' | '*' | '[' | '<' | '~' | '$' => true,
             '_' => {
                 !(before.is_some_and(char::is_alphanumeric)
                     && after.is_some_and(char::is_alphanumeric))
             }
             '\\' => after.is_none_or(|a| a.is_ascii_punctuation()),
             '&' => starts_entity(&chars[i + 1..]),
-            '#' => before.is_none_or(char::is_whitespace),
+            '#' if cell => before.is_none_or(char::is_whitespace),
+            '#' => before.is_none(),
             _ => false,
         };
         if needed {
@@ -758,6 +782,18 @@ mod tests {
         assert_eq!(escape("#1 issue #"), "\\#1 issue \\#");
         assert_eq!(escape("100% done! {x} > y"), "100% done! {x} > y");
         assert_eq!(escape("~~s~~ $x$"), "\\~\\~s\\~\\~ \\$x\\$");
+    }
+
+    #[test]
+    fn lines_escape_only_what_acts_there() {
+        assert_eq!(escape_line("a | b # c"), "a | b # c");
+        assert_eq!(escape_line("# h"), "\\# h");
+        assert_eq!(escape_line("1. x"), "1\\. x");
+        assert_eq!(escape_line("12) x"), "12\\) x");
+        assert_eq!(escape_line("- x"), "\\- x");
+        assert_eq!(escape_line("> x"), "\\> x");
+        assert_eq!(escape_line("A-1: *b*"), "A-1: \\*b\\*");
+        assert_eq!(escape_line("2025 x"), "2025 x");
     }
 
     #[test]
