@@ -52,19 +52,37 @@ pub fn json(kind: &str) -> Option<String> {
 #[derive(Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Id {
-    /// Text.
-    Text(String),
+    /// Text: one word, no space, `:` or control character (as validate
+    /// checks).
+    Text(#[schemars(regex(pattern = r"^[^\s:\u0000-\u001f\u007f]+$"))] String),
     /// A number, read as its text.
     Number(f64),
 }
 
 /// `YYYY-MM-DD`.
 #[derive(Serialize, JsonSchema)]
-pub struct Date(#[schemars(pattern(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))] String);
+pub struct Date(
+    #[schemars(regex(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"))] String,
+);
 
 /// A date, or `TBD` for unscheduled.
 #[derive(Serialize, JsonSchema)]
-pub struct DueDate(#[schemars(pattern(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}|[Tt][Bb][Dd])$"))] String);
+pub struct DueDate(
+    #[schemars(regex(
+        pattern = r"^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])|[Tt][Bb][Dd])$"
+    ))]
+    String,
+);
+
+/// One value, or a list of them (a single value is read as a list of one).
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    /// One value.
+    One(T),
+    /// A list.
+    Many(Vec<T>),
+}
 
 /// `comply.yaml`.
 #[derive(Serialize, JsonSchema)]
@@ -144,7 +162,8 @@ pub struct ReviewsFile {
 pub struct ReviewEntry {
     /// Unique id (shared with backlog items).
     pub id: Id,
-    /// Short name.
+    /// Short name (not blank).
+    #[schemars(regex(pattern = r"\S"))]
     pub title: String,
     /// The framework it serves.
     pub framework: String,
@@ -217,7 +236,8 @@ pub struct MatrixFile {
 pub struct ControlEntry {
     /// Id within the framework (`CC6.1`, `A.5.24`).
     pub id: Id,
-    /// Short name.
+    /// Short name (not blank).
+    #[schemars(regex(pattern = r"\S"))]
     pub title: String,
     /// Implementation status.
     pub status: ControlStatus,
@@ -234,11 +254,11 @@ pub struct ControlEntry {
     /// What proves the control.
     pub evidence: Option<Vec<EvidenceEntry>>,
     /// Ids of remediation items.
-    pub backlog: Option<Vec<Id>>,
+    pub backlog: Option<OneOrMany<Id>>,
     /// Equivalent controls elsewhere, as `framework:id`.
-    pub maps_to: Option<Vec<String>>,
+    pub maps_to: Option<OneOrMany<String>>,
     /// Free labels.
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<OneOrMany<String>>,
     /// Age limit for this control's evidence.
     #[schemars(range(max = 3660))]
     pub max_age_days: Option<u32>,
@@ -286,12 +306,13 @@ pub struct BacklogFile {
 pub struct ItemEntry {
     /// Unique id (`POPIA-001`).
     pub id: Id,
-    /// Short name.
+    /// Short name (not blank).
+    #[schemars(regex(pattern = r"\S"))]
     pub title: String,
     /// Framework id (required here or at the top of the file).
     pub framework: Option<String>,
     /// Controls the item closes: ids in its framework, or `framework:id`.
-    pub controls: Option<Vec<Id>>,
+    pub controls: Option<OneOrMany<Id>>,
     /// How risky it is to leave undone.
     pub risk: Risk,
     /// Who does it.
@@ -309,7 +330,7 @@ pub struct ItemEntry {
     /// Sub-steps.
     pub checklist: Option<Vec<ChecklistStep>>,
     /// Free labels.
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<OneOrMany<String>>,
     /// Age limit for this item's evidence.
     #[schemars(range(max = 3660))]
     pub max_age_days: Option<u32>,

@@ -159,3 +159,54 @@ fn a_wrong_enum_value_or_unknown_field_is_rejected() {
             .expect("YAML");
     assert!(validator("backlog").is_valid(&good));
 }
+
+/// Each case as validate and the editor's schema see it: both accept or
+/// both reject.
+#[test]
+fn the_schema_and_validate_agree_on_ids_titles_dates_and_lists() {
+    let cases: &[(&str, bool)] = &[
+        ("  - id: A\n    title: t\n    risk: high\n", true),
+        ("  - id: \"\"\n    title: t\n    risk: high\n", false),
+        ("  - id: A B\n    title: t\n    risk: high\n", false),
+        ("  - id: \"A:B\"\n    title: t\n    risk: high\n", false),
+        ("  - id: A\n    title: \"\"\n    risk: high\n", false),
+        ("  - id: A\n    title: \"  \"\n    risk: high\n", false),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    due: 2025-13-45\n",
+            false,
+        ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    due: 2025-02-30\n",
+            false,
+        ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    due: 2024-02-29\n",
+            true,
+        ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    tags: foo\n",
+            true,
+        ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    tags: [a, b]\n",
+            true,
+        ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    controls: C1\n",
+            true,
+        ),
+    ];
+    for (items, valid) in cases {
+        let text = format!("framework: fw\nitems:\n{items}");
+        let repo = common::Fixture::with_framework().file("backlog/items.yaml", &text);
+        let code = repo.run(&["validate"]).get_output().status.code();
+        let value: Value = serde_yaml::from_str(&text).expect("YAML");
+        let schema_says = validator("backlog").is_valid(&value);
+        assert_eq!(code == Some(0), *valid, "validate on:\n{text}");
+        // `2025-02-30` has the shape of a date; only validate knows the
+        // calendar.
+        if !items.contains("02-30") {
+            assert_eq!(schema_says, *valid, "the schema on:\n{text}");
+        }
+    }
+}

@@ -248,6 +248,7 @@ pub fn run(
                     &analysis,
                     args.format,
                     talk,
+                    env.step_summary.as_deref().map(|p| (title(), p)),
                     out,
                     err,
                 );

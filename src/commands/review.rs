@@ -12,7 +12,9 @@ use crate::workspace::Workspace;
 use crate::{diff, ratchet};
 
 /// The ratchet: compares `now` with the repository at `rev`, analysed with
-/// the same options, and fails only on what got worse.
+/// the same options, and fails only on what got worse. With `--format
+/// github` and `step_summary` (the report's title and GitHub's summary
+/// file), the changes are also appended there as Markdown.
 #[allow(clippy::too_many_arguments)]
 pub fn ratchet(
     root: &Path,
@@ -21,6 +23,7 @@ pub fn ratchet(
     now: &Analysis,
     format: CheckFormat,
     talk: Talk,
+    step_summary: Option<(String, &Path)>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
@@ -42,7 +45,17 @@ pub fn ratchet(
     let comparison = ratchet::compare(&before, now);
     match format {
         CheckFormat::Json => json::write(out, &json::RatchetDoc::new(rev, &comparison))?,
-        CheckFormat::Github => ci::ratchet(out, rev, &comparison, talk.quiet)?,
+        CheckFormat::Github => {
+            let prefix = baseline.git.as_ref().map_or("", |repo| repo.prefix());
+            ci::ratchet(out, rev, &comparison, prefix, talk.quiet)?;
+            if let Some((title, path)) = step_summary {
+                let summary = ci::ratchet_summary(&title, rev, &comparison);
+                // As for the gate: the summary cannot change the verdict.
+                if let Err(e) = crate::write::append(path, summary.as_bytes()) {
+                    writeln!(err, "warning: GITHUB_STEP_SUMMARY: {e:#}")?;
+                }
+            }
+        }
         CheckFormat::Table | CheckFormat::Junit => {
             render::ratchet(out, rev, &comparison, talk.quiet)?;
         }
