@@ -10,6 +10,8 @@
 #   ci/action.sh check     run the gate in the working directory:
 #                          annotations on the offending lines and the step
 #                          summary, or the ratchet when a baseline is given
+#                          (exit 1: the gate failed; exit 2, with an
+#                          `::error::` annotation: it could not run)
 #
 # Inputs come as environment variables: COMPLY_BIN_DIR, COMPLY_FAIL_ON,
 # COMPLY_BASELINE, COMPLY_WORKING_DIRECTORY, COMPLY_ARGS. GitHub's own
@@ -49,12 +51,32 @@ install() {
   echo "$bin_dir/bin" >> "${GITHUB_PATH:-/dev/null}"
 }
 
+# An `::error::` annotation (GitHub shows it on the run's summary), with
+# the characters workflow commands reserve escaped, then exit 2: the gate
+# could not run, which is not the same as a gate that failed (exit 1).
+fail() {
+  local message="$1"
+  message="${message//%/%25}"
+  message="${message//$'\r'/%0D}"
+  message="${message//$'\n'/%0A}"
+  echo "::error title=comply::$message"
+  exit 2
+}
+
 check() {
   local comply="comply"
-  if ! command -v comply > /dev/null && [ -x "$bin_dir/bin/comply" ]; then
-    comply="$bin_dir/bin/comply"
+  if ! command -v comply > /dev/null; then
+    if [ -x "$bin_dir/bin/comply" ]; then
+      comply="$bin_dir/bin/comply"
+    else
+      fail "comply is not installed: no comply on PATH nor in $bin_dir/bin (run the action's install step first)"
+    fi
   fi
-  cd "${COMPLY_WORKING_DIRECTORY:-.}"
+  local dir="${COMPLY_WORKING_DIRECTORY:-.}"
+  if [ ! -d "$dir" ]; then
+    fail "working-directory \`$dir\` is not a directory (it is read from $PWD)"
+  fi
+  cd "$dir" 2> /dev/null || fail "cannot enter working-directory \`$dir\`"
   local args=(check)
   if [ -n "${COMPLY_FAIL_ON:-}" ]; then
     args+=(--fail-on "$COMPLY_FAIL_ON")
@@ -68,16 +90,27 @@ check() {
       esac
     fi
     args+=(--baseline "$COMPLY_BASELINE")
-  else
-    args+=(--format github)
   fi
+  args+=(--format github)
   # Extra arguments, split on spaces (e.g. "--fail-on-stale").
   if [ -n "${COMPLY_ARGS:-}" ]; then
     read -r -a extra <<< "$COMPLY_ARGS"
     args+=("${extra[@]}")
   fi
   echo "comply ${args[*]}"
-  "$comply" "${args[@]}"
+  # Standard error is kept to say why when comply cannot run the gate.
+  local errors status=0
+  errors="$(mktemp)"
+  "$comply" "${args[@]}" 2> "$errors" || status=$?
+  cat "$errors" >&2
+  if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
+    local why
+    why="$(grep -m 3 '' "$errors" || true)"
+    rm -f "$errors"
+    fail "comply could not run the gate (exit $status): ${why:-no message}"
+  fi
+  rm -f "$errors"
+  return "$status"
 }
 
 case "${1:-}" in

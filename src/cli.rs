@@ -42,12 +42,12 @@ pub struct GlobalArgs {
     pub root: Option<PathBuf>,
 
     /// The day to analyse, as YYYY-MM-DD [default: today]
-    #[arg(long, global = true, value_name = "DATE", env = "COMPLY_TODAY", value_parser = date_arg)]
+    #[arg(long, global = true, value_name = "DATE", env = "COMPLY_TODAY", value_parser = date_arg, value_hint = ValueHint::Other)]
     pub as_of: Option<NaiveDate>,
 
     /// Analyse the repository as it was at this git revision (read from git
     /// objects; the working tree is not touched)
-    #[arg(long, global = true, value_name = "REV")]
+    #[arg(long, global = true, value_name = "REV", value_hint = ValueHint::Other)]
     pub at: Option<String>,
 
     /// Print only failures: no summary when all is well, no warnings
@@ -141,7 +141,9 @@ pub struct SchemaArgs {
 #[derive(Debug, Args)]
 pub struct ManArgs {
     /// Write comply.1 and a page per command (comply-check.1, ...) into DIR,
-    /// creating it (e.g. ~/.local/share/man/man1) [default: print comply.1]
+    /// creating it (e.g. ~/.local/share/man/man1); `-` prints all pages, one
+    /// after another, on standard output (`man -l -` reads them) [default:
+    /// print comply.1]
     #[arg(long, short, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub output: Option<PathBuf>,
 }
@@ -187,10 +189,10 @@ pub enum HistoryCommand {
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The earlier revision
-    #[arg(value_name = "REV1")]
+    #[arg(value_name = "REV1", value_hint = ValueHint::Other)]
     pub from: String,
     /// The later revision [default: the working tree]
-    #[arg(value_name = "REV2")]
+    #[arg(value_name = "REV2", value_hint = ValueHint::Other)]
     pub to: Option<String>,
     /// Output format (`markdown` gives a review pack)
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
@@ -236,7 +238,7 @@ pub struct EvidenceArgs {
 #[derive(Debug, Args)]
 pub struct TrendArgs {
     /// First day of the first period [default: twelve periods before the as-of date]
-    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    #[arg(long, value_name = "DATE", value_parser = date_arg, value_hint = ValueHint::Other)]
     pub since: Option<NaiveDate>,
     /// Length of a period
     #[arg(long, value_enum, default_value_t = Every::Month)]
@@ -366,7 +368,7 @@ pub struct FilterArgs {
 #[derive(Debug, Args)]
 pub struct DueArgs {
     /// The due-soon window in days [default: `due_soon_days` from comply.yaml, else 14]
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_hint = ValueHint::Other)]
     pub within: Option<u32>,
     /// Filters.
     #[command(flatten)]
@@ -397,7 +399,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub fail_on_stale: bool,
     /// Ratchet: fail only on what got worse since this git revision (e.g. origin/main)
-    #[arg(long, value_name = "REV")]
+    #[arg(long, value_name = "REV", value_hint = ValueHint::Other)]
     pub baseline: Option<String>,
     /// Gate even when the git history that dates recurring work and
     /// evidence is unavailable (a shallow clone, no git): recurring
@@ -554,12 +556,19 @@ pub fn visible_command() -> clap::Command {
 /// repository of the working directory, for clap_complete's dynamic
 /// completion (`COMPLETE=bash comply`).
 pub fn completing_command() -> clap::Command {
-    use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
-    fn candidates(owners: bool) -> Vec<CompletionCandidate> {
+    use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
+    // Values from the repository the command line names (its `--root`),
+    // else the one the working directory is in; matched ignoring case.
+    fn candidates(owners: bool, current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
         let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
-        let (frameworks, names) = crate::complete::names_from(&cwd);
+        let words: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        let root = crate::complete::root_in(&words, &cwd);
+        let (frameworks, names) = crate::complete::names_from(&cwd, root.as_deref());
         let values = if owners { names } else { frameworks };
-        values.into_iter().map(CompletionCandidate::new).collect()
+        crate::complete::starting_with(values, &current.to_string_lossy())
+            .into_iter()
+            .map(CompletionCandidate::new)
+            .collect()
     }
     let mut root = visible_command();
     let names: Vec<String> = root
@@ -570,17 +579,23 @@ pub fn completing_command() -> clap::Command {
         root = root.mut_subcommand(&name, |mut sub| {
             if sub.get_arguments().any(|a| a.get_id() == "frameworks") {
                 sub = sub.mut_arg("frameworks", |a| {
-                    a.add(ArgValueCandidates::new(|| candidates(false)))
+                    a.add(ArgValueCompleter::new(|c: &std::ffi::OsStr| {
+                        candidates(false, c)
+                    }))
                 });
             }
             if sub.get_arguments().any(|a| a.get_id() == "framework") {
                 sub = sub.mut_arg("framework", |a| {
-                    a.add(ArgValueCandidates::new(|| candidates(false)))
+                    a.add(ArgValueCompleter::new(|c: &std::ffi::OsStr| {
+                        candidates(false, c)
+                    }))
                 });
             }
             if sub.get_arguments().any(|a| a.get_id() == "owner") {
                 sub = sub.mut_arg("owner", |a| {
-                    a.add(ArgValueCandidates::new(|| candidates(true)))
+                    a.add(ArgValueCompleter::new(|c: &std::ffi::OsStr| {
+                        candidates(true, c)
+                    }))
                 });
             }
             sub
@@ -774,5 +789,30 @@ mod tests {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod hint_tests {
+    /// A value with no hint makes shells offer file names: every value is
+    /// a path, one of a closed set, or marked free text.
+    #[test]
+    fn every_value_has_a_completion_hint() {
+        fn walk(c: &clap::Command, out: &mut Vec<String>) {
+            for a in c.get_arguments() {
+                if a.get_action().takes_values()
+                    && a.get_value_hint() == clap::ValueHint::Unknown
+                    && a.get_possible_values().is_empty()
+                {
+                    out.push(format!("{} {}", c.get_name(), a.get_id()));
+                }
+            }
+            for s in c.get_subcommands() {
+                walk(s, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&super::visible_command(), &mut out);
+        assert!(out.is_empty(), "{out:?}");
     }
 }

@@ -9,11 +9,42 @@ use comply::commands::{self, Environment, Exit};
 
 fn main() -> ExitCode {
     // With COMPLETE=<shell> set, a shell is asking for completions (or for
-    // the script that registers them): answer and exit.
-    clap_complete::CompleteEnv::with_factory(cli::completing_command)
+    // the script that registers them): answer and exit. A failed write of
+    // the answer is reported as any other failed write.
+    let shell = std::env::var_os("COMPLETE").unwrap_or_default();
+    let completing = clap_complete::CompleteEnv::with_factory(cli::completing_command)
         .bin("comply")
-        .complete();
-    let matches = cli::command().get_matches();
+        .try_complete(std::env::args_os(), std::env::current_dir().ok().as_deref());
+    match completing {
+        Ok(true) => return ExitCode::SUCCESS,
+        Ok(false) => {}
+        // clap_complete keeps only the text of its I/O errors (a failed
+        // write of the answer, an unknown shell): said on one line, exit 2.
+        Err(e) if e.kind() == clap::error::ErrorKind::Io => {
+            let text = e.to_string();
+            let reason = text.trim().trim_start_matches("error: ");
+            eprintln!(
+                "error: cannot complete (COMPLETE={}): {}",
+                comply::text::inert(&shell.to_string_lossy()),
+                comply::text::inert(reason)
+            );
+            return ExitCode::from(Exit::Invalid as u8);
+        }
+        Err(e) => e.exit(),
+    }
+    let matches = match cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        // --help and --version: printed here, so that a failed write is an
+        // error (clap's own exit ignores it).
+        Err(e) if e.exit_code() == 0 => {
+            let printed = e.print().and_then(|()| io::stdout().flush());
+            return finish(
+                printed.map(|()| Exit::Success).map_err(Into::into),
+                &mut io::stderr().lock(),
+            );
+        }
+        Err(e) => e.exit(),
+    };
     let cli = cli::from_matches(&matches).unwrap_or_else(|e| e.exit());
     let as_of_from = match matches.value_source("as_of") {
         Some(ValueSource::CommandLine) => "--as-of",
@@ -44,6 +75,12 @@ fn main() -> ExitCode {
             Ok(()) => Ok(exit),
         }
     });
+    finish(result, &mut err)
+}
+
+/// The exit code of a run that ended with `result`, after saying why it
+/// failed on `err`.
+fn finish(result: anyhow::Result<Exit>, err: &mut dyn Write) -> ExitCode {
     match result {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(e) if commands::is_broken_pipe(&e) => ExitCode::SUCCESS,

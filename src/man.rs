@@ -31,6 +31,8 @@ pub(crate) fn pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
 fn page(cmd: clap::Command, sub: Option<&str>, all: &[String]) -> std::io::Result<Vec<u8>> {
     let has_args = cmd.get_arguments().next().is_some();
     let has_subcommands = cmd.get_subcommands().next().is_some();
+    let mut head = Roff::new();
+    synopsis(&mut head, &cmd, sub);
     let man = Man::new(cmd)
         .title(match sub {
             Some(name) => format!("comply-{name}"),
@@ -41,7 +43,7 @@ fn page(cmd: clap::Command, sub: Option<&str>, all: &[String]) -> std::io::Resul
     let mut out = Vec::new();
     man.render_title(&mut out)?;
     man.render_name_section(&mut out)?;
-    man.render_synopsis_section(&mut out)?;
+    head.to_writer(&mut out)?;
     man.render_description_section(&mut out)?;
     if has_args {
         man.render_options_section(&mut out)?;
@@ -58,6 +60,65 @@ fn page(cmd: clap::Command, sub: Option<&str>, all: &[String]) -> std::io::Resul
     roff.to_writer(&mut out)?;
     man.render_version_section(&mut out)?;
     Ok(out)
+}
+
+/// The SYNOPSIS: the command, then each option with its value's name
+/// (`[--fail-on RISK]`; clap_mangen leaves the names out), in the order of
+/// `--help`, then the arguments and the command a top page takes.
+fn synopsis(roff: &mut Roff, cmd: &clap::Command, sub: Option<&str>) {
+    let mut line = vec![bold(match sub {
+        Some(name) => format!("comply {name}"),
+        None => "comply".to_string(),
+    })];
+    for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+        let values: Vec<String> = arg
+            .get_value_names()
+            .map(|names| names.iter().map(ToString::to_string).collect())
+            .unwrap_or_else(|| vec![arg.get_id().to_string().to_uppercase()]);
+        let takes = arg.get_action().takes_values();
+        let repeats = matches!(
+            arg.get_action(),
+            clap::ArgAction::Append | clap::ArgAction::Count
+        ) || arg.get_num_args().is_some_and(|n| n.max_values() > 1);
+        let (open, close) = if arg.is_required_set() {
+            ("", "")
+        } else {
+            ("[", "]")
+        };
+        line.push(roman(format!(" {open}")));
+        match (arg.get_short(), arg.get_long()) {
+            (Some(short), Some(long)) => {
+                line.push(bold(format!("-{short}")));
+                line.push(roman("|"));
+                line.push(bold(format!("--{long}")));
+            }
+            (None, Some(long)) => line.push(bold(format!("--{long}"))),
+            (Some(short), None) => line.push(bold(format!("-{short}"))),
+            (None, None) => {
+                line.push(italic(values.join(" ")));
+                line.push(roman(if repeats {
+                    format!("{close}...")
+                } else {
+                    close.to_string()
+                }));
+                continue;
+            }
+        }
+        if takes {
+            line.push(roman(" "));
+            line.push(italic(values.join(" ")));
+        }
+        line.push(roman(close));
+        if repeats {
+            line.push(roman("..."));
+        }
+    }
+    if cmd.get_subcommands().next().is_some() {
+        line.push(roman(" "));
+        line.push(italic("command"));
+        line.push(roman(" ..."));
+    }
+    roff.control("SH", ["SYNOPSIS"]).text(line);
 }
 
 /// A tagged paragraph: `tag` in bold, then `text`.
@@ -113,9 +174,12 @@ fn environment(roff: &mut Roff, sub: Option<&str>) {
             "NO_COLOR",
             "When set to a non-empty value, --color auto does not colour.",
         ));
+    }
+    // `diff` takes no --color but draws tables.
+    if takes("color") || sub == Some("diff") {
         entries.push((
             "COLUMNS",
-            "The width terminal tables fit. Unset: the terminal's width; no terminal (a pipe or a file): rows are not wrapped.",
+            "The width terminal tables fit, at least 60 (a narrower width gets the tables of 60 columns). Unset: the terminal's width; no terminal (a pipe or a file): rows are not wrapped.",
         ));
     }
     if matches!(sub, None | Some("completions")) {
@@ -127,7 +191,7 @@ fn environment(roff: &mut Roff, sub: Option<&str>) {
     if matches!(sub, None | Some("check")) {
         entries.push((
             "GITHUB_STEP_SUMMARY",
-            "With check --format github, the file the Markdown summary of the verdict is appended to (GitHub Actions sets it).",
+            "With check --format github, the file the Markdown summary of the verdict (or of the ratchet's changes, with --baseline) is appended to (GitHub Actions sets it).",
         ));
     }
     if entries.is_empty() {

@@ -33,7 +33,7 @@ pub struct Source {
 }
 
 /// A file and line, for output that points back at the source.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct SourceRef {
     /// File relative to the root, with `/` separators.
     pub file: Arc<str>,

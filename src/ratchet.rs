@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::acceptance::{InForce, Target};
-use crate::analysis::{Analysis, EvidenceView};
+use crate::analysis::{Analysis, EvidenceView, SourceRef};
 use crate::model::ControlStatus;
 
 /// One thing that changed for better or worse.
@@ -19,6 +19,11 @@ pub struct Change {
     pub id: String,
     /// What changed, in words.
     pub detail: String,
+    /// Where the thing that changed is defined now (the item's, review's or
+    /// control's line), for annotations; none for what no longer exists.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub source: Option<SourceRef>,
 }
 
 /// Worse and better, each sorted.
@@ -30,8 +35,12 @@ pub struct Comparison {
     pub improved: Vec<Change>,
 }
 
-/// Offenders by (kind, id, what they fail on), with their description.
-fn offenders(analysis: &Analysis) -> BTreeMap<(String, String, &'static str), String> {
+/// Offenders by (kind, id, what they fail on), with their description and
+/// source.
+type Offenders = BTreeMap<(String, String, &'static str), (String, SourceRef)>;
+
+/// [`Offenders`] of `analysis`.
+fn offenders(analysis: &Analysis) -> Offenders {
     analysis
         .gate
         .offenders
@@ -39,19 +48,20 @@ fn offenders(analysis: &Analysis) -> BTreeMap<(String, String, &'static str), St
         .map(|o| {
             (
                 (o.kind.to_string(), o.id.clone(), o.reason.code()),
-                o.describe(),
+                (o.describe(), o.source.clone()),
             )
         })
         .collect()
 }
 
 /// Evidence entries that are not present or are stale, by (owner, path),
-/// with their state; an entry a risk acceptance in force covers (its path,
+/// with their state and the source of the item or control listing them; an
+/// entry a risk acceptance in force covers (its path,
 /// or the item or control that lists it) is left out, as the gate leaves
 /// it out.
-fn unhealthy(analysis: &Analysis) -> BTreeMap<(String, String), String> {
+fn unhealthy(analysis: &Analysis) -> BTreeMap<(String, String), (String, SourceRef)> {
     let in_force = InForce::new(&analysis.gate.acceptances);
-    let entry = |owner: String, subject: &Target, e: &EvidenceView| {
+    let entry = |owner: String, subject: &Target, source: &SourceRef, e: &EvidenceView| {
         let bad = !e.state.is_present() || e.state == crate::evidence::EvidenceState::Stale;
         let accepted = in_force.get(subject).is_some()
             || in_force
@@ -59,7 +69,12 @@ fn unhealthy(analysis: &Analysis) -> BTreeMap<(String, String), String> {
                     path: e.path.clone(),
                 })
                 .is_some();
-        (bad && !accepted).then(|| ((owner, e.path.clone()), e.state.as_str().to_string()))
+        (bad && !accepted).then(|| {
+            (
+                (owner, e.path.clone()),
+                (e.state.as_str().to_string(), source.clone()),
+            )
+        })
     };
     let mut all = BTreeMap::new();
     for c in &analysis.controls {
@@ -68,7 +83,7 @@ fn unhealthy(analysis: &Analysis) -> BTreeMap<(String, String), String> {
         all.extend(
             c.evidence
                 .iter()
-                .filter_map(|e| entry(owner.clone(), &subject, e)),
+                .filter_map(|e| entry(owner.clone(), &subject, &c.source, e)),
         );
     }
     for i in &analysis.items {
@@ -76,7 +91,7 @@ fn unhealthy(analysis: &Analysis) -> BTreeMap<(String, String), String> {
         all.extend(
             i.evidence
                 .iter()
-                .filter_map(|e| entry(i.id.clone(), &subject, e)),
+                .filter_map(|e| entry(i.id.clone(), &subject, &i.source, e)),
         );
     }
     all
@@ -97,40 +112,44 @@ fn rank(status: ControlStatus) -> Option<u8> {
 pub fn compare(baseline: &Analysis, now: &Analysis) -> Comparison {
     let mut result = Comparison::default();
     let (before, after) = (offenders(baseline), offenders(now));
-    for (key, detail) in &after {
+    for (key, (detail, source)) in &after {
         if !before.contains_key(key) {
             result.worse.push(Change {
                 kind: "offender",
                 id: key.1.clone(),
                 detail: format!("new offender ({}): {detail}", key.0),
+                source: Some(source.clone()),
             });
         }
     }
-    for (key, detail) in &before {
+    for (key, (detail, _)) in &before {
         if !after.contains_key(key) {
             result.improved.push(Change {
                 kind: "offender",
                 id: key.1.clone(),
                 detail: format!("no longer offends ({}): was {detail}", key.0),
+                source: None,
             });
         }
     }
     let (before, after) = (unhealthy(baseline), unhealthy(now));
-    for ((owner, path), state) in &after {
-        if before.get(&(owner.clone(), path.clone())) != Some(state) {
+    for ((owner, path), (state, source)) in &after {
+        if before.get(&(owner.clone(), path.clone())).map(|(s, _)| s) != Some(state) {
             result.worse.push(Change {
                 kind: "evidence",
                 id: path.clone(),
                 detail: format!("evidence of {owner} is now {state}"),
+                source: Some(source.clone()),
             });
         }
     }
-    for ((owner, path), state) in &before {
+    for ((owner, path), (state, _)) in &before {
         if !after.contains_key(&(owner.clone(), path.clone())) {
             result.improved.push(Change {
                 kind: "evidence",
                 id: path.clone(),
                 detail: format!("evidence of {owner} is no longer {state}"),
+                source: None,
             });
         }
     }
@@ -150,6 +169,7 @@ pub fn compare(baseline: &Analysis, now: &Analysis) -> Comparison {
             kind: "control",
             id: format!("{}:{}", control.framework, control.id),
             detail: format!("status {old} -> {}", control.status),
+            source: Some(control.source.clone()),
         };
         if is < was {
             result.worse.push(change);

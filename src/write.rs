@@ -26,7 +26,10 @@ pub fn is_stdout(path: &Path) -> bool {
 /// [`atomic`] does.
 pub fn to(path: &Path, bytes: &[u8], force: bool, out: &mut dyn Write) -> anyhow::Result<()> {
     if is_stdout(path) {
+        // Flushed here, so that a failed write (a full disk, a closed pipe)
+        // is an error before anything says it was written.
         out.write_all(bytes)?;
+        out.flush()?;
         return Ok(());
     }
     atomic(path, bytes, force)

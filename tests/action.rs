@@ -214,9 +214,47 @@ fn the_action_steps_gate_a_repository() {
     let mut yaml = std::fs::read_to_string(&items).expect("items");
     yaml.push_str("  - id: NEW\n    title: New\n    risk: critical\n    due: 2025-02-01\n");
     std::fs::write(&items, yaml).expect("write");
+    // A control that got worse, too.
+    let controls = repo.path().join("sub/controls/fw.yaml");
+    let yaml = std::fs::read_to_string(&controls).expect("controls");
+    std::fs::write(&controls, yaml.replace("implemented", "missing")).expect("write");
+    std::fs::remove_file(runner.join("summary.md")).expect("rm summary");
     let out = action_step("check", repo.path(), runner, &baseline);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
-    assert!(text(&out.stdout).contains("NEW"), "{}", text(&out.stdout));
+    // The ratchet's annotations point at the lines of what got worse, from
+    // the repository's top, and its summary lists every change.
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("--baseline HEAD --format github"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "::error file=sub/backlog/items.yaml,line=11,title=comply ratchet%3A offender NEW::"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "::error file=sub/controls/fw.yaml,line=4,title=comply ratchet%3A control fw%3AC1::"
+        ),
+        "{stdout}"
+    );
+    let summary = std::fs::read_to_string(runner.join("summary.md")).expect("step summary");
+    assert!(
+        summary.starts_with("# comply check --baseline: Fixture"),
+        "{summary}"
+    );
+    assert!(summary.contains("**ratchet failed: 2 worse"), "{summary}");
+    assert!(
+        summary.contains("| offender | NEW | new offender (item): overdue: due 2025-02-01, 120 days late | backlog/items.yaml:11 |"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("| control | fw:C1 | status implemented -> missing |"),
+        "{summary}"
+    );
+    std::fs::write(&controls, yaml).expect("write");
 
     // A broken repository is exit 2, not a pass.
     std::fs::write(repo.path().join("sub/backlog/bad.yaml"), "items: [").expect("write");
@@ -381,4 +419,63 @@ fn the_action_builds_comply_from_its_own_source_on_a_cache_miss() {
     // The next run finds it, as the cache would restore it.
     let out = action_step("install", repo.path(), runner, &[]);
     assert!(text(&out.stdout).contains("restored from the cache"));
+}
+
+#[test]
+fn the_action_says_why_it_cannot_run_the_gate_with_exit_2() {
+    let repo = failing();
+    let runner = tempfile::tempdir().expect("runner temp");
+    let runner = runner.path();
+    let error = |out: &Output, needle: &str| {
+        let stdout = text(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{stdout}\n{}",
+            text(&out.stderr)
+        );
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with("::error title=comply::"))
+            .unwrap_or_else(|| panic!("no ::error:: line:\n{stdout}"));
+        assert!(line.contains(needle), "`{needle}` in {line}");
+    };
+
+    // No comply on PATH and none in the cache.
+    let out = action_step(
+        "check",
+        repo.path(),
+        runner,
+        &[("working-directory", "sub")],
+    );
+    error(&out, "comply is not installed");
+
+    cached_binary(&runner.join("comply-bin"));
+    for dir in ["missing", "sub/comply.yaml", "with space/and%percent"] {
+        let out = action_step("check", repo.path(), runner, &[("working-directory", dir)]);
+        let shown = dir.replace('%', "%25");
+        error(
+            &out,
+            &format!("working-directory `{shown}` is not a directory"),
+        );
+    }
+    let out = action_step(
+        "check",
+        repo.path(),
+        runner,
+        &[("working-directory", "sub"), ("fail-on", "severe")],
+    );
+    error(&out, "exit 2");
+    assert!(
+        text(&out.stdout).contains("severe"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = action_step(
+        "check",
+        repo.path(),
+        runner,
+        &[("working-directory", "sub"), ("baseline", "no-such-rev")],
+    );
+    error(&out, "no-such-rev");
 }

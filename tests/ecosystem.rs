@@ -137,6 +137,23 @@ fn completions_man_page_and_version() {
     }
     let assert = tool().arg("man").assert().code(0);
     assert!(stdout(&assert).contains(".TH comply 1"));
+    assert!(!stdout(&assert).contains(".TH comply-check 1"));
+    // `-o -` (and `--output -`, `--output=-`): every page on standard
+    // output, no directory named `-`.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for args in [&["-o", "-"][..], &["--output", "-"], &["--output=-"]] {
+        let assert = tool()
+            .current_dir(dir.path())
+            .arg("man")
+            .args(args)
+            .assert()
+            .code(0);
+        let pages = stdout(&assert);
+        for page in [".TH comply 1", ".TH comply-check 1", ".TH comply-man 1"] {
+            assert!(pages.contains(page), "{args:?}: {page}");
+        }
+        assert!(!dir.path().join("-").exists(), "{args:?}");
+    }
     let assert = tool().arg("--version").assert().code(0);
     let version = stdout(&assert);
     assert!(
@@ -169,4 +186,116 @@ fn schema_command_prints_each_kind() {
         );
     }
     tool().args(["schema", "nope"]).assert().code(2);
+}
+
+/// The long names of options whose values are never paths, in any command.
+fn non_path_options() -> Vec<String> {
+    use clap::ValueHint;
+    fn walk(command: &clap::Command, path: &mut Vec<String>, other: &mut Vec<String>) {
+        for arg in command.get_arguments() {
+            let (Some(long), true) = (arg.get_long(), arg.get_action().takes_values()) else {
+                continue;
+            };
+            let is_path = matches!(
+                arg.get_value_hint(),
+                ValueHint::AnyPath | ValueHint::FilePath | ValueHint::DirPath
+            );
+            if is_path { &mut *path } else { &mut *other }.push(long.to_string());
+        }
+        for sub in command.get_subcommands() {
+            walk(sub, path, other);
+        }
+    }
+    let (mut path, mut other) = (Vec::new(), Vec::new());
+    walk(&comply::cli::visible_command(), &mut path, &mut other);
+    other.retain(|o| !path.contains(o));
+    other.sort();
+    other.dedup();
+    other
+}
+
+#[test]
+fn static_completions_offer_no_file_names_for_values_that_are_not_paths() {
+    let options = non_path_options();
+    for expected in [
+        "within",
+        "as-of",
+        "at",
+        "baseline",
+        "since",
+        "framework",
+        "owner",
+    ] {
+        assert!(
+            options.iter().any(|o| o == expected),
+            "{expected}: {options:?}"
+        );
+    }
+    let script = |shell: &str| stdout(&tool().args(["completions", shell]).assert().code(0));
+
+    // bash: each `--name)` case up to its `;;`.
+    let bash = script("bash");
+    let lines: Vec<&str> = bash.lines().collect();
+    let case = |name: &str| -> Vec<String> {
+        let mut cases = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            if line.trim() == format!("--{name})") {
+                let body: Vec<&str> = lines[i + 1..]
+                    .iter()
+                    .take_while(|l| l.trim() != ";;")
+                    .copied()
+                    .collect();
+                cases.push(body.join("\n"));
+            }
+        }
+        cases
+    };
+    assert!(case("root").iter().all(|c| c.contains("compgen -f")));
+    for name in &options {
+        let cases = case(name);
+        assert!(!cases.is_empty(), "bash: no case for --{name}");
+        for body in cases {
+            assert!(!body.contains("compgen -f"), "bash --{name}:\n{body}");
+        }
+    }
+
+    // zsh: `'--name=[help]:VALUE:ACTION'`; no action, or a list of values.
+    let zsh = script("zsh");
+    let actions = |name: &str| -> Vec<String> {
+        zsh.lines()
+            .filter_map(|l| {
+                let l = l.trim().trim_start_matches('\'').trim_start_matches('*');
+                l.strip_prefix(&format!("--{name}=["))
+            })
+            .filter_map(|rest| rest.rsplit_once("]:"))
+            .map(|(_, spec)| spec.trim_end_matches(['\'', ' ', '\\']).to_string())
+            .collect()
+    };
+    assert!(actions("root").iter().all(|a| a.ends_with(":_files")));
+    for name in &options {
+        let found = actions(name);
+        assert!(!found.is_empty(), "zsh: no spec for --{name}");
+        for spec in found {
+            assert!(
+                !spec.ends_with(":_default") && !spec.ends_with(":_files"),
+                "zsh --{name}: {spec}"
+            );
+        }
+    }
+
+    // fish: `-l name ... -r` needs `-f` (no files) unless it lists values.
+    let fish = script("fish");
+    for name in &options {
+        let found: Vec<&str> = fish
+            .lines()
+            .filter(|l| l.contains(&format!(" -l {name} ")))
+            .collect();
+        assert!(!found.is_empty(), "fish: no line for --{name}");
+        for line in found {
+            assert!(
+                line.ends_with(" -f") || line.contains(" -a \""),
+                "fish --{name}: {line}"
+            );
+        }
+    }
 }

@@ -301,6 +301,38 @@ fn man_writes_a_page_per_command_with_the_sections_clap_lacks() {
         check.contains("comply check \\-\\-baseline origin/main"),
         "{check}"
     );
+    // The SYNOPSIS names each option's value.
+    let synopsis = |page: &str| -> String {
+        read(page)
+            .split(".SH SYNOPSIS\n")
+            .nth(1)
+            .and_then(|s| s.lines().next())
+            .expect("a SYNOPSIS line")
+            .to_string()
+    };
+    let line = synopsis("comply-check.1");
+    for shown in [
+        "[\\fB\\-\\-fail\\-on\\fR \\fIRISK\\fR]",
+        "[\\fB\\-\\-baseline\\fR \\fIREV\\fR]",
+        "[\\fB\\-\\-fail\\-on\\-stale\\fR]",
+    ] {
+        assert!(line.contains(shown), "`{shown}` in {line}");
+    }
+    let line = synopsis("comply-import.1");
+    assert!(line.contains("\\fIFILE.md|DIR\\fR..."), "{line}");
+    assert!(
+        line.contains("[\\fB\\-\\-framework\\-word\\fR \\fIWORD=ID\\fR]..."),
+        "{line}"
+    );
+    // Every page of a command that draws tables names COLUMNS.
+    for page in [
+        "comply-status.1",
+        "comply-diff.1",
+        "comply-trend.1",
+        "comply-gaps.1",
+    ] {
+        assert!(read(page).contains("COLUMNS"), "{page} lacks COLUMNS");
+    }
     // A command shows only the options it takes.
     let init = read("comply-init.1");
     assert!(!init.contains("\\-\\-root"), "{init}");
@@ -568,10 +600,95 @@ fn dynamic_completion_offers_the_repository_s_frameworks_and_owners() {
     let commands = complete(&root, &["comply", ""]);
     assert!(commands.iter().any(|c| c == "status"), "{commands:?}");
     assert!(!commands.iter().any(|c| c == "reference"), "{commands:?}");
+    // Owners match ignoring case, as --owner does.
+    let owners = complete(&root, &["comply", "due", "--owner", "sec"]);
+    assert!(owners.iter().any(|o| o == "Security Officer"), "{owners:?}");
     // Outside a repository: nothing, and no error.
     let empty = tempfile::tempdir().expect("temporary directory");
     assert!(complete(empty.path(), &["comply", "due", "--owner", ""]).is_empty());
+    // With --root (before or after the command, spaced or with `=`): that
+    // repository's names, wherever the shell is.
+    let other = Fixture::with_framework()
+        .items("  - id: A\n    title: A\n    risk: low\n    owner: Zed Ops\n");
+    let other_root = other.path().to_string_lossy().into_owned();
+    let with_equals = format!("--root={other_root}");
+    for words in [
+        &["comply", "--root", &other_root, "due", "--framework", ""][..],
+        &["comply", "due", &with_equals, "--framework", ""][..],
+    ] {
+        assert_eq!(complete(&root, words), ["fw"], "{words:?}");
+        assert_eq!(complete(empty.path(), words), ["fw"], "{words:?}");
+    }
+    let words = ["comply", "due", "--root", &other_root, "--owner", "z"];
+    assert_eq!(complete(empty.path(), &words), ["Zed Ops"]);
     // The registration script for bash.
     let assert = tool().env("COMPLETE", "bash").assert().code(0);
     assert!(stdout(&assert).contains("complete "), "{}", stdout(&assert));
+}
+
+/// A repository of long hyphenated ids, a long framework id, long owners
+/// and long evidence paths.
+fn long_names() -> Fixture {
+    let framework = "pci-dss-v4-0-1-very-long-framework-identifier";
+    Fixture::new()
+        .file("comply.yaml", "name: Long names\n")
+        .file(
+            "controls/pci.yaml",
+            &format!(
+                "framework: {framework}\nname: PCI DSS\ncontrols:\n  - id: CCPA-CONTROL-0-WITH-A-VERY-LONG-IDENTIFIER\n    title: A control whose title is rather long and descriptive of many things\n    status: planned\n    severity: high\n    owner: Information Security and Compliance Engineering\n    evidence: [evidence/some/deeply/nested/very-long-evidence-file-name-report.pdf]\n    backlog: [CCPA-ITEM-0-WITH-A-VERY-LONG-IDENTIFIER]\n"
+            ),
+        )
+        .file(
+            "backlog/items.yaml",
+            &format!(
+                "framework: {framework}\nitems:\n  - id: CCPA-ITEM-0-WITH-A-VERY-LONG-IDENTIFIER\n    title: Remediate the extraordinarily comprehensive documentation backlog\n    risk: high\n    owner: Information Security and Compliance Engineering\n    due: 2025-01-01\n    evidence: [evidence/some/deeply/nested/another-very-long-evidence-file-name.md]\n  - id: CCPA-ITEM-1-WITH-A-VERY-LONG-IDENTIFIER\n    title: Soon\n    risk: critical\n    due: 2025-06-05\n"
+            ),
+        )
+}
+
+#[test]
+fn tables_fit_60_columns_and_below_60_are_laid_out_at_60() {
+    let repo = long_names();
+    let run = |args: &[&str], width: &str| {
+        let assert = comply(repo.path())
+            .args(args)
+            .env("COLUMNS", width)
+            .env("COMPLY_TODAY", "2025-06-01")
+            .env("NO_COLOR", "1")
+            .assert();
+        stdout(&assert)
+    };
+    for args in [&["status"][..], &["due"], &["gaps"], &["evidence"]] {
+        let at_60 = run(args, "60");
+        for line in at_60.lines() {
+            assert!(columns(line) <= 60, "{args:?}: {line}\n{at_60}");
+        }
+        // Ids, framework ids and paths break after a hyphen, a slash or a
+        // dot, never inside a piece.
+        let pieces: &[&str] = match args[0] {
+            "status" => &["identifier", "framework-"],
+            "evidence" => &["nested/\u{20}", "evidence-", "deeply/"],
+            _ => &["IDENTIFIER", "CCPA-"],
+        };
+        for piece in pieces {
+            assert!(at_60.contains(piece), "{args:?}: `{piece}`:\n{at_60}");
+        }
+        for broken in [
+            "IDENTIFIE\n",
+            "LON│",
+            "LON ┆",
+            "framewo ┆",
+            "neste ┆",
+            "│ R ┆",
+        ] {
+            assert!(!at_60.contains(broken), "{args:?}: `{broken}`:\n{at_60}");
+        }
+        // Below the minimum, the tables are those of 60 columns (the
+        // dashboard's heading still wraps to the terminal).
+        let tables = |text: &str| text.split_once("\n\n").map(|(_, t)| t.to_string());
+        for narrower in ["40", "20", "1"] {
+            let text = run(args, narrower);
+            assert_eq!(tables(&text), tables(&at_60), "{args:?} at {narrower}");
+        }
+    }
 }

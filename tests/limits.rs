@@ -489,24 +489,59 @@ fn a_full_output_stream_is_an_error_not_a_panic() {
     }
     let root = common::example_root();
     let root = root.to_string_lossy().into_owned();
-    for args in [
-        &["completions", "bash"][..],
-        &["completions", "zsh"][..],
-        &["man"][..],
-        &["status", "--root", &root, "--as-of", "2026-11-25"][..],
-    ] {
-        let full = std::fs::File::options()
+    let full = || {
+        std::fs::File::options()
             .write(true)
             .open("/dev/full")
-            .expect("/dev/full");
+            .expect("/dev/full")
+    };
+    let shells = ["bash", "zsh", "fish", "elvish", "powershell"];
+    let mut runs: Vec<Vec<&str>> = shells.iter().map(|s| vec!["completions", s]).collect();
+    runs.extend([
+        vec!["man"],
+        vec!["--help"],
+        vec!["--version"],
+        vec!["status", "--help"],
+        vec!["status", "--root", &root, "--as-of", "2026-11-25"],
+        vec!["evidence", "--root", &root, "--manifest", "-"],
+        vec![
+            "report",
+            "--root",
+            &root,
+            "--as-of",
+            "2026-11-25",
+            "-o",
+            "-",
+        ],
+    ]);
+    for args in &runs {
         let out = Command::new(assert_cmd::cargo::cargo_bin("comply"))
             .args(args)
-            .stdout(full)
+            .env_remove("COMPLETE")
+            .stdout(full())
             .output()
             .expect("runs");
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains("cannot write the output"), "{args:?}: {err}");
+        assert!(!err.contains("wrote"), "{args:?}: {err}");
+    }
+    // Dynamic completion: the registration script and an answer.
+    for shell in shells {
+        for args in [&[][..], &["--", "comply", "st"][..]] {
+            let out = Command::new(assert_cmd::cargo::cargo_bin("comply"))
+                .args(args)
+                .env("COMPLETE", shell)
+                .stdout(full())
+                .output()
+                .expect("runs");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{shell} {args:?}: {err}");
+            assert!(
+                err.starts_with("error: cannot complete") && err.ends_with('\n'),
+                "{shell} {args:?}: {err}"
+            );
+        }
     }
 }
 

@@ -306,3 +306,68 @@ fn html_is_responsive_with_contents_and_dates_that_do_not_wrap() {
     assert!(html.contains("@media print"));
     assert!(html.contains("@media (max-width: 600px)"));
 }
+
+#[test]
+fn chart_labels_stay_inside_the_chart() {
+    for framework in [
+        "fw",
+        "pci-dss-v4-0-1-very-long-framework-identifier",
+        "ééééééééééééééééééééééééééééééé",
+        "a&b<c>-very-long-identifier-with-markup",
+    ] {
+        let repo = Fixture::new()
+            .file(
+                "controls/x.yaml",
+                &format!(
+                    "framework: {}\nname: X\ncontrols:\n  - id: C1\n    title: One\n    status: planned\n",
+                    serde_json::to_string(framework).expect("JSON")
+                ),
+            )
+            .file(
+                "backlog/items.yaml",
+                &format!(
+                    "framework: {}\nitems:\n  - id: A\n    title: A\n    risk: high\n    due: 2025-01-01\n",
+                    serde_json::to_string(framework).expect("JSON")
+                ),
+            );
+        let html = report(&repo, "html");
+        let chart = html
+            .split("<svg")
+            .nth(1)
+            .and_then(|s| s.split("</svg>").next())
+            .expect("a chart");
+        // The framework label: right-aligned at x=112 in a 120-unit column,
+        // at about 7 units a character, with the whole id as its tooltip.
+        let label = chart
+            .split("<text x=\"112\"")
+            .nth(1)
+            .expect("a framework label");
+        let shown = label
+            .split("</title>")
+            .nth(1)
+            .and_then(|s| s.split("</text>").next())
+            .expect("label text");
+        let chars = shown
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .chars()
+            .count();
+        assert!(chars * 7 + 4 <= 112, "`{shown}` is cut off on the left");
+        let title = label
+            .split("<title>")
+            .nth(1)
+            .and_then(|s| s.split("</title>").next())
+            .expect("a tooltip");
+        let escaped = framework
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        assert_eq!(title, escaped);
+        if framework.chars().count() > 15 {
+            assert!(shown.ends_with('…'), "{shown}");
+        } else {
+            assert_eq!(shown, escaped);
+        }
+    }
+}

@@ -1,9 +1,10 @@
 //! The JSON Schemas: committed files match the types (the same types that
-//! decode the files, so their fields cannot drift apart), the bundled
-//! example and `comply init` validate, bad values fail.
+//! decode the files), field names match the decoder, the bundled example
+//! and `comply init` validate, bad values fail.
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::Value;
@@ -33,6 +34,83 @@ fn committed_schemas_match_the_types() {
             "schema/{kind}.schema.json is out of date: run `comply schema {kind} > schema/{kind}.schema.json`"
         );
     }
+}
+
+fn keys(schema: &Value, pointer: &str) -> BTreeSet<String> {
+    schema
+        .pointer(pointer)
+        .and_then(Value::as_object)
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// The fields the decoder takes in each kind of mapping, as its hint for an
+/// unknown key lists them (`expected one of: ...`), by the mapping's name.
+fn decoder_fields() -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    let repo = common::Fixture::new()
+        .file(
+            "comply.yaml",
+            "zzzzzzzzzz: 1\ngate:\n  fail_on: high\n  zzzzzzzzzz: 1\n",
+        )
+        .file(
+            "controls/fw.yaml",
+            "framework: fw\nzzzzzzzzzz: 1\ncontrols:\n  - id: C1\n    title: t\n    status: implemented\n    zzzzzzzzzz: 1\n    evidence:\n      - path: a\n        zzzzzzzzzz: 1\n",
+        )
+        .file(
+            "backlog/b.yaml",
+            "framework: fw\nzzzzzzzzzz: 1\nitems:\n  - id: A\n    title: t\n    risk: high\n    zzzzzzzzzz: 1\n    checklist:\n      - task: x\n        zzzzzzzzzz: 1\n",
+        );
+    let report = common::json(&repo.run(&["validate", "--format", "json"]));
+    let mut found = std::collections::BTreeMap::new();
+    for d in report["diagnostics"].as_array().expect("diagnostics") {
+        let message = d["message"].as_str().unwrap_or("");
+        let Some(what) = message.strip_prefix("unknown field `zzzzzzzzzz` in ") else {
+            continue;
+        };
+        let hint = d["hint"].as_str().unwrap_or("");
+        let fields = hint
+            .strip_prefix("expected one of: ")
+            .unwrap_or_else(|| panic!("{what}: no field list in `{hint}`"))
+            .split(", ")
+            .map(str::to_string)
+            .collect();
+        found.insert(what.to_string(), fields);
+    }
+    found
+}
+
+/// The schemas and the decoder come from the same types; this checks that
+/// every mapping's schema properties are the fields the decoder takes.
+#[test]
+fn schema_fields_are_the_decoder_fields() {
+    let decoder = decoder_fields();
+    let fields = |what: &str| decoder.get(what).cloned().unwrap_or_default();
+    let config = schema("config");
+    assert_eq!(keys(&config, "/properties"), fields("comply.yaml"));
+    assert_eq!(
+        keys(&config, "/$defs/GateConfig/properties"),
+        fields("gate")
+    );
+    let controls = schema("controls");
+    assert_eq!(keys(&controls, "/properties"), fields("control matrix"));
+    assert_eq!(
+        keys(&controls, "/$defs/ControlEntry/properties"),
+        fields("control")
+    );
+    assert_eq!(
+        keys(&controls, "/$defs/EvidenceDetails/properties"),
+        fields("evidence entry")
+    );
+    let backlog = schema("backlog");
+    assert_eq!(keys(&backlog, "/properties"), fields("backlog file"));
+    assert_eq!(
+        keys(&backlog, "/$defs/ItemEntry/properties"),
+        fields("item")
+    );
+    assert_eq!(
+        keys(&backlog, "/$defs/ChecklistStep/properties"),
+        fields("checklist entry")
+    );
 }
 
 fn kind_of(relative: &str) -> &'static str {
@@ -116,4 +194,55 @@ fn a_wrong_enum_value_or_unknown_field_is_rejected() {
         serde_norway::from_str("items:\n  - id: A\n    title: t\n    risk: high\n    due: TBD\n")
             .expect("YAML");
     assert!(validator("backlog").is_valid(&good));
+}
+
+/// Each case as validate and the editor's schema see it: both accept or
+/// both reject.
+#[test]
+fn the_schema_and_validate_agree_on_ids_titles_dates_and_lists() {
+    let cases: &[(&str, bool)] = &[
+        ("  - id: A\n    title: t\n    risk: high\n", true),
+        ("  - id: \"\"\n    title: t\n    risk: high\n", false),
+        ("  - id: A B\n    title: t\n    risk: high\n", false),
+        ("  - id: \"A:B\"\n    title: t\n    risk: high\n", false),
+        ("  - id: A\n    title: \"\"\n    risk: high\n", false),
+        ("  - id: A\n    title: \"  \"\n    risk: high\n", false),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    due: 2025-13-45\n",
+            false,
+        ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    due: 2025-02-30\n",
+            false,
+        ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    due: 2024-02-29\n",
+            true,
+        ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    tags: foo\n",
+            true,
+        ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    tags: [a, b]\n",
+            true,
+        ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    controls: C1\n",
+            true,
+        ),
+    ];
+    for (items, valid) in cases {
+        let text = format!("framework: fw\nitems:\n{items}");
+        let repo = common::Fixture::with_framework().file("backlog/items.yaml", &text);
+        let code = repo.run(&["validate"]).get_output().status.code();
+        let value: Value = serde_norway::from_str(&text).expect("YAML");
+        let schema_says = validator("backlog").is_valid(&value);
+        assert_eq!(code == Some(0), *valid, "validate on:\n{text}");
+        // `2025-02-30` has the shape of a date; only validate knows the
+        // calendar.
+        if !items.contains("02-30") {
+            assert_eq!(schema_says, *valid, "the schema on:\n{text}");
+        }
+    }
 }

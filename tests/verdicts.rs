@@ -689,7 +689,7 @@ fn the_ratchet_honours_acceptances_and_its_formats() {
     assert!(out.lines().all(|l| l.starts_with("::")), "{out}");
     assert!(
         out.contains(
-            "::error title=comply ratchet%3A evidence ev/proof.md::evidence of I1 is now missing"
+            "::error file=backlog/b.yaml,line=2,title=comply ratchet%3A evidence ev/proof.md::evidence of I1 is now missing"
         ),
         "{out}"
     );

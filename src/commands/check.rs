@@ -58,6 +58,11 @@ pub(crate) fn run(
             options,
             format: args.format,
             talk,
+            step_summary: ctx
+                .env
+                .step_summary
+                .as_deref()
+                .map(|path| (steps::title(&workspace.loaded, &ctx.root), path)),
         };
         return review::ratchet(&baseline, analysis, out, err);
     }

@@ -20,11 +20,15 @@ pub(crate) struct Baseline<'a> {
     pub(crate) options: Options,
     pub(crate) format: CheckFormat,
     pub(crate) talk: Talk,
+    /// With `--format github`: the report's title and GitHub's summary
+    /// file, where the changes are also appended as Markdown.
+    pub(crate) step_summary: Option<(String, &'a Path)>,
 }
 
 /// The ratchet: compares `now` with the repository at the baseline's
 /// revision, analysed with the same options, and fails only on what got
-/// worse.
+/// worse. With `--format github` and a step summary, the changes are also
+/// appended there as Markdown.
 pub(crate) fn ratchet(
     baseline: &Baseline,
     now: &Analysis,
@@ -37,7 +41,9 @@ pub(crate) fn ratchet(
         options,
         format,
         talk,
+        ..
     } = *baseline;
+    let step_summary = baseline.step_summary.as_ref();
     let baseline = Workspace::open(root, Some(rev))?;
     let quiet = Talk {
         quiet: true,
@@ -56,7 +62,17 @@ pub(crate) fn ratchet(
     let comparison = ratchet::compare(&before, now);
     match format {
         CheckFormat::Json => json::write(out, &json::RatchetDoc::new(rev, &comparison))?,
-        CheckFormat::Github => ci::ratchet(out, rev, &comparison, talk.quiet)?,
+        CheckFormat::Github => {
+            let prefix = baseline.git.as_ref().map_or("", |repo| repo.prefix());
+            ci::ratchet(out, rev, &comparison, prefix, talk.quiet)?;
+            if let Some((title, path)) = step_summary {
+                let summary = ci::ratchet_summary(title, rev, &comparison);
+                // As for the gate: the summary cannot change the verdict.
+                if let Err(e) = crate::write::append(path, summary.as_bytes()) {
+                    writeln!(err, "warning: GITHUB_STEP_SUMMARY: {e:#}")?;
+                }
+            }
+        }
         CheckFormat::Table | CheckFormat::Junit => {
             render::ratchet(out, rev, &comparison, talk.quiet)?;
         }

@@ -76,14 +76,19 @@ pub fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> anyhow::Resul
 }
 
 /// `comply man [--output DIR]`: the top page on standard output, or every
-/// page written into DIR.
+/// page written into DIR; with `--output -`, every page on standard output,
+/// as `-o -` means standard output for the other commands.
 pub fn man(args: &ManArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let pages = crate::man::pages()?;
-    let Some(dir) = &args.output else {
-        if let Some((_, text)) = pages.first() {
-            out.write_all(text)?;
+    let dir = match &args.output {
+        Some(dir) if dir.as_os_str() != "-" => dir,
+        output => {
+            let shown = if output.is_some() { pages.len() } else { 1 };
+            for (_, text) in pages.iter().take(shown) {
+                out.write_all(text)?;
+            }
+            return Ok(Exit::Success);
         }
-        return Ok(Exit::Success);
     };
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
     for (name, text) in &pages {

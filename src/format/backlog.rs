@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::{ChecklistStep, Date, DueDate, EvidenceEntry, Id, Spanned, evidence};
+use super::{ChecklistStep, Date, DueDate, EvidenceEntry, Id, OneOrMany, Spanned, evidence};
 use crate::decode::{Decoder, nfc};
 use crate::diag::Code;
 use crate::model::{ChecklistEntry, Due, Item, ItemStatus, Reference, Risk};
@@ -29,13 +29,14 @@ pub struct ItemEntry {
     /// Unique id (`POPIA-001`).
     #[schemars(with = "Id")]
     pub id: Spanned<String>,
-    /// Short name.
+    /// Short name (not blank).
+    #[schemars(regex(pattern = r"\S"))]
     pub title: String,
     /// Framework id (required here or at the top of the file).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub framework: Option<String>,
     /// Controls the item closes: ids in its framework, or `framework:id`.
-    #[schemars(with = "Option<Vec<Id>>")]
+    #[schemars(with = "Option<OneOrMany<Id>>")]
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub controls: Vec<Spanned<String>>,
     /// How risky it is to leave undone.
@@ -65,7 +66,7 @@ pub struct ItemEntry {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checklist: Vec<ChecklistStep>,
     /// Free labels.
-    #[schemars(with = "Option<Vec<String>>")]
+    #[schemars(with = "Option<OneOrMany<String>>")]
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// Age limit for this item's evidence.

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::{CadenceEntry, EvidenceEntry, Id, Spanned, evidence};
+use super::{CadenceEntry, EvidenceEntry, Id, OneOrMany, Spanned, evidence};
 use crate::decode::{Decoder, nfc};
 use crate::model::{Cadence, Control, ControlStatus, Framework, Reference, Risk};
 use crate::yaml::Node;
@@ -36,7 +36,8 @@ pub struct ControlEntry {
     /// Id within the framework (`CC6.1`, `A.5.24`).
     #[schemars(with = "Id")]
     pub id: Spanned<String>,
-    /// Short name.
+    /// Short name (not blank).
+    #[schemars(regex(pattern = r"\S"))]
     pub title: String,
     /// Implementation status.
     pub status: ControlStatus,
@@ -60,15 +61,15 @@ pub struct ControlEntry {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Spanned<EvidenceEntry>>,
     /// Ids of remediation items.
-    #[schemars(with = "Option<Vec<Id>>")]
+    #[schemars(with = "Option<OneOrMany<Id>>")]
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub backlog: Vec<Spanned<String>>,
     /// Equivalent controls elsewhere, as `framework:id`.
-    #[schemars(with = "Option<Vec<String>>")]
+    #[schemars(with = "Option<OneOrMany<String>>")]
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub maps_to: Vec<Spanned<String>>,
     /// Free labels.
-    #[schemars(with = "Option<Vec<String>>")]
+    #[schemars(with = "Option<OneOrMany<String>>")]
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// Age limit for this control's evidence.

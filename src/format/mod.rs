@@ -92,8 +92,9 @@ word_enum! {
 #[serde(untagged)]
 #[expect(dead_code, reason = "a shape of the schema, never built")]
 pub(crate) enum Id {
-    /// Text.
-    Text(String),
+    /// Text: one word, no space, `:` or control character (as validate
+    /// checks).
+    Text(#[schemars(regex(pattern = r"^[^\s:\u0000-\u001f\u007f]+$"))] String),
     /// A number, read as its text.
     Number(f64),
 }
@@ -101,14 +102,30 @@ pub(crate) enum Id {
 /// `YYYY-MM-DD`.
 #[derive(JsonSchema)]
 #[expect(dead_code, reason = "a shape of the schema, never built")]
-pub(crate) struct Date(#[schemars(pattern(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))] String);
+pub(crate) struct Date(
+    #[schemars(regex(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"))] String,
+);
 
 /// A date, or `TBD` for unscheduled.
 #[derive(JsonSchema)]
 #[expect(dead_code, reason = "a shape of the schema, never built")]
 pub(crate) struct DueDate(
-    #[schemars(pattern(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}|[Tt][Bb][Dd])$"))] String,
+    #[schemars(regex(
+        pattern = r"^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])|[Tt][Bb][Dd])$"
+    ))]
+    String,
 );
+
+/// One value, or a list of them (a single value is read as a list of one).
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[expect(dead_code, reason = "a shape of the schema, never built")]
+pub(crate) enum OneOrMany<T> {
+    /// One value.
+    One(T),
+    /// A list.
+    Many(Vec<T>),
+}
 
 /// How often a recurring activity comes round.
 #[derive(JsonSchema)]

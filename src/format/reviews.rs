@@ -25,7 +25,8 @@ pub struct ReviewEntry {
     /// Unique id (shared with backlog items).
     #[schemars(with = "Id")]
     pub id: Spanned<String>,
-    /// Short name.
+    /// Short name (not blank).
+    #[schemars(regex(pattern = r"\S"))]
     pub title: String,
     /// The framework it serves.
     pub framework: String,

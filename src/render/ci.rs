@@ -82,12 +82,15 @@ pub fn github(out: &mut dyn Write, gate: &Gate, prefix: &str, quiet: bool) -> io
 }
 
 /// The ratchet (`check --baseline REV --format github`): an `::error` per
-/// change for the worse, a `::notice` per improvement, then the verdict;
-/// with `quiet`, only the errors and a failed verdict.
+/// change for the worse, a `::notice` per improvement, each on the line
+/// that defines what changed when it still exists (`prefix` as for
+/// [`github`]), then the verdict; with `quiet`, only the errors and a
+/// failed verdict.
 pub fn ratchet(
     out: &mut dyn Write,
     rev: &str,
     comparison: &Comparison,
+    prefix: &str,
     quiet: bool,
 ) -> io::Result<()> {
     let shown: &[(&str, &[Change])] = if quiet {
@@ -100,9 +103,16 @@ pub fn ratchet(
     };
     for (level, changes) in shown {
         for change in *changes {
+            let place = change.source.as_ref().map_or_else(String::new, |s| {
+                format!(
+                    "file={},line={},",
+                    property(&format!("{prefix}{}", s.file)),
+                    s.line
+                )
+            });
             writeln!(
                 out,
-                "::{level} title={}::{}",
+                "::{level} {place}title={}::{}",
                 property(&format!("comply ratchet: {} {}", change.kind, change.id)),
                 data(&change.detail)
             )?;
@@ -116,13 +126,58 @@ pub fn ratchet(
         out,
         "::{} title=comply check --baseline::{}",
         if failed { "error" } else { "notice" },
-        data(&format!(
-            "ratchet {}: {} worse, {} improved since {rev}",
-            if failed { "failed" } else { "passed" },
-            comparison.worse.len(),
-            comparison.improved.len()
-        ))
+        data(&ratchet_verdict(rev, comparison))
     )
+}
+
+/// The ratchet's verdict in one line.
+fn ratchet_verdict(rev: &str, comparison: &Comparison) -> String {
+    format!(
+        "ratchet {}: {} worse, {} improved since {rev}",
+        if comparison.worse.is_empty() {
+            "passed"
+        } else {
+            "failed"
+        },
+        comparison.worse.len(),
+        comparison.improved.len()
+    )
+}
+
+/// The ratchet as Markdown for a CI job's summary page
+/// (`GITHUB_STEP_SUMMARY`): the verdict, then every change for the worse
+/// and every improvement (annotations show only ten of each kind).
+pub fn ratchet_summary(title: &str, rev: &str, comparison: &Comparison) -> String {
+    use crate::report::markdown::escape;
+    let mut out = format!(
+        "# comply check --baseline: {}\n\n**{}**\n",
+        escape(title),
+        escape(&ratchet_verdict(rev, comparison))
+    );
+    for (heading, changes) in [
+        ("Worse (these fail the gate)", &comparison.worse),
+        ("Improved", &comparison.improved),
+    ] {
+        if changes.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "\n## {heading}\n\n| Kind | Id | Change | Where |\n|---|---|---|---|\n"
+        ));
+        for change in changes {
+            let place = change.source.as_ref().map_or_else(
+                || "-".to_string(),
+                |s| escape(&format!("{}:{}", s.file, s.line)),
+            );
+            out.push_str(&format!(
+                "| {} | {} | {} | {place} |\n",
+                change.kind,
+                escape(&change.id),
+                escape(&change.detail)
+            ));
+        }
+    }
+    out
 }
 
 /// A JUnit XML report that validates against the common JUnit schema

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use crate::diff::{Changed, Listed, ReviewDiff};
 use crate::ratchet::Comparison;
-use crate::report::markdown::escape;
+use crate::report::markdown::{escape, escape_line};
 use crate::text::inert;
 
 /// The ratchet's verdict: what got worse, what improved, then one line.
@@ -103,7 +103,7 @@ pub fn markdown(out: &mut dyn Write, from: &str, to: &str, d: &ReviewDiff) -> io
             continue;
         }
         for line in &lines {
-            writeln!(out, "- {}", escape(line))?;
+            writeln!(out, "- {}", escape_line(line))?;
         }
         writeln!(out)?;
     }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use std::fmt::Write as _;
 
-use comfy_table::{Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width};
+use comfy_table::{CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width};
 
 use super::{DueLists, Row, Style, Tone};
 use crate::acceptance::AcceptanceState;
@@ -493,6 +493,15 @@ const PROSE: usize = 22;
 /// path may be).
 const LONGEST_WORD: usize = 24;
 
+/// A column too narrow for its content gives way down to the longest word
+/// of its header, but not below this.
+const MIN_COLUMN: usize = 8;
+
+/// The least width tables are fitted to: a narrower terminal gets tables
+/// laid out for this width (the terminal then wraps their lines). At this
+/// width and wider, every table fits.
+pub const MIN_WIDTH: u16 = 60;
+
 /// Which columns a table shows at a width, with which headers and how wide.
 #[derive(Debug, PartialEq, Eq)]
 struct Layout {
@@ -589,6 +598,19 @@ fn layout(columns: &[Column], rows: &[Vec<String>], width: Option<u16>) -> Layou
         keep.retain(|&i| i != next);
     }
     let mut widths: Vec<usize> = keep.iter().map(|&i| least(i)).collect();
+    // Still too wide with only the columns that always show: the widest
+    // give way, down to their header's longest word, and their text breaks
+    // inside words (at a hyphen, a slash or a dot where it can).
+    while table_width(widths.iter().copied()) > width {
+        let floor = |at: usize| longest_word(columns[keep[at]].short).min(MIN_COLUMN);
+        let Some(at) = (0..widths.len())
+            .filter(|&at| widths[at] > floor(at))
+            .max_by_key(|&at| (widths[at], std::cmp::Reverse(at)))
+        else {
+            break;
+        };
+        widths[at] -= 1;
+    }
     let mut spare = width.saturating_sub(table_width(widths.iter().copied()));
     let mut needs: Vec<(usize, usize)> = keep
         .iter()
@@ -614,9 +636,13 @@ fn layout(columns: &[Column], rows: &[Vec<String>], width: Option<u16>) -> Layou
 /// Renders a table of `columns` and `rows` fitted to `style.width` (see
 /// [`layout`]), with a line naming the columns left out, if any.
 fn fit(style: Style, columns: &[Column], rows: Vec<Vec<Cell>>) -> String {
+    let style = Style {
+        width: style.width.map(|w| w.max(MIN_WIDTH)),
+        ..style
+    };
     let texts: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| r.iter().map(Cell::content).collect())
+        .map(|r| r.iter().map(|c| c.text.clone()).collect())
         .collect();
     let layout = layout(columns, &texts, style.width);
     let mut table = Table::new();
@@ -637,19 +663,24 @@ fn fit(style: Style, columns: &[Column], rows: Vec<Vec<Cell>>) -> String {
         }
     }
     table.set_header(layout.keep.iter().map(|&i| {
-        Cell::new(if layout.short {
+        comfy_table::Cell::new(if layout.short {
             columns[i].short
         } else {
             columns[i].header
         })
     }));
     for row in rows {
-        table.add_row(
-            row.into_iter()
-                .enumerate()
-                .filter(|(i, _)| layout.keep.contains(i))
-                .map(|(_, c)| c),
-        );
+        let mut kept = Vec::with_capacity(layout.keep.len());
+        for (i, mut cell) in row.into_iter().enumerate() {
+            let Some(at) = layout.keep.iter().position(|&k| k == i) else {
+                continue;
+            };
+            if layout.short {
+                cell.text = wrap_cell(&cell.text, layout.widths[at]);
+            }
+            kept.push(drawn(style, cell));
+        }
+        table.add_row(kept);
     }
     for (at, (&i, &width)) in layout.keep.iter().zip(&layout.widths).enumerate() {
         if let Some(column) = table.column_mut(at) {
@@ -700,23 +731,130 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// A cell of a terminal table: its text and its tone, coloured (or not)
+/// when the table is drawn, after its text is wrapped to its column.
+#[derive(Clone, Debug)]
+struct Cell {
+    text: String,
+    tone: Tone,
+}
+
+impl Cell {
+    fn new(text: impl ToString) -> Cell {
+        Cell {
+            text: text.to_string(),
+            tone: Tone::Plain,
+        }
+    }
+}
+
 /// A cell of text from users' files, made inert (one line, no control
 /// characters).
 fn text(text: &str) -> Cell {
     Cell::new(inert(text))
 }
 
-fn cell(style: Style, text: &str, tone: Tone) -> Cell {
-    let cell = Cell::new(text);
+fn cell(_style: Style, text: &str, tone: Tone) -> Cell {
+    Cell {
+        text: text.to_string(),
+        tone,
+    }
+}
+
+/// The comfy-table cell showing `cell`, coloured when colour is on.
+fn drawn(style: Style, cell: Cell) -> comfy_table::Cell {
+    let drawn = comfy_table::Cell::new(cell.text);
     if !style.color {
-        return cell;
+        return drawn;
     }
-    match tone {
-        Tone::Bad => cell.fg(Color::Red),
-        Tone::Warn => cell.fg(Color::Yellow),
-        Tone::Good => cell.fg(Color::Green),
-        Tone::Plain => cell,
+    match cell.tone {
+        Tone::Bad => drawn.fg(Color::Red),
+        Tone::Warn => drawn.fg(Color::Yellow),
+        Tone::Good => drawn.fg(Color::Green),
+        Tone::Plain => drawn,
     }
+}
+
+/// Whether a line may break after `c` inside a word: ids, paths and dates
+/// break after a hyphen, a slash, a dot, an underscore or a colon.
+fn breaks_after(c: char) -> bool {
+    matches!(c, '-' | '/' | '.' | '_' | ':' | '\\')
+}
+
+/// `word` cut after each character `at` accepts.
+fn cut(word: &str, at: impl Fn(char) -> bool) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in word.char_indices() {
+        if at(c) {
+            let end = i + c.len_utf8();
+            out.push(&word[start..end]);
+            start = end;
+        }
+    }
+    if start < word.len() {
+        out.push(&word[start..]);
+    }
+    out
+}
+
+/// The pieces of `word` that a line of `width` columns keeps whole: its
+/// path segments (up to each `/`), and a segment wider than the line cut
+/// at its other break points ([`breaks_after`]).
+fn pieces(word: &str, width: usize) -> Vec<&str> {
+    cut(word, |c| c == '/')
+        .into_iter()
+        .flat_map(|segment| {
+            if display_width(segment) <= width {
+                vec![segment]
+            } else {
+                cut(segment, breaks_after)
+            }
+        })
+        .collect()
+}
+
+/// `text` wrapped to `width` columns: between words, else inside a word at
+/// a break point, else (a piece wider than the column) between characters.
+fn wrap_cell(text: &str, width: usize) -> String {
+    let width = width.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    for source in text.lines() {
+        let mut line = String::new();
+        for word in source.split_whitespace() {
+            let spaced = usize::from(!line.is_empty());
+            if display_width(&line) + spaced + display_width(word) <= width {
+                if spaced == 1 {
+                    line.push(' ');
+                }
+                line.push_str(word);
+                continue;
+            }
+            if !line.is_empty() && display_width(word) <= width {
+                lines.push(std::mem::take(&mut line));
+                line.push_str(word);
+                continue;
+            }
+            // A word wider than the line: piece by piece, from here.
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            for piece in pieces(word, width) {
+                if display_width(&line) + display_width(piece) > width && !line.trim().is_empty() {
+                    lines.push(std::mem::take(&mut line).trim_end().to_string());
+                }
+                for c in piece.chars() {
+                    let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                    if display_width(&line) + w > width && !line.is_empty() {
+                        lines.push(std::mem::take(&mut line));
+                    }
+                    line.push(c);
+                }
+            }
+        }
+        lines.push(line);
+    }
+    lines.join("\n")
 }
 
 #[cfg(test)]
@@ -763,13 +901,41 @@ mod tests {
     fn words_are_the_least_width_of_a_column() {
         let columns = [Column::new("Title")];
         let data = rows(&[&["Launch the quarterly verification cadence"]]);
-        let at = layout(&columns, &data, Some(10));
+        let at = layout(&columns, &data, Some(16));
         assert_eq!(at.widths, vec!["verification".len()]);
+        // Narrower, the column gives way (its words then break).
+        assert_eq!(layout(&columns, &data, Some(10)).widths, vec![6]);
         // Spare width goes to the column that needs least first.
         let columns = [Column::new("Title"), Column::new("Due")];
         let data = rows(&[&["Launch the quarterly verification", "2025-11-15"]]);
         let at = layout(&columns, &data, Some(40));
         assert_eq!(at.widths, vec![40 - 10 - 7, 10]);
+    }
+
+    #[test]
+    fn cells_break_inside_words_at_hyphens_slashes_and_dots() {
+        assert_eq!(
+            wrap_cell("CCPA-ITEM-0-WITH-A-VERY-LONG-IDENTIFIER", 12),
+            "CCPA-ITEM-0-\nWITH-A-VERY-\nLONG-\nIDENTIFIER"
+        );
+        assert_eq!(
+            wrap_cell("evidence/some/deeply/nested/file.md", 14),
+            "evidence/some/\ndeeply/nested/\nfile.md"
+        );
+        assert_eq!(wrap_cell("a b ABCDEFGHIJ", 4), "a b\nABCD\nEFGH\nIJ");
+        assert_eq!(wrap_cell("item fw A-1", 20), "item fw A-1");
+        for text in ["x-y-z w", "ééé-ééé/ééé", "a", "", "--//..", "a  b"] {
+            for width in 1..8 {
+                let wrapped = wrap_cell(text, width);
+                assert!(
+                    wrapped.lines().all(|l| display_width(l) <= width),
+                    "{text:?} at {width}: {wrapped:?}"
+                );
+                let joined: String = wrapped.split_whitespace().collect();
+                let source: String = text.split_whitespace().collect();
+                assert_eq!(joined, source, "{text:?} at {width}");
+            }
+        }
     }
 
     #[test]

@@ -56,12 +56,15 @@ pub fn open_items(report: &Report) -> String {
     );
     for (row, (framework, counts)) in rows.iter().enumerate() {
         let y = row * ROW + 4;
+        // A framework id longer than the label column is cut with an
+        // ellipsis; the whole id is its tooltip.
         let _ = write!(
             svg,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\">{}</text>",
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\"><title>{}</title>{}</text>",
             LABEL_WIDTH - 8,
             y + 15,
-            xml_escape(framework)
+            xml_escape(framework),
+            xml_escape(&shortened(framework, LABEL_WIDTH - 12))
         );
         let mut x = LABEL_WIDTH;
         for (slot, count) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
@@ -131,6 +134,18 @@ fn label_width(text: &str) -> usize {
     text.chars().count() * 7 + 4
 }
 
+/// `text` cut to at most `width` (in [`label_width`] units), ending with
+/// an ellipsis when cut.
+fn shortened(text: &str, width: usize) -> String {
+    if label_width(text) <= width {
+        return text.to_string();
+    }
+    let keep = (width.saturating_sub(4) / 7).saturating_sub(1);
+    let mut out: String = text.chars().take(keep).collect();
+    out.push('…');
+    out
+}
+
 /// Vertical positions for labels wanted at `wanted` (each the y of its
 /// line's end), at least `gap` apart and within `top..=bottom`, each as
 /// near its line as that allows; the order of `wanted` is kept in the
@@ -160,12 +175,14 @@ fn spread(wanted: &[usize], gap: usize, top: usize, bottom: usize) -> Vec<usize>
 /// period. Lines differ in dash pattern as well as colour, and each ends with
 /// its label, placed so that no two labels overlap and none is cut off.
 pub fn trend(points: &[TrendPoint]) -> String {
+    // Narrow enough that its text stays legible when the page is narrow
+    // (the SVG scales down with it): about 500 units wide.
     const H: usize = 220;
     const LEFT: usize = 40;
-    const PLOT_W: usize = 470;
+    const PLOT_W: usize = 320;
     const TOP: usize = 14;
     const BOTTOM: usize = 40;
-    const GAP: usize = 14;
+    const GAP: usize = 17;
     let values = |p: &TrendPoint| [p.open, p.overdue, p.done, p.evidence_missing];
     let most = points.iter().flat_map(values).max().unwrap_or(0).max(1);
     let last = points.last().map(values).unwrap_or_default();
@@ -210,12 +227,16 @@ pub fn trend(points: &[TrendPoint]) -> String {
         let half = label_width(text) / 2;
         let centre = x(i);
         let is_last = i + 1 == points.len();
-        let fits_before_last = is_last || centre + half + 8 < x(points.len() - 1) - half;
+        let fits_before_last =
+            is_last || centre + half + 8 < x(points.len() - 1).saturating_sub(2 * half);
         if (i == 0 || centre >= shown_until + half + 8) && fits_before_last {
+            // The last label ends at its point, so it stays clear of the
+            // line labels to its right.
+            let anchor = if is_last && i > 0 { "end" } else { "middle" };
             let _ = write!(
                 svg,
-                "<text x=\"{centre}\" y=\"{}\" text-anchor=\"middle\" class=\"label\">{text}</text>",
-                H - BOTTOM + 16
+                "<text x=\"{centre}\" y=\"{}\" text-anchor=\"{anchor}\" class=\"label\">{text}</text>",
+                H - BOTTOM + 18
             );
             shown_until = centre + half;
         }
@@ -335,9 +356,28 @@ mod tests {
         }
         for (i, a) in labels.iter().enumerate() {
             for b in &labels[i + 1..] {
-                assert!(a.1.abs_diff(b.1) >= 14, "{a:?} and {b:?} overlap");
+                assert!(a.1.abs_diff(b.1) >= 16, "{a:?} and {b:?} overlap");
             }
         }
         assert!(labels.iter().any(|(_, _, t)| t == "evidence missing (4)"));
+
+        // Twelve months, all lines ending at 0: the last month's label ends
+        // at its point, left of the line labels, which stay apart.
+        let points: Vec<TrendPoint> = (1..=12).map(|m| point(m, 7, 7, 0, 0)).collect();
+        let svg = trend(&points);
+        let (labels, _) = end_labels(&svg);
+        let last = svg
+            .split("<text ")
+            .find(|t| t.contains(">2026-12<"))
+            .expect("the last month's label");
+        assert!(last.contains("text-anchor=\"end\""), "{last}");
+        let end_x = 40 + 320;
+        assert!(last.starts_with(&format!("x=\"{end_x}\"")), "{last}");
+        assert!(labels.iter().all(|(x, _, _)| *x > end_x), "{labels:?}");
+        for (i, a) in labels.iter().enumerate() {
+            for b in &labels[i + 1..] {
+                assert!(a.1.abs_diff(b.1) >= 16, "{a:?} and {b:?} overlap");
+            }
+        }
     }
 }

@@ -125,6 +125,28 @@ fn reason_cell(reason: &Reason) -> String {
 /// Everything else (`Support & Engineering`, `snake_case`, `100%!`) is
 /// left as written.
 pub fn escape(text: &str) -> String {
+    escape_in(text, true)
+}
+
+/// [`escape`] for a line of its own (a list item's text, a paragraph),
+/// where a `|` makes no table and a `#` acts only at the start: those stay
+/// as written. What would start a block there (`#`, `>`, `-`, `+`, `=`,
+/// `1.`, `1)`) is escaped.
+pub fn escape_line(text: &str) -> String {
+    let escaped = escape_in(text, false);
+    let digits = escaped.chars().take_while(char::is_ascii_digit).count();
+    let first = escaped.chars().next();
+    if matches!(first, Some('>' | '-' | '+' | '=')) {
+        format!("\\{escaped}")
+    } else if digits > 0 && matches!(escaped[digits..].chars().next(), Some('.' | ')')) {
+        format!("{}\\{}", &escaped[..digits], &escaped[digits..])
+    } else {
+        escaped
+    }
+}
+
+/// [`escape`] (`cell`) or [`escape_line`].
+fn escape_in(text: &str, cell: bool) -> String {
     let text: String = text
         .trim()
         .chars()
@@ -140,14 +162,16 @@ pub fn escape(text: &str) -> String {
         let before = i.checked_sub(1).map(|b| chars[b]);
         let after = chars.get(i + 1).copied();
         let needed = match c {
-            '|' | '`' | '*' | '[' | '<' | '~' | '$' => true,
+            '|' => cell,
+            '`' | '*' | '[' | '<' | '~' | '$' => true,
             '_' => {
                 !(before.is_some_and(char::is_alphanumeric)
                     && after.is_some_and(char::is_alphanumeric))
             }
             '\\' => after.is_none_or(|a| a.is_ascii_punctuation()),
             '&' => starts_entity(&chars[i + 1..]),
-            '#' => before.is_none_or(char::is_whitespace),
+            '#' if cell => before.is_none_or(char::is_whitespace),
+            '#' => before.is_none(),
             _ => false,
         };
         if needed {
@@ -156,6 +180,13 @@ pub fn escape(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// [`escape`] for a link's text (`[text](#anchor)`): also escapes `]`,
+/// which would otherwise close the link text early, so `SOC 2 [Type II]`
+/// or an id such as `A-1[b]` stays one link showing the text as written.
+pub fn link_text(text: &str) -> String {
+    escape(text).replace(']', "\\]")
 }
 
 /// Whether `rest` (what follows a `&`) makes an entity or numeric
@@ -262,7 +293,7 @@ impl Writer<'_> {
 
     fn item_link(&self, id: &str) -> String {
         if self.items.contains(id) {
-            format!("[{}](#{})", escape(id), slug(&["item", id]))
+            format!("[{}](#{})", link_text(id), slug(&["item", id]))
         } else {
             escape(id)
         }
@@ -270,7 +301,11 @@ impl Writer<'_> {
 
     fn control_link(&self, framework: &str, id: &str) -> String {
         if self.controls.contains(&(framework, id)) {
-            format!("[{}](#{})", escape(id), slug(&["control", framework, id]))
+            format!(
+                "[{}](#{})",
+                link_text(id),
+                slug(&["control", framework, id])
+            )
         } else {
             escape(id)
         }
@@ -304,7 +339,7 @@ impl Writer<'_> {
         .map(|(anchor, text)| (anchor.to_string(), text.to_string(), 0))
         .collect();
         for f in &self.report.frameworks {
-            entries.push((slug(&["framework", &f.id]), escape(&f.name), 1));
+            entries.push((slug(&["framework", &f.id]), link_text(&f.name), 1));
         }
         for (anchor, text) in [
             ("evidence", "Missing, empty and stale evidence"),
@@ -341,7 +376,7 @@ impl Writer<'_> {
             .frameworks
             .iter()
             .map(|f| {
-                let label = format!("[{}](#{})", escape(&f.name), slug(&["framework", &f.id]));
+                let label = format!("[{}](#{})", link_text(&f.name), slug(&["framework", &f.id]));
                 (label, f.clone())
             })
             .collect();
@@ -734,6 +769,8 @@ mod tests {
         assert_eq!(escape("a | b\nc"), "a \\| b c");
         assert_eq!(escape("<script>"), "\\<script>");
         assert_eq!(escape("[x](http://e)"), "\\[x](http://e)");
+        assert_eq!(link_text("SOC 2 [Type II]"), "SOC 2 \\[Type II\\]");
+        assert_eq!(link_text("a\\]"), "a\\\\\\]");
         assert_eq!(escape("`code` & *b*"), "\\`code\\` & \\*b\\*");
         assert_eq!(escape("Support & Engineering"), "Support & Engineering");
         assert_eq!(
@@ -745,6 +782,18 @@ mod tests {
         assert_eq!(escape("#1 issue #"), "\\#1 issue \\#");
         assert_eq!(escape("100% done! {x} > y"), "100% done! {x} > y");
         assert_eq!(escape("~~s~~ $x$"), "\\~\\~s\\~\\~ \\$x\\$");
+    }
+
+    #[test]
+    fn lines_escape_only_what_acts_there() {
+        assert_eq!(escape_line("a | b # c"), "a | b # c");
+        assert_eq!(escape_line("# h"), "\\# h");
+        assert_eq!(escape_line("1. x"), "1\\. x");
+        assert_eq!(escape_line("12) x"), "12\\) x");
+        assert_eq!(escape_line("- x"), "\\- x");
+        assert_eq!(escape_line("> x"), "\\> x");
+        assert_eq!(escape_line("A-1: *b*"), "A-1: \\*b\\*");
+        assert_eq!(escape_line("2025 x"), "2025 x");
     }
 
     #[test]
