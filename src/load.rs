@@ -27,11 +27,11 @@ pub const MAX_FILES: usize = 100_000;
 
 /// Most YAML nodes in one repository, over all its files (each file is also
 /// held to `yaml::MAX_NODES`).
-pub const MAX_REPO_NODES: usize = 20_000_000;
+pub const MAX_REPO_NODES: usize = 5_000_000;
 
 /// Most bytes of YAML scalar text in one repository, over all its files
 /// (each file is also held to `yaml::MAX_SCALAR_BYTES`).
-pub const MAX_REPO_SCALAR_BYTES: usize = 256 * 1024 * 1024;
+pub const MAX_REPO_SCALAR_BYTES: usize = 64 * 1024 * 1024;
 
 /// Most bytes of YAML files read from one git revision, held at once.
 pub const MAX_REPO_FILE_BYTES: u64 = 256 * 1024 * 1024;

@@ -31,6 +31,11 @@ pub const MAX_NODES: usize = 2_000_000;
 /// and aliases (a file without them holds no more than its own size).
 pub const MAX_SCALAR_BYTES: usize = 32 * 1024 * 1024;
 
+/// Most bytes in one scalar (a title, a summary, a path): every renderer
+/// copies and escapes text, and a report repeats it, so one 30 MiB title
+/// would cost gigabytes; a megabyte is far more than any real value.
+pub const MAX_VALUE_BYTES: usize = 1024 * 1024;
+
 /// Most flow indicators (`[`, `]`, `{`, `}`, `,`) in one outermost flow
 /// collection. saphyr-parser holds every token of a flow collection that
 /// might be a mapping key until the collection closes (a few hundred bytes
@@ -226,6 +231,15 @@ impl<'a> Builder<'a> {
         }
         let (node, anchor) = match event {
             Event::Scalar(text, style, anchor, _tag) => {
+                if text.len() > MAX_VALUE_BYTES {
+                    return Err(SyntaxError {
+                        pos,
+                        message: format!(
+                            "a value of {} bytes, over the limit of {MAX_VALUE_BYTES} bytes for one value",
+                            text.len()
+                        ),
+                    });
+                }
                 self.spend(
                     Cost {
                         nodes: 1,

@@ -62,12 +62,13 @@ fn refused(path: &str, text: &str, needles: &[&str]) {
 
 #[test]
 fn anchored_text_copied_by_aliases_counts_its_bytes() {
-    // 1 MiB of text (owned: it has an escape) anchored once, aliased 2,000
-    // times: 2 GiB once copied, though the alias count is small.
+    // 512 KiB of text (owned: it has an escape; under the 1 MiB limit of one
+    // value) anchored once, aliased 4,000 times: 2 GiB once copied, though
+    // the alias count is small.
     for shape in ["list", "map"] {
-        let big = format!("\"{}\\n\"", "x".repeat(1 << 20));
+        let big = format!("\"{}\\n\"", "x".repeat(1 << 19));
         let mut text = format!("framework: fw\nitems:\n  - id: A\n    title: &t {big}\n");
-        for i in 0..2_000 {
+        for i in 0..4_000 {
             if shape == "list" {
                 text.push_str(&format!("  - *t\n  - id: B{i}\n    title: *t\n"));
             } else {
@@ -595,4 +596,20 @@ fn verify_reads_only_a_regular_manifest_within_its_limit() {
         assert_eq!(out.status.code(), Some(2), "{name}: {err}");
         assert!(err.contains(name) && err.contains(why), "{name}: {err}");
     }
+}
+
+#[test]
+fn one_huge_value_is_refused_before_any_renderer_copies_it() {
+    let title = "<".repeat(2 << 20);
+    let repo = Fixture::with_framework().items(&format!(
+        "  - id: HUGE\n    title: \"{title}\"\n    risk: high\n    due: 2020-01-01\n"
+    ));
+    let assert = repo.run(&["validate"]).code(2);
+    assert!(
+        stderr(&assert).contains("over the limit of 1048576 bytes for one value"),
+        "{}",
+        stderr(&assert)
+    );
+    repo.run(&["report", "--format", "html", "--as-of", "2025-01-01"])
+        .code(2);
 }
