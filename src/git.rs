@@ -260,7 +260,13 @@ impl Repo {
         let Some(seconds) = end_of_day_seconds(day) else {
             return Ok(None);
         };
-        let before = format!("--before=@{seconds}");
+        // git reads `@N` as a Unix time only from N = 100,000,000 (1973-03-03)
+        // on; before that, the date itself is unambiguous.
+        let before = if seconds >= 100_000_000 {
+            format!("--before=@{seconds}")
+        } else {
+            format!("--before={day}T23:59:59Z")
+        };
         let out = git(&self.top, &["rev-list", "-1", &before, "HEAD"])?;
         let hash = String::from_utf8_lossy(&out).trim().to_string();
         Ok((!hash.is_empty()).then_some(hash))

@@ -47,12 +47,31 @@ pub fn default_since(as_of: NaiveDate, period: Period) -> NaiveDate {
     }
 }
 
+/// Most periods a trend shows: the most recent ones.
+pub const MAX_PERIODS: usize = 1000;
+
 /// The last day of every period from `since` to `as_of` (the last one cut
-/// at `as_of`).
+/// at `as_of`); of more than [`MAX_PERIODS`], the most recent.
 pub fn period_ends(since: NaiveDate, period: Period, as_of: NaiveDate) -> Vec<NaiveDate> {
+    // Start no earlier than the most recent periods need, keeping the
+    // periods aligned on `since`.
+    let since = match period {
+        Period::Week => {
+            let weeks = (as_of - since).num_days() / 7;
+            let skip = weeks.saturating_sub(MAX_PERIODS as i64).max(0);
+            u64::try_from(skip)
+                .ok()
+                .and_then(|skip| since.checked_add_days(Days::new(7 * skip)))
+                .unwrap_or(since)
+        }
+        Period::Month => as_of
+            .with_day(1)
+            .and_then(|d| d.checked_sub_months(Months::new(MAX_PERIODS as u32)))
+            .map_or(since, |earliest| since.max(earliest)),
+    };
     let mut ends = Vec::new();
     let mut start = since;
-    while start <= as_of && ends.len() < 1000 {
+    while start <= as_of {
         let next = match period {
             Period::Week => start.checked_add_days(Days::new(7)),
             Period::Month => start
@@ -64,6 +83,8 @@ pub fn period_ends(since: NaiveDate, period: Period, as_of: NaiveDate) -> Vec<Na
         ends.push(end);
         start = next;
     }
+    let extra = ends.len().saturating_sub(MAX_PERIODS);
+    ends.drain(..extra);
     ends
 }
 

@@ -613,3 +613,51 @@ fn one_huge_value_is_refused_before_any_renderer_copies_it() {
     repo.run(&["report", "--format", "html", "--as-of", "2025-01-01"])
         .code(2);
 }
+
+#[test]
+fn long_trends_keep_the_most_recent_periods_and_early_ones_no_later_commit() {
+    let repo = Fixture::with_framework()
+        .items("  - id: A\n    title: t\n    risk: low\n    due: 2026-06-01\n");
+    git(repo.path(), &["init", "-q"], None);
+    commit_all(repo.path(), "2026-01-01");
+    let doc = json(
+        &repo
+            .run(&[
+                "trend",
+                "--since",
+                "2000-01-01",
+                "--every",
+                "week",
+                "--as-of",
+                "2026-11-20",
+                "--format",
+                "json",
+            ])
+            .code(0),
+    );
+    let points = doc["periods"].as_array().map_or(0, Vec::len);
+    assert!(points > 40, "the 2026 weeks are shown: {doc}");
+    let doc = json(
+        &repo
+            .run(&[
+                "trend",
+                "--since",
+                "1970-01-01",
+                "--every",
+                "week",
+                "--as-of",
+                "2030-01-01",
+                "--format",
+                "json",
+            ])
+            .code(0),
+    );
+    let first = doc["periods"][0]["period_end"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        first.as_str() >= "2026-01-01",
+        "no period before the first commit: {first}"
+    );
+}

@@ -77,6 +77,13 @@ pub fn points(
         return Ok(points);
     }
     let ends = trend::period_ends(since, period, as_of);
+    if ends.len() == trend::MAX_PERIODS {
+        writeln!(
+            err,
+            "warning: showing the most recent {} periods; a later --since shows them all",
+            trend::MAX_PERIODS
+        )?;
+    }
     if ends.first().is_some_and(|first| *first < FIRST_GIT_DAY) {
         writeln!(
             err,
