@@ -196,9 +196,16 @@ impl Source for WorkTreeSource<'_> {
     fn files(&self) -> anyhow::Result<Vec<(PathBuf, Kind)>> {
         let mut files = Vec::new();
         for name in CONFIG_NAMES {
-            if self.root.join(name).is_file() {
-                files.push((PathBuf::from(name), Kind::Config));
+            let path = self.root.join(name);
+            if path.symlink_metadata().is_err() {
+                continue;
             }
+            // A directory, a FIFO or a dangling link is not silently
+            // passed over: the settings would change without a word.
+            if !path.is_file() {
+                bail!("`{name}` is not a regular file; comply reads its settings from one");
+            }
+            files.push((PathBuf::from(name), Kind::Config));
         }
         for dir in ["controls", "backlog", "reviews", "exceptions"] {
             if !read_dir_inside(self.root, dir)? {

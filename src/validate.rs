@@ -450,14 +450,20 @@ fn check_id(kind: &str, id: &str, source: &Source, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Zero-width, joiner, bidi-control and other format characters that print
-/// as nothing (or reorder the text around them).
+/// Zero-width, joiner, bidi-control and the other format characters
+/// (Unicode category Cf), and the blank fillers (Hangul fillers, the blank
+/// braille pattern): what prints as nothing or reorders the text around it.
 fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'
             | '\u{034F}'
+            | '\u{0600}'..='\u{0605}'
             | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
             | '\u{115F}'
             | '\u{1160}'
             | '\u{17B4}'
@@ -466,11 +472,16 @@ fn is_invisible(c: char) -> bool {
             | '\u{200B}'..='\u{200F}'
             | '\u{202A}'..='\u{202E}'
             | '\u{2060}'..='\u{206F}'
+            | '\u{2800}'
             | '\u{3164}'
             | '\u{FE00}'..='\u{FE0F}'
             | '\u{FEFF}'
             | '\u{FFA0}'
             | '\u{FFF0}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1345F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
             | '\u{1D173}'..='\u{1D17A}'
             | '\u{E0000}'..='\u{E0FFF}'
     )

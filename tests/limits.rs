@@ -303,6 +303,11 @@ fn ids_are_compared_in_nfc_and_invisible_characters_are_refused() {
         ('\u{2066}', "2066"),
         ('\u{FEFF}', "FEFF"),
         ('\u{E0041}', "E0041"),
+        ('\u{13430}', "13430"),
+        ('\u{1BCA0}', "1BCA0"),
+        ('\u{2800}', "2800"),
+        ('\u{0600}', "0600"),
+        ('\u{110BD}', "110BD"),
     ] {
         let repo = Fixture::with_framework().items(&format!(
             "  - id: \"A{ch}1\"\n    title: t\n    risk: low\n"
@@ -660,4 +665,34 @@ fn long_trends_keep_the_most_recent_periods_and_early_ones_no_later_commit() {
         first.as_str() >= "2026-01-01",
         "no period before the first commit: {first}"
     );
+}
+
+#[test]
+fn a_settings_file_that_is_not_a_file_is_an_error() {
+    let repo = Fixture::with_framework().dir("comply.yaml");
+    let (code, err) = run_capped(repo.path(), &["validate"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`comply.yaml` is not a regular file"), "{err}");
+}
+
+#[test]
+fn validate_keeps_its_exit_code_when_the_reader_stops_early() {
+    let mut controls = String::from("framework: fw\ncontrols:\n");
+    for i in 0..3000 {
+        controls.push_str(&format!("  - {{id: C{i}, title: t, status: bogus{i}}}\n"));
+    }
+    let repo = Fixture::new().file("controls/fw.yaml", &controls);
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("comply"))
+        .arg("--root")
+        .arg(repo.path())
+        .arg("validate")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    if let Some(mut stderr) = child.stderr.take() {
+        let mut first = [0u8; 10];
+        let _ = std::io::Read::read(&mut stderr, &mut first);
+    }
+    assert_eq!(child.wait().expect("waits").code(), Some(2));
 }

@@ -7,7 +7,8 @@ use crate::cli::OutputArgs;
 use crate::render::json;
 use crate::text::plural;
 
-/// Runs `comply validate`.
+/// Runs `comply validate`. A reader that stops early (`comply validate |
+/// head`) does not change the exit code: an invalid repository is exit 2.
 pub(crate) fn run(
     args: &OutputArgs,
     ctx: &Context,
@@ -16,21 +17,39 @@ pub(crate) fn run(
 ) -> anyhow::Result<Exit> {
     let workspace = steps::open(ctx, err)?;
     let loaded = &workspace.loaded;
-    let talk = ctx.talk;
     let exit = if loaded.has_errors() {
         Exit::Invalid
     } else {
         Exit::Success
     };
+    match write(args, ctx, loaded, out, err) {
+        Err(e) if super::is_broken_pipe(&e) => Ok(exit),
+        Err(e) => Err(e),
+        Ok(()) => {
+            out.flush()?;
+            Ok(exit)
+        }
+    }
+}
+
+/// Writes the diagnostics and the summary of `loaded`.
+fn write(
+    args: &OutputArgs,
+    ctx: &Context,
+    loaded: &crate::load::Loaded,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let talk = ctx.talk;
     if steps::is_json(args) {
         json::write(out, &json::ValidateDoc::new(&loaded.diagnostics))?;
-        return Ok(exit);
+        return Ok(());
     }
     steps::print_diagnostics(loaded, talk, err)?;
     let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = loaded.diagnostics.len() - errors;
     if talk.quiet && errors == 0 {
-        return Ok(exit);
+        return Ok(());
     }
     let repo = &loaded.repository;
     let controls: usize = repo.frameworks.iter().map(|f| f.controls.len()).sum();
@@ -64,5 +83,5 @@ pub(crate) fn run(
     } else {
         writeln!(out, "valid: {counts}")?;
     }
-    Ok(exit)
+    Ok(())
 }
