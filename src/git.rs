@@ -240,16 +240,34 @@ impl Repo {
 
     /// Root-relative files that differ between `from` and `to` (default: the
     /// working tree).
+    ///
+    /// Commits are compared with `diff-tree`, and the working tree's changes
+    /// come from `status`: `git diff` against the working tree refreshes
+    /// the index and rewrites `.git/index`, which a read-only command must
+    /// not do.
     pub fn changed_files(&self, from: &str, to: Option<&str>) -> anyhow::Result<BTreeSet<String>> {
-        let mut args = vec!["diff", "--name-only", "-z", "--no-renames", from];
-        args.extend(to);
-        args.push("--");
+        let args = [
+            "diff-tree",
+            "-r",
+            "--name-only",
+            "-z",
+            "--no-renames",
+            from,
+            to.unwrap_or("HEAD"),
+            "--",
+        ];
         let out = git(&self.top, &args)?;
-        Ok(out
+        let mut changed: BTreeSet<String> = out
             .split(|b| *b == 0)
             .filter_map(|p| std::str::from_utf8(p).ok())
             .filter_map(|p| self.to_root(p))
-            .collect())
+            .collect();
+        if to.is_none() {
+            let (modified, untracked) = self.uncommitted()?;
+            changed.extend(modified);
+            changed.extend(untracked);
+        }
+        Ok(changed)
     }
 
     /// The last commit at or before the end of `day` (UTC), if any. Days

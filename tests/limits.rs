@@ -452,12 +452,18 @@ fn read_only_commands_leave_the_git_index_alone() {
         .expect("touch");
     drop(file);
     let before = std::fs::read(dir.join(".git/index")).expect("index");
-    for command in ["status", "evidence", "check"] {
-        let (_, err) = run_capped(dir, &[command, "--as-of", "2025-06-10"]);
+    for args in [
+        &["status", "--as-of", "2025-06-10"][..],
+        &["evidence", "--as-of", "2025-06-10"],
+        &["check", "--as-of", "2025-06-10"],
+        &["diff", "HEAD"],
+        &["report", "--as-of", "2025-06-10"],
+    ] {
+        let (_, err) = run_capped(dir, args);
         assert_eq!(
             std::fs::read(dir.join(".git/index")).expect("index"),
             before,
-            "{command} rewrote .git/index: {err}"
+            "{args:?} rewrote .git/index: {err}"
         );
     }
 }
