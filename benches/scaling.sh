@@ -66,6 +66,13 @@ elif shape == "import-cell":
     # one table cell naming n controls
     ids = ", ".join(f"CC{i}.1" for i in range(n))
     write("page.md", f"# SOC 2 plan\n\n| Task | Controls | Owner |\n|---|---|---|\n| Do it | {ids} | Ops |\n")
+elif shape == "globs":
+    # n evidence files, and n done items each naming its file by a glob:
+    # every glob used to walk the directory again
+    write("controls/fw.yaml", matrix)
+    for i in range(n):
+        write(f"ev/a/f{i}.txt", "x")
+    items([f"  - id: I{i}\n    title: t\n    risk: low\n    status: done\n    done: 2026-01-01\n    evidence: [\"ev/**/f{i}.t?t\"]\n" for i in range(n)])
 elif shape == "trend":
     # 26 weekly commits of a backlog of n items (the history is made by the caller)
     write("controls/fw.yaml", matrix)
@@ -156,13 +163,14 @@ row() {
 }
 
 # SHAPES="owners trend" benches/scaling.sh runs only those rows.
-SHAPES=${SHAPES:-unknown-controls owners acceptances import-cell trend}
+SHAPES=${SHAPES:-unknown-controls owners acceptances import-cell globs trend}
 for shape in $SHAPES; do
   case $shape in
     unknown-controls) row unknown-controls 8000 validate ;;
     owners) row owners 10000 validate ;;
     acceptances) row acceptances 2000 check ;;
     import-cell) row import-cell 15000 import ;;
+    globs) row globs 300 check ;;
     trend) row trend 2000 trend ;;
   esac
 done

@@ -12,7 +12,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-use globset::{GlobBuilder, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Serialize;
 use walkdir::WalkDir;
 
@@ -92,10 +92,16 @@ pub trait Files {
     fn files_under(&self, relative: &str) -> Vec<(String, u64)>;
 }
 
+/// Most glob tests one run makes (each glob against each file under its
+/// base directory): past it, the remaining globs are not resolved and say
+/// so, so that many globs over many files cannot take unbounded time.
+pub const MAX_GLOB_TESTS: usize = 20_000_000;
+
 /// Resolves every distinct path once.
 ///
 /// Distinct paths are shared out over every core: resolution is mostly
-/// system calls, which run in parallel.
+/// system calls, which run in parallel. Globs are grouped by the directory
+/// they start from, which is listed once for all of them.
 pub(crate) fn resolve_all<'a>(
     files: &(impl Files + Sync),
     paths: impl IntoIterator<Item = &'a str>,
@@ -105,12 +111,90 @@ pub(crate) fn resolve_all<'a>(
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    let resolved = crate::par::map(&distinct, |p| resolve(files, p));
-    distinct
+    let mut globs: std::collections::BTreeMap<String, Vec<(&str, GlobSet)>> =
+        std::collections::BTreeMap::new();
+    let mut invalid = Vec::new();
+    let mut others = Vec::new();
+    for written in distinct {
+        match lexical(written) {
+            Lexical::Inside(relative) if is_glob(&relative) => match compile(&relative) {
+                Ok(matcher) => globs
+                    .entry(glob_base(&relative))
+                    .or_default()
+                    .push((written, matcher)),
+                Err(status) => {
+                    invalid.push((written.to_string(), status));
+                }
+            },
+            _ => others.push(written),
+        }
+    }
+    let resolved = crate::par::map(&others, |p| resolve(files, p));
+    let mut map: EvidenceMap = others
         .into_iter()
         .map(str::to_string)
         .zip(resolved)
-        .collect()
+        .collect();
+    map.extend(invalid);
+    let mut budget = MAX_GLOB_TESTS;
+    for (base, patterns) in globs {
+        let listed = match base_files(files, &base) {
+            Ok(listed) => listed,
+            Err(status) => {
+                map.extend(
+                    patterns
+                        .iter()
+                        .map(|(w, _)| (w.to_string(), status.clone())),
+                );
+                continue;
+            }
+        };
+        let cost = listed.len().saturating_mul(patterns.len());
+        if cost > budget {
+            let status = EvidenceStatus::because(
+                EvidenceState::Missing,
+                format!("not resolved: the globs would test more than {MAX_GLOB_TESTS} paths"),
+            );
+            map.extend(
+                patterns
+                    .iter()
+                    .map(|(w, _)| (w.to_string(), status.clone())),
+            );
+            continue;
+        }
+        budget -= cost;
+        let resolved = crate::par::map(&patterns, |(_, matcher)| match_glob(matcher, &listed));
+        map.extend(patterns.iter().map(|(w, _)| w.to_string()).zip(resolved));
+    }
+    map
+}
+
+/// The directory a glob starts from: its parts before the first with a
+/// wildcard.
+fn glob_base(pattern: &str) -> String {
+    let base: Vec<&str> = pattern
+        .split('/')
+        .take_while(|part| !is_glob(part))
+        .collect();
+    base.join("/")
+}
+
+/// The files under a glob's base directory, or why a glob there matches
+/// nothing.
+fn base_files(files: &impl Files, base: &str) -> Result<Vec<(String, u64)>, EvidenceStatus> {
+    if !base.is_empty() {
+        match files.entry(base) {
+            Ok(Entry::Dir) => {}
+            Ok(Entry::File(_)) => {
+                return Err(EvidenceStatus::because(
+                    EvidenceState::Missing,
+                    "matches no file",
+                ));
+            }
+            Err(status) => return Err(status),
+        }
+    }
+    Ok(files.files_under(base))
 }
 
 /// A path written in a file, checked without touching the file system.
@@ -197,39 +281,38 @@ fn covering(found: Vec<(String, u64)>) -> EvidenceStatus {
 }
 
 fn resolve_glob(files: &impl Files, pattern: &str) -> EvidenceStatus {
+    let matcher = match compile(pattern) {
+        Ok(matcher) => matcher,
+        Err(status) => return status,
+    };
+    match base_files(files, &glob_base(pattern)) {
+        Ok(listed) => match_glob(&matcher, &listed),
+        Err(status) => status,
+    }
+}
+
+/// A glob's matcher, or why it is not a valid glob.
+fn compile(pattern: &str) -> Result<GlobSet, EvidenceStatus> {
     // A GlobSet reports a pattern whose regex grows too large as an error;
     // `Glob::compile_matcher` would panic on it (found by fuzzing).
-    let matcher = GlobBuilder::new(pattern)
+    GlobBuilder::new(pattern)
         .literal_separator(true)
         .build()
-        .and_then(|glob| GlobSetBuilder::new().add(glob).build());
-    let matcher = match matcher {
-        Ok(set) => set,
-        Err(e) => {
-            return EvidenceStatus::because(
+        .and_then(|glob| GlobSetBuilder::new().add(glob).build())
+        .map_err(|e| {
+            EvidenceStatus::because(
                 EvidenceState::Missing,
                 format!("invalid glob: {}", e.kind()),
-            );
-        }
-    };
-    let base: Vec<&str> = pattern
-        .split('/')
-        .take_while(|part| !is_glob(part))
-        .collect();
-    let base = base.join("/");
-    if !base.is_empty() {
-        match files.entry(&base) {
-            Ok(Entry::Dir) => {}
-            Ok(Entry::File(_)) => {
-                return EvidenceStatus::because(EvidenceState::Missing, "matches no file");
-            }
-            Err(status) => return status,
-        }
-    }
-    let found: Vec<(String, u64)> = files
-        .files_under(&base)
-        .into_iter()
+            )
+        })
+}
+
+/// The files of `listed` that `matcher` matches.
+fn match_glob(matcher: &GlobSet, listed: &[(String, u64)]) -> EvidenceStatus {
+    let found: Vec<(String, u64)> = listed
+        .iter()
         .filter(|(path, _)| matcher.is_match(path))
+        .cloned()
         .collect();
     if found.is_empty() {
         return EvidenceStatus::because(EvidenceState::Missing, "matches no file");

@@ -492,7 +492,7 @@ mod tests {
         assert_eq!(
             err.as_deref(),
             Some(
-                "backlog/a.yaml: error[too-large]: with this file the repository holds more than the limit of 20000000 YAML nodes"
+                "backlog/a.yaml: error[too-large]: with this file the repository holds more than the limit of 5000000 YAML nodes"
             )
         );
     }

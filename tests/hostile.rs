@@ -23,12 +23,24 @@ fn tabs_long_lines_and_binary_files() {
     assert_eq!(code, 2);
     assert!(err.contains("backlog/tabs.yaml:2:"), "{err}");
 
-    let long = format!(
-        "framework: fw\nitems:\n  - id: A\n    title: \"{}\"\n    risk: low\n",
-        "x".repeat(2_000_000)
-    );
-    let (code, err) = validate(&Fixture::with_framework().file("backlog/long.yaml", &long));
+    // A long line is fine up to the limit of one value (1 MiB); past it, a
+    // clear error names the place.
+    let long = |n: usize| {
+        format!(
+            "framework: fw\nitems:\n  - id: A\n    title: \"{}\"\n    risk: low\n",
+            "x".repeat(n)
+        )
+    };
+    let (code, err) =
+        validate(&Fixture::with_framework().file("backlog/long.yaml", &long(1_000_000)));
     assert_eq!(code, 0, "{err}");
+    let (code, err) =
+        validate(&Fixture::with_framework().file("backlog/long.yaml", &long(2_000_000)));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("backlog/long.yaml:4:12: error[syntax]: a value of 2000000 bytes"),
+        "{err}"
+    );
 
     let mut binary = Vec::new();
     let mut x: u32 = 12345;
