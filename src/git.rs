@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
-use chrono::{DateTime, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic, Location};
@@ -419,7 +419,19 @@ impl LogParser {
                 self.state = LogState::Committer;
             }
             LogState::Committer => {
-                self.current = day_of(self.seconds).map(|date| Change {
+                // A date git cannot hold (past year 9999) is refused, naming
+                // the commit: skipping it would credit its files to an
+                // earlier commit and author.
+                let date = day_of(self.seconds)
+                    .filter(|d| d.year() <= 9999)
+                    .ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "commit {:.10} has a date comply cannot read (Unix time {})",
+                            self.hash,
+                            self.seconds
+                        )
+                    })?;
+                self.current = Some(Change {
                     date,
                     commit: self.hash.chars().take(10).collect(),
                     author: String::from_utf8_lossy(token).into_owned(),
@@ -860,6 +872,9 @@ mod tests {
             format!("\0{A}\01\0A\0no-newline\0"),
             format!("\0{A}\01\0"),
             format!("\0{A}\01\0A\0\nx"),
+            // Dates git cannot hold: refused, not credited to another commit.
+            format!("\0{A}\099999999999999\0Mallory\0\nev.md\0"),
+            format!("\0{A}\0253402300800\0Mallory\0\nev.md\0"),
         ] {
             assert!(parse_log(bad.as_bytes()).is_err(), "{bad:?}");
         }

@@ -702,3 +702,32 @@ fn validate_keeps_its_exit_code_when_the_reader_stops_early() {
     }
     assert_eq!(child.wait().expect("waits").code(), Some(2));
 }
+
+#[test]
+fn import_reads_pages_of_bounded_size_only() {
+    let mut page =
+        String::from("# SOC 2 plan\n\n| Task | Controls | Due | Owner |\n|---|---|---|---|\n");
+    while page.len() <= 9 * 1024 * 1024 {
+        page.push_str("| A task with a title of some length | CC1.1 | 2026-01-01 | Ops |\n");
+    }
+    let repo = Fixture::new().file("big.md", &page);
+    let mut cmd = assert_cmd::Command::cargo_bin("comply").expect("binary");
+    let assert = cmd
+        .current_dir(repo.path())
+        .args([
+            "import",
+            "big.md",
+            "--framework",
+            "soc2",
+            "--output",
+            "out.yaml",
+        ])
+        .assert()
+        .code(2);
+    assert!(
+        stderr(&assert).contains("over the limit of 8388608 bytes for one page"),
+        "{}",
+        stderr(&assert)
+    );
+    assert!(!repo.path().join("out.yaml").exists());
+}

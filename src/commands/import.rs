@@ -22,6 +22,9 @@ use crate::format::FileKind;
 use crate::import::{self, Imported, Kind, Options, merge};
 use crate::text::plural;
 
+/// Most bytes of one Markdown page `import` reads.
+pub(crate) const MAX_PAGE_BYTES: u64 = 8 * 1024 * 1024;
+
 /// One file to write: its kind, content and the pages it comes from.
 struct Output {
     path: Option<PathBuf>,
@@ -381,6 +384,18 @@ fn import_page(
     strict: bool,
     err: &mut dyn Write,
 ) -> anyhow::Result<Result<Imported, String>> {
+    // A page is read whole and becomes many values: bound it first (a
+    // 22 MB table took 1.4 GB).
+    let (size, regular) = std::fs::metadata(file).map_or((0, true), |m| (m.len(), m.is_file()));
+    if !regular {
+        writeln!(err, "{shown}: error: not a regular file")?;
+        return Ok(Err("not a regular file".to_string()));
+    }
+    if size > MAX_PAGE_BYTES {
+        let why = format!("{size} bytes, over the limit of {MAX_PAGE_BYTES} bytes for one page");
+        writeln!(err, "{shown}: error: {why}")?;
+        return Ok(Err(why));
+    }
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,
         Err(e) => {
