@@ -299,7 +299,8 @@ impl Repo {
         let out = git(
             &self.top,
             &["ls-tree", "-r", "-l", "-z", "--full-tree", rev],
-        )?;
+        )
+        .with_context(|| format!("cannot list the files of commit {rev:.10}"))?;
         let mut files = BTreeMap::new();
         for record in out.split(|b| *b == 0).filter(|r| !r.is_empty()) {
             let Ok(record) = std::str::from_utf8(record) else {
@@ -317,6 +318,16 @@ impl Repo {
             let Some(path) = self.to_root(path) else {
                 continue;
             };
+            // A submodule where comply reads a directory would silently
+            // read nothing.
+            if *mode == "160000"
+                && ["controls", "backlog", "reviews", "exceptions"].contains(&path.as_str())
+            {
+                bail!(
+                    "`{path}` at commit {rev:.10} is a submodule (a gitlink), not a directory; \
+                     comply reads only files committed in the repository itself"
+                );
+            }
             let kind = match *mode {
                 "120000" => ObjectKind::Symlink,
                 "100644" | "100755" | "100664" => ObjectKind::Blob,

@@ -731,3 +731,23 @@ fn import_reads_pages_of_bounded_size_only() {
     );
     assert!(!repo.path().join("out.yaml").exists());
 }
+
+#[test]
+fn a_submodule_where_a_read_directory_belongs_is_an_error() {
+    let repo = committed();
+    let dir = repo.path();
+    git(
+        dir,
+        &["rm", "-r", "-q", "--cached", "--ignore-unmatch", "reviews"],
+        None,
+    );
+    let link = "160000,1111111111111111111111111111111111111111,reviews";
+    git(dir, &["update-index", "--add", "--cacheinfo", link], None);
+    git(dir, &["commit", "-q", "-m", "link"], Some("2025-02-01"));
+    let (code, err) = run_capped(dir, &["--at", "HEAD", "validate"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("`reviews` at commit") && err.contains("is a submodule (a gitlink)"),
+        "{err}"
+    );
+}
