@@ -35,6 +35,28 @@ pub fn to(path: &Path, bytes: &[u8], force: bool, out: &mut dyn Write) -> anyhow
     atomic(path, bytes, force)
 }
 
+/// A temporary file in `dir` that will become `path`, with the permissions
+/// `path` has (temporary files are private, 0600; a report or an imported
+/// file is not), else the usual 0644.
+pub(crate) fn staged(path: &Path, dir: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
+    let file = tempfile::Builder::new()
+        .prefix(".comply-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = path
+            .metadata()
+            .map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .with_context(|| format!("cannot set permissions on `{}`", path.display()))?;
+    }
+    Ok(file)
+}
+
 /// Writes `bytes` to `path` atomically: into a temporary file in the same
 /// directory, flushed to disk, then renamed into place. An existing file is
 /// replaced only when `force` is set; a failed write leaves nothing behind.
@@ -52,23 +74,7 @@ pub fn atomic(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let mut file = tempfile::Builder::new()
-        .prefix(".comply-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
-    // Temporary files are private (0600); a report or an imported file is
-    // not: take the replaced file's permissions, else the usual 0644.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = path
-            .metadata()
-            .map_or(0o644, |m| m.permissions().mode() & 0o7777);
-        file.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
-            .with_context(|| format!("cannot set permissions on `{}`", path.display()))?;
-    }
+    let mut file = staged(path, dir)?;
     file.write_all(bytes)
         .and_then(|()| file.as_file().sync_all())
         .with_context(|| format!("cannot write `{}`", path.display()))?;

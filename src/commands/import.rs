@@ -227,21 +227,7 @@ fn write_all(files: &[(&Path, &str)], replace: bool) -> Result<(), (String, Vec<
                 .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
             missing.reverse();
             made.extend(missing);
-            let mut file = tempfile::Builder::new()
-                .prefix(".comply-")
-                .suffix(".tmp")
-                .tempfile_in(dir)
-                .map_err(|e| format!("cannot write in `{}`: {e}", dir.display()))?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let mode = path
-                    .metadata()
-                    .map_or(0o644, |m| m.permissions().mode() & 0o7777);
-                file.as_file()
-                    .set_permissions(std::fs::Permissions::from_mode(mode))
-                    .map_err(|e| format!("cannot set permissions on `{}`: {e}", path.display()))?;
-            }
+            let mut file = crate::write::staged(path, dir).map_err(|e| format!("{e:#}"))?;
             file.write_all(text.as_bytes())
                 .and_then(|()| file.as_file().sync_all())
                 .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
