@@ -27,7 +27,7 @@ pub const MAX_FILES: usize = 100_000;
 
 /// Most YAML nodes in one repository, over all its files (each file is also
 /// held to `yaml::MAX_NODES`).
-pub const MAX_REPO_NODES: usize = 5_000_000;
+pub const MAX_REPO_NODES: usize = 1_500_000;
 
 /// Most bytes of YAML scalar text in one repository, over all its files
 /// (each file is also held to `yaml::MAX_SCALAR_BYTES`).
@@ -492,7 +492,7 @@ mod tests {
         assert_eq!(
             err.as_deref(),
             Some(
-                "backlog/a.yaml: error[too-large]: with this file the repository holds more than the limit of 5000000 YAML nodes"
+                "backlog/a.yaml: error[too-large]: with this file the repository holds more than the limit of 1500000 YAML nodes"
             )
         );
     }

@@ -444,19 +444,22 @@ fn merge_updates_the_starter_catalogue_instead_of_replacing_it() {
 }
 
 #[test]
-fn a_cell_of_150000_control_ids_imports_in_linear_time() {
+fn a_cell_of_150000_control_ids_keeps_the_first_100000_with_a_note() {
+    // Its time is measured by benches/scaling.sh (import-cell), not here.
     let ids: Vec<String> = (0..150_000).map(|n| format!("X-{n}")).collect();
     let text = format!(
         "# SOC 2 plan\n\n| Task | Controls |\n|---|---|\n| Map everything | {} |\n",
         ids.join(", ")
     );
     let repo = Fixture::new().file("big.md", &text).dir("out");
-    let started = std::time::Instant::now();
-    import(&repo, &["big.md", "-o", "out"]).code(0);
-    let took = started.elapsed();
-    assert!(took.as_secs() < 10, "took {took:?}");
+    let assert = import(&repo, &["big.md", "-o", "out"]).code(0);
     let yaml = read(&repo, "out/backlog/big.yaml");
-    assert_eq!(yaml.matches("  - X-").count(), 150_000);
+    assert_eq!(yaml.matches("  - X-").count(), 100_000);
+    assert!(
+        stderr(&assert).contains("X-100000 and the rest (over 100000 controls in one cell)"),
+        "{}",
+        stderr(&assert)
+    );
 }
 
 /// Pages of shapes the first fixtures did not cover, imported together

@@ -751,3 +751,26 @@ fn a_submodule_where_a_read_directory_belongs_is_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn long_globs_are_invalid_and_long_cells_are_cut_in_tables() {
+    let glob = format!("ev/{}x", "?".repeat(2000));
+    let owner = "word ".repeat(100_000);
+    let repo = Fixture::with_framework().items(&format!(
+        "  - id: G\n    title: t\n    risk: high\n    status: done\n    done: 2025-01-01\n    evidence: [\"{glob}\"]\n  - id: L\n    title: long owner\n    risk: high\n    owner: \"{owner}\"\n    due: 2021-01-01\n"
+    ));
+    let doc = json(
+        &repo
+            .run(&["evidence", "--format", "json", "--as-of", "2025-06-01"])
+            .code(0),
+    );
+    assert!(
+        doc.to_string()
+            .contains("invalid glob: longer than 1024 characters"),
+        "{doc}"
+    );
+    let assert = repo.run(&["due", "--as-of", "2025-06-01"]).code(0);
+    let out = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(out.len() < 20_000, "{} bytes", out.len());
+    assert!(out.contains('…'), "{out}");
+}

@@ -148,6 +148,11 @@ pub fn display_name(id: &str) -> String {
     .to_string()
 }
 
+/// Most control ids read from one cell: the longest list comply reads
+/// (`yaml::MAX_ENTRIES`), so that ranges (`5.1-5.50`, many of them) cannot
+/// write a list `validate` refuses or fill memory.
+pub(crate) const MAX_CONTROLS_PER_CELL: usize = 100_000;
+
 /// Control references in a cell: `5.2, Clause 5.2`, `5.24–5.28`, `CC6.1`.
 ///
 /// For ISO 27001, bare numbers are Annex A controls (`A.5.2`) until the word
@@ -207,6 +212,13 @@ pub fn controls(text: &str, framework: &str) -> (Vec<String>, Vec<String>) {
             _ => vec![part.to_string()],
         };
         for id in ids {
+            // One list holds at most what comply reads back in one list.
+            if out.len() >= MAX_CONTROLS_PER_CELL {
+                unread.push(format!(
+                    "{id} and the rest (over {MAX_CONTROLS_PER_CELL} controls in one cell)"
+                ));
+                return (out, unread);
+            }
             let id = if iso && !clause && is_number(&id) {
                 format!("A.{id}")
             } else {

@@ -748,10 +748,19 @@ impl Cell {
     }
 }
 
+/// Most characters of users' text a terminal cell shows; the rest is cut
+/// with `…` (the JSON and the report keep it whole). A megabyte title would
+/// otherwise make every table slow and a narrow one enormous.
+const MAX_CELL_CHARS: usize = 300;
+
 /// A cell of text from users' files, made inert (one line, no control
-/// characters).
+/// characters) and cut at [`MAX_CELL_CHARS`].
 fn text(text: &str) -> Cell {
-    Cell::new(inert(text))
+    let text = inert(text);
+    match text.char_indices().nth(MAX_CELL_CHARS) {
+        Some((at, _)) => Cell::new(format!("{}…", &text[..at])),
+        None => Cell::new(text),
+    }
 }
 
 fn cell(_style: Style, text: &str, tone: Tone) -> Cell {
