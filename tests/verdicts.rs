@@ -56,6 +56,14 @@ fn acceptances(entries: &[(&str, &str)]) -> String {
     text
 }
 
+/// `check --format json ARGS --as-of AS_OF` on `repo`, expecting `code`.
+fn check_json(repo: &Fixture, args: &[&str], as_of: &str, code: i32) -> Value {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend(args);
+    all.extend(["--as-of", as_of]);
+    json(&repo.run(&all).code(code))
+}
+
 fn offender_keys(doc: &serde_json::Value, list: &str) -> Vec<String> {
     let mut keys: Vec<String> = doc[list]
         .as_array()
@@ -171,11 +179,7 @@ fn an_acceptance_of_an_evidence_path_covers_done_without_evidence() {
         ]),
     );
     repo.run(&["validate"]).code(0);
-    let doc = json(
-        &repo
-            .run(&["check", "--format", "json", "--as-of", "2025-06-01"])
-            .code(0),
-    );
+    let doc = check_json(&repo, &[], "2025-06-01", 0);
     assert_eq!(offender_keys(&doc, "offenders"), Vec::<String>::new());
     assert_eq!(
         offender_keys(&doc, "accepted"),
@@ -193,11 +197,7 @@ fn an_acceptance_of_an_evidence_path_covers_done_without_evidence() {
 fn a_recurring_control_is_covered_by_its_bare_or_qualified_id() {
     for target in ["REC", "fw:REC"] {
         let repo = governed().file("exceptions/a.yaml", &acceptances(&[(target, "2025-12-31")]));
-        let doc = json(
-            &repo
-                .run(&["check", "--format", "json", "--as-of", "2025-06-01"])
-                .code(1),
-        );
+        let doc = check_json(&repo, &[], "2025-06-01", 1);
         assert_eq!(
             offender_keys(&doc, "accepted"),
             ["review fw:REC overdue"],
@@ -248,11 +248,7 @@ fn junit_counts_every_offender_kind_and_validates_against_the_schema() {
         .run(&["check", "--format", "junit", "--as-of", "2025-06-01"])
         .code(1);
     let xml = stdout(&assert);
-    let doc = json(
-        &repo
-            .run(&["check", "--format", "json", "--as-of", "2025-06-01"])
-            .code(1),
-    );
+    let doc = check_json(&repo, &[], "2025-06-01", 1);
     let offenders = doc["offenders"].as_array().map_or(0, Vec::len);
     // DONE-NOPROOF, ODD, O-LATE (its acceptance ran out), REV, fw:REC, and
     // the expired acceptance itself.
@@ -778,11 +774,7 @@ fn pending_acceptances_are_shown_and_expired_ones_keep_their_targets_risk() {
             "exceptions/e.yaml",
             "exceptions:\n  - {target: I-FUT, reason: later, approved_by: B, approved_on: 2026-07-01, expires: 2026-12-31}\n  - {target: I-LOW, reason: gone, approved_by: B, approved_on: 2026-01-01, expires: 2026-02-01}\n",
         );
-    let doc = json(
-        &repo
-            .run(&["check", "--format", "json", "--as-of", "2026-06-15"])
-            .code(1),
-    );
+    let doc = check_json(&repo, &[], "2026-06-15", 1);
     let states: Vec<&str> = doc["acceptances"]
         .as_array()
         .map(|a| a.iter().filter_map(|x| x["state"].as_str()).collect())
@@ -903,22 +895,14 @@ fn a_recurring_activity_whose_proof_is_gone_fails_the_gate() {
         .file("evidence/a.md", "a\n");
     git(repo.path(), &["init", "-q"], None);
     commit_all(repo.path(), "2024-01-01");
-    let doc = json(
-        &repo
-            .run(&["check", "--format", "json", "--as-of", "2025-12-01"])
-            .code(1),
-    );
+    let doc = check_json(&repo, &[], "2025-12-01", 1);
     assert_eq!(
         offender_keys(&doc, "offenders"),
         ["review REV-1 overdue", "review soc2:CC1.1 overdue"]
     );
     git(repo.path(), &["rm", "-q", "evidence/a.md"], None);
     commit_all(repo.path(), "2024-02-01");
-    let doc = json(
-        &repo
-            .run(&["check", "--format", "json", "--as-of", "2025-12-01"])
-            .code(1),
-    );
+    let doc = check_json(&repo, &[], "2025-12-01", 1);
     assert_eq!(
         offender_keys(&doc, "offenders"),
         [
@@ -1134,11 +1118,7 @@ fn an_uncommitted_edit_of_evidence_does_not_date_a_review() {
     git(repo.path(), &["init", "-q"], None);
     commit_all(repo.path(), "2024-01-01");
     std::fs::write(repo.path().join("evidence/a.md"), "a, edited\n").expect("write");
-    let doc = json(
-        &repo
-            .run(&["check", "--format", "json", "--as-of", "2025-12-01"])
-            .code(1),
-    );
+    let doc = check_json(&repo, &[], "2025-12-01", 1);
     assert_eq!(
         offender_keys(&doc, "offenders"),
         ["review REV-1 overdue"],
