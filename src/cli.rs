@@ -131,7 +131,7 @@ pub struct SchemaArgs {
     /// Which file kind, or which JSON output document (the command's name;
     /// `ratchet` for check --baseline, `manifest` and `verify` for evidence)
     #[arg(value_parser = [
-        "config", "controls", "backlog", "reviews", "exceptions", "validate", "status", "due",
+        "config", "controls", "backlog", "reviews", "exceptions", "mappings", "validate", "status", "due",
         "gaps", "check", "ratchet", "evidence", "manifest", "verify", "trend", "diff", "report",
     ])]
     pub kind: String,

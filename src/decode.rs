@@ -80,15 +80,41 @@ impl<'a> Decoder<'a> {
     /// it.
     pub(crate) fn push(&mut self, code: Code, pos: Pos, message: String, hint: Option<String>) {
         let d = Diagnostic::error(code, Location::at(self.file, pos), message);
-        let d = match hint {
+        self.keep(match hint {
             Some(hint) => d.with_hint(hint),
             None => d,
-        };
+        });
+    }
+
+    /// Keeps `d` within the per-file allowance; past it, only counts it.
+    fn keep(&mut self, d: Diagnostic) {
         if self.diagnostics.len() < MAX_DIAGNOSTICS_PER_FILE {
             self.diagnostics.push(d);
         } else {
             self.dropped.0 += 1;
             self.dropped.1 |= d.is_error();
+        }
+    }
+
+    /// Reports a warning: the value is read, but should be written
+    /// differently.
+    pub(crate) fn warn(&mut self, code: Code, pos: Pos, message: String, hint: &str) {
+        self.keep(Diagnostic::warning(code, Location::at(self.file, pos), message).with_hint(hint));
+    }
+
+    /// `true` or `false`.
+    pub(crate) fn flag(&mut self, node: &Node, name: &str) -> Option<bool> {
+        match node.as_str() {
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            _ => {
+                self.error(
+                    Code::BadValue,
+                    node.pos,
+                    format!("`{name}` must be true or false"),
+                );
+                None
+            }
         }
     }
 

@@ -52,6 +52,13 @@ word_enum! {
         DoneDate = "done-date",
         /// A reference to a framework the repository does not track.
         ExternalReference = "external-reference",
+        /// A control that satisfies itself through a chain of mappings.
+        MappingCycle = "mapping-cycle",
+        /// A mapping whose target does not apply, or a control with no
+        /// status that nothing satisfies.
+        Mapping = "mapping",
+        /// A spelling comply still reads but that has a newer form.
+        Deprecated = "deprecated",
     }
 }
 

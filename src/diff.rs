@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::model::{Item, Repository};
+use crate::model::{ControlStatus, Item, Repository};
 
 /// A value that changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -155,17 +155,17 @@ pub fn diff(
         .flat_map(|f| {
             f.controls
                 .iter()
-                .map(move |c| ((f.id.as_str(), c.id.as_str()), c.status))
+                .map(move |c| ((f.id.as_str(), c.id.as_str()), c.declared()))
         })
         .collect();
     for framework in &after.frameworks {
         for control in &framework.controls {
             match statuses.get(&(framework.id.as_str(), control.id.as_str())) {
-                Some(old) if *old != control.status => d.controls.push(Changed {
+                Some(old) if *old != control.declared() => d.controls.push(Changed {
                     id: format!("{}:{}", framework.id, control.id),
                     title: control.title.clone(),
-                    from: old.to_string(),
-                    to: control.status.to_string(),
+                    from: declared_word(*old),
+                    to: declared_word(control.declared()),
                 }),
                 _ => {}
             }
@@ -195,4 +195,9 @@ pub fn diff(
         }
     }
     d
+}
+
+/// A status as written, or `inherited` when the control has none of its own.
+fn declared_word(status: Option<ControlStatus>) -> String {
+    status.map_or_else(|| "inherited".to_string(), |s| s.to_string())
 }

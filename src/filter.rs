@@ -32,11 +32,22 @@ impl Filter {
     /// The analysis restricted to what passes: items, controls, the
     /// per-framework figures and the gate are all recomputed from the kept
     /// items and controls.
+    ///
+    /// An item that reaches a kept framework's control through a mapping
+    /// (`inherited_items`) is kept with that framework, once.
     pub fn narrow(&self, analysis: &Analysis) -> Analysis {
+        let reached: HashSet<&str> = analysis
+            .controls
+            .iter()
+            .filter(|c| self.framework(&c.framework))
+            .flat_map(|c| c.inherited_items.iter().map(String::as_str))
+            .collect();
         let items: Vec<ItemView> = analysis
             .items
             .iter()
-            .filter(|i| self.item(i))
+            .filter(|i| {
+                self.item(i) || (self.owned(i.owner.as_deref()) && reached.contains(i.id.as_str()))
+            })
             .cloned()
             .collect();
         let controls: Vec<ControlView> = analysis

@@ -321,7 +321,8 @@ impl Repo {
             // A submodule where comply reads a directory would silently
             // read nothing.
             if *mode == "160000"
-                && ["controls", "backlog", "reviews", "exceptions"].contains(&path.as_str())
+                && ["controls", "backlog", "reviews", "exceptions", "mappings"]
+                    .contains(&path.as_str())
             {
                 bail!(
                     "`{path}` at commit {rev:.10} is a submodule (a gitlink), not a directory; \

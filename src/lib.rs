@@ -22,6 +22,7 @@ mod analysis;
 pub mod cli;
 pub mod commands;
 mod complete;
+mod crosswalk;
 mod date;
 mod decode;
 pub mod diag;

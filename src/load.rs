@@ -14,7 +14,7 @@ use walkdir::WalkDir;
 
 use crate::decode::Decoder;
 use crate::diag::{self, Code, Diagnostic, Location};
-use crate::model::{Config, Exception, Framework, Item, Repository, Review};
+use crate::model::{Config, Exception, Framework, Item, Mapping, Repository, Review};
 use crate::par;
 use crate::validate;
 use crate::yaml::{self, Pos};
@@ -72,6 +72,8 @@ pub enum Kind {
     Reviews,
     /// Risk acceptances under `exceptions/`.
     Exceptions,
+    /// Control mappings under `mappings/`.
+    Mappings,
 }
 
 /// What one file decoded to.
@@ -82,6 +84,7 @@ struct FileResult {
     items: Vec<Item>,
     reviews: Vec<Review>,
     exceptions: Vec<Exception>,
+    mappings: Vec<Mapping>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -107,6 +110,7 @@ pub fn classify(relative: &str) -> Option<Kind> {
         "backlog" => Kind::Backlog,
         "reviews" => Kind::Reviews,
         "exceptions" => Kind::Exceptions,
+        "mappings" => Kind::Mappings,
         _ => return None,
     };
     let yaml = rest.ends_with(".yaml") || rest.ends_with(".yml");
@@ -159,6 +163,7 @@ pub fn load_from(source: &dyn Source) -> anyhow::Result<Loaded> {
         repository.items.extend(result.items);
         repository.reviews.extend(result.reviews);
         repository.exceptions.extend(result.exceptions);
+        repository.mappings.extend(result.mappings);
         diagnostics.extend(result.diagnostics);
     }
     diagnostics.extend(validate::check(&repository, complete));
@@ -207,7 +212,7 @@ impl Source for WorkTreeSource<'_> {
             }
             files.push((PathBuf::from(name), Kind::Config));
         }
-        for dir in ["controls", "backlog", "reviews", "exceptions"] {
+        for dir in ["controls", "backlog", "reviews", "exceptions", "mappings"] {
             if !read_dir_inside(self.root, dir)? {
                 continue;
             }
@@ -419,6 +424,7 @@ fn parse_file(source: &dyn Source, relative: &Path, kind: Kind, budget: &Budget)
         Kind::Backlog => result.items = decoder.backlog(&node),
         Kind::Reviews => result.reviews = decoder.reviews(&node),
         Kind::Exceptions => result.exceptions = decoder.exceptions(&node),
+        Kind::Mappings => result.mappings = decoder.mappings(&node),
     }
     result.diagnostics = budget.keep(decoder.into_diagnostics(), relative);
     result

@@ -131,6 +131,19 @@ word_enum! {
 }
 
 impl ControlStatus {
+    /// Rank from weakest (0, `missing`) to strongest (3, `implemented`);
+    /// `None` for `not-applicable`, which has no place in the order.
+    #[must_use]
+    pub fn strength(self) -> Option<u8> {
+        match self {
+            ControlStatus::Missing => Some(0),
+            ControlStatus::Planned => Some(1),
+            ControlStatus::Partial => Some(2),
+            ControlStatus::Implemented => Some(3),
+            ControlStatus::NotApplicable => None,
+        }
+    }
+
     /// Whether the control still needs work (a gap).
     #[must_use]
     pub fn is_gap(self) -> bool {
@@ -216,8 +229,16 @@ pub struct Control {
     pub framework: String,
     /// Short name.
     pub title: String,
-    /// Implementation status.
-    pub status: ControlStatus,
+    /// Implementation status as written; `None` when the control takes
+    /// its status from the controls that satisfy it.
+    pub status: Option<ControlStatus>,
+    /// Whether the control applies (`applicable: false`, or the older
+    /// `status: not-applicable`, make it not apply).
+    pub applicable: bool,
+    /// Why the control does or does not apply.
+    pub justification: Option<String>,
+    /// Controls of other frameworks this control satisfies (`iso27001:A.8.15`).
+    pub satisfies: Vec<Reference>,
     /// Severity of the gap, if any.
     pub severity: Option<Risk>,
     /// Who answers for the control.
@@ -246,6 +267,19 @@ pub struct Control {
     pub source: Source,
 }
 
+impl Control {
+    /// The status the control declares: `not-applicable` when it does not
+    /// apply, else its own status, `None` when it takes one from mappings.
+    #[must_use]
+    pub fn declared(&self) -> Option<ControlStatus> {
+        if self.applicable {
+            self.status
+        } else {
+            Some(ControlStatus::NotApplicable)
+        }
+    }
+}
+
 /// An id written somewhere, with where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reference {
@@ -269,6 +303,73 @@ pub struct Framework {
     pub max_age_days: Option<u32>,
     /// Where the framework is declared.
     pub source: Source,
+}
+
+word_enum! {
+    /// How a mapping's source control relates to its target, as in NIST
+    /// OLIR and OSCAL's mapping model.
+    Relation {
+        /// The two say the same.
+        Equal = "equal",
+        /// The source covers part of the target.
+        Subset = "subset",
+        /// The source covers all of the target and more.
+        Superset = "superset",
+        /// The two overlap; neither covers the other.
+        Intersects = "intersects",
+    }
+}
+
+impl Relation {
+    /// Whether the source fully covers the target, so its status and
+    /// evidence carry over (`equal`, `superset`); a `subset` or
+    /// `intersects` source carries at most `partial` and no evidence.
+    #[must_use]
+    pub fn covers(self) -> bool {
+        matches!(self, Relation::Equal | Relation::Superset)
+    }
+}
+
+/// A control named by framework and id.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ControlKey {
+    /// Framework id.
+    pub framework: String,
+    /// Control id within the framework.
+    pub id: String,
+}
+
+impl ControlKey {
+    /// `framework:id` split at its first `:`; `None` without one.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<ControlKey> {
+        let (framework, id) = text.split_once(':')?;
+        Some(ControlKey {
+            framework: framework.to_string(),
+            id: id.to_string(),
+        })
+    }
+}
+
+impl fmt::Display for ControlKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.framework, self.id)
+    }
+}
+
+/// One mapping: the source control satisfies the target control, with a
+/// relation. From a control's `satisfies` (relation `equal`) or an entry
+/// of `mappings/*.yaml`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mapping {
+    /// The control whose work counts.
+    pub source: ControlKey,
+    /// The control it counts for.
+    pub target: ControlKey,
+    /// How the two relate.
+    pub relation: Relation,
+    /// Where the mapping is written.
+    pub at: Source,
 }
 
 /// A remediation backlog item.
@@ -451,9 +552,35 @@ pub struct Repository {
     pub reviews: Vec<Review>,
     /// Risk acceptances from `exceptions/`, in file order.
     pub exceptions: Vec<Exception>,
+    /// Mappings between controls from `mappings/`, in file order (a
+    /// control's `satisfies` stays on the control; see [`Repository::all_mappings`]).
+    pub mappings: Vec<Mapping>,
 }
 
 impl Repository {
+    /// Every mapping: each control's `satisfies` (relation `equal`), then
+    /// the entries of `mappings/`. A `satisfies` entry without a `:` is
+    /// left out (validate reports it).
+    #[must_use]
+    pub fn all_mappings(&self) -> Vec<Mapping> {
+        let inline = self.frameworks.iter().flat_map(|f| {
+            f.controls.iter().flat_map(move |c| {
+                c.satisfies.iter().filter_map(move |r| {
+                    Some(Mapping {
+                        source: ControlKey {
+                            framework: f.id.clone(),
+                            id: c.id.clone(),
+                        },
+                        target: ControlKey::parse(&r.id)?,
+                        relation: Relation::Equal,
+                        at: r.source.clone(),
+                    })
+                })
+            })
+        });
+        inline.chain(self.mappings.iter().cloned()).collect()
+    }
+
     /// Whether git history is needed: some `max_age_days` is set, or a
     /// recurring activity is dated by its evidence.
     #[must_use]

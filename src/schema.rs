@@ -7,14 +7,23 @@
 
 use schemars::{Schema, schema_for};
 
-use crate::format::{BacklogFile, ConfigFile, ExceptionsFile, MatrixFile, ReviewsFile};
+use crate::format::{
+    BacklogFile, ConfigFile, ExceptionsFile, MappingsFile, MatrixFile, ReviewsFile,
+};
 
 /// The JSON documents comply writes, by the name `comply schema` takes,
 /// with what writes them.
 pub use crate::render::json::OUTPUTS;
 
 /// The file kinds with a schema, by the name `comply schema` takes.
-pub const KINDS: &[&str] = &["config", "controls", "backlog", "reviews", "exceptions"];
+pub const KINDS: &[&str] = &[
+    "config",
+    "controls",
+    "backlog",
+    "reviews",
+    "exceptions",
+    "mappings",
+];
 
 /// The published address of a schema, for `# yaml-language-server: $schema=`:
 /// the file at this version's tag, so an editor never reads the schema of
@@ -41,6 +50,7 @@ pub fn json(kind: &str) -> Option<String> {
         "backlog" => schema_for!(BacklogFile),
         "reviews" => schema_for!(ReviewsFile),
         "exceptions" => schema_for!(ExceptionsFile),
+        "mappings" => schema_for!(MappingsFile),
         _ => crate::render::json::schema(kind)?,
     };
     schema.insert("$id".to_string(), url(kind).into());

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::acceptance::{Targets, Unresolved};
+use crate::crosswalk::Crosswalk;
 use crate::diag::{Code, Diagnostic, Location, suggest};
 use crate::evidence::{Lexical, lexical};
 use crate::model::{ItemStatus, Reference, Repository, Source};
@@ -24,6 +25,7 @@ pub fn check(repo: &Repository, complete: bool) -> Vec<Diagnostic> {
     let index = Index::new(repo, &mut out);
     if complete {
         index.references(repo, &mut out);
+        mappings(repo, &mut out);
     }
     for item in &repo.items {
         match (item.status, item.done) {
@@ -142,9 +144,18 @@ impl Index<'_> {
                 for reference in &control.backlog {
                     self.item_reference(reference, out);
                 }
-                for reference in &control.maps_to {
+                for reference in control.maps_to.iter().chain(&control.satisfies) {
                     self.mapping(reference, out);
                 }
+            }
+        }
+        for mapping in &repo.mappings {
+            for end in [&mapping.source, &mapping.target] {
+                let reference = Reference {
+                    id: end.to_string(),
+                    source: mapping.at.clone(),
+                };
+                self.mapping(&reference, out);
             }
         }
         for item in &repo.items {
@@ -160,6 +171,71 @@ impl Index<'_> {
             }
             for reference in &item.controls {
                 self.control_reference(&item.framework, reference, out);
+            }
+        }
+    }
+}
+
+/// Checks what follows from the mappings: no control satisfies itself
+/// through a cycle, a mapping onto a control that does not apply is a
+/// warning, and an applicable control without a status needs some
+/// applicable control that satisfies it.
+fn mappings(repo: &Repository, out: &mut Vec<Diagnostic>) {
+    let crosswalk = Crosswalk::new(repo);
+    for cycle in crosswalk.cycles() {
+        let ring: Vec<String> = cycle
+            .controls
+            .iter()
+            .chain(cycle.controls.first())
+            .map(ToString::to_string)
+            .collect();
+        out.push(
+            Diagnostic::error(
+                Code::MappingCycle,
+                at(&cycle.closing.at),
+                format!(
+                    "control `{}` satisfies itself through a cycle: {}",
+                    cycle
+                        .controls
+                        .first()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                    ring.join(" -> ")
+                ),
+            )
+            .with_hint("remove one of these mappings; a control cannot prove itself"),
+        );
+    }
+    for mapping in crosswalk.onto_not_applicable() {
+        out.push(Diagnostic::warning(
+            Code::Mapping,
+            at(&mapping.at),
+            format!(
+                "`{}` is mapped onto `{}`, which is not applicable; the mapping has no effect",
+                mapping.source, mapping.target
+            ),
+        ));
+    }
+    for framework in &repo.frameworks {
+        for control in &framework.controls {
+            if control.applicable
+                && control.status.is_none()
+                && !crosswalk.is_satisfied(&framework.id, &control.id)
+            {
+                out.push(
+                    Diagnostic::error(
+                        Code::MissingField,
+                        at(&control.source),
+                        format!(
+                            "control `{}` has no `status` and no applicable control satisfies it",
+                            control.id
+                        ),
+                    )
+                    .with_hint(
+                        "write its `status`, or map a control onto it with `satisfies:` or \
+                         a file under mappings/",
+                    ),
+                );
             }
         }
     }

@@ -12,7 +12,7 @@ const LAYERS: &[&[&str]] = &[
     &["diag", "model"],
     &["decode"],
     &["format"],
-    &["evidence", "acceptance"],
+    &["evidence", "acceptance", "crosswalk"],
     &["validate"],
     &["load"],
     &["git"],

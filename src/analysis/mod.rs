@@ -13,9 +13,10 @@ use serde::Serialize;
 
 use self::gate::{Gate, SubjectKind};
 use crate::acceptance::{Acceptance, AcceptanceState, Target, Targets};
+use crate::crosswalk::{Crosswalk, by_key};
 use crate::evidence::{EvidenceMap, EvidenceState};
 use crate::git::{Change, History};
-use crate::model::{ControlStatus, Evidence, Item, ItemStatus, Repository, Review, Risk};
+use crate::model::{Control, ControlStatus, Evidence, Item, ItemStatus, Repository, Review, Risk};
 
 word_enum! {
     /// Where an item stands on the as-of date.
@@ -70,6 +71,10 @@ pub struct EvidenceView {
     pub uncommitted: bool,
     /// Days after `last_change` at which the entry goes stale, if limited.
     pub max_age_days: Option<u32>,
+    /// For a control's evidence inherited through a mapping: the control
+    /// (`framework:id`) whose evidence it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
 }
 
 /// Per-framework figures: one row of the dashboard.
@@ -242,8 +247,18 @@ pub struct ControlView {
     pub id: String,
     /// Title.
     pub title: String,
-    /// Implementation status.
+    /// Effective status: the control's own, else the weakest of the
+    /// controls that satisfy it; `not-applicable` when it does not apply.
     pub status: ControlStatus,
+    /// When the status is inherited: the controls (`framework:id`) that
+    /// gave it; empty when it is the control's own.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub status_from: Vec<String>,
+    /// Whether the control applies.
+    pub applicable: bool,
+    /// Why the control does or does not apply, when written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
     /// Gap severity, if given.
     pub severity: Option<Risk>,
     /// Owner, if any.
@@ -251,8 +266,13 @@ pub struct ControlView {
     /// Evidence with states.
     pub evidence: Vec<EvidenceView>,
     /// Backlog items linked either way (the control's `backlog` or the
-    /// item's `controls`), sorted.
+    /// item's `controls`), and those of the controls that satisfy it,
+    /// each once, sorted.
     pub backlog: Vec<String>,
+    /// The items of `backlog` that reach the control only through
+    /// mappings, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inherited_items: Vec<String>,
     /// A gap: status `partial`, `planned` or `missing`.
     pub is_gap: bool,
     /// Unproven: marked `implemented`, but some evidence is not present.
@@ -385,38 +405,90 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
                 .push(item.id.as_str());
         }
     }
+    let own = |framework: &str, control: &Control| -> (Vec<EvidenceView>, Vec<String>) {
+        let evidence = control
+            .evidence
+            .iter()
+            .map(|e| {
+                let days = limit(e, control.max_age_days, framework);
+                evidence_view(e, facts, days, options.as_of)
+            })
+            .collect();
+        let backlog = links
+            .get(&(framework, control.id.as_str()))
+            .into_iter()
+            .flatten()
+            .map(|id| (*id).to_string())
+            .chain(control.backlog.iter().map(|r| r.id.clone()))
+            .collect();
+        (evidence, backlog)
+    };
+    let owned: HashMap<(&str, &str), (Vec<EvidenceView>, Vec<String>)> = repo
+        .frameworks
+        .iter()
+        .flat_map(|f| f.controls.iter().map(move |c| (f.id.as_str(), c)))
+        .map(|(framework, control)| ((framework, control.id.as_str()), own(framework, control)))
+        .collect();
+    let resolved = Crosswalk::new(repo).resolve();
     let mut controls = Vec::new();
     for framework in &repo.frameworks {
         for control in &framework.controls {
-            let evidence: Vec<EvidenceView> = control
-                .evidence
-                .iter()
-                .map(|e| {
-                    let days = limit(e, control.max_age_days, &framework.id);
-                    evidence_view(e, facts, days, options.as_of)
-                })
-                .collect();
-            let mut backlog: Vec<String> = links
-                .get(&(framework.id.as_str(), control.id.as_str()))
-                .into_iter()
-                .flatten()
-                .map(|id| (*id).to_string())
-                .chain(control.backlog.iter().map(|r| r.id.clone()))
-                .collect();
+            let key = (framework.id.as_str(), control.id.as_str());
+            let Some(resolved) = resolved.get(&key) else {
+                continue;
+            };
+            let of = |k| by_key(&owned, k);
+            let mut evidence = Vec::new();
+            for from in &resolved.evidence_from {
+                let inherited = (from.framework != framework.id || from.id != control.id)
+                    .then(|| from.to_string());
+                evidence.extend(
+                    of(from)
+                        .into_iter()
+                        .flat_map(|(e, _)| e)
+                        .map(|e| EvidenceView {
+                            from: inherited.clone(),
+                            ..e.clone()
+                        }),
+                );
+            }
+            let mut backlog: Vec<String> = Vec::new();
+            let mut inherited_items: Vec<String> = Vec::new();
+            for (at, from) in resolved.items_from.iter().enumerate() {
+                let ids = of(from).into_iter().flat_map(|(_, b)| b).cloned();
+                if at == 0 {
+                    backlog.extend(ids);
+                } else {
+                    inherited_items.extend(ids);
+                }
+            }
             backlog.sort();
             backlog.dedup();
+            inherited_items.sort();
+            inherited_items.dedup();
+            inherited_items.retain(|id| backlog.binary_search(id).is_err());
+            backlog.extend(inherited_items.iter().cloned());
+            backlog.sort();
             let evidence_short = evidence.iter().any(|e| !e.state.is_present());
             controls.push(ControlView {
-                unproven: control.status == ControlStatus::Implemented && evidence_short,
+                unproven: resolved.status == ControlStatus::Implemented && evidence_short,
                 framework: framework.id.clone(),
                 id: control.id.clone(),
                 title: control.title.clone(),
-                status: control.status,
+                status: resolved.status,
+                status_from: resolved
+                    .status_from
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+                applicable: control.applicable,
+                justification: control.justification.clone(),
                 severity: control.severity,
                 owner: control.owner.clone(),
-                is_gap: control.status.is_gap(),
+                is_gap: resolved.status.is_gap(),
                 evidence,
                 backlog,
+                inherited_items,
                 source: SourceRef::from(&control.source),
             });
         }
@@ -525,6 +597,7 @@ fn evidence_view(
         last_change,
         uncommitted,
         max_age_days,
+        from: None,
     }
 }
 

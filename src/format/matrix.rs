@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::{CadenceEntry, EvidenceEntry, Id, OneOrMany, Spanned, evidence};
 use crate::decode::{Decoder, nfc};
+use crate::diag::Code;
 use crate::model::{Cadence, Control, ControlStatus, Framework, Reference, Risk};
 use crate::yaml::Node;
 
@@ -39,8 +40,23 @@ pub struct ControlEntry {
     /// Short name (not blank).
     #[schemars(regex(pattern = r"\S"))]
     pub title: String,
-    /// Implementation status.
-    pub status: ControlStatus,
+    /// Implementation status; leave it out when the control takes its
+    /// status from the controls that satisfy it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ControlStatus>,
+    /// Whether the control applies (default true); `false` needs a
+    /// `justification`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applicable: Option<bool>,
+    /// Why the control does or does not apply (the Statement of
+    /// Applicability's justification).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    /// Controls of other frameworks this control satisfies, as
+    /// `framework:id`; their status and evidence come from this one.
+    #[schemars(with = "Option<OneOrMany<String>>")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub satisfies: Vec<Spanned<String>>,
     /// Severity of the gap.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<Risk>,
@@ -127,7 +143,10 @@ impl ControlEntry {
         let mut th = d.table(node, "control")?;
         let id = th.required_string("id");
         let title = th.required_string("title");
-        let status = th.required("status", Decoder::word);
+        let status = th.lenient("status", Decoder::word);
+        let applicable = th.lenient("applicable", Decoder::flag);
+        let justification = th.string("justification");
+        let satisfies = th.list("satisfies", Decoder::references);
         let severity = th.lenient("severity", Decoder::word);
         let owner = th.string("owner");
         let current = th.string("current");
@@ -141,10 +160,37 @@ impl ControlEntry {
         let cadence = th.optional("cadence", Decoder::cadence);
         let reference = th.string("reference");
         th.finalize();
+        let id = id?;
+        if applicable == Some(false) && justification.as_deref().is_none_or(|j| j.trim().is_empty())
+        {
+            d.push(
+                Code::MissingField,
+                id.pos,
+                format!(
+                    "control `{}` is not applicable but has no `justification`",
+                    id.value
+                ),
+                Some("say why in `justification:`; the Statement of Applicability shows it".into()),
+            );
+        }
+        if status == Some(ControlStatus::NotApplicable) {
+            d.warn(
+                Code::Deprecated,
+                id.pos,
+                format!(
+                    "control `{}`: `status: not-applicable` is now written `applicable: false`",
+                    id.value
+                ),
+                "write `applicable: false` and a `justification:` instead of the status",
+            );
+        }
         Some(ControlEntry {
-            id: id?,
+            id,
             title: title?.value,
-            status: status?,
+            status,
+            applicable,
+            justification,
+            satisfies,
             severity,
             owner,
             current,
@@ -174,6 +220,10 @@ impl ControlEntry {
             evidence: evidence(self.evidence, d),
             backlog: self.backlog.into_iter().map(reference).collect(),
             maps_to: self.maps_to.into_iter().map(reference).collect(),
+            satisfies: self.satisfies.into_iter().map(reference).collect(),
+            applicable: self.applicable != Some(false)
+                && self.status != Some(ControlStatus::NotApplicable),
+            justification: self.justification,
             tags: self.tags,
             max_age_days: self.max_age_days,
             cadence: self.cadence,
@@ -181,7 +231,7 @@ impl ControlEntry {
             source: d.source(self.id.pos),
             id: nfc(self.id.value),
             title: self.title,
-            status: self.status,
+            status: self.status.filter(|s| *s != ControlStatus::NotApplicable),
             severity: self.severity,
         }
     }

@@ -9,6 +9,7 @@
 
 mod backlog;
 mod exceptions;
+mod mappings;
 mod matrix;
 mod reviews;
 mod settings;
@@ -18,11 +19,12 @@ use serde::{Serialize, Serializer};
 
 use crate::decode::Decoder;
 pub use crate::decode::Spanned;
-use crate::model::{Cadence, Config, Due, Evidence, Exception, Framework, Item, Review};
+use crate::model::{Cadence, Config, Due, Evidence, Exception, Framework, Item, Mapping, Review};
 use crate::yaml::{Node, Value};
 
 pub use backlog::{BacklogFile, ItemEntry};
 pub use exceptions::ExceptionsFile;
+pub use mappings::MappingsFile;
 pub use matrix::{ControlEntry, MatrixFile};
 pub use reviews::{ReviewEntry, ReviewsFile};
 pub use settings::ConfigFile;
@@ -64,6 +66,11 @@ impl Decoder<'_> {
         ReviewsFile::decode(self, node).map_or_else(Vec::new, |file| file.into_model(self))
     }
 
+    /// Decodes a mappings file.
+    pub fn mappings(&mut self, node: &Node) -> Vec<Mapping> {
+        MappingsFile::decode(self, node).map_or_else(Vec::new, |file| file.into_model(self))
+    }
+
     /// Decodes an exceptions file.
     pub fn exceptions(&mut self, node: &Node) -> Vec<Exception> {
         ExceptionsFile::decode(self, node).map_or_else(Vec::new, |file| file.into_model(self))
@@ -83,6 +90,8 @@ word_enum! {
         Reviews = "reviews",
         /// Risk acceptances under `exceptions/`.
         Exceptions = "exceptions",
+        /// Control mappings under `mappings/`.
+        Mappings = "mappings",
     }
 }
 
@@ -281,18 +290,7 @@ impl ChecklistStep {
         Some(d.list(node, name, |d, node| {
             let mut th = d.table(node, "checklist entry")?;
             let task = th.required_string("task");
-            let done = th.optional("done", |d, flag, _| match flag.as_str() {
-                Some("true") => Some(true),
-                Some("false") => Some(false),
-                _ => {
-                    d.error(
-                        crate::diag::Code::BadValue,
-                        flag.pos,
-                        "`done` must be true or false",
-                    );
-                    None
-                }
-            });
+            let done = th.optional("done", Decoder::flag);
             th.finalize();
             Some(ChecklistStep {
                 task: task?.value,

@@ -35,7 +35,7 @@ fn kind_fields(kind: FileKind) -> Option<(&'static str, &'static [&'static str])
             &["status", "done", "owner", "evidence", "controls"],
         )),
         FileKind::Reviews => Some(("reviews", &["owner", "evidence", "cadence", "last_done"])),
-        FileKind::Config | FileKind::Exceptions => None,
+        FileKind::Config | FileKind::Exceptions | FileKind::Mappings => None,
     }
 }
 

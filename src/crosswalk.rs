@@ -1,0 +1,340 @@
+//! Mappings between controls, resolved once: which controls satisfy which,
+//! the cycles among them, and for every control its effective status, the
+//! controls whose evidence counts for it and the controls whose backlog
+//! items reach it.
+//!
+//! Pure. The rules (docs/crosswalk.md):
+//! - a control that does not apply takes nothing and gives nothing;
+//! - a control's own status wins; without one it takes the weakest status
+//!   of the controls that satisfy it (`missing` < `planned` < `partial` <
+//!   `implemented`), a `subset` or `intersects` source counting at most
+//!   `partial`; with neither it is `missing`;
+//! - a control's own evidence wins; without any, the evidence of the
+//!   sources that cover it (`equal`, `superset`, or `satisfies`) counts;
+//! - the backlog items of every source reach it, each once.
+//!
+//! Chains are followed (A satisfies B satisfies C), in topological order,
+//! so no recursion; controls on a cycle take nothing (validate reports the
+//! cycle).
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::model::{Control, ControlKey, ControlStatus, Mapping, Repository};
+
+/// The mapping graph of a repository.
+#[derive(Debug)]
+pub struct Crosswalk<'r> {
+    /// Every control, by index.
+    controls: Vec<(&'r str, &'r Control)>,
+    /// Index of a control by framework and id.
+    index: HashMap<(&'r str, &'r str), usize>,
+    /// Every mapping whose two ends exist.
+    mappings: Vec<(usize, usize, Mapping)>,
+    /// The mappings into each control (indices into `mappings`).
+    incoming: Vec<Vec<usize>>,
+}
+
+/// What a control comes to once mappings are followed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolved {
+    /// The effective status.
+    pub status: ControlStatus,
+    /// When the status is inherited: the sources that gave it (the weakest),
+    /// sorted; empty when the control's own status (or `missing`).
+    pub status_from: Vec<ControlKey>,
+    /// The controls whose own evidence counts for this one: itself when it
+    /// has evidence of its own, else the covering sources that have some.
+    pub evidence_from: Vec<ControlKey>,
+    /// The controls whose backlog items reach this one, itself first.
+    pub items_from: Vec<ControlKey>,
+}
+
+/// A cycle of mappings: each control satisfies the next, the last the first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cycle {
+    /// The controls in order.
+    pub controls: Vec<ControlKey>,
+    /// The mapping that closes the cycle.
+    pub closing: Mapping,
+}
+
+impl<'r> Crosswalk<'r> {
+    /// The graph of `repo`'s mappings; those naming a control that does not
+    /// exist are left out (validate reports them).
+    #[must_use]
+    pub fn new(repo: &'r Repository) -> Crosswalk<'r> {
+        let controls: Vec<(&str, &Control)> = repo
+            .frameworks
+            .iter()
+            .flat_map(|f| f.controls.iter().map(move |c| (f.id.as_str(), c)))
+            .collect();
+        let mut index = HashMap::with_capacity(controls.len());
+        for (at, (framework, control)) in controls.iter().enumerate() {
+            index.entry((*framework, control.id.as_str())).or_insert(at);
+        }
+        let mappings: Vec<(usize, usize, Mapping)> = repo
+            .all_mappings()
+            .into_iter()
+            .filter_map(|m| Some((lookup(&index, &m.source)?, lookup(&index, &m.target)?, m)))
+            .collect();
+        let mut incoming = vec![Vec::new(); controls.len()];
+        for (at, (_, target, _)) in mappings.iter().enumerate() {
+            incoming[*target].push(at);
+        }
+        Crosswalk {
+            controls,
+            index,
+            mappings,
+            incoming,
+        }
+    }
+
+    fn key(&self, at: usize) -> ControlKey {
+        let (framework, control) = self.controls[at];
+        ControlKey {
+            framework: framework.to_string(),
+            id: control.id.clone(),
+        }
+    }
+
+    /// The controls in an order where every source comes before its
+    /// targets (Kahn's algorithm); controls on or after a cycle are left
+    /// out.
+    fn order(&self) -> Vec<usize> {
+        let mut waiting: Vec<usize> = self.incoming.iter().map(Vec::len).collect();
+        let mut outgoing = vec![Vec::new(); self.controls.len()];
+        for (source, target, _) in &self.mappings {
+            outgoing[*source].push(*target);
+        }
+        let mut ready: Vec<usize> = (0..self.controls.len())
+            .filter(|at| waiting[*at] == 0)
+            .collect();
+        let mut order = Vec::with_capacity(self.controls.len());
+        while let Some(at) = ready.pop() {
+            order.push(at);
+            for target in &outgoing[at] {
+                waiting[*target] -= 1;
+                if waiting[*target] == 0 {
+                    ready.push(*target);
+                }
+            }
+        }
+        order
+    }
+
+    /// Every cycle of mappings, each once, sorted by where it closes.
+    #[must_use]
+    pub fn cycles(&self) -> Vec<Cycle> {
+        let mut done = vec![false; self.controls.len()];
+        for at in self.order() {
+            done[at] = true;
+        }
+        let mut cycles = Vec::new();
+        for start in 0..self.controls.len() {
+            if done[start] {
+                continue;
+            }
+            // Walk backwards along mappings from controls still waiting: every
+            // such control has one, so the walk comes back on itself.
+            let mut path: Vec<(usize, usize)> = Vec::new();
+            let mut on_path: HashMap<usize, usize> = HashMap::new();
+            let mut at = start;
+            let closed = loop {
+                if done[at] {
+                    break None;
+                }
+                if let Some(from) = on_path.get(&at) {
+                    break Some(*from);
+                }
+                let Some(mapping) = self.incoming[at]
+                    .iter()
+                    .copied()
+                    .find(|m| !done[self.mappings[*m].0])
+                else {
+                    break None;
+                };
+                on_path.insert(at, path.len());
+                path.push((at, mapping));
+                at = self.mappings[mapping].0;
+            };
+            for (control, _) in &path {
+                done[*control] = true;
+            }
+            if let Some(from) = closed {
+                let ring = &path[from..];
+                // Backwards: ring[i] is satisfied by ring[i + 1]; forwards,
+                // each control satisfies the one before it in the walk.
+                let mut controls: Vec<ControlKey> =
+                    ring.iter().rev().map(|(c, _)| self.key(*c)).collect();
+                controls.rotate_right(1);
+                cycles.push(Cycle {
+                    controls,
+                    closing: self.mappings[ring[0].1].2.clone(),
+                });
+            }
+        }
+        cycles.sort_by(|a, b| a.closing.at.cmp(&b.closing.at));
+        cycles
+    }
+
+    /// The mappings whose target does not apply.
+    pub fn onto_not_applicable(&self) -> impl Iterator<Item = &Mapping> {
+        self.mappings
+            .iter()
+            .filter(|(_, target, _)| !self.controls[*target].1.applicable)
+            .map(|(_, _, m)| m)
+    }
+
+    /// Whether some applicable control satisfies the control
+    /// `framework:id`.
+    #[must_use]
+    pub fn is_satisfied(&self, framework: &str, id: &str) -> bool {
+        self.index.get(&(framework, id)).is_some_and(|at| {
+            self.incoming[*at]
+                .iter()
+                .any(|m| self.controls[self.mappings[*m].0].1.applicable)
+        })
+    }
+
+    /// Every control resolved, by framework and id.
+    #[must_use]
+    pub fn resolve(&self) -> HashMap<(&'r str, &'r str), Resolved> {
+        let mut resolved: Vec<Option<Node>> = vec![None; self.controls.len()];
+        for at in self.order() {
+            resolved[at] = Some(self.node(at, &resolved));
+        }
+        self.controls
+            .iter()
+            .enumerate()
+            .map(|(at, (framework, control))| {
+                let node = resolved[at]
+                    .take()
+                    .unwrap_or_else(|| Node::own(at, control));
+                ((*framework, control.id.as_str()), self.output(node))
+            })
+            .collect()
+    }
+
+    /// One control resolved from its sources, all resolved before it.
+    fn node(&self, at: usize, resolved: &[Option<Node>]) -> Node {
+        let control = self.controls[at].1;
+        let mut node = Node::own(at, control);
+        if !control.applicable {
+            return node;
+        }
+        let sources = self.incoming[at].iter().filter_map(|m| {
+            let (source, _, mapping) = &self.mappings[*m];
+            let from = resolved[*source].as_ref()?;
+            self.controls[*source]
+                .1
+                .applicable
+                .then_some((*source, mapping.relation, from))
+        });
+        let mut weakest: Option<(u8, Vec<usize>)> = None;
+        let mut evidence = BTreeSet::new();
+        for (source, relation, from) in sources {
+            node.items.extend(&from.items);
+            if relation.covers() {
+                evidence.extend(&from.evidence);
+            }
+            let strength = from.strength.min(if relation.covers() { 3 } else { 2 });
+            match &mut weakest {
+                Some((least, _)) if strength > *least => {}
+                Some((least, by)) if strength == *least => by.push(source),
+                _ => weakest = Some((strength, vec![source])),
+            }
+        }
+        if control.status.is_none()
+            && let Some((strength, by)) = weakest
+        {
+            node.strength = strength;
+            node.status_from = by;
+        }
+        if control.evidence.is_empty() {
+            node.evidence = evidence;
+        }
+        node
+    }
+
+    fn output(&self, node: Node) -> Resolved {
+        let keys = |set: &mut dyn Iterator<Item = usize>| {
+            let mut keys: Vec<ControlKey> = set.map(|at| self.key(at)).collect();
+            keys.sort();
+            keys.dedup();
+            keys
+        };
+        let control = self.controls[node.at].1;
+        let status = if !control.applicable {
+            ControlStatus::NotApplicable
+        } else if let Some(own) = control.status {
+            own
+        } else {
+            from_strength(node.strength)
+        };
+        let mut items_from = vec![self.key(node.at)];
+        items_from.extend(keys(
+            &mut node.items.into_iter().filter(|at| *at != node.at),
+        ));
+        Resolved {
+            status,
+            status_from: keys(&mut node.status_from.into_iter()),
+            evidence_from: keys(&mut node.evidence.into_iter()),
+            items_from,
+        }
+    }
+}
+
+/// The index of the control `key`.
+fn lookup(index: &HashMap<(&str, &str), usize>, key: &ControlKey) -> Option<usize> {
+    by_key(index, key).copied()
+}
+
+/// The value of the control `key` in a map by framework and id.
+pub fn by_key<'m, 'k, V>(
+    map: &'m HashMap<(&'k str, &'k str), V>,
+    key: &'k ControlKey,
+) -> Option<&'m V> {
+    map.get(&(key.framework.as_str(), key.id.as_str()))
+}
+
+/// A control being resolved, by index.
+#[derive(Clone, Debug)]
+struct Node {
+    at: usize,
+    /// Strength of the effective status (see [`ControlStatus::strength`]).
+    strength: u8,
+    status_from: Vec<usize>,
+    evidence: BTreeSet<usize>,
+    items: BTreeSet<usize>,
+}
+
+impl Node {
+    /// A control on its own: its status (`missing` when none), its own
+    /// evidence and items.
+    fn own(at: usize, control: &Control) -> Node {
+        Node {
+            at,
+            strength: control
+                .status
+                .and_then(ControlStatus::strength)
+                .unwrap_or(0),
+            status_from: Vec::new(),
+            evidence: if control.evidence.is_empty() {
+                BTreeSet::new()
+            } else {
+                BTreeSet::from([at])
+            },
+            items: BTreeSet::from([at]),
+        }
+    }
+}
+
+/// The status of a strength (see [`ControlStatus::strength`]).
+fn from_strength(strength: u8) -> ControlStatus {
+    match strength {
+        3 => ControlStatus::Implemented,
+        2 => ControlStatus::Partial,
+        1 => ControlStatus::Planned,
+        _ => ControlStatus::Missing,
+    }
+}
