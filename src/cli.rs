@@ -174,6 +174,20 @@ pub enum RepositoryCommand {
     Report(ReportArgs),
     /// Every evidence entry with its state and last commit; manifests
     Evidence(EvidenceArgs),
+    /// Per framework, controls covered by own work, inherited through
+    /// mappings, or uncovered; shared controls and evidence
+    Coverage(CoverageArgs),
+}
+
+/// Arguments of `comply coverage`.
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    /// Only this framework's row (repeatable)
+    #[arg(long = "framework", value_name = "ID", value_hint = ValueHint::Other)]
+    pub frameworks: Vec<String>,
+    /// Output.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// The commands that read a repository's git history rather than one state.
@@ -260,8 +274,9 @@ pub enum Every {
 /// Arguments of `comply import`.
 #[derive(Clone, Debug, Args)]
 pub struct ImportArgs {
-    /// Markdown pages to import; a folder stands for every .md page in it
-    #[arg(required = true, value_name = "FILE.md|DIR")]
+    /// Markdown pages to import (a folder stands for every .md page in
+    /// it), or CSV crosswalks of mappings
+    #[arg(required = true, value_name = "FILE.md|DIR|FILE.csv")]
     pub files: Vec<PathBuf>,
     /// Framework for whatever the page leaves open: used only where no
     /// heading, front matter, title or folder names one (popia, iso27001, soc2, ...)
@@ -313,6 +328,10 @@ pub enum ImportKind {
     Matrix,
     /// Tables of tasks and recurring activities, and checklists.
     Tasks,
+    /// A crosswalk in CSV (`source,target,relation`, each end
+    /// `framework:control`), written to mappings/; files ending in .csv
+    /// are read so without it.
+    Mappings,
 }
 
 /// The output format of the terminal commands.
@@ -326,7 +345,12 @@ pub struct OutputArgs {
 /// Arguments of `comply report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Report format
+    /// Which document: the review report, or the Statement of
+    /// Applicability (every control, applicable or not, with its
+    /// justification, status, evidence and items)
+    #[arg(value_enum, default_value_t = ReportKind::Review)]
+    pub kind: ReportKind,
+    /// Report format (`csv` for `soa` only)
     #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
     pub format: ReportFormat,
     /// Write the report to FILE (atomically) instead of standard output
@@ -350,6 +374,17 @@ pub enum ReportFormat {
     Html,
     /// The full analysis behind the report (see docs/report.md).
     Json,
+    /// RFC 4180 CSV, one row per control (`soa` only).
+    Csv,
+}
+
+/// The documents of `comply report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportKind {
+    /// The review report.
+    Review,
+    /// The Statement of Applicability.
+    Soa,
 }
 
 /// Filters shared by listing commands.

@@ -83,7 +83,8 @@ impl Filter {
         }
     }
 
-    fn framework(&self, id: &str) -> bool {
+    /// Whether framework `id` passes.
+    pub fn framework(&self, id: &str) -> bool {
         self.frameworks.is_empty() || self.frameworks.iter().any(|f| f.eq_ignore_ascii_case(id))
     }
 

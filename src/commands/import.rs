@@ -56,6 +56,10 @@ pub fn run(
         };
         return run(&args, as_of, out, err);
     }
+    let csv = |f: &PathBuf| f.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if args.kind == ImportKind::Mappings || args.files.iter().all(csv) {
+        return super::import_mappings::run(args, out, err);
+    }
     if let Some(id) = &args.framework
         && !import::valid_framework(id)
     {
@@ -108,6 +112,8 @@ pub fn run(
             ImportKind::Backlog => Kind::Backlog,
             ImportKind::Matrix => Kind::Matrix,
             ImportKind::Tasks => Kind::Tasks,
+            // Read above, as CSV crosswalks.
+            ImportKind::Mappings => Kind::Auto,
         },
         id_prefix: args.id_prefix.clone(),
         default_risk: args.default_risk.into(),
@@ -209,7 +215,10 @@ pub fn run(
 /// files, and the folders made for them, are removed.
 /// The error names the files already moved into place, if any (only a
 /// failure of the final renames leaves some).
-fn write_all(files: &[(&Path, &str)], replace: bool) -> Result<(), (String, Vec<String>)> {
+pub(crate) fn write_all(
+    files: &[(&Path, &str)],
+    replace: bool,
+) -> Result<(), (String, Vec<String>)> {
     let mut made: Vec<PathBuf> = Vec::new();
     let mut staged = Vec::new();
     let result = (|| {

@@ -5,10 +5,12 @@
 //! date, terminal, `NO_COLOR`) comes in as a value.
 
 mod check;
+mod coverage;
 mod due;
 mod evidence;
 mod gaps;
 mod import;
+mod import_mappings;
 mod report;
 mod review;
 mod status;
@@ -127,6 +129,9 @@ pub fn run(
         Command::Repository(RepositoryCommand::Report(args)) => report::run(args, &ctx, out, err),
         Command::Repository(RepositoryCommand::Evidence(args)) => {
             evidence::run(args, &ctx, out, err)
+        }
+        Command::Repository(RepositoryCommand::Coverage(args)) => {
+            coverage::run(args, &ctx, out, err)
         }
         Command::History(HistoryCommand::Trend(args)) => {
             trend::run(&ctx.root, args, ctx.as_of, ctx.style, out, err)

@@ -3,9 +3,10 @@
 use std::io::Write;
 
 use super::{Context, Exit, steps, trend};
-use crate::cli::{Every, ReportArgs, ReportFormat};
+use crate::cli::{Every, ReportArgs, ReportFormat, ReportKind};
 use crate::report::markdown::{self, Flavor};
-use crate::report::{Report, html};
+use crate::report::{Report, html, soa};
+use crate::soa::Soa;
 use crate::write;
 
 /// Runs `comply report`.
@@ -19,6 +20,26 @@ pub(crate) fn run(
         return Ok(Exit::Invalid);
     };
     let loaded = &workspace.loaded;
+    if args.kind == ReportKind::Soa {
+        if args.filter.owner.is_some() {
+            anyhow::bail!("--owner does not apply to the Statement of Applicability");
+        }
+        let filter = steps::filter(&args.filter, &loaded.repository)?;
+        let soa = Soa::new(&steps::title(loaded, &ctx.root), &analysed.analysis, |id| {
+            filter.framework(id)
+        });
+        let text = match args.format {
+            ReportFormat::Markdown => soa::markdown(&soa, Flavor::Markdown),
+            ReportFormat::Html => html::page(
+                &format!("Statement of Applicability: {} ({})", soa.title, soa.as_of),
+                &soa::markdown(&soa, Flavor::Html),
+            ),
+            ReportFormat::Json => json_text(&soa)?,
+            ReportFormat::Csv => soa::csv(&soa)?,
+        };
+        return emit(args, &text, out);
+    }
+
     let owners = &loaded.repository.config.owners;
     let mut report = Report::new(
         &steps::title(loaded, &ctx.root),
@@ -37,12 +58,23 @@ pub(crate) fn run(
     let text = match args.format {
         ReportFormat::Markdown => markdown::render(&report, Flavor::Markdown),
         ReportFormat::Html => html::render(&report),
-        ReportFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&report)?;
-            text.push('\n');
-            text
-        }
+        ReportFormat::Json => json_text(&report)?,
+        ReportFormat::Csv => anyhow::bail!(
+            "--format csv is for `comply report soa`; the review report is Markdown, HTML or JSON"
+        ),
     };
+    emit(args, &text, out)
+}
+
+/// `doc` as pretty JSON with a final newline.
+fn json_text(doc: &impl serde::Serialize) -> anyhow::Result<String> {
+    let mut text = serde_json::to_string_pretty(doc)?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Writes `text` to `--output` or standard output.
+fn emit(args: &ReportArgs, text: &str, out: &mut dyn Write) -> anyhow::Result<Exit> {
     match &args.output {
         Some(path) => write::to(path, text.as_bytes(), args.force, out)?,
         None => out.write_all(text.as_bytes())?,

@@ -24,7 +24,7 @@ use crate::yaml::{Node, Value};
 
 pub use backlog::{BacklogFile, ItemEntry};
 pub use exceptions::ExceptionsFile;
-pub use mappings::MappingsFile;
+pub use mappings::{MappingEntry, MappingsFile};
 pub use matrix::{ControlEntry, MatrixFile};
 pub use reviews::{ReviewEntry, ReviewsFile};
 pub use settings::ConfigFile;

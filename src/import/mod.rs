@@ -12,6 +12,7 @@
 //! caller's job.
 
 mod build;
+pub mod crosswalk;
 mod doc;
 mod fields;
 mod ids;

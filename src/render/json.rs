@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::DueLists;
 use crate::acceptance::Acceptance;
 use crate::analysis::{Analysis, ControlView, FrameworkSummary, ItemView};
+use crate::coverage::Coverage;
 use crate::diag::{Diagnostic, Severity};
 use crate::diff::ReviewDiff;
 use crate::gate::{Accepted, Checked, Gate, Offender};
@@ -99,6 +100,26 @@ impl<'a> GapsDoc<'a> {
     }
 }
 
+/// `comply coverage --format json`.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct CoverageDoc<'a> {
+    version: u32,
+    as_of: NaiveDate,
+    #[serde(flatten)]
+    coverage: &'a Coverage,
+}
+
+impl<'a> CoverageDoc<'a> {
+    /// The coverage document.
+    pub fn new(as_of: NaiveDate, coverage: &'a Coverage) -> CoverageDoc<'a> {
+        CoverageDoc {
+            version: VERSION,
+            as_of,
+            coverage,
+        }
+    }
+}
+
 /// `comply check --format json`.
 #[derive(Serialize, schemars::JsonSchema)]
 pub struct CheckDoc<'a> {
@@ -150,6 +171,8 @@ pub const OUTPUTS: &[(&str, &str)] = &[
     ("trend", "comply trend --format json"),
     ("diff", "comply diff REV1 [REV2] --format json"),
     ("report", "comply report --format json"),
+    ("coverage", "comply coverage --format json"),
+    ("soa", "comply report soa --format json"),
 ];
 
 /// The JSON Schema of the output document `kind` (see [`OUTPUTS`]).
@@ -168,6 +191,8 @@ pub fn schema(kind: &str) -> Option<schemars::Schema> {
         "trend" => schema_for!(TrendDoc<'static>),
         "diff" => schema_for!(DiffDoc<'static>),
         "report" => schema_for!(crate::report::Report),
+        "coverage" => schema_for!(CoverageDoc<'static>),
+        "soa" => schema_for!(crate::soa::Soa),
         _ => return None,
     })
 }

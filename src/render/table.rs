@@ -10,6 +10,7 @@ use comfy_table::{CellAlignment, Color, ColumnConstraint, ContentArrangement, Ta
 use super::{DueLists, Row, Style, Tone};
 use crate::acceptance::AcceptanceState;
 use crate::analysis::{Analysis, ControlView, FrameworkSummary, ItemView};
+use crate::coverage::Coverage;
 use crate::gate::{Gate, plural};
 use crate::text::inert;
 use crate::trend::TrendPoint;
@@ -257,7 +258,11 @@ fn control_list(
             text(&control.framework),
             text(&control.id),
             text(&control.title),
-            Cell::new(control.status.as_str()),
+            Cell::new(if control.status_from.is_empty() {
+                control.status.to_string()
+            } else {
+                format!("{} (inherited)", control.status)
+            }),
             text(control.owner.as_deref().unwrap_or("-")),
             cell(style, &evidence, evidence_tone),
             Cell::new(if backlog.is_empty() {
@@ -341,6 +346,82 @@ pub fn trend(out: &mut dyn Write, points: &[TrendPoint], style: Style) -> io::Re
             Cell::new(p.evidence_missing),
         ]);
     }
+    writeln!(out, "{}", fit(style, &columns, rows))
+}
+
+/// Coverage per framework, then the shared controls and the shared
+/// evidence.
+pub fn coverage(out: &mut dyn Write, coverage: &Coverage, style: Style) -> io::Result<()> {
+    section(out, style, "Coverage", coverage.frameworks.len())?;
+    let columns = [
+        Column::new("Framework"),
+        Column::new("Controls").figures(),
+        Column::new("Own").figures(),
+        Column::new("Inherited").figures(),
+        Column::new("Uncovered").figures(),
+        Column::new("Not applicable").figures(),
+    ];
+    let rows = coverage
+        .frameworks
+        .iter()
+        .map(|f| {
+            vec![
+                text(&f.id),
+                Cell::new(f.controls),
+                Cell::new(f.own),
+                Cell::new(f.inherited),
+                Cell::new(f.uncovered),
+                Cell::new(f.not_applicable),
+            ]
+        })
+        .collect();
+    writeln!(out, "{}", fit(style, &columns, rows))?;
+    writeln!(out)?;
+    section(
+        out,
+        style,
+        "Shared controls",
+        coverage.shared_controls.len(),
+    )?;
+    if coverage.shared_controls.is_empty() {
+        writeln!(out, "{NONE}")?;
+    } else {
+        let columns = [
+            Column::new("Control"),
+            Column::new("Title").prose(PROSE).drop(1),
+            Column::new("Frameworks"),
+            Column::new("Serves").figures(),
+        ];
+        let rows = coverage
+            .shared_controls
+            .iter()
+            .map(|c| {
+                vec![
+                    text(&c.control),
+                    text(c.title.as_deref().unwrap_or("-")),
+                    text(&c.frameworks.join(", ")),
+                    Cell::new(c.serves),
+                ]
+            })
+            .collect();
+        writeln!(out, "{}", fit(style, &columns, rows))?;
+    }
+    writeln!(out)?;
+    section(
+        out,
+        style,
+        "Shared evidence",
+        coverage.shared_evidence.len(),
+    )?;
+    if coverage.shared_evidence.is_empty() {
+        return writeln!(out, "{NONE}");
+    }
+    let columns = [Column::new("Path"), Column::new("Frameworks")];
+    let rows = coverage
+        .shared_evidence
+        .iter()
+        .map(|e| vec![text(&e.path), text(&e.frameworks.join(", "))])
+        .collect();
     writeln!(out, "{}", fit(style, &columns, rows))
 }
 

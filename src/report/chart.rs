@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use super::Report;
 use crate::analysis::ItemState;
+use crate::coverage::Coverage;
 use crate::model::Risk;
 use crate::trend::TrendPoint;
 
@@ -100,6 +101,73 @@ pub fn open_items(report: &Report) -> String {
         x += 90;
     }
     svg.push_str("</svg><figcaption>Open items by framework, stacked by risk (counts in each bar).</figcaption></figure>");
+    svg
+}
+
+/// The shared controls against the frameworks they serve, as an SVG
+/// matrix: a filled, labelled cell where a control's work counts for a
+/// framework (its own framework marked `own`).
+pub fn coverage_matrix(coverage: &Coverage) -> String {
+    let mut frameworks: Vec<&str> = coverage
+        .shared_controls
+        .iter()
+        .flat_map(|c| c.frameworks.iter().map(String::as_str))
+        .collect();
+    frameworks.sort_unstable();
+    frameworks.dedup();
+    const CELL: usize = 72;
+    let label = LABEL_WIDTH + 60;
+    let width = label + frameworks.len() * CELL + 8;
+    let height = (coverage.shared_controls.len() + 1) * ROW + 8;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" \
+         viewBox=\"0 0 {width} {height}\" style=\"max-width:{width}px\" \
+         aria-labelledby=\"coverage-title\"><title id=\"coverage-title\">Shared controls by framework</title>"
+    );
+    for (column, framework) in frameworks.iter().enumerate() {
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"16\" text-anchor=\"middle\" class=\"label\">{}</text>",
+            label + column * CELL + CELL / 2,
+            xml_escape(&shortened(framework, CELL - 4))
+        );
+    }
+    for (row, control) in coverage.shared_controls.iter().enumerate() {
+        let y = (row + 1) * ROW + 4;
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\"><title>{}</title>{}</text>",
+            label - 8,
+            y + 15,
+            xml_escape(&control.control),
+            xml_escape(&shortened(&control.control, label - 12))
+        );
+        let home = control.control.split_once(':').map_or("", |(fw, _)| fw);
+        for (column, framework) in frameworks.iter().enumerate() {
+            if !control.frameworks.iter().any(|f| f == framework) {
+                continue;
+            }
+            let (fill, word) = if *framework == home {
+                ("#9ca3af", "own")
+            } else {
+                ("#16a34a", "serves")
+            };
+            let _ = write!(
+                svg,
+                "<rect x=\"{}\" y=\"{y}\" width=\"{}\" height=\"20\" fill=\"{fill}\" stroke=\"#000\" stroke-width=\"0.5\"><title>{} {word} {}</title></rect>\
+                 <text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"count\">{word}</text>",
+                label + column * CELL + 2,
+                CELL - 4,
+                xml_escape(&control.control),
+                xml_escape(framework),
+                label + column * CELL + CELL / 2,
+                y + 15
+            );
+        }
+    }
+    svg.push_str("</svg><figcaption>Shared controls (rows) and the frameworks their work counts for (columns).</figcaption></figure>");
     svg
 }
 

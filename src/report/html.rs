@@ -64,17 +64,24 @@ figcaption { font-size: 0.85em; color: #444; }
 
 /// Renders `report` as a complete HTML document.
 pub fn render(report: &Report) -> String {
-    let source = markdown::render(report, Flavor::Html);
+    page(
+        &format!("Compliance report: {} ({})", report.title, report.as_of),
+        &markdown::render(report, Flavor::Html),
+    )
+}
+
+/// A complete HTML document titled `title` from Markdown `source` (in the
+/// HTML flavour), with the report's style.
+pub fn page(title: &str, source: &str) -> String {
     let mut body = String::with_capacity(source.len() * 2);
-    html::push_html(&mut body, Parser::new_ext(&source, Options::ENABLE_TABLES));
+    html::push_html(&mut body, Parser::new_ext(source, Options::ENABLE_TABLES));
     let body = nowrap_dates(&scrolling_tables(&body));
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>Compliance report: {} ({})</title>\n<style>{STYLE}</style>\n</head>\n\
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n\
          <body>\n<main>\n{body}</main>\n</body>\n</html>\n",
-        xml_escape(&report.title),
-        report.as_of
+        xml_escape(title),
     )
 }
 

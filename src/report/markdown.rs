@@ -60,6 +60,7 @@ pub fn render(report: &Report, flavor: Flavor) -> String {
         None,
     );
     w.matrices();
+    w.coverage();
     w.evidence();
     w.owners();
     w.register();
@@ -126,6 +127,28 @@ fn reason_cell(reason: &Reason) -> String {
 /// left as written.
 pub fn escape(text: &str) -> String {
     escape_in(text, true)
+}
+
+/// A Markdown table of cells already escaped; `None.` without rows.
+pub(crate) fn table(out: &mut String, header: &[&str], rows: Vec<Vec<String>>) {
+    if rows.is_empty() {
+        out.push_str("None.\n\n");
+        return;
+    }
+    let _ = writeln!(out, "| {} |", header.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(header.len()));
+    for row in rows {
+        let _ = writeln!(out, "| {} |", row.join(" | "));
+    }
+    out.push('\n');
+}
+
+/// A state word from a closed set, as a styled tag in the HTML flavour.
+pub(crate) fn tag(flavor: Flavor, class: &str, word: &str) -> String {
+    match flavor {
+        Flavor::Markdown => word.to_string(),
+        Flavor::Html => format!("<span class=\"tag {class}-{word}\">{word}</span>"),
+    }
 }
 
 /// [`escape`] for a line of its own (a list item's text, a paragraph),
@@ -260,23 +283,12 @@ impl Writer<'_> {
     }
 
     fn table(&mut self, header: &[&str], rows: Vec<Vec<String>>) {
-        if rows.is_empty() {
-            return self.none();
-        }
-        self.line(&format!("| {} |", header.join(" | ")));
-        self.line(&format!("|{}", "---|".repeat(header.len())));
-        for row in rows {
-            self.line(&format!("| {} |", row.join(" | ")));
-        }
-        self.line("");
+        table(&mut self.out, header, rows);
     }
 
     /// A state word from a closed set, as a styled tag in the HTML flavour.
     fn tag(&self, class: &str, word: &str) -> String {
-        match self.flavor {
-            Flavor::Markdown => word.to_string(),
-            Flavor::Html => format!("<span class=\"tag {class}-{word}\">{word}</span>"),
-        }
+        tag(self.flavor, class, word)
     }
 
     /// What a risk acceptance names: a link when it is a listed item;
@@ -603,6 +615,64 @@ impl Writer<'_> {
         }
     }
 
+    /// Coverage across frameworks, when mappings share work.
+    fn coverage(&mut self) {
+        let Some(coverage) = &self.report.coverage else {
+            return;
+        };
+        self.heading(2, "coverage", "Coverage across frameworks");
+        let rows = coverage
+            .frameworks
+            .iter()
+            .map(|f| {
+                vec![
+                    escape(&f.id),
+                    f.controls.to_string(),
+                    f.own.to_string(),
+                    f.inherited.to_string(),
+                    f.uncovered.to_string(),
+                    f.not_applicable.to_string(),
+                ]
+            })
+            .collect();
+        self.table(
+            &[
+                "Framework",
+                "Controls",
+                "Own",
+                "Inherited",
+                "Uncovered",
+                "Not applicable",
+            ],
+            rows,
+        );
+        if self.flavor == Flavor::Html {
+            self.line(&super::chart::coverage_matrix(coverage));
+            self.line("");
+        }
+        let rows = coverage
+            .shared_controls
+            .iter()
+            .map(|c| {
+                vec![
+                    escape(&c.control),
+                    escape(c.title.as_deref().unwrap_or("-")),
+                    escape(&c.frameworks.join(", ")),
+                    c.serves.to_string(),
+                ]
+            })
+            .collect();
+        self.line("Shared controls (work that counts in more than one framework):\n");
+        self.table(&["Control", "Title", "Frameworks", "Serves"], rows);
+        let rows = coverage
+            .shared_evidence
+            .iter()
+            .map(|e| vec![escape(&e.path), escape(&e.frameworks.join(", "))])
+            .collect();
+        self.line("Evidence serving more than one framework:\n");
+        self.table(&["Path", "Frameworks"], rows);
+    }
+
     fn control_row(&self, c: &ControlView) -> Vec<String> {
         let anchor = slug(&["control", &c.framework, &c.id]);
         let backlog: Vec<String> = c
@@ -622,7 +692,15 @@ impl Writer<'_> {
         vec![
             format!("<a id=\"{anchor}\"></a>{}", escape(&c.id)),
             escape(&c.title),
-            self.tag("status", c.status.as_str()),
+            if c.status_from.is_empty() {
+                self.tag("status", c.status.as_str())
+            } else {
+                format!(
+                    "{} (from {})",
+                    self.tag("status", c.status.as_str()),
+                    escape(&c.status_from.join(", "))
+                )
+            },
             c.severity
                 .map_or_else(|| "-".to_string(), |s| self.tag("risk", s.as_str())),
             escape(c.owner.as_deref().unwrap_or("-")),

@@ -10,6 +10,7 @@ mod chart;
 pub use chart::xml_escape;
 pub mod html;
 pub mod markdown;
+pub mod soa;
 
 use std::collections::BTreeMap;
 
@@ -17,6 +18,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::analysis::{Analysis, ControlView, EvidenceView, FrameworkSummary, ItemState, ItemView};
+use crate::coverage::Coverage;
 use crate::evidence::EvidenceState;
 use crate::filter::Filter;
 use crate::gate::Gate;
@@ -106,6 +108,10 @@ pub struct Report {
     pub evidence_problems: Vec<EvidenceProblem>,
     /// Open work per owner, sorted by owner.
     pub owners: Vec<OwnerLoad>,
+    /// Coverage across frameworks, when some control's work counts for
+    /// another through a mapping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
     /// Figures per month from git history (HTML reports only; empty
     /// otherwise).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -115,6 +121,7 @@ pub struct Report {
 impl Report {
     /// Builds the report for `analysis`, narrowed by `filter`.
     pub fn new(title: &str, analysis: &Analysis, filter: &Filter, declared: &[Owner]) -> Report {
+        let coverage = Coverage::new(analysis, |id| filter.framework(id));
         let analysis = filter.narrow(analysis);
         Report {
             version: crate::render::json::VERSION,
@@ -132,6 +139,7 @@ impl Report {
             gate: analysis.gate,
             items: analysis.items,
             controls: analysis.controls,
+            coverage: coverage.is_shared().then_some(coverage),
             trend: Vec::new(),
         }
     }

@@ -1,0 +1,167 @@
+//! Coverage across frameworks: per framework, the controls covered by their
+//! own work, by work inherited through mappings, or not at all; the
+//! controls whose work serves the most frameworks; the evidence files that
+//! serve more than one framework. Pure, from an [`Analysis`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::analysis::{Analysis, ControlView};
+use crate::model::ControlStatus;
+
+/// `comply coverage`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Coverage {
+    /// One row per framework, sorted by id.
+    pub frameworks: Vec<FrameworkCoverage>,
+    /// Controls whose status or evidence counts for controls of other
+    /// frameworks, most frameworks first.
+    pub shared_controls: Vec<SharedControl>,
+    /// Evidence paths that serve controls of more than one framework, most
+    /// frameworks first.
+    pub shared_evidence: Vec<SharedEvidence>,
+}
+
+/// How one framework's controls are covered.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct FrameworkCoverage {
+    /// Framework id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Every control.
+    pub controls: usize,
+    /// Applicable controls with a status of their own other than `missing`.
+    pub own: usize,
+    /// Applicable controls whose status (other than `missing`) comes from
+    /// the controls that satisfy them.
+    pub inherited: usize,
+    /// Applicable controls whose status is `missing`.
+    pub uncovered: usize,
+    /// Controls that do not apply.
+    pub not_applicable: usize,
+}
+
+/// A control whose work counts elsewhere.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct SharedControl {
+    /// `framework:id`.
+    pub control: String,
+    /// Title, when the control is in view.
+    pub title: Option<String>,
+    /// The frameworks it serves: its own and those of the controls that
+    /// take its status or evidence, sorted.
+    pub frameworks: Vec<String>,
+    /// How many controls of other frameworks take its status or evidence.
+    pub serves: usize,
+}
+
+/// An evidence path listed by (or inherited into) controls of several
+/// frameworks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct SharedEvidence {
+    /// The path as written.
+    pub path: String,
+    /// The frameworks whose controls count it, sorted.
+    pub frameworks: Vec<String>,
+}
+
+impl Coverage {
+    /// The coverage of `analysis`; `keep` chooses the frameworks whose rows
+    /// are shown (shared controls and evidence always look at them all).
+    pub fn new(analysis: &Analysis, keep: impl Fn(&str) -> bool) -> Coverage {
+        let frameworks = analysis
+            .frameworks
+            .iter()
+            .filter(|f| keep(&f.id))
+            .map(|f| {
+                let mut row = FrameworkCoverage {
+                    id: f.id.clone(),
+                    name: f.name.clone(),
+                    ..FrameworkCoverage::default()
+                };
+                for control in analysis.controls.iter().filter(|c| c.framework == f.id) {
+                    row.controls += 1;
+                    match control.status {
+                        ControlStatus::NotApplicable => row.not_applicable += 1,
+                        ControlStatus::Missing => row.uncovered += 1,
+                        _ if control.status_from.is_empty() => row.own += 1,
+                        _ => row.inherited += 1,
+                    }
+                }
+                row
+            })
+            .collect();
+        Coverage {
+            frameworks,
+            shared_controls: shared_controls(&analysis.controls),
+            shared_evidence: shared_evidence(&analysis.controls),
+        }
+    }
+
+    /// Whether any control's work counts for another.
+    pub fn is_shared(&self) -> bool {
+        !self.shared_controls.is_empty()
+    }
+}
+
+/// The controls whose status or evidence other controls take.
+fn shared_controls(controls: &[ControlView]) -> Vec<SharedControl> {
+    let mut served: BTreeMap<&str, (BTreeSet<&str>, BTreeSet<(&str, &str)>)> = BTreeMap::new();
+    for control in controls {
+        let sources = control
+            .status_from
+            .iter()
+            .chain(control.evidence.iter().filter_map(|e| e.from.as_ref()));
+        for source in sources {
+            let (frameworks, targets) = served.entry(source.as_str()).or_default();
+            frameworks.insert(control.framework.as_str());
+            targets.insert((control.framework.as_str(), control.id.as_str()));
+        }
+    }
+    let mut shared: Vec<SharedControl> = served
+        .into_iter()
+        .map(|(source, (mut frameworks, targets))| {
+            let home = source.split_once(':').map_or(source, |(fw, _)| fw);
+            frameworks.insert(home);
+            let title = controls
+                .iter()
+                .find(|c| source.split_once(':') == Some((c.framework.as_str(), c.id.as_str())))
+                .map(|c| c.title.clone());
+            SharedControl {
+                control: source.to_string(),
+                title,
+                frameworks: frameworks.into_iter().map(str::to_string).collect(),
+                serves: targets.len(),
+            }
+        })
+        .collect();
+    shared.sort_by(|a, b| {
+        (b.frameworks.len(), b.serves, &a.control).cmp(&(a.frameworks.len(), a.serves, &b.control))
+    });
+    shared
+}
+
+/// The evidence paths counted by controls of more than one framework.
+fn shared_evidence(controls: &[ControlView]) -> Vec<SharedEvidence> {
+    let mut by_path: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for control in controls {
+        for evidence in &control.evidence {
+            by_path
+                .entry(evidence.path.as_str())
+                .or_default()
+                .insert(control.framework.as_str());
+        }
+    }
+    let mut shared: Vec<SharedEvidence> = by_path
+        .into_iter()
+        .filter(|(_, frameworks)| frameworks.len() > 1)
+        .map(|(path, frameworks)| SharedEvidence {
+            path: path.to_string(),
+            frameworks: frameworks.into_iter().map(str::to_string).collect(),
+        })
+        .collect();
+    shared.sort_by(|a, b| (b.frameworks.len(), &a.path).cmp(&(a.frameworks.len(), &b.path)));
+    shared
+}
