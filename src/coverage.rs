@@ -15,8 +15,8 @@ use crate::model::ControlStatus;
 pub struct Coverage {
     /// One row per framework, sorted by id.
     pub frameworks: Vec<FrameworkCoverage>,
-    /// Controls whose status or evidence counts for controls of other
-    /// frameworks, most frameworks first.
+    /// Controls mapped onto controls of other frameworks, most frameworks
+    /// first.
     pub shared_controls: Vec<SharedControl>,
     /// Evidence paths that serve controls of more than one framework, most
     /// frameworks first.
@@ -32,12 +32,12 @@ pub struct FrameworkCoverage {
     pub name: String,
     /// Every control.
     pub controls: usize,
-    /// Applicable controls with a status of their own other than `missing`.
+    /// Applicable controls `implemented` or `partial` by their own status.
     pub own: usize,
-    /// Applicable controls whose status (other than `missing`) comes from
-    /// the controls that satisfy them.
+    /// Applicable controls `implemented` or `partial` by a status taken
+    /// from the controls that satisfy them.
     pub inherited: usize,
-    /// Applicable controls whose status is `missing`.
+    /// Applicable controls `planned` or `missing`: no work in place yet.
     pub uncovered: usize,
     /// Controls that do not apply.
     pub not_applicable: usize,
@@ -50,10 +50,10 @@ pub struct SharedControl {
     pub control: String,
     /// Title, when the control is in view.
     pub title: Option<String>,
-    /// The frameworks it serves: its own and those of the controls that
-    /// take its status or evidence, sorted.
+    /// The frameworks it serves: its own and those of the controls it is
+    /// mapped onto, sorted.
     pub frameworks: Vec<String>,
-    /// How many controls of other frameworks take its status or evidence.
+    /// How many controls it is mapped onto.
     pub serves: usize,
 }
 
@@ -85,7 +85,7 @@ impl Coverage {
                     row.controls += 1;
                     match control.status {
                         ControlStatus::NotApplicable => row.not_applicable += 1,
-                        ControlStatus::Missing => row.uncovered += 1,
+                        ControlStatus::Missing | ControlStatus::Planned => row.uncovered += 1,
                         _ if control.status_from.is_empty() => row.own += 1,
                         _ => row.inherited += 1,
                     }
@@ -106,15 +106,11 @@ impl Coverage {
     }
 }
 
-/// The controls whose status or evidence other controls take.
+/// The controls mapped onto controls of other frameworks.
 fn shared_controls(controls: &[ControlView]) -> Vec<SharedControl> {
     let mut served: BTreeMap<&str, (BTreeSet<&str>, BTreeSet<(&str, &str)>)> = BTreeMap::new();
     for control in controls {
-        let sources = control
-            .status_from
-            .iter()
-            .chain(control.evidence.iter().filter_map(|e| e.from.as_ref()));
-        for source in sources {
+        for source in &control.satisfied_by {
             let (frameworks, targets) = served.entry(source.as_str()).or_default();
             frameworks.insert(control.framework.as_str());
             targets.insert((control.framework.as_str(), control.id.as_str()));

@@ -47,6 +47,8 @@ pub struct Resolved {
     pub evidence_from: Vec<ControlKey>,
     /// The controls whose backlog items reach this one, itself first.
     pub items_from: Vec<ControlKey>,
+    /// The applicable controls mapped straight onto this one, sorted.
+    pub satisfied_by: Vec<ControlKey>,
 }
 
 /// A cycle of mappings: each control satisfies the next, the last the first.
@@ -271,6 +273,11 @@ impl<'r> Crosswalk<'r> {
         } else {
             from_strength(node.strength)
         };
+        let direct = self.incoming[node.at]
+            .iter()
+            .map(|m| self.mappings[*m].0)
+            .filter(|source| self.controls[*source].1.applicable);
+        let satisfied_by = keys(&mut direct.into_iter());
         let mut items_from = vec![self.key(node.at)];
         items_from.extend(keys(
             &mut node.items.into_iter().filter(|at| *at != node.at),
@@ -280,6 +287,7 @@ impl<'r> Crosswalk<'r> {
             status_from: keys(&mut node.status_from.into_iter()),
             evidence_from: keys(&mut node.evidence.into_iter()),
             items_from,
+            satisfied_by,
         }
     }
 }

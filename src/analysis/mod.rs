@@ -254,6 +254,10 @@ pub struct ControlView {
     /// gave it; empty when it is the control's own.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub status_from: Vec<String>,
+    /// The applicable controls (`framework:id`) mapped straight onto this
+    /// one, whatever the relation, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub satisfied_by: Vec<String>,
     /// Whether the control applies.
     pub applicable: bool,
     /// Why the control does or does not apply, when written.
@@ -478,6 +482,11 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
                 status: resolved.status,
                 status_from: resolved
                     .status_from
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+                satisfied_by: resolved
+                    .satisfied_by
                     .iter()
                     .map(ToString::to_string)
                     .collect(),

@@ -13,6 +13,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("controls/popia.yaml", include_str!("popia.yaml")),
     ("controls/iso27001.yaml", include_str!("iso27001.yaml")),
     ("controls/soc2.yaml", include_str!("soc2.yaml")),
+    ("controls/common.yaml", include_str!("common.yaml")),
+    ("mappings/common-popia.yaml", include_str!("mappings.yaml")),
     ("backlog/example.yaml", include_str!("backlog.yaml")),
     ("evidence/README.md", include_str!("evidence.md")),
 ];
