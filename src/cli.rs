@@ -129,10 +129,12 @@ pub struct InitArgs {
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// Which file kind, or which JSON output document (the command's name;
-    /// `ratchet` for check --baseline, `manifest` and `verify` for evidence)
+    /// `ratchet` for check --baseline, `manifest` and `verify` for evidence,
+    /// `soa` for report soa)
     #[arg(value_parser = [
-        "config", "controls", "backlog", "reviews", "exceptions", "mappings", "validate", "status", "due",
-        "gaps", "check", "ratchet", "evidence", "manifest", "verify", "trend", "diff", "report",
+        "config", "controls", "backlog", "reviews", "exceptions", "mappings", "validate", "status",
+        "due", "gaps", "check", "ratchet", "evidence", "manifest", "verify", "trend", "diff",
+        "report", "coverage", "soa",
     ])]
     pub kind: String,
 }

@@ -24,6 +24,21 @@ impl Filter {
         self.framework(&item.framework) && self.owned(item.owner.as_deref())
     }
 
+    /// Which items of `analysis` pass: those that pass [`Filter::item`],
+    /// and those of the owner kept that reach a kept framework's control
+    /// through a mapping (its `inherited_items`), each once.
+    pub fn items_of<'a>(&'a self, analysis: &'a Analysis) -> impl Fn(&ItemView) -> bool + 'a {
+        let reached: HashSet<&str> = analysis
+            .controls
+            .iter()
+            .filter(|c| !self.frameworks.is_empty() && self.framework(&c.framework))
+            .flat_map(|c| c.inherited_items.iter().map(String::as_str))
+            .collect();
+        move |i: &ItemView| {
+            self.item(i) || (self.owned(i.owner.as_deref()) && reached.contains(i.id.as_str()))
+        }
+    }
+
     /// Whether the control passes.
     pub fn control(&self, control: &ControlView) -> bool {
         self.framework(&control.framework) && self.owned(control.owner.as_deref())
@@ -36,20 +51,8 @@ impl Filter {
     /// An item that reaches a kept framework's control through a mapping
     /// (`inherited_items`) is kept with that framework, once.
     pub fn narrow(&self, analysis: &Analysis) -> Analysis {
-        let reached: HashSet<&str> = analysis
-            .controls
-            .iter()
-            .filter(|c| self.framework(&c.framework))
-            .flat_map(|c| c.inherited_items.iter().map(String::as_str))
-            .collect();
-        let items: Vec<ItemView> = analysis
-            .items
-            .iter()
-            .filter(|i| {
-                self.item(i) || (self.owned(i.owner.as_deref()) && reached.contains(i.id.as_str()))
-            })
-            .cloned()
-            .collect();
+        let keep = self.items_of(analysis);
+        let items: Vec<ItemView> = analysis.items.iter().filter(|i| keep(i)).cloned().collect();
         let controls: Vec<ControlView> = analysis
             .controls
             .iter()

@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use common::{Fixture, commit_all, git, json, stdout};
@@ -115,6 +115,10 @@ fn generate(seed: u64) -> Generated {
     let mut used: BTreeSet<String> = BTreeSet::new();
     // Items due in the past, which acceptances target more often.
     let mut late: Vec<String> = Vec::new();
+    // Applicable controls of the first framework, and mappings from them
+    // onto controls of the others that carry no status of their own.
+    let mut sources: Vec<String> = Vec::new();
+    let mut mappings: Vec<(String, String, String, &str)> = Vec::new();
     for fw in &frameworks {
         let mut text = format!("framework: {fw}\nname: Framework {fw}\ncontrols:\n");
         for c in 0..2 + rng.below(5) {
@@ -131,9 +135,21 @@ fn generate(seed: u64) -> Generated {
                     "not-applicable",
                 ],
             );
+            let inherits = fw != "fw0" && !sources.is_empty() && chance(&mut rng, 30);
+            let status_line = if inherits {
+                let source = sources[rng.below(sources.len())].clone();
+                let relation = pick(&mut rng, &["equal", "subset", "superset", "intersects"]);
+                mappings.push((fw.clone(), source, id.clone(), relation));
+                String::new()
+            } else {
+                if fw == "fw0" && status != "not-applicable" {
+                    sources.push(id.clone());
+                }
+                format!("    status: {status}\n")
+            };
             let _ = write!(
                 text,
-                "  - id: {id}\n    title: \"Control {c} <of> {fw} | & *\"\n    status: {status}\n    owner: {}\n    evidence: {}\n",
+                "  - id: {id}\n    title: \"Control {c} <of> {fw} | & *\"\n{status_line}    owner: {}\n    evidence: {}\n",
                 pick(&mut rng, OWNERS),
                 evidence(&mut rng, &pool, &mut used)
             );
@@ -224,6 +240,19 @@ fn generate(seed: u64) -> Generated {
     }
     if exceptions.len() > "exceptions:\n".len() {
         repo = repo.file("exceptions/x.yaml", &styled(&exceptions));
+    }
+    let mut by_target: BTreeMap<&str, String> = BTreeMap::new();
+    for (fw, source, target, relation) in &mappings {
+        let text = by_target
+            .entry(fw.as_str())
+            .or_insert_with(|| format!("source: fw0\ntarget: {fw}\nmappings:\n"));
+        let _ = writeln!(
+            text,
+            "  - {{ source: {source}, target: {target}, relation: {relation} }}"
+        );
+    }
+    for (fw, text) in by_target {
+        repo = repo.file(&format!("mappings/fw0-{fw}.yaml"), &text);
     }
     git(repo.path(), &["init", "-q"], None);
     commit_all(repo.path(), "2025-01-01");

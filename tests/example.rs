@@ -8,7 +8,7 @@ use common::{comply, example_root, json, stdout};
 fn example_is_valid() {
     let assert = comply(&example_root()).arg("validate").assert().code(0);
     assert!(
-        stdout(&assert).starts_with("valid: 3 frameworks, 93 controls, 58 items"),
+        stdout(&assert).starts_with("valid: 4 frameworks, 146 controls, 58 items"),
         "{}",
         stdout(&assert)
     );
@@ -80,7 +80,7 @@ fn status_json_has_the_documented_fields() {
     let doc = json(&assert);
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["as_of"], "2026-11-25");
-    let popia = &doc["frameworks"][1];
+    let popia = &doc["frameworks"][2];
     for key in [
         "id",
         "name",
@@ -122,4 +122,108 @@ fn output_is_deterministic() {
         assert.get_output().stdout.clone()
     };
     assert_eq!(run(), run());
+}
+
+/// Issue 18: the work done once in controls/common.yaml counts in ISO 27001
+/// and SOC 2. ISO's backups and incident controls were `planned` although
+/// the work was done (for SOC 2); they now take `implemented` from the
+/// shared controls, six gaps fewer among the controls the example had.
+#[test]
+fn shared_work_closes_gaps_in_every_framework_it_serves() {
+    let assert = comply(&example_root())
+        .args(["report", "--format", "json", "--as-of", "2026-11-25"])
+        .assert()
+        .code(0);
+    let doc = json(&assert);
+    let controls = doc["controls"].as_array().expect("controls");
+    let find = |framework: &str, id: &str| {
+        controls
+            .iter()
+            .find(|c| c["framework"] == framework && c["id"] == id)
+            .unwrap_or_else(|| panic!("{framework}:{id}"))
+    };
+    for (id, from) in [
+        ("A.8.13", "common:BACKUP"),
+        ("A.5.24", "common:INCIDENT"),
+        ("A.5.25", "common:INCIDENT"),
+        ("A.5.26", "common:INCIDENT"),
+        ("A.5.27", "common:INCIDENT"),
+        ("A.6.8", "common:INCIDENT"),
+    ] {
+        let c = find("iso27001", id);
+        assert_eq!(c["status"], "implemented", "{c}");
+        assert_eq!(c["is_gap"], false, "{c}");
+        assert_eq!(c["status_from"][0], from, "{c}");
+    }
+    for id in ["CC7.3", "A1.2"] {
+        let c = find("soc2", id);
+        assert_eq!(c["status"], "implemented", "{c}");
+        assert!(c["evidence"][0]["from"].is_string(), "{c}");
+    }
+    // Items of a shared control reach every control it satisfies, once.
+    let logging = find("iso27001", "A.8.15");
+    assert_eq!(
+        logging["backlog"],
+        serde_json::json!(["ISO-T26", "ISO27001-003", "SOC2-004", "SOC2-007"]),
+        "{logging}"
+    );
+    assert_eq!(
+        doc["coverage"]["shared_controls"][0]["control"],
+        "common:INCIDENT"
+    );
+}
+
+/// The Statement of Applicability of the example lists all 93 Annex A
+/// controls of ISO/IEC 27001:2022, applicable or not, with a justification
+/// for each one left out.
+#[test]
+fn the_statement_of_applicability_lists_all_93_annex_a_controls() {
+    let assert = comply(&example_root())
+        .args([
+            "report",
+            "soa",
+            "--framework",
+            "iso27001",
+            "--format",
+            "json",
+        ])
+        .args(["--as-of", "2026-11-25"])
+        .assert()
+        .code(0);
+    let doc = json(&assert);
+    let rows = doc["frameworks"][0]["controls"].as_array().expect("rows");
+    let annex: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .filter(|id| id.starts_with("A."))
+        .collect();
+    let expected: Vec<String> = [(5, 37), (6, 8), (7, 14), (8, 34)]
+        .iter()
+        .flat_map(|(theme, count)| (1..=*count).map(move |n| format!("A.{theme}.{n}")))
+        .collect();
+    assert_eq!(annex, expected);
+    for row in rows.iter().filter(|r| r["applicable"] == false) {
+        assert!(
+            row["justification"].as_str().is_some_and(|j| !j.is_empty()),
+            "{row}"
+        );
+        assert_eq!(row["basis"], "excluded");
+    }
+    assert_eq!(doc["frameworks"][0]["excluded"], 12);
+    let csv = comply(&example_root())
+        .args([
+            "report",
+            "soa",
+            "--framework",
+            "iso27001",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .code(0);
+    assert_eq!(
+        stdout(&csv).lines().count(),
+        1 + 116,
+        "header and one row per control"
+    );
 }

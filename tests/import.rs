@@ -795,10 +795,12 @@ fn merge_never_writes_a_guess_over_a_stored_value() {
         entry(&after, "A.5.9").contains("status: partial"),
         "{after}"
     );
-    // The not-applicable justification survives both imports.
+    // The control left out keeps `applicable: false` and its
+    // justification through both imports.
     assert_eq!(entry(&first, "A.5.7"), entry(&after, "A.5.7"));
     assert!(
-        entry(&after, "A.5.7").contains("Not applicable: No feeds are bought"),
+        entry(&after, "A.5.7").contains("applicable: false")
+            && entry(&after, "A.5.7").contains("justification: No feeds are bought"),
         "{after}"
     );
     assert!(

@@ -70,6 +70,8 @@ fn real_outputs_validate_against_their_schemas() {
         ("trend", &["trend"], &[0]),
         ("diff", &["diff", "HEAD~1"], &[0]),
         ("report", &["report"], &[0]),
+        ("coverage", &["coverage"], &[0]),
+        ("soa", &["report", "soa"], &[0]),
     ] {
         let args: Vec<&str> = args.iter().chain(&json).copied().collect();
         assert_valid(kind, &run(&args, codes));

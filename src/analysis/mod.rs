@@ -273,8 +273,9 @@ pub struct ControlView {
     /// item's `controls`), and those of the controls that satisfy it,
     /// each once, sorted.
     pub backlog: Vec<String>,
-    /// The items of `backlog` that reach the control only through
-    /// mappings, sorted.
+    /// The items of `backlog` that reach the control through mappings (the
+    /// backlog of the controls that satisfy it), sorted; an item may also
+    /// be linked directly.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub inherited_items: Vec<String>,
     /// A gap: status `partial`, `planned` or `missing`.
@@ -470,9 +471,9 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
             backlog.dedup();
             inherited_items.sort();
             inherited_items.dedup();
-            inherited_items.retain(|id| backlog.binary_search(id).is_err());
             backlog.extend(inherited_items.iter().cloned());
             backlog.sort();
+            backlog.dedup();
             let evidence_short = evidence.iter().any(|e| !e.state.is_present());
             controls.push(ControlView {
                 unproven: resolved.status == ControlStatus::Implemented && evidence_short,

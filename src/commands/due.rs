@@ -34,11 +34,12 @@ pub(crate) fn run(
 }
 
 fn due_lists<'a>(analysis: &'a Analysis, filter: &Filter) -> DueLists<'a> {
+    let keep = filter.items_of(analysis);
     let pick = |state| -> Vec<_> {
         analysis
             .items_in(state)
             .into_iter()
-            .filter(|i| filter.item(i))
+            .filter(|i| keep(i))
             .collect()
     };
     DueLists {

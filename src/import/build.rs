@@ -287,15 +287,16 @@ pub(super) fn control_from(
         None => None,
     };
     let mut status = None;
-    if applicable == Some(false) {
+    let excluded = applicable == Some(false);
+    if excluded && justification.is_none() {
+        // Written as the older `status: not-applicable`, which validate
+        // flags until someone writes the reason down.
         status = Some(ControlStatus::NotApplicable);
-        if justification.is_none() {
-            found.note(
-                line,
-                format!("control {id} is not applicable and the page gives no justification"),
-            );
-        }
-    } else if let Some(text) = fields.text(Column::Status) {
+        found.note(
+            line,
+            format!("control {id} is not applicable and the page gives no justification"),
+        );
+    } else if let Some(text) = fields.text(Column::Status).filter(|_| !excluded) {
         match vocab::progress(&text) {
             Some((progress, _)) => {
                 status = Some(progress.control());
@@ -314,24 +315,17 @@ pub(super) fn control_from(
             }
         }
     }
-    if let Some(why) = justification {
-        let lead = if applicable == Some(false) {
-            "Not applicable"
-        } else {
-            "Justification"
-        };
-        current = Some(match current {
-            Some(c) => format!("{c} {lead}: {why}"),
-            None => format!("{lead}: {why}"),
-        });
-    }
-    let status = status.unwrap_or_else(|| {
-        found.guessed.push((id.to_lowercase(), "status"));
-        found.note(
-            line,
-            format!("no status for control {id}; set to partial (a matrix row with a gap)"),
-        );
-        ControlStatus::Partial
+    // A control that does not apply, with its reason, needs no status.
+    let excluded = excluded && justification.is_some();
+    let status = (!excluded).then(|| {
+        status.unwrap_or_else(|| {
+            found.guessed.push((id.to_lowercase(), "status"));
+            found.note(
+                line,
+                format!("no status for control {id}; set to partial (a matrix row with a gap)"),
+            );
+            ControlStatus::Partial
+        })
     });
     let mut backlog = Vec::new();
     if let Some(remediation) = fields.map.get(&Column::Remediation) {
@@ -400,9 +394,9 @@ pub(super) fn control_from(
         evidence: evidence(fields, found),
         title: if title.is_empty() { id.clone() } else { title },
         id: id.into(),
-        status: Some(status),
-        applicable: None,
-        justification: None,
+        status,
+        applicable: excluded.then_some(false),
+        justification,
         satisfies: Vec::new(),
         severity,
         owner: fields.text(Column::Owner),

@@ -29,7 +29,17 @@ pub(crate) struct Merged {
 /// The list key of a file kind and the fields an import may update.
 fn kind_fields(kind: FileKind) -> Option<(&'static str, &'static [&'static str])> {
     match kind {
-        FileKind::Controls => Some(("controls", &["status", "owner", "evidence", "backlog"])),
+        FileKind::Controls => Some((
+            "controls",
+            &[
+                "status",
+                "applicable",
+                "justification",
+                "owner",
+                "evidence",
+                "backlog",
+            ],
+        )),
         FileKind::Backlog => Some((
             "items",
             &["status", "done", "owner", "evidence", "controls"],

@@ -114,7 +114,7 @@ mod tests {
             (p == Path::new("/r") || p == Path::new("/")).then_some(true)
         });
         let ok = ok.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(ok.dirs.len(), 4, "{:?}", ok.dirs);
+        assert_eq!(ok.dirs.len(), 5, "{:?}", ok.dirs);
         assert_eq!(ok.files.len(), files().len());
     }
 }

@@ -1,0 +1,503 @@
+//! Shared controls and mappings on throwaway repositories: inheritance of
+//! status, evidence and items, own values winning, cycles, missing targets,
+//! items reached by two paths, applicability, coverage, the Statement of
+//! Applicability and the CSV crosswalk import.
+
+mod common;
+
+use common::{Fixture, json, stderr, stdout};
+use serde_json::Value;
+
+const AS_OF: &str = "2026-01-15";
+
+/// Three frameworks whose controls carry no status, all satisfied by one
+/// shared control with evidence and an item.
+fn three_frameworks(common_status: &str) -> Fixture {
+    Fixture::new()
+        .file(
+            "controls/common.yaml",
+            &format!(
+                "framework: common\ncontrols:\n  - id: LOG\n    title: Central logging\n    status: {common_status}\n    evidence: [evidence/log.md]\n    satisfies: [iso:A.8.15, soc2:CC7.2, popia:S19]\n"
+            ),
+        )
+        .file(
+            "controls/iso.yaml",
+            "framework: iso\ncontrols:\n  - id: A.8.15\n    title: Logging\n",
+        )
+        .file(
+            "controls/soc2.yaml",
+            "framework: soc2\ncontrols:\n  - id: CC7.2\n    title: Monitoring\n",
+        )
+        .file(
+            "controls/popia.yaml",
+            "framework: popia\ncontrols:\n  - id: S19\n    title: Safeguards\n",
+        )
+        .file("evidence/log.md", "# Logging\n")
+        .file(
+            "backlog/common.yaml",
+            "framework: common\nitems:\n  - id: LOG-1\n    title: Alert thresholds\n    risk: high\n    due: 2026-01-01\n    controls: [LOG]\n",
+        )
+}
+
+fn report(repo: &Fixture, args: &[&str]) -> Value {
+    let mut all = vec!["report", "--format", "json", "--as-of", AS_OF];
+    all.extend(args);
+    json(&repo.run(&all).code(0))
+}
+
+fn control<'a>(report: &'a Value, framework: &str, id: &str) -> &'a Value {
+    report["controls"]
+        .as_array()
+        .and_then(|cs| {
+            cs.iter()
+                .find(|c| c["framework"] == framework && c["id"] == id)
+        })
+        .unwrap_or_else(|| panic!("no control {framework}:{id} in {report}"))
+}
+
+#[test]
+fn one_shared_control_gives_three_frameworks_its_status_evidence_and_items() {
+    let repo = three_frameworks("implemented");
+    repo.run(&["validate"]).code(0);
+    let report = report(&repo, &[]);
+    for (framework, id) in [("iso", "A.8.15"), ("soc2", "CC7.2"), ("popia", "S19")] {
+        let c = control(&report, framework, id);
+        assert_eq!(c["status"], "implemented", "{c}");
+        assert_eq!(c["status_from"], serde_json::json!(["common:LOG"]), "{c}");
+        assert_eq!(c["evidence"][0]["path"], "evidence/log.md", "{c}");
+        assert_eq!(c["evidence"][0]["state"], "present", "{c}");
+        assert_eq!(c["evidence"][0]["from"], "common:LOG", "{c}");
+        assert_eq!(c["backlog"], serde_json::json!(["LOG-1"]), "{c}");
+        assert_eq!(c["inherited_items"], serde_json::json!(["LOG-1"]), "{c}");
+    }
+    // Inherited work counts on the dashboard: no gaps anywhere.
+    let status = json(
+        &repo
+            .run(&["status", "--format", "json", "--as-of", AS_OF])
+            .code(0),
+    );
+    for f in status["frameworks"].as_array().into_iter().flatten() {
+        assert_eq!(f["gaps"], 0, "{f}");
+        assert_eq!(f["ready"], f["controls"], "{f}");
+    }
+    // The shared item is overdue; `due --framework iso` shows it once.
+    let due = json(
+        &repo
+            .run(&[
+                "due",
+                "--framework",
+                "iso",
+                "--format",
+                "json",
+                "--as-of",
+                AS_OF,
+            ])
+            .code(0),
+    );
+    assert_eq!(due["overdue"].as_array().map(Vec::len), Some(1), "{due}");
+    assert_eq!(due["overdue"][0]["id"], "LOG-1");
+}
+
+#[test]
+fn the_weakest_source_status_counts_and_subset_relations_cap_at_partial() {
+    let repo = three_frameworks("implemented")
+        .file(
+            "controls/other.yaml",
+            "framework: other\ncontrols:\n  - id: REVIEW\n    title: Review\n    status: planned\n    satisfies: [iso:A.8.15]\n",
+        )
+        .file(
+            "mappings/common-soc2.yaml",
+            "source: common\ntarget: soc2\nmappings:\n  - { source: LOG, target: CC7.1, relation: subset }\n",
+        )
+        .file(
+            "controls/soc2.yaml",
+            "framework: soc2\ncontrols:\n  - id: CC7.2\n    title: Monitoring\n  - id: CC7.1\n    title: Detection\n",
+        );
+    let report = report(&repo, &[]);
+    let iso = control(&report, "iso", "A.8.15");
+    assert_eq!(iso["status"], "planned", "{iso}");
+    assert_eq!(iso["status_from"], serde_json::json!(["other:REVIEW"]));
+    let subset = control(&report, "soc2", "CC7.1");
+    assert_eq!(subset["status"], "partial", "{subset}");
+    assert!(
+        subset.get("from").is_none() && subset["evidence"] == serde_json::json!([]),
+        "{subset}"
+    );
+}
+
+#[test]
+fn an_own_status_and_own_evidence_win_over_inherited_ones() {
+    let repo = three_frameworks("implemented")
+        .file(
+            "controls/iso.yaml",
+            "framework: iso\ncontrols:\n  - id: A.8.15\n    title: Logging\n    status: partial\n    evidence: [evidence/iso.md]\n",
+        )
+        .file("evidence/iso.md", "iso\n");
+    let report = report(&repo, &[]);
+    let iso = control(&report, "iso", "A.8.15");
+    assert_eq!(iso["status"], "partial", "{iso}");
+    assert!(iso.get("status_from").is_none(), "{iso}");
+    assert_eq!(iso["evidence"].as_array().map(Vec::len), Some(1), "{iso}");
+    assert_eq!(iso["evidence"][0]["path"], "evidence/iso.md");
+    assert!(iso["evidence"][0].get("from").is_none(), "{iso}");
+    // Items still reach it through the mapping.
+    assert_eq!(iso["backlog"], serde_json::json!(["LOG-1"]), "{iso}");
+}
+
+#[test]
+fn a_mapping_cycle_is_an_error_naming_the_cycle() {
+    let repo = Fixture::new()
+        .file(
+            "controls/a.yaml",
+            "framework: a\ncontrols:\n  - id: X\n    title: X\n    satisfies: [b:Y]\n",
+        )
+        .file(
+            "controls/b.yaml",
+            "framework: b\ncontrols:\n  - id: Y\n    title: Y\n    status: partial\n",
+        )
+        .file(
+            "mappings/b-a.yaml",
+            "source: b\ntarget: a\nmappings:\n  - source: Y\n    target: X\n    relation: equal\n",
+        );
+    let err = stderr(&repo.run(&["validate"]).code(2));
+    assert!(err.contains("error[mapping-cycle]"), "{err}");
+    assert!(
+        err.contains("mappings/b-a.yaml:4:5: error[mapping-cycle]: control `a:X` satisfies itself through a cycle: a:X -> b:Y -> a:X"),
+        "{err}"
+    );
+    // The other commands refuse the repository too, without a panic.
+    repo.run(&["status", "--as-of", AS_OF]).code(2);
+}
+
+#[test]
+fn a_control_mapped_onto_itself_is_a_cycle() {
+    let repo = Fixture::new().file(
+        "controls/a.yaml",
+        "framework: a\ncontrols:\n  - id: X\n    title: X\n    status: partial\n    satisfies: [a:X]\n",
+    );
+    let err = stderr(&repo.run(&["validate"]).code(2));
+    assert!(err.contains("a:X -> a:X"), "{err}");
+}
+
+#[test]
+fn a_mapping_onto_a_missing_control_or_with_an_unknown_relation_is_an_error() {
+    let repo = three_frameworks("implemented").file(
+        "mappings/common-iso.yaml",
+        "source: common\ntarget: iso\nmappings:\n  - { source: LOG, target: A.8.16, relation: equal }\n  - { source: LOG, target: A.8.15, relation: equals }\n",
+    );
+    let err = stderr(&repo.run(&["validate"]).code(2));
+    assert!(
+        err.contains("mappings/common-iso.yaml:4:7: error[unknown-reference]: control `A.8.16` does not exist in framework `iso` (did you mean `A.8.15`?)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`equals` is not a valid `relation`") && err.contains("did you mean `equal`?"),
+        "{err}"
+    );
+    let inline = three_frameworks("implemented").file(
+        "controls/iso.yaml",
+        "framework: iso\ncontrols:\n  - id: A.8.16\n    title: Logging\n    status: planned\n",
+    );
+    let err = stderr(&inline.run(&["validate"]).code(2));
+    assert!(
+        err.contains("controls/common.yaml:7:17: error[unknown-reference]: control `A.8.15` does not exist in framework `iso`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_item_reached_by_two_paths_counts_once() {
+    // LOG satisfies A.8.15 directly and through MON, and LOG-1 also names
+    // A.8.15 itself: one row in its backlog, one in `due`.
+    let repo = three_frameworks("implemented")
+        .file(
+            "controls/soc2.yaml",
+            "framework: soc2\ncontrols:\n  - id: CC7.2\n    title: Monitoring\n    satisfies: [iso:A.8.15]\n",
+        )
+        .file(
+            "backlog/common.yaml",
+            "framework: common\nitems:\n  - id: LOG-1\n    title: Alert thresholds\n    risk: high\n    due: 2026-01-01\n    controls: [LOG, iso:A.8.15]\n",
+        );
+    repo.run(&["validate"]).code(0);
+    let report = report(&repo, &[]);
+    let iso = control(&report, "iso", "A.8.15");
+    assert_eq!(iso["backlog"], serde_json::json!(["LOG-1"]), "{iso}");
+    assert_eq!(iso["evidence"].as_array().map(Vec::len), Some(1), "{iso}");
+    let due = json(
+        &repo
+            .run(&[
+                "due",
+                "--framework",
+                "iso",
+                "--format",
+                "json",
+                "--as-of",
+                AS_OF,
+            ])
+            .code(0),
+    );
+    assert_eq!(due["overdue"].as_array().map(Vec::len), Some(1), "{due}");
+    let status = json(
+        &repo
+            .run(&["status", "--format", "json", "--as-of", AS_OF])
+            .code(0),
+    );
+    let open: u64 = status["frameworks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["items_open"].as_u64())
+        .sum();
+    assert_eq!(open, 1, "{status}");
+}
+
+#[test]
+fn applicability_needs_a_justification_and_the_old_status_is_a_warning() {
+    let repo = Fixture::new().file(
+        "controls/iso.yaml",
+        "framework: iso\ncontrols:\n  - id: A.7.1\n    title: Perimeter\n    applicable: false\n  - id: A.7.2\n    title: Entry\n    status: not-applicable\n  - id: A.7.3\n    title: Offices\n    applicable: maybe\n",
+    );
+    let err = stderr(&repo.run(&["validate"]).code(2));
+    assert!(
+        err.contains("controls/iso.yaml:3:5: error[missing-field]: control `A.7.1` is not applicable but has no `justification`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("controls/iso.yaml:6:5: warning[deprecated]: control `A.7.2`: `status: not-applicable` is now written `applicable: false`"),
+        "{err}"
+    );
+    assert!(err.contains("`applicable` must be true or false"), "{err}");
+    let none = Fixture::new().file(
+        "controls/iso.yaml",
+        "framework: iso\ncontrols:\n  - id: A.7.4\n    title: Watching\n",
+    );
+    let err = stderr(&none.run(&["validate"]).code(2));
+    assert!(
+        err.contains("control `A.7.4` has no `status` and no applicable control satisfies it"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_mapping_onto_a_control_that_does_not_apply_is_a_warning() {
+    let repo = three_frameworks("implemented").file(
+        "controls/iso.yaml",
+        "framework: iso\ncontrols:\n  - id: A.8.15\n    title: Logging\n    applicable: false\n    justification: No systems of our own.\n",
+    );
+    let out = repo.run(&["validate"]).code(0);
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "warning[mapping]: `common:LOG` is mapped onto `iso:A.8.15`, which is not applicable"
+        ),
+        "{err}"
+    );
+    let report = report(&repo, &[]);
+    assert_eq!(
+        control(&report, "iso", "A.8.15")["status"],
+        "not-applicable"
+    );
+}
+
+fn soa_repo() -> Fixture {
+    three_frameworks("partial").file("comply.yaml", "name: Test | SoA\n").file(
+        "controls/iso.yaml",
+        "framework: iso\nname: ISO\ncontrols:\n  - id: A.7.1\n    title: \"=Perimeter, outer\"\n    applicable: false\n    justification: \"No premises; staff work remotely, \\\"cloud\\\" only\"\n  - id: A.8.15\n    title: Logging\n  - id: A.8.16\n    title: Monitoring\n    status: implemented\n    justification: Required by our customers\n",
+    )
+}
+
+#[test]
+fn the_statement_of_applicability_lists_excluded_controls_with_their_justification() {
+    let repo = soa_repo();
+    let soa = json(
+        &repo
+            .run(&[
+                "report",
+                "soa",
+                "--framework",
+                "iso",
+                "--format",
+                "json",
+                "--as-of",
+                AS_OF,
+            ])
+            .code(0),
+    );
+    let iso = &soa["frameworks"][0];
+    assert_eq!(soa["frameworks"].as_array().map(Vec::len), Some(1), "{soa}");
+    assert_eq!(
+        (iso["applicable"].as_u64(), iso["excluded"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let rows = iso["controls"].as_array().cloned().unwrap_or_default();
+    let ids: Vec<&str> = rows.iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(ids, ["A.7.1", "A.8.15", "A.8.16"]);
+    assert_eq!(rows[0]["applicable"], false);
+    assert_eq!(rows[0]["basis"], "excluded");
+    assert_eq!(rows[1]["basis"], "inherited");
+    assert_eq!(rows[1]["status"], "partial");
+    assert_eq!(rows[1]["evidence"][0]["from"], "common:LOG");
+    assert_eq!(rows[2]["basis"], "own");
+
+    let csv = stdout(
+        &repo
+            .run(&[
+                "report",
+                "soa",
+                "--framework",
+                "iso",
+                "--format",
+                "csv",
+                "--as-of",
+                AS_OF,
+            ])
+            .code(0),
+    );
+    assert_eq!(
+        csv,
+        "framework,control,title,applicable,justification,status,basis,status_from,evidence,items\n\
+         iso,A.7.1,\"'=Perimeter, outer\",no,\"No premises; staff work remotely, \"\"cloud\"\" only\",not-applicable,excluded,,,\n\
+         iso,A.8.15,Logging,yes,,partial,inherited,common:LOG,\"evidence/log.md (present, from common:LOG)\",LOG-1\n\
+         iso,A.8.16,Monitoring,yes,Required by our customers,implemented,own,,,\n"
+    );
+    let markdown = stdout(
+        &repo
+            .run(&["report", "soa", "--framework", "iso", "--as-of", AS_OF])
+            .code(0),
+    );
+    insta::assert_snapshot!("soa_markdown", markdown);
+    let html = stdout(
+        &repo
+            .run(&[
+                "report",
+                "soa",
+                "--format",
+                "html",
+                "--framework",
+                "iso",
+                "--as-of",
+                AS_OF,
+            ])
+            .code(0),
+    );
+    assert!(
+        html.starts_with("<!DOCTYPE html>") && html.contains("<td>A.7.1</td>"),
+        "{html}"
+    );
+    let err = stderr(
+        &repo
+            .run(&["report", "--format", "csv", "--as-of", AS_OF])
+            .code(2),
+    );
+    assert!(
+        err.contains("--format csv is for `comply report soa`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn coverage_counts_own_inherited_and_uncovered_work() {
+    let repo = soa_repo();
+    let doc = json(
+        &repo
+            .run(&["coverage", "--format", "json", "--as-of", AS_OF])
+            .code(0),
+    );
+    let iso = doc["frameworks"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["id"] == "iso"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (
+            iso["own"].as_u64(),
+            iso["inherited"].as_u64(),
+            iso["uncovered"].as_u64(),
+            iso["not_applicable"].as_u64()
+        ),
+        (Some(1), Some(1), Some(0), Some(1)),
+        "{doc}"
+    );
+    assert_eq!(doc["shared_controls"][0]["control"], "common:LOG");
+    assert_eq!(
+        doc["shared_controls"][0]["frameworks"],
+        serde_json::json!(["common", "iso", "popia", "soc2"])
+    );
+    assert_eq!(doc["shared_evidence"][0]["path"], "evidence/log.md");
+    let one = json(
+        &repo
+            .run(&["coverage", "--framework", "iso", "--format", "json"])
+            .code(0),
+    );
+    assert_eq!(one["frameworks"].as_array().map(Vec::len), Some(1), "{one}");
+    let err = stderr(&repo.run(&["coverage", "--framework", "nope"]).code(2));
+    assert!(err.contains("names no framework"), "{err}");
+    let html = stdout(
+        &repo
+            .run(&["report", "--format", "html", "--as-of", AS_OF])
+            .code(0),
+    );
+    assert!(
+        html.contains("Coverage across frameworks")
+            && html.contains("<title>common:LOG serves iso</title>"),
+        "coverage matrix missing"
+    );
+}
+
+#[test]
+fn a_csv_crosswalk_becomes_mappings_files_or_nothing_is_written() {
+    let repo = three_frameworks("implemented").file(
+        "crosswalk.csv",
+        "\u{feff}Source,Target,Relation\r\ncommon:LOG,iso:A.8.15,superset\r\n\"common:LOG\",soc2:CC7.2,Equal\r\n\r\n",
+    );
+    let root = repo.path().to_string_lossy().into_owned();
+    let csv = repo
+        .path()
+        .join("crosswalk.csv")
+        .to_string_lossy()
+        .into_owned();
+    let out = common::tool()
+        .args(["import", &csv, "-o", &root])
+        .assert()
+        .code(0);
+    let err = stderr(&out);
+    assert!(
+        err.contains("mappings/common-iso.yaml") && err.contains("mappings/common-soc2.yaml"),
+        "{err}"
+    );
+    let written =
+        std::fs::read_to_string(repo.path().join("mappings/common-iso.yaml")).unwrap_or_default();
+    assert!(
+        written.contains("source: common\ntarget: iso\n"),
+        "{written}"
+    );
+    assert!(written.contains("relation: superset"), "{written}");
+    repo.run(&["validate"]).code(0);
+    // Again without --force: refused, nothing changed.
+    let err = stderr(
+        &common::tool()
+            .args(["import", &csv, "-o", &root])
+            .assert()
+            .code(2),
+    );
+    assert!(
+        err.contains("exists (--force replaces it); nothing was written"),
+        "{err}"
+    );
+
+    let bad = Fixture::new().file("x.csv", "source,target,relation\ncommon:LOG,iso:A.8.15,equal\nLOG,iso:A.8.15,maybe\n\"unclosed,a:b,equal\n");
+    let csv = bad.path().join("x.csv").to_string_lossy().into_owned();
+    let root = bad.path().to_string_lossy().into_owned();
+    let err = stderr(
+        &common::tool()
+            .args(["import", &csv, "-o", &root])
+            .assert()
+            .code(2),
+    );
+    assert!(
+        err.contains("x.csv:line 3: source `LOG` is not `framework:control`"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!bad.path().join("mappings").exists());
+}
