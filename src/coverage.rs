@@ -108,7 +108,9 @@ impl Coverage {
 
 /// The controls mapped onto controls of other frameworks.
 fn shared_controls(controls: &[ControlView]) -> Vec<SharedControl> {
-    let mut served: BTreeMap<&str, (BTreeSet<&str>, BTreeSet<(&str, &str)>)> = BTreeMap::new();
+    // Per source: the frameworks served and the controls mapped onto.
+    type Served<'a> = (BTreeSet<&'a str>, BTreeSet<(&'a str, &'a str)>);
+    let mut served: BTreeMap<&str, Served> = BTreeMap::new();
     for control in controls {
         for source in &control.satisfied_by {
             let (frameworks, targets) = served.entry(source.as_str()).or_default();

@@ -19,7 +19,7 @@ fn init_then_validate_and_check_succeed() {
     let assert = comply(&root).arg("validate").assert().code(0);
     assert!(
         stdout(&assert)
-            .starts_with("valid: 3 frameworks, 168 controls, 1 item, 1 evidence entry in 5 files"),
+            .starts_with("valid: 4 frameworks, 173 controls, 1 item, 1 evidence entry in 7 files"),
         "{}",
         stdout(&assert)
     );

@@ -267,7 +267,7 @@ fn man_writes_a_page_per_command_with_the_sections_clap_lacks() {
         );
     }
     assert!(names.contains(&"comply.1".to_string()));
-    assert_eq!(names.len(), 15, "hidden commands get no page: {names:?}");
+    assert_eq!(names.len(), 16, "hidden commands get no page: {names:?}");
     let read = |name: &str| std::fs::read_to_string(target.join(name)).expect("page");
     let top = read("comply.1");
     // Every page comply.1 refers to is written.
@@ -319,7 +319,7 @@ fn man_writes_a_page_per_command_with_the_sections_clap_lacks() {
         assert!(line.contains(shown), "`{shown}` in {line}");
     }
     let line = synopsis("comply-import.1");
-    assert!(line.contains("\\fIFILE.md|DIR\\fR..."), "{line}");
+    assert!(line.contains("\\fIFILE.md|DIR|FILE.csv\\fR..."), "{line}");
     assert!(
         line.contains("[\\fB\\-\\-framework\\-word\\fR \\fIWORD=ID\\fR]..."),
         "{line}"
@@ -537,10 +537,10 @@ fn init_writes_schemas_that_its_files_name_by_relative_path() {
         checked += 1;
     }
     assert_eq!(
-        checked, 5,
-        "comply.yaml, three matrices and the example item"
+        checked, 7,
+        "comply.yaml, four matrices (the shared controls too), the mappings and the example item"
     );
-    for kind in ["config", "controls", "backlog", "reviews", "exceptions"] {
+    for kind in comply::schema::KINDS {
         assert!(
             root.join(format!("schema/{kind}.schema.json")).is_file(),
             "{kind}"
@@ -580,7 +580,7 @@ fn dynamic_completion_offers_the_repository_s_frameworks_and_owners() {
     let root = example_root();
     assert_eq!(
         complete(&root, &["comply", "gaps", "--framework", ""]),
-        ["iso27001", "popia", "soc2"]
+        ["common", "iso27001", "popia", "soc2"]
     );
     assert_eq!(
         complete(&root, &["comply", "import", "page.md", "--framework", "s"]),

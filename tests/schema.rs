@@ -114,7 +114,7 @@ fn schema_fields_are_the_decoder_fields() {
 }
 
 fn kind_of(relative: &str) -> &'static str {
-    ["controls", "backlog", "reviews", "exceptions"]
+    ["controls", "backlog", "reviews", "exceptions", "mappings"]
         .into_iter()
         .find(|kind| relative.starts_with(&format!("{kind}/")))
         .unwrap_or("config")

@@ -73,7 +73,7 @@ pub struct EvidenceView {
     pub max_age_days: Option<u32>,
     /// For a control's evidence inherited through a mapping: the control
     /// (`framework:id`) whose evidence it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
 }
 
@@ -252,16 +252,16 @@ pub struct ControlView {
     pub status: ControlStatus,
     /// When the status is inherited: the controls (`framework:id`) that
     /// gave it; empty when it is the control's own.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub status_from: Vec<String>,
     /// The applicable controls (`framework:id`) mapped straight onto this
     /// one, whatever the relation, sorted.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub satisfied_by: Vec<String>,
     /// Whether the control applies.
     pub applicable: bool,
     /// Why the control does or does not apply, when written.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
     /// Gap severity, if given.
     pub severity: Option<Risk>,
@@ -276,7 +276,7 @@ pub struct ControlView {
     /// The items of `backlog` that reach the control through mappings (the
     /// backlog of the controls that satisfy it), sorted; an item may also
     /// be linked directly.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inherited_items: Vec<String>,
     /// A gap: status `partial`, `planned` or `missing`.
     pub is_gap: bool,
@@ -410,7 +410,7 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
                 .push(item.id.as_str());
         }
     }
-    let own = |framework: &str, control: &Control| -> (Vec<EvidenceView>, Vec<String>) {
+    let own = |framework: &str, control: &Control| -> OwnWork {
         let evidence = control
             .evidence
             .iter()
@@ -426,9 +426,9 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
             .map(|id| (*id).to_string())
             .chain(control.backlog.iter().map(|r| r.id.clone()))
             .collect();
-        (evidence, backlog)
+        OwnWork { evidence, backlog }
     };
-    let owned: HashMap<(&str, &str), (Vec<EvidenceView>, Vec<String>)> = repo
+    let owned: HashMap<(&str, &str), OwnWork> = repo
         .frameworks
         .iter()
         .flat_map(|f| f.controls.iter().map(move |c| (f.id.as_str(), c)))
@@ -450,7 +450,7 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
                 evidence.extend(
                     of(from)
                         .into_iter()
-                        .flat_map(|(e, _)| e)
+                        .flat_map(|w| &w.evidence)
                         .map(|e| EvidenceView {
                             from: inherited.clone(),
                             ..e.clone()
@@ -460,7 +460,7 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
             let mut backlog: Vec<String> = Vec::new();
             let mut inherited_items: Vec<String> = Vec::new();
             for (at, from) in resolved.items_from.iter().enumerate() {
-                let ids = of(from).into_iter().flat_map(|(_, b)| b).cloned();
+                let ids = of(from).into_iter().flat_map(|w| &w.backlog).cloned();
                 if at == 0 {
                     backlog.extend(ids);
                 } else {
@@ -551,6 +551,12 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
         controls,
         gate,
     }
+}
+
+/// A control's own evidence and backlog links, before mappings.
+struct OwnWork {
+    evidence: Vec<EvidenceView>,
+    backlog: Vec<String>,
 }
 
 /// An evidence entry with its state, last change and staleness.
