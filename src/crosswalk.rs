@@ -21,6 +21,12 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::model::{Control, ControlKey, ControlStatus, Mapping, Repository};
 
+/// Most links (a source control's evidence or items copied to a control it
+/// satisfies, counted once per mapping followed) one repository's mappings
+/// may pass; past it, validate reports `too-large`. A realistic crosswalk
+/// passes a few thousand; long chains or wide fans could pass billions.
+pub const MAX_INHERITED: usize = 1_000_000;
+
 /// The mapping graph of a repository.
 #[derive(Debug)]
 pub struct Crosswalk<'r> {
@@ -201,10 +207,7 @@ impl<'r> Crosswalk<'r> {
     /// Every control resolved, by framework and id.
     #[must_use]
     pub fn resolve(&self) -> HashMap<(&'r str, &'r str), Resolved> {
-        let mut resolved: Vec<Option<Node>> = vec![None; self.controls.len()];
-        for at in self.order() {
-            resolved[at] = Some(self.node(at, &resolved));
-        }
+        let (mut resolved, _) = self.run();
         self.controls
             .iter()
             .enumerate()
@@ -217,12 +220,37 @@ impl<'r> Crosswalk<'r> {
             .collect()
     }
 
-    /// One control resolved from its sources, all resolved before it.
-    fn node(&self, at: usize, resolved: &[Option<Node>]) -> Node {
+    /// The mapping into the control where following mappings would pass
+    /// [`MAX_INHERITED`] links; `None` within the limit.
+    #[must_use]
+    pub fn over_limit(&self) -> Option<&Mapping> {
+        let (_, stopped) = self.run();
+        let at = stopped?;
+        self.incoming[at].first().map(|m| &self.mappings[*m].2)
+    }
+
+    /// Every control reached in topological order resolved, and where the
+    /// work ran out of [`MAX_INHERITED`], if it did (the controls from there
+    /// on are left unresolved: on their own).
+    fn run(&self) -> (Vec<Option<Node>>, Option<usize>) {
+        let mut resolved: Vec<Option<Node>> = vec![None; self.controls.len()];
+        let mut budget = MAX_INHERITED;
+        for at in self.order() {
+            match self.node(at, &resolved, &mut budget) {
+                Some(node) => resolved[at] = Some(node),
+                None => return (resolved, Some(at)),
+            }
+        }
+        (resolved, None)
+    }
+
+    /// One control resolved from its sources, all resolved before it;
+    /// `None` when copying their links would overspend `budget`.
+    fn node(&self, at: usize, resolved: &[Option<Node>], budget: &mut usize) -> Option<Node> {
         let control = self.controls[at].1;
         let mut node = Node::own(at, control);
         if !control.applicable {
-            return node;
+            return Some(node);
         }
         let sources = self.incoming[at].iter().filter_map(|m| {
             let (source, _, mapping) = &self.mappings[*m];
@@ -235,6 +263,8 @@ impl<'r> Crosswalk<'r> {
         let mut weakest: Option<(u8, Vec<usize>)> = None;
         let mut evidence = BTreeSet::new();
         for (source, relation, from) in sources {
+            let cost = from.items.len() + from.evidence.len();
+            *budget = budget.checked_sub(cost)?;
             node.items.extend(&from.items);
             if relation.covers() {
                 evidence.extend(&from.evidence);
@@ -255,7 +285,7 @@ impl<'r> Crosswalk<'r> {
         if control.evidence.is_empty() {
             node.evidence = evidence;
         }
-        node
+        Some(node)
     }
 
     fn output(&self, node: Node) -> Resolved {

@@ -206,6 +206,23 @@ fn mappings(repo: &Repository, out: &mut Vec<Diagnostic>) {
             .with_hint("remove one of these mappings; a control cannot prove itself"),
         );
     }
+    if let Some(mapping) = crosswalk.over_limit() {
+        out.push(
+            Diagnostic::error(
+                Code::TooLarge,
+                at(&mapping.at),
+                format!(
+                    "following the mappings onto `{}` passes more than {} links of evidence \
+                     and items between controls, the limit",
+                    mapping.target,
+                    crate::crosswalk::MAX_INHERITED
+                ),
+            )
+            .with_hint(
+                "shorten chains of mappings, or map the shared controls onto targets directly",
+            ),
+        );
+    }
     for mapping in crosswalk.onto_not_applicable() {
         out.push(Diagnostic::warning(
             Code::Mapping,

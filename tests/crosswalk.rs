@@ -501,3 +501,50 @@ fn a_csv_crosswalk_becomes_mappings_files_or_nothing_is_written() {
     assert!(err.contains("nothing was written"), "{err}");
     assert!(!bad.path().join("mappings").exists());
 }
+
+#[test]
+fn a_long_chain_of_mappings_stops_at_the_limit_instead_of_growing_without_bound() {
+    // Each control of the chain takes the items of every control before it:
+    // 1,500 controls pass over a million links.
+    let n = 1_500;
+    let mut controls = String::from(
+        "framework: a\ncontrols:\n  - id: C0\n    title: t\n    status: implemented\n",
+    );
+    let mut mappings = String::from("source: a\ntarget: a\nmappings:\n");
+    for i in 1..n {
+        controls.push_str(&format!("  - id: C{i}\n    title: t\n"));
+        mappings.push_str(&format!(
+            "  - {{ source: C{}, target: C{i}, relation: equal }}\n",
+            i - 1
+        ));
+    }
+    let repo = Fixture::new()
+        .file("controls/a.yaml", &controls)
+        .file("mappings/a-a.yaml", &mappings);
+    let err = stderr(&repo.run(&["validate"]).code(2));
+    assert!(
+        err.contains("error[too-large]: following the mappings onto `a:C"),
+        "{err}"
+    );
+    repo.run(&["status"]).code(2);
+    // A shorter chain is followed to its end.
+    let short: String = controls
+        .lines()
+        .take(5 + 2 * 199)
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n";
+    let short_mappings: String = mappings
+        .lines()
+        .take(3 + 199)
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n";
+    let repo = Fixture::new()
+        .file("controls/a.yaml", &short)
+        .file("mappings/a-a.yaml", &short_mappings);
+    let report = report(&repo, &[]);
+    let last = control(&report, "a", "C199");
+    assert_eq!(last["status"], "implemented", "{last}");
+    assert_eq!(last["status_from"], serde_json::json!(["a:C198"]));
+}

@@ -447,15 +447,12 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
             for from in &resolved.evidence_from {
                 let inherited = (from.framework != framework.id || from.id != control.id)
                     .then(|| from.to_string());
-                evidence.extend(
-                    of(from)
-                        .into_iter()
-                        .flat_map(|w| &w.evidence)
-                        .map(|e| EvidenceView {
-                            from: inherited.clone(),
-                            ..e.clone()
-                        }),
-                );
+                evidence.extend(of(from).into_iter().flat_map(|w| &w.evidence).map(|e| {
+                    EvidenceView {
+                        from: inherited.clone(),
+                        ..e.clone()
+                    }
+                }));
             }
             let mut backlog: Vec<String> = Vec::new();
             let mut inherited_items: Vec<String> = Vec::new();
