@@ -495,11 +495,27 @@ fn a_csv_crosswalk_becomes_mappings_files_or_nothing_is_written() {
             .code(2),
     );
     assert!(
-        err.contains("x.csv:line 3: source `LOG` is not `framework:control`"),
+        err.contains("x.csv: error: line 3: source `LOG` is not `framework:control`"),
         "{err}"
     );
     assert!(err.contains("nothing was written"), "{err}");
     assert!(!bad.path().join("mappings").exists());
+
+    // A header alone holds nothing to import; an unreadable cell is named.
+    let empty = Fixture::new()
+        .file("e.csv", "source,target,relation\n")
+        .bytes("u.csv", b"common:\xffX,iso:A.1,equal\n");
+    let root = empty.path().to_string_lossy().into_owned();
+    for (name, says) in [("e.csv", "holds no mappings"), ("u.csv", "not UTF-8")] {
+        let csv = empty.path().join(name).to_string_lossy().into_owned();
+        let err = stderr(
+            &common::tool()
+                .args(["import", &csv, "-o", &root])
+                .assert()
+                .code(2),
+        );
+        assert!(err.contains(says), "{err}");
+    }
 }
 
 #[test]

@@ -58,7 +58,7 @@ pub(crate) fn run(
             }
             Err(problems) => {
                 for problem in problems {
-                    writeln!(err, "{shown}:{problem}")?;
+                    writeln!(err, "{shown}: error: {problem}")?;
                 }
                 failed = true;
             }

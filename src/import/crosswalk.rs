@@ -66,7 +66,7 @@ pub fn mappings(text: &str, name: &str) -> Result<Vec<MappingsFile>, Vec<String>
         return Err(problems);
     }
     if files.is_empty() {
-        return Err(vec![format!("`{name}` holds no mappings")]);
+        return Err(vec!["holds no mappings".to_string()]);
     }
     Ok(files
         .into_iter()
