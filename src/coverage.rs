@@ -118,18 +118,18 @@ fn shared_controls(controls: &[ControlView]) -> Vec<SharedControl> {
             targets.insert((control.framework.as_str(), control.id.as_str()));
         }
     }
+    let titles: BTreeMap<(&str, &str), &str> = controls
+        .iter()
+        .map(|c| ((c.framework.as_str(), c.id.as_str()), c.title.as_str()))
+        .collect();
     let mut shared: Vec<SharedControl> = served
         .into_iter()
         .map(|(source, (mut frameworks, targets))| {
-            let home = source.split_once(':').map_or(source, |(fw, _)| fw);
-            frameworks.insert(home);
-            let title = controls
-                .iter()
-                .find(|c| source.split_once(':') == Some((c.framework.as_str(), c.id.as_str())))
-                .map(|c| c.title.clone());
+            let key = source.split_once(':').unwrap_or((source, ""));
+            frameworks.insert(key.0);
             SharedControl {
                 control: source.to_string(),
-                title,
+                title: titles.get(&key).map(|t| (*t).to_string()),
                 frameworks: frameworks.into_iter().map(str::to_string).collect(),
                 serves: targets.len(),
             }

@@ -376,3 +376,80 @@ fn from_strength(strength: u8) -> ControlStatus {
         _ => ControlStatus::Missing,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::decode::Decoder;
+
+    /// A repository of control matrices given as YAML texts.
+    fn repo(files: &[&str]) -> Repository {
+        let frameworks = files
+            .iter()
+            .map(|text| {
+                let node = crate::yaml::parse(text).unwrap_or_else(|e| panic!("{e:?}"));
+                let mut d = Decoder::new(Path::new("controls/x.yaml"));
+                d.matrix(&node).unwrap_or_else(|| panic!("decoded"))
+            })
+            .collect();
+        Repository {
+            frameworks,
+            ..Repository::default()
+        }
+    }
+
+    fn key(text: &str) -> ControlKey {
+        ControlKey::parse(text).unwrap_or_else(|| panic!("{text}"))
+    }
+
+    #[test]
+    fn chains_are_followed_and_the_weakest_source_wins() {
+        let repo = repo(&[
+            "framework: a\ncontrols:\n  - { id: A, title: t, status: implemented, evidence: [e.md], satisfies: [b:B] }\n  - { id: D, title: t, status: planned, satisfies: [c:C] }\n  - { id: N, title: t, applicable: false, justification: j, satisfies: [c:C] }\n",
+            "framework: b\ncontrols:\n  - { id: B, title: t, satisfies: [c:C] }\n",
+            "framework: c\ncontrols:\n  - { id: C, title: t }\n",
+        ]);
+        let walk = Crosswalk::new(&repo);
+        assert!(walk.cycles().is_empty());
+        let resolved = walk.resolve();
+        let b = &resolved[&("b", "B")];
+        assert_eq!(b.status, ControlStatus::Implemented);
+        assert_eq!(b.evidence_from, [key("a:A")]);
+        let c = &resolved[&("c", "C")];
+        // B passes on A's `implemented`, D is `planned`; N does not apply.
+        assert_eq!(c.status, ControlStatus::Planned);
+        assert_eq!(c.status_from, [key("a:D")]);
+        assert_eq!(c.evidence_from, [key("a:A")]);
+        assert_eq!(
+            c.items_from,
+            [key("c:C"), key("a:A"), key("a:D"), key("b:B")]
+        );
+        assert_eq!(c.satisfied_by, [key("a:D"), key("b:B")]);
+    }
+
+    #[test]
+    fn each_cycle_is_reported_once_in_order() {
+        let repo = repo(&[
+            "framework: a\ncontrols:\n  - { id: X, title: t, status: partial, satisfies: [a:Y] }\n  - { id: Y, title: t, satisfies: [a:Z] }\n  - { id: Z, title: t, satisfies: [a:X] }\n  - { id: W, title: t, satisfies: [a:W] }\n  - { id: V, title: t, status: partial, satisfies: [a:X] }\n",
+        ]);
+        let cycles: Vec<Vec<String>> = Crosswalk::new(&repo)
+            .cycles()
+            .iter()
+            .map(|c| c.controls.iter().map(ToString::to_string).collect())
+            .collect();
+        assert_eq!(cycles.len(), 2, "{cycles:?}");
+        assert!(cycles.contains(&vec!["a:W".to_string()]), "{cycles:?}");
+        let ring = cycles
+            .iter()
+            .find(|c| c.len() == 3)
+            .unwrap_or_else(|| panic!("{cycles:?}"));
+        // Each satisfies the next, the last the first, from any start.
+        let order = ["a:X", "a:Y", "a:Z"];
+        let start = order.iter().position(|k| *k == ring[0]).unwrap_or(0);
+        for (i, control) in ring.iter().enumerate() {
+            assert_eq!(control, order[(start + i) % 3], "{ring:?}");
+        }
+    }
+}

@@ -251,13 +251,22 @@ fn an_item_reached_by_two_paths_counts_once() {
     assert_eq!(open, 1, "{status}");
 }
 
-#[test]
-fn applicability_needs_a_justification_and_the_old_status_is_a_warning() {
+/// `validate`'s standard error on a matrix `iso` of `controls`, expecting
+/// exit `code`.
+fn problems(controls: &str, code: i32) -> String {
     let repo = Fixture::new().file(
         "controls/iso.yaml",
-        "framework: iso\ncontrols:\n  - id: A.7.1\n    title: Perimeter\n    applicable: false\n  - id: A.7.2\n    title: Entry\n    status: not-applicable\n  - id: A.7.3\n    title: Offices\n    applicable: maybe\n",
+        &format!("framework: iso\ncontrols:\n{controls}"),
     );
-    let err = stderr(&repo.run(&["validate"]).code(2));
+    stderr(&repo.run(&["validate"]).code(code))
+}
+
+#[test]
+fn applicability_needs_a_justification_and_the_old_status_is_a_warning() {
+    let err = problems(
+        "  - id: A.7.1\n    title: Perimeter\n    applicable: false\n  - id: A.7.2\n    title: Entry\n    status: not-applicable\n  - id: A.7.3\n    title: Offices\n    applicable: maybe\n",
+        2,
+    );
     assert!(
         err.contains("controls/iso.yaml:3:5: error[missing-field]: control `A.7.1` is not applicable but has no `justification`"),
         "{err}"
@@ -267,11 +276,15 @@ fn applicability_needs_a_justification_and_the_old_status_is_a_warning() {
         "{err}"
     );
     assert!(err.contains("`applicable` must be true or false"), "{err}");
-    let none = Fixture::new().file(
-        "controls/iso.yaml",
-        "framework: iso\ncontrols:\n  - id: A.7.4\n    title: Watching\n",
+    let err = problems(
+        "  - id: A.7.5\n    title: Fire\n    status: implemented\n    applicable: false\n    justification: No premises.\n",
+        0,
     );
-    let err = stderr(&none.run(&["validate"]).code(2));
+    assert!(
+        err.contains("warning[bad-value]: control `A.7.5` does not apply, so its `status: implemented` is ignored"),
+        "{err}"
+    );
+    let err = problems("  - id: A.7.4\n    title: Watching\n", 2);
     assert!(
         err.contains("control `A.7.4` has no `status` and no applicable control satisfies it"),
         "{err}"

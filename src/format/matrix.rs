@@ -173,6 +173,19 @@ impl ControlEntry {
                 Some("say why in `justification:`; the Statement of Applicability shows it".into()),
             );
         }
+        if applicable == Some(false)
+            && let Some(status) = status.filter(|s| *s != ControlStatus::NotApplicable)
+        {
+            d.warn(
+                Code::BadValue,
+                id.pos,
+                format!(
+                    "control `{}` does not apply, so its `status: {status}` is ignored",
+                    id.value
+                ),
+                "remove the status, or `applicable: false` if the control applies",
+            );
+        }
         if status == Some(ControlStatus::NotApplicable) {
             d.warn(
                 Code::Deprecated,

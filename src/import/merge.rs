@@ -247,8 +247,8 @@ fn union(
 /// Copies `fields` of `from` into `target`; the names of those that changed.
 /// Lists (evidence, links, controls) are added to, never replaced; a
 /// guessed value does not replace a stored one; a control's `current`
-/// (where a Statement of Applicability's justification is kept) fills an
-/// empty one.
+/// fills an empty one; a control the page marks `applicable: false` loses
+/// its stored status.
 fn update(
     target: &mut Mapping,
     from: &Value,
@@ -313,6 +313,13 @@ fn update(
             )),
             Some(_) => {}
         }
+    }
+    // A control the page leaves out of scope keeps no status: it would be
+    // ignored, with a warning.
+    if from.get("applicable").and_then(Value::as_bool) == Some(false)
+        && target.remove("status").is_some()
+    {
+        changed.push("status (the control does not apply)".into());
     }
     let status = target.get("status").and_then(Value::as_str);
     let status_changed = old_status.as_deref() != status;
