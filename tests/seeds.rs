@@ -129,17 +129,30 @@ fn imported_seeds_validate_together() {
     // The example's ISO 27001 and POPIA matrices (and the shared controls);
     // the SOC 2 one comes from the imported maturity matrix, which lacks
     // CC7.3.
-    let example = |name: &str| {
-        std::fs::read_to_string(
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("controls")
-                .join(name),
-        )
-        .expect("example matrix")
-        .replace("soc2:CC7.3", "soc2:CC7.2")
+    let example_file = |path: &str| {
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path))
+            .expect("example file")
     };
+    let example =
+        |name: &str| example_file(&format!("controls/{name}")).replace("soc2:CC7.3", "soc2:CC7.2");
+    let mappings = |name: &str| example_file(&format!("mappings/{name}"));
+    // The ISO 27001 controls that take their status from SOC 2 criteria the
+    // imported matrix lacks get a status of their own here.
+    let mut iso27001 = example("iso27001.yaml");
+    let from_soc2 = mappings("soc2-iso27001.yaml");
+    for target in regex::Regex::new(r"target: ([A-Z0-9.]+)")
+        .expect("pattern")
+        .captures_iter(&from_soc2)
+    {
+        let line = format!("  - id: \"{}\"\n", &target[1]);
+        iso27001 = iso27001.replace(&line, &format!("{line}    status: partial\n"));
+    }
     let repo = Fixture::new()
-        .file("controls/iso27001.yaml", &example("iso27001.yaml"))
+        .file("controls/iso27001.yaml", &iso27001)
+        .file(
+            "mappings/common-iso27001.yaml",
+            &mappings("common-iso27001.yaml"),
+        )
         .file("controls/popia.yaml", &example("popia.yaml"))
         // The shared controls the ISO 27001 matrix takes some statuses
         // from, without their SOC 2 targets (the imported matrix differs).
