@@ -9,6 +9,7 @@ use clap::{
 };
 
 use crate::date::parse_date;
+use crate::import::Shapes;
 use crate::model::Risk;
 
 /// `comply --version`: the package version and the git commit it was built from.
@@ -130,10 +131,7 @@ pub struct InitArgs {
 pub struct SchemaArgs {
     /// Which file kind, or which JSON output document (the command's name;
     /// `ratchet` for check --baseline, `manifest` and `verify` for evidence)
-    #[arg(value_parser = [
-        "config", "controls", "backlog", "reviews", "exceptions", "validate", "status", "due",
-        "gaps", "check", "ratchet", "evidence", "manifest", "verify", "trend", "diff", "report",
-    ])]
+    #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::schema::names()))]
     pub kind: String,
 }
 
@@ -272,8 +270,8 @@ pub struct ImportArgs {
     #[arg(long, value_name = "WORD=ID", value_hint = ValueHint::Other)]
     pub framework_word: Vec<String>,
     /// Which shapes to look for
-    #[arg(long, value_enum, default_value_t = ImportKind::Auto)]
-    pub kind: ImportKind,
+    #[arg(long, value_enum, default_value_t = Shapes::Auto)]
+    pub kind: Shapes,
     /// Write to FILE, or into DIR/backlog/ and DIR/controls/ when DIR is an
     /// existing directory [default: standard output]
     #[arg(long, short, value_name = "FILE|DIR")]
@@ -299,20 +297,6 @@ pub struct ImportArgs {
     /// Risk for items whose page gives none
     #[arg(long, value_enum, default_value_t = RiskArg::Medium, value_name = "RISK")]
     pub default_risk: RiskArg,
-}
-
-/// The shapes `comply import` looks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ImportKind {
-    /// Every shape.
-    Auto,
-    /// Headings with an id and fields, all read as backlog items.
-    Backlog,
-    /// Control tables (matrices, Statements of Applicability, gap analyses),
-    /// and headings with an id and fields read as controls.
-    Matrix,
-    /// Tables of tasks and recurring activities, and checklists.
-    Tasks,
 }
 
 /// The output format of the terminal commands.

@@ -16,7 +16,8 @@ use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic, Location};
 use crate::evidence::{Entry, EvidenceState, EvidenceStatus, Files};
-use crate::load::{Kind, MAX_FILE_BYTES, Source, check_size, check_total, classify};
+use crate::format::FileKind;
+use crate::load::{MAX_FILE_BYTES, Source, check_size, check_total, classify};
 
 /// The commit that last changed a file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -320,9 +321,7 @@ impl Repo {
             };
             // A submodule where comply reads a directory would silently
             // read nothing.
-            if *mode == "160000"
-                && ["controls", "backlog", "reviews", "exceptions"].contains(&path.as_str())
-            {
+            if *mode == "160000" && FileKind::in_directory(path.as_str()).is_some() {
                 bail!(
                     "`{path}` at commit {rev:.10} is a submodule (a gitlink), not a directory; \
                      comply reads only files committed in the repository itself"
@@ -535,7 +534,7 @@ fn read_log(
 
 /// The comply files of a revision, read from git objects for `load`.
 pub struct TreeSource {
-    files: Vec<(PathBuf, Kind)>,
+    files: Vec<(PathBuf, FileKind)>,
     /// Each file's bytes, or why it cannot be read; handed over (not
     /// copied) when read, as `load` reads each file once.
     contents: std::sync::Mutex<HashMap<String, Result<Vec<u8>, Diagnostic>>>,
@@ -678,7 +677,7 @@ impl TreeFiles {
 }
 
 impl Source for TreeSource {
-    fn files(&self) -> anyhow::Result<Vec<(PathBuf, Kind)>> {
+    fn files(&self) -> anyhow::Result<Vec<(PathBuf, FileKind)>> {
         Ok(self.files.clone())
     }
 

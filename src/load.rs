@@ -14,6 +14,7 @@ use walkdir::WalkDir;
 
 use crate::decode::Decoder;
 use crate::diag::{self, Code, Diagnostic, Location};
+pub use crate::format::FileKind;
 use crate::model::{Config, Exception, Framework, Item, Repository, Review};
 use crate::par;
 use crate::validate;
@@ -59,21 +60,6 @@ impl Loaded {
     }
 }
 
-/// The kinds of file comply reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// `comply.yaml`.
-    Config,
-    /// A control matrix under `controls/`.
-    Matrix,
-    /// A backlog file under `backlog/`.
-    Backlog,
-    /// Recurring activities under `reviews/`.
-    Reviews,
-    /// Risk acceptances under `exceptions/`.
-    Exceptions,
-}
-
 /// What one file decoded to.
 #[derive(Default)]
 struct FileResult {
@@ -89,26 +75,20 @@ struct FileResult {
 /// revision.
 pub trait Source: Sync {
     /// Every file comply reads, with its kind, relative to the root, sorted.
-    fn files(&self) -> anyhow::Result<Vec<(PathBuf, Kind)>>;
+    fn files(&self) -> anyhow::Result<Vec<(PathBuf, FileKind)>>;
     /// The bytes of one of those files, within [`MAX_FILE_BYTES`].
     fn read(&self, relative: &Path) -> Result<Vec<u8>, Diagnostic>;
 }
 
 /// The kind of file at `relative` (with `/` separators), if comply reads it:
-/// `comply.yaml`, or a `.yaml`/`.yml` file under `controls/` or `backlog/`
-/// with no hidden (`.name`) component.
-pub fn classify(relative: &str) -> Option<Kind> {
+/// `comply.yaml`, or a `.yaml`/`.yml` file under `controls/`, `backlog/`,
+/// `reviews/` or `exceptions/` with no hidden (`.name`) component.
+pub fn classify(relative: &str) -> Option<FileKind> {
     if CONFIG_NAMES.contains(&relative) {
-        return Some(Kind::Config);
+        return Some(FileKind::Config);
     }
     let (top, rest) = relative.split_once('/')?;
-    let kind = match top {
-        "controls" => Kind::Matrix,
-        "backlog" => Kind::Backlog,
-        "reviews" => Kind::Reviews,
-        "exceptions" => Kind::Exceptions,
-        _ => return None,
-    };
+    let kind = FileKind::in_directory(top)?;
     let yaml = rest.ends_with(".yaml") || rest.ends_with(".yml");
     let hidden = rest.split('/').any(|part| part.starts_with('.'));
     (yaml && !hidden).then_some(kind)
@@ -134,7 +114,7 @@ pub fn load_from(source: &dyn Source) -> anyhow::Result<Loaded> {
     }
     if files
         .iter()
-        .filter(|(_, kind)| *kind == Kind::Config)
+        .filter(|(_, kind)| *kind == FileKind::Config)
         .count()
         > 1
     {
@@ -171,7 +151,7 @@ pub fn load_from(source: &dyn Source) -> anyhow::Result<Loaded> {
         diagnostics,
         config_file: files
             .iter()
-            .find(|(_, kind)| *kind == Kind::Config)
+            .find(|(_, kind)| *kind == FileKind::Config)
             .map(|(path, _)| path.clone()),
         files: files.len(),
     })
@@ -193,7 +173,7 @@ struct WorkTreeSource<'a> {
 }
 
 impl Source for WorkTreeSource<'_> {
-    fn files(&self) -> anyhow::Result<Vec<(PathBuf, Kind)>> {
+    fn files(&self) -> anyhow::Result<Vec<(PathBuf, FileKind)>> {
         let mut files = Vec::new();
         for name in CONFIG_NAMES {
             let path = self.root.join(name);
@@ -205,9 +185,9 @@ impl Source for WorkTreeSource<'_> {
             if !path.is_file() {
                 bail!("`{name}` is not a regular file; comply reads its settings from one");
             }
-            files.push((PathBuf::from(name), Kind::Config));
+            files.push((PathBuf::from(name), FileKind::Config));
         }
-        for dir in ["controls", "backlog", "reviews", "exceptions"] {
+        for dir in FileKind::directories() {
             if !read_dir_inside(self.root, dir)? {
                 continue;
             }
@@ -376,14 +356,14 @@ pub fn check_total(total: u64, relative: &Path) -> Result<(), Diagnostic> {
 }
 
 /// Parses files on every core, keeping their order.
-fn parse_parallel(source: &dyn Source, files: &[(PathBuf, Kind)]) -> Vec<FileResult> {
+fn parse_parallel(source: &dyn Source, files: &[(PathBuf, FileKind)]) -> Vec<FileResult> {
     let budget = Budget::default();
     par::map(files, |(path, kind)| {
         parse_file(source, path, *kind, &budget)
     })
 }
 
-fn parse_file(source: &dyn Source, relative: &Path, kind: Kind, budget: &Budget) -> FileResult {
+fn parse_file(source: &dyn Source, relative: &Path, kind: FileKind, budget: &Budget) -> FileResult {
     let mut result = FileResult::default();
     let text = match source
         .read(relative)
@@ -414,11 +394,11 @@ fn parse_file(source: &dyn Source, relative: &Path, kind: Kind, budget: &Budget)
     };
     let mut decoder = Decoder::new(relative);
     match kind {
-        Kind::Config => result.config = Some(decoder.config(&node)),
-        Kind::Matrix => result.framework = decoder.matrix(&node),
-        Kind::Backlog => result.items = decoder.backlog(&node),
-        Kind::Reviews => result.reviews = decoder.reviews(&node),
-        Kind::Exceptions => result.exceptions = decoder.exceptions(&node),
+        FileKind::Config => result.config = Some(decoder.config(&node)),
+        FileKind::Controls => result.framework = decoder.matrix(&node),
+        FileKind::Backlog => result.items = decoder.backlog(&node),
+        FileKind::Reviews => result.reviews = decoder.reviews(&node),
+        FileKind::Exceptions => result.exceptions = decoder.exceptions(&node),
     }
     result.diagnostics = budget.keep(decoder.into_diagnostics(), relative);
     result

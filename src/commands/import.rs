@@ -17,9 +17,9 @@ use chrono::NaiveDate;
 use serde_norway::Value;
 
 use super::Exit;
-use crate::cli::{ImportArgs, ImportKind};
+use crate::cli::ImportArgs;
 use crate::format::FileKind;
-use crate::import::{self, Imported, Kind, Options, merge};
+use crate::import::{self, Imported, Options, merge};
 use crate::text::plural;
 
 /// Most bytes of one Markdown page `import` reads.
@@ -103,12 +103,7 @@ pub fn run(
     }
     let options = Options {
         framework: args.framework.clone(),
-        kind: match args.kind {
-            ImportKind::Auto => Kind::Auto,
-            ImportKind::Backlog => Kind::Backlog,
-            ImportKind::Matrix => Kind::Matrix,
-            ImportKind::Tasks => Kind::Tasks,
-        },
+        kind: args.kind,
         id_prefix: args.id_prefix.clone(),
         default_risk: args.default_risk.into(),
         as_of,
@@ -499,7 +494,10 @@ fn files_of(
     };
     if let Some(backlog) = &imported.backlog {
         push(
-            dir.map(|d| d.join("backlog").join(format!("{stem}.yaml"))),
+            dir.map(|d| {
+                d.join(FileKind::Backlog.as_str())
+                    .join(format!("{stem}.yaml"))
+            }),
             FileKind::Backlog,
             serde_norway::to_value(backlog)?,
         );
@@ -513,7 +511,7 @@ fn files_of(
         }
         push(
             dir.map(|d| {
-                d.join("controls")
+                d.join(FileKind::Controls.as_str())
                     .join(format!("{}.yaml", matrix.framework.value))
             }),
             FileKind::Controls,
@@ -522,7 +520,10 @@ fn files_of(
     }
     if let Some(reviews) = &imported.reviews {
         push(
-            dir.map(|d| d.join("reviews").join(format!("{stem}.yaml"))),
+            dir.map(|d| {
+                d.join(FileKind::Reviews.as_str())
+                    .join(format!("{stem}.yaml"))
+            }),
             FileKind::Reviews,
             serde_norway::to_value(reviews)?,
         );
@@ -553,7 +554,7 @@ fn ids_in(value: &Value) -> Vec<String> {
 fn check_ids(by_path: &BTreeMap<PathBuf, Output>, dir: Option<&Path>) -> Result<(), String> {
     let mut owner: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
     if let Some(dir) = dir {
-        for folder in ["backlog", "reviews"] {
+        for folder in [FileKind::Backlog.as_str(), FileKind::Reviews.as_str()] {
             let Ok(entries) = std::fs::read_dir(dir.join(folder)) else {
                 continue;
             };
@@ -579,7 +580,7 @@ fn check_ids(by_path: &BTreeMap<PathBuf, Output>, dir: Option<&Path>) -> Result<
     // A framework lives in one controls file: `controls/iso.yaml` holding
     // `framework: iso27001` is where iso27001's controls go.
     if let Some(dir) = dir
-        && let Ok(entries) = std::fs::read_dir(dir.join("controls"))
+        && let Ok(entries) = std::fs::read_dir(dir.join(FileKind::Controls.as_str()))
     {
         let mut files: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
         files.sort();

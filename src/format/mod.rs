@@ -18,7 +18,7 @@ use serde::{Serialize, Serializer};
 
 use crate::decode::Decoder;
 pub use crate::decode::Spanned;
-use crate::model::{Cadence, Config, Due, Evidence, Exception, Framework, Item, Review};
+use crate::model::{Cadence, Config, Due, Evidence, Exception, Framework, Item, Review, Word};
 use crate::yaml::{Node, Value};
 
 pub use backlog::{BacklogFile, ItemEntry};
@@ -83,6 +83,27 @@ word_enum! {
         Reviews = "reviews",
         /// Risk acceptances under `exceptions/`.
         Exceptions = "exceptions",
+    }
+}
+
+impl FileKind {
+    /// The directory that holds files of this kind (`None` for
+    /// `comply.yaml`): the kind's own word.
+    pub fn directory(self) -> Option<&'static str> {
+        (self != FileKind::Config).then_some(self.as_str())
+    }
+
+    /// The directories comply reads (`controls`, `backlog`, `reviews`,
+    /// `exceptions`), in order.
+    pub(crate) fn directories() -> impl Iterator<Item = &'static str> {
+        Self::WORDS
+            .iter()
+            .filter_map(|word| word.parse::<FileKind>().ok()?.directory())
+    }
+
+    /// The kind of the files under the top-level directory `name`.
+    pub fn in_directory(name: &str) -> Option<FileKind> {
+        name.parse().ok().filter(|kind| *kind != FileKind::Config)
     }
 }
 

@@ -30,7 +30,7 @@ use crate::model::Risk;
 use crate::yaml::{self, Value};
 
 pub(crate) use ids::valid_framework;
-pub use shapes::Kind;
+pub use shapes::Shapes;
 
 /// Settings of one import.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +38,7 @@ pub struct Options {
     /// The framework for items whose page does not name one.
     pub framework: Option<String>,
     /// Which shapes to look for.
-    pub kind: Kind,
+    pub kind: Shapes,
     /// The prefix of generated ids (default: from the file name).
     pub id_prefix: Option<String>,
     /// Risk for items whose page gives none.

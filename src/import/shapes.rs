@@ -16,22 +16,23 @@ use crate::format::{ChecklistStep, ControlEntry, ItemEntry, ReviewEntry};
 use crate::model::{Due, ItemStatus};
 use crate::text::plural;
 
-/// Which shapes to look for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// All of them.
+/// The shapes `comply import` looks for (`--kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shapes {
+    /// Every shape.
     Auto,
-    /// Heading-per-item backlogs.
+    /// Headings with an id and fields, all read as backlog items.
     Backlog,
-    /// Tables of controls.
+    /// Control tables (matrices, Statements of Applicability, gap analyses),
+    /// and headings with an id and fields read as controls.
     Matrix,
-    /// Tables of tasks and checklists.
+    /// Tables of tasks and recurring activities, and checklists.
     Tasks,
 }
 
-impl Kind {
-    pub(super) fn wants(self, shape: Kind) -> bool {
-        self == Kind::Auto || self == shape
+impl Shapes {
+    pub(super) fn wants(self, shape: Shapes) -> bool {
+        self == Shapes::Auto || self == shape
     }
 }
 
@@ -252,7 +253,7 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
     let mut sections = Sections::default();
     let mut record: Option<Record> = None;
     let kind = context.options.kind;
-    let headings = kind != Kind::Tasks;
+    let headings = kind != Shapes::Tasks;
     for block in &document.blocks {
         match block {
             Block::Heading {
@@ -323,7 +324,7 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                 }
             }
             Block::List { items }
-                if kind.wants(Kind::Tasks)
+                if kind.wants(Shapes::Tasks)
                     && flatten(items).iter().any(|i| i.checked.is_some()) =>
             {
                 checklist(context, &sections, &flatten(items), &mut found)?;
@@ -548,8 +549,8 @@ fn finish_record(
         || !record.checklist.is_empty()
         || (item_numbered && !control_only);
     let as_item = match context.options.kind {
-        Kind::Backlog => true,
-        Kind::Matrix => false,
+        Shapes::Backlog => true,
+        Shapes::Matrix => false,
         _ if empty => super::fields::item_shaped(&record.id),
         _ => backlog_like,
     };
