@@ -19,6 +19,7 @@
 pub mod model;
 mod acceptance;
 mod analysis;
+mod args;
 pub mod cli;
 pub mod commands;
 mod complete;

@@ -8,8 +8,9 @@ use serde::Serialize;
 
 use std::collections::HashMap;
 
+pub use super::views::SubjectKind;
+use super::views::{ControlView, EvidenceView, ItemState, ItemView, SourceRef};
 use crate::acceptance::{Acceptance, AcceptanceState, InForce, Target};
-use crate::analysis::{ControlView, EvidenceView, ItemState, ItemView, SourceRef};
 use crate::evidence::EvidenceState;
 use crate::model::{ItemStatus, Risk};
 pub(crate) use crate::text::plural;
@@ -47,20 +48,6 @@ pub enum Reason {
         /// The day it ran out.
         expires: NaiveDate,
     },
-}
-
-word_enum! {
-    /// What the gate judges: the kind of an offender or a checked subject.
-    SubjectKind {
-        /// A risk acceptance (fails when it has run out).
-        Acceptance = "acceptance",
-        /// A control (with `--fail-on-stale`).
-        Control = "control",
-        /// A backlog item.
-        Item = "item",
-        /// A recurring activity.
-        Review = "review",
-    }
 }
 
 /// An offender the gate skipped because a risk acceptance covers it.

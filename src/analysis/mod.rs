@@ -5,33 +5,21 @@
 //! from an [`Analysis`], so the dashboard, the gate and the JSON agree.
 
 pub mod gate;
+mod views;
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use self::gate::{Gate, SubjectKind};
-use crate::acceptance::{Acceptance, AcceptanceState, Target, Targets};
+use self::gate::Gate;
+pub use self::views::{
+    ControlView, EvidenceView, ItemState, ItemView, Progress, SourceRef, SubjectKind,
+};
+use crate::acceptance::{Acceptance, AcceptanceState, Targets};
 use crate::evidence::{EvidenceMap, EvidenceState};
-use crate::git::{Change, History};
+use crate::git::History;
 use crate::model::{ControlStatus, Evidence, Item, ItemStatus, Repository, Review, Risk};
-
-word_enum! {
-    /// Where an item stands on the as-of date.
-    ItemState {
-        /// Open and past its due date.
-        Overdue = "overdue",
-        /// Open and due within the due-soon window (due today included).
-        DueSoon = "due-soon",
-        /// Open, due later than the window.
-        Scheduled = "scheduled",
-        /// Open without a due date.
-        Unscheduled = "unscheduled",
-        /// Done or won't do.
-        Closed = "closed",
-    }
-}
 
 /// Options that shape an analysis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,29 +35,6 @@ pub struct Options {
     /// Whether to judge the gate even when git history it depends on is
     /// unknown (`--without-history`); otherwise the verdict is undetermined.
     pub without_history: bool,
-}
-
-pub use crate::model::SourceRef;
-
-/// One evidence entry with its resolved state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct EvidenceView {
-    /// The path as written.
-    pub path: String,
-    /// The note, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// Present, empty, missing or outside.
-    pub state: EvidenceState,
-    /// Why, where the state needs explaining.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-    /// The newest commit among the files the entry covers, when git knows.
-    pub last_change: Option<Change>,
-    /// Whether some covered file is modified, added or untracked.
-    pub uncommitted: bool,
-    /// Days after `last_change` at which the entry goes stale, if limited.
-    pub max_age_days: Option<u32>,
 }
 
 /// Per-framework figures: one row of the dashboard.
@@ -143,122 +108,6 @@ impl FrameworkSummary {
 /// `ready` as a whole percentage of `applicable`, rounded down.
 fn readiness(ready: usize, applicable: usize) -> Option<u32> {
     (applicable > 0).then(|| (ready * 100 / applicable) as u32)
-}
-
-impl ItemView {
-    /// Whether this is a control's cadence seen as a review (id
-    /// `framework:control`), whose evidence is the control's own.
-    pub fn is_control_cadence(&self) -> bool {
-        matches!(self.subject(), Target::Control { .. })
-    }
-
-    /// What a risk acceptance names to cover it: the item, the review, or,
-    /// for a control's cadence (id `framework:control`), the control.
-    pub fn subject(&self) -> Target {
-        match (self.kind, self.id.split_once(':')) {
-            (SubjectKind::Review, Some((framework, id))) => Target::Control {
-                framework: framework.to_string(),
-                id: id.to_string(),
-            },
-            (SubjectKind::Review, None) => Target::Review {
-                id: self.id.clone(),
-            },
-            _ => Target::Item {
-                id: self.id.clone(),
-            },
-        }
-    }
-}
-
-impl ControlView {
-    /// What a risk acceptance names to cover it.
-    pub fn subject(&self) -> Target {
-        Target::Control {
-            framework: self.framework.clone(),
-            id: self.id.clone(),
-        }
-    }
-}
-
-/// One backlog item as of the analysis date.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct ItemView {
-    /// `item` for a backlog item, `review` for a recurring activity.
-    pub kind: SubjectKind,
-    /// Item id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Framework id.
-    pub framework: String,
-    /// Risk.
-    pub risk: Risk,
-    /// Owner, if any.
-    pub owner: Option<String>,
-    /// Due date, if scheduled.
-    pub due: Option<NaiveDate>,
-    /// Status as written.
-    pub status: ItemStatus,
-    /// Completion date, if done.
-    pub done: Option<NaiveDate>,
-    /// State on the as-of date.
-    pub state: ItemState,
-    /// Days past due (negative: days left) for open scheduled items.
-    pub days_late: Option<i64>,
-    /// Controls the item closes, as written.
-    pub controls: Vec<String>,
-    /// Evidence with states.
-    pub evidence: Vec<EvidenceView>,
-    /// Ticked and total checklist steps.
-    pub checklist: Option<Progress>,
-    /// Free labels.
-    pub tags: Vec<String>,
-    /// For a review: how often it comes round.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cadence: Option<String>,
-    /// For a review: when it was last done (written down, or the newest
-    /// commit touching its evidence, whichever is later).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_done: Option<NaiveDate>,
-    /// Where the item is defined.
-    pub source: SourceRef,
-}
-
-/// How many of a checklist's steps are ticked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Progress {
-    /// Ticked steps.
-    pub done: usize,
-    /// All steps.
-    pub total: usize,
-}
-
-/// One control with its evidence and remediation state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct ControlView {
-    /// Framework id.
-    pub framework: String,
-    /// Control id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Implementation status.
-    pub status: ControlStatus,
-    /// Gap severity, if given.
-    pub severity: Option<Risk>,
-    /// Owner, if any.
-    pub owner: Option<String>,
-    /// Evidence with states.
-    pub evidence: Vec<EvidenceView>,
-    /// Backlog items linked either way (the control's `backlog` or the
-    /// item's `controls`), sorted.
-    pub backlog: Vec<String>,
-    /// A gap: status `partial`, `planned` or `missing`.
-    pub is_gap: bool,
-    /// Unproven: marked `implemented`, but some evidence is not present.
-    pub unproven: bool,
-    /// Where the control is defined.
-    pub source: SourceRef,
 }
 
 /// Everything the commands render.

@@ -4,19 +4,44 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
-use super::steps::{self, Analysed};
-use super::{Context, Exit};
-use crate::cli::{EvidenceArgs, Format};
+use super::steps::{self, Analysed, Context, Exit};
+use clap::Args;
+
+use crate::args::{Format, OutputArgs};
 use crate::evidence::{EvidenceState, WorkTree};
 use crate::git::History;
 use crate::manifest::{self, FileRecord, Manifest};
 use crate::render::{Row, json, table};
 use crate::workspace::Workspace;
+
+/// Arguments of `comply evidence`.
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    /// Only stale evidence
+    #[arg(long)]
+    pub stale: bool,
+    /// Only evidence that is not present (missing, empty or outside)
+    #[arg(long)]
+    pub missing: bool,
+    /// Write a manifest (path, size, SHA-256, last commit) of every evidence file to FILE
+    /// (`-` is standard output)
+    #[arg(long, value_name = "FILE", conflicts_with = "verify")]
+    pub manifest: Option<PathBuf>,
+    /// Compare the evidence files with a manifest; exit 1 if anything was added, removed or changed
+    #[arg(long, value_name = "FILE")]
+    pub verify: Option<PathBuf>,
+    /// Replace the manifest FILE if it exists
+    #[arg(long, requires = "manifest")]
+    pub force: bool,
+    /// Output.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
 
 /// Runs `comply evidence`.
 pub(crate) fn run(

@@ -6,13 +6,38 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::Exit;
+use super::steps::{Context, Exit};
 use crate::analysis::{self, Facts, Options};
-use crate::cli::{Every, Format, TrendArgs};
+use clap::{Args, ValueEnum, ValueHint};
+
+use crate::args::{Format, OutputArgs, date_arg};
 use crate::git::{FIRST_GIT_DAY, Repo};
-use crate::render::{Style, json, table};
+use crate::render::{json, table};
 use crate::trend::{self, Period, TrendPoint};
 use crate::workspace::Workspace;
+
+/// Arguments of `comply trend`.
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// First day of the first period [default: twelve periods before the as-of date]
+    #[arg(long, value_name = "DATE", value_parser = date_arg, value_hint = ValueHint::Other)]
+    pub since: Option<NaiveDate>,
+    /// Length of a period
+    #[arg(long, value_enum, default_value_t = Every::Month)]
+    pub every: Every,
+    /// Output.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// The period of `comply trend`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Every {
+    /// Seven days.
+    Week,
+    /// A calendar month.
+    Month,
+}
 
 /// The trend's period for a CLI choice.
 pub fn period(every: Every) -> Period {
@@ -24,13 +49,12 @@ pub fn period(every: Every) -> Period {
 
 /// Runs `comply trend`.
 pub fn run(
-    root: &Path,
     args: &TrendArgs,
-    as_of: NaiveDate,
-    style: Style,
+    ctx: &Context,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
+    let (root, as_of, style) = (ctx.root.as_path(), ctx.as_of, ctx.style);
     let period = period(args.every);
     let since = args
         .since

@@ -3,10 +3,9 @@
 
 use chrono::NaiveDate;
 
-use super::Note;
 use super::doc::Inline;
+use super::found::{Context, Fields, Found, Note, tag};
 use super::ids;
-use super::shapes::{Context, Fields, Found, tag};
 use super::vocab::{self, Column};
 use crate::format::{
     ChecklistStep, ControlEntry, EvidenceDetails, EvidenceEntry, ItemEntry, Spanned,

@@ -1,11 +1,10 @@
 //! Tables: what a table is from its columns (tasks, controls, recurring
 //! activities), and each row read by the roles of its columns.
 
-use super::ImportError;
 use super::build::{bare_iso, control_from, date_field, evidence, item_from};
 use super::doc::{Inline, Row};
+use super::found::{Context, Fields, Found, ImportError, Sections, Shapes, framework};
 use super::ids;
-use super::shapes::{Context, Fields, Found, Sections, Shapes, framework};
 use super::vocab::{self, Column};
 use crate::format::ReviewEntry;
 

@@ -20,8 +20,9 @@ use crate::ratchet::Comparison;
 use crate::render::Row;
 use crate::trend::TrendPoint;
 
-/// The JSON format's version.
-pub const VERSION: u32 = 1;
+/// The JSON format's version (one for every document; defined beside the
+/// report's document, the lowest that carries it).
+pub use crate::report::JSON_VERSION as VERSION;
 
 /// `comply status --format json`.
 #[derive(Serialize, schemars::JsonSchema)]

@@ -23,6 +23,10 @@ use crate::gate::Gate;
 use crate::model::Owner;
 use crate::trend::TrendPoint;
 
+/// The version of comply's JSON documents: the report's and every
+/// `--format json` output (`render::json`).
+pub const JSON_VERSION: u32 = 1;
+
 /// How readiness is computed, stated in every report.
 pub const READINESS_DEFINITION: &str = "Readiness is the share of applicable controls \
 (every control not marked not-applicable) that are implemented with all of their evidence \
@@ -117,7 +121,7 @@ impl Report {
     pub fn new(title: &str, analysis: &Analysis, filter: &Filter, declared: &[Owner]) -> Report {
         let analysis = filter.narrow(analysis);
         Report {
-            version: crate::render::json::VERSION,
+            version: JSON_VERSION,
             title: title.to_string(),
             as_of: analysis.as_of,
             due_soon_days: analysis.due_soon_days,
