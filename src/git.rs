@@ -17,11 +17,12 @@ use serde::Serialize;
 use crate::diag::{Code, Diagnostic, Location};
 use crate::evidence::{Entry, EvidenceState, EvidenceStatus, Files};
 use crate::format::FileKind;
-use crate::load::{MAX_FILE_BYTES, Source, check_size, check_total, classify};
+use crate::load::{FileSource, MAX_FILE_BYTES, check_size, check_total, classify};
 
 /// The commit that last changed a file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Change {
+#[schemars(rename = "Change")]
+pub struct LastCommit {
     /// Commit date (UTC).
     pub date: NaiveDate,
     /// Short commit hash.
@@ -38,7 +39,7 @@ pub enum History {
     /// Last changes of committed files, and the files not committed as they are.
     Known {
         /// Newest commit per file (root-relative path).
-        changes: HashMap<String, Change>,
+        changes: HashMap<String, LastCommit>,
         /// Files modified, added or untracked in the working tree.
         uncommitted: BTreeSet<String>,
     },
@@ -385,7 +386,7 @@ pub struct LogParser {
     state: LogState,
     hash: String,
     seconds: i64,
-    current: Option<Change>,
+    current: Option<LastCommit>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -405,7 +406,7 @@ enum LogState {
 impl LogParser {
     /// Takes one token (without its NUL); returns a path the current commit
     /// touched, with that commit.
-    pub fn token(&mut self, token: &[u8]) -> anyhow::Result<Option<(String, &Change)>> {
+    pub fn token(&mut self, token: &[u8]) -> anyhow::Result<Option<(String, &LastCommit)>> {
         let bad = |what: &str| anyhow::anyhow!("unexpected `git log` output: {what}");
         match self.state {
             LogState::Start | LogState::FirstPath | LogState::Path if token.is_empty() => {
@@ -441,7 +442,7 @@ impl LogParser {
                             self.seconds
                         )
                     })?;
-                self.current = Some(Change {
+                self.current = Some(LastCommit {
                     date,
                     commit: self.hash.chars().take(10).collect(),
                     author: String::from_utf8_lossy(token).into_owned(),
@@ -481,7 +482,7 @@ impl LogParser {
 
 /// Every (path, commit) pair of a whole `git log` output: the pure form of
 /// the freshness pass, for tests and fuzzing.
-pub fn parse_log(bytes: &[u8]) -> anyhow::Result<Vec<(String, Change)>> {
+pub fn parse_log(bytes: &[u8]) -> anyhow::Result<Vec<(String, LastCommit)>> {
     let mut parser = LogParser::default();
     let mut out = Vec::new();
     let mut rest = bytes;
@@ -505,7 +506,7 @@ pub fn parse_log(bytes: &[u8]) -> anyhow::Result<Vec<(String, Change)>> {
 fn read_log(
     mut reader: impl BufRead,
     missing: &mut BTreeSet<String>,
-    changes: &mut HashMap<String, Change>,
+    changes: &mut HashMap<String, LastCommit>,
     prefix: &str,
 ) -> anyhow::Result<()> {
     let mut parser = LogParser::default();
@@ -676,7 +677,7 @@ impl TreeFiles {
     }
 }
 
-impl Source for TreeSource {
+impl FileSource for TreeSource {
     fn files(&self) -> anyhow::Result<Vec<(PathBuf, FileKind)>> {
         Ok(self.files.clone())
     }

@@ -73,7 +73,7 @@ struct FileResult {
 
 /// Where the repository's files come from: the working tree or a git
 /// revision.
-pub trait Source: Sync {
+pub trait FileSource: Sync {
     /// Every file comply reads, with its kind, relative to the root, sorted.
     fn files(&self) -> anyhow::Result<Vec<(PathBuf, FileKind)>>;
     /// The bytes of one of those files, within [`MAX_FILE_BYTES`].
@@ -104,7 +104,7 @@ pub fn load(root: &Path) -> anyhow::Result<Loaded> {
 }
 
 /// Reads and validates the repository from `source`.
-pub fn load_from(source: &dyn Source) -> anyhow::Result<Loaded> {
+pub fn load_from(source: &dyn FileSource) -> anyhow::Result<Loaded> {
     let files = source.files()?;
     if files.len() > MAX_FILES {
         bail!(
@@ -172,7 +172,7 @@ struct WorkTreeSource<'a> {
     root: &'a Path,
 }
 
-impl Source for WorkTreeSource<'_> {
+impl FileSource for WorkTreeSource<'_> {
     fn files(&self) -> anyhow::Result<Vec<(PathBuf, FileKind)>> {
         let mut files = Vec::new();
         for name in CONFIG_NAMES {
@@ -221,7 +221,9 @@ impl Source for WorkTreeSource<'_> {
             fs::symlink_metadata(&full).map_err(|e| unreadable(format!("cannot read: {e}")))?;
         if meta.file_type().is_symlink() {
             return Err(unreadable(
-                "is a symlink; comply reads only regular files in controls/ and backlog/".into(),
+                "is a symlink; comply reads only regular files in controls/, backlog/, reviews/ \
+                 and exceptions/"
+                    .into(),
             ));
         }
         if !meta.is_file() {
@@ -356,14 +358,19 @@ pub fn check_total(total: u64, relative: &Path) -> Result<(), Diagnostic> {
 }
 
 /// Parses files on every core, keeping their order.
-fn parse_parallel(source: &dyn Source, files: &[(PathBuf, FileKind)]) -> Vec<FileResult> {
+fn parse_parallel(source: &dyn FileSource, files: &[(PathBuf, FileKind)]) -> Vec<FileResult> {
     let budget = Budget::default();
     par::map(files, |(path, kind)| {
         parse_file(source, path, *kind, &budget)
     })
 }
 
-fn parse_file(source: &dyn Source, relative: &Path, kind: FileKind, budget: &Budget) -> FileResult {
+fn parse_file(
+    source: &dyn FileSource,
+    relative: &Path,
+    kind: FileKind,
+    budget: &Budget,
+) -> FileResult {
     let mut result = FileResult::default();
     let text = match source
         .read(relative)

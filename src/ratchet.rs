@@ -9,11 +9,24 @@ use crate::acceptance::{InForce, Target};
 use crate::analysis::{Analysis, EvidenceView, SourceRef};
 use crate::model::ControlStatus;
 
+word_enum! {
+    /// What a ratchet change is about; in the order changes are listed.
+    ChangeKind {
+        /// A control's status.
+        Control = "control",
+        /// An evidence entry's state.
+        Evidence = "evidence",
+        /// An offender of the gate.
+        Offender = "offender",
+    }
+}
+
 /// One thing that changed for better or worse.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct Change {
     /// `offender`, `evidence` or `control`.
-    pub kind: &'static str,
+    #[schemars(with = "String")]
+    pub kind: ChangeKind,
     /// The item, review or control id (with framework for controls), or the
     /// evidence path.
     pub id: String,
@@ -115,7 +128,7 @@ pub fn compare(baseline: &Analysis, now: &Analysis) -> Comparison {
     for (key, (detail, source)) in &after {
         if !before.contains_key(key) {
             result.worse.push(Change {
-                kind: "offender",
+                kind: ChangeKind::Offender,
                 id: key.1.clone(),
                 detail: format!("new offender ({}): {detail}", key.0),
                 source: Some(source.clone()),
@@ -125,7 +138,7 @@ pub fn compare(baseline: &Analysis, now: &Analysis) -> Comparison {
     for (key, (detail, _)) in &before {
         if !after.contains_key(key) {
             result.improved.push(Change {
-                kind: "offender",
+                kind: ChangeKind::Offender,
                 id: key.1.clone(),
                 detail: format!("no longer offends ({}): was {detail}", key.0),
                 source: None,
@@ -136,7 +149,7 @@ pub fn compare(baseline: &Analysis, now: &Analysis) -> Comparison {
     for ((owner, path), (state, source)) in &after {
         if before.get(&(owner.clone(), path.clone())).map(|(s, _)| s) != Some(state) {
             result.worse.push(Change {
-                kind: "evidence",
+                kind: ChangeKind::Evidence,
                 id: path.clone(),
                 detail: format!("evidence of {owner} is now {state}"),
                 source: Some(source.clone()),
@@ -146,7 +159,7 @@ pub fn compare(baseline: &Analysis, now: &Analysis) -> Comparison {
     for ((owner, path), (state, _)) in &before {
         if !after.contains_key(&(owner.clone(), path.clone())) {
             result.improved.push(Change {
-                kind: "evidence",
+                kind: ChangeKind::Evidence,
                 id: path.clone(),
                 detail: format!("evidence of {owner} is no longer {state}"),
                 source: None,
@@ -166,7 +179,7 @@ pub fn compare(baseline: &Analysis, now: &Analysis) -> Comparison {
             continue;
         };
         let change = Change {
-            kind: "control",
+            kind: ChangeKind::Control,
             id: format!("{}:{}", control.framework, control.id),
             detail: format!("status {old} -> {}", control.status),
             source: Some(control.source.clone()),

@@ -26,7 +26,7 @@ const LAYERS: &[&[&str]] = &[
     &["analysis::views"],
     &["analysis::gate"],
     &["analysis"],
-    &["filter", "ratchet", "trend", "diff"],
+    &["filter", "ratchet", "periods", "diff"],
     &["report"],
     &["render"],
     &["schema"],

@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 
 use comply::diag::Diagnostic;
-use comply::load::{self, FileKind, Source};
+use comply::load::{self, FileKind, FileSource};
 use libfuzzer_sys::fuzz_target;
 
 struct Memory(Vec<(PathBuf, FileKind, Vec<u8>)>);
 
-impl Source for Memory {
+impl FileSource for Memory {
     fn files(&self) -> anyhow::Result<Vec<(PathBuf, FileKind)>> {
         Ok(self.0.iter().map(|(p, k, _)| (p.clone(), *k)).collect())
     }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::acceptance::Target;
 use crate::evidence::EvidenceState;
-use crate::git::Change;
+use crate::git::LastCommit;
 pub use crate::model::SourceRef;
 use crate::model::{ControlStatus, ItemStatus, Risk};
 
@@ -54,7 +54,7 @@ pub struct EvidenceView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// The newest commit among the files the entry covers, when git knows.
-    pub last_change: Option<Change>,
+    pub last_change: Option<LastCommit>,
     /// Whether some covered file is modified, added or untracked.
     pub uncommitted: bool,
     /// Days after `last_change` at which the entry goes stale, if limited.

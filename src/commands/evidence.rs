@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use super::steps::{self, Analysed, Context, Exit};
 use clap::Args;
 
+use crate::analysis::SubjectKind;
 use crate::args::{Format, OutputArgs};
 use crate::evidence::{EvidenceState, WorkTree};
 use crate::git::History;
@@ -86,7 +87,7 @@ pub(crate) fn run(
         .flat_map(|c| {
             c.evidence
                 .iter()
-                .map(move |e| ("control", c.framework.as_str(), c.id.as_str(), e))
+                .map(move |e| (SubjectKind::Control, c.framework.as_str(), c.id.as_str(), e))
         })
         // A control's cadence is listed once, as the control.
         .chain(
@@ -97,7 +98,7 @@ pub(crate) fn run(
                 .flat_map(|i| {
                     i.evidence
                         .iter()
-                        .map(move |e| (i.kind.as_str(), i.framework.as_str(), i.id.as_str(), e))
+                        .map(move |e| (i.kind, i.framework.as_str(), i.id.as_str(), e))
                 }),
         )
         .filter(|(_, _, _, e)| !args.stale || e.state == EvidenceState::Stale)

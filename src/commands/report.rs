@@ -64,7 +64,7 @@ pub(crate) fn run(
         && let Ok(repo) = &workspace.git
     {
         let period = trend::period(Every::Month);
-        let since = crate::trend::default_since(ctx.as_of, period);
+        let since = crate::periods::default_since(ctx.as_of, period);
         report.trend = trend::points(repo, &ctx.root, since, period, ctx.as_of, err)?;
     }
     let text = match args.format {

@@ -12,8 +12,8 @@ use clap::{Args, ValueEnum, ValueHint};
 
 use crate::args::{Format, OutputArgs, date_arg};
 use crate::git::{FIRST_GIT_DAY, Repo};
+use crate::periods::{self, Period, TrendPoint};
 use crate::render::{json, table};
-use crate::trend::{self, Period, TrendPoint};
 use crate::workspace::Workspace;
 
 /// Arguments of `comply trend`.
@@ -58,7 +58,7 @@ pub fn run(
     let period = period(args.every);
     let since = args
         .since
-        .unwrap_or_else(|| trend::default_since(as_of, period));
+        .unwrap_or_else(|| periods::default_since(as_of, period));
     let repo =
         Repo::open(root).map_err(|why| anyhow::anyhow!("comply trend reads git history: {why}"))?;
     if repo.is_shallow() {
@@ -100,12 +100,12 @@ pub fn points(
     if !repo.has_commits() {
         return Ok(points);
     }
-    let ends = trend::period_ends(since, period, as_of);
-    if ends.len() == trend::MAX_PERIODS {
+    let ends = periods::period_ends(since, period, as_of);
+    if ends.len() == periods::MAX_PERIODS {
         writeln!(
             err,
             "warning: showing the most recent {} periods; a later --since shows them all",
-            trend::MAX_PERIODS
+            periods::MAX_PERIODS
         )?;
     }
     if ends.first().is_some_and(|first| *first < FIRST_GIT_DAY) {
@@ -146,7 +146,7 @@ pub fn points(
             history: &history,
         };
         let analysis = analysis::analyse(&loaded.repository, facts, options);
-        points.push(trend::point(&analysis, &commit));
+        points.push(periods::point(&analysis, &commit));
     }
     Ok(points)
 }

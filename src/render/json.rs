@@ -16,9 +16,9 @@ use crate::diff::ReviewDiff;
 use crate::gate::{Accepted, Checked, Gate, Offender};
 use crate::manifest::Changes;
 use crate::model::Risk;
+use crate::periods::TrendPoint;
 use crate::ratchet::Comparison;
 use crate::render::Row;
-use crate::trend::TrendPoint;
 
 /// The JSON format's version (one for every document; defined beside the
 /// report's document, the lowest that carries it).

@@ -10,7 +10,7 @@ pub mod table;
 
 use serde::Serialize;
 
-use crate::analysis::{EvidenceView, ItemState, ItemView};
+use crate::analysis::{EvidenceView, ItemState, ItemView, SubjectKind};
 use crate::evidence::EvidenceState;
 use crate::model::Risk;
 
@@ -30,8 +30,9 @@ pub struct DueLists<'a> {
 /// One evidence entry of one control or item (`comply evidence`).
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Row<'a> {
-    /// `item` or `control`.
-    pub kind: &'static str,
+    /// `item`, `review` or `control`.
+    #[schemars(with = "String")]
+    pub kind: SubjectKind,
     /// Framework of the control or item.
     pub framework: &'a str,
     /// Control or item id.

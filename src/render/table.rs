@@ -11,8 +11,8 @@ use super::{DueLists, Row, Style, Tone};
 use crate::acceptance::AcceptanceState;
 use crate::analysis::{Analysis, ControlView, FrameworkSummary, ItemView};
 use crate::gate::{Gate, plural};
+use crate::periods::TrendPoint;
 use crate::text::inert;
-use crate::trend::TrendPoint;
 
 const NONE: &str = "None.";
 

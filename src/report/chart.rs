@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use super::Report;
 use crate::analysis::ItemState;
 use crate::model::Risk;
-use crate::trend::TrendPoint;
+use crate::periods::TrendPoint;
 
 const RISKS: [(Risk, &str); 4] = [
     (Risk::Critical, "#7f1d1d"),

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use std::fmt::Write as _;
 
 use super::{Need, Report};
-use crate::analysis::{ControlView, FrameworkSummary, ItemState, ItemView};
+use crate::analysis::{ControlView, FrameworkSummary, ItemState, ItemView, SubjectKind};
 use crate::evidence::EvidenceState;
 use crate::gate::Reason;
 
@@ -313,7 +313,7 @@ impl Writer<'_> {
 
     fn need_link(&self, need: &Need) -> String {
         match need.kind {
-            "item" => self.item_link(&need.id),
+            SubjectKind::Item => self.item_link(&need.id),
             _ => format!(
                 "{} {}",
                 escape(&need.framework),

@@ -16,12 +16,14 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::analysis::{Analysis, ControlView, EvidenceView, FrameworkSummary, ItemState, ItemView};
+use crate::analysis::{
+    Analysis, ControlView, EvidenceView, FrameworkSummary, ItemState, ItemView, SubjectKind,
+};
 use crate::evidence::EvidenceState;
 use crate::filter::Filter;
 use crate::gate::Gate;
 use crate::model::Owner;
-use crate::trend::TrendPoint;
+use crate::periods::TrendPoint;
 
 /// The version of comply's JSON documents: the report's and every
 /// `--format json` output (`render::json`).
@@ -36,7 +38,8 @@ present, rounded down to a whole percent.";
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct Need {
     /// `item` or `control`.
-    pub kind: &'static str,
+    #[schemars(with = "String")]
+    pub kind: SubjectKind,
     /// The framework.
     pub framework: String,
     /// The item or control id.
@@ -169,7 +172,7 @@ fn evidence_problems(analysis: &Analysis) -> Vec<EvidenceProblem> {
             note(
                 e,
                 Need {
-                    kind: "control",
+                    kind: SubjectKind::Control,
                     framework: control.framework.clone(),
                     id: control.id.clone(),
                 },
@@ -181,7 +184,7 @@ fn evidence_problems(analysis: &Analysis) -> Vec<EvidenceProblem> {
             note(
                 e,
                 Need {
-                    kind: "item",
+                    kind: SubjectKind::Item,
                     framework: item.framework.clone(),
                     id: item.id.clone(),
                 },
