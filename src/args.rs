@@ -9,7 +9,7 @@ use crate::date::parse_date;
 use crate::model::Risk;
 
 /// `comply --version`: the package version and the git commit it was built from.
-pub const VERSION: &str = concat!(
+pub(crate) const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (",
     env!("COMPLY_GIT_COMMIT"),
@@ -17,7 +17,7 @@ pub const VERSION: &str = concat!(
 );
 
 /// The ids of the options every command that reads a repository takes.
-pub const GLOBAL_OPTIONS: [&str; 7] = [
+pub(crate) const GLOBAL_OPTIONS: [&str; 7] = [
     "root",
     "as_of",
     "at",
@@ -30,7 +30,7 @@ pub const GLOBAL_OPTIONS: [&str; 7] = [
 /// The global options that `command` uses. The others are hidden from its
 /// help, its completions and its man page, and rejected when given (exit 2),
 /// so none is accepted and then ignored.
-pub fn options_of(command: &str) -> &'static [&'static str] {
+pub(crate) fn options_of(command: &str) -> &'static [&'static str] {
     match command {
         "init" | "schema" | "completions" | "man" | "reference" | "help" => &[],
         "import" => &["as_of"],
@@ -45,7 +45,7 @@ pub fn options_of(command: &str) -> &'static [&'static str] {
 pub struct OutputArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    pub(crate) format: Format,
 }
 
 /// How results are printed.
@@ -62,11 +62,11 @@ pub enum Format {
 pub struct FilterArgs {
     /// Only this framework (repeatable)
     #[arg(long = "framework", value_name = "ID", value_hint = ValueHint::Other)]
-    pub frameworks: Vec<String>,
+    pub(crate) frameworks: Vec<String>,
     /// Only items or controls of this owner (case-insensitive; matches one
     /// of several owners joined by `&`, `,`, `/` or `and`)
     #[arg(long, value_name = "NAME", value_hint = ValueHint::Other)]
-    pub owner: Option<String>,
+    pub(crate) owner: Option<String>,
 }
 
 /// A risk level on the command line.

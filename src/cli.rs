@@ -10,8 +10,9 @@ use clap::{
     ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum, ValueHint,
 };
 
+use crate::args::OutputArgs;
 use crate::args::date_arg;
-pub use crate::args::{GLOBAL_OPTIONS, OutputArgs, VERSION, options_of};
+pub(crate) use crate::args::{GLOBAL_OPTIONS, VERSION, options_of};
 use crate::commands::check::CheckArgs;
 use crate::commands::due::DueArgs;
 use crate::commands::evidence::EvidenceArgs;
@@ -29,7 +30,7 @@ use crate::commands::trend::TrendArgs;
 pub struct Cli {
     /// Options every command takes.
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub(crate) global: GlobalArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -42,35 +43,35 @@ pub struct GlobalArgs {
     /// above the current directory, else the git top level, else the current
     /// directory]
     #[arg(long, global = true, value_name = "DIR")]
-    pub root: Option<PathBuf>,
+    pub(crate) root: Option<PathBuf>,
 
     /// The day to analyse, as YYYY-MM-DD [default: today]
     #[arg(long, global = true, value_name = "DATE", env = "COMPLY_TODAY", value_parser = date_arg, value_hint = ValueHint::Other)]
-    pub as_of: Option<NaiveDate>,
+    pub(crate) as_of: Option<NaiveDate>,
 
     /// Analyse the repository as it was at this git revision (read from git
     /// objects; the working tree is not touched)
     #[arg(long, global = true, value_name = "REV", value_hint = ValueHint::Other)]
-    pub at: Option<String>,
+    pub(crate) at: Option<String>,
 
     /// Print only failures: no summary when all is well, no warnings
     #[arg(long, short, global = true, conflicts_with = "verbose")]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 
     /// Explain decisions on standard error: which root, settings and date,
     /// why each offender fails
     #[arg(long, short, global = true)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
 
     /// Accept a root with no comply.yaml and no YAML file to read (by
     /// default that is an error, so a CI job pointed at the wrong folder
     /// fails instead of passing on nothing)
     #[arg(long, global = true)]
-    pub allow_empty: bool,
+    pub(crate) allow_empty: bool,
 
     /// When to use colour (`auto` honours NO_COLOR and only colours a terminal)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
 }
 
 /// Whether to colour output.

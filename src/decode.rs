@@ -61,7 +61,7 @@ pub(crate) fn cadence_pattern() -> String {
 }
 
 /// Collects diagnostics for one file.
-pub struct Decoder<'a> {
+pub(crate) struct Decoder<'a> {
     file: &'a Path,
     /// The file's name as every `Source` of it shares it.
     shared: Arc<str>,
@@ -78,11 +78,11 @@ pub struct Decoder<'a> {
 /// Most problems kept for one file; the rest are counted in one last
 /// diagnostic, so a file of a million bad entries cannot fill memory with
 /// messages.
-pub const MAX_DIAGNOSTICS_PER_FILE: usize = 1_000;
+pub(crate) const MAX_DIAGNOSTICS_PER_FILE: usize = 1_000;
 
 impl<'a> Decoder<'a> {
     /// A decoder for the file at `file` (relative to the root).
-    pub fn new(file: &'a Path) -> Decoder<'a> {
+    pub(crate) fn new(file: &'a Path) -> Decoder<'a> {
         Decoder {
             file,
             shared: Arc::from(file.to_string_lossy().replace('\\', "/")),
@@ -94,7 +94,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// The problems found so far.
-    pub fn into_diagnostics(mut self) -> Vec<Diagnostic> {
+    pub(crate) fn into_diagnostics(mut self) -> Vec<Diagnostic> {
         let (count, error) = self.dropped;
         if count > 0 {
             let message = format!(
@@ -349,12 +349,12 @@ impl<'a> Decoder<'a> {
 /// A value with where it was written: its key for a field, the entry
 /// itself for a list entry. Serialises and has the schema of the value.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Spanned<T> {
+pub(crate) struct Spanned<T> {
     /// The value.
-    pub value: T,
+    pub(crate) value: T,
     /// Where it was written (the default position for a value made by
     /// comply, such as an imported one).
-    pub pos: Pos,
+    pub(crate) pos: Pos,
 }
 
 impl<T> From<T> for Spanned<T> {

@@ -21,41 +21,41 @@ use crate::validate;
 use crate::yaml::{self, Pos};
 
 /// Largest YAML file comply reads, in bytes (32 MiB).
-pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Most YAML files comply reads in one repository.
-pub const MAX_FILES: usize = 100_000;
+pub(crate) const MAX_FILES: usize = 100_000;
 
 /// Most YAML nodes in one repository, over all its files (each file is also
 /// held to `yaml::MAX_NODES`).
-pub const MAX_REPO_NODES: usize = 1_500_000;
+pub(crate) const MAX_REPO_NODES: usize = 1_500_000;
 
 /// Most bytes of YAML scalar text in one repository, over all its files
 /// (each file is also held to `yaml::MAX_SCALAR_BYTES`).
-pub const MAX_REPO_SCALAR_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_REPO_SCALAR_BYTES: usize = 64 * 1024 * 1024;
 
 /// Most bytes of YAML files read from one git revision, held at once.
-pub const MAX_REPO_FILE_BYTES: u64 = 256 * 1024 * 1024;
+pub(crate) const MAX_REPO_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The names `comply.yaml` may have.
-pub const CONFIG_NAMES: &[&str] = &["comply.yaml", "comply.yml"];
+pub(crate) const CONFIG_NAMES: &[&str] = &["comply.yaml", "comply.yml"];
 
 /// A repository as read, with every problem found while reading it.
 #[derive(Debug)]
 pub struct Loaded {
     /// The decoded model (problem entries left out).
-    pub repository: Repository,
+    pub(crate) repository: Repository,
     /// Problems, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
     /// How many YAML files were read.
-    pub files: usize,
+    pub(crate) files: usize,
     /// The settings file, if there is one.
-    pub config_file: Option<PathBuf>,
+    pub(crate) config_file: Option<PathBuf>,
 }
 
 impl Loaded {
     /// Whether any diagnostic is an error.
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 }
@@ -83,7 +83,7 @@ pub trait FileSource: Sync {
 /// The kind of file at `relative` (with `/` separators), if comply reads it:
 /// `comply.yaml`, or a `.yaml`/`.yml` file under `controls/`, `backlog/`,
 /// `reviews/` or `exceptions/` with no hidden (`.name`) component.
-pub fn classify(relative: &str) -> Option<FileKind> {
+pub(crate) fn classify(relative: &str) -> Option<FileKind> {
     if CONFIG_NAMES.contains(&relative) {
         return Some(FileKind::Config);
     }
@@ -98,7 +98,7 @@ pub fn classify(relative: &str) -> Option<FileKind> {
 ///
 /// Fails only when the root itself cannot be used; problems inside files
 /// come back as diagnostics.
-pub fn load(root: &Path) -> anyhow::Result<Loaded> {
+pub(crate) fn load(root: &Path) -> anyhow::Result<Loaded> {
     check_root(root)?;
     load_from(&WorkTreeSource { root })
 }
@@ -271,7 +271,7 @@ fn read_dir_inside(root: &Path, dir: &str) -> anyhow::Result<bool> {
 }
 
 /// Refuses files over [`MAX_FILE_BYTES`].
-pub fn check_size(len: u64, relative: &Path) -> Result<(), Diagnostic> {
+pub(crate) fn check_size(len: u64, relative: &Path) -> Result<(), Diagnostic> {
     if len > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             Code::TooLarge,
@@ -285,7 +285,7 @@ pub fn check_size(len: u64, relative: &Path) -> Result<(), Diagnostic> {
 /// Most problems listed for one repository's files (each file also keeps
 /// at most `decode::MAX_DIAGNOSTICS_PER_FILE`); past it, each file says only
 /// how many it has.
-pub const MAX_REPO_DIAGNOSTICS: usize = 10_000;
+pub(crate) const MAX_REPO_DIAGNOSTICS: usize = 10_000;
 
 /// What the files parsed so far hold, shared by the parsing threads.
 #[derive(Default)]
@@ -344,7 +344,7 @@ impl Budget {
 
 /// Refuses a file that brings the files read from a revision over
 /// [`MAX_REPO_FILE_BYTES`] in all.
-pub fn check_total(total: u64, relative: &Path) -> Result<(), Diagnostic> {
+pub(crate) fn check_total(total: u64, relative: &Path) -> Result<(), Diagnostic> {
     if total > MAX_REPO_FILE_BYTES {
         return Err(Diagnostic::error(
             Code::TooLarge,

@@ -23,29 +23,29 @@ word_enum! {
 
 /// One thing that changed for better or worse.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
-pub struct Change {
+pub(crate) struct Change {
     /// `offender`, `evidence` or `control`.
     #[schemars(with = "String")]
-    pub kind: ChangeKind,
+    pub(crate) kind: ChangeKind,
     /// The item, review or control id (with framework for controls), or the
     /// evidence path.
-    pub id: String,
+    pub(crate) id: String,
     /// What changed, in words.
-    pub detail: String,
+    pub(crate) detail: String,
     /// Where the thing that changed is defined now (the item's, review's or
     /// control's line), for annotations; none for what no longer exists.
     #[serde(skip)]
     #[schemars(skip)]
-    pub source: Option<SourceRef>,
+    pub(crate) source: Option<SourceRef>,
 }
 
 /// Worse and better, each sorted.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Comparison {
+pub(crate) struct Comparison {
     /// What got worse: these fail the ratchet.
-    pub worse: Vec<Change>,
+    pub(crate) worse: Vec<Change>,
     /// What got better.
-    pub improved: Vec<Change>,
+    pub(crate) improved: Vec<Change>,
 }
 
 /// Offenders by (kind, id, what they fail on), with their description and
@@ -122,7 +122,7 @@ fn rank(status: ControlStatus) -> Option<u8> {
 }
 
 /// Compares `now` with `baseline`.
-pub fn compare(baseline: &Analysis, now: &Analysis) -> Comparison {
+pub(crate) fn compare(baseline: &Analysis, now: &Analysis) -> Comparison {
     let mut result = Comparison::default();
     let (before, after) = (offenders(baseline), offenders(now));
     for (key, (detail, source)) in &after {

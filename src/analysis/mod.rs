@@ -4,7 +4,7 @@
 //! Pure: no file, clock or environment is touched here. Every command renders
 //! from an [`Analysis`], so the dashboard, the gate and the JSON agree.
 
-pub mod gate;
+pub(crate) mod gate;
 mod views;
 
 use std::collections::HashMap;
@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use self::gate::Gate;
-pub use self::views::{
+pub(crate) use self::views::{
     ControlView, EvidenceView, ItemState, ItemView, Progress, SourceRef, SubjectKind,
 };
 use crate::acceptance::{Acceptance, AcceptanceState, Targets};
@@ -23,63 +23,63 @@ use crate::model::{ControlStatus, Evidence, Item, ItemStatus, Repository, Review
 
 /// Options that shape an analysis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Options {
+pub(crate) struct Options {
     /// The day the analysis is for.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// How many days ahead counts as due soon.
-    pub due_soon_days: u32,
+    pub(crate) due_soon_days: u32,
     /// The lowest risk that fails the gate.
-    pub fail_on: Risk,
+    pub(crate) fail_on: Risk,
     /// Whether stale evidence at or above `fail_on` fails the gate too.
-    pub fail_on_stale: bool,
+    pub(crate) fail_on_stale: bool,
     /// Whether to judge the gate even when git history it depends on is
     /// unknown (`--without-history`); otherwise the verdict is undetermined.
-    pub without_history: bool,
+    pub(crate) without_history: bool,
 }
 
 /// Per-framework figures: one row of the dashboard.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct FrameworkSummary {
+pub(crate) struct FrameworkSummary {
     /// Framework id.
-    pub id: String,
+    pub(crate) id: String,
     /// Display name.
-    pub name: String,
+    pub(crate) name: String,
     /// Number of controls.
-    pub controls: usize,
+    pub(crate) controls: usize,
     /// Controls with status `implemented`.
-    pub implemented: usize,
+    pub(crate) implemented: usize,
     /// Gaps: controls with status `partial`, `planned` or `missing`.
-    pub gaps: usize,
+    pub(crate) gaps: usize,
     /// Unproven: controls marked `implemented` with some evidence not
     /// present (missing, empty or outside).
-    pub unproven: usize,
+    pub(crate) unproven: usize,
     /// Controls marked `not-applicable`.
-    pub not_applicable: usize,
+    pub(crate) not_applicable: usize,
     /// Items not done and not won't-do.
-    pub items_open: usize,
+    pub(crate) items_open: usize,
     /// Open items past their due date.
-    pub overdue: usize,
+    pub(crate) overdue: usize,
     /// Open items due within the window.
-    pub due_soon: usize,
+    pub(crate) due_soon: usize,
     /// Open items without a due date.
-    pub unscheduled: usize,
+    pub(crate) unscheduled: usize,
     /// Evidence entries (of controls and items) that are present.
-    pub evidence_present: usize,
+    pub(crate) evidence_present: usize,
     /// Evidence entries that are not present: missing, empty or outside.
-    pub evidence_missing: usize,
+    pub(crate) evidence_missing: usize,
     /// Evidence entries that are present but stale (counted in
     /// `evidence_present` too).
-    pub evidence_stale: usize,
+    pub(crate) evidence_stale: usize,
     /// Controls implemented with every evidence entry present.
-    pub ready: usize,
+    pub(crate) ready: usize,
     /// `ready` as a whole percentage (rounded down) of the applicable
     /// controls (all but not-applicable); `None` when none applies.
-    pub readiness: Option<u32>,
+    pub(crate) readiness: Option<u32>,
 }
 
 impl FrameworkSummary {
     /// The sum of `frameworks`, named `total`, with its own readiness.
-    pub fn total(frameworks: &[FrameworkSummary]) -> FrameworkSummary {
+    pub(crate) fn total(frameworks: &[FrameworkSummary]) -> FrameworkSummary {
         let mut t = FrameworkSummary {
             id: "total".into(),
             name: "Total".into(),
@@ -112,41 +112,41 @@ fn readiness(ready: usize, applicable: usize) -> Option<u32> {
 
 /// Everything the commands render.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Analysis {
+pub(crate) struct Analysis {
     /// The day analysed.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// The due-soon window in days.
-    pub due_soon_days: u32,
+    pub(crate) due_soon_days: u32,
     /// One summary per framework, sorted by id.
-    pub frameworks: Vec<FrameworkSummary>,
+    pub(crate) frameworks: Vec<FrameworkSummary>,
     /// Every item, sorted by id.
-    pub items: Vec<ItemView>,
+    pub(crate) items: Vec<ItemView>,
     /// Every control, by framework then file order.
-    pub controls: Vec<ControlView>,
+    pub(crate) controls: Vec<ControlView>,
     /// The gate's verdict.
-    pub gate: Gate,
+    pub(crate) gate: Gate,
 }
 
 impl Analysis {
     /// The item with this id (items are sorted by id).
-    pub fn item(&self, id: &str) -> Option<&ItemView> {
+    pub(crate) fn item(&self, id: &str) -> Option<&ItemView> {
         find_item(&self.items, id)
     }
 
     /// Open items in `state`, most urgent first (see [`most_urgent_first`]).
-    pub fn items_in(&self, state: ItemState) -> Vec<&ItemView> {
+    pub(crate) fn items_in(&self, state: ItemState) -> Vec<&ItemView> {
         most_urgent_first(self.items.iter().filter(|i| i.state == state))
     }
 
     /// Gaps (controls not implemented), most severe first (no severity
     /// last).
-    pub fn gaps(&self) -> Vec<&ControlView> {
+    pub(crate) fn gaps(&self) -> Vec<&ControlView> {
         by_severity(self.controls.iter().filter(|c| c.is_gap))
     }
 
     /// Unproven controls (implemented, evidence not all present), most
     /// severe first.
-    pub fn unproven(&self) -> Vec<&ControlView> {
+    pub(crate) fn unproven(&self) -> Vec<&ControlView> {
         by_severity(self.controls.iter().filter(|c| c.unproven))
     }
 }
@@ -167,7 +167,7 @@ fn by_severity<'a>(controls: impl Iterator<Item = &'a ControlView>) -> Vec<&'a C
 }
 
 /// The item with this id in a list sorted by id.
-pub fn find_item<'a>(items: &'a [ItemView], id: &str) -> Option<&'a ItemView> {
+pub(crate) fn find_item<'a>(items: &'a [ItemView], id: &str) -> Option<&'a ItemView> {
     items
         .binary_search_by(|i| i.id.as_str().cmp(id))
         .ok()
@@ -176,7 +176,9 @@ pub fn find_item<'a>(items: &'a [ItemView], id: &str) -> Option<&'a ItemView> {
 
 /// Sorts items most urgent first: highest risk, then most days late, then
 /// earliest due, then id.
-pub fn most_urgent_first<'a>(items: impl Iterator<Item = &'a ItemView>) -> Vec<&'a ItemView> {
+pub(crate) fn most_urgent_first<'a>(
+    items: impl Iterator<Item = &'a ItemView>,
+) -> Vec<&'a ItemView> {
     let mut items: Vec<&ItemView> = items.collect();
     items.sort_by(|a, b| {
         (a.risk, std::cmp::Reverse(a.days_late), a.due, &a.id).cmp(&(
@@ -191,15 +193,15 @@ pub fn most_urgent_first<'a>(items: impl Iterator<Item = &'a ItemView>) -> Vec<&
 
 /// What the edges found out: evidence states, and what git knows of them.
 #[derive(Clone, Copy, Debug)]
-pub struct Facts<'a> {
+pub(crate) struct Facts<'a> {
     /// The state of every evidence path.
-    pub evidence: &'a EvidenceMap,
+    pub(crate) evidence: &'a EvidenceMap,
     /// Last changes of evidence files.
-    pub history: &'a History,
+    pub(crate) history: &'a History,
 }
 
 /// Analyses `repo` with what the edges found out.
-pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysis {
+pub(crate) fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysis {
     let limit = |e: &Evidence, own: Option<u32>, framework: &str| {
         e.max_age_days
             .or(own)
@@ -378,7 +380,7 @@ fn evidence_view(
 }
 
 /// The state of an item on `as_of`, with its days late.
-pub fn item_state(item: &Item, options: Options) -> (ItemState, Option<i64>) {
+pub(crate) fn item_state(item: &Item, options: Options) -> (ItemState, Option<i64>) {
     if item.status.is_closed() {
         return (ItemState::Closed, None);
     }
@@ -468,7 +470,7 @@ fn item_view(item: &Item, options: Options, view: &impl Fn(&Evidence) -> Evidenc
 }
 
 /// The dashboard figures of framework `id` from analysed controls and items.
-pub fn summarise(
+pub(crate) fn summarise(
     id: &str,
     name: &str,
     controls: &[ControlView],

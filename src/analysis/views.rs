@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::acceptance::Target;
 use crate::evidence::EvidenceState;
 use crate::git::LastCommit;
-pub use crate::model::SourceRef;
+pub(crate) use crate::model::SourceRef;
 use crate::model::{ControlStatus, ItemStatus, Risk};
 
 word_enum! {
@@ -42,116 +42,116 @@ word_enum! {
 
 /// One evidence entry with its resolved state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct EvidenceView {
+pub(crate) struct EvidenceView {
     /// The path as written.
-    pub path: String,
+    pub(crate) path: String,
     /// The note, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
     /// Present, empty, missing or outside.
-    pub state: EvidenceState,
+    pub(crate) state: EvidenceState,
     /// Why, where the state needs explaining.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    pub(crate) detail: Option<String>,
     /// The newest commit among the files the entry covers, when git knows.
-    pub last_change: Option<LastCommit>,
+    pub(crate) last_change: Option<LastCommit>,
     /// Whether some covered file is modified, added or untracked.
-    pub uncommitted: bool,
+    pub(crate) uncommitted: bool,
     /// Days after `last_change` at which the entry goes stale, if limited.
-    pub max_age_days: Option<u32>,
+    pub(crate) max_age_days: Option<u32>,
 }
 
 /// One backlog item as of the analysis date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct ItemView {
+pub(crate) struct ItemView {
     /// `item` for a backlog item, `review` for a recurring activity.
-    pub kind: SubjectKind,
+    pub(crate) kind: SubjectKind,
     /// Item id.
-    pub id: String,
+    pub(crate) id: String,
     /// Title.
-    pub title: String,
+    pub(crate) title: String,
     /// Framework id.
-    pub framework: String,
+    pub(crate) framework: String,
     /// Risk.
-    pub risk: Risk,
+    pub(crate) risk: Risk,
     /// Owner, if any.
-    pub owner: Option<String>,
+    pub(crate) owner: Option<String>,
     /// Due date, if scheduled.
-    pub due: Option<NaiveDate>,
+    pub(crate) due: Option<NaiveDate>,
     /// Status as written.
-    pub status: ItemStatus,
+    pub(crate) status: ItemStatus,
     /// Completion date, if done.
-    pub done: Option<NaiveDate>,
+    pub(crate) done: Option<NaiveDate>,
     /// State on the as-of date.
-    pub state: ItemState,
+    pub(crate) state: ItemState,
     /// Days past due (negative: days left) for open scheduled items.
-    pub days_late: Option<i64>,
+    pub(crate) days_late: Option<i64>,
     /// Controls the item closes, as written.
-    pub controls: Vec<String>,
+    pub(crate) controls: Vec<String>,
     /// Evidence with states.
-    pub evidence: Vec<EvidenceView>,
+    pub(crate) evidence: Vec<EvidenceView>,
     /// Ticked and total checklist steps.
-    pub checklist: Option<Progress>,
+    pub(crate) checklist: Option<Progress>,
     /// Free labels.
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// For a review: how often it comes round.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cadence: Option<String>,
+    pub(crate) cadence: Option<String>,
     /// For a review: when it was last done (written down, or the newest
     /// commit touching its evidence, whichever is later).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_done: Option<NaiveDate>,
+    pub(crate) last_done: Option<NaiveDate>,
     /// Where the item is defined.
-    pub source: SourceRef,
+    pub(crate) source: SourceRef,
 }
 
 /// How many of a checklist's steps are ticked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Progress {
+pub(crate) struct Progress {
     /// Ticked steps.
-    pub done: usize,
+    pub(crate) done: usize,
     /// All steps.
-    pub total: usize,
+    pub(crate) total: usize,
 }
 
 /// One control with its evidence and remediation state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct ControlView {
+pub(crate) struct ControlView {
     /// Framework id.
-    pub framework: String,
+    pub(crate) framework: String,
     /// Control id.
-    pub id: String,
+    pub(crate) id: String,
     /// Title.
-    pub title: String,
+    pub(crate) title: String,
     /// Implementation status.
-    pub status: ControlStatus,
+    pub(crate) status: ControlStatus,
     /// Gap severity, if given.
-    pub severity: Option<Risk>,
+    pub(crate) severity: Option<Risk>,
     /// Owner, if any.
-    pub owner: Option<String>,
+    pub(crate) owner: Option<String>,
     /// Evidence with states.
-    pub evidence: Vec<EvidenceView>,
+    pub(crate) evidence: Vec<EvidenceView>,
     /// Backlog items linked either way (the control's `backlog` or the
     /// item's `controls`), sorted.
-    pub backlog: Vec<String>,
+    pub(crate) backlog: Vec<String>,
     /// A gap: status `partial`, `planned` or `missing`.
-    pub is_gap: bool,
+    pub(crate) is_gap: bool,
     /// Unproven: marked `implemented`, but some evidence is not present.
-    pub unproven: bool,
+    pub(crate) unproven: bool,
     /// Where the control is defined.
-    pub source: SourceRef,
+    pub(crate) source: SourceRef,
 }
 
 impl ItemView {
     /// Whether this is a control's cadence seen as a review (id
     /// `framework:control`), whose evidence is the control's own.
-    pub fn is_control_cadence(&self) -> bool {
+    pub(crate) fn is_control_cadence(&self) -> bool {
         matches!(self.subject(), Target::Control { .. })
     }
 
     /// What a risk acceptance names to cover it: the item, the review, or,
     /// for a control's cadence (id `framework:control`), the control.
-    pub fn subject(&self) -> Target {
+    pub(crate) fn subject(&self) -> Target {
         match (self.kind, self.id.split_once(':')) {
             (SubjectKind::Review, Some((framework, id))) => Target::Control {
                 framework: framework.to_string(),
@@ -169,7 +169,7 @@ impl ItemView {
 
 impl ControlView {
     /// What a risk acceptance names to cover it.
-    pub fn subject(&self) -> Target {
+    pub(crate) fn subject(&self) -> Target {
         Target::Control {
             framework: self.framework.clone(),
             id: self.id.clone(),

@@ -20,23 +20,23 @@ use crate::write;
 pub struct CheckArgs {
     /// The lowest risk that fails the gate [default: `gate.fail_on` from comply.yaml, else high]
     #[arg(long, value_enum, value_name = "RISK")]
-    pub fail_on: Option<RiskArg>,
+    pub(crate) fail_on: Option<RiskArg>,
     /// Also fail on stale evidence of items and controls at or above the threshold
     #[arg(long)]
-    pub fail_on_stale: bool,
+    pub(crate) fail_on_stale: bool,
     /// Ratchet: fail only on what got worse since this git revision (e.g. origin/main)
     #[arg(long, value_name = "REV", value_hint = ValueHint::Other)]
-    pub baseline: Option<String>,
+    pub(crate) baseline: Option<String>,
     /// Gate even when the git history that dates recurring work and
     /// evidence is unavailable (a shallow clone, no git): recurring
     /// activities are then dated by `last_done` only and nothing is stale.
     /// Without it, `check` refuses (exit 2) rather than pass on what it
     /// cannot see
     #[arg(long)]
-    pub without_history: bool,
+    pub(crate) without_history: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
-    pub format: CheckFormat,
+    pub(crate) format: CheckFormat,
 }
 
 /// Runs `comply check`.

@@ -15,13 +15,13 @@ use crate::render::{DueLists, json, table};
 pub struct DueArgs {
     /// The due-soon window in days [default: `due_soon_days` from comply.yaml, else 14]
     #[arg(long, value_name = "DAYS", value_hint = ValueHint::Other)]
-    pub within: Option<u32>,
+    pub(crate) within: Option<u32>,
     /// Filters.
     #[command(flatten)]
-    pub filter: FilterArgs,
+    pub(crate) filter: FilterArgs,
     /// Output.
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub(crate) output: OutputArgs,
 }
 
 /// Runs `comply due`.

@@ -25,23 +25,23 @@ use crate::workspace::Workspace;
 pub struct EvidenceArgs {
     /// Only stale evidence
     #[arg(long)]
-    pub stale: bool,
+    pub(crate) stale: bool,
     /// Only evidence that is not present (missing, empty or outside)
     #[arg(long)]
-    pub missing: bool,
+    pub(crate) missing: bool,
     /// Write a manifest (path, size, SHA-256, last commit) of every evidence file to FILE
     /// (`-` is standard output)
     #[arg(long, value_name = "FILE", conflicts_with = "verify")]
-    pub manifest: Option<PathBuf>,
+    pub(crate) manifest: Option<PathBuf>,
     /// Compare the evidence files with a manifest; exit 1 if anything was added, removed or changed
     #[arg(long, value_name = "FILE")]
-    pub verify: Option<PathBuf>,
+    pub(crate) verify: Option<PathBuf>,
     /// Replace the manifest FILE if it exists
     #[arg(long, requires = "manifest")]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Output.
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub(crate) output: OutputArgs,
 }
 
 /// Runs `comply evidence`.
@@ -176,7 +176,7 @@ fn hash(path: &Path) -> std::io::Result<(u64, String)> {
 }
 
 /// Largest manifest `--verify` reads (64 MiB: a million files).
-pub const MAX_MANIFEST_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_MANIFEST_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads a manifest: a regular file (a symlink to one is fine) within
 /// [`MAX_MANIFEST_BYTES`]. A FIFO, a device such as `/dev/zero` or a

@@ -13,10 +13,10 @@ use crate::render::{json, table};
 pub struct GapsArgs {
     /// Filters.
     #[command(flatten)]
-    pub filter: FilterArgs,
+    pub(crate) filter: FilterArgs,
     /// Output.
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub(crate) output: OutputArgs,
 }
 
 /// Runs `comply gaps`.

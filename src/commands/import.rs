@@ -29,43 +29,43 @@ use crate::text::plural;
 pub struct ImportArgs {
     /// Markdown pages to import; a folder stands for every .md page in it
     #[arg(required = true, value_name = "FILE.md|DIR")]
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// Framework for whatever the page leaves open: used only where no
     /// heading, front matter, title or folder names one (popia, iso27001, soc2, ...)
     #[arg(long, value_name = "ID")]
-    pub framework: Option<String>,
+    pub(crate) framework: Option<String>,
     /// A heading word that names a framework, such as `Privacy=popia`
     /// (repeatable; tried before the names comply knows)
     #[arg(long, value_name = "WORD=ID", value_hint = ValueHint::Other)]
-    pub framework_word: Vec<String>,
+    pub(crate) framework_word: Vec<String>,
     /// Which shapes to look for
     #[arg(long, value_enum, default_value_t = Shapes::Auto)]
-    pub kind: Shapes,
+    pub(crate) kind: Shapes,
     /// Write to FILE, or into DIR/backlog/ and DIR/controls/ when DIR is an
     /// existing directory [default: standard output]
     #[arg(long, short, value_name = "FILE|DIR")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// Replace files that exist
     #[arg(long, conflicts_with = "merge")]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Update files that exist (and combine pages that give the same file):
     /// entries with a known id take the page's status, owner, evidence and
     /// links; new ids are added; nothing else changes
     #[arg(long)]
-    pub merge: bool,
+    pub(crate) merge: bool,
     /// Import the pages that can be imported and list the ones skipped
     /// (without it, one failing page means nothing is written)
     #[arg(long)]
-    pub keep_going: bool,
+    pub(crate) keep_going: bool,
     /// Fail (exit 2, nothing written) when anything on a page is not imported
     #[arg(long)]
-    pub strict: bool,
+    pub(crate) strict: bool,
     /// Prefix of generated item ids [default: from the file name]
     #[arg(long, value_name = "PREFIX", value_hint = ValueHint::Other)]
-    pub id_prefix: Option<String>,
+    pub(crate) id_prefix: Option<String>,
     /// Risk for items whose page gives none
     #[arg(long, value_enum, default_value_t = RiskArg::Medium, value_name = "RISK")]
-    pub default_risk: RiskArg,
+    pub(crate) default_risk: RiskArg,
 }
 
 /// Most bytes of one Markdown page `import` reads.
@@ -88,7 +88,7 @@ struct Output {
 }
 
 /// Runs `comply import`.
-pub fn run(
+pub(crate) fn run(
     args: &ImportArgs,
     as_of: NaiveDate,
     out: &mut dyn Write,

@@ -17,17 +17,17 @@ use crate::write;
 pub struct ReportArgs {
     /// Report format
     #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
-    pub format: ReportFormat,
+    pub(crate) format: ReportFormat,
     /// Write the report to FILE (atomically) instead of standard output
     /// (`-` is standard output)
     #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// Replace FILE if it exists
     #[arg(long, requires = "output")]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Filters.
     #[command(flatten)]
-    pub filter: FilterArgs,
+    pub(crate) filter: FilterArgs,
 }
 
 /// The formats of `comply report`.

@@ -19,13 +19,13 @@ use crate::args::CheckFormat;
 pub struct DiffArgs {
     /// The earlier revision
     #[arg(value_name = "REV1", value_hint = ValueHint::Other)]
-    pub from: String,
+    pub(crate) from: String,
     /// The later revision [default: the working tree]
     #[arg(value_name = "REV2", value_hint = ValueHint::Other)]
-    pub to: Option<String>,
+    pub(crate) to: Option<String>,
     /// Output format (`markdown` gives a review pack)
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
-    pub format: DiffFormat,
+    pub(crate) format: DiffFormat,
 }
 
 /// The formats of `comply diff`.

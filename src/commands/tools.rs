@@ -15,7 +15,7 @@ use clap::{Args, ValueHint};
 pub struct InitArgs {
     /// Directory to set up [default: the current directory]
     #[arg(value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    pub(crate) dir: Option<PathBuf>,
 }
 
 /// Arguments of `comply schema`.
@@ -24,7 +24,7 @@ pub struct SchemaArgs {
     /// Which file kind, or which JSON output document (the command's name;
     /// `ratchet` for check --baseline, `manifest` and `verify` for evidence)
     #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::schema::names()))]
-    pub kind: String,
+    pub(crate) kind: String,
 }
 
 /// Arguments of `comply man`.
@@ -35,7 +35,7 @@ pub struct ManArgs {
     /// after another, on standard output (`man -l -` reads them) [default:
     /// print comply.1]
     #[arg(long, short, value_name = "DIR", value_hint = ValueHint::DirPath)]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
 }
 
 /// Arguments of `comply completions`.
@@ -43,13 +43,13 @@ pub struct ManArgs {
 pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub(crate) shell: clap_complete::Shell,
 }
 
 /// `comply init [DIR]`: writes the starter files, all or nothing. Nothing
 /// is written when one of them exists or a directory on their way is not a
 /// directory; a write that fails half-way removes what this run created.
-pub fn init(args: &InitArgs, cwd: &Path, err: &mut dyn Write) -> anyhow::Result<Exit> {
+pub(crate) fn init(args: &InitArgs, cwd: &Path, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let dir = args
         .dir
         .as_deref()
@@ -91,7 +91,7 @@ fn write_all(plan: &init::Plan, created: &mut Vec<PathBuf>) -> anyhow::Result<()
 }
 
 /// `comply schema KIND`.
-pub fn schema(args: &SchemaArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
+pub(crate) fn schema(args: &SchemaArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let text =
         schema::json(&args.kind).with_context(|| format!("no schema for `{}`", args.kind))?;
     out.write_all(text.as_bytes())?;
@@ -99,7 +99,7 @@ pub fn schema(args: &SchemaArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
 }
 
 /// `comply completions SHELL`: hidden commands and options left out.
-pub fn completions(
+pub(crate) fn completions(
     args: &CompletionsArgs,
     mut command: clap::Command,
     out: &mut dyn Write,
@@ -117,7 +117,7 @@ pub fn completions(
 /// `comply man [--output DIR]`: the top page on standard output, or every
 /// page written into DIR; with `--output -`, every page on standard output,
 /// as `-o -` means standard output for the other commands.
-pub fn man(
+pub(crate) fn man(
     args: &ManArgs,
     command: clap::Command,
     out: &mut dyn Write,
@@ -145,7 +145,7 @@ pub fn man(
 
 /// `comply reference`: the Markdown CLI reference (`docs/cli.md`), for the
 /// test that keeps it current.
-pub fn reference(text: &str, out: &mut dyn Write) -> anyhow::Result<Exit> {
+pub(crate) fn reference(text: &str, out: &mut dyn Write) -> anyhow::Result<Exit> {
     out.write_all(text.as_bytes())?;
     Ok(Exit::Success)
 }

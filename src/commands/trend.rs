@@ -21,13 +21,13 @@ use crate::workspace::Workspace;
 pub struct TrendArgs {
     /// First day of the first period [default: twelve periods before the as-of date]
     #[arg(long, value_name = "DATE", value_parser = date_arg, value_hint = ValueHint::Other)]
-    pub since: Option<NaiveDate>,
+    pub(crate) since: Option<NaiveDate>,
     /// Length of a period
     #[arg(long, value_enum, default_value_t = Every::Month)]
-    pub every: Every,
+    pub(crate) every: Every,
     /// Output.
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub(crate) output: OutputArgs,
 }
 
 /// The period of `comply trend`.
@@ -40,7 +40,7 @@ pub enum Every {
 }
 
 /// The trend's period for a CLI choice.
-pub fn period(every: Every) -> Period {
+pub(crate) fn period(every: Every) -> Period {
     match every {
         Every::Week => Period::Week,
         Every::Month => Period::Month,
@@ -48,7 +48,7 @@ pub fn period(every: Every) -> Period {
 }
 
 /// Runs `comply trend`.
-pub fn run(
+pub(crate) fn run(
     args: &TrendArgs,
     ctx: &Context,
     out: &mut dyn Write,
@@ -85,7 +85,7 @@ pub fn run(
 /// One point per period from `since` to `as_of`; periods before the first
 /// commit, and commits whose files do not validate, are left out (said on
 /// `err`); none when the repository has no commit yet.
-pub fn points(
+pub(crate) fn points(
     repo: &Repo,
     root: &Path,
     since: NaiveDate,

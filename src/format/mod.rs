@@ -17,19 +17,19 @@ use schemars::JsonSchema;
 use serde::{Serialize, Serializer};
 
 use crate::decode::Decoder;
-pub use crate::decode::Spanned;
+pub(crate) use crate::decode::Spanned;
 use crate::model::{Cadence, Config, Due, Evidence, Exception, Framework, Item, Review, Word};
 use crate::yaml::{Node, Value};
 
-pub use backlog::{BacklogFile, ItemEntry};
-pub use exceptions::ExceptionsFile;
-pub use matrix::{ControlEntry, MatrixFile};
-pub use reviews::{ReviewEntry, ReviewsFile};
-pub use settings::ConfigFile;
+pub(crate) use backlog::{BacklogFile, ItemEntry};
+pub(crate) use exceptions::ExceptionsFile;
+pub(crate) use matrix::{ControlEntry, MatrixFile};
+pub(crate) use reviews::{ReviewEntry, ReviewsFile};
+pub(crate) use settings::ConfigFile;
 
 /// Whether a framework id may name a file: lower-case letters, digits,
 /// `-` and `_`, at most 40 characters.
-pub fn valid_framework(id: &str) -> bool {
+pub(crate) fn valid_framework(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 40
         && id
@@ -42,7 +42,7 @@ pub fn valid_framework(id: &str) -> bool {
 /// turned into the model.
 impl Decoder<'_> {
     /// Decodes `comply.yaml`. Problems leave the default in place.
-    pub fn config(&mut self, node: &Node) -> Config {
+    pub(crate) fn config(&mut self, node: &Node) -> Config {
         if node.value == Value::Null {
             return Config::default();
         }
@@ -50,22 +50,22 @@ impl Decoder<'_> {
     }
 
     /// Decodes a control matrix file.
-    pub fn matrix(&mut self, node: &Node) -> Option<Framework> {
+    pub(crate) fn matrix(&mut self, node: &Node) -> Option<Framework> {
         MatrixFile::decode(self, node).map(|file| file.into_model(self))
     }
 
     /// Decodes a backlog file into its items.
-    pub fn backlog(&mut self, node: &Node) -> Vec<Item> {
+    pub(crate) fn backlog(&mut self, node: &Node) -> Vec<Item> {
         BacklogFile::decode(self, node).map_or_else(Vec::new, |file| file.into_model(self))
     }
 
     /// Decodes a reviews file.
-    pub fn reviews(&mut self, node: &Node) -> Vec<Review> {
+    pub(crate) fn reviews(&mut self, node: &Node) -> Vec<Review> {
         ReviewsFile::decode(self, node).map_or_else(Vec::new, |file| file.into_model(self))
     }
 
     /// Decodes an exceptions file.
-    pub fn exceptions(&mut self, node: &Node) -> Vec<Exception> {
+    pub(crate) fn exceptions(&mut self, node: &Node) -> Vec<Exception> {
         ExceptionsFile::decode(self, node).map_or_else(Vec::new, |file| file.into_model(self))
     }
 }
@@ -89,7 +89,7 @@ word_enum! {
 impl FileKind {
     /// The directory that holds files of this kind (`None` for
     /// `comply.yaml`): the kind's own word.
-    pub fn directory(self) -> Option<&'static str> {
+    pub(crate) fn directory(self) -> Option<&'static str> {
         (self != FileKind::Config).then_some(self.as_str())
     }
 
@@ -102,7 +102,7 @@ impl FileKind {
     }
 
     /// The kind of the files under the top-level directory `name`.
-    pub fn in_directory(name: &str) -> Option<FileKind> {
+    pub(crate) fn in_directory(name: &str) -> Option<FileKind> {
         name.parse().ok().filter(|kind| *kind != FileKind::Config)
     }
 }
@@ -190,7 +190,7 @@ impl Serialize for Cadence {
 /// An evidence entry: a path, or a path with a note and an age limit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(untagged)]
-pub enum EvidenceEntry {
+pub(crate) enum EvidenceEntry {
     /// A file, a directory or a glob, relative to the root.
     Path(String),
     /// The same with details.
@@ -200,16 +200,16 @@ pub enum EvidenceEntry {
 /// An evidence entry written as a mapping.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct EvidenceDetails {
+pub(crate) struct EvidenceDetails {
     /// A file, a directory or a glob, relative to the root.
-    pub path: String,
+    pub(crate) path: String,
     /// What the evidence is.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
     /// Days after its last commit at which this entry goes stale.
     #[schemars(range(max = 3660))]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_age_days: Option<u32>,
+    pub(crate) max_age_days: Option<u32>,
 }
 
 impl EvidenceEntry {
@@ -290,12 +290,12 @@ pub(crate) fn evidence(entries: Vec<Spanned<EvidenceEntry>>, d: &Decoder) -> Vec
 /// One checklist step.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ChecklistStep {
+pub(crate) struct ChecklistStep {
     /// The step.
-    pub task: String,
+    pub(crate) task: String,
     /// Ticked (default false).
     #[schemars(with = "Option<bool>")]
-    pub done: bool,
+    pub(crate) done: bool,
 }
 
 impl ChecklistStep {

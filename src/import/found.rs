@@ -37,16 +37,16 @@ pub struct Note {
     /// Line in the Markdown file.
     pub line: usize,
     /// What happened.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 /// Why a page could not be imported at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportError {
     /// Line, where one applies.
-    pub line: Option<usize>,
+    pub(crate) line: Option<usize>,
     /// What is wrong.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 /// The shapes `comply import` looks for (`--kind`).
@@ -70,31 +70,31 @@ impl Shapes {
 }
 
 /// What the shapes need to know about the page.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// The import's settings.
-    pub options: &'a Options,
+    pub(crate) options: &'a Options,
     /// Prefix of generated item ids: `--id-prefix`, else from a readable
     /// file name; `None` uses the framework.
-    pub prefix: Option<&'a str>,
+    pub(crate) prefix: Option<&'a str>,
     /// The page's date.
-    pub date: Option<NaiveDate>,
+    pub(crate) date: Option<NaiveDate>,
     /// The framework the front matter or the title names.
-    pub page_framework: Option<String>,
+    pub(crate) page_framework: Option<String>,
     /// The framework the page's path names.
-    pub path_framework: Option<String>,
+    pub(crate) path_framework: Option<String>,
 }
 
 /// Everything found on a page.
 #[derive(Default)]
-pub struct Found {
+pub(crate) struct Found {
     /// Backlog items.
-    pub items: Vec<ItemEntry>,
+    pub(crate) items: Vec<ItemEntry>,
     /// Controls, with their framework.
-    pub controls: Vec<(String, ControlEntry)>,
+    pub(crate) controls: Vec<(String, ControlEntry)>,
     /// Recurring activities.
-    pub reviews: Vec<ReviewEntry>,
+    pub(crate) reviews: Vec<ReviewEntry>,
     /// Notes by line.
-    pub notes: Vec<Note>,
+    pub(crate) notes: Vec<Note>,
     /// Lines of items whose risk was not given (reported once, at the end).
     pub(super) defaulted: Vec<usize>,
     /// Lines of done items whose done date is the page's date or the as-of date.
@@ -104,11 +104,11 @@ pub struct Found {
     /// Item and review ids handed out.
     pub(super) ids: Unique,
     /// The item and review ids made here rather than written on the page.
-    pub generated: Vec<String>,
+    pub(crate) generated: Vec<String>,
     /// Values the page did not give (lower-case id, field): a default
     /// status, a done date from the due date. `--merge` never writes them
     /// over a stored value.
-    pub guessed: Vec<(String, &'static str)>,
+    pub(crate) guessed: Vec<(String, &'static str)>,
     /// Control ids handed out, per framework.
     pub(super) control_ids: HashMap<String, Unique>,
 }

@@ -65,7 +65,7 @@ pub(crate) fn read(text: &str) -> Result<Value, String> {
 }
 
 /// Values an import guessed rather than read: (lower-case id, field).
-pub type Guessed = std::collections::HashSet<(String, &'static str)>;
+pub(crate) type Guessed = std::collections::HashSet<(String, &'static str)>;
 
 /// Folds `new` (an imported file of `kind`) into `old` (a file of the same
 /// kind). A value in `guessed` never replaces a stored one; `generated`

@@ -42,14 +42,14 @@ pub struct Imported {
     /// Recurring activities found, if any.
     pub reviews: Option<ReviewsFile>,
     /// What was not imported, or guessed, by line.
-    pub notes: Vec<Note>,
+    pub(crate) notes: Vec<Note>,
     /// How many mis-encoded characters were repaired.
-    pub repaired: usize,
+    pub(crate) repaired: usize,
     /// Item and review ids made by the import (not written on the page).
-    pub generated: Vec<String>,
+    pub(crate) generated: Vec<String>,
     /// Values guessed rather than read (lower-case id, field), which
     /// `--merge` does not write over stored ones.
-    pub guessed: Vec<(String, &'static str)>,
+    pub(crate) guessed: Vec<(String, &'static str)>,
 }
 
 /// Imports one page. `name` is the page's path as given (its folders and

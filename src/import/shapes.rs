@@ -39,7 +39,7 @@ fn flatten(items: &[ListItem]) -> Vec<ListItem> {
 }
 
 /// Searches `document` for every shape `context.options.kind` allows.
-pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportError> {
+pub(crate) fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportError> {
     let mut found = Found::default();
     let mut sections = Sections::default();
     let mut record: Option<Record> = None;

@@ -17,7 +17,12 @@ use crate::report::xml_escape;
 /// (`""` or ending in `/`), since GitHub resolves annotation paths from the
 /// repository's top. With `quiet`, only what fails: the errors and a failed
 /// verdict.
-pub fn github(out: &mut dyn Write, gate: &Gate, prefix: &str, quiet: bool) -> io::Result<()> {
+pub(crate) fn github(
+    out: &mut dyn Write,
+    gate: &Gate,
+    prefix: &str,
+    quiet: bool,
+) -> io::Result<()> {
     let file = |f: &str| property(&format!("{prefix}{f}"));
     for o in &gate.offenders {
         writeln!(
@@ -86,7 +91,7 @@ pub fn github(out: &mut dyn Write, gate: &Gate, prefix: &str, quiet: bool) -> io
 /// that defines what changed when it still exists (`prefix` as for
 /// [`github`]), then the verdict; with `quiet`, only the errors and a
 /// failed verdict.
-pub fn ratchet(
+pub(crate) fn ratchet(
     out: &mut dyn Write,
     rev: &str,
     comparison: &Comparison,
@@ -147,7 +152,7 @@ fn ratchet_verdict(rev: &str, comparison: &Comparison) -> String {
 /// The ratchet as Markdown for a CI job's summary page
 /// (`GITHUB_STEP_SUMMARY`): the verdict, then every change for the worse
 /// and every improvement (annotations show only ten of each kind).
-pub fn ratchet_summary(title: &str, rev: &str, comparison: &Comparison) -> String {
+pub(crate) fn ratchet_summary(title: &str, rev: &str, comparison: &Comparison) -> String {
     use crate::report::markdown::escape;
     let mut out = format!(
         "# comply check --baseline: {}\n\n**{}**\n",
@@ -185,7 +190,7 @@ pub fn ratchet_summary(title: &str, rev: &str, comparison: &Comparison) -> Strin
 /// the gate checked ([`Gate::checked`]), failed by each of its offences,
 /// skipped when a risk acceptance covers it. The timestamp is the as-of
 /// date, so the same repository gives the same bytes.
-pub fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
+pub(crate) fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
     let gate = &analysis.gate;
     let mut failures: Vec<Vec<&Offender>> = vec![Vec::new(); gate.checked.len()];
     for o in &gate.offenders {

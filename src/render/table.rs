@@ -17,7 +17,7 @@ use crate::text::inert;
 const NONE: &str = "None.";
 
 /// The dashboard: framework figures, overdue items, the gate's verdict.
-pub fn status(
+pub(crate) fn status(
     out: &mut dyn Write,
     title: &str,
     analysis: &Analysis,
@@ -112,7 +112,7 @@ fn framework_row(style: Style, label: &str, f: &FrameworkSummary) -> Vec<Cell> {
 }
 
 /// Overdue, due-soon and unscheduled items.
-pub fn due(out: &mut dyn Write, lists: &DueLists<'_>, style: Style) -> io::Result<()> {
+pub(crate) fn due(out: &mut dyn Write, lists: &DueLists<'_>, style: Style) -> io::Result<()> {
     item_list(out, style, "Overdue", &lists.overdue, Days::Late)?;
     let heading = format!(
         "Due within {} {}",
@@ -190,7 +190,7 @@ fn item_list(
 
 /// Gaps (controls not implemented), then unproven controls (implemented,
 /// evidence not all present): the two lists behind the dashboard's figures.
-pub fn gaps(
+pub(crate) fn gaps(
     out: &mut dyn Write,
     gaps: &[&ControlView],
     unproven: &[&ControlView],
@@ -271,7 +271,7 @@ fn control_list(
 }
 
 /// Every evidence entry with its state and last commit.
-pub fn evidence(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> io::Result<()> {
+pub(crate) fn evidence(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> io::Result<()> {
     section(out, style, "Evidence", rows.len())?;
     if rows.is_empty() {
         return writeln!(out, "{NONE}");
@@ -317,7 +317,7 @@ pub fn evidence(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> io::Resu
 }
 
 /// Figures per period.
-pub fn trend(out: &mut dyn Write, points: &[TrendPoint], style: Style) -> io::Result<()> {
+pub(crate) fn trend(out: &mut dyn Write, points: &[TrendPoint], style: Style) -> io::Result<()> {
     section(out, style, "Trend", points.len())?;
     if points.is_empty() {
         return writeln!(out, "{NONE}");
@@ -347,7 +347,7 @@ pub fn trend(out: &mut dyn Write, points: &[TrendPoint], style: Style) -> io::Re
 /// The gate: one line per offender, one per offender a risk acceptance
 /// covers, then the verdict. With `quiet`, only what fails the run: the
 /// offenders and the verdict when the gate fails, nothing when it passes.
-pub fn check(out: &mut dyn Write, gate: &Gate, style: Style, quiet: bool) -> io::Result<()> {
+pub(crate) fn check(out: &mut dyn Write, gate: &Gate, style: Style, quiet: bool) -> io::Result<()> {
     if quiet && gate.passed {
         return Ok(());
     }
@@ -391,7 +391,11 @@ pub fn check(out: &mut dyn Write, gate: &Gate, style: Style, quiet: bool) -> io:
 
 /// What `check` says besides the verdict, on standard error: risk
 /// acceptances ending soon, and stale evidence the gate does not count.
-pub fn check_warnings(err: &mut dyn Write, analysis: &Analysis, style: Style) -> io::Result<()> {
+pub(crate) fn check_warnings(
+    err: &mut dyn Write,
+    analysis: &Analysis,
+    style: Style,
+) -> io::Result<()> {
     let gate = &analysis.gate;
     for acceptance in gate
         .acceptances
@@ -500,7 +504,7 @@ const MIN_COLUMN: usize = 8;
 /// The least width tables are fitted to: a narrower terminal gets tables
 /// laid out for this width (the terminal then wraps their lines). At this
 /// width and wider, every table fits.
-pub const MIN_WIDTH: u16 = 60;
+pub(crate) const MIN_WIDTH: u16 = 60;
 
 /// Which columns a table shows at a width, with which headers and how wide.
 #[derive(Debug, PartialEq, Eq)]
