@@ -436,7 +436,7 @@ fn review_view(
         evidence,
         checklist: None,
         tags: Vec::new(),
-        cadence: Some(review.cadence.to_string()),
+        cadence: Some(review.cadence),
         last_done,
         source: SourceRef::from(&review.source),
     }

@@ -8,7 +8,7 @@ use crate::acceptance::Target;
 use crate::evidence::EvidenceState;
 use crate::git::LastCommit;
 pub(crate) use crate::model::SourceRef;
-use crate::model::{ControlStatus, ItemStatus, Risk};
+use crate::model::{Cadence, ControlStatus, ItemStatus, Risk};
 
 word_enum! {
     /// Where an item stands on the as-of date.
@@ -96,7 +96,8 @@ pub(crate) struct ItemView {
     pub(crate) tags: Vec<String>,
     /// For a review: how often it comes round.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) cadence: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub(crate) cadence: Option<Cadence>,
     /// For a review: when it was last done (written down, or the newest
     /// commit touching its evidence, whichever is later).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -36,7 +36,11 @@ pub(crate) fn github(
     }
     if quiet {
         if !gate.passed {
-            writeln!(out, "::error title=comply check::{}", data(&gate.summary()))?;
+            writeln!(
+                out,
+                "::error title=comply check::{}",
+                data(&crate::report::words::gate_summary(gate))
+            )?;
         }
         return Ok(());
     }
@@ -82,7 +86,7 @@ pub(crate) fn github(
     writeln!(
         out,
         "::{level} title=comply check::{}",
-        data(&gate.summary())
+        data(&crate::report::words::gate_summary(gate))
     )
 }
 

@@ -131,7 +131,7 @@ impl<'a> CheckDoc<'a> {
             accepted: &gate.accepted,
             acceptances: &gate.acceptances,
             checked: &gate.checked,
-            summary: gate.summary(),
+            summary: crate::report::words::gate_summary(gate),
         }
     }
 }

@@ -430,7 +430,11 @@ pub(crate) fn check_warnings(
 
 fn verdict(out: &mut dyn Write, gate: &Gate, style: Style) -> io::Result<()> {
     let tone = if gate.passed { Tone::Good } else { Tone::Bad };
-    writeln!(out, "{}", style.paint(&gate.summary(), tone))
+    writeln!(
+        out,
+        "{}",
+        style.paint(&crate::report::words::gate_summary(gate), tone)
+    )
 }
 
 fn section(out: &mut dyn Write, style: Style, heading: &str, count: usize) -> io::Result<()> {

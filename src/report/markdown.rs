@@ -456,11 +456,11 @@ impl Writer<'_> {
     fn gate(&mut self) {
         let gate = &self.report.gate;
         self.heading(2, "gate", "Gate");
-        let word = gate.word();
+        let word = super::words::gate_word(gate);
         self.line(&format!(
             "Verdict: {} ({}).\n",
             self.tag("gate", word),
-            escape(&gate.explanation())
+            escape(&super::words::gate_explanation(gate))
         ));
         let rows = gate
             .offenders

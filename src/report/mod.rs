@@ -10,6 +10,7 @@ mod chart;
 pub(crate) use chart::xml_escape;
 pub(crate) mod html;
 pub(crate) mod markdown;
+pub(crate) mod words;
 
 use std::collections::BTreeMap;
 
