@@ -352,7 +352,10 @@ fn command_section(out: &mut String, command: &clap::Command, path: &str) {
                         .map_or("ARG", |v| v.as_str())
                 ),
             };
-            let mut help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            let mut help = arg
+                .get_help()
+                .map(std::string::ToString::to_string)
+                .unwrap_or_default();
             let values: Vec<String> = arg
                 .get_possible_values()
                 .iter()

@@ -358,15 +358,14 @@ impl WorkTree {
             return self.canonical(relative);
         };
         let cached = self.dirs.lock().ok().and_then(|d| d.get(parent).cloned());
-        let real_parent = match cached {
-            Some(result) => result,
-            None => {
-                let result = self.canonical(parent);
-                if let Ok(mut dirs) = self.dirs.lock() {
-                    dirs.insert(parent.to_string(), result.clone());
-                }
-                result
+        let real_parent = if let Some(result) = cached {
+            result
+        } else {
+            let result = self.canonical(parent);
+            if let Ok(mut dirs) = self.dirs.lock() {
+                dirs.insert(parent.to_string(), result.clone());
             }
+            result
         }?;
         let candidate = real_parent.join(name);
         match candidate.symlink_metadata() {

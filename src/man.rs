@@ -71,10 +71,10 @@ fn synopsis(roff: &mut Roff, cmd: &clap::Command, sub: Option<&str>) {
         None => "comply".to_string(),
     })];
     for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
-        let values: Vec<String> = arg
-            .get_value_names()
-            .map(|names| names.iter().map(ToString::to_string).collect())
-            .unwrap_or_else(|| vec![arg.get_id().to_string().to_uppercase()]);
+        let values: Vec<String> = arg.get_value_names().map_or_else(
+            || vec![arg.get_id().to_string().to_uppercase()],
+            |names| names.iter().map(ToString::to_string).collect(),
+        );
         let takes = arg.get_action().takes_values();
         let repeats = matches!(
             arg.get_action(),

@@ -585,6 +585,8 @@ fn cost(node: &Node) -> Cost {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     fn scalar<'n>(node: &'n Node<'_>) -> &'n str {
@@ -631,9 +633,10 @@ mod tests {
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         let mut prev = 'a';
         for name in ['b', 'c', 'd', 'e', 'f', 'g'] {
-            text.push_str(&format!(
-                "{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
-            ));
+            let _ = writeln!(
+                text,
+                "{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]"
+            );
             prev = name;
         }
         let err = parse(&text).unwrap_err();

@@ -10,6 +10,7 @@
 //! place and all are moved in together.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -215,19 +216,16 @@ pub(crate) fn run(
         return Ok(Exit::Invalid);
     }
     for (index, (output, text)) in outputs.iter().zip(&texts).enumerate() {
-        match &output.path {
-            Some(path) => {
-                writeln!(err, "wrote {}", path.display())?;
-                for merged in &output.merged {
-                    writeln!(err, "  merged {merged}")?;
-                }
+        if let Some(path) = &output.path {
+            writeln!(err, "wrote {}", path.display())?;
+            for merged in &output.merged {
+                writeln!(err, "  merged {merged}")?;
             }
-            None => {
-                if index > 0 {
-                    out.write_all(b"---\n")?;
-                }
-                out.write_all(text.as_bytes())?;
+        } else {
+            if index > 0 {
+                out.write_all(b"---\n")?;
             }
+            out.write_all(text.as_bytes())?;
         }
     }
     if !skipped.is_empty() {
@@ -915,7 +913,7 @@ fn merge_summary(change: &merge::Merged) -> String {
         ("NOT updated", &change.refused),
     ] {
         if !list.is_empty() {
-            text.push_str(&format!("; {what}: {}", list.join("; ")));
+            let _ = write!(text, "; {what}: {}", list.join("; "));
         }
     }
     text

@@ -232,7 +232,7 @@ impl Builder {
                 self.row = Some(Row {
                     line,
                     cells: Vec::new(),
-                })
+                });
             }
             Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
                 let row = self.row.take().unwrap_or_default();

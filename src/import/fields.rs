@@ -202,13 +202,14 @@ pub(crate) fn controls(text: &str, framework: &str) -> (Vec<String>, Vec<String>
             Some((a, b)) if is_number(a.trim()) && is_number(b.trim()) => {
                 range(a.trim(), b.trim()).unwrap_or_else(|| vec![part.to_string()])
             }
-            _ if part.contains(char::is_whitespace) => match super::ids::leading(part) {
-                Some((id, _)) => vec![id],
-                None => {
+            _ if part.contains(char::is_whitespace) => {
+                if let Some((id, _)) = super::ids::leading(part) {
+                    vec![id]
+                } else {
                     unread.push(part.to_string());
                     continue;
                 }
-            },
+            }
             _ => vec![part.to_string()],
         };
         for id in ids {

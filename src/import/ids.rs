@@ -3,6 +3,7 @@
 //! gives none (`POPIA-DATA-MINIMISATION`).
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 /// Whether a single word is shaped like an id: upper-case letters and
 /// digits joined by `.` or `-` (`A.5.1`, `CC6.1`, `AC-1`, `POPIA-001`), or
@@ -90,7 +91,7 @@ pub(crate) fn slug(prefix: &str, text: &str) -> String {
         cut = cut || text.chars().any(|c| !c.is_whitespace());
     }
     if cut {
-        out.push_str(&format!("-{:04X}", fingerprint(&folded)));
+        let _ = write!(out, "-{:04X}", fingerprint(&folded));
     }
     out
 }

@@ -278,19 +278,16 @@ fn record_line(record: &mut Record, inline: &Inline, line: usize, found: &mut Fo
         text: value.clone(),
         ..inline.clone()
     };
-    match vocab::column(label) {
-        Some(role) => {
-            record.fields.labels.insert(role, label.to_string());
-            record.fields.set(role, value_inline, line);
-            record.last = Some(role);
-        }
-        None => {
-            record.last = None;
-            record
-                .fields
-                .other
-                .push((line, label.to_lowercase(), value));
-        }
+    if let Some(role) = vocab::column(label) {
+        record.fields.labels.insert(role, label.to_string());
+        record.fields.set(role, value_inline, line);
+        record.last = Some(role);
+    } else {
+        record.last = None;
+        record
+            .fields
+            .other
+            .push((line, label.to_lowercase(), value));
     }
 }
 

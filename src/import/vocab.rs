@@ -954,12 +954,11 @@ fn unstruck(text: &str) -> String {
     let mut rest = text;
     while let Some(open) = rest.find("~~") {
         out.push_str(&rest[..open]);
-        match rest[open + 2..].find("~~") {
-            Some(close) => rest = &rest[open + 2 + close + 2..],
-            None => {
-                rest = &rest[open..];
-                break;
-            }
+        if let Some(close) = rest[open + 2..].find("~~") {
+            rest = &rest[open + 2 + close + 2..]
+        } else {
+            rest = &rest[open..];
+            break;
         }
     }
     out.push_str(rest);

@@ -2,6 +2,7 @@
 //! Both are views of the same [`Gate`]: the offenders, the offenders a risk
 //! acceptance covers, and everything the gate checked.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::acceptance::AcceptanceState;
@@ -170,20 +171,22 @@ pub(crate) fn ratchet_summary(title: &str, rev: &str, comparison: &Comparison) -
         if changes.is_empty() {
             continue;
         }
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "\n## {heading}\n\n| Kind | Id | Change | Where |\n|---|---|---|---|\n"
-        ));
+        );
         for change in changes {
             let place = change.source.as_ref().map_or_else(
                 || "-".to_string(),
                 |s| escape(&format!("{}:{}", s.file, s.line)),
             );
-            out.push_str(&format!(
-                "| {} | {} | {} | {place} |\n",
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {place} |",
                 change.kind,
                 escape(&change.id),
                 escape(&change.detail)
-            ));
+            );
         }
     }
     out

@@ -881,7 +881,7 @@ mod tests {
     fn rows(cells: &[&[&str]]) -> Vec<Vec<String>> {
         cells
             .iter()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .map(|r| r.iter().map(std::string::ToString::to_string).collect())
             .collect()
     }
 
