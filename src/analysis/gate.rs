@@ -124,35 +124,6 @@ impl Reason {
     }
 }
 
-impl Offender {
-    /// The reason in words, for human output.
-    pub(crate) fn describe(&self) -> String {
-        match &self.reason {
-            Reason::Overdue { due, days_late } => {
-                format!(
-                    "overdue: due {due}, {days_late} {} late",
-                    plural(*days_late, "day")
-                )
-            }
-            Reason::DoneWithoutEvidence { paths } => {
-                format!("done, but evidence is not present: {}", paths.join(", "))
-            }
-            Reason::StaleEvidence { paths } => {
-                format!("evidence is stale: {}", paths.join(", "))
-            }
-            Reason::EvidenceMissing { paths } => {
-                format!(
-                    "recurring, but its evidence is not present: {}",
-                    paths.join(", ")
-                )
-            }
-            Reason::AcceptanceExpired { expires } => {
-                format!("risk acceptance expired on {expires}")
-            }
-        }
-    }
-}
-
 /// The gate's verdict.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub(crate) struct Gate {

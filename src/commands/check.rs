@@ -100,7 +100,7 @@ pub(crate) fn run(
                 offender.kind,
                 offender.id,
                 offender.risk,
-                offender.describe()
+                crate::report::words::describe(&offender.reason)
             ),
         )?;
     }

@@ -32,7 +32,11 @@ pub(crate) fn github(
             file(&o.source.file),
             o.source.line,
             property(&format!("comply: {} {} ({} risk)", o.kind, o.id, o.risk)),
-            data(&format!("{}: {}", o.title, o.describe()))
+            data(&format!(
+                "{}: {}",
+                o.title,
+                crate::report::words::describe(&o.reason)
+            ))
         )?;
     }
     if quiet {
@@ -56,7 +60,7 @@ pub(crate) fn github(
             data(&format!(
                 "{}: {} (risk accepted by {} until {}: {})",
                 o.title,
-                o.describe(),
+                crate::report::words::describe(&o.reason),
                 a.approved_by,
                 a.until,
                 a.acceptance_reason
@@ -124,7 +128,7 @@ pub(crate) fn ratchet(
                 out,
                 "::{level} {place}title={}::{}",
                 property(&format!("comply ratchet: {} {}", change.kind, change.id)),
-                data(&change.detail)
+                data(&crate::report::words::ratchet_detail(&change.detail))
             )?;
         }
     }
@@ -185,7 +189,7 @@ pub(crate) fn ratchet_summary(title: &str, rev: &str, comparison: &Comparison) -
                 "| {} | {} | {} | {place} |",
                 change.kind,
                 escape(&change.id),
-                escape(&change.detail)
+                escape(&crate::report::words::ratchet_detail(&change.detail))
             );
         }
     }
@@ -261,7 +265,7 @@ pub(crate) fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> 
                 out,
                 r#"      <failure type="{}" message="{}">{}:{}: {}</failure>"#,
                 o.reason.code(),
-                xml_escape(&o.describe()),
+                xml_escape(&crate::report::words::describe(&o.reason)),
                 xml_escape(&o.source.file),
                 o.source.line,
                 xml_escape(&o.title)
@@ -278,7 +282,7 @@ pub(crate) fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> 
                 )),
                 xml_escape(&a.acceptance_source.file),
                 a.acceptance_source.line,
-                xml_escape(&a.offender.describe())
+                xml_escape(&crate::report::words::describe(&a.offender.reason))
             )?;
         }
         writeln!(

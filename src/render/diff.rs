@@ -20,7 +20,7 @@ pub(crate) fn ratchet(
             "worse: {} {}: {}",
             change.kind,
             inert(&change.id),
-            inert(&change.detail)
+            inert(&crate::report::words::ratchet_detail(&change.detail))
         )?;
     }
     if !quiet {
@@ -30,7 +30,7 @@ pub(crate) fn ratchet(
                 "improved: {} {}: {}",
                 change.kind,
                 inert(&change.id),
-                inert(&change.detail)
+                inert(&crate::report::words::ratchet_detail(&change.detail))
             )?;
         }
     }

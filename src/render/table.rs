@@ -363,7 +363,7 @@ pub(crate) fn check(out: &mut dyn Write, gate: &Gate, style: Style, quiet: bool)
             style.bold(&inert(&offender.id)),
             style.paint(offender.risk.as_str(), Tone::of_risk(offender.risk)),
             inert(&offender.title),
-            inert(&offender.describe()),
+            inert(&crate::report::words::describe(&offender.reason)),
             offender
                 .owner
                 .as_ref()
@@ -380,7 +380,7 @@ pub(crate) fn check(out: &mut dyn Write, gate: &Gate, style: Style, quiet: bool)
                 inert(&o.id),
                 o.risk,
                 inert(&o.title),
-                inert(&o.describe()),
+                inert(&crate::report::words::describe(&o.reason)),
                 inert(&accepted.approved_by),
                 accepted.until
             )?;

@@ -1,7 +1,9 @@
-//! The words of the analysis's data: the gate's verdict line. The pure
+//! The words of the analysis's data: why an offender fails, the gate's
+//! verdict line, what changed for the ratchet. The pure
 //! core decides; the report and the renderers say it.
 
 use crate::gate::{Gate, Reason, SubjectKind};
+use crate::ratchet::Detail;
 use crate::text::plural;
 
 /// The verdict's word: passed, failed or undetermined.
@@ -80,4 +82,55 @@ pub(crate) fn gate_explanation(gate: &Gate) -> String {
         gate.fail_on,
         parts.join(", ")
     )
+}
+
+/// Why an offender fails, in words.
+pub(crate) fn describe(reason: &Reason) -> String {
+    match reason {
+        Reason::Overdue { due, days_late } => {
+            format!(
+                "overdue: due {due}, {days_late} {} late",
+                plural(*days_late, "day")
+            )
+        }
+        Reason::DoneWithoutEvidence { paths } => {
+            format!("done, but evidence is not present: {}", paths.join(", "))
+        }
+        Reason::StaleEvidence { paths } => {
+            format!("evidence is stale: {}", paths.join(", "))
+        }
+        Reason::EvidenceMissing { paths } => {
+            format!(
+                "recurring, but its evidence is not present: {}",
+                paths.join(", ")
+            )
+        }
+        Reason::AcceptanceExpired { expires } => {
+            format!("risk acceptance expired on {expires}")
+        }
+    }
+}
+
+/// What changed for the ratchet, in words.
+pub(crate) fn ratchet_detail(detail: &Detail) -> String {
+    match detail {
+        Detail::NewOffender { subject, reason } => {
+            format!("new offender ({subject}): {}", describe(reason))
+        }
+        Detail::NoLongerOffends { subject, reason } => {
+            format!("no longer offends ({subject}): was {}", describe(reason))
+        }
+        Detail::EvidenceNow { owner, state } => format!("evidence of {owner} is now {state}"),
+        Detail::EvidenceNoLonger { owner, state } => {
+            format!("evidence of {owner} is no longer {state}")
+        }
+        Detail::Status { was, is } => format!("status {was} -> {is}"),
+    }
+}
+
+/// A ratchet change's detail is written as its words.
+impl serde::Serialize for Detail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&ratchet_detail(self))
+    }
 }
