@@ -14,7 +14,8 @@ use serde::Serialize;
 
 use self::gate::Gate;
 pub(crate) use self::views::{
-    ControlView, EvidenceView, ItemState, ItemView, Progress, SourceRef, SubjectKind,
+    ControlView, EvidenceDetail, EvidenceView, ItemState, ItemView, Progress, SourceRef,
+    SubjectKind,
 };
 use crate::acceptance::{Acceptance, AcceptanceState, Targets};
 use crate::evidence::{EvidenceMap, EvidenceState};
@@ -362,16 +363,13 @@ fn evidence_view(
             status.state
         },
         detail: if stale {
-            last_change.as_ref().map(|c| {
-                format!(
-                    "last changed {} ({} days ago), limit {} days",
-                    c.date,
-                    (as_of - c.date).num_days(),
-                    max_age_days.unwrap_or(0)
-                )
+            last_change.as_ref().map(|c| EvidenceDetail::Stale {
+                last_changed: c.date,
+                days_ago: (as_of - c.date).num_days(),
+                limit_days: max_age_days.unwrap_or(0),
             })
         } else {
-            status.detail
+            status.detail.map(EvidenceDetail::Found)
         },
         last_change,
         uncommitted,

@@ -40,6 +40,23 @@ word_enum! {
     }
 }
 
+/// Why an evidence entry has its state, as data; `report::words` says it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum EvidenceDetail {
+    /// Present, but its newest commit is older than its limit.
+    Stale {
+        /// The newest commit's date.
+        last_changed: NaiveDate,
+        /// Days from then to the as-of date.
+        days_ago: i64,
+        /// The entry's age limit in days.
+        limit_days: u32,
+    },
+    /// What resolving the path found (from `evidence`, the I/O edge: a
+    /// glob that matches nothing, a zero-byte file, an unreadable path).
+    Found(String),
+}
+
 /// One evidence entry with its resolved state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub(crate) struct EvidenceView {
@@ -52,7 +69,8 @@ pub(crate) struct EvidenceView {
     pub(crate) state: EvidenceState,
     /// Why, where the state needs explaining.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) detail: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub(crate) detail: Option<EvidenceDetail>,
     /// The newest commit among the files the entry covers, when git knows.
     pub(crate) last_change: Option<LastCommit>,
     /// Whether some covered file is modified, added or untracked.

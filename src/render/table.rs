@@ -294,10 +294,13 @@ pub(crate) fn evidence(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> i
         }
         if let Some(detail) = e
             .detail
-            .as_deref()
+            .as_ref()
             .filter(|_| !matches!(e.state, crate::evidence::EvidenceState::Stale))
         {
-            state = format!("{state}: {}", inert(detail));
+            state = format!(
+                "{state}: {}",
+                inert(&crate::report::words::evidence_detail(detail))
+            );
         }
         let change = e.last_change.as_ref();
         cells.push(vec![

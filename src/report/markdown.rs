@@ -667,7 +667,11 @@ impl Writer<'_> {
                 vec![
                     escape(&p.path),
                     self.tag("evidence", p.state.as_str()),
-                    escape(p.detail.as_deref().unwrap_or("-")),
+                    escape(
+                        &p.detail
+                            .as_ref()
+                            .map_or_else(|| "-".to_string(), super::words::evidence_detail),
+                    ),
                     needs.join(", "),
                 ]
             })

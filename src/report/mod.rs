@@ -18,7 +18,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::analysis::{
-    Analysis, ControlView, EvidenceView, FrameworkSummary, ItemState, ItemView, SubjectKind,
+    Analysis, ControlView, EvidenceDetail, EvidenceView, FrameworkSummary, ItemState, ItemView,
+    SubjectKind,
 };
 use crate::evidence::EvidenceState;
 use crate::filter::Filter;
@@ -56,7 +57,8 @@ pub(crate) struct EvidenceProblem {
     /// Empty, missing or outside.
     pub(crate) state: EvidenceState,
     /// Why, when the state needs explaining.
-    pub(crate) detail: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub(crate) detail: Option<EvidenceDetail>,
     /// The items and controls that list it, sorted.
     pub(crate) needed_by: Vec<Need>,
 }

@@ -2,6 +2,7 @@
 //! verdict line, what changed for the ratchet. The pure
 //! core decides; the report and the renderers say it.
 
+use crate::analysis::EvidenceDetail;
 use crate::gate::{Gate, Reason, SubjectKind};
 use crate::ratchet::Detail;
 use crate::text::plural;
@@ -132,5 +133,24 @@ pub(crate) fn ratchet_detail(detail: &Detail) -> String {
 impl serde::Serialize for Detail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(&ratchet_detail(self))
+    }
+}
+
+/// Why an evidence entry has its state, in words.
+pub(crate) fn evidence_detail(detail: &EvidenceDetail) -> String {
+    match detail {
+        EvidenceDetail::Stale {
+            last_changed,
+            days_ago,
+            limit_days,
+        } => format!("last changed {last_changed} ({days_ago} days ago), limit {limit_days} days"),
+        EvidenceDetail::Found(why) => why.clone(),
+    }
+}
+
+/// An evidence entry's detail is written as its words.
+impl serde::Serialize for EvidenceDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&evidence_detail(self))
     }
 }
