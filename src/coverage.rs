@@ -12,65 +12,65 @@ use crate::model::ControlStatus;
 
 /// `comply coverage`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     /// One row per framework, sorted by id.
-    pub frameworks: Vec<FrameworkCoverage>,
+    pub(crate) frameworks: Vec<FrameworkCoverage>,
     /// Controls mapped onto controls of other frameworks, most frameworks
     /// first.
-    pub shared_controls: Vec<SharedControl>,
+    pub(crate) shared_controls: Vec<SharedControl>,
     /// Evidence paths that serve controls of more than one framework, most
     /// frameworks first.
-    pub shared_evidence: Vec<SharedEvidence>,
+    pub(crate) shared_evidence: Vec<SharedEvidence>,
 }
 
 /// How one framework's controls are covered.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct FrameworkCoverage {
+pub(crate) struct FrameworkCoverage {
     /// Framework id.
-    pub id: String,
+    pub(crate) id: String,
     /// Display name.
-    pub name: String,
+    pub(crate) name: String,
     /// Every control.
-    pub controls: usize,
+    pub(crate) controls: usize,
     /// Applicable controls `implemented` or `partial` by their own status.
-    pub own: usize,
+    pub(crate) own: usize,
     /// Applicable controls `implemented` or `partial` by a status taken
     /// from the controls that satisfy them.
-    pub inherited: usize,
+    pub(crate) inherited: usize,
     /// Applicable controls `planned` or `missing`: no work in place yet.
-    pub uncovered: usize,
+    pub(crate) uncovered: usize,
     /// Controls that do not apply.
-    pub not_applicable: usize,
+    pub(crate) not_applicable: usize,
 }
 
 /// A control whose work counts elsewhere.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct SharedControl {
+pub(crate) struct SharedControl {
     /// `framework:id`.
-    pub control: String,
+    pub(crate) control: String,
     /// Title, when the control is in view.
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     /// The frameworks it serves: its own and those of the controls it is
     /// mapped onto, sorted.
-    pub frameworks: Vec<String>,
+    pub(crate) frameworks: Vec<String>,
     /// How many controls it is mapped onto.
-    pub serves: usize,
+    pub(crate) serves: usize,
 }
 
 /// An evidence path listed by (or inherited into) controls of several
 /// frameworks.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct SharedEvidence {
+pub(crate) struct SharedEvidence {
     /// The path as written.
-    pub path: String,
+    pub(crate) path: String,
     /// The frameworks whose controls count it, sorted.
-    pub frameworks: Vec<String>,
+    pub(crate) frameworks: Vec<String>,
 }
 
 impl Coverage {
     /// The coverage of `analysis`; `keep` chooses the frameworks whose rows
     /// are shown (shared controls and evidence always look at them all).
-    pub fn new(analysis: &Analysis, keep: impl Fn(&str) -> bool) -> Coverage {
+    pub(crate) fn new(analysis: &Analysis, keep: impl Fn(&str) -> bool) -> Coverage {
         let frameworks = analysis
             .frameworks
             .iter()
@@ -101,7 +101,7 @@ impl Coverage {
     }
 
     /// Whether any control's work counts for another.
-    pub fn is_shared(&self) -> bool {
+    pub(crate) fn is_shared(&self) -> bool {
         !self.shared_controls.is_empty()
     }
 }
@@ -111,7 +111,8 @@ fn shared_controls(controls: &[ControlView]) -> Vec<SharedControl> {
     // Per source: the frameworks served and the controls mapped onto.
     type Served<'a> = (BTreeSet<&'a str>, BTreeSet<(&'a str, &'a str)>);
     let mut served: BTreeMap<&str, Served> = BTreeMap::new();
-    for control in controls {
+    // A mapping onto a control that does not apply has no effect.
+    for control in controls.iter().filter(|c| c.applicable) {
         for source in &control.satisfied_by {
             let (frameworks, targets) = served.entry(source.as_str()).or_default();
             frameworks.insert(control.framework.as_str());
@@ -143,17 +144,20 @@ fn shared_controls(controls: &[ControlView]) -> Vec<SharedControl> {
 
 /// The evidence paths counted by controls of more than one framework.
 fn shared_evidence(controls: &[ControlView]) -> Vec<SharedEvidence> {
-    let mut by_path: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    // By the path named, however it is spelled (`./a.md` is `a.md`),
+    // shown as first written.
+    let mut by_path: BTreeMap<String, (&str, BTreeSet<&str>)> = BTreeMap::new();
     for control in controls {
         for evidence in &control.evidence {
             by_path
-                .entry(evidence.path.as_str())
-                .or_default()
+                .entry(crate::evidence::normal(&evidence.path))
+                .or_insert_with(|| (evidence.path.as_str(), BTreeSet::new()))
+                .1
                 .insert(control.framework.as_str());
         }
     }
     let mut shared: Vec<SharedEvidence> = by_path
-        .into_iter()
+        .into_values()
         .filter(|(_, frameworks)| frameworks.len() > 1)
         .map(|(path, frameworks)| SharedEvidence {
             path: path.to_string(),

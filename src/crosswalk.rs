@@ -19,17 +19,17 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::model::{Control, ControlKey, ControlStatus, Mapping, Repository};
+use crate::model::{Control, ControlKey, ControlStatus, Item, Mapping, Repository};
 
 /// Most links (a source control's evidence or items copied to a control it
 /// satisfies, counted once per mapping followed) one repository's mappings
 /// may pass; past it, validate reports `too-large`. A realistic crosswalk
 /// passes a few thousand; long chains or wide fans could pass billions.
-pub const MAX_INHERITED: usize = 1_000_000;
+pub(crate) const MAX_INHERITED: usize = 1_000_000;
 
 /// The mapping graph of a repository.
 #[derive(Debug)]
-pub struct Crosswalk<'r> {
+pub(crate) struct Crosswalk<'r> {
     /// Every control, by index.
     controls: Vec<(&'r str, &'r Control)>,
     /// Index of a control by framework and id.
@@ -38,39 +38,45 @@ pub struct Crosswalk<'r> {
     mappings: Vec<(usize, usize, Mapping)>,
     /// The mappings into each control (indices into `mappings`).
     incoming: Vec<Vec<usize>>,
+    /// Whether each control has backlog items of its own (its `backlog`, or
+    /// an item's `controls` naming it), so that it has items to pass on.
+    has_items: Vec<bool>,
+    /// Mappings of a pair of controls already mapped, with the index of the
+    /// first (in `mappings`); they take no part in the resolution.
+    repeated: Vec<(usize, Mapping)>,
 }
 
 /// What a control comes to once mappings are followed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     /// The effective status.
-    pub status: ControlStatus,
+    pub(crate) status: ControlStatus,
     /// When the status is inherited: the sources that gave it (the weakest),
     /// sorted; empty when the control's own status (or `missing`).
-    pub status_from: Vec<ControlKey>,
+    pub(crate) status_from: Vec<ControlKey>,
     /// The controls whose own evidence counts for this one: itself when it
     /// has evidence of its own, else the covering sources that have some.
-    pub evidence_from: Vec<ControlKey>,
+    pub(crate) evidence_from: Vec<ControlKey>,
     /// The controls whose backlog items reach this one, itself first.
-    pub items_from: Vec<ControlKey>,
+    pub(crate) items_from: Vec<ControlKey>,
     /// The applicable controls mapped straight onto this one, sorted.
-    pub satisfied_by: Vec<ControlKey>,
+    pub(crate) satisfied_by: Vec<ControlKey>,
 }
 
 /// A cycle of mappings: each control satisfies the next, the last the first.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Cycle {
+pub(crate) struct Cycle {
     /// The controls in order.
-    pub controls: Vec<ControlKey>,
+    pub(crate) controls: Vec<ControlKey>,
     /// The mapping that closes the cycle.
-    pub closing: Mapping,
+    pub(crate) closing: Mapping,
 }
 
 impl<'r> Crosswalk<'r> {
     /// The graph of `repo`'s mappings; those naming a control that does not
     /// exist are left out (validate reports them).
     #[must_use]
-    pub fn new(repo: &'r Repository) -> Crosswalk<'r> {
+    pub(crate) fn new(repo: &'r Repository) -> Crosswalk<'r> {
         let controls: Vec<(&str, &Control)> = repo
             .frameworks
             .iter()
@@ -80,11 +86,34 @@ impl<'r> Crosswalk<'r> {
         for (at, (framework, control)) in controls.iter().enumerate() {
             index.entry((*framework, control.id.as_str())).or_insert(at);
         }
-        let mappings: Vec<(usize, usize, Mapping)> = repo
-            .all_mappings()
-            .into_iter()
-            .filter_map(|m| Some((lookup(&index, &m.source)?, lookup(&index, &m.target)?, m)))
+        // One mapping per pair of controls: the first written; the others
+        // are kept aside for validate.
+        let mut mappings: Vec<(usize, usize, Mapping)> = Vec::new();
+        let mut pairs: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut repeated = Vec::new();
+        for m in repo.all_mappings() {
+            let (Some(source), Some(target)) =
+                (lookup(&index, &m.source), lookup(&index, &m.target))
+            else {
+                continue;
+            };
+            match pairs.get(&(source, target)) {
+                Some(first) => repeated.push((*first, m)),
+                None => {
+                    pairs.insert((source, target), mappings.len());
+                    mappings.push((source, target, m));
+                }
+            }
+        }
+        let mut has_items: Vec<bool> = controls
+            .iter()
+            .map(|(_, c)| !c.backlog.is_empty())
             .collect();
+        for key in repo.items.iter().flat_map(Item::linked_controls) {
+            if let Some(at) = index.get(&key) {
+                has_items[*at] = true;
+            }
+        }
         let mut incoming = vec![Vec::new(); controls.len()];
         for (at, (_, target, _)) in mappings.iter().enumerate() {
             incoming[*target].push(at);
@@ -94,6 +123,8 @@ impl<'r> Crosswalk<'r> {
             index,
             mappings,
             incoming,
+            has_items,
+            repeated,
         }
     }
 
@@ -132,7 +163,7 @@ impl<'r> Crosswalk<'r> {
 
     /// Every cycle of mappings, each once, sorted by where it closes.
     #[must_use]
-    pub fn cycles(&self) -> Vec<Cycle> {
+    pub(crate) fn cycles(&self) -> Vec<Cycle> {
         let mut done = vec![false; self.controls.len()];
         for at in self.order() {
             done[at] = true;
@@ -185,8 +216,16 @@ impl<'r> Crosswalk<'r> {
         cycles
     }
 
+    /// Each mapping of a pair of controls mapped before, with the first
+    /// mapping of that pair (the one followed), in the order written.
+    pub(crate) fn repeated(&self) -> impl Iterator<Item = (&Mapping, &Mapping)> {
+        self.repeated
+            .iter()
+            .map(|(first, m)| (&self.mappings[*first].2, m))
+    }
+
     /// The mappings whose target does not apply.
-    pub fn onto_not_applicable(&self) -> impl Iterator<Item = &Mapping> {
+    pub(crate) fn onto_not_applicable(&self) -> impl Iterator<Item = &Mapping> {
         self.mappings
             .iter()
             .filter(|(_, target, _)| !self.controls[*target].1.applicable)
@@ -196,7 +235,7 @@ impl<'r> Crosswalk<'r> {
     /// Whether some applicable control satisfies the control
     /// `framework:id`.
     #[must_use]
-    pub fn is_satisfied(&self, framework: &str, id: &str) -> bool {
+    pub(crate) fn is_satisfied(&self, framework: &str, id: &str) -> bool {
         self.index.get(&(framework, id)).is_some_and(|at| {
             self.incoming[*at]
                 .iter()
@@ -206,7 +245,7 @@ impl<'r> Crosswalk<'r> {
 
     /// Every control resolved, by framework and id.
     #[must_use]
-    pub fn resolve(&self) -> HashMap<(&'r str, &'r str), Resolved> {
+    pub(crate) fn resolve(&self) -> HashMap<(&'r str, &'r str), Resolved> {
         let (mut resolved, _) = self.run();
         self.controls
             .iter()
@@ -214,7 +253,7 @@ impl<'r> Crosswalk<'r> {
             .map(|(at, (framework, control))| {
                 let node = resolved[at]
                     .take()
-                    .unwrap_or_else(|| Node::own(at, control));
+                    .unwrap_or_else(|| Node::own(at, control, self.has_items[at]));
                 ((*framework, control.id.as_str()), self.output(node))
             })
             .collect()
@@ -223,7 +262,7 @@ impl<'r> Crosswalk<'r> {
     /// The mapping into the control where following mappings would pass
     /// [`MAX_INHERITED`] links; `None` within the limit.
     #[must_use]
-    pub fn over_limit(&self) -> Option<&Mapping> {
+    pub(crate) fn over_limit(&self) -> Option<&Mapping> {
         let (_, stopped) = self.run();
         let at = stopped?;
         self.incoming[at].first().map(|m| &self.mappings[*m].2)
@@ -248,7 +287,7 @@ impl<'r> Crosswalk<'r> {
     /// `None` when copying their links would overspend `budget`.
     fn node(&self, at: usize, resolved: &[Option<Node>], budget: &mut usize) -> Option<Node> {
         let control = self.controls[at].1;
-        let mut node = Node::own(at, control);
+        let mut node = Node::own(at, control, self.has_items[at]);
         if !control.applicable {
             return Some(node);
         }
@@ -328,7 +367,7 @@ fn lookup(index: &HashMap<(&str, &str), usize>, key: &ControlKey) -> Option<usiz
 }
 
 /// The value of the control `key` in a map by framework and id.
-pub fn by_key<'m, 'k, V>(
+pub(crate) fn by_key<'m, 'k, V>(
     map: &'m HashMap<(&'k str, &'k str), V>,
     key: &'k ControlKey,
 ) -> Option<&'m V> {
@@ -348,8 +387,8 @@ struct Node {
 
 impl Node {
     /// A control on its own: its status (`missing` when none), its own
-    /// evidence and items.
-    fn own(at: usize, control: &Control) -> Node {
+    /// evidence and items (itself, when it has any).
+    fn own(at: usize, control: &Control, has_items: bool) -> Node {
         Node {
             at,
             strength: control
@@ -362,7 +401,11 @@ impl Node {
             } else {
                 BTreeSet::from([at])
             },
-            items: BTreeSet::from([at]),
+            items: if has_items {
+                BTreeSet::from([at])
+            } else {
+                BTreeSet::new()
+            },
         }
     }
 }
@@ -407,8 +450,8 @@ mod tests {
     #[test]
     fn chains_are_followed_and_the_weakest_source_wins() {
         let repo = repo(&[
-            "framework: a\ncontrols:\n  - { id: A, title: t, status: implemented, evidence: [e.md], satisfies: [b:B] }\n  - { id: D, title: t, status: planned, satisfies: [c:C] }\n  - { id: N, title: t, applicable: false, justification: j, satisfies: [c:C] }\n",
-            "framework: b\ncontrols:\n  - { id: B, title: t, satisfies: [c:C] }\n",
+            "framework: a\ncontrols:\n  - { id: A, title: t, status: implemented, evidence: [e.md], backlog: [I-1], satisfies: [b:B] }\n  - { id: D, title: t, status: planned, backlog: [I-2], satisfies: [c:C] }\n  - { id: N, title: t, applicable: false, justification: j, satisfies: [c:C] }\n",
+            "framework: b\ncontrols:\n  - { id: B, title: t, backlog: [I-3], satisfies: [c:C] }\n",
             "framework: c\ncontrols:\n  - { id: C, title: t }\n",
         ]);
         let walk = Crosswalk::new(&repo);

@@ -5,51 +5,52 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::model::{ControlStatus, Item, Repository};
+use crate::crosswalk::{Crosswalk, Resolved};
+use crate::model::{Item, Repository};
 
 /// A value that changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Changed {
+pub(crate) struct Changed {
     /// The item or control (`framework:id`).
-    pub id: String,
+    pub(crate) id: String,
     /// Its title now.
-    pub title: String,
+    pub(crate) title: String,
     /// Before.
-    pub from: String,
+    pub(crate) from: String,
     /// After.
-    pub to: String,
+    pub(crate) to: String,
 }
 
 /// An item or evidence path that came or went.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Listed {
+pub(crate) struct Listed {
     /// Item id, or evidence path.
-    pub id: String,
+    pub(crate) id: String,
     /// Title, or the items and controls naming the evidence.
-    pub title: String,
+    pub(crate) title: String,
 }
 
 /// Everything a review meeting asks about, each list sorted.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct ReviewDiff {
+pub(crate) struct ReviewDiff {
     /// Items that are new, or were closed and are open again.
-    pub opened: Vec<Listed>,
+    pub(crate) opened: Vec<Listed>,
     /// Items now done or won't do (or removed).
-    pub closed: Vec<Listed>,
+    pub(crate) closed: Vec<Listed>,
     /// Items whose due date moved.
-    pub redated: Vec<Changed>,
+    pub(crate) redated: Vec<Changed>,
     /// Items with a new owner.
-    pub reowned: Vec<Changed>,
+    pub(crate) reowned: Vec<Changed>,
     /// Items with a new risk.
-    pub rescored: Vec<Changed>,
+    pub(crate) rescored: Vec<Changed>,
     /// Controls whose status changed.
-    pub controls: Vec<Changed>,
+    pub(crate) controls: Vec<Changed>,
     /// Evidence paths now named that were not.
-    pub evidence_added: Vec<Listed>,
+    pub(crate) evidence_added: Vec<Listed>,
     /// Evidence paths no longer named.
-    pub evidence_removed: Vec<Listed>,
+    pub(crate) evidence_removed: Vec<Listed>,
     /// Evidence paths whose files changed.
-    pub evidence_changed: Vec<Listed>,
+    pub(crate) evidence_changed: Vec<Listed>,
 }
 
 fn text(value: Option<&str>) -> String {
@@ -90,7 +91,7 @@ fn evidence_users(repo: &Repository) -> BTreeMap<String, BTreeSet<String>> {
 
 /// The changes from `before` to `after`. `changed_paths` are the evidence
 /// paths (as written) whose files differ between the two states.
-pub fn diff(
+pub(crate) fn diff(
     before: &Repository,
     after: &Repository,
     changed_paths: &BTreeSet<String>,
@@ -149,25 +150,24 @@ pub fn diff(
             title: format!("{} (removed)", item.title),
         });
     }
-    let statuses: BTreeMap<(&str, &str), _> = before
-        .frameworks
-        .iter()
-        .flat_map(|f| {
-            f.controls
-                .iter()
-                .map(move |c| ((f.id.as_str(), c.id.as_str()), c.declared()))
-        })
-        .collect();
+    // Effective statuses, as `status` shows them: a control that takes its
+    // status through mappings changes when its sources do.
+    let was = Crosswalk::new(before).resolve();
+    let is = Crosswalk::new(after).resolve();
     for framework in &after.frameworks {
         for control in &framework.controls {
-            match statuses.get(&(framework.id.as_str(), control.id.as_str())) {
-                Some(old) if *old != control.declared() => d.controls.push(Changed {
+            let key = (framework.id.as_str(), control.id.as_str());
+            let (Some(old), Some(new)) = (was.get(&key), is.get(&key)) else {
+                continue;
+            };
+            let (from, to) = (status_word(old), status_word(new));
+            if from != to {
+                d.controls.push(Changed {
                     id: format!("{}:{}", framework.id, control.id),
                     title: control.title.clone(),
-                    from: declared_word(*old),
-                    to: declared_word(control.declared()),
-                }),
-                _ => {}
+                    from,
+                    to,
+                });
             }
         }
     }
@@ -197,7 +197,17 @@ pub fn diff(
     d
 }
 
-/// A status as written, or `inherited` when the control has none of its own.
-fn declared_word(status: Option<ControlStatus>) -> String {
-    status.map_or_else(|| "inherited".to_string(), |s| s.to_string())
+/// An effective status, with the controls it is inherited from, if any
+/// (`partial (from common:LOG)`).
+fn status_word(resolved: &Resolved) -> String {
+    if resolved.status_from.is_empty() {
+        resolved.status.to_string()
+    } else {
+        let from: Vec<String> = resolved
+            .status_from
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        format!("{} (from {})", resolved.status, from.join(", "))
+    }
 }

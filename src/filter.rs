@@ -3,44 +3,45 @@
 use std::collections::HashSet;
 
 use crate::acceptance::{Acceptance, Target};
-use crate::analysis::{Analysis, ControlView, ItemView, summarise};
+use crate::analysis::{Analysis, ControlView, ItemView, serving, summarise};
 use crate::gate;
 use crate::model::owner_names;
 
 /// Which items and controls a listing keeps.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Filter {
+pub(crate) struct Filter {
     /// Framework ids to keep; empty keeps all.
-    pub frameworks: Vec<String>,
+    pub(crate) frameworks: Vec<String>,
     /// Owner to keep; `None` keeps all.
-    pub owner: Option<String>,
+    pub(crate) owner: Option<String>,
     /// When `owner` names a declared team: its members, who are kept too.
-    pub members: Vec<String>,
+    pub(crate) members: Vec<String>,
 }
 
 impl Filter {
     /// Whether the item passes.
-    pub fn item(&self, item: &ItemView) -> bool {
+    pub(crate) fn item(&self, item: &ItemView) -> bool {
         self.framework(&item.framework) && self.owned(item.owner.as_deref())
     }
 
     /// Which items of `analysis` pass: those that pass [`Filter::item`],
-    /// and those of the owner kept that reach a kept framework's control
-    /// through a mapping (its `inherited_items`), each once.
-    pub fn items_of<'a>(&'a self, analysis: &'a Analysis) -> impl Fn(&ItemView) -> bool + 'a {
-        let reached: HashSet<&str> = analysis
-            .controls
-            .iter()
-            .filter(|c| !self.frameworks.is_empty() && self.framework(&c.framework))
-            .flat_map(|c| c.inherited_items.iter().map(String::as_str))
-            .collect();
+    /// and those of the owner kept that serve a kept framework: linked to
+    /// one of its controls, directly or through a mapping (the control's
+    /// `backlog`), each once.
+    pub(crate) fn items_of<'a>(
+        &'a self,
+        analysis: &'a Analysis,
+    ) -> impl Fn(&ItemView) -> bool + 'a {
+        let reached = serving(&analysis.controls, |framework| {
+            !self.frameworks.is_empty() && self.framework(framework)
+        });
         move |i: &ItemView| {
             self.item(i) || (self.owned(i.owner.as_deref()) && reached.contains(i.id.as_str()))
         }
     }
 
     /// Whether the control passes.
-    pub fn control(&self, control: &ControlView) -> bool {
+    pub(crate) fn control(&self, control: &ControlView) -> bool {
         self.framework(&control.framework) && self.owned(control.owner.as_deref())
     }
 
@@ -48,9 +49,9 @@ impl Filter {
     /// per-framework figures and the gate are all recomputed from the kept
     /// items and controls.
     ///
-    /// An item that reaches a kept framework's control through a mapping
-    /// (`inherited_items`) is kept with that framework, once.
-    pub fn narrow(&self, analysis: &Analysis) -> Analysis {
+    /// An item that serves a kept framework (see [`Filter::items_of`]) is
+    /// kept with it, once.
+    pub(crate) fn narrow(&self, analysis: &Analysis) -> Analysis {
         let keep = self.items_of(analysis);
         let items: Vec<ItemView> = analysis.items.iter().filter(|i| keep(i)).cloned().collect();
         let controls: Vec<ControlView> = analysis
@@ -66,7 +67,7 @@ impl Filter {
                 .frameworks
                 .iter()
                 .filter(|f| self.framework(&f.id))
-                .map(|f| summarise(&f.id, &f.name, &controls, &items))
+                .map(|f| summarise(&f.id, &f.name, &controls, &items, &analysis.controls))
                 .collect(),
             gate: {
                 let mut gate = gate::evaluate(
@@ -92,7 +93,7 @@ impl Filter {
     }
 
     /// Whether something owned by `owner` passes the owner filter.
-    pub fn owned(&self, owner: Option<&str>) -> bool {
+    pub(crate) fn owned(&self, owner: Option<&str>) -> bool {
         match (&self.owner, owner) {
             (None, _) => true,
             (Some(_), None) => false,
@@ -134,7 +135,7 @@ fn in_scope(
 /// Whether `wanted` names `owner` or one of the owners it joins with `&`,
 /// `,`, `/` or ` and `; case-insensitive. "Security" matches "Security &
 /// Platform" but not "Security Champions".
-pub fn owner_matches(owner: &str, wanted: &str) -> bool {
+pub(crate) fn owner_matches(owner: &str, wanted: &str) -> bool {
     owner.trim().eq_ignore_ascii_case(wanted.trim())
         || owner_names(owner)
             .iter()

@@ -12,69 +12,81 @@ use crate::model::ControlStatus;
 
 /// The Statement of Applicability of one or more frameworks.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Soa {
+pub(crate) struct Soa {
     /// JSON format version.
-    pub version: u32,
+    pub(crate) version: u32,
     /// The repository's display name.
-    pub title: String,
+    pub(crate) title: String,
     /// The day analysed.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// One statement per framework, sorted by id.
-    pub frameworks: Vec<SoaFramework>,
+    pub(crate) frameworks: Vec<SoaFramework>,
 }
 
 /// The statement of one framework.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct SoaFramework {
+pub(crate) struct SoaFramework {
     /// Framework id.
-    pub id: String,
+    pub(crate) id: String,
     /// Display name.
-    pub name: String,
+    pub(crate) name: String,
     /// Controls that apply.
-    pub applicable: usize,
+    pub(crate) applicable: usize,
     /// Controls that do not apply.
-    pub excluded: usize,
+    pub(crate) excluded: usize,
     /// Every control, in file order.
-    pub controls: Vec<SoaRow>,
+    pub(crate) controls: Vec<SoaRow>,
 }
 
 /// One control of the statement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct SoaRow {
+pub(crate) struct SoaRow {
     /// Control id.
-    pub id: String,
+    pub(crate) id: String,
     /// Title.
-    pub title: String,
+    pub(crate) title: String,
     /// Whether the control applies.
-    pub applicable: bool,
+    pub(crate) applicable: bool,
     /// Why it does or does not apply, when written.
-    pub justification: Option<String>,
+    pub(crate) justification: Option<String>,
     /// Effective status (`not-applicable` for an excluded control).
-    pub status: ControlStatus,
-    /// `own`, `inherited` (from `status_from`) or `excluded`.
-    pub basis: &'static str,
+    pub(crate) status: ControlStatus,
+    /// Where the status comes from.
+    pub(crate) basis: Basis,
     /// The controls (`framework:id`) the status is inherited from.
-    pub status_from: Vec<String>,
+    pub(crate) status_from: Vec<String>,
     /// Evidence with its state and, when inherited, the control it comes from.
-    pub evidence: Vec<SoaEvidence>,
+    pub(crate) evidence: Vec<SoaEvidence>,
     /// Linked backlog items, sorted.
-    pub items: Vec<String>,
+    pub(crate) items: Vec<String>,
+}
+
+word_enum! {
+    /// Where a row's status comes from.
+    Basis {
+        /// The control's own status.
+        Own = "own",
+        /// Inherited from the controls of `status_from`.
+        Inherited = "inherited",
+        /// The control does not apply.
+        Excluded = "excluded",
+    }
 }
 
 /// One evidence entry of a row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct SoaEvidence {
+pub(crate) struct SoaEvidence {
     /// The path as written.
-    pub path: String,
+    pub(crate) path: String,
     /// Its state.
-    pub state: EvidenceState,
+    pub(crate) state: EvidenceState,
     /// The control (`framework:id`) it is inherited from, if any.
-    pub from: Option<String>,
+    pub(crate) from: Option<String>,
 }
 
 impl Soa {
     /// The statement of every framework of `analysis` that `keep` accepts.
-    pub fn new(title: &str, analysis: &Analysis, keep: impl Fn(&str) -> bool) -> Soa {
+    pub(crate) fn new(title: &str, analysis: &Analysis, keep: impl Fn(&str) -> bool) -> Soa {
         Soa {
             version: 1,
             title: title.to_string(),
@@ -111,11 +123,11 @@ fn row(control: &ControlView) -> SoaRow {
         justification: control.justification.clone(),
         status: control.status,
         basis: if !control.applicable {
-            "excluded"
+            Basis::Excluded
         } else if control.status_from.is_empty() {
-            "own"
+            Basis::Own
         } else {
-            "inherited"
+            Basis::Inherited
         },
         status_from: control.status_from.clone(),
         evidence: control

@@ -20,7 +20,7 @@ use crate::model::{ItemStatus, Reference, Repository, Source};
 /// are not checked: what they point at may sit in the unreadable file, and
 /// one syntax error would otherwise bury itself under dozens of false
 /// "does not exist" errors.
-pub fn check(repo: &Repository, complete: bool) -> Vec<Diagnostic> {
+pub(crate) fn check(repo: &Repository, complete: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let index = Index::new(repo, &mut out);
     if complete {
@@ -222,6 +222,34 @@ fn mappings(repo: &Repository, out: &mut Vec<Diagnostic>) {
                 "shorten chains of mappings, or map the shared controls onto targets directly",
             ),
         );
+    }
+    for (first, again) in crosswalk.repeated() {
+        let first_at = format!(
+            "{}:{}:{}",
+            first.at.file, first.at.pos.line, first.at.pos.column
+        );
+        out.push(if first.relation == again.relation {
+            Diagnostic::warning(
+                Code::Mapping,
+                at(&again.at),
+                format!(
+                    "`{}` is mapped onto `{}` again (first at {first_at}); it counts once",
+                    again.source, again.target
+                ),
+            )
+            .with_hint("remove the repeated mapping")
+        } else {
+            Diagnostic::error(
+                Code::Mapping,
+                at(&again.at),
+                format!(
+                    "`{}` is mapped onto `{}` as `{}` here and as `{}` at {first_at}; one pair \
+                     of controls has one relation",
+                    again.source, again.target, again.relation, first.relation
+                ),
+            )
+            .with_hint("keep the mapping whose relation is right and remove the other")
+        });
     }
     for mapping in crosswalk.onto_not_applicable() {
         out.push(Diagnostic::warning(

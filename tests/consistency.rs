@@ -556,15 +556,29 @@ fn every_output_agrees_on_generated_repositories() {
         let mut evidence_missing = 0;
         for f in &figures {
             let fw = f["id"].as_str().unwrap_or_default();
-            for (figure, list) in [
-                ("overdue", &due["overdue"]),
-                ("due_soon", &due["due_soon"]),
-                ("unscheduled", &due["unscheduled"]),
-                ("gaps", &gaps["gaps"]),
-                ("unproven", &gaps["unproven"]),
-            ] {
+            for (figure, list) in [("gaps", &gaps["gaps"]), ("unproven", &gaps["unproven"])] {
                 assert_eq!(f[figure], per(list, fw), "{context}: {figure} of `{fw}`");
             }
+            // A framework's item figures count the items that serve it (its
+            // own and those linked to its controls, directly or through
+            // mappings): what `due --framework` lists and what the report
+            // narrowed to it counts.
+            let served = run_json(&repo, &["due", "--framework", fw], 0);
+            let narrowed = run_json(&repo, &["report", "--framework", fw], 0);
+            let row = &narrowed["frameworks"][0];
+            for figure in ["overdue", "due_soon", "unscheduled"] {
+                let listed = served[figure].as_array().map_or(0, Vec::len);
+                assert_eq!(f[figure], listed, "{context}: {figure} of `{fw}`");
+                assert_eq!(row[figure], listed, "{context}: report {figure} of `{fw}`");
+            }
+            let open = narrowed["items"]
+                .as_array()
+                .map_or(0, |a| a.iter().filter(|i| i["state"] != "closed").count());
+            assert_eq!(f["items_open"], open, "{context}: items_open of `{fw}`");
+            assert_eq!(
+                row["items_open"], open,
+                "{context}: report items_open of `{fw}`"
+            );
             evidence_missing += f["evidence_missing"].as_u64().unwrap_or(0);
         }
         assert_eq!(
@@ -572,6 +586,7 @@ fn every_output_agrees_on_generated_repositories() {
             missing["evidence"].as_array().map_or(0, |a| a.len() as u64),
             "{context}: evidence missing"
         );
+        // Every open item serves some framework, so counts in some row.
         let items: u64 = figures
             .iter()
             .filter_map(|f| f["items_open"].as_u64())
@@ -579,7 +594,7 @@ fn every_output_agrees_on_generated_repositories() {
         let open = status["items"].as_array().map_or(0, |a| {
             a.iter().filter(|i| i["state"] != "closed").count() as u64
         });
-        assert_eq!(items, open, "{context}: every open item counts in one row");
+        assert!(items >= open, "{context}: an open item counts in no row");
 
         let whole_overdue = ids(&due["overdue"]);
         let whole_offenders = keys(&run_json(&repo, &["report"], 0)["gate"]["offenders"]);

@@ -45,6 +45,31 @@ fn report(repo: &Fixture, args: &[&str]) -> Value {
     json(&repo.run(&all).code(0))
 }
 
+/// The JSON output of `args` at [`AS_OF`], expecting exit 0.
+fn output(repo: &Fixture, args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json", "--as-of", AS_OF]);
+    json(&repo.run(&all).code(0))
+}
+
+/// The Statement of Applicability of framework `iso` as CSV.
+fn soa_csv(repo: &Fixture) -> String {
+    stdout(
+        &repo
+            .run(&[
+                "report",
+                "soa",
+                "--framework",
+                "iso",
+                "--format",
+                "csv",
+                "--as-of",
+                AS_OF,
+            ])
+            .code(0),
+    )
+}
+
 fn control<'a>(report: &'a Value, framework: &str, id: &str) -> &'a Value {
     report["controls"]
         .as_array()
@@ -242,13 +267,22 @@ fn an_item_reached_by_two_paths_counts_once() {
             .run(&["status", "--format", "json", "--as-of", AS_OF])
             .code(0),
     );
-    let open: u64 = status["frameworks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["items_open"].as_u64())
-        .sum();
-    assert_eq!(open, 1, "{status}");
+    // LOG-1 serves common (its own), and iso, soc2 and popia through LOG:
+    // once in each of their rows, once in the total.
+    for f in status["frameworks"].as_array().into_iter().flatten() {
+        assert_eq!(f["items_open"], 1, "{f}");
+        assert_eq!(f["overdue"], 1, "{f}");
+    }
+    let table = stdout(&repo.run(&["status", "--as-of", AS_OF]).code(0));
+    let total: Vec<&str> = table
+        .lines()
+        .find(|l| l.contains("total"))
+        .unwrap_or_default()
+        .split('┆')
+        .map(str::trim)
+        .collect();
+    // Controls, implemented, gaps, unproven, open items, overdue.
+    assert_eq!(total.get(5..7), Some(&["1", "1"][..]), "{table}");
 }
 
 /// `validate`'s standard error on a matrix `iso` of `controls`, expecting
@@ -352,20 +386,7 @@ fn the_statement_of_applicability_lists_excluded_controls_with_their_justificati
     assert_eq!(rows[1]["evidence"][0]["from"], "common:LOG");
     assert_eq!(rows[2]["basis"], "own");
 
-    let csv = stdout(
-        &repo
-            .run(&[
-                "report",
-                "soa",
-                "--framework",
-                "iso",
-                "--format",
-                "csv",
-                "--as-of",
-                AS_OF,
-            ])
-            .code(0),
-    );
+    let csv = soa_csv(&repo);
     assert_eq!(
         csv,
         "framework,control,title,applicable,justification,status,basis,status_from,evidence,items\n\
@@ -459,7 +480,13 @@ fn coverage_counts_own_inherited_and_uncovered_work() {
 
 #[test]
 fn a_csv_crosswalk_becomes_mappings_files_or_nothing_is_written() {
-    let repo = three_frameworks("implemented").file(
+    // LOG's `satisfies` keeps only POPIA: the crosswalk brings the others.
+    let repo = three_frameworks("implemented")
+        .file(
+            "controls/common.yaml",
+            "framework: common\ncontrols:\n  - id: LOG\n    title: Central logging\n    status: implemented\n    evidence: [evidence/log.md]\n    satisfies: [popia:S19]\n",
+        )
+        .file(
         "crosswalk.csv",
         "\u{feff}Source,Target,Relation\r\ncommon:LOG,iso:A.8.15,superset\r\n\"common:LOG\",soc2:CC7.2,Equal\r\n\r\n",
     );
@@ -531,25 +558,43 @@ fn a_csv_crosswalk_becomes_mappings_files_or_nothing_is_written() {
     }
 }
 
-#[test]
-fn a_long_chain_of_mappings_stops_at_the_limit_instead_of_growing_without_bound() {
-    // Each control of the chain takes the items of every control before it:
-    // 1,500 controls pass over a million links.
-    let n = 1_500;
+/// A chain `C0 -> C1 -> ... -> C(n-1)` of framework `a`, C0 implemented,
+/// and, when `items`, one item linked to each control.
+fn chain(n: usize, items: bool) -> Fixture {
     let mut controls = String::from(
         "framework: a\ncontrols:\n  - id: C0\n    title: t\n    status: implemented\n",
     );
     let mut mappings = String::from("source: a\ntarget: a\nmappings:\n");
-    for i in 1..n {
-        controls.push_str(&format!("  - id: C{i}\n    title: t\n"));
-        mappings.push_str(&format!(
-            "  - {{ source: C{}, target: C{i}, relation: equal }}\n",
-            i - 1
-        ));
+    let mut backlog = String::from("framework: a\nitems:\n");
+    for i in 0..n {
+        if i > 0 {
+            controls.push_str(&format!("  - id: C{i}\n    title: t\n"));
+            mappings.push_str(&format!(
+                "  - {{ source: C{}, target: C{i}, relation: equal }}\n",
+                i - 1
+            ));
+        }
+        if items {
+            backlog.push_str(&format!(
+                "  - {{ id: I-{i}, title: t, risk: low, due: 2030-01-01, controls: [C{i}] }}\n"
+            ));
+        }
     }
     let repo = Fixture::new()
         .file("controls/a.yaml", &controls)
         .file("mappings/a-a.yaml", &mappings);
+    if items {
+        repo.file("backlog/a.yaml", &backlog)
+    } else {
+        repo
+    }
+}
+
+#[test]
+fn a_long_chain_of_mappings_stops_at_the_limit_instead_of_growing_without_bound() {
+    // Each control of the chain takes the items of every control before it:
+    // 1,500 controls with an item each pass over a million links.
+    let repo = chain(1_500, true);
     let err = stderr(&repo.run(&["validate"]).code(2));
     assert!(
         err.contains("error[too-large]: following the mappings onto `a:C"),
@@ -557,23 +602,342 @@ fn a_long_chain_of_mappings_stops_at_the_limit_instead_of_growing_without_bound(
     );
     repo.run(&["status"]).code(2);
     // A shorter chain is followed to its end.
-    let short: String = controls
-        .lines()
-        .take(5 + 2 * 199)
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n";
-    let short_mappings: String = mappings
-        .lines()
-        .take(3 + 199)
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n";
-    let repo = Fixture::new()
-        .file("controls/a.yaml", &short)
-        .file("mappings/a-a.yaml", &short_mappings);
-    let report = report(&repo, &[]);
+    let report = report(&chain(200, true), &[]);
     let last = control(&report, "a", "C199");
     assert_eq!(last["status"], "implemented", "{last}");
     assert_eq!(last["status_from"], serde_json::json!(["a:C198"]));
+    assert_eq!(
+        last["backlog"].as_array().map(Vec::len),
+        Some(200),
+        "{last}"
+    );
+}
+
+#[test]
+fn a_long_chain_with_nothing_to_pass_on_is_within_the_limit() {
+    // Only the links actually passed count: 5,000 controls in a chain
+    // without evidence or items pass none (the old count grew with the
+    // square of the chain's length and stopped at about 1,414).
+    let repo = chain(5_000, false);
+    repo.run(&["validate"]).code(0);
+    let report = report(&repo, &[]);
+    let last = control(&report, "a", "C4999");
+    assert_eq!(last["status"], "implemented", "{last}");
+}
+
+/// Two shared controls, A and B, satisfying `iso:D`; A names its evidence
+/// twice (`./evidence/gone.md` and `evidence//gone.md`), B once more as
+/// `evidence/gone.md`: one file, which is missing.
+fn evidence_by_several_paths() -> Fixture {
+    Fixture::new()
+        .file(
+            "controls/common.yaml",
+            "framework: common\ncontrols:\n  - id: A\n    title: a\n    status: implemented\n    evidence: [./evidence/gone.md, evidence//gone.md]\n    satisfies: [iso:D]\n  - id: B\n    title: b\n    status: implemented\n    evidence: [evidence/gone.md]\n    satisfies: [iso:D]\n",
+        )
+        .file(
+            "controls/iso.yaml",
+            "framework: iso\ncontrols:\n  - id: D\n    title: d\n",
+        )
+}
+
+#[test]
+fn evidence_reached_by_several_paths_or_spellings_counts_once_per_control() {
+    let repo = evidence_by_several_paths();
+    repo.run(&["validate"]).code(0);
+    let soa = soa_csv(&repo);
+    assert!(
+        soa.contains(",\"./evidence/gone.md (missing, from common:A)\","),
+        "{soa}"
+    );
+    let gaps = output(&repo, &["gaps"]);
+    let d = gaps["unproven"]
+        .as_array()
+        .and_then(|u| u.iter().find(|c| c["id"] == "D"))
+        .unwrap_or_else(|| panic!("{gaps}"));
+    assert_eq!(d["evidence"].as_array().map(Vec::len), Some(1), "{d}");
+    let status = output(&repo, &["status"]);
+    let figure = |fw: &str| {
+        status["frameworks"]
+            .as_array()
+            .and_then(|f| f.iter().find(|f| f["id"] == fw))
+            .map(|f| f["evidence_missing"].clone())
+    };
+    assert_eq!(figure("iso"), Some(1.into()), "{status}");
+    assert_eq!(figure("common"), Some(2.into()), "{status}");
+    let missing = output(&repo, &["evidence", "--missing"]);
+    let rows = missing["evidence"].as_array().cloned().unwrap_or_default();
+    assert_eq!(rows.len(), 3, "{missing}");
+    let coverage = output(&repo, &["coverage"]);
+    assert_eq!(
+        coverage["shared_evidence"],
+        serde_json::json!([{"path": "./evidence/gone.md", "frameworks": ["common", "iso"]}]),
+        "{coverage}"
+    );
+}
+
+/// `popia:S19` reached by VIA-MAP through `common:LOG`, `popia:S20` by
+/// DIRECT, an item of framework common linked to it straight.
+fn direct_and_mapped() -> Fixture {
+    Fixture::new()
+        .file(
+            "controls/common.yaml",
+            "framework: common\ncontrols:\n  - id: LOG\n    title: Logging\n    status: partial\n    satisfies: [popia:S19]\n  - id: OTHER\n    title: Other\n    status: partial\n",
+        )
+        .file(
+            "controls/popia.yaml",
+            "framework: popia\ncontrols:\n  - id: S19\n    title: Safeguards\n  - id: S20\n    title: Operator\n    status: planned\n",
+        )
+        .file(
+            "backlog/common.yaml",
+            "framework: common\nitems:\n  - { id: VIA-MAP, title: v, risk: high, due: 2025-06-01, controls: [LOG] }\n  - { id: DIRECT, title: d, risk: high, due: 2025-06-01, controls: [OTHER, \"popia:S20\"] }\n  - { id: ELSEWHERE, title: e, risk: high, due: 2025-06-01, controls: [OTHER] }\n",
+        )
+}
+
+#[test]
+fn items_linked_directly_or_through_mappings_serve_the_framework_alike() {
+    let repo = direct_and_mapped();
+    repo.run(&["validate"]).code(0);
+    let popia = ["VIA-MAP", "DIRECT"];
+    let gaps = output(&repo, &["gaps", "--framework", "popia"]);
+    let mut linked: Vec<String> = gaps["gaps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|c| c["backlog"].as_array().cloned().unwrap_or_default())
+        .filter_map(|i| i.as_str().map(str::to_string))
+        .collect();
+    linked.sort();
+    assert_eq!(linked, ["DIRECT", "VIA-MAP"], "{gaps}");
+    let due = output(&repo, &["due", "--framework", "popia"]);
+    let overdue: Vec<&str> = due["overdue"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["id"].as_str())
+        .collect();
+    assert_eq!(overdue, ["DIRECT", "VIA-MAP"], "{due}");
+    let narrowed = report(&repo, &["--framework", "popia"]);
+    let ids = |list: &Value| -> Vec<String> {
+        let mut ids: Vec<String> = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|i| i["id"].as_str().map(str::to_string))
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(
+        ids(&narrowed["items"]),
+        popia
+            .map(str::to_string)
+            .iter()
+            .rev()
+            .cloned()
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        ids(&narrowed["gate"]["offenders"]),
+        ["DIRECT", "VIA-MAP"],
+        "{narrowed}"
+    );
+    let row = &narrowed["frameworks"][0];
+    assert_eq!(
+        (row["overdue"].clone(), row["items_open"].clone()),
+        (2.into(), 2.into()),
+        "{row}"
+    );
+    let status = output(&repo, &["status"]);
+    let popia_row = status["frameworks"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["id"] == "popia"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(popia_row["overdue"], 2, "{status}");
+}
+
+#[test]
+fn one_pair_of_controls_mapped_with_two_relations_is_an_error_naming_both() {
+    let repo = three_frameworks("implemented")
+        .file(
+            "mappings/common-iso.yaml",
+            "source: common\ntarget: iso\nmappings:\n  - { source: LOG, target: A.8.15, relation: subset }\n",
+        )
+        .file(
+            "mappings/common-soc2.yaml",
+            "source: common\ntarget: soc2\nmappings:\n  - { source: LOG, target: CC7.2, relation: equal }\n  - { source: LOG, target: CC7.2, relation: intersects }\n",
+        );
+    let err = stderr(&repo.run(&["validate"]).code(2));
+    assert!(
+        err.contains("mappings/common-iso.yaml:4:7: error[mapping]: `common:LOG` is mapped onto `iso:A.8.15` as `subset` here and as `equal` at controls/common.yaml:7:17"),
+        "{err}"
+    );
+    assert!(
+        err.contains("mappings/common-soc2.yaml:4:7: warning[mapping]: `common:LOG` is mapped onto `soc2:CC7.2` again (first at controls/common.yaml:7:29)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("mappings/common-soc2.yaml:5:7: error[mapping]: `common:LOG` is mapped onto `soc2:CC7.2` as `intersects` here and as `equal` at controls/common.yaml:7:29"),
+        "{err}"
+    );
+    // The same link twice with one relation is a warning only, counted once.
+    let repo = three_frameworks("implemented").file(
+        "controls/common.yaml",
+        "framework: common\ncontrols:\n  - id: LOG\n    title: Central logging\n    status: implemented\n    evidence: [evidence/log.md]\n    satisfies: [iso:A.8.15, iso:A.8.15, soc2:CC7.2, popia:S19]\n",
+    );
+    let err = stderr(&repo.run(&["validate"]).code(0));
+    assert!(
+        err.contains("warning[mapping]: `common:LOG` is mapped onto `iso:A.8.15` again"),
+        "{err}"
+    );
+    let c = report(&repo, &[]);
+    assert_eq!(
+        control(&c, "iso", "A.8.15")["satisfied_by"],
+        serde_json::json!(["common:LOG"])
+    );
+}
+
+#[test]
+fn a_changed_source_shows_in_diff_as_the_targets_status_change() {
+    let repo = three_frameworks("implemented").file(
+        "mappings/common-popia.yaml",
+        "source: common\ntarget: popia\nmappings: []\n",
+    );
+    common::git(repo.path(), &["init", "-q"], None);
+    common::commit_all(repo.path(), "2025-12-01");
+    let changed = three_frameworks("partial");
+    std::fs::copy(
+        changed.path().join("controls/common.yaml"),
+        repo.path().join("controls/common.yaml"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let diff = json(&repo.run(&["diff", "HEAD", "--format", "json"]).code(0));
+    let rows: Vec<(String, String, String)> = diff["controls"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+            (s("id"), s("from"), s("to"))
+        })
+        .collect();
+    let expect =
+        |id: &str, from: &str, to: &str| (id.to_string(), from.to_string(), to.to_string());
+    assert_eq!(
+        rows,
+        [
+            expect("common:LOG", "implemented", "partial"),
+            expect(
+                "iso:A.8.15",
+                "implemented (from common:LOG)",
+                "partial (from common:LOG)"
+            ),
+            expect(
+                "popia:S19",
+                "implemented (from common:LOG)",
+                "partial (from common:LOG)"
+            ),
+            expect(
+                "soc2:CC7.2",
+                "implemented (from common:LOG)",
+                "partial (from common:LOG)"
+            ),
+        ],
+        "{diff}"
+    );
+}
+
+#[test]
+fn csv_import_counts_blank_lines_names_the_delimiter_and_keeps_within_the_limit() {
+    let dir = Fixture::new()
+        .file(
+            "blank.csv",
+            "source,target,relation\n\n\r\n\ncommon:LOG,iso:A.8.17,equalx\n",
+        )
+        .file(
+            "semi.csv",
+            "source;target;relation\ncommon:LOG;iso:A.8.15;equal\n",
+        );
+    let run = |name: &str| {
+        let csv = dir.path().join(name).to_string_lossy().into_owned();
+        let root = dir.path().to_string_lossy().into_owned();
+        stderr(
+            &common::tool()
+                .args(["import", &csv, "-o", &root])
+                .assert()
+                .code(2),
+        )
+    };
+    let err = run("blank.csv");
+    assert!(
+        err.contains("blank.csv: error: line 5: relation `equalx`"),
+        "{err}"
+    );
+    let err = run("semi.csv");
+    assert!(
+        err.contains("line 1: one column only; the columns look separated by `;`"),
+        "{err}"
+    );
+    // More mappings than one file may hold: refused, nothing written.
+    let mut big = String::from("source,target,relation\n");
+    for i in 0..100_001 {
+        big.push_str(&format!("common:C{i},iso:A.{i},equal\n"));
+    }
+    let dir = Fixture::new().file("big.csv", &big);
+    let csv = dir.path().join("big.csv").to_string_lossy().into_owned();
+    let root = dir.path().to_string_lossy().into_owned();
+    let err = stderr(
+        &common::tool()
+            .args(["import", &csv, "-o", &root])
+            .assert()
+            .code(2),
+    );
+    assert!(
+        err.contains("holds 100001 mappings; comply reads at most 100000"),
+        "{err}"
+    );
+    assert!(!dir.path().join("mappings").exists());
+}
+
+#[test]
+fn coverage_leaves_out_mappings_onto_controls_that_do_not_apply() {
+    let repo = three_frameworks("implemented").file(
+        "controls/popia.yaml",
+        "framework: popia\ncontrols:\n  - id: S19\n    title: Safeguards\n    applicable: False\n    justification: Not ours.\n",
+    );
+    repo.run(&["validate"]).code(0);
+    let coverage = output(&repo, &["coverage"]);
+    let log = &coverage["shared_controls"][0];
+    assert_eq!(log["serves"], 2, "{coverage}");
+    assert_eq!(
+        log["frameworks"],
+        serde_json::json!(["common", "iso", "soc2"]),
+        "{coverage}"
+    );
+}
+
+#[test]
+fn an_old_exclusion_without_a_justification_is_flagged_in_validate_and_the_soa() {
+    let repo = Fixture::new().file(
+        "controls/iso.yaml",
+        "framework: iso\ncontrols:\n  - id: A.2\n    title: Old\n    status: not-applicable\n  - id: A.3\n    title: Spelled\n    applicable: no\n    status: planned\n",
+    );
+    let err = stderr(&repo.run(&["validate"]).code(2));
+    assert!(
+        err.contains("an exclusion needs a `justification` (the Statement of Applicability shows none written)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`applicable` must be true or false (write `false`)"),
+        "{err}"
+    );
+    let repo = Fixture::new().file(
+        "controls/iso.yaml",
+        "framework: iso\ncontrols:\n  - id: A.2\n    title: Old\n    status: not-applicable\n",
+    );
+    let soa = stdout(&repo.run(&["report", "soa", "--as-of", AS_OF]).code(0));
+    assert!(
+        soa.contains("| A.2 | Old | no | none written (an exclusion needs one) |"),
+        "{soa}"
+    );
 }

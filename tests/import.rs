@@ -423,7 +423,7 @@ fn merge_updates_the_starter_catalogue_instead_of_replacing_it() {
     assert_notes(
         &stderr(&assert),
         &[
-            "merged the existing file: 5 updated (CC1.1: status planned -> implemented, owner, evidence; CC6.1: status planned -> partial, owner, evidence; CC6.6: status planned -> missing, owner; CC7.2: status planned -> implemented, owner; CC8.1: owner, current), 0 added, 0 unchanged; kept: CC8.1: status (not read from the page)",
+            "merged the existing file: 5 updated (CC1.1: status planned -> implemented, owner, evidence; CC6.1: status planned -> partial, owner, evidence; CC6.6: status planned -> missing, owner; CC7.2: status, owner; CC8.1: owner, current), 0 added, 0 unchanged; kept: CC8.1: status (not read from the page)",
         ],
     );
     let after = read(&repo, "controls/soc2.yaml");

@@ -4,122 +4,91 @@
 //! Pure: no file, clock or environment is touched here. Every command renders
 //! from an [`Analysis`], so the dashboard, the gate and the JSON agree.
 
-pub mod gate;
+pub(crate) mod gate;
+mod views;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use self::gate::{Gate, SubjectKind};
-use crate::acceptance::{Acceptance, AcceptanceState, Target, Targets};
+use self::gate::Gate;
+pub(crate) use self::views::{
+    ControlView, EvidenceDetail, EvidenceView, ItemState, ItemView, Progress, SourceRef,
+    SubjectKind,
+};
+use crate::acceptance::{Acceptance, AcceptanceState, Targets};
 use crate::crosswalk::{Crosswalk, by_key};
 use crate::evidence::{EvidenceMap, EvidenceState};
-use crate::git::{Change, History};
+use crate::git::History;
 use crate::model::{Control, ControlStatus, Evidence, Item, ItemStatus, Repository, Review, Risk};
-
-word_enum! {
-    /// Where an item stands on the as-of date.
-    ItemState {
-        /// Open and past its due date.
-        Overdue = "overdue",
-        /// Open and due within the due-soon window (due today included).
-        DueSoon = "due-soon",
-        /// Open, due later than the window.
-        Scheduled = "scheduled",
-        /// Open without a due date.
-        Unscheduled = "unscheduled",
-        /// Done or won't do.
-        Closed = "closed",
-    }
-}
 
 /// Options that shape an analysis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Options {
+pub(crate) struct Options {
     /// The day the analysis is for.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// How many days ahead counts as due soon.
-    pub due_soon_days: u32,
+    pub(crate) due_soon_days: u32,
     /// The lowest risk that fails the gate.
-    pub fail_on: Risk,
+    pub(crate) fail_on: Risk,
     /// Whether stale evidence at or above `fail_on` fails the gate too.
-    pub fail_on_stale: bool,
+    pub(crate) fail_on_stale: bool,
     /// Whether to judge the gate even when git history it depends on is
     /// unknown (`--without-history`); otherwise the verdict is undetermined.
-    pub without_history: bool,
-}
-
-pub use crate::model::SourceRef;
-
-/// One evidence entry with its resolved state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct EvidenceView {
-    /// The path as written.
-    pub path: String,
-    /// The note, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// Present, empty, missing or outside.
-    pub state: EvidenceState,
-    /// Why, where the state needs explaining.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-    /// The newest commit among the files the entry covers, when git knows.
-    pub last_change: Option<Change>,
-    /// Whether some covered file is modified, added or untracked.
-    pub uncommitted: bool,
-    /// Days after `last_change` at which the entry goes stale, if limited.
-    pub max_age_days: Option<u32>,
-    /// For a control's evidence inherited through a mapping: the control
-    /// (`framework:id`) whose evidence it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
+    pub(crate) without_history: bool,
 }
 
 /// Per-framework figures: one row of the dashboard.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct FrameworkSummary {
+pub(crate) struct FrameworkSummary {
     /// Framework id.
-    pub id: String,
+    pub(crate) id: String,
     /// Display name.
-    pub name: String,
+    pub(crate) name: String,
     /// Number of controls.
-    pub controls: usize,
+    pub(crate) controls: usize,
     /// Controls with status `implemented`.
-    pub implemented: usize,
+    pub(crate) implemented: usize,
     /// Gaps: controls with status `partial`, `planned` or `missing`.
-    pub gaps: usize,
+    pub(crate) gaps: usize,
     /// Unproven: controls marked `implemented` with some evidence not
     /// present (missing, empty or outside).
-    pub unproven: usize,
+    pub(crate) unproven: usize,
     /// Controls marked `not-applicable`.
-    pub not_applicable: usize,
+    pub(crate) not_applicable: usize,
     /// Items not done and not won't-do.
-    pub items_open: usize,
+    pub(crate) items_open: usize,
     /// Open items past their due date.
-    pub overdue: usize,
+    pub(crate) overdue: usize,
     /// Open items due within the window.
-    pub due_soon: usize,
+    pub(crate) due_soon: usize,
     /// Open items without a due date.
-    pub unscheduled: usize,
+    pub(crate) unscheduled: usize,
     /// Evidence entries (of controls and items) that are present.
-    pub evidence_present: usize,
+    pub(crate) evidence_present: usize,
     /// Evidence entries that are not present: missing, empty or outside.
-    pub evidence_missing: usize,
+    pub(crate) evidence_missing: usize,
     /// Evidence entries that are present but stale (counted in
     /// `evidence_present` too).
-    pub evidence_stale: usize,
+    pub(crate) evidence_stale: usize,
     /// Controls implemented with every evidence entry present.
-    pub ready: usize,
+    pub(crate) ready: usize,
     /// `ready` as a whole percentage (rounded down) of the applicable
     /// controls (all but not-applicable); `None` when none applies.
-    pub readiness: Option<u32>,
+    pub(crate) readiness: Option<u32>,
 }
 
 impl FrameworkSummary {
-    /// The sum of `frameworks`, named `total`, with its own readiness.
-    pub fn total(frameworks: &[FrameworkSummary]) -> FrameworkSummary {
+    /// The sum of `frameworks`, named `total`, with its own readiness. Its
+    /// item figures count each of `items` once that serves one of the
+    /// frameworks (its own, or linked to one of `controls` of them), though
+    /// the rows may count an item in several frameworks.
+    pub(crate) fn total(
+        frameworks: &[FrameworkSummary],
+        items: &[ItemView],
+        controls: &[ControlView],
+    ) -> FrameworkSummary {
         let mut t = FrameworkSummary {
             id: "total".into(),
             name: "Total".into(),
@@ -131,18 +100,46 @@ impl FrameworkSummary {
             t.gaps += f.gaps;
             t.unproven += f.unproven;
             t.not_applicable += f.not_applicable;
-            t.items_open += f.items_open;
-            t.overdue += f.overdue;
-            t.due_soon += f.due_soon;
-            t.unscheduled += f.unscheduled;
             t.evidence_present += f.evidence_present;
             t.evidence_missing += f.evidence_missing;
             t.evidence_stale += f.evidence_stale;
             t.ready += f.ready;
         }
+        let ids: HashSet<&str> = frameworks.iter().map(|f| f.id.as_str()).collect();
+        let served = serving(controls, |framework| ids.contains(framework));
+        t.count_items(
+            items
+                .iter()
+                .filter(|i| ids.contains(i.framework.as_str()) || served.contains(i.id.as_str())),
+        );
         t.readiness = readiness(t.ready, t.controls - t.not_applicable);
         t
     }
+
+    /// Adds `items` to the open, overdue, due-soon and unscheduled figures.
+    fn count_items<'a>(&mut self, items: impl Iterator<Item = &'a ItemView>) {
+        for item in items {
+            if item.state != ItemState::Closed {
+                self.items_open += 1;
+            }
+            match item.state {
+                ItemState::Overdue => self.overdue += 1,
+                ItemState::DueSoon => self.due_soon += 1,
+                ItemState::Unscheduled => self.unscheduled += 1,
+                ItemState::Scheduled | ItemState::Closed => {}
+            }
+        }
+    }
+}
+
+/// The ids of the items linked to the controls of the frameworks `keep`
+/// accepts, directly or through mappings (the controls' `backlog`).
+pub(crate) fn serving(controls: &[ControlView], keep: impl Fn(&str) -> bool) -> HashSet<&str> {
+    controls
+        .iter()
+        .filter(|c| keep(&c.framework))
+        .flat_map(|c| c.backlog.iter().map(String::as_str))
+        .collect()
 }
 
 /// `ready` as a whole percentage of `applicable`, rounded down.
@@ -150,179 +147,43 @@ fn readiness(ready: usize, applicable: usize) -> Option<u32> {
     (applicable > 0).then(|| (ready * 100 / applicable) as u32)
 }
 
-impl ItemView {
-    /// Whether this is a control's cadence seen as a review (id
-    /// `framework:control`), whose evidence is the control's own.
-    pub fn is_control_cadence(&self) -> bool {
-        matches!(self.subject(), Target::Control { .. })
-    }
-
-    /// What a risk acceptance names to cover it: the item, the review, or,
-    /// for a control's cadence (id `framework:control`), the control.
-    pub fn subject(&self) -> Target {
-        match (self.kind, self.id.split_once(':')) {
-            (SubjectKind::Review, Some((framework, id))) => Target::Control {
-                framework: framework.to_string(),
-                id: id.to_string(),
-            },
-            (SubjectKind::Review, None) => Target::Review {
-                id: self.id.clone(),
-            },
-            _ => Target::Item {
-                id: self.id.clone(),
-            },
-        }
-    }
-}
-
-impl ControlView {
-    /// What a risk acceptance names to cover it.
-    pub fn subject(&self) -> Target {
-        Target::Control {
-            framework: self.framework.clone(),
-            id: self.id.clone(),
-        }
-    }
-}
-
-/// One backlog item as of the analysis date.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct ItemView {
-    /// `item` for a backlog item, `review` for a recurring activity.
-    pub kind: SubjectKind,
-    /// Item id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Framework id.
-    pub framework: String,
-    /// Risk.
-    pub risk: Risk,
-    /// Owner, if any.
-    pub owner: Option<String>,
-    /// Due date, if scheduled.
-    pub due: Option<NaiveDate>,
-    /// Status as written.
-    pub status: ItemStatus,
-    /// Completion date, if done.
-    pub done: Option<NaiveDate>,
-    /// State on the as-of date.
-    pub state: ItemState,
-    /// Days past due (negative: days left) for open scheduled items.
-    pub days_late: Option<i64>,
-    /// Controls the item closes, as written.
-    pub controls: Vec<String>,
-    /// Evidence with states.
-    pub evidence: Vec<EvidenceView>,
-    /// Ticked and total checklist steps.
-    pub checklist: Option<Progress>,
-    /// Free labels.
-    pub tags: Vec<String>,
-    /// For a review: how often it comes round.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cadence: Option<String>,
-    /// For a review: when it was last done (written down, or the newest
-    /// commit touching its evidence, whichever is later).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_done: Option<NaiveDate>,
-    /// Where the item is defined.
-    pub source: SourceRef,
-}
-
-/// How many of a checklist's steps are ticked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Progress {
-    /// Ticked steps.
-    pub done: usize,
-    /// All steps.
-    pub total: usize,
-}
-
-/// One control with its evidence and remediation state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct ControlView {
-    /// Framework id.
-    pub framework: String,
-    /// Control id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Effective status: the control's own, else the weakest of the
-    /// controls that satisfy it; `not-applicable` when it does not apply.
-    pub status: ControlStatus,
-    /// When the status is inherited: the controls (`framework:id`) that
-    /// gave it; empty when it is the control's own.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub status_from: Vec<String>,
-    /// The applicable controls (`framework:id`) mapped straight onto this
-    /// one, whatever the relation, sorted.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub satisfied_by: Vec<String>,
-    /// Whether the control applies.
-    pub applicable: bool,
-    /// Why the control does or does not apply, when written.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub justification: Option<String>,
-    /// Gap severity, if given.
-    pub severity: Option<Risk>,
-    /// Owner, if any.
-    pub owner: Option<String>,
-    /// Evidence with states.
-    pub evidence: Vec<EvidenceView>,
-    /// Backlog items linked either way (the control's `backlog` or the
-    /// item's `controls`), and those of the controls that satisfy it,
-    /// each once, sorted.
-    pub backlog: Vec<String>,
-    /// The items of `backlog` that reach the control through mappings (the
-    /// backlog of the controls that satisfy it), sorted; an item may also
-    /// be linked directly.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub inherited_items: Vec<String>,
-    /// A gap: status `partial`, `planned` or `missing`.
-    pub is_gap: bool,
-    /// Unproven: marked `implemented`, but some evidence is not present.
-    pub unproven: bool,
-    /// Where the control is defined.
-    pub source: SourceRef,
-}
-
 /// Everything the commands render.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Analysis {
+pub(crate) struct Analysis {
     /// The day analysed.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// The due-soon window in days.
-    pub due_soon_days: u32,
+    pub(crate) due_soon_days: u32,
     /// One summary per framework, sorted by id.
-    pub frameworks: Vec<FrameworkSummary>,
+    pub(crate) frameworks: Vec<FrameworkSummary>,
     /// Every item, sorted by id.
-    pub items: Vec<ItemView>,
+    pub(crate) items: Vec<ItemView>,
     /// Every control, by framework then file order.
-    pub controls: Vec<ControlView>,
+    pub(crate) controls: Vec<ControlView>,
     /// The gate's verdict.
-    pub gate: Gate,
+    pub(crate) gate: Gate,
 }
 
 impl Analysis {
     /// The item with this id (items are sorted by id).
-    pub fn item(&self, id: &str) -> Option<&ItemView> {
+    pub(crate) fn item(&self, id: &str) -> Option<&ItemView> {
         find_item(&self.items, id)
     }
 
     /// Open items in `state`, most urgent first (see [`most_urgent_first`]).
-    pub fn items_in(&self, state: ItemState) -> Vec<&ItemView> {
+    pub(crate) fn items_in(&self, state: ItemState) -> Vec<&ItemView> {
         most_urgent_first(self.items.iter().filter(|i| i.state == state))
     }
 
     /// Gaps (controls not implemented), most severe first (no severity
     /// last).
-    pub fn gaps(&self) -> Vec<&ControlView> {
+    pub(crate) fn gaps(&self) -> Vec<&ControlView> {
         by_severity(self.controls.iter().filter(|c| c.is_gap))
     }
 
     /// Unproven controls (implemented, evidence not all present), most
     /// severe first.
-    pub fn unproven(&self) -> Vec<&ControlView> {
+    pub(crate) fn unproven(&self) -> Vec<&ControlView> {
         by_severity(self.controls.iter().filter(|c| c.unproven))
     }
 }
@@ -343,7 +204,7 @@ fn by_severity<'a>(controls: impl Iterator<Item = &'a ControlView>) -> Vec<&'a C
 }
 
 /// The item with this id in a list sorted by id.
-pub fn find_item<'a>(items: &'a [ItemView], id: &str) -> Option<&'a ItemView> {
+pub(crate) fn find_item<'a>(items: &'a [ItemView], id: &str) -> Option<&'a ItemView> {
     items
         .binary_search_by(|i| i.id.as_str().cmp(id))
         .ok()
@@ -352,7 +213,9 @@ pub fn find_item<'a>(items: &'a [ItemView], id: &str) -> Option<&'a ItemView> {
 
 /// Sorts items most urgent first: highest risk, then most days late, then
 /// earliest due, then id.
-pub fn most_urgent_first<'a>(items: impl Iterator<Item = &'a ItemView>) -> Vec<&'a ItemView> {
+pub(crate) fn most_urgent_first<'a>(
+    items: impl Iterator<Item = &'a ItemView>,
+) -> Vec<&'a ItemView> {
     let mut items: Vec<&ItemView> = items.collect();
     items.sort_by(|a, b| {
         (a.risk, std::cmp::Reverse(a.days_late), a.due, &a.id).cmp(&(
@@ -367,15 +230,15 @@ pub fn most_urgent_first<'a>(items: impl Iterator<Item = &'a ItemView>) -> Vec<&
 
 /// What the edges found out: evidence states, and what git knows of them.
 #[derive(Clone, Copy, Debug)]
-pub struct Facts<'a> {
+pub(crate) struct Facts<'a> {
     /// The state of every evidence path.
-    pub evidence: &'a EvidenceMap,
+    pub(crate) evidence: &'a EvidenceMap,
     /// Last changes of evidence files.
-    pub history: &'a History,
+    pub(crate) history: &'a History,
 }
 
 /// Analyses `repo` with what the edges found out.
-pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysis {
+pub(crate) fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysis {
     let limit = |e: &Evidence, own: Option<u32>, framework: &str| {
         e.max_age_days
             .or(own)
@@ -399,15 +262,8 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
     items.sort_by(|a, b| a.id.cmp(&b.id));
     let mut links: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
     for item in &repo.items {
-        for reference in &item.controls {
-            let (framework, id) = reference
-                .id
-                .split_once(':')
-                .unwrap_or((item.framework.as_str(), reference.id.as_str()));
-            links
-                .entry((framework, id))
-                .or_default()
-                .push(item.id.as_str());
+        for key in item.linked_controls() {
+            links.entry(key).or_default().push(item.id.as_str());
         }
     }
     let own = |framework: &str, control: &Control| -> OwnWork {
@@ -454,6 +310,10 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
                     }
                 }));
             }
+            // One entry per path however it is spelled or reached: the
+            // control's own first, then each source's in order.
+            let mut seen = HashSet::new();
+            evidence.retain(|e: &EvidenceView| seen.insert(crate::evidence::normal(&e.path)));
             let mut backlog: Vec<String> = Vec::new();
             let mut inherited_items: Vec<String> = Vec::new();
             for (at, from) in resolved.items_from.iter().enumerate() {
@@ -503,7 +363,7 @@ pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysi
     let frameworks = repo
         .frameworks
         .iter()
-        .map(|f| summarise(&f.id, &f.name, &controls, &items))
+        .map(|f| summarise(&f.id, &f.name, &controls, &items, &controls))
         .collect();
     let targets = Targets::new(repo);
     let acceptances: Vec<Acceptance> = repo
@@ -596,16 +456,13 @@ fn evidence_view(
             status.state
         },
         detail: if stale {
-            last_change.as_ref().map(|c| {
-                format!(
-                    "last changed {} ({} days ago), limit {} days",
-                    c.date,
-                    (as_of - c.date).num_days(),
-                    max_age_days.unwrap_or(0)
-                )
+            last_change.as_ref().map(|c| EvidenceDetail::Stale {
+                last_changed: c.date,
+                days_ago: (as_of - c.date).num_days(),
+                limit_days: max_age_days.unwrap_or(0),
             })
         } else {
-            status.detail
+            status.detail.map(EvidenceDetail::Found)
         },
         last_change,
         uncommitted,
@@ -615,7 +472,7 @@ fn evidence_view(
 }
 
 /// The state of an item on `as_of`, with its days late.
-pub fn item_state(item: &Item, options: Options) -> (ItemState, Option<i64>) {
+pub(crate) fn item_state(item: &Item, options: Options) -> (ItemState, Option<i64>) {
     if item.status.is_closed() {
         return (ItemState::Closed, None);
     }
@@ -671,7 +528,7 @@ fn review_view(
         evidence,
         checklist: None,
         tags: Vec::new(),
-        cadence: Some(review.cadence.to_string()),
+        cadence: Some(review.cadence),
         last_done,
         source: SourceRef::from(&review.source),
     }
@@ -704,12 +561,18 @@ fn item_view(item: &Item, options: Options, view: &impl Fn(&Evidence) -> Evidenc
     }
 }
 
-/// The dashboard figures of framework `id` from analysed controls and items.
-pub fn summarise(
+/// The dashboard figures of framework `id` from analysed controls and
+/// items. Its open, overdue, due-soon and unscheduled figures count the
+/// items that serve it: its own, and those in the `backlog` of its controls
+/// among `linked` (all the analysis's controls, whatever a filter kept), so
+/// an item may count in several frameworks' rows; evidence counts with the
+/// framework it is written in.
+pub(crate) fn summarise(
     id: &str,
     name: &str,
     controls: &[ControlView],
     items: &[ItemView],
+    linked: &[ControlView],
 ) -> FrameworkSummary {
     let mut s = FrameworkSummary {
         id: id.to_string(),
@@ -757,16 +620,13 @@ pub fn summarise(
         }
     }
     s.readiness = readiness(s.ready, s.controls - s.not_applicable);
-    for item in items.iter().filter(|i| i.framework == id) {
-        if item.state != ItemState::Closed {
-            s.items_open += 1;
-        }
-        match item.state {
-            ItemState::Overdue => s.overdue += 1,
-            ItemState::DueSoon => s.due_soon += 1,
-            ItemState::Unscheduled => s.unscheduled += 1,
-            ItemState::Scheduled | ItemState::Closed => {}
-        }
-    }
+    // The items that serve the framework: its own, and those linked to its
+    // controls, directly or through mappings (what `due --framework` lists).
+    let served = serving(linked, |framework| framework == id);
+    s.count_items(
+        items
+            .iter()
+            .filter(|i| i.framework == id || served.contains(i.id.as_str())),
+    );
     s
 }

@@ -2,10 +2,23 @@
 
 use std::io::Write;
 
-use super::{Context, Exit, steps};
-use crate::cli::{CoverageArgs, FilterArgs};
+use super::steps::{self, Context, Exit};
+use clap::{Args, ValueHint};
+
+use crate::args::{FilterArgs, OutputArgs};
 use crate::coverage::Coverage;
 use crate::render::{json, table};
+
+/// Arguments of `comply coverage`.
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    /// Only this framework's row (repeatable)
+    #[arg(long = "framework", value_name = "ID", value_hint = ValueHint::Other)]
+    pub(crate) frameworks: Vec<String>,
+    /// Output.
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
 
 /// Runs `comply coverage`.
 pub(crate) fn run(

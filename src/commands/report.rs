@@ -1,13 +1,63 @@
-//! `comply report`: the review report as Markdown, HTML or JSON.
+//! `comply report`: the review report as Markdown, HTML or JSON, and the
+//! Statement of Applicability (also CSV).
 
 use std::io::Write;
+use std::path::PathBuf;
 
-use super::{Context, Exit, steps, trend};
-use crate::cli::{Every, ReportArgs, ReportFormat, ReportKind};
+use super::steps::{self, Context, Exit};
+use super::trend::{self, Every};
+use clap::{Args, ValueEnum};
+
+use crate::args::FilterArgs;
 use crate::report::markdown::{self, Flavor};
 use crate::report::{Report, html, soa};
 use crate::soa::Soa;
 use crate::write;
+
+/// Arguments of `comply report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Which document: the review report, or the Statement of
+    /// Applicability (every control, applicable or not, with its
+    /// justification, status, evidence and items)
+    #[arg(value_enum, default_value_t = ReportKind::Review)]
+    pub(crate) kind: ReportKind,
+    /// Report format (`csv` for `soa` only)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub(crate) format: ReportFormat,
+    /// Write the report to FILE (atomically) instead of standard output
+    /// (`-` is standard output)
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub(crate) force: bool,
+    /// Filters.
+    #[command(flatten)]
+    pub(crate) filter: FilterArgs,
+}
+
+/// The formats of `comply report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// GitHub-flavoured Markdown.
+    Markdown,
+    /// One self-contained HTML page (inline CSS and SVG, no script).
+    Html,
+    /// The full analysis behind the report (see docs/report.md).
+    Json,
+    /// RFC 4180 CSV, one row per control (`soa` only).
+    Csv,
+}
+
+/// The documents of `comply report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportKind {
+    /// The review report.
+    Review,
+    /// The Statement of Applicability.
+    Soa,
+}
 
 /// Runs `comply report`.
 pub(crate) fn run(
@@ -52,7 +102,7 @@ pub(crate) fn run(
         && let Ok(repo) = &workspace.git
     {
         let period = trend::period(Every::Month);
-        let since = crate::trend::default_since(ctx.as_of, period);
+        let since = crate::periods::default_since(ctx.as_of, period);
         report.trend = trend::points(repo, &ctx.root, since, period, ctx.as_of, err)?;
     }
     let text = match args.format {

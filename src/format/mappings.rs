@@ -13,30 +13,30 @@ use crate::yaml::Node;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "comply control mappings")]
-pub struct MappingsFile {
+pub(crate) struct MappingsFile {
     /// The framework whose controls do the work (`common`).
-    pub source: Spanned<String>,
+    pub(crate) source: Spanned<String>,
     /// The framework whose controls they count for (`iso27001`).
-    pub target: Spanned<String>,
+    pub(crate) target: Spanned<String>,
     /// Free text: where the crosswalk comes from, its licence.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     /// The mappings.
-    pub mappings: Vec<MappingEntry>,
+    pub(crate) mappings: Vec<MappingEntry>,
 }
 
 /// One mapping: a control of `source` onto a control of `target`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct MappingEntry {
+pub(crate) struct MappingEntry {
     /// Control id in the source framework.
     #[schemars(with = "Id")]
-    pub source: Spanned<String>,
+    pub(crate) source: Spanned<String>,
     /// Control id in the target framework.
     #[schemars(with = "Id")]
-    pub target: Spanned<String>,
+    pub(crate) target: Spanned<String>,
     /// How the source relates to the target.
-    pub relation: Relation,
+    pub(crate) relation: Relation,
 }
 
 impl MappingsFile {

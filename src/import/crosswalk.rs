@@ -7,11 +7,12 @@ use std::collections::BTreeMap;
 use crate::diag::suggest;
 use crate::format::{MappingEntry, MappingsFile, Spanned};
 use crate::model::{ControlKey, Relation, Word};
+use crate::yaml::MAX_ENTRIES;
 
 /// The mappings files of `text`, by source and target framework; or every
 /// problem, each naming its line. `name` is the file's name, for the files'
 /// description.
-pub fn mappings(text: &str, name: &str) -> Result<Vec<MappingsFile>, Vec<String>> {
+pub(crate) fn mappings(text: &str, name: &str) -> Result<Vec<MappingsFile>, Vec<String>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -21,18 +22,33 @@ pub fn mappings(text: &str, name: &str) -> Result<Vec<MappingsFile>, Vec<String>
     let mut files: BTreeMap<(String, String), Vec<MappingEntry>> = BTreeMap::new();
     let mut seen: BTreeMap<(ControlKey, ControlKey), u64> = BTreeMap::new();
     let mut problems = Vec::new();
+    let mut lines = Lines::default();
     for (row, record) in reader.records().enumerate() {
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
+                let line = e.position().map_or(0, |p| lines.at(text, p.byte()));
                 problems.push(format!("line {line}: not valid CSV: {e}"));
                 continue;
             }
         };
-        let line = record.position().map_or(0, csv::Position::line);
+        // The reader skips blank lines without counting them; the line is
+        // found from where the record starts.
+        let line = record.position().map_or(0, |p| lines.at(text, p.byte()));
         if record.iter().all(str::is_empty) {
             continue;
+        }
+        if record.len() == 1
+            && let Some(separator) = [';', '\t', '|']
+                .into_iter()
+                .find(|c| record[0].contains(*c))
+        {
+            // The whole file is, most likely: one problem says it.
+            return Err(vec![format!(
+                "line {line}: one column only; the columns look separated by `{}`, and comply \
+                 reads comma-separated CSV (`source,target,relation`)",
+                separator.escape_default()
+            )]);
         }
         if row == 0
             && let Some(found) = header(&record)
@@ -68,6 +84,14 @@ pub fn mappings(text: &str, name: &str) -> Result<Vec<MappingsFile>, Vec<String>
     if files.is_empty() {
         return Err(vec!["holds no mappings".to_string()]);
     }
+    let count = seen.len();
+    if count > MAX_ENTRIES {
+        return Err(vec![format!(
+            "holds {count} mappings; comply reads at most {MAX_ENTRIES} in one file, and one \
+             import writes at most that many (split the crosswalk into several imports, each \
+             within the limit and the repository's)"
+        )]);
+    }
     Ok(files
         .into_iter()
         .map(|((source, target), mappings)| MappingsFile {
@@ -77,6 +101,37 @@ pub fn mappings(text: &str, name: &str) -> Result<Vec<MappingsFile>, Vec<String>
             mappings,
         })
         .collect())
+}
+
+/// Line numbers of byte offsets met in increasing order, counted once
+/// (records come in file order).
+#[derive(Default)]
+struct Lines {
+    /// The last offset asked for and the newlines before it.
+    at: usize,
+    newlines: u64,
+}
+
+impl Lines {
+    /// The line (from 1) of byte `offset` of `text`, skipping the line ends
+    /// a record's position may start with (blank lines before it).
+    fn at(&mut self, text: &str, offset: u64) -> u64 {
+        let bytes = text.as_bytes();
+        let mut end = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
+        while bytes.get(end).is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            end += 1;
+        }
+        if end < self.at {
+            self.at = 0;
+            self.newlines = 0;
+        }
+        let counted = bytes.get(self.at..end).unwrap_or_default();
+        self.newlines += counted.iter().filter(|b| **b == b'\n').count() as u64;
+        self.at = end;
+        self.newlines + 1
+    }
 }
 
 /// The columns of `source`, `target` and `relation` when `record` is a

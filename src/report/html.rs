@@ -63,7 +63,7 @@ figcaption { font-size: 0.85em; color: #444; }
 "##;
 
 /// Renders `report` as a complete HTML document.
-pub fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report) -> String {
     page(
         &format!("Compliance report: {} ({})", report.title, report.as_of),
         &markdown::render(report, Flavor::Html),
@@ -72,7 +72,7 @@ pub fn render(report: &Report) -> String {
 
 /// A complete HTML document titled `title` from Markdown `source` (in the
 /// HTML flavour), with the report's style.
-pub fn page(title: &str, source: &str) -> String {
+pub(crate) fn page(title: &str, source: &str) -> String {
     let mut body = String::with_capacity(source.len() * 2);
     html::push_html(&mut body, Parser::new_ext(source, Options::ENABLE_TABLES));
     let body = nowrap_dates(&scrolling_tables(&body));

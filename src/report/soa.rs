@@ -21,7 +21,7 @@ const CSV_HEADER: [&str; 10] = [
 ];
 
 /// The statement as Markdown: one table per framework.
-pub fn markdown(soa: &Soa, flavor: Flavor) -> String {
+pub(crate) fn markdown(soa: &Soa, flavor: Flavor) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -53,7 +53,7 @@ pub fn markdown(soa: &Soa, flavor: Flavor) -> String {
                     escape(&r.id),
                     escape(&r.title),
                     if r.applicable { "yes" } else { "no" }.to_string(),
-                    escape(r.justification.as_deref().unwrap_or("-")),
+                    escape(justification(r).unwrap_or("-")),
                     status_cell(r, flavor),
                     list_cell(r.evidence.iter().map(evidence_text)),
                     list_cell(r.items.iter().cloned()),
@@ -75,6 +75,20 @@ pub fn markdown(soa: &Soa, flavor: Flavor) -> String {
         );
     }
     out
+}
+
+/// What an excluded control without a justification says instead: ISO
+/// 27001 (6.1.3 d) asks for one for every exclusion.
+const NOT_JUSTIFIED: &str = "none written (an exclusion needs one)";
+
+/// A row's justification, [`NOT_JUSTIFIED`] for an excluded control
+/// without one.
+fn justification(row: &SoaRow) -> Option<&str> {
+    match row.justification.as_deref() {
+        Some(why) if !why.trim().is_empty() => Some(why),
+        _ if !row.applicable => Some(NOT_JUSTIFIED),
+        _ => None,
+    }
 }
 
 fn status_cell(row: &SoaRow, flavor: Flavor) -> String {
@@ -118,7 +132,7 @@ fn inert_cell(text: &str) -> String {
 ///
 /// # Errors
 /// Only if the CSV writer fails, which writing to memory does not.
-pub fn csv(soa: &Soa) -> anyhow::Result<String> {
+pub(crate) fn csv(soa: &Soa) -> anyhow::Result<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(CSV_HEADER)?;
     for framework in &soa.frameworks {
@@ -129,9 +143,9 @@ pub fn csv(soa: &Soa) -> anyhow::Result<String> {
                 &r.id,
                 &r.title,
                 if r.applicable { "yes" } else { "no" },
-                r.justification.as_deref().unwrap_or_default(),
+                justification(r).unwrap_or_default(),
                 r.status.as_str(),
-                r.basis,
+                r.basis.as_str(),
                 &r.status_from.join("; "),
                 &evidence.join("; "),
                 &r.items.join("; "),

@@ -6,9 +6,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::Exit;
-use super::import::{MAX_PAGE_BYTES, write_all};
-use crate::cli::ImportArgs;
+use super::{ImportArgs, MAX_PAGE_BYTES, write_all};
+use crate::commands::steps::Exit;
 use crate::format::{FileKind, MappingsFile};
 use crate::import;
 
