@@ -8,7 +8,7 @@ use clap::{
     ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum, ValueHint,
 };
 
-use crate::date::parse_date;
+use crate::date::{Span, check_audit_period, parse_date, parse_range};
 use crate::model::Risk;
 
 /// `comply --version`: the package version and the git commit it was built from.
@@ -133,6 +133,7 @@ pub struct SchemaArgs {
     #[arg(value_parser = [
         "config", "controls", "backlog", "reviews", "exceptions", "validate", "status", "due",
         "gaps", "check", "ratchet", "evidence", "manifest", "verify", "trend", "diff", "report",
+        "audit", "pack-manifest",
     ])]
     pub kind: String,
 }
@@ -174,6 +175,38 @@ pub enum RepositoryCommand {
     Report(ReportArgs),
     /// Every evidence entry with its state and last commit; manifests
     Evidence(EvidenceArgs),
+    /// For each recurring activity, every period of its cadence inside the
+    /// audit period: covered, covered late or missing
+    Audit(AuditArgs),
+    /// Build the auditor's evidence pack for an audit period: the evidence
+    /// files, an index with the audit grid, manifest.json and SHA256SUMS
+    Pack(PackArgs),
+}
+
+/// Arguments of `comply audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The audit period, as FROM..TO with each a day, month, quarter, half
+    /// or year (`2026-01-01..2026-06-30`, `2026-Q1..2026-Q2`, `2026`)
+    /// [default: `audit_period` from comply.yaml]
+    #[arg(long, value_name = "FROM..TO", value_parser = period_arg, value_hint = ValueHint::Other)]
+    pub period: Option<Span>,
+    /// Output.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `comply pack`.
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// The audit period, as for `comply audit` [default: `audit_period`
+    /// from comply.yaml]
+    #[arg(long, value_name = "FROM..TO", value_parser = period_arg, value_hint = ValueHint::Other)]
+    pub period: Option<Span>,
+    /// Where to write the pack: a FILE.zip, or a DIR that does not exist
+    /// or is empty
+    #[arg(long, short, value_name = "DIR|FILE.zip", value_hint = ValueHint::AnyPath)]
+    pub output: PathBuf,
 }
 
 /// The commands that read a repository's git history rather than one state.
@@ -755,6 +788,12 @@ fn command_section(out: &mut String, command: &clap::Command, path: &str) {
 
 fn date_arg(text: &str) -> Result<NaiveDate, String> {
     parse_date(text)
+}
+
+fn period_arg(text: &str) -> Result<Span, String> {
+    let span = parse_range(text)?;
+    check_audit_period(span)?;
+    Ok(span)
 }
 
 #[cfg(test)]

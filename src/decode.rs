@@ -16,7 +16,7 @@ use serde::{Serialize, Serializer};
 
 use chrono::NaiveDate;
 
-use crate::date::parse_date;
+use crate::date::{Span, check_audit_period, parse_date, parse_period};
 use crate::diag::{Code, Diagnostic, Location, suggest};
 use crate::model::{Cadence, Due, Source, Word};
 use crate::yaml::{Node, Pos, Value};
@@ -184,6 +184,57 @@ impl<'a> Decoder<'a> {
                 None
             }
         }
+    }
+
+    /// A period: `2026`, `2026-H1`, `2026-Q1`, `2026-03`, `2026-03-15`, or
+    /// `{from: DATE, to: DATE}`.
+    pub(crate) fn span(&mut self, node: &Node, name: &str) -> Option<Span> {
+        if let Value::Map(_) = node.value {
+            let mut th = self.table(node, "period")?;
+            let from = th.required("from", Decoder::date);
+            let to = th.required("to", Decoder::date);
+            th.finalize();
+            let span = Span {
+                from: from?,
+                to: to?,
+            };
+            if span.to < span.from {
+                self.error(
+                    Code::BadValue,
+                    node.pos,
+                    format!(
+                        "`{name}` ends ({}) before it starts ({})",
+                        span.to, span.from
+                    ),
+                );
+                return None;
+            }
+            return Some(span);
+        }
+        let text = self.scalar(node, "a period such as 2026-Q1, or {from, to}")?;
+        match parse_period(text) {
+            Ok(span) => Some(span),
+            Err(why) => {
+                self.push(
+                    Code::BadValue,
+                    node.pos,
+                    why,
+                    Some("or write `{from: YYYY-MM-DD, to: YYYY-MM-DD}`".into()),
+                );
+                None
+            }
+        }
+    }
+
+    /// An audit period: a period (see [`Decoder::span`]) of at most ten
+    /// years.
+    pub(crate) fn audit_period(&mut self, node: &Node, name: &str) -> Option<Span> {
+        let span = self.span(node, name)?;
+        if let Err(why) = check_audit_period(span) {
+            self.error(Code::BadValue, node.pos, why);
+            return None;
+        }
+        Some(span)
     }
 
     /// A date, or `TBD`.

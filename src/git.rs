@@ -185,6 +185,94 @@ impl Repo {
         })
     }
 
+    /// The commit that first added each of `wanted` (root-relative files)
+    /// in the history of `rev` (default: HEAD): what dates a piece of
+    /// evidence for an audit, as the day it first existed. Files never
+    /// committed are left out. One `git log --diff-filter=A` pass, limited
+    /// to the wanted paths when they are few.
+    pub fn first_added(
+        &self,
+        wanted: &BTreeSet<String>,
+        rev: Option<&str>,
+    ) -> anyhow::Result<HashMap<String, Change>> {
+        let mut added = HashMap::new();
+        if wanted.is_empty() || !self.has_commits() {
+            return Ok(added);
+        }
+        let mut args: Vec<String> = [
+            "-c",
+            "core.quotePath=false",
+            "log",
+            "--diff-filter=A",
+            "--format=%x00%H%x00%ct%x00%cn",
+            "--name-only",
+            "-z",
+            "--no-renames",
+            rev.unwrap_or("HEAD"),
+            "--",
+        ]
+        .map(str::to_string)
+        .to_vec();
+        if wanted.len() <= MAX_PATHSPECS {
+            args.extend(
+                wanted
+                    .iter()
+                    .map(|p| format!(":(literal){}{p}", self.prefix)),
+            );
+        }
+        let out = git(
+            &self.top,
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        )?;
+        // Newest first, so the last commit seen for a path is the oldest.
+        for (path, change) in parse_log(&out)? {
+            if let Some(path) = self.to_root(&path).filter(|p| wanted.contains(p)) {
+                added.insert(path, change);
+            }
+        }
+        Ok(added)
+    }
+
+    /// The root-relative paths of `paths` that git ignores (`.gitignore`,
+    /// `.git/info/exclude`): never copied into an evidence pack.
+    pub fn ignored(&self, paths: &BTreeSet<String>) -> anyhow::Result<BTreeSet<String>> {
+        if paths.is_empty() {
+            return Ok(BTreeSet::new());
+        }
+        let mut child = command(&self.top)
+            .args(["check-ignore", "-z", "--stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("cannot run `git check-ignore`")?;
+        let mut input = Vec::new();
+        for path in paths {
+            input.extend_from_slice(self.prefix.as_bytes());
+            input.extend_from_slice(path.as_bytes());
+            input.push(0);
+        }
+        let mut stdin = child.stdin.take();
+        let writer = std::thread::spawn(move || stdin.as_mut().map(|s| s.write_all(&input)));
+        let mut out = Vec::new();
+        if let Some(mut stdout) = child.stdout.take() {
+            stdout
+                .read_to_end(&mut out)
+                .context("cannot read `git check-ignore`")?;
+        }
+        let status = child.wait().context("cannot run `git check-ignore`")?;
+        let _ = writer.join();
+        // Exit 1 means no path is ignored; anything else but 0 is a failure.
+        if !status.success() && status.code() != Some(1) {
+            bail!("`git check-ignore` failed");
+        }
+        Ok(out
+            .split(|b| *b == 0)
+            .filter_map(|p| std::str::from_utf8(p).ok())
+            .filter_map(|p| self.to_root(p))
+            .collect())
+    }
+
     /// Whether the repository has a commit yet (`HEAD` names one).
     pub fn has_commits(&self) -> bool {
         git(&self.top, &["rev-parse", "--verify", "--quiet", "HEAD"]).is_ok()
@@ -349,6 +437,10 @@ impl Repo {
         })
     }
 }
+
+/// Most paths given to `git log` as pathspecs; past it, the whole history
+/// is read and filtered here (a command line has a length limit).
+const MAX_PATHSPECS: usize = 1_000;
 
 fn day_of(seconds: i64) -> Option<NaiveDate> {
     DateTime::from_timestamp(seconds, 0).map(|t| t.date_naive())

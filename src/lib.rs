@@ -19,6 +19,7 @@
 pub mod model;
 mod acceptance;
 mod analysis;
+mod audit;
 pub mod cli;
 pub mod commands;
 mod complete;
@@ -38,7 +39,9 @@ pub mod init;
 pub mod load;
 mod man;
 mod manifest;
+mod pack;
 mod par;
+mod period;
 mod ratchet;
 mod render;
 mod report;

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use sha2::Digest as _;
 
 /// The manifest format's version.
 pub const VERSION: u32 = 1;
@@ -21,6 +22,22 @@ pub struct FileRecord {
     pub commit: Option<String>,
     /// Date of that commit.
     pub date: Option<String>,
+}
+
+/// The SHA-256 of `bytes`, lower-case hex.
+#[must_use]
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&sha2::Sha256::digest(bytes))
+}
+
+/// Bytes as lower-case hex.
+#[must_use]
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
 }
 
 /// A manifest file.

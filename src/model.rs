@@ -10,6 +10,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::date::Span;
 use crate::yaml::Pos;
 
 /// The owners an owner field joins with `&`, `,`, `/` or ` and `.
@@ -188,8 +189,14 @@ impl Due {
 /// A piece of evidence a control or item points at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Evidence {
-    /// A file, a directory or a glob, relative to the root, as written.
+    /// A file, a directory or a glob, relative to the root, as written;
+    /// for a `pattern`, the pattern with `*` for `{period}`.
     pub path: String,
+    /// A path with `{period}` in it, one per period of the cadence.
+    pub pattern: Option<String>,
+    /// The days the evidence covers, when written (`covers`); otherwise
+    /// the evidence covers the period its files were committed in.
+    pub covers: Option<Span>,
     /// What the evidence is, in words.
     pub note: Option<String>,
     /// Days after its last commit at which this entry goes stale.
@@ -319,6 +326,11 @@ pub struct Config {
     pub max_age_days: Option<u32>,
     /// Longest time a risk acceptance may run, in days from its approval.
     pub max_exception_days: u32,
+    /// The audit period of `comply audit` and `comply pack`, when set.
+    #[schemars(with = "Option<Span>")]
+    pub audit_period: Option<Span>,
+    /// Days after a period's end within which its evidence is on time.
+    pub audit_grace_days: u32,
     /// The people and teams who own things, when declared.
     pub owners: Vec<Owner>,
     /// Heading words `comply import` reads as framework ids (`Privacy` -> `popia`).
@@ -333,6 +345,8 @@ impl Default for Config {
             due_soon_days: 14,
             max_age_days: None,
             max_exception_days: 365,
+            audit_period: None,
+            audit_grace_days: 14,
             owners: Vec::new(),
             framework_words: Vec::new(),
         }

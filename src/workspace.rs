@@ -3,12 +3,15 @@
 //! of the evidence's history. This is where the I/O of a run is gathered
 //! before the pure analysis.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
+
 use crate::evidence::{self, EvidenceMap, WorkTree};
-use crate::git::{History, Repo, TreeFiles};
-use crate::load::{self, Loaded};
+use crate::git::{Change, History, Repo, TreeFiles};
+use crate::load::{self, Loaded, MAX_FILE_BYTES};
 
 /// An opened repository.
 pub struct Workspace {
@@ -56,11 +59,7 @@ impl Workspace {
     /// The state of every evidence path, and, when `with_history`, the last
     /// changes of the files they cover.
     pub fn facts(&self, with_history: bool) -> anyhow::Result<(EvidenceMap, History)> {
-        let paths = self.loaded.repository.evidence().map(|e| e.path.as_str());
-        let states = match &self.tree {
-            Some(tree) => evidence::resolve_all(tree, paths),
-            None => evidence::resolve_all(&WorkTree::new(&self.root), paths),
-        };
+        let states = self.resolve(self.loaded.repository.evidence().map(|e| e.path.as_str()));
         if !with_history {
             return Ok((states, History::Unknown(String::new())));
         }
@@ -75,5 +74,68 @@ impl Workspace {
             }
         };
         Ok((states, history))
+    }
+
+    /// The states of `paths`, resolved in the view analysed (the working
+    /// tree, or the revision of `--at`).
+    pub fn resolve<'a>(&self, paths: impl IntoIterator<Item = &'a str>) -> EvidenceMap {
+        match &self.tree {
+            Some(tree) => evidence::resolve_all(tree, paths),
+            None => evidence::resolve_all(&WorkTree::new(&self.root), paths),
+        }
+    }
+
+    /// The commit that first added each of `files`, or why git cannot tell.
+    pub fn first_added(
+        &self,
+        files: &BTreeSet<String>,
+    ) -> anyhow::Result<Result<HashMap<String, Change>, String>> {
+        match &self.git {
+            Err(why) => Ok(Err(why.clone())),
+            Ok(repo) if repo.is_shallow() => Ok(Err("this is a shallow clone".into())),
+            Ok(repo) => Ok(Ok(repo.first_added(files, self.at.as_deref())?)),
+        }
+    }
+
+    /// The bytes of `files` (root-relative, as evidence resolution listed
+    /// them) as the view analysed holds them: from git objects with `--at`,
+    /// else from the working tree, where a file git ignores, or one a
+    /// symlink leads to outside the root, is left out. Files over
+    /// [`MAX_FILE_BYTES`] are an error.
+    pub fn read_files(&self, files: &BTreeSet<String>) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+        if let Some(tree) = &self.tree {
+            let wanted: Vec<String> = files.iter().cloned().collect();
+            return tree
+                .read(&wanted)?
+                .into_iter()
+                .map(|(path, bytes)| {
+                    bytes
+                        .map(|b| (path.clone(), b))
+                        .map_err(|why| anyhow::anyhow!("cannot read `{path}`: {why}"))
+                })
+                .collect();
+        }
+        let ignored = match &self.git {
+            Ok(repo) => repo.ignored(files)?,
+            Err(_) => BTreeSet::new(),
+        };
+        let view = WorkTree::new(&self.root);
+        let mut read = Vec::new();
+        for path in files.iter().filter(|p| !ignored.contains(*p)) {
+            let Some(real) = view.real_file(path) else {
+                continue;
+            };
+            let file =
+                std::fs::File::open(&real).with_context(|| format!("cannot read `{path}`"))?;
+            let mut bytes = Vec::new();
+            file.take(MAX_FILE_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .with_context(|| format!("cannot read `{path}`"))?;
+            if bytes.len() as u64 > MAX_FILE_BYTES {
+                anyhow::bail!("`{path}` is over the limit of {MAX_FILE_BYTES} bytes for one file");
+            }
+            read.push((path.clone(), bytes));
+        }
+        Ok(read)
     }
 }

@@ -4,11 +4,13 @@
 //! `steps`, called downward. The environment (working directory, today's
 //! date, terminal, `NO_COLOR`) comes in as a value.
 
+mod audit;
 mod check;
 mod due;
 mod evidence;
 mod gaps;
 mod import;
+mod pack;
 mod report;
 mod review;
 mod status;
@@ -128,6 +130,8 @@ pub fn run(
         Command::Repository(RepositoryCommand::Evidence(args)) => {
             evidence::run(args, &ctx, out, err)
         }
+        Command::Repository(RepositoryCommand::Audit(args)) => audit::run(args, &ctx, out, err),
+        Command::Repository(RepositoryCommand::Pack(args)) => pack::run(args, &ctx, err),
         Command::History(HistoryCommand::Trend(args)) => {
             trend::run(&ctx.root, args, ctx.as_of, ctx.style, out, err)
         }

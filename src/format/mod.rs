@@ -16,6 +16,7 @@ mod settings;
 use schemars::JsonSchema;
 use serde::{Serialize, Serializer};
 
+use crate::date::Span;
 use crate::decode::Decoder;
 pub use crate::decode::Spanned;
 use crate::model::{Cadence, Config, Due, Evidence, Exception, Framework, Item, Review};
@@ -179,8 +180,21 @@ pub enum EvidenceEntry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceDetails {
-    /// A file, a directory or a glob, relative to the root.
-    pub path: String,
+    /// A file, a directory or a glob, relative to the root (or `pattern`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// For recurring work: a path with `{period}` in it, one file or
+    /// directory per period of the cadence (`evidence/reviews/{period}.md`
+    /// stands for `2026-Q1.md`, `2026-Q2.md`, ...); instead of `path`.
+    #[schemars(regex(pattern = r"\{period\}"))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// The period the evidence covers (`2026-Q1`, `2026-03`, `2026`,
+    /// `2026-03-15` or `{from, to}`), when it is not the period it was
+    /// committed in.
+    #[schemars(with = "Option<Covers>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covers: Option<Span>,
     /// What the evidence is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -188,6 +202,33 @@ pub struct EvidenceDetails {
     #[schemars(range(max = 3660))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_age_days: Option<u32>,
+}
+
+/// A period as `covers` and `audit_period` take it.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[expect(dead_code, reason = "a shape of the schema, never built")]
+pub(crate) enum Covers {
+    /// `2026`, `2026-H1`, `2026-Q1`, `2026-03` or `2026-03-15`.
+    Name(
+        #[schemars(regex(
+            pattern = r"^[0-9]{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+        ))]
+        String,
+    ),
+    /// From one day to another, both included.
+    Days(DaySpan),
+}
+
+/// `{from, to}`: days, both included.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[expect(dead_code, reason = "a shape of the schema, never built")]
+pub(crate) struct DaySpan {
+    /// The first day.
+    from: Date,
+    /// The last day.
+    to: Date,
 }
 
 impl EvidenceEntry {
@@ -210,12 +251,43 @@ impl EvidenceEntry {
             Value::Scalar(path) => EvidenceEntry::Path(path.to_string()),
             Value::Map(_) => {
                 let mut th = d.table(node, "evidence entry")?;
-                let path = th.required_string("path");
+                let path = th.string("path");
+                let pattern = th.string("pattern");
+                let covers = th.lenient("covers", Decoder::span);
                 let note = th.string("note");
                 let max_age_days = th.lenient("max_age_days", Decoder::days);
                 th.finalize();
+                match (&path, &pattern) {
+                    (Some(_), Some(_)) | (None, None) => {
+                        d.error(
+                            crate::diag::Code::BadValue,
+                            node.pos,
+                            "an evidence entry takes `path` or `pattern`, one of them",
+                        );
+                        return None;
+                    }
+                    (None, Some(p)) if !p.contains(PERIOD) => {
+                        d.error(
+                            crate::diag::Code::BadValue,
+                            node.pos,
+                            format!("`pattern` must hold `{PERIOD}`; write `path` for one file"),
+                        );
+                        return None;
+                    }
+                    (None, Some(_)) if covers.is_some() => {
+                        d.error(
+                            crate::diag::Code::BadValue,
+                            node.pos,
+                            "`covers` does not go with `pattern`: each file covers its `{period}`",
+                        );
+                        return None;
+                    }
+                    _ => {}
+                }
                 EvidenceEntry::Detailed(EvidenceDetails {
-                    path: path?.value,
+                    path,
+                    pattern,
+                    covers,
                     note,
                     max_age_days,
                 })
@@ -232,16 +304,25 @@ impl EvidenceEntry {
         Some(entry)
     }
 
+    /// The path, or the pattern, as written.
     fn path(&self) -> &str {
         match self {
-            EvidenceEntry::Path(path) | EvidenceEntry::Detailed(EvidenceDetails { path, .. }) => {
-                path
-            }
+            EvidenceEntry::Path(path) => path,
+            EvidenceEntry::Detailed(details) => details
+                .path
+                .as_deref()
+                .or(details.pattern.as_deref())
+                .unwrap_or_default(),
         }
     }
 }
 
-/// Evidence entries as the model holds them.
+/// The placeholder of an evidence `pattern`.
+pub const PERIOD: &str = "{period}";
+
+/// Evidence entries as the model holds them. A pattern stands, wherever
+/// evidence is resolved as a whole, for the glob with `*` in place of
+/// `{period}`: every period's file.
 pub(crate) fn evidence(entries: Vec<Spanned<EvidenceEntry>>, d: &Decoder) -> Vec<Evidence> {
     entries
         .into_iter()
@@ -250,12 +331,20 @@ pub(crate) fn evidence(entries: Vec<Spanned<EvidenceEntry>>, d: &Decoder) -> Vec
             match entry.value {
                 EvidenceEntry::Path(path) => Evidence {
                     path,
+                    pattern: None,
+                    covers: None,
                     note: None,
                     max_age_days: None,
                     source,
                 },
                 EvidenceEntry::Detailed(details) => Evidence {
-                    path: details.path,
+                    path: match (details.path, &details.pattern) {
+                        (Some(path), _) => path,
+                        (None, Some(pattern)) => pattern.replace(PERIOD, "*"),
+                        (None, None) => String::new(),
+                    },
+                    pattern: details.pattern,
+                    covers: details.covers,
                     note: details.note,
                     max_age_days: details.max_age_days,
                     source,

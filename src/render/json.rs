@@ -150,6 +150,8 @@ pub const OUTPUTS: &[(&str, &str)] = &[
     ("trend", "comply trend --format json"),
     ("diff", "comply diff REV1 [REV2] --format json"),
     ("report", "comply report --format json"),
+    ("audit", "comply audit --format json"),
+    ("pack-manifest", "manifest.json of comply pack"),
 ];
 
 /// The JSON Schema of the output document `kind` (see [`OUTPUTS`]).
@@ -168,6 +170,8 @@ pub fn schema(kind: &str) -> Option<schemars::Schema> {
         "trend" => schema_for!(TrendDoc<'static>),
         "diff" => schema_for!(DiffDoc<'static>),
         "report" => schema_for!(crate::report::Report),
+        "audit" => schema_for!(AuditDoc<'static>),
+        "pack-manifest" => schema_for!(crate::pack::PackManifest),
         _ => return None,
     })
 }
@@ -260,6 +264,24 @@ impl<'a> VerifyDoc<'a> {
             version: VERSION,
             unchanged: changes.is_empty(),
             changes,
+        }
+    }
+}
+
+/// `comply audit --format json`.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct AuditDoc<'a> {
+    version: u32,
+    #[serde(flatten)]
+    audit: &'a crate::audit::Audit,
+}
+
+impl<'a> AuditDoc<'a> {
+    /// The audit document.
+    pub fn new(audit: &'a crate::audit::Audit) -> AuditDoc<'a> {
+        AuditDoc {
+            version: VERSION,
+            audit,
         }
     }
 }

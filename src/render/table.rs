@@ -10,6 +10,7 @@ use comfy_table::{CellAlignment, Color, ColumnConstraint, ContentArrangement, Ta
 use super::{DueLists, Row, Style, Tone};
 use crate::acceptance::AcceptanceState;
 use crate::analysis::{Analysis, ControlView, FrameworkSummary, ItemView};
+use crate::audit::{Audit, CellState};
 use crate::gate::{Gate, plural};
 use crate::text::inert;
 use crate::trend::TrendPoint;
@@ -952,4 +953,113 @@ mod tests {
         assert_eq!(wrap("a bb ccc dddd", 6), vec!["a bb", "ccc", "dddd"]);
         assert_eq!(wrap("abcdefgh x", 4), vec!["abcdefgh", "x"]);
     }
+}
+
+/// The audit grid: one block per cadence, a row per activity and a column
+/// per period with a compact mark, then the late and missing periods with
+/// their files and commits.
+pub fn audit(out: &mut dyn Write, audit: &Audit, style: Style) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "Audit period {} (grace {} days), as of {}",
+            audit.period, audit.grace_days, audit.as_of
+        ))
+    )?;
+    if audit.activities.is_empty() {
+        return writeln!(out, "{NONE}");
+    }
+    let mut cadences: Vec<&str> = audit
+        .activities
+        .iter()
+        .map(|a| a.cadence.as_str())
+        .collect();
+    cadences.dedup();
+    cadences.sort_unstable();
+    cadences.dedup();
+    for cadence in cadences {
+        let rows: Vec<&crate::audit::Activity> = audit
+            .activities
+            .iter()
+            .filter(|a| a.cadence == cadence)
+            .collect();
+        let labels: Vec<&str> = rows[0].cells.iter().map(|c| c.period.as_str()).collect();
+        let id_width = rows
+            .iter()
+            .map(|a| display_width(&inert(&a.id)))
+            .max()
+            .unwrap_or(0)
+            .max("Activity".len());
+        writeln!(out)?;
+        let mut header = format!("{:<id_width$}  Risk    ", "Activity");
+        for label in &labels {
+            header.push_str(&format!(" {label:<w$}", w = label.len().max(4)));
+        }
+        writeln!(
+            out,
+            "{}",
+            style.bold(&format!("{cadence}: {}", header.trim_end()))
+        )?;
+        for activity in rows {
+            let id = inert(&activity.id);
+            let pad = id_width.saturating_sub(display_width(&id));
+            let mut line = format!(
+                "{}{id}{}  {:<8}",
+                " ".repeat(cadence.len() + 2),
+                " ".repeat(pad),
+                activity.risk.as_str()
+            );
+            for (cell, label) in activity.cells.iter().zip(&labels) {
+                let w = label.len().max(4);
+                let mark = format!("{:<w$}", cell.state.mark());
+                let tone = match cell.state {
+                    CellState::Covered => Tone::Good,
+                    CellState::Late => Tone::Warn,
+                    CellState::Missing => Tone::Bad,
+                    CellState::Open => Tone::Plain,
+                };
+                line.push(' ');
+                line.push_str(&style.paint(&mark, tone));
+            }
+            writeln!(out, "{}", line.trim_end())?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "ok covered · late committed after the period's end plus the grace days · MISS missing · .. not over yet"
+    )?;
+    for (state, heading) in [(CellState::Late, "Late"), (CellState::Missing, "Missing")] {
+        let cells: Vec<(&crate::audit::Activity, &crate::audit::Cell)> = audit
+            .activities
+            .iter()
+            .flat_map(|a| a.cells.iter().map(move |c| (a, c)))
+            .filter(|(_, c)| c.state == state)
+            .collect();
+        if cells.is_empty() {
+            continue;
+        }
+        writeln!(out)?;
+        section(out, style, heading, cells.len())?;
+        for (activity, cell) in cells {
+            let how = match (&cell.file, &cell.commit) {
+                (Some(file), Some(c)) => format!(
+                    ": {} committed {} ({})",
+                    inert(file),
+                    c.date,
+                    inert(&c.commit)
+                ),
+                _ => String::new(),
+            };
+            writeln!(
+                out,
+                "  {} {} ({} risk){how}",
+                inert(&activity.id),
+                cell.period,
+                activity.risk
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -7,7 +7,7 @@
 
 mod chart;
 
-pub use chart::xml_escape;
+pub use chart::{audit_grid, xml_escape};
 pub mod html;
 pub mod markdown;
 

@@ -1,0 +1,265 @@
+//! The audit grid: for every recurring activity, each period of its cadence
+//! inside the audit period, and whether evidence covers it on time, late, or
+//! not at all. Pure: the evidence states and the commits that first added
+//! each file come in as values.
+//!
+//! A piece of evidence covers a period three ways: a `pattern` entry's file
+//! for that period (`{period}` replaced by its name); an entry with
+//! `covers`, for every period its days overlap; any other entry, for the
+//! period each of its files was first committed in. Evidence is on time when
+//! its file was first committed by the period's end plus the grace days,
+//! late after that. A period with nothing is missing once its end plus the
+//! grace days has passed, else still open.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::date::Span;
+use crate::evidence::EvidenceMap;
+use crate::format::PERIOD;
+use crate::git::Change;
+use crate::model::{Evidence, Repository, Review, Risk, SourceRef};
+use crate::period::{Period, periods};
+
+word_enum! {
+    /// How one period of one activity stands.
+    CellState {
+        /// Evidence committed by the period's end plus the grace days.
+        Covered = "covered",
+        /// Evidence committed after the period's end plus the grace days.
+        Late = "late",
+        /// No evidence, and the period's end plus the grace days has passed.
+        Missing = "missing",
+        /// No evidence yet, and the period (with its grace days) is not over.
+        Open = "open",
+    }
+}
+
+impl CellState {
+    /// The compact mark of the terminal grid.
+    #[must_use]
+    pub fn mark(self) -> &'static str {
+        match self {
+            CellState::Covered => "ok",
+            CellState::Late => "late",
+            CellState::Missing => "MISS",
+            CellState::Open => "..",
+        }
+    }
+}
+
+/// One period of one activity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Cell {
+    /// The period's name (`2026-Q1`).
+    pub period: String,
+    /// Its days.
+    pub days: Span,
+    /// How it stands.
+    pub state: CellState,
+    /// The evidence file that covers it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The commit that first added that file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<Change>,
+}
+
+/// One recurring activity and its periods.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Activity {
+    /// The review id, or `framework:control` for a control's cadence.
+    pub id: String,
+    /// Short name.
+    pub title: String,
+    /// The framework it serves.
+    pub framework: Option<String>,
+    /// Who does it.
+    pub owner: Option<String>,
+    /// How often, in words.
+    pub cadence: String,
+    /// How risky it is to skip.
+    pub risk: Risk,
+    /// Where it is defined.
+    pub source: SourceRef,
+    /// Its periods, in order.
+    pub cells: Vec<Cell>,
+}
+
+/// The grid of an audit period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Audit {
+    /// The audit period.
+    pub period: Span,
+    /// Days after a period's end within which evidence is on time.
+    pub grace_days: u32,
+    /// The day the grid was made for.
+    pub as_of: NaiveDate,
+    /// Every recurring activity, by framework and id.
+    pub activities: Vec<Activity>,
+}
+
+/// The paths `pattern` entries stand for in `period`: one per period of
+/// each recurring activity's cadence, to be resolved with the rest.
+#[must_use]
+pub fn pattern_paths(repo: &Repository, period: Span) -> Vec<String> {
+    let mut paths = Vec::new();
+    for activity in repo.recurring() {
+        for pattern in activity
+            .evidence
+            .iter()
+            .filter_map(|e| e.pattern.as_deref())
+        {
+            for p in periods(activity.cadence, period) {
+                paths.push(expand(pattern, &p));
+            }
+        }
+    }
+    paths
+}
+
+fn expand(pattern: &str, period: &Period) -> String {
+    pattern.replace(PERIOD, &period.label)
+}
+
+/// What the grid is made from.
+#[derive(Clone, Copy, Debug)]
+pub struct Facts<'a> {
+    /// States of every evidence path and of every pattern's paths.
+    pub states: &'a EvidenceMap,
+    /// The commit that first added each evidence file.
+    pub added: &'a HashMap<String, Change>,
+}
+
+/// The grid of every recurring activity of `repo` over `period`.
+#[must_use]
+pub fn grid(
+    repo: &Repository,
+    period: Span,
+    grace_days: u32,
+    as_of: NaiveDate,
+    facts: Facts,
+) -> Audit {
+    let mut activities: Vec<Activity> = repo
+        .recurring()
+        .iter()
+        .map(|review| activity(review, period, grace_days, as_of, facts))
+        .collect();
+    activities.sort_by(|a, b| (&a.framework, &a.id).cmp(&(&b.framework, &b.id)));
+    Audit {
+        period,
+        grace_days,
+        as_of,
+        activities,
+    }
+}
+
+/// A file that covers some periods, with the commit that added it.
+#[derive(Clone, Copy)]
+struct Candidate<'a> {
+    file: &'a str,
+    change: &'a Change,
+}
+
+fn activity(
+    review: &Review,
+    within: Span,
+    grace_days: u32,
+    as_of: NaiveDate,
+    facts: Facts,
+) -> Activity {
+    let periods = periods(review.cadence, within);
+    let mut found: Vec<Vec<Candidate>> = periods.iter().map(|_| Vec::new()).collect();
+    for evidence in &review.evidence {
+        candidates(evidence, &periods, facts, &mut found);
+    }
+    let grace = chrono::Days::new(u64::from(grace_days));
+    let cells = periods
+        .into_iter()
+        .zip(found)
+        .map(|(period, mut candidates)| {
+            let deadline = period
+                .span
+                .to
+                .checked_add_days(grace)
+                .unwrap_or(NaiveDate::MAX);
+            candidates.sort_by(|a, b| (a.change.date, a.file).cmp(&(b.change.date, b.file)));
+            let (state, best) = match candidates.first() {
+                Some(c) if c.change.date <= deadline => (CellState::Covered, Some(c)),
+                Some(c) => (CellState::Late, Some(c)),
+                None if as_of > deadline => (CellState::Missing, None),
+                None => (CellState::Open, None),
+            };
+            Cell {
+                period: period.label,
+                days: period.span,
+                state,
+                file: best.map(|c| c.file.to_string()),
+                commit: best.map(|c| c.change.clone()),
+            }
+        })
+        .collect();
+    Activity {
+        id: review.id.clone(),
+        title: review.title.clone(),
+        framework: review.framework.clone(),
+        owner: review.owner.clone(),
+        cadence: review.cadence.to_string(),
+        risk: review.risk,
+        source: SourceRef::from(&review.source),
+        cells,
+    }
+}
+
+/// Adds to `found` (one list per period) the committed files of `evidence`
+/// and the periods they cover.
+fn candidates<'a>(
+    evidence: &Evidence,
+    periods: &[Period],
+    facts: Facts<'a>,
+    found: &mut [Vec<Candidate<'a>>],
+) {
+    let earliest = |path: &str| -> Option<Candidate<'a>> {
+        let status = facts.states.get(path).filter(|s| s.state.is_present())?;
+        status
+            .files
+            .iter()
+            .filter_map(|f| {
+                facts
+                    .added
+                    .get_key_value(f.as_str())
+                    .map(|(file, change)| Candidate { file, change })
+            })
+            .min_by(|a, b| (a.change.date, a.file).cmp(&(b.change.date, b.file)))
+    };
+    if let Some(pattern) = &evidence.pattern {
+        for (i, period) in periods.iter().enumerate() {
+            found[i].extend(earliest(&expand(pattern, period)));
+        }
+        return;
+    }
+    if let Some(covers) = evidence.covers {
+        if let Some(candidate) = earliest(&evidence.path) {
+            for (i, period) in periods.iter().enumerate() {
+                if period.span.overlaps(covers) {
+                    found[i].push(candidate);
+                }
+            }
+        }
+        return;
+    }
+    let Some(status) = facts.states.get(&evidence.path) else {
+        return;
+    };
+    for (file, change) in status
+        .files
+        .iter()
+        .filter_map(|f| facts.added.get_key_value(f.as_str()))
+    {
+        if let Some(i) = periods.iter().position(|p| p.span.contains(change.date)) {
+            found[i].push(Candidate { file, change });
+        }
+    }
+}

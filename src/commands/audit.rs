@@ -1,0 +1,86 @@
+//! `comply audit`: the grid of an audit period; shared with `comply pack`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::Write;
+
+use super::steps::{self, Analysed};
+use super::{Context, Exit};
+use crate::audit::{self, Audit};
+use crate::cli::AuditArgs;
+use crate::date::Span;
+use crate::evidence::EvidenceMap;
+use crate::git::Change;
+use crate::render::{json, table};
+use crate::workspace::Workspace;
+
+/// Runs `comply audit`.
+pub(crate) fn run(
+    args: &AuditArgs,
+    ctx: &Context,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    let Some((workspace, analysed)) = steps::open_analysed(ctx, |o| o, true, err)? else {
+        return Ok(Exit::Invalid);
+    };
+    let grid = grid(ctx, &workspace, &analysed, args.period)?;
+    if steps::is_json(&args.output) {
+        json::write(out, &json::AuditDoc::new(&grid.audit))?;
+    } else {
+        table::audit(out, &grid.audit, ctx.style)?;
+    }
+    Ok(Exit::Success)
+}
+
+/// The grid and what it was made from.
+pub(crate) struct Grid {
+    pub(crate) audit: Audit,
+    /// States of every evidence path and pattern path.
+    pub(crate) states: EvidenceMap,
+    /// The commit that first added each evidence file.
+    pub(crate) added: HashMap<String, Change>,
+}
+
+/// The audit period of `--period`, else of comply.yaml; an error without one.
+pub(crate) fn period(given: Option<Span>, workspace: &Workspace) -> anyhow::Result<Span> {
+    given
+        .or(workspace.loaded.repository.config.audit_period)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "no audit period: give --period FROM..TO (e.g. 2026-01..2026-12) or set \
+                 `audit_period: {{from: YYYY-MM-DD, to: YYYY-MM-DD}}` in comply.yaml"
+            )
+        })
+}
+
+/// Resolves the patterns' paths, asks git when each evidence file was first
+/// committed, and makes the grid.
+pub(crate) fn grid(
+    ctx: &Context,
+    workspace: &Workspace,
+    analysed: &Analysed,
+    given: Option<Span>,
+) -> anyhow::Result<Grid> {
+    let period = period(given, workspace)?;
+    let repo = &workspace.loaded.repository;
+    let patterns = audit::pattern_paths(repo, period);
+    let mut states = analysed.states.clone();
+    states.extend(workspace.resolve(patterns.iter().map(String::as_str)));
+    let files: BTreeSet<String> = states
+        .values()
+        .flat_map(|s| s.files.iter().cloned())
+        .collect();
+    let added = workspace.first_added(&files)?.map_err(|why| {
+        anyhow::anyhow!("an audit dates evidence by its commits, and git cannot tell them: {why}")
+    })?;
+    let facts = audit::Facts {
+        states: &states,
+        added: &added,
+    };
+    let audit = audit::grid(repo, period, repo.config.audit_grace_days, ctx.as_of, facts);
+    Ok(Grid {
+        audit,
+        states,
+        added,
+    })
+}

@@ -1,0 +1,135 @@
+//! `comply pack`: the auditor's evidence pack, as a zip file or a directory.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use super::{Context, Exit, steps};
+use crate::cli::PackArgs;
+use crate::git::History;
+use crate::pack::{self, Read};
+
+/// Runs `comply pack`.
+pub(crate) fn run(args: &PackArgs, ctx: &Context, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    let Some((workspace, analysed)) = steps::open_analysed(ctx, |o| o, true, err)? else {
+        return Ok(Exit::Invalid);
+    };
+    check_output(&args.output)?;
+    let grid = super::audit::grid(ctx, &workspace, &analysed, args.period)?;
+    let repo = &workspace.loaded.repository;
+    let sections = pack::sections(repo, grid.audit.period, &grid.states);
+    let wanted: BTreeSet<String> = sections
+        .iter()
+        .flat_map(|s| s.files.iter().cloned())
+        .collect();
+    let last = |path: &str| match &analysed.history {
+        History::Known { changes, .. } => changes.get(path).cloned(),
+        History::Unknown(_) => None,
+    };
+    let files: Vec<Read> = workspace
+        .read_files(&wanted)?
+        .into_iter()
+        .map(|(path, bytes)| Read {
+            last: last(&path),
+            added: grid.added.get(&path).cloned(),
+            path,
+            bytes,
+        })
+        .collect();
+    let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
+    if total > MAX_PACK_BYTES {
+        anyhow::bail!(
+            "the evidence comes to {total} bytes, over the limit of {MAX_PACK_BYTES} for a pack"
+        );
+    }
+    let title = steps::title(&workspace.loaded, &ctx.root);
+    let entries = pack::entries(pack::Inputs {
+        title: &title,
+        at: workspace.at.as_deref(),
+        audit: &grid.audit,
+        sections: &sections,
+        files: &files,
+    });
+    if is_zip(&args.output) {
+        crate::write::atomic(&args.output, &pack::zip(&entries)?, false)?;
+    } else {
+        write_dir(&args.output, &entries)?;
+    }
+    if !ctx.talk.quiet {
+        writeln!(
+            err,
+            "wrote {} with {} evidence files for {}",
+            args.output.display(),
+            files.len(),
+            grid.audit.period
+        )?;
+    }
+    Ok(Exit::Success)
+}
+
+/// Most bytes of evidence one pack holds (it is built in memory).
+pub const MAX_PACK_BYTES: u64 = 1024 * 1024 * 1024;
+
+fn is_zip(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+}
+
+/// Refuses an output that exists: a zip file, or a directory with anything
+/// in it; checked before any work.
+fn check_output(path: &Path) -> anyhow::Result<()> {
+    let shown = path.display();
+    if is_zip(path) {
+        if path.symlink_metadata().is_ok() {
+            anyhow::bail!("`{shown}` already exists; give a new file name");
+        }
+        return Ok(());
+    }
+    match std::fs::read_dir(path).map(|mut entries| entries.next().is_some()) {
+        Ok(true) => anyhow::bail!("`{shown}` is not empty; give a new or empty directory"),
+        Ok(false) => Ok(()),
+        Err(_) if path.symlink_metadata().is_ok() => {
+            anyhow::bail!("`{shown}` exists and is not a directory")
+        }
+        Err(_) => Ok(()),
+    }
+}
+
+/// Writes the entries into a new directory beside `dir`, then renames it
+/// into place, so a failed run leaves no half-written pack.
+fn write_dir(
+    dir: &Path,
+    entries: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> anyhow::Result<()> {
+    let parent = match dir.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let staging = tempfile::Builder::new()
+        .prefix(".comply-pack-")
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot create a directory in `{}`", parent.display()))?;
+    for (inside, bytes) in entries {
+        let target = staging.path().join(inside);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create `{}`", parent.display()))?;
+        }
+        std::fs::write(&target, bytes)
+            .with_context(|| format!("cannot write `{}`", target.display()))?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(staging.path(), std::fs::Permissions::from_mode(0o755))?;
+    }
+    // An empty directory in the way is replaced; anything else was refused.
+    if dir.is_dir() {
+        std::fs::remove_dir(dir).with_context(|| format!("cannot replace `{}`", dir.display()))?;
+    }
+    let staged = staging.keep();
+    std::fs::rename(&staged, dir).with_context(|| format!("cannot write `{}`", dir.display()))?;
+    Ok(())
+}

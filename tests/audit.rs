@@ -1,0 +1,348 @@
+//! `comply audit` and `comply pack` on throwaway git repositories with fixed
+//! commit dates.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{Fixture, commit_all, git, json, stdout};
+
+const CONTROLS: &str = "framework: soc2\nname: SOC 2\ncontrols:\n  - id: CC6.1\n    title: Logical access\n    status: implemented\n    evidence:\n      - policies/access.md\n";
+
+/// A repository with a quarterly review whose evidence is one file per
+/// quarter, written by `pattern`.
+fn quarterly(evidence: &str) -> Fixture {
+    let f = Fixture::new()
+        .file("comply.yaml", "name: Audit test\naudit_grace_days: 14\n")
+        .file("controls/soc2.yaml", CONTROLS)
+        .file("policies/access.md", "# Access policy\n")
+        .file(
+            "reviews/reviews.yaml",
+            &format!(
+                "reviews:\n  - id: access-review\n    title: Quarterly access review\n    framework: soc2\n    cadence: quarterly\n    risk: high\n    evidence:\n{evidence}"
+            ),
+        );
+    git(f.path(), &["init", "-q", "-b", "main"], None);
+    commit_all(f.path(), "2025-12-20");
+    f
+}
+
+fn add(f: &Fixture, path: &str, date: &str) {
+    let full = f.path().join(path);
+    fs::create_dir_all(full.parent().expect("parent")).expect("dirs");
+    fs::write(full, format!("review of {path}\n")).expect("write");
+    commit_all(f.path(), date);
+}
+
+fn states(doc: &serde_json::Value, id: &str) -> Vec<String> {
+    let activity = doc["activities"]
+        .as_array()
+        .expect("activities")
+        .iter()
+        .find(|a| a["id"] == id)
+        .expect("the activity");
+    activity["cells"]
+        .as_array()
+        .expect("cells")
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}",
+                c["period"].as_str().unwrap_or(""),
+                c["state"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+fn audit_json(f: &Fixture, period: &str, today: &str) -> serde_json::Value {
+    let done = f
+        .run(&[
+            "audit", "--period", period, "--format", "json", "--as-of", today,
+        ])
+        .success();
+    json(&done)
+}
+
+const PATTERN: &str = "      - pattern: evidence/access/{period}.md\n";
+
+#[test]
+fn every_quarter_covered_one_missing_one_late() {
+    let f = quarterly(PATTERN);
+    add(&f, "evidence/access/2026-Q1.md", "2026-04-05");
+    // Q2's review is committed long after the quarter and its grace ended.
+    add(&f, "evidence/access/2026-Q2.md", "2026-08-20");
+    // Q3 has none; Q4 is done within its quarter.
+    add(&f, "evidence/access/2026-Q4.md", "2026-12-10");
+    let doc = audit_json(&f, "2026-01-01..2026-12-31", "2027-02-01");
+    assert_eq!(
+        states(&doc, "access-review"),
+        [
+            "2026-Q1 covered",
+            "2026-Q2 late",
+            "2026-Q3 missing",
+            "2026-Q4 covered"
+        ]
+    );
+    let q2 = &doc["activities"][0]["cells"][1];
+    assert_eq!(q2["file"], "evidence/access/2026-Q2.md");
+    assert_eq!(q2["commit"]["date"], "2026-08-20");
+    // The table shows the same, with the late and missing periods listed.
+    let table = stdout(
+        &f.run(&["audit", "--period", "2026", "--as-of", "2027-02-01"])
+            .success(),
+    );
+    assert!(table.contains("2026-Q1 2026-Q2 2026-Q3 2026-Q4"), "{table}");
+    assert!(table.contains("ok      late    MISS    ok"), "{table}");
+    assert!(
+        table.contains(
+            "access-review 2026-Q2 (high risk): evidence/access/2026-Q2.md committed 2026-08-20"
+        ),
+        "{table}"
+    );
+    assert!(
+        table.contains("access-review 2026-Q3 (high risk)"),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_quarter_not_over_is_open_and_grace_days_count() {
+    let f = quarterly(PATTERN);
+    // Ten days after the end of Q1: within 14 grace days.
+    add(&f, "evidence/access/2026-Q1.md", "2026-04-10");
+    let doc = audit_json(&f, "2026-Q1..2026-Q2", "2026-05-01");
+    assert_eq!(
+        states(&doc, "access-review"),
+        ["2026-Q1 covered", "2026-Q2 open"]
+    );
+    fs::write(f.path().join("comply.yaml"), "audit_grace_days: 5\n").expect("write");
+    let doc = audit_json(&f, "2026-Q1..2026-Q2", "2026-07-20");
+    assert_eq!(
+        states(&doc, "access-review"),
+        ["2026-Q1 late", "2026-Q2 missing"]
+    );
+}
+
+#[test]
+fn covers_overrides_the_commit_date() {
+    // One file committed in April says it is January's review.
+    let f = quarterly("      - path: evidence/jan.md\n        covers: 2026-01\n");
+    add(&f, "evidence/jan.md", "2026-04-02");
+    let doc = audit_json(&f, "2026-01..2026-06", "2026-12-01");
+    assert_eq!(
+        states(&doc, "access-review"),
+        ["2026-Q1 covered", "2026-Q2 missing"]
+    );
+    // Without covers the same file dates itself: it covers Q2, not Q1.
+    let g = quarterly("      - evidence/jan.md\n");
+    add(&g, "evidence/jan.md", "2026-04-02");
+    let doc = audit_json(&g, "2026-01..2026-06", "2026-12-01");
+    assert_eq!(
+        states(&doc, "access-review"),
+        ["2026-Q1 missing", "2026-Q2 covered"]
+    );
+    // A covers range spans several periods.
+    let h = quarterly(
+        "      - path: evidence/h1.md\n        covers: {from: 2026-01-01, to: 2026-06-30}\n",
+    );
+    add(&h, "evidence/h1.md", "2026-07-01");
+    let doc = audit_json(&h, "2026", "2027-03-01");
+    assert_eq!(
+        states(&doc, "access-review"),
+        [
+            "2026-Q1 late",
+            "2026-Q2 covered",
+            "2026-Q3 missing",
+            "2026-Q4 missing"
+        ]
+    );
+}
+
+#[test]
+fn the_commit_that_first_added_a_file_dates_it() {
+    let f = quarterly(PATTERN);
+    add(&f, "evidence/access/2026-Q1.md", "2026-03-30");
+    // Editing it later does not make it late.
+    fs::write(f.path().join("evidence/access/2026-Q1.md"), "amended\n").expect("write");
+    commit_all(f.path(), "2026-09-01");
+    let doc = audit_json(&f, "2026-Q1", "2026-12-01");
+    assert_eq!(states(&doc, "access-review"), ["2026-Q1 covered"]);
+    assert_eq!(
+        doc["activities"][0]["cells"][0]["commit"]["date"],
+        "2026-03-30"
+    );
+}
+
+#[test]
+fn bad_periods_and_settings_are_refused() {
+    let f = quarterly(PATTERN);
+    for bad in ["2026-Q5", "2026-06..2026-01", "2000..2026"] {
+        let out = f.run(&["audit", "--period", bad]).code(2);
+        assert!(!common::stderr(&out).is_empty());
+    }
+    let out = f.run(&["audit"]).code(2);
+    assert!(
+        common::stderr(&out).contains("no audit period"),
+        "{}",
+        common::stderr(&out)
+    );
+    let g = quarterly("      - pattern: evidence/no-placeholder.md\n");
+    let out = g.run(&["validate"]).code(2);
+    assert!(
+        common::stderr(&out).contains("{period}"),
+        "{}",
+        common::stderr(&out)
+    );
+    let h = quarterly("      - path: a.md\n        covers: 2026-Q7\n");
+    h.run(&["validate"]).code(2);
+}
+
+fn pack(f: &Fixture, out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "pack",
+        "--period",
+        "2026",
+        "--as-of",
+        "2027-02-01",
+        "--output",
+    ];
+    let out = out.to_str().expect("utf-8");
+    args.push(out);
+    args.extend_from_slice(extra);
+    f.run(&args).success();
+}
+
+fn packed(f: &Fixture) -> Fixture {
+    add(f, "evidence/access/2026-Q1.md", "2026-04-05");
+    add(f, "evidence/access/2026-Q2.md", "2026-06-20");
+    Fixture::new()
+}
+
+#[test]
+fn a_pack_built_twice_is_byte_identical() {
+    let f = quarterly(PATTERN);
+    let out = packed(&f);
+    let (one, two) = (out.path().join("one.zip"), out.path().join("two.zip"));
+    pack(&f, &one, &[]);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    pack(&f, &two, &[]);
+    let (a, b) = (fs::read(&one).expect("one"), fs::read(&two).expect("two"));
+    assert_eq!(a, b);
+    // The directory form holds the same entries.
+    let dir = out.path().join("pack");
+    pack(&f, &dir, &[]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.join("manifest.json")).expect("manifest"))
+            .expect("json");
+    let paths: Vec<&str> = manifest["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|r| r["source"].as_str())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "evidence/access/2026-Q1.md",
+            "evidence/access/2026-Q2.md",
+            "policies/access.md"
+        ]
+    );
+    let q1 = &manifest["files"][0];
+    assert_eq!(q1["covers"][0], "access-review 2026-Q1");
+    assert_eq!(q1["commit_date"], "2026-04-05");
+    assert_eq!(q1["author"], "Auditor");
+    let sums = fs::read_to_string(dir.join("SHA256SUMS")).expect("sums");
+    assert_eq!(sums.lines().count(), 3);
+    assert!(sums.contains("  files/policies/access.md"), "{sums}");
+    let index = fs::read_to_string(dir.join("index.md")).expect("index");
+    assert!(index.contains("| 2026-Q3 | missing |"), "{index}");
+    assert!(
+        fs::read_to_string(dir.join("index.html"))
+            .expect("html")
+            .contains("<svg")
+    );
+    // An existing output is refused, nothing replaced.
+    let again = f
+        .run(&[
+            "pack",
+            "--period",
+            "2026",
+            "--output",
+            one.to_str().unwrap_or(""),
+        ])
+        .code(2);
+    assert!(common::stderr(&again).contains("already exists"));
+    assert_eq!(fs::read(&one).expect("one"), a);
+}
+
+#[test]
+fn a_pack_at_an_old_revision_holds_the_old_files() {
+    let f = quarterly(PATTERN);
+    add(&f, "evidence/access/2026-Q1.md", "2026-04-05");
+    let old = git(f.path(), &["rev-parse", "HEAD"], None);
+    fs::write(
+        f.path().join("evidence/access/2026-Q1.md"),
+        "rewritten later\n",
+    )
+    .expect("write");
+    fs::write(f.path().join("policies/access.md"), "# Policy v2\n").expect("write");
+    commit_all(f.path(), "2026-09-01");
+    let out = Fixture::new();
+    let dir = out.path().join("old");
+    pack(&f, &dir, &["--at", old.trim()]);
+    let q1 = fs::read_to_string(dir.join("files/evidence/access/2026-Q1.md")).expect("q1");
+    assert_eq!(q1, "review of evidence/access/2026-Q1.md\n");
+    assert_eq!(
+        fs::read_to_string(dir.join("files/policies/access.md")).expect("policy"),
+        "# Access policy\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pack_never_follows_a_symlink_out_of_the_root_nor_takes_ignored_files() {
+    let outside = Fixture::new().file("secret.md", "outside the root\n");
+    let f = quarterly("      - evidence/reviews/\n");
+    fs::create_dir_all(f.path().join("evidence/reviews")).expect("dir");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        f.path().join("evidence/reviews/secret.md"),
+    )
+    .expect("symlink");
+    fs::write(f.path().join("evidence/reviews/ok.md"), "inside\n").expect("write");
+    fs::write(f.path().join("evidence/reviews/local.md"), "ignored\n").expect("write");
+    fs::write(f.path().join(".gitignore"), "evidence/reviews/local.md\n").expect("write");
+    commit_all(f.path(), "2026-02-01");
+    let out = Fixture::new();
+    let dir = out.path().join("pack");
+    pack(&f, &dir, &[]);
+    let mut found: Vec<String> = walk(&dir.join("files"));
+    found.sort();
+    assert_eq!(found, ["evidence/reviews/ok.md", "policies/access.md"]);
+}
+
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).expect("dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            out.extend(walk(&path).into_iter().map(|p| {
+                format!(
+                    "{}/{p}",
+                    path.file_name().unwrap_or_default().to_string_lossy()
+                )
+            }));
+        } else {
+            out.push(
+                path.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+    }
+    out
+}
