@@ -441,6 +441,14 @@ pub struct CheckArgs {
     /// cannot see
     #[arg(long)]
     pub without_history: bool,
+    /// Also fail on periods of the audit period without evidence for
+    /// recurring activities at or above the threshold (see `comply audit`)
+    #[arg(long, conflicts_with = "baseline")]
+    pub audit: bool,
+    /// The audit period of --audit, as FROM..TO [default: `audit_period`
+    /// from comply.yaml]
+    #[arg(long, value_name = "FROM..TO", requires = "audit", value_parser = period_arg, value_hint = ValueHint::Other)]
+    pub period: Option<Span>,
     /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
     pub format: CheckFormat,

@@ -9,7 +9,8 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 use crate::acceptance::{Acceptance, AcceptanceState, InForce, Target};
-use crate::analysis::{ControlView, EvidenceView, ItemState, ItemView, SourceRef};
+use crate::analysis::{ControlView, EvidenceView, ItemState, ItemView, SourceRef, subject_of};
+use crate::audit::{Audit, CellState};
 use crate::evidence::EvidenceState;
 use crate::model::{ItemStatus, Risk};
 pub(crate) use crate::text::plural;
@@ -41,6 +42,12 @@ pub enum Reason {
     StaleEvidence {
         /// The stale evidence paths.
         paths: Vec<String>,
+    },
+    /// Periods of a recurring activity inside the audit period with no
+    /// evidence (`--audit`).
+    PeriodsMissing {
+        /// The periods (`2026-Q2`).
+        periods: Vec<String>,
     },
     /// A risk acceptance has run out.
     AcceptanceExpired {
@@ -132,6 +139,7 @@ impl Reason {
             Reason::DoneWithoutEvidence { .. } => "done-without-evidence",
             Reason::EvidenceMissing { .. } => "evidence-missing",
             Reason::StaleEvidence { .. } => "stale-evidence",
+            Reason::PeriodsMissing { .. } => "periods-missing",
             Reason::AcceptanceExpired { .. } => "acceptance-expired",
         }
     }
@@ -157,6 +165,13 @@ impl Offender {
                 format!(
                     "recurring, but its evidence is not present: {}",
                     paths.join(", ")
+                )
+            }
+            Reason::PeriodsMissing { periods } => {
+                format!(
+                    "no evidence for {} of the audit period: {}",
+                    plural(periods.len(), "period"),
+                    periods.join(", ")
                 )
             }
             Reason::AcceptanceExpired { expires } => {
@@ -251,6 +266,10 @@ impl Gate {
         let missing = count(|r| matches!(r, Reason::EvidenceMissing { .. }));
         if missing > 0 {
             parts.push(format!("{missing} recurring without evidence"));
+        }
+        let periods = count(|r| matches!(r, Reason::PeriodsMissing { .. }));
+        if periods > 0 {
+            parts.push(format!("{periods} recurring with audit periods missing"));
         }
         let expired = count(|r| matches!(r, Reason::AcceptanceExpired { .. }));
         if expired > 0 {
@@ -358,7 +377,9 @@ pub fn evaluate(
                 Reason::DoneWithoutEvidence { paths }
                 | Reason::StaleEvidence { paths }
                 | Reason::EvidenceMissing { paths } => in_force.covering_paths(paths),
-                Reason::Overdue { .. } | Reason::AcceptanceExpired { .. } => None,
+                Reason::Overdue { .. }
+                | Reason::PeriodsMissing { .. }
+                | Reason::AcceptanceExpired { .. } => None,
             });
         match covering {
             Some(acceptance) => {
@@ -410,7 +431,6 @@ pub fn evaluate(
             },
         });
     }
-    let order = |o: &Offender| (o.risk, -days_late(o), o.kind, o.id.clone());
     offenders.sort_by_cached_key(order);
     accepted.sort_by_cached_key(|a| order(&a.offender));
     Gate {
@@ -423,6 +443,72 @@ pub fn evaluate(
         checked,
         undetermined: None,
     }
+}
+
+/// The order of offenders: highest risk first, then most days late, then
+/// kind and id.
+fn order(o: &Offender) -> (Risk, i64, SubjectKind, String) {
+    (o.risk, -days_late(o), o.kind, o.id.clone())
+}
+
+/// Folds the audit grid into the gate (`comply check --audit`): every
+/// recurring activity at or above the threshold is checked, and one with
+/// missing periods offends, unless a risk acceptance in force names it.
+pub fn fold_audit(gate: &mut Gate, audit: &Audit) {
+    let in_force = InForce::new(&gate.acceptances);
+    let mut offenders = Vec::new();
+    let mut accepted = Vec::new();
+    for activity in audit
+        .activities
+        .iter()
+        .filter(|a| a.risk.at_least(gate.fail_on))
+    {
+        let framework = activity.framework.clone().unwrap_or_default();
+        let case = gate.checked.len();
+        gate.checked.push(Checked {
+            kind: SubjectKind::Review,
+            id: activity.id.clone(),
+            title: activity.title.clone(),
+            framework: framework.clone(),
+            source: activity.source.clone(),
+        });
+        let periods: Vec<String> = activity
+            .cells
+            .iter()
+            .filter(|c| c.state == CellState::Missing)
+            .map(|c| c.period.clone())
+            .collect();
+        if periods.is_empty() {
+            continue;
+        }
+        let offender = Offender {
+            kind: SubjectKind::Review,
+            id: activity.id.clone(),
+            title: activity.title.clone(),
+            framework,
+            risk: activity.risk,
+            owner: activity.owner.clone(),
+            source: activity.source.clone(),
+            subject: subject_of(SubjectKind::Review, &activity.id),
+            case,
+            reason: Reason::PeriodsMissing { periods },
+        };
+        match in_force.get(&offender.subject) {
+            Some(acceptance) => accepted.push(Accepted {
+                offender,
+                approved_by: acceptance.approved_by.clone(),
+                until: acceptance.expires,
+                acceptance_reason: acceptance.reason.clone(),
+                acceptance_source: acceptance.source.clone(),
+            }),
+            None => offenders.push(offender),
+        }
+    }
+    gate.passed = gate.passed && offenders.is_empty();
+    gate.offenders.extend(offenders);
+    gate.accepted.extend(accepted);
+    gate.offenders.sort_by_cached_key(order);
+    gate.accepted.sort_by_cached_key(|a| order(&a.offender));
 }
 
 /// Where a subject belongs: its framework, owner and risk.
@@ -480,6 +566,7 @@ fn days_late(offender: &Offender) -> i64 {
     match offender.reason {
         Reason::Overdue { days_late, .. } => days_late,
         Reason::DoneWithoutEvidence { .. }
+        | Reason::PeriodsMissing { .. }
         | Reason::StaleEvidence { .. }
         | Reason::EvidenceMissing { .. }
         | Reason::AcceptanceExpired { .. } => 0,

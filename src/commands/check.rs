@@ -28,9 +28,13 @@ pub(crate) fn run(
     };
     let workspace = steps::open(ctx, err)?;
     let options = gate(steps::options(ctx, &workspace));
-    let Some(analysed) = steps::analysed(&workspace, options, false, ctx.talk, err)? else {
+    let Some(mut analysed) = steps::analysed(&workspace, options, false, ctx.talk, err)? else {
         return Ok(Exit::Invalid);
     };
+    if args.audit {
+        let grid = super::audit::grid(ctx, &workspace, &analysed, args.period)?;
+        crate::gate::fold_audit(&mut analysed.analysis.gate, &grid.audit);
+    }
     let analysis = &analysed.analysis;
     let talk = ctx.talk;
     if let Some(why) = &analysis.gate.undetermined {

@@ -216,6 +216,8 @@ pub(crate) enum Covers {
         ))]
         String,
     ),
+    /// A year written as a number (`2026`).
+    Year(#[schemars(range(min = 1000, max = 9999))] u32),
     /// From one day to another, both included.
     Days(DaySpan),
 }

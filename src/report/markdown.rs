@@ -107,6 +107,9 @@ fn reason_cell(reason: &Reason) -> String {
         Reason::EvidenceMissing { paths: p } => {
             format!("recurring, evidence not present: {}", paths(p))
         }
+        Reason::PeriodsMissing { periods } => {
+            format!("audit periods without evidence: {}", periods.join(", "))
+        }
         Reason::AcceptanceExpired { expires } => format!("risk acceptance expired on {expires}"),
     }
 }
