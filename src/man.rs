@@ -305,6 +305,20 @@ fn examples(roff: &mut Roff, sub: Option<&str>) {
                 "Exit 1 if it changed since.",
             ),
         ],
+        Some("audit") => &[(
+            "comply audit --period 2026-01..2026-12",
+            "Each recurring activity's months or quarters of 2026: covered, late or missing.",
+        )],
+        Some("pack") => &[
+            (
+                "comply pack --period 2026 --output soc2-2026.zip",
+                "The auditor's evidence pack for 2026.",
+            ),
+            (
+                "comply pack --period 2026 --at v2026-close --output pack/",
+                "The same pack as the repository was at a tag.",
+            ),
+        ],
         Some("trend") => &[(
             "comply trend --every week",
             "Figures per week from git history.",

@@ -169,7 +169,8 @@ impl Offender {
             }
             Reason::PeriodsMissing { periods } => {
                 format!(
-                    "no evidence for {} of the audit period: {}",
+                    "no evidence for {} {} of the audit period: {}",
+                    periods.len(),
                     plural(periods.len(), "period"),
                     periods.join(", ")
                 )

@@ -975,7 +975,6 @@ pub fn audit(out: &mut dyn Write, audit: &Audit, style: Style) -> io::Result<()>
         .iter()
         .map(|a| a.cadence.as_str())
         .collect();
-    cadences.dedup();
     cadences.sort_unstable();
     cadences.dedup();
     for cadence in cadences {
@@ -984,35 +983,54 @@ pub fn audit(out: &mut dyn Write, audit: &Audit, style: Style) -> io::Result<()>
             .iter()
             .filter(|a| a.cadence == cadence)
             .collect();
-        let labels: Vec<&str> = rows[0].cells.iter().map(|c| c.period.as_str()).collect();
-        let id_width = rows
+        let labels: Vec<&str> = rows
+            .first()
+            .map(|a| a.cells.iter().map(|c| c.period.as_str()).collect())
+            .unwrap_or_default();
+        let width = |texts: Vec<String>, header: &str| {
+            texts
+                .iter()
+                .map(|t| display_width(t))
+                .max()
+                .unwrap_or(0)
+                .max(header.len())
+        };
+        let ids: Vec<String> = rows.iter().map(|a| inert(&a.id).into_owned()).collect();
+        let frameworks: Vec<String> = rows
             .iter()
-            .map(|a| display_width(&inert(&a.id)))
-            .max()
-            .unwrap_or(0)
-            .max("Activity".len());
+            .map(|a| inert(a.framework.as_deref().unwrap_or("")).into_owned())
+            .collect();
+        let (id_width, fw_width) = (
+            width(ids.clone(), "Activity"),
+            width(frameworks.clone(), "Framework"),
+        );
+        let pad = |text: &str, width: usize| {
+            format!(
+                "{text}{}",
+                " ".repeat(width.saturating_sub(display_width(text)))
+            )
+        };
         writeln!(out)?;
-        let mut header = format!("{:<id_width$}  Risk    ", "Activity");
+        section(out, style, cadence, rows.len())?;
+        let mut header = format!(
+            "  {}  {}  {}",
+            pad("Activity", id_width),
+            pad("Framework", fw_width),
+            pad("Risk", 8)
+        );
         for label in &labels {
-            header.push_str(&format!(" {label:<w$}", w = label.len().max(4)));
+            header.push(' ');
+            header.push_str(&pad(label, label.len().max(4)));
         }
-        writeln!(
-            out,
-            "{}",
-            style.bold(&format!("{cadence}: {}", header.trim_end()))
-        )?;
-        for activity in rows {
-            let id = inert(&activity.id);
-            let pad = id_width.saturating_sub(display_width(&id));
+        writeln!(out, "{}", header.trim_end())?;
+        for ((activity, id), framework) in rows.iter().zip(&ids).zip(&frameworks) {
             let mut line = format!(
-                "{}{id}{}  {:<8}",
-                " ".repeat(cadence.len() + 2),
-                " ".repeat(pad),
-                activity.risk.as_str()
+                "  {}  {}  {}",
+                pad(id, id_width),
+                pad(framework, fw_width),
+                pad(activity.risk.as_str(), 8)
             );
             for (cell, label) in activity.cells.iter().zip(&labels) {
-                let w = label.len().max(4);
-                let mark = format!("{:<w$}", cell.state.mark());
                 let tone = match cell.state {
                     CellState::Covered => Tone::Good,
                     CellState::Late => Tone::Warn,
@@ -1020,7 +1038,7 @@ pub fn audit(out: &mut dyn Write, audit: &Audit, style: Style) -> io::Result<()>
                     CellState::Open => Tone::Plain,
                 };
                 line.push(' ');
-                line.push_str(&style.paint(&mark, tone));
+                line.push_str(&style.paint(&pad(cell.state.mark(), label.len().max(4)), tone));
             }
             writeln!(out, "{}", line.trim_end())?;
         }
