@@ -9,7 +9,8 @@
 //! period each of its files was first committed in. Evidence is on time when
 //! its file was first committed by the period's end plus the grace days,
 //! late after that. A period with nothing is missing once its end plus the
-//! grace days has passed, else still open.
+//! grace days has passed, else still open. Evidence first committed after
+//! the as-of day does not count.
 
 use std::collections::HashMap;
 
@@ -185,6 +186,8 @@ fn activity(
                 .to
                 .checked_add_days(grace)
                 .unwrap_or(NaiveDate::MAX);
+            // Evidence committed after the as-of day was not there yet.
+            candidates.retain(|c| c.change.date <= as_of);
             candidates.sort_by(|a, b| (a.change.date, a.file).cmp(&(b.change.date, b.file)));
             let (state, best) = match candidates.first() {
                 Some(c) if c.change.date <= deadline => (CellState::Covered, Some(c)),

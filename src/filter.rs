@@ -72,7 +72,8 @@ impl Filter {
         }
     }
 
-    fn framework(&self, id: &str) -> bool {
+    /// Whether something of framework `id` passes the framework filter.
+    pub fn framework(&self, id: &str) -> bool {
         self.frameworks.is_empty() || self.frameworks.iter().any(|f| f.eq_ignore_ascii_case(id))
     }
 

@@ -20,10 +20,11 @@ pub(crate) fn run(
     };
     let loaded = &workspace.loaded;
     let owners = &loaded.repository.config.owners;
+    let filter = steps::filter(&args.filter, &loaded.repository)?;
     let mut report = Report::new(
         &steps::title(loaded, &ctx.root),
         &analysed.analysis,
-        &steps::filter(&args.filter, &loaded.repository)?,
+        &filter,
         owners,
     );
     if args.format == ReportFormat::Html
@@ -33,6 +34,22 @@ pub(crate) fn run(
         let period = trend::period(Every::Month);
         let since = crate::trend::default_since(ctx.as_of, period);
         report.trend = trend::points(repo, &ctx.root, since, period, ctx.as_of, err)?;
+    }
+    if loaded.repository.config.audit_period.is_some() {
+        match super::audit::grid(ctx, &workspace, &analysed, None) {
+            Ok(grid) => {
+                let mut audit = grid.audit;
+                audit.activities.retain(|a| {
+                    filter.framework(a.framework.as_deref().unwrap_or(""))
+                        && filter.owned(a.owner.as_deref())
+                });
+                report.audit = Some(audit);
+            }
+            Err(why) if !ctx.talk.quiet => {
+                writeln!(err, "warning: no audit section: {why:#}")?;
+            }
+            Err(_) => {}
+        }
     }
     let text = match args.format {
         ReportFormat::Markdown => markdown::render(&report, Flavor::Markdown),

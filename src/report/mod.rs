@@ -110,6 +110,10 @@ pub struct Report {
     /// otherwise).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trend: Vec<TrendPoint>,
+    /// The audit grid of `audit_period` (comply.yaml), when one is set;
+    /// narrowed by the same filters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<crate::audit::Audit>,
 }
 
 impl Report {
@@ -133,6 +137,7 @@ impl Report {
             items: analysis.items,
             controls: analysis.controls,
             trend: Vec::new(),
+            audit: None,
         }
     }
 
