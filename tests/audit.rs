@@ -346,3 +346,91 @@ fn walk(dir: &Path) -> Vec<String> {
     }
     out
 }
+
+#[test]
+fn check_audit_fails_on_missing_periods_at_or_above_the_threshold() {
+    let f = quarterly(PATTERN);
+    add(&f, "evidence/access/2026-Q1.md", "2026-04-05");
+    let args = |format: &'static str| {
+        vec![
+            "check",
+            "--audit",
+            "--period",
+            "2026-Q1..2026-Q2",
+            "--as-of",
+            "2026-08-01",
+            "--format",
+            format,
+        ]
+    };
+    // Without --audit the gate passes: the review is dated by its evidence.
+    f.run(&["check", "--as-of", "2026-05-01"]).success();
+    let table = stdout(&f.run(&args("table")).code(1));
+    assert!(
+        table.contains("access-review [high] Quarterly access review: no evidence for 1 period of the audit period: 2026-Q2"),
+        "{table}"
+    );
+    let doc = json(&f.run(&args("json")).code(1));
+    let offender = doc["offenders"]
+        .as_array()
+        .expect("offenders")
+        .iter()
+        .find(|o| o["reason"] == "periods-missing")
+        .expect("a periods-missing offender");
+    assert_eq!(offender["id"], "access-review");
+    assert_eq!(offender["periods"], serde_json::json!(["2026-Q2"]));
+    // One subject, one test case: the audit adds to the review's case.
+    assert_eq!(doc["checked"].as_array().map(Vec::len), Some(1), "{doc}");
+    let github = stdout(&f.run(&args("github")).code(1));
+    assert!(
+        github.contains("::error file=reviews/reviews.yaml,line=2"),
+        "{github}"
+    );
+    assert!(github.contains("2026-Q2"), "{github}");
+    let junit = stdout(&f.run(&args("junit")).code(1));
+    assert!(junit.contains("type=\"periods-missing\""), "{junit}");
+    // Below the threshold, or covered by a risk acceptance, it passes.
+    f.run(&[
+        "check",
+        "--audit",
+        "--period",
+        "2026-Q1..2026-Q2",
+        "--as-of",
+        "2026-08-01",
+        "--fail-on",
+        "critical",
+    ])
+    .success();
+    fs::create_dir_all(f.path().join("exceptions")).expect("dir");
+    fs::write(
+        f.path().join("exceptions/accepted.yaml"),
+        "exceptions:\n  - target: access-review\n    reason: Q2 review moved to Q3 with the auditor's agreement\n    approved_by: CISO\n    approved_on: 2026-07-01\n    expires: 2026-12-31\n",
+    )
+    .expect("write");
+    let passed = stdout(&f.run(&args("table")).success());
+    assert!(passed.contains("accepted"), "{passed}");
+    // --period needs --audit; an audit without a period is refused.
+    f.run(&["check", "--period", "2026"]).code(2);
+    f.run(&["check", "--audit"]).code(2);
+}
+
+#[test]
+fn the_report_shows_the_audit_grid_when_an_audit_period_is_set() {
+    let f = quarterly(PATTERN);
+    add(&f, "evidence/access/2026-Q1.md", "2026-04-05");
+    let plain = stdout(&f.run(&["report", "--as-of", "2026-08-01"]).success());
+    assert!(!plain.contains("Audit period"), "{plain}");
+    fs::write(
+        f.path().join("comply.yaml"),
+        "audit_period: {from: 2026-01-01, to: 2026-06-30}\n",
+    )
+    .expect("write");
+    let md = stdout(&f.run(&["report", "--as-of", "2026-08-01"]).success());
+    assert!(md.contains("| access-review | quarterly | "), "{md}");
+    assert!(md.contains("| 1 | - | 2026-Q2 |"), "{md}");
+    let html = stdout(
+        &f.run(&["report", "--format", "html", "--as-of", "2026-08-01"])
+            .success(),
+    );
+    assert!(html.contains("<title id=\"audit-title\">"), "{html}");
+}

@@ -465,14 +465,24 @@ pub fn fold_audit(gate: &mut Gate, audit: &Audit) {
         .filter(|a| a.risk.at_least(gate.fail_on))
     {
         let framework = activity.framework.clone().unwrap_or_default();
-        let case = gate.checked.len();
-        gate.checked.push(Checked {
-            kind: SubjectKind::Review,
-            id: activity.id.clone(),
-            title: activity.title.clone(),
-            framework: framework.clone(),
-            source: activity.source.clone(),
-        });
+        // The activity is one subject, already checked for being overdue.
+        let case = match gate
+            .checked
+            .iter()
+            .position(|c| c.kind == SubjectKind::Review && c.id == activity.id)
+        {
+            Some(case) => case,
+            None => {
+                gate.checked.push(Checked {
+                    kind: SubjectKind::Review,
+                    id: activity.id.clone(),
+                    title: activity.title.clone(),
+                    framework: framework.clone(),
+                    source: activity.source.clone(),
+                });
+                gate.checked.len() - 1
+            }
+        };
         let periods: Vec<String> = activity
             .cells
             .iter()

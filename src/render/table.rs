@@ -867,94 +867,6 @@ fn wrap_cell(text: &str, width: usize) -> String {
     lines.join("\n")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rows(cells: &[&[&str]]) -> Vec<Vec<String>> {
-        cells
-            .iter()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect()
-    }
-
-    #[test]
-    fn no_width_keeps_everything_on_one_line() {
-        let columns = [Column::new("A long header"), Column::new("B").drop(1)];
-        let layout = layout(&columns, &rows(&[&["x y z", "1"]]), None);
-        assert_eq!(layout.keep, vec![0, 1]);
-        assert!(!layout.short);
-    }
-
-    #[test]
-    fn narrow_tables_shorten_headers_then_drop_empty_columns_first() {
-        let columns = [
-            Column::new("Framework"),
-            Column::new("Implemented").short("Impl.").drop(2),
-            Column::new("Stale").drop(3),
-            Column::new("Unproven").drop(1),
-        ];
-        let data = rows(&[&["iso27001", "3", "4", "0"], &["soc2", "1", "0", "-"]]);
-        // Natural: 9 + 11 + 5 + 8 + 4 * 3 + 1 = 46.
-        assert_eq!(layout(&columns, &data, Some(46)).keep, vec![0, 1, 2, 3]);
-        // Short headers: 9 + 5 + 5 + 8 + 13 = 40.
-        let at = layout(&columns, &data, Some(40));
-        assert_eq!((at.keep, at.short), (vec![0, 1, 2, 3], true));
-        // Unproven is empty, so it goes before Implemented (rank 2).
-        assert_eq!(layout(&columns, &data, Some(39)).keep, vec![0, 1, 2]);
-        assert_eq!(layout(&columns, &data, Some(25)).keep, vec![0, 2]);
-        // Never below the columns that always show.
-        assert_eq!(layout(&columns, &data, Some(5)).keep, vec![0]);
-    }
-
-    #[test]
-    fn words_are_the_least_width_of_a_column() {
-        let columns = [Column::new("Title")];
-        let data = rows(&[&["Launch the quarterly verification cadence"]]);
-        let at = layout(&columns, &data, Some(16));
-        assert_eq!(at.widths, vec!["verification".len()]);
-        // Narrower, the column gives way (its words then break).
-        assert_eq!(layout(&columns, &data, Some(10)).widths, vec![6]);
-        // Spare width goes to the column that needs least first.
-        let columns = [Column::new("Title"), Column::new("Due")];
-        let data = rows(&[&["Launch the quarterly verification", "2025-11-15"]]);
-        let at = layout(&columns, &data, Some(40));
-        assert_eq!(at.widths, vec![40 - 10 - 7, 10]);
-    }
-
-    #[test]
-    fn cells_break_inside_words_at_hyphens_slashes_and_dots() {
-        assert_eq!(
-            wrap_cell("CCPA-ITEM-0-WITH-A-VERY-LONG-IDENTIFIER", 12),
-            "CCPA-ITEM-0-\nWITH-A-VERY-\nLONG-\nIDENTIFIER"
-        );
-        assert_eq!(
-            wrap_cell("evidence/some/deeply/nested/file.md", 14),
-            "evidence/some/\ndeeply/nested/\nfile.md"
-        );
-        assert_eq!(wrap_cell("a b ABCDEFGHIJ", 4), "a b\nABCD\nEFGH\nIJ");
-        assert_eq!(wrap_cell("item fw A-1", 20), "item fw A-1");
-        for text in ["x-y-z w", "ééé-ééé/ééé", "a", "", "--//..", "a  b"] {
-            for width in 1..8 {
-                let wrapped = wrap_cell(text, width);
-                assert!(
-                    wrapped.lines().all(|l| display_width(l) <= width),
-                    "{text:?} at {width}: {wrapped:?}"
-                );
-                let joined: String = wrapped.split_whitespace().collect();
-                let source: String = text.split_whitespace().collect();
-                assert_eq!(joined, source, "{text:?} at {width}");
-            }
-        }
-    }
-
-    #[test]
-    fn prose_wraps_between_words() {
-        assert_eq!(wrap("a bb ccc dddd", 6), vec!["a bb", "ccc", "dddd"]);
-        assert_eq!(wrap("abcdefgh x", 4), vec!["abcdefgh", "x"]);
-    }
-}
-
 /// The audit grid: one block per cadence, a row per activity and a column
 /// per period with a compact mark, then the late and missing periods with
 /// their files and commits.
@@ -1080,4 +992,92 @@ pub fn audit(out: &mut dyn Write, audit: &Audit, style: Style) -> io::Result<()>
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(cells: &[&[&str]]) -> Vec<Vec<String>> {
+        cells
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn no_width_keeps_everything_on_one_line() {
+        let columns = [Column::new("A long header"), Column::new("B").drop(1)];
+        let layout = layout(&columns, &rows(&[&["x y z", "1"]]), None);
+        assert_eq!(layout.keep, vec![0, 1]);
+        assert!(!layout.short);
+    }
+
+    #[test]
+    fn narrow_tables_shorten_headers_then_drop_empty_columns_first() {
+        let columns = [
+            Column::new("Framework"),
+            Column::new("Implemented").short("Impl.").drop(2),
+            Column::new("Stale").drop(3),
+            Column::new("Unproven").drop(1),
+        ];
+        let data = rows(&[&["iso27001", "3", "4", "0"], &["soc2", "1", "0", "-"]]);
+        // Natural: 9 + 11 + 5 + 8 + 4 * 3 + 1 = 46.
+        assert_eq!(layout(&columns, &data, Some(46)).keep, vec![0, 1, 2, 3]);
+        // Short headers: 9 + 5 + 5 + 8 + 13 = 40.
+        let at = layout(&columns, &data, Some(40));
+        assert_eq!((at.keep, at.short), (vec![0, 1, 2, 3], true));
+        // Unproven is empty, so it goes before Implemented (rank 2).
+        assert_eq!(layout(&columns, &data, Some(39)).keep, vec![0, 1, 2]);
+        assert_eq!(layout(&columns, &data, Some(25)).keep, vec![0, 2]);
+        // Never below the columns that always show.
+        assert_eq!(layout(&columns, &data, Some(5)).keep, vec![0]);
+    }
+
+    #[test]
+    fn words_are_the_least_width_of_a_column() {
+        let columns = [Column::new("Title")];
+        let data = rows(&[&["Launch the quarterly verification cadence"]]);
+        let at = layout(&columns, &data, Some(16));
+        assert_eq!(at.widths, vec!["verification".len()]);
+        // Narrower, the column gives way (its words then break).
+        assert_eq!(layout(&columns, &data, Some(10)).widths, vec![6]);
+        // Spare width goes to the column that needs least first.
+        let columns = [Column::new("Title"), Column::new("Due")];
+        let data = rows(&[&["Launch the quarterly verification", "2025-11-15"]]);
+        let at = layout(&columns, &data, Some(40));
+        assert_eq!(at.widths, vec![40 - 10 - 7, 10]);
+    }
+
+    #[test]
+    fn cells_break_inside_words_at_hyphens_slashes_and_dots() {
+        assert_eq!(
+            wrap_cell("CCPA-ITEM-0-WITH-A-VERY-LONG-IDENTIFIER", 12),
+            "CCPA-ITEM-0-\nWITH-A-VERY-\nLONG-\nIDENTIFIER"
+        );
+        assert_eq!(
+            wrap_cell("evidence/some/deeply/nested/file.md", 14),
+            "evidence/some/\ndeeply/nested/\nfile.md"
+        );
+        assert_eq!(wrap_cell("a b ABCDEFGHIJ", 4), "a b\nABCD\nEFGH\nIJ");
+        assert_eq!(wrap_cell("item fw A-1", 20), "item fw A-1");
+        for text in ["x-y-z w", "ééé-ééé/ééé", "a", "", "--//..", "a  b"] {
+            for width in 1..8 {
+                let wrapped = wrap_cell(text, width);
+                assert!(
+                    wrapped.lines().all(|l| display_width(l) <= width),
+                    "{text:?} at {width}: {wrapped:?}"
+                );
+                let joined: String = wrapped.split_whitespace().collect();
+                let source: String = text.split_whitespace().collect();
+                assert_eq!(joined, source, "{text:?} at {width}");
+            }
+        }
+    }
+
+    #[test]
+    fn prose_wraps_between_words() {
+        assert_eq!(wrap("a bb ccc dddd", 6), vec!["a bb", "ccc", "dddd"]);
+        assert_eq!(wrap("abcdefgh x", 4), vec!["abcdefgh", "x"]);
+    }
 }

@@ -289,6 +289,70 @@ pub fn trend(points: &[TrendPoint]) -> String {
     svg
 }
 
+/// The audit grid as one `<figure>`: a row per activity, a square per
+/// period, each marked with its state in words as well as colour.
+pub fn audit_grid(audit: &crate::audit::Audit) -> String {
+    use crate::audit::CellState;
+    const CELL: usize = 44;
+    let label = 220;
+    let columns = audit
+        .activities
+        .iter()
+        .map(|a| a.cells.len())
+        .max()
+        .unwrap_or(0);
+    let width = label + columns * CELL + 8;
+    let height = audit.activities.len() * ROW + 30;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" \
+         viewBox=\"0 0 {width} {height}\" style=\"max-width:{width}px\" \
+         aria-labelledby=\"audit-title\"><title id=\"audit-title\">Evidence per period, {}</title>",
+        audit.period
+    );
+    for (row, activity) in audit.activities.iter().enumerate() {
+        let y = row * ROW + 4;
+        let _ = write!(
+            svg,
+            "<text class=\"label\" x=\"0\" y=\"{}\"><title>{}</title>{}</text>",
+            y + 16,
+            xml_escape(&activity.title),
+            xml_escape(&shortened(&activity.id, label - 8))
+        );
+        for (column, cell) in activity.cells.iter().enumerate() {
+            let x = label + column * CELL;
+            let fill = match cell.state {
+                CellState::Covered => "#15803d",
+                CellState::Late => "#d97706",
+                CellState::Missing => "#dc2626",
+                CellState::Open => "#9ca3af",
+            };
+            let _ = write!(
+                svg,
+                "<rect x=\"{x}\" y=\"{y}\" width=\"{}\" height=\"{}\" fill=\"{fill}\"><title>{} {}: {}</title></rect>\
+                 <text class=\"count\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                CELL - 4,
+                ROW - 6,
+                xml_escape(&activity.id),
+                xml_escape(&cell.period),
+                cell.state,
+                x + (CELL - 4) / 2,
+                y + 15,
+                cell.state.mark()
+            );
+        }
+    }
+    let _ = write!(
+        svg,
+        "</svg><figcaption>One square per period: ok = covered, late = committed after the \
+         period's end plus {} grace days, MISS = missing, .. = not over yet. Hover a square \
+         for its period.</figcaption></figure>",
+        audit.grace_days
+    );
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -380,68 +444,4 @@ mod tests {
             }
         }
     }
-}
-
-/// The audit grid as one `<figure>`: a row per activity, a square per
-/// period, each marked with its state in words as well as colour.
-pub fn audit_grid(audit: &crate::audit::Audit) -> String {
-    use crate::audit::CellState;
-    const CELL: usize = 44;
-    let label = 220;
-    let columns = audit
-        .activities
-        .iter()
-        .map(|a| a.cells.len())
-        .max()
-        .unwrap_or(0);
-    let width = label + columns * CELL + 8;
-    let height = audit.activities.len() * ROW + 30;
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" \
-         viewBox=\"0 0 {width} {height}\" style=\"max-width:{width}px\" \
-         aria-labelledby=\"audit-title\"><title id=\"audit-title\">Evidence per period, {}</title>",
-        audit.period
-    );
-    for (row, activity) in audit.activities.iter().enumerate() {
-        let y = row * ROW + 4;
-        let _ = write!(
-            svg,
-            "<text class=\"label\" x=\"0\" y=\"{}\"><title>{}</title>{}</text>",
-            y + 16,
-            xml_escape(&activity.title),
-            xml_escape(&shortened(&activity.id, label - 8))
-        );
-        for (column, cell) in activity.cells.iter().enumerate() {
-            let x = label + column * CELL;
-            let fill = match cell.state {
-                CellState::Covered => "#15803d",
-                CellState::Late => "#d97706",
-                CellState::Missing => "#dc2626",
-                CellState::Open => "#9ca3af",
-            };
-            let _ = write!(
-                svg,
-                "<rect x=\"{x}\" y=\"{y}\" width=\"{}\" height=\"{}\" fill=\"{fill}\"><title>{} {}: {}</title></rect>\
-                 <text class=\"count\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-                CELL - 4,
-                ROW - 6,
-                xml_escape(&activity.id),
-                xml_escape(&cell.period),
-                cell.state,
-                x + (CELL - 4) / 2,
-                y + 15,
-                cell.state.mark()
-            );
-        }
-    }
-    let _ = write!(
-        svg,
-        "</svg><figcaption>One square per period: ok = covered, late = committed after the \
-         period's end plus {} grace days, MISS = missing, .. = not over yet. Hover a square \
-         for its period.</figcaption></figure>",
-        audit.grace_days
-    );
-    svg
 }
