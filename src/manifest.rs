@@ -95,6 +95,50 @@ pub fn compare(recorded: &Manifest, current: &Manifest) -> Changes {
     changes
 }
 
+/// The format version of a pack's `manifest.json`.
+pub const PACK_VERSION: u32 = 1;
+
+/// One file of `manifest.json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct PackRecord {
+    /// Path inside the pack.
+    pub path: String,
+    /// Path in the repository, relative to the root.
+    pub source: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the content, lower-case hex.
+    pub sha256: String,
+    /// Short hash of the last commit that changed the file.
+    pub commit: Option<String>,
+    /// Date of that commit.
+    pub commit_date: Option<chrono::NaiveDate>,
+    /// Committer of that commit.
+    pub author: Option<String>,
+    /// Date of the commit that first added the file (what dates it for the
+    /// grid).
+    pub added: Option<chrono::NaiveDate>,
+    /// The periods of the grid this file covers (`ssh-review 2026-Q1`).
+    pub covers: Vec<String>,
+    /// The controls and reviews (`framework:id`) it is evidence for.
+    pub evidence_for: Vec<String>,
+}
+
+/// `manifest.json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct PackManifest {
+    /// Format version.
+    pub version: u32,
+    /// The repository's name.
+    pub title: String,
+    /// The audit period.
+    pub period: crate::date::Span,
+    /// The commit read, when the pack was built from one (`--at`).
+    pub at: Option<String>,
+    /// Every evidence file, sorted by path.
+    pub files: Vec<PackRecord>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,18 +9,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use serde::Serialize;
-
 use crate::audit::Audit;
 use crate::date::Span;
 use crate::evidence::EvidenceMap;
 use crate::git::Change;
+use crate::manifest::{PackManifest, PackRecord};
 use crate::model::{ControlStatus, Evidence, Repository};
 use crate::period::periods;
 use crate::report::{audit_grid, xml_escape};
-
-/// The pack's format version (in `manifest.json`).
-pub const VERSION: u32 = 1;
 
 /// Where the evidence files go inside the pack.
 const FILES: &str = "files";
@@ -104,47 +100,6 @@ pub struct Read {
     pub added: Option<Change>,
 }
 
-/// One file of `manifest.json`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct PackRecord {
-    /// Path inside the pack.
-    pub path: String,
-    /// Path in the repository, relative to the root.
-    pub source: String,
-    /// Size in bytes.
-    pub size: u64,
-    /// SHA-256 of the content, lower-case hex.
-    pub sha256: String,
-    /// Short hash of the last commit that changed the file.
-    pub commit: Option<String>,
-    /// Date of that commit.
-    pub commit_date: Option<chrono::NaiveDate>,
-    /// Committer of that commit.
-    pub author: Option<String>,
-    /// Date of the commit that first added the file (what dates it for the
-    /// grid).
-    pub added: Option<chrono::NaiveDate>,
-    /// The periods of the grid this file covers (`ssh-review 2026-Q1`).
-    pub covers: Vec<String>,
-    /// The controls and reviews (`framework:id`) it is evidence for.
-    pub evidence_for: Vec<String>,
-}
-
-/// `manifest.json`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct PackManifest {
-    /// Format version.
-    pub version: u32,
-    /// The repository's name.
-    pub title: String,
-    /// The audit period.
-    pub period: Span,
-    /// The commit read, when the pack was built from one (`--at`).
-    pub at: Option<String>,
-    /// Every evidence file, sorted by path.
-    pub files: Vec<PackRecord>,
-}
-
 /// What the pack is made of.
 #[derive(Clone, Copy, Debug)]
 pub struct Inputs<'a> {
@@ -199,7 +154,7 @@ pub fn entries(inputs: Inputs) -> BTreeMap<String, Vec<u8>> {
         entries.insert(inside, file.bytes.clone());
     }
     let manifest = PackManifest {
-        version: VERSION,
+        version: crate::manifest::PACK_VERSION,
         title: inputs.title.to_string(),
         period: inputs.audit.period,
         at: inputs.at.map(str::to_string),

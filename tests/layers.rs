@@ -8,8 +8,8 @@ use std::path::Path;
 /// Top-level modules by layer, lowest first; a module uses only modules of
 /// lower layers.
 const LAYERS: &[&[&str]] = &[
-    &["text", "date", "par", "write", "yaml", "manifest"],
-    &["diag", "model"],
+    &["text", "date", "par", "write", "yaml"],
+    &["diag", "model", "manifest"],
     &["decode", "period"],
     &["format"],
     &["evidence", "acceptance"],

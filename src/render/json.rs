@@ -171,7 +171,7 @@ pub fn schema(kind: &str) -> Option<schemars::Schema> {
         "diff" => schema_for!(DiffDoc<'static>),
         "report" => schema_for!(crate::report::Report),
         "audit" => schema_for!(AuditDoc<'static>),
-        "pack-manifest" => schema_for!(crate::pack::PackManifest),
+        "pack-manifest" => schema_for!(crate::manifest::PackManifest),
         _ => return None,
     })
 }
