@@ -108,6 +108,113 @@ fn every_quarter_covered_one_missing_one_late() {
 }
 
 #[test]
+fn every_quarter_covered_on_time() {
+    let f = quarterly(PATTERN);
+    for (quarter, day) in [
+        ("Q1", "2026-03-28"),
+        ("Q2", "2026-07-14"),
+        ("Q3", "2026-09-01"),
+        ("Q4", "2026-12-30"),
+    ] {
+        add(&f, &format!("evidence/access/2026-{quarter}.md"), day);
+    }
+    let doc = audit_json(&f, "2026", "2027-06-01");
+    assert_eq!(
+        states(&doc, "access-review"),
+        [
+            "2026-Q1 covered",
+            "2026-Q2 covered",
+            "2026-Q3 covered",
+            "2026-Q4 covered"
+        ]
+    );
+    f.run(&[
+        "check",
+        "--audit",
+        "--period",
+        "2026",
+        "--as-of",
+        "2027-01-10",
+    ])
+    .success();
+}
+
+#[test]
+fn a_control_cadence_and_windows_of_days_have_periods_too() {
+    // A control with a cadence of 30 days, its evidence a directory whose
+    // files date themselves by their commits.
+    let f = Fixture::new()
+        .file(
+            "controls/soc2.yaml",
+            "framework: soc2\nname: SOC 2\ncontrols:\n  - id: CC7.2\n    title: Monitoring\n    status: implemented\n    severity: high\n    cadence: every 30 days\n    evidence:\n      - evidence/monitoring/\n",
+        )
+        .file("evidence/monitoring/first.md", "first\n");
+    git(f.path(), &["init", "-q", "-b", "main"], None);
+    commit_all(f.path(), "2026-01-10");
+    add(&f, "evidence/monitoring/third.md", "2026-03-05");
+    let doc = audit_json(&f, "2026-01-01..2026-03-31", "2026-06-01");
+    assert_eq!(
+        states(&doc, "soc2:CC7.2"),
+        [
+            "2026-01-01 covered",
+            "2026-01-31 missing",
+            "2026-03-02 covered",
+            "2026-03-31 missing"
+        ]
+    );
+}
+
+#[test]
+fn hostile_covers_patterns_and_periods_are_reported_not_trusted() {
+    for (evidence, said) in [
+        ("      - path: a.md\n        covers: [2026-01]\n", "period"),
+        (
+            "      - path: a.md\n        covers: {from: 2026-05-01, to: 2026-01-01}\n",
+            "ends",
+        ),
+        (
+            "      - path: a.md\n        covers: {from: 2026-01-01}\n",
+            "to",
+        ),
+        (
+            "      - path: a.md\n        pattern: b/{period}.md\n",
+            "one of them",
+        ),
+        (
+            "      - pattern: r/{period}.md\n        covers: 2026\n",
+            "covers",
+        ),
+        ("      - note: nothing\n", "one of them"),
+    ] {
+        let f = quarterly(evidence);
+        let err = common::stderr(&f.run(&["validate"]).code(2));
+        assert!(err.contains("reviews/reviews.yaml:"), "{err}");
+        assert!(err.contains(said), "{said}: {err}");
+    }
+    let f = quarterly(PATTERN);
+    fs::write(
+        f.path().join("comply.yaml"),
+        "audit_period: {from: 2000-01-01, to: 2026-12-31}\n",
+    )
+    .expect("write");
+    let err = common::stderr(&f.run(&["validate"]).code(2));
+    assert!(
+        err.contains("comply.yaml:1") && err.contains("at most 3660"),
+        "{err}"
+    );
+    // A pattern that escapes the root expands to paths outside it: missing,
+    // never read.
+    let g = quarterly("      - pattern: ../{period}.md\n");
+    let doc = audit_json(&g, "2026-Q1", "2026-12-01");
+    assert_eq!(states(&doc, "access-review"), ["2026-Q1 missing"]);
+    // A unicode file name is a file name.
+    let h = quarterly("      - pattern: evidence/ré­vision/{period}.md\n");
+    add(&h, "evidence/ré­vision/2026-Q1.md", "2026-02-01");
+    let doc = audit_json(&h, "2026-Q1", "2026-12-01");
+    assert_eq!(states(&doc, "access-review"), ["2026-Q1 covered"]);
+}
+
+#[test]
 fn a_quarter_not_over_is_open_and_grace_days_count() {
     let f = quarterly(PATTERN);
     // Ten days after the end of Q1: within 14 grace days.
