@@ -152,6 +152,8 @@ fn a_control_cadence_and_windows_of_days_have_periods_too() {
     git(f.path(), &["init", "-q", "-b", "main"], None);
     commit_all(f.path(), "2026-01-10");
     add(&f, "evidence/monitoring/third.md", "2026-03-05");
+    // 90 days: three windows, January 1 to 30, January 31 to March 1,
+    // March 2 to 31.
     let doc = audit_json(&f, "2026-01-01..2026-03-31", "2026-06-01");
     assert_eq!(
         states(&doc, "soc2:CC7.2"),
@@ -159,7 +161,6 @@ fn a_control_cadence_and_windows_of_days_have_periods_too() {
             "2026-01-01 covered",
             "2026-01-31 missing",
             "2026-03-02 covered",
-            "2026-03-31 missing"
         ]
     );
 }
@@ -208,8 +209,8 @@ fn hostile_covers_patterns_and_periods_are_reported_not_trusted() {
     let doc = audit_json(&g, "2026-Q1", "2026-12-01");
     assert_eq!(states(&doc, "access-review"), ["2026-Q1 missing"]);
     // A unicode file name is a file name.
-    let h = quarterly("      - pattern: evidence/ré­vision/{period}.md\n");
-    add(&h, "evidence/ré­vision/2026-Q1.md", "2026-02-01");
+    let h = quarterly("      - pattern: evidence/ré\u{AD}vision/{period}.md\n");
+    add(&h, "evidence/ré\u{AD}vision/2026-Q1.md", "2026-02-01");
     let doc = audit_json(&h, "2026-Q1", "2026-12-01");
     assert_eq!(states(&doc, "access-review"), ["2026-Q1 covered"]);
 }
