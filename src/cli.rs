@@ -191,6 +191,9 @@ pub struct AuditArgs {
     /// [default: `audit_period` from comply.yaml]
     #[arg(long, value_name = "FROM..TO", value_parser = period_arg, value_hint = ValueHint::Other)]
     pub period: Option<Span>,
+    /// Filters.
+    #[command(flatten)]
+    pub filter: FilterArgs,
     /// Output.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -207,6 +210,9 @@ pub struct PackArgs {
     /// or is empty
     #[arg(long, short, value_name = "DIR|FILE.zip", value_hint = ValueHint::AnyPath)]
     pub output: PathBuf,
+    /// Filters.
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 /// The commands that read a repository's git history rather than one state.

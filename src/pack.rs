@@ -30,6 +30,8 @@ pub struct Section {
     pub id: String,
     /// Its title.
     pub title: String,
+    /// Who answers for it.
+    pub owner: Option<String>,
     /// Its evidence files (root-relative), sorted.
     pub files: BTreeSet<String>,
 }
@@ -71,6 +73,7 @@ pub fn sections(repo: &Repository, period: Span, states: &EvidenceMap) -> Vec<Se
                 framework: framework.id.clone(),
                 id: control.id.clone(),
                 title: control.title.clone(),
+                owner: control.owner.clone(),
                 files: files_of(&control.evidence, control.cadence),
             });
         }
@@ -80,6 +83,7 @@ pub fn sections(repo: &Repository, period: Span, states: &EvidenceMap) -> Vec<Se
             framework: review.framework.clone().unwrap_or_default(),
             id: review.id.clone(),
             title: review.title.clone(),
+            owner: review.owner.clone(),
             files: files_of(&review.evidence, Some(review.cadence)),
         });
     }
@@ -116,8 +120,7 @@ pub struct Inputs<'a> {
 }
 
 /// Every entry of the pack, by path inside it.
-#[must_use]
-pub fn entries(inputs: Inputs) -> BTreeMap<String, Vec<u8>> {
+pub fn entries(inputs: &Inputs) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
     let mut entries = BTreeMap::new();
     let mut records = Vec::new();
     let mut sums = String::new();
@@ -160,7 +163,7 @@ pub fn entries(inputs: Inputs) -> BTreeMap<String, Vec<u8>> {
         at: inputs.at.map(str::to_string),
         files: records,
     };
-    let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    let mut json = serde_json::to_vec_pretty(&manifest)?;
     json.push(b'\n');
     entries.insert("manifest.json".into(), json);
     entries.insert("SHA256SUMS".into(), sums.into_bytes());
@@ -170,12 +173,12 @@ pub fn entries(inputs: Inputs) -> BTreeMap<String, Vec<u8>> {
         "index.html".into(),
         index_html(inputs, &packed).into_bytes(),
     );
-    entries
+    Ok(entries)
 }
 
 /// `index.md`: the grid as a table, then each framework's controls and
 /// reviews with links to their files.
-fn index_md(inputs: Inputs, packed: &BTreeSet<&str>) -> String {
+fn index_md(inputs: &Inputs, packed: &BTreeSet<&str>) -> String {
     let esc = crate::report::markdown::escape;
     let audit = inputs.audit;
     let mut md = format!(
@@ -239,7 +242,7 @@ fn index_md(inputs: Inputs, packed: &BTreeSet<&str>) -> String {
 }
 
 /// `index.html`: the same, with the grid drawn.
-fn index_html(inputs: Inputs, packed: &BTreeSet<&str>) -> String {
+fn index_html(inputs: &Inputs, packed: &BTreeSet<&str>) -> String {
     let audit = inputs.audit;
     let mut html = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Evidence pack: {title}</title>\

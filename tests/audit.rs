@@ -372,6 +372,23 @@ fn a_pack_built_twice_is_byte_identical() {
             .expect("html")
             .contains("<svg")
     );
+    // --framework narrows the pack to that framework's controls and reviews.
+    let other = out.path().join("other");
+    let none = f
+        .run(&[
+            "pack",
+            "--period",
+            "2026",
+            "--framework",
+            "iso27001",
+            "--output",
+            other.to_str().unwrap_or(""),
+        ])
+        .code(2);
+    assert!(common::stderr(&none).contains("names no framework"));
+    // A pack is not written to standard output.
+    f.run(&["pack", "--period", "2026", "--output", "-"])
+        .code(2);
     // An existing output is refused, nothing replaced.
     let again = f
         .run(&[

@@ -9,6 +9,7 @@ use crate::audit::{self, Audit};
 use crate::cli::AuditArgs;
 use crate::date::Span;
 use crate::evidence::EvidenceMap;
+use crate::filter::Filter;
 use crate::git::Change;
 use crate::render::{json, table};
 use crate::workspace::Workspace;
@@ -23,13 +24,22 @@ pub(crate) fn run(
     let Some((workspace, analysed)) = steps::open_analysed(ctx, |o| o, true, err)? else {
         return Ok(Exit::Invalid);
     };
-    let grid = grid(ctx, &workspace, &analysed, args.period)?;
+    let mut grid = grid(ctx, &workspace, &analysed, args.period)?;
+    let filter = steps::filter(&args.filter, &workspace.loaded.repository)?;
+    narrow(&mut grid.audit, &filter);
     if steps::is_json(&args.output) {
         json::write(out, &json::AuditDoc::new(&grid.audit))?;
     } else {
         table::audit(out, &grid.audit, ctx.style)?;
     }
     Ok(Exit::Success)
+}
+
+/// Keeps the activities of the frameworks and owners `filter` keeps.
+pub(crate) fn narrow(audit: &mut Audit, filter: &Filter) {
+    audit.activities.retain(|a| {
+        filter.framework(a.framework.as_deref().unwrap_or("")) && filter.owned(a.owner.as_deref())
+    });
 }
 
 /// The grid and what it was made from.

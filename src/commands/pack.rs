@@ -17,9 +17,12 @@ pub(crate) fn run(args: &PackArgs, ctx: &Context, err: &mut dyn Write) -> anyhow
         return Ok(Exit::Invalid);
     };
     check_output(&args.output)?;
-    let grid = super::audit::grid(ctx, &workspace, &analysed, args.period)?;
     let repo = &workspace.loaded.repository;
-    let sections = pack::sections(repo, grid.audit.period, &grid.states);
+    let filter = steps::filter(&args.filter, repo)?;
+    let mut grid = super::audit::grid(ctx, &workspace, &analysed, args.period)?;
+    super::audit::narrow(&mut grid.audit, &filter);
+    let mut sections = pack::sections(repo, grid.audit.period, &grid.states);
+    sections.retain(|s| filter.framework(&s.framework) && filter.owned(s.owner.as_deref()));
     let wanted: BTreeSet<String> = sections
         .iter()
         .flat_map(|s| s.files.iter().cloned())
@@ -45,13 +48,13 @@ pub(crate) fn run(args: &PackArgs, ctx: &Context, err: &mut dyn Write) -> anyhow
         );
     }
     let title = steps::title(&workspace.loaded, &ctx.root);
-    let entries = pack::entries(pack::Inputs {
+    let entries = pack::entries(&pack::Inputs {
         title: &title,
         at: workspace.at.as_deref(),
         audit: &grid.audit,
         sections: &sections,
         files: &files,
-    });
+    })?;
     if is_zip(&args.output) {
         crate::write::atomic(&args.output, &pack::zip(&entries)?, false)?;
     } else {
@@ -81,6 +84,9 @@ fn is_zip(path: &Path) -> bool {
 /// in it; checked before any work.
 fn check_output(path: &Path) -> anyhow::Result<()> {
     let shown = path.display();
+    if crate::write::is_stdout(path) {
+        anyhow::bail!("a pack is many files: give a FILE.zip or a DIR, not `-`");
+    }
     if is_zip(path) {
         if path.symlink_metadata().is_ok() {
             anyhow::bail!("`{shown}` already exists; give a new file name");

@@ -39,10 +39,7 @@ pub(crate) fn run(
         match super::audit::grid(ctx, &workspace, &analysed, None) {
             Ok(grid) => {
                 let mut audit = grid.audit;
-                audit.activities.retain(|a| {
-                    filter.framework(a.framework.as_deref().unwrap_or(""))
-                        && filter.owned(a.owner.as_deref())
-                });
+                super::audit::narrow(&mut audit, &filter);
                 report.audit = Some(audit);
             }
             Err(why) if !ctx.talk.quiet => {
