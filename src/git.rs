@@ -234,42 +234,43 @@ impl Repo {
     }
 
     /// The root-relative paths of `paths` that git ignores (`.gitignore`,
-    /// `.git/info/exclude`): never copied into an evidence pack.
+    /// `.git/info/exclude`): never copied into an evidence pack. One
+    /// `git ls-files --others --ignored --directory` pass lists the ignored
+    /// files and directories (not their contents), so its cost does not
+    /// grow with `paths` (`git check-ignore --stdin` took 5 s for 20,000).
     pub fn ignored(&self, paths: &BTreeSet<String>) -> anyhow::Result<BTreeSet<String>> {
         if paths.is_empty() {
             return Ok(BTreeSet::new());
         }
-        let mut child = command(&self.top)
-            .args(["check-ignore", "-z", "--stdin"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("cannot run `git check-ignore`")?;
-        let mut input = Vec::new();
-        for path in paths {
-            input.extend_from_slice(self.prefix.as_bytes());
-            input.extend_from_slice(path.as_bytes());
-            input.push(0);
-        }
-        let mut stdin = child.stdin.take();
-        let writer = std::thread::spawn(move || stdin.as_mut().map(|s| s.write_all(&input)));
-        let mut out = Vec::new();
-        if let Some(mut stdout) = child.stdout.take() {
-            stdout
-                .read_to_end(&mut out)
-                .context("cannot read `git check-ignore`")?;
-        }
-        let status = child.wait().context("cannot run `git check-ignore`")?;
-        let _ = writer.join();
-        // Exit 1 means no path is ignored; anything else but 0 is a failure.
-        if !status.success() && status.code() != Some(1) {
-            bail!("`git check-ignore` failed");
-        }
-        Ok(out
+        let out = git(
+            &self.top,
+            &[
+                "-c",
+                "core.quotePath=false",
+                "ls-files",
+                "-z",
+                "--others",
+                "--ignored",
+                "--exclude-standard",
+                "--directory",
+            ],
+        )?;
+        // Ignored files as they are, ignored directories ending in `/`.
+        let listed: std::collections::HashSet<&str> = out
             .split(|b| *b == 0)
             .filter_map(|p| std::str::from_utf8(p).ok())
-            .filter_map(|p| self.to_root(p))
+            .filter(|p| !p.is_empty())
+            .collect();
+        Ok(paths
+            .iter()
+            .filter(|path| {
+                let full = format!("{}{path}", self.prefix);
+                listed.contains(full.as_str())
+                    || full
+                        .match_indices('/')
+                        .any(|(i, _)| listed.contains(&full[..=i]))
+            })
+            .cloned()
             .collect())
     }
 

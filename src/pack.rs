@@ -5,7 +5,7 @@
 //! give the same bytes (sorted entries, fixed timestamps and permissions in
 //! the zip).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::io::Write as _;
 
@@ -124,24 +124,34 @@ pub fn entries(inputs: &Inputs) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
     let mut entries = BTreeMap::new();
     let mut records = Vec::new();
     let mut sums = String::new();
+    // Which grid periods and which sections each file stands for, gathered
+    // once (a file-by-cell search is quadratic on large repositories).
+    let mut covers: HashMap<&str, Vec<String>> = HashMap::new();
+    for activity in &inputs.audit.activities {
+        for cell in &activity.cells {
+            if let Some(file) = &cell.file {
+                covers
+                    .entry(file.as_str())
+                    .or_default()
+                    .push(format!("{} {}", activity.id, cell.period));
+            }
+        }
+    }
+    let mut evidence_for: HashMap<&str, Vec<String>> = HashMap::new();
+    for section in inputs.sections {
+        for file in &section.files {
+            evidence_for
+                .entry(file.as_str())
+                .or_default()
+                .push(format!("{}:{}", section.framework, section.id));
+        }
+    }
     for file in inputs.files {
         let inside = format!("{FILES}/{}", file.path);
         let sha256 = crate::manifest::sha256_hex(&file.bytes);
         let _ = writeln!(sums, "{sha256}  {inside}");
-        let covers = inputs
-            .audit
-            .activities
-            .iter()
-            .flat_map(|a| a.cells.iter().map(move |c| (a, c)))
-            .filter(|(_, c)| c.file.as_deref() == Some(file.path.as_str()))
-            .map(|(a, c)| format!("{} {}", a.id, c.period))
-            .collect();
-        let evidence_for = inputs
-            .sections
-            .iter()
-            .filter(|s| s.files.contains(&file.path))
-            .map(|s| format!("{}:{}", s.framework, s.id))
-            .collect();
+        let covers = covers.remove(file.path.as_str()).unwrap_or_default();
+        let evidence_for = evidence_for.remove(file.path.as_str()).unwrap_or_default();
         records.push(PackRecord {
             path: inside.clone(),
             source: file.path.clone(),

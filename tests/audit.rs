@@ -439,7 +439,17 @@ fn a_pack_never_follows_a_symlink_out_of_the_root_nor_takes_ignored_files() {
     .expect("symlink");
     fs::write(f.path().join("evidence/reviews/ok.md"), "inside\n").expect("write");
     fs::write(f.path().join("evidence/reviews/local.md"), "ignored\n").expect("write");
-    fs::write(f.path().join(".gitignore"), "evidence/reviews/local.md\n").expect("write");
+    fs::create_dir_all(f.path().join("evidence/reviews/scratch")).expect("dir");
+    fs::write(
+        f.path().join("evidence/reviews/scratch/draft.md"),
+        "draft\n",
+    )
+    .expect("write");
+    fs::write(
+        f.path().join(".gitignore"),
+        "evidence/reviews/local.md\nscratch/\n",
+    )
+    .expect("write");
     commit_all(f.path(), "2026-02-01");
     let out = Fixture::new();
     let dir = out.path().join("pack");
