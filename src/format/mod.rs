@@ -176,9 +176,11 @@ pub enum EvidenceEntry {
     Detailed(EvidenceDetails),
 }
 
-/// An evidence entry written as a mapping.
+/// An evidence entry written as a mapping: `path` or `pattern`, one of
+/// them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("oneOf" = [{"required": ["path"]}, {"required": ["pattern"]}]))]
 pub struct EvidenceDetails {
     /// A file, a directory or a glob, relative to the root (or `pattern`).
     #[serde(skip_serializing_if = "Option::is_none")]
