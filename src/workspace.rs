@@ -100,10 +100,28 @@ impl Workspace {
     /// The bytes of `files` (root-relative, as evidence resolution listed
     /// them) as the view analysed holds them: from git objects with `--at`,
     /// else from the working tree, where a file git ignores, or one a
-    /// symlink leads to outside the root, is left out. Files over
-    /// [`MAX_FILE_BYTES`] are an error.
-    pub fn read_files(&self, files: &BTreeSet<String>) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    /// symlink leads to outside the root, is left out. A file over
+    /// [`MAX_FILE_BYTES`], or files over `max_total` bytes in all, are an
+    /// error before they are read.
+    pub fn read_files(
+        &self,
+        files: &BTreeSet<String>,
+        max_total: u64,
+    ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+        let over = |total: u64| {
+            anyhow::anyhow!(
+                "the files come to more than {max_total} bytes ({total} so far), the limit for one run"
+            )
+        };
         if let Some(tree) = &self.tree {
+            let total: u64 = files
+                .iter()
+                .filter_map(|p| tree.get(p))
+                .map(|e| e.size)
+                .sum();
+            if total > max_total {
+                return Err(over(total));
+            }
             let wanted: Vec<String> = files.iter().cloned().collect();
             return tree
                 .read(&wanted)?
@@ -121,12 +139,17 @@ impl Workspace {
         };
         let view = WorkTree::new(&self.root);
         let mut read = Vec::new();
+        let mut total = 0u64;
         for path in files.iter().filter(|p| !ignored.contains(*p)) {
             let Some(real) = view.real_file(path) else {
                 continue;
             };
             let file =
                 std::fs::File::open(&real).with_context(|| format!("cannot read `{path}`"))?;
+            total = total.saturating_add(file.metadata().map_or(0, |m| m.len()));
+            if total > max_total {
+                return Err(over(total));
+            }
             let mut bytes = Vec::new();
             file.take(MAX_FILE_BYTES + 1)
                 .read_to_end(&mut bytes)

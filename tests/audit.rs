@@ -569,3 +569,26 @@ fn the_report_shows_the_audit_grid_when_an_audit_period_is_set() {
     );
     assert!(html.contains("<title id=\"audit-title\">"), "{html}");
 }
+
+#[test]
+fn a_pack_over_its_size_limit_is_refused_before_reading() {
+    let f = quarterly("      - evidence/reviews/\n");
+    fs::create_dir_all(f.path().join("evidence/reviews")).expect("dir");
+    // Sparse: 2 GiB by its size, nothing on disk, never read.
+    let big = fs::File::create(f.path().join("evidence/reviews/huge.bin")).expect("create");
+    big.set_len(2 * 1024 * 1024 * 1024).expect("set_len");
+    let out = Fixture::new();
+    let target = out.path().join("pack.zip");
+    let err = common::stderr(
+        &f.run(&[
+            "pack",
+            "--period",
+            "2026",
+            "--output",
+            target.to_str().unwrap_or(""),
+        ])
+        .code(2),
+    );
+    assert!(err.contains("more than 1073741824 bytes"), "{err}");
+    assert!(!target.exists());
+}

@@ -32,7 +32,7 @@ pub(crate) fn run(args: &PackArgs, ctx: &Context, err: &mut dyn Write) -> anyhow
         History::Unknown(_) => None,
     };
     let files: Vec<Read> = workspace
-        .read_files(&wanted)?
+        .read_files(&wanted, MAX_PACK_BYTES)?
         .into_iter()
         .map(|(path, bytes)| Read {
             last: last(&path),
@@ -41,12 +41,6 @@ pub(crate) fn run(args: &PackArgs, ctx: &Context, err: &mut dyn Write) -> anyhow
             bytes,
         })
         .collect();
-    let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
-    if total > MAX_PACK_BYTES {
-        anyhow::bail!(
-            "the evidence comes to {total} bytes, over the limit of {MAX_PACK_BYTES} for a pack"
-        );
-    }
     let title = steps::title(&workspace.loaded, &ctx.root);
     let entries = pack::entries(&pack::Inputs {
         title: &title,
