@@ -592,3 +592,38 @@ fn a_pack_over_its_size_limit_is_refused_before_reading() {
     assert!(err.contains("more than 1073741824 bytes"), "{err}");
     assert!(!target.exists());
 }
+
+#[test]
+fn the_grid_fits_the_terminal_width() {
+    let f = quarterly(PATTERN);
+    add(&f, "evidence/access/2024-Q3.md", "2024-08-01");
+    let wide = stdout(
+        &f.run(&["audit", "--period", "2020..2026", "--as-of", "2027-02-01"])
+            .success(),
+    );
+    assert_eq!(
+        wide.lines().filter(|l| l.contains("access-review")).count(),
+        1 + 27
+    );
+    let narrow = common::comply(f.path())
+        .env("COLUMNS", "60")
+        .args(["audit", "--period", "2020..2026", "--as-of", "2027-02-01"])
+        .assert()
+        .success();
+    let text = stdout(&narrow);
+    let grid: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.starts_with("Missing"))
+        .collect();
+    for line in &grid {
+        assert!(line.chars().count() <= 60, "{line:?} is wider than 60");
+    }
+    // Every period is still there, once.
+    let marks: usize = grid
+        .iter()
+        .filter(|l| l.trim_start().starts_with("access-review"))
+        .map(|l| l.split_whitespace().count() - 3)
+        .sum();
+    assert_eq!(marks, 28);
+    assert!(!text.contains("access-review 2024-Q3"), "{text}");
+}

@@ -875,8 +875,8 @@ pub fn audit(out: &mut dyn Write, audit: &Audit, style: Style) -> io::Result<()>
         out,
         "{}",
         style.bold(&format!(
-            "Audit period {} (grace {} days), as of {}",
-            audit.period, audit.grace_days, audit.as_of
+            "Audit period {}, as of {}",
+            audit.period, audit.as_of
         ))
     )?;
     if audit.activities.is_empty() {
@@ -924,42 +924,63 @@ pub fn audit(out: &mut dyn Write, audit: &Audit, style: Style) -> io::Result<()>
         };
         writeln!(out)?;
         section(out, style, cadence, rows.len())?;
-        let mut header = format!(
-            "  {}  {}  {}",
-            pad("Activity", id_width),
-            pad("Framework", fw_width),
-            pad("Risk", 8)
-        );
-        for label in &labels {
-            header.push(' ');
-            header.push_str(&pad(label, label.len().max(4)));
-        }
-        writeln!(out, "{}", header.trim_end())?;
-        for ((activity, id), framework) in rows.iter().zip(&ids).zip(&frameworks) {
-            let mut line = format!(
-                "  {}  {}  {}",
-                pad(id, id_width),
-                pad(framework, fw_width),
-                pad(activity.risk.as_str(), 8)
-            );
-            for (cell, label) in activity.cells.iter().zip(&labels) {
-                let tone = match cell.state {
-                    CellState::Covered => Tone::Good,
-                    CellState::Late => Tone::Warn,
-                    CellState::Missing => Tone::Bad,
-                    CellState::Open => Tone::Plain,
-                };
-                line.push(' ');
-                line.push_str(&style.paint(&pad(cell.state.mark(), label.len().max(4)), tone));
+        // With a width, the periods are cut into runs that fit, each under
+        // the activity columns again; without one, one line per activity.
+        let lead = 2 + id_width + 2 + fw_width + 2 + 8;
+        let room = style.width.map_or(usize::MAX, |w| usize::from(w.max(60)));
+        let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut used = lead;
+        for (i, label) in labels.iter().enumerate() {
+            let column = 1 + label.len().max(4);
+            match runs.last_mut() {
+                Some(run) if used + column <= room => run.end = i + 1,
+                _ => {
+                    runs.push(i..i + 1);
+                    used = lead;
+                }
             }
-            writeln!(out, "{}", line.trim_end())?;
+            used += column;
+        }
+        for run in runs {
+            let mut header = format!(
+                "  {}  {}  {}",
+                pad("Activity", id_width),
+                pad("Framework", fw_width),
+                pad("Risk", 8)
+            );
+            for label in &labels[run.clone()] {
+                header.push(' ');
+                header.push_str(&pad(label, label.len().max(4)));
+            }
+            writeln!(out, "{}", header.trim_end())?;
+            for ((activity, id), framework) in rows.iter().zip(&ids).zip(&frameworks) {
+                let mut line = format!(
+                    "  {}  {}  {}",
+                    pad(id, id_width),
+                    pad(framework, fw_width),
+                    pad(activity.risk.as_str(), 8)
+                );
+                for (cell, label) in activity.cells[run.clone()].iter().zip(&labels[run.clone()]) {
+                    let tone = match cell.state {
+                        CellState::Covered => Tone::Good,
+                        CellState::Late => Tone::Warn,
+                        CellState::Missing => Tone::Bad,
+                        CellState::Open => Tone::Plain,
+                    };
+                    line.push(' ');
+                    line.push_str(&style.paint(&pad(cell.state.mark(), label.len().max(4)), tone));
+                }
+                writeln!(out, "{}", line.trim_end())?;
+            }
         }
     }
     writeln!(out)?;
     writeln!(
         out,
-        "ok covered · late committed after the period's end plus the grace days · MISS missing · .. not over yet"
+        "ok = covered · late = committed after its end + {} days",
+        audit.grace_days
     )?;
+    writeln!(out, "MISS = missing · .. = not over yet")?;
     for (state, heading) in [(CellState::Late, "Late"), (CellState::Missing, "Missing")] {
         let cells: Vec<(&crate::audit::Activity, &crate::audit::Cell)> = audit
             .activities
