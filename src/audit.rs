@@ -17,12 +17,12 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::cadence_periods::{Period, periods};
 use crate::date::Span;
 use crate::evidence::EvidenceMap;
 use crate::format::PERIOD;
-use crate::git::Change;
-use crate::model::{Evidence, Repository, Review, Risk, SourceRef};
-use crate::period::{Period, periods};
+use crate::git::LastCommit;
+use crate::model::{Cadence, Evidence, Repository, Review, Risk, SourceRef};
 
 word_enum! {
     /// How one period of one activity stands.
@@ -38,74 +38,62 @@ word_enum! {
     }
 }
 
-impl CellState {
-    /// The compact mark of the terminal grid.
-    #[must_use]
-    pub fn mark(self) -> &'static str {
-        match self {
-            CellState::Covered => "ok",
-            CellState::Late => "late",
-            CellState::Missing => "MISS",
-            CellState::Open => "..",
-        }
-    }
-}
-
 /// One period of one activity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Cell {
+pub(crate) struct Cell {
     /// The period's name (`2026-Q1`).
-    pub period: String,
+    pub(crate) period: String,
     /// Its days.
-    pub days: Span,
+    pub(crate) days: Span,
     /// How it stands.
-    pub state: CellState,
+    pub(crate) state: CellState,
     /// The evidence file that covers it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
+    pub(crate) file: Option<String>,
     /// The commit that first added that file.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub commit: Option<Change>,
+    pub(crate) commit: Option<LastCommit>,
 }
 
 /// One recurring activity and its periods.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Activity {
+pub(crate) struct Activity {
     /// The review id, or `framework:control` for a control's cadence.
-    pub id: String,
+    pub(crate) id: String,
     /// Short name.
-    pub title: String,
+    pub(crate) title: String,
     /// The framework it serves.
-    pub framework: Option<String>,
+    pub(crate) framework: Option<String>,
     /// Who does it.
-    pub owner: Option<String>,
+    pub(crate) owner: Option<String>,
     /// How often, in words.
-    pub cadence: String,
+    #[schemars(with = "String")]
+    pub(crate) cadence: Cadence,
     /// How risky it is to skip.
-    pub risk: Risk,
+    pub(crate) risk: Risk,
     /// Where it is defined.
-    pub source: SourceRef,
+    pub(crate) source: SourceRef,
     /// Its periods, in order.
-    pub cells: Vec<Cell>,
+    pub(crate) cells: Vec<Cell>,
 }
 
 /// The grid of an audit period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Audit {
+pub(crate) struct Audit {
     /// The audit period.
-    pub period: Span,
+    pub(crate) period: Span,
     /// Days after a period's end within which evidence is on time.
-    pub grace_days: u32,
+    pub(crate) grace_days: u32,
     /// The day the grid was made for.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// Every recurring activity, by framework and id.
-    pub activities: Vec<Activity>,
+    pub(crate) activities: Vec<Activity>,
 }
 
 /// The paths `pattern` entries stand for in `period`: one per period of
 /// each recurring activity's cadence, to be resolved with the rest.
 #[must_use]
-pub fn pattern_paths(repo: &Repository, period: Span) -> Vec<String> {
+pub(crate) fn pattern_paths(repo: &Repository, period: Span) -> Vec<String> {
     let mut paths = Vec::new();
     for activity in repo.recurring() {
         for pattern in activity
@@ -127,16 +115,16 @@ fn expand(pattern: &str, period: &Period) -> String {
 
 /// What the grid is made from.
 #[derive(Clone, Copy, Debug)]
-pub struct Facts<'a> {
+pub(crate) struct Facts<'a> {
     /// States of every evidence path and of every pattern's paths.
-    pub states: &'a EvidenceMap,
+    pub(crate) states: &'a EvidenceMap,
     /// The commit that first added each evidence file.
-    pub added: &'a HashMap<String, Change>,
+    pub(crate) added: &'a HashMap<String, LastCommit>,
 }
 
 /// The grid of every recurring activity of `repo` over `period`.
 #[must_use]
-pub fn grid(
+pub(crate) fn grid(
     repo: &Repository,
     period: Span,
     grace_days: u32,
@@ -161,7 +149,7 @@ pub fn grid(
 #[derive(Clone, Copy)]
 struct Candidate<'a> {
     file: &'a str,
-    change: &'a Change,
+    change: &'a LastCommit,
 }
 
 fn activity(
@@ -209,7 +197,7 @@ fn activity(
         title: review.title.clone(),
         framework: review.framework.clone(),
         owner: review.owner.clone(),
-        cadence: review.cadence.to_string(),
+        cadence: review.cadence,
         risk: review.risk,
         source: SourceRef::from(&review.source),
         cells,

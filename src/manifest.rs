@@ -7,32 +7,32 @@ use serde::{Deserialize, Serialize};
 use sha2::Digest as _;
 
 /// The manifest format's version.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// One evidence file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
-pub struct FileRecord {
+pub(crate) struct FileRecord {
     /// Path relative to the root.
-    pub path: String,
+    pub(crate) path: String,
     /// Size in bytes.
-    pub size: u64,
+    pub(crate) size: u64,
     /// SHA-256 of the content, lower-case hex.
-    pub sha256: String,
+    pub(crate) sha256: String,
     /// Short hash of the last commit touching the file, if committed.
-    pub commit: Option<String>,
+    pub(crate) commit: Option<String>,
     /// Date of that commit.
-    pub date: Option<String>,
+    pub(crate) date: Option<String>,
 }
 
 /// The SHA-256 of `bytes`, lower-case hex.
 #[must_use]
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     hex(&sha2::Sha256::digest(bytes))
 }
 
 /// Bytes as lower-case hex.
 #[must_use]
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     bytes.iter().fold(String::new(), |mut hex, b| {
         let _ = write!(hex, "{b:02x}");
@@ -42,34 +42,34 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// A manifest file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     /// Format version.
-    pub version: u32,
+    pub(crate) version: u32,
     /// Every evidence file, sorted by path.
-    pub files: Vec<FileRecord>,
+    pub(crate) files: Vec<FileRecord>,
 }
 
 /// What differs between a manifest and now.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Changes {
+pub(crate) struct Changes {
     /// Files now, not in the manifest.
-    pub added: Vec<String>,
+    pub(crate) added: Vec<String>,
     /// Files in the manifest, gone now.
-    pub removed: Vec<String>,
+    pub(crate) removed: Vec<String>,
     /// Files whose size or content differ.
-    pub changed: Vec<String>,
+    pub(crate) changed: Vec<String>,
 }
 
 impl Changes {
     /// Whether nothing differs.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
     }
 }
 
 /// Compares a recorded manifest with the current one. Only size and content
 /// count: a new commit that leaves a file's bytes alone is no change.
-pub fn compare(recorded: &Manifest, current: &Manifest) -> Changes {
+pub(crate) fn compare(recorded: &Manifest, current: &Manifest) -> Changes {
     let before: BTreeMap<&str, &FileRecord> = recorded
         .files
         .iter()
@@ -96,47 +96,47 @@ pub fn compare(recorded: &Manifest, current: &Manifest) -> Changes {
 }
 
 /// The format version of a pack's `manifest.json`.
-pub const PACK_VERSION: u32 = 1;
+pub(crate) const PACK_VERSION: u32 = 1;
 
 /// One file of `manifest.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct PackRecord {
+pub(crate) struct PackRecord {
     /// Path inside the pack.
-    pub path: String,
+    pub(crate) path: String,
     /// Path in the repository, relative to the root.
-    pub source: String,
+    pub(crate) source: String,
     /// Size in bytes.
-    pub size: u64,
+    pub(crate) size: u64,
     /// SHA-256 of the content, lower-case hex.
-    pub sha256: String,
+    pub(crate) sha256: String,
     /// Short hash of the last commit that changed the file.
-    pub commit: Option<String>,
+    pub(crate) commit: Option<String>,
     /// Date of that commit.
-    pub commit_date: Option<chrono::NaiveDate>,
+    pub(crate) commit_date: Option<chrono::NaiveDate>,
     /// Committer of that commit.
-    pub author: Option<String>,
+    pub(crate) author: Option<String>,
     /// Date of the commit that first added the file (what dates it for the
     /// grid).
-    pub added: Option<chrono::NaiveDate>,
+    pub(crate) added: Option<chrono::NaiveDate>,
     /// The periods of the grid this file covers (`ssh-review 2026-Q1`).
-    pub covers: Vec<String>,
+    pub(crate) covers: Vec<String>,
     /// The controls and reviews (`framework:id`) it is evidence for.
-    pub evidence_for: Vec<String>,
+    pub(crate) evidence_for: Vec<String>,
 }
 
 /// `manifest.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct PackManifest {
+pub(crate) struct PackManifest {
     /// Format version.
-    pub version: u32,
+    pub(crate) version: u32,
     /// The repository's name.
-    pub title: String,
+    pub(crate) title: String,
     /// The audit period.
-    pub period: crate::date::Span,
+    pub(crate) period: crate::date::Span,
     /// The commit read, when the pack was built from one (`--at`).
-    pub at: Option<String>,
+    pub(crate) at: Option<String>,
     /// Every evidence file, sorted by path.
-    pub files: Vec<PackRecord>,
+    pub(crate) files: Vec<PackRecord>,
 }
 
 #[cfg(test)]

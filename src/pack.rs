@@ -10,12 +10,12 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use crate::audit::Audit;
+use crate::cadence_periods::periods;
 use crate::date::Span;
 use crate::evidence::EvidenceMap;
-use crate::git::Change;
+use crate::git::LastCommit;
 use crate::manifest::{PackManifest, PackRecord};
 use crate::model::{ControlStatus, Evidence, Repository};
-use crate::period::periods;
 use crate::report::{audit_grid, xml_escape};
 
 /// Where the evidence files go inside the pack.
@@ -23,17 +23,17 @@ const FILES: &str = "files";
 
 /// A control or review and the evidence files it contributes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Section {
+pub(crate) struct Section {
     /// The framework.
-    pub framework: String,
+    pub(crate) framework: String,
     /// The control or review id.
-    pub id: String,
+    pub(crate) id: String,
     /// Its title.
-    pub title: String,
+    pub(crate) title: String,
     /// Who answers for it.
-    pub owner: Option<String>,
+    pub(crate) owner: Option<String>,
     /// Its evidence files (root-relative), sorted.
-    pub files: BTreeSet<String>,
+    pub(crate) files: BTreeSet<String>,
 }
 
 /// The sections of the pack: every control (not `not-applicable`) and every
@@ -42,7 +42,7 @@ pub struct Section {
 /// the audit period; an entry with `covers` counts only when its days
 /// overlap the period; any other entry gives all its files.
 #[must_use]
-pub fn sections(repo: &Repository, period: Span, states: &EvidenceMap) -> Vec<Section> {
+pub(crate) fn sections(repo: &Repository, period: Span, states: &EvidenceMap) -> Vec<Section> {
     let files_of = |evidence: &[Evidence], cadence| {
         let mut files = BTreeSet::new();
         for entry in evidence {
@@ -93,34 +93,34 @@ pub fn sections(repo: &Repository, period: Span, states: &EvidenceMap) -> Vec<Se
 
 /// One evidence file read for the pack.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Read {
+pub(crate) struct Read {
     /// Root-relative path.
-    pub path: String,
+    pub(crate) path: String,
     /// Its bytes.
-    pub bytes: Vec<u8>,
+    pub(crate) bytes: Vec<u8>,
     /// The last commit that changed it (the version packed), if committed.
-    pub last: Option<Change>,
+    pub(crate) last: Option<LastCommit>,
     /// The commit that first added it, if committed.
-    pub added: Option<Change>,
+    pub(crate) added: Option<LastCommit>,
 }
 
 /// What the pack is made of.
 #[derive(Clone, Copy, Debug)]
-pub struct Inputs<'a> {
+pub(crate) struct Inputs<'a> {
     /// The repository's name.
-    pub title: &'a str,
+    pub(crate) title: &'a str,
     /// The commit read (`--at`), if any.
-    pub at: Option<&'a str>,
+    pub(crate) at: Option<&'a str>,
     /// The grid.
-    pub audit: &'a Audit,
+    pub(crate) audit: &'a Audit,
     /// The controls and reviews with their files.
-    pub sections: &'a [Section],
+    pub(crate) sections: &'a [Section],
     /// The files, read.
-    pub files: &'a [Read],
+    pub(crate) files: &'a [Read],
 }
 
 /// Every entry of the pack, by path inside it.
-pub fn entries(inputs: &Inputs) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
+pub(crate) fn entries(inputs: &Inputs) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
     let mut entries = BTreeMap::new();
     let mut records = Vec::new();
     let mut sums = String::new();
@@ -319,7 +319,7 @@ fn link(path: &str) -> String {
 /// The entries as a zip archive: sorted, every entry dated 1980-01-01
 /// 00:00 with permissions 0644 and deflated, so the same entries give the
 /// same bytes.
-pub fn zip(entries: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn zip(entries: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<Vec<u8>> {
     use zip::write::SimpleFileOptions;
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)

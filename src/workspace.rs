@@ -10,19 +10,19 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::evidence::{self, EvidenceMap, WorkTree};
-use crate::git::{Change, History, Repo, TreeFiles};
+use crate::git::{History, LastCommit, Repo, TreeFiles};
 use crate::load::{self, Loaded, MAX_FILE_BYTES};
 
 /// An opened repository.
-pub struct Workspace {
+pub(crate) struct Workspace {
     /// The comply root.
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     /// What was read, with diagnostics.
-    pub loaded: Loaded,
+    pub(crate) loaded: Loaded,
     /// The git repository, or why there is none.
-    pub git: Result<Repo, String>,
+    pub(crate) git: Result<Repo, String>,
     /// The commit analysed, when `--at` was given.
-    pub at: Option<String>,
+    pub(crate) at: Option<String>,
     tree: Option<TreeFiles>,
 }
 
@@ -30,7 +30,7 @@ impl Workspace {
     /// Opens the repository at `root`, as it is in the working tree or, with
     /// `at`, as it was at that git revision (read from git objects; the
     /// working tree is not touched).
-    pub fn open(root: &Path, at: Option<&str>) -> anyhow::Result<Workspace> {
+    pub(crate) fn open(root: &Path, at: Option<&str>) -> anyhow::Result<Workspace> {
         let git = Repo::open(root);
         let Some(rev) = at else {
             return Ok(Workspace {
@@ -58,7 +58,7 @@ impl Workspace {
 
     /// The state of every evidence path, and, when `with_history`, the last
     /// changes of the files they cover.
-    pub fn facts(&self, with_history: bool) -> anyhow::Result<(EvidenceMap, History)> {
+    pub(crate) fn facts(&self, with_history: bool) -> anyhow::Result<(EvidenceMap, History)> {
         let states = self.resolve(self.loaded.repository.evidence().map(|e| e.path.as_str()));
         if !with_history {
             return Ok((states, History::Unknown(String::new())));
@@ -78,7 +78,7 @@ impl Workspace {
 
     /// The states of `paths`, resolved in the view analysed (the working
     /// tree, or the revision of `--at`).
-    pub fn resolve<'a>(&self, paths: impl IntoIterator<Item = &'a str>) -> EvidenceMap {
+    pub(crate) fn resolve<'a>(&self, paths: impl IntoIterator<Item = &'a str>) -> EvidenceMap {
         match &self.tree {
             Some(tree) => evidence::resolve_all(tree, paths),
             None => evidence::resolve_all(&WorkTree::new(&self.root), paths),
@@ -86,10 +86,10 @@ impl Workspace {
     }
 
     /// The commit that first added each of `files`, or why git cannot tell.
-    pub fn first_added(
+    pub(crate) fn first_added(
         &self,
         files: &BTreeSet<String>,
-    ) -> anyhow::Result<Result<HashMap<String, Change>, String>> {
+    ) -> anyhow::Result<Result<HashMap<String, LastCommit>, String>> {
         match &self.git {
             Err(why) => Ok(Err(why.clone())),
             Ok(repo) if repo.is_shallow() => Ok(Err("this is a shallow clone".into())),
@@ -103,7 +103,7 @@ impl Workspace {
     /// symlink leads to outside the root, is left out. A file over
     /// [`MAX_FILE_BYTES`], or files over `max_total` bytes in all, are an
     /// error before they are read.
-    pub fn read_files(
+    pub(crate) fn read_files(
         &self,
         files: &BTreeSet<String>,
         max_total: u64,

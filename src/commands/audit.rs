@@ -3,16 +3,33 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 
-use super::steps::{self, Analysed};
-use super::{Context, Exit};
+use super::steps::{self, Analysed, Context, Exit};
 use crate::audit::{self, Audit};
-use crate::cli::AuditArgs;
+use clap::{Args, ValueHint};
+
+use crate::args::{FilterArgs, OutputArgs, period_arg};
 use crate::date::Span;
 use crate::evidence::EvidenceMap;
 use crate::filter::Filter;
-use crate::git::Change;
+use crate::git::LastCommit;
 use crate::render::{json, table};
 use crate::workspace::Workspace;
+
+/// Arguments of `comply audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The audit period, as FROM..TO with each a day, month, quarter, half
+    /// or year (`2026-01-01..2026-06-30`, `2026-Q1..2026-Q2`, `2026`)
+    /// [default: `audit_period` from comply.yaml]
+    #[arg(long, value_name = "FROM..TO", value_parser = period_arg, value_hint = ValueHint::Other)]
+    pub(crate) period: Option<Span>,
+    /// Filters.
+    #[command(flatten)]
+    pub(crate) filter: FilterArgs,
+    /// Output.
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
 
 /// Runs `comply audit`.
 pub(crate) fn run(
@@ -48,7 +65,7 @@ pub(crate) struct Grid {
     /// States of every evidence path and pattern path.
     pub(crate) states: EvidenceMap,
     /// The commit that first added each evidence file.
-    pub(crate) added: HashMap<String, Change>,
+    pub(crate) added: HashMap<String, LastCommit>,
 }
 
 /// The audit period of `--period`, else of comply.yaml; an error without one.

@@ -3,15 +3,50 @@
 use std::io::{self, Write};
 
 use super::review::{self, Baseline};
-use super::{Context, Exit, steps};
+use super::steps::{self, Context, Exit};
 use crate::analysis::{Analysis, Options};
-use crate::cli::{CheckArgs, CheckFormat};
+use clap::{Args, ValueHint};
+
+use crate::args::{CheckFormat, RiskArg, period_arg};
+use crate::date::Span;
 use crate::filter::Filter;
 use crate::render::{ci, json, table};
 use crate::report::Report;
 use crate::report::markdown;
 use crate::workspace::Workspace;
 use crate::write;
+
+/// Arguments of `comply check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The lowest risk that fails the gate [default: `gate.fail_on` from comply.yaml, else high]
+    #[arg(long, value_enum, value_name = "RISK")]
+    pub(crate) fail_on: Option<RiskArg>,
+    /// Also fail on stale evidence of items and controls at or above the threshold
+    #[arg(long)]
+    pub(crate) fail_on_stale: bool,
+    /// Ratchet: fail only on what got worse since this git revision (e.g. origin/main)
+    #[arg(long, value_name = "REV", value_hint = ValueHint::Other)]
+    pub(crate) baseline: Option<String>,
+    /// Gate even when the git history that dates recurring work and
+    /// evidence is unavailable (a shallow clone, no git): recurring
+    /// activities are then dated by `last_done` only and nothing is stale.
+    /// Without it, `check` refuses (exit 2) rather than pass on what it
+    /// cannot see
+    #[arg(long)]
+    pub(crate) without_history: bool,
+    /// Also fail on periods of the audit period without evidence for
+    /// recurring activities at or above the threshold (see `comply audit`)
+    #[arg(long, conflicts_with = "baseline")]
+    pub(crate) audit: bool,
+    /// The audit period of --audit, as FROM..TO [default: `audit_period`
+    /// from comply.yaml]
+    #[arg(long, value_name = "FROM..TO", requires = "audit", value_parser = period_arg, value_hint = ValueHint::Other)]
+    pub(crate) period: Option<Span>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    pub(crate) format: CheckFormat,
+}
 
 /// Runs `comply check`.
 pub(crate) fn run(
@@ -78,7 +113,7 @@ pub(crate) fn run(
                 offender.kind,
                 offender.id,
                 offender.risk,
-                offender.describe()
+                crate::report::words::describe(&offender.reason)
             ),
         )?;
     }

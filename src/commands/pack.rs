@@ -2,14 +2,33 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use super::{Context, Exit, steps};
-use crate::cli::PackArgs;
+use super::steps::{self, Context, Exit};
+use clap::{Args, ValueHint};
+
+use crate::args::{FilterArgs, period_arg};
+use crate::date::Span;
 use crate::git::History;
 use crate::pack::{self, Read};
+
+/// Arguments of `comply pack`.
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// The audit period, as for `comply audit` [default: `audit_period`
+    /// from comply.yaml]
+    #[arg(long, value_name = "FROM..TO", value_parser = period_arg, value_hint = ValueHint::Other)]
+    pub(crate) period: Option<Span>,
+    /// Where to write the pack: a FILE.zip, or a DIR that does not exist
+    /// or is empty
+    #[arg(long, short, value_name = "DIR|FILE.zip", value_hint = ValueHint::AnyPath)]
+    pub(crate) output: PathBuf,
+    /// Filters.
+    #[command(flatten)]
+    pub(crate) filter: FilterArgs,
+}
 
 /// Runs `comply pack`.
 pub(crate) fn run(args: &PackArgs, ctx: &Context, err: &mut dyn Write) -> anyhow::Result<Exit> {
@@ -67,7 +86,7 @@ pub(crate) fn run(args: &PackArgs, ctx: &Context, err: &mut dyn Write) -> anyhow
 }
 
 /// Most bytes of evidence one pack holds (it is built in memory).
-pub const MAX_PACK_BYTES: u64 = 1024 * 1024 * 1024;
+pub(crate) const MAX_PACK_BYTES: u64 = 1024 * 1024 * 1024;
 
 fn is_zip(path: &Path) -> bool {
     path.extension()

@@ -11,20 +11,20 @@ use crate::model::Cadence;
 
 /// One period of a cadence.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Period {
+pub(crate) struct Period {
     /// Its name, as `{period}` in an evidence pattern stands for it.
-    pub label: String,
+    pub(crate) label: String,
     /// Its days.
-    pub span: Span,
+    pub(crate) span: Span,
 }
 
 /// Most periods one activity's grid holds: an audit period of at most 3,660
 /// days cut in windows of one day.
-pub const MAX_PERIODS: usize = 3_660;
+pub(crate) const MAX_PERIODS: usize = 3_660;
 
 /// The periods of `cadence` that overlap `within`, in order.
 #[must_use]
-pub fn periods(cadence: Cadence, within: Span) -> Vec<Period> {
+pub(crate) fn periods(cadence: Cadence, within: Span) -> Vec<Period> {
     let mut out = Vec::new();
     let mut next = first(cadence, within.from);
     while let Some(period) = next.take() {
