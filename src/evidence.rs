@@ -206,7 +206,21 @@ pub enum Lexical {
     Outside(&'static str),
 }
 
-/// Normalises `path` lexically, refusing absolute paths and `..` escapes.
+/// Whether `path` (root-relative, `/`-separated) lies inside git's own
+/// directory: a `.git` component, in any case (a checkout may sit on a
+/// case-insensitive file system). Git's files (config with CI tokens,
+/// hooks, objects) are never evidence, listed or read.
+pub(crate) fn is_git_internal(path: &str) -> bool {
+    path.split('/').any(is_git_dir_name)
+}
+
+/// Whether one path component names git's directory (`.git`, any case).
+fn is_git_dir_name(name: &str) -> bool {
+    name.eq_ignore_ascii_case(".git")
+}
+
+/// Normalises `path` lexically, refusing absolute paths, `..` escapes and
+/// paths into git's own directory.
 pub fn lexical(path: &str) -> Lexical {
     let p = Path::new(path);
     if p.is_absolute() || path.starts_with('\\') || has_drive_letter(path) {
@@ -229,6 +243,9 @@ pub fn lexical(path: &str) -> Lexical {
                 return Lexical::Outside("absolute path");
             }
         }
+    }
+    if parts.iter().any(|p| is_git_dir_name(p)) {
+        return Lexical::Outside("inside git's own directory `.git`");
     }
     Lexical::Inside(parts.join("/"))
 }
@@ -404,7 +421,19 @@ impl WorkTree {
             }
         };
         match &self.real_root {
-            Some(root) if real.starts_with(root) => Ok(real),
+            Some(root) if real.starts_with(root) => {
+                let inside = real.strip_prefix(root).unwrap_or(&real);
+                if inside
+                    .components()
+                    .any(|c| c.as_os_str().to_str().is_some_and(is_git_dir_name))
+                {
+                    return Err(EvidenceStatus::because(
+                        EvidenceState::Outside,
+                        "a symlink leads into git's own directory `.git`",
+                    ));
+                }
+                Ok(real)
+            }
             _ => Err(EvidenceStatus::because(
                 EvidenceState::Outside,
                 "a symlink leads outside the repository",
@@ -441,7 +470,16 @@ impl Files for WorkTree {
             return Vec::new();
         };
         let mut found = Vec::new();
-        for entry in WalkDir::new(&real).follow_links(false).sort_by_file_name() {
+        // Git's own directory (and a submodule's `.git` file) is never
+        // listed, whatever a glob or directory entry says.
+        let walk = WalkDir::new(&real)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0 || !e.file_name().to_str().is_some_and(is_git_dir_name)
+            });
+        for entry in walk {
             let Ok(entry) = entry else { continue };
             if !entry.file_type().is_file() {
                 continue;
@@ -449,7 +487,16 @@ impl Files for WorkTree {
             let Ok(inside) = entry.path().strip_prefix(&real) else {
                 continue;
             };
-            let inside = inside.to_string_lossy().replace('\\', "/");
+            // Components joined with `/`: a backslash is part of a Unix
+            // file name, as git lists it, not a separator.
+            let Some(parts) = inside
+                .components()
+                .map(|c| c.as_os_str().to_str())
+                .collect::<Option<Vec<&str>>>()
+            else {
+                continue;
+            };
+            let inside = parts.join("/");
             let path = if relative.is_empty() {
                 inside
             } else {

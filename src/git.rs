@@ -287,7 +287,7 @@ impl Repo {
 
     /// Root-relative paths that differ from HEAD (modified, added, deleted),
     /// and those git does not track.
-    fn uncommitted(&self) -> anyhow::Result<(BTreeSet<String>, BTreeSet<String>)> {
+    pub(crate) fn uncommitted(&self) -> anyhow::Result<(BTreeSet<String>, BTreeSet<String>)> {
         let out = git(
             &self.top,
             &[

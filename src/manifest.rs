@@ -109,12 +109,16 @@ pub(crate) struct PackRecord {
     pub(crate) size: u64,
     /// SHA-256 of the content, lower-case hex.
     pub(crate) sha256: String,
-    /// Short hash of the last commit that changed the file.
+    /// Short hash of the last commit that changed the file; `null` when
+    /// the bytes packed are not a commit's (`uncommitted`).
     pub(crate) commit: Option<String>,
     /// Date of that commit.
     pub(crate) commit_date: Option<chrono::NaiveDate>,
-    /// Committer of that commit.
+    /// Author of that commit.
     pub(crate) author: Option<String>,
+    /// Whether the bytes packed differ from every commit: a working-tree
+    /// file with uncommitted edits, or one never committed.
+    pub(crate) uncommitted: bool,
     /// Date of the commit that first added the file (what dates it for the
     /// grid).
     pub(crate) added: Option<chrono::NaiveDate>,

@@ -98,8 +98,11 @@ pub(crate) struct Read {
     pub(crate) path: String,
     /// Its bytes.
     pub(crate) bytes: Vec<u8>,
-    /// The last commit that changed it (the version packed), if committed.
+    /// The last commit that changed it, if committed.
     pub(crate) last: Option<LastCommit>,
+    /// Whether the bytes packed are not that commit's: a working-tree file
+    /// with uncommitted edits, or one never committed.
+    pub(crate) uncommitted: bool,
     /// The commit that first added it, if committed.
     pub(crate) added: Option<LastCommit>,
 }
@@ -149,17 +152,20 @@ pub(crate) fn entries(inputs: &Inputs) -> anyhow::Result<BTreeMap<String, Vec<u8
     for file in inputs.files {
         let inside = format!("{FILES}/{}", file.path);
         let sha256 = crate::manifest::sha256_hex(&file.bytes);
-        let _ = writeln!(sums, "{sha256}  {inside}");
+        sums.push_str(&sums_line(&sha256, &inside));
         let covers = covers.remove(file.path.as_str()).unwrap_or_default();
         let evidence_for = evidence_for.remove(file.path.as_str()).unwrap_or_default();
+        let committed = file.last.as_ref().filter(|_| !file.uncommitted);
         records.push(PackRecord {
             path: inside.clone(),
             source: file.path.clone(),
             size: file.bytes.len() as u64,
             sha256,
-            commit: file.last.as_ref().map(|c| c.commit.clone()),
-            commit_date: file.last.as_ref().map(|c| c.date),
-            author: file.last.as_ref().map(|c| c.author.clone()),
+            // The manifest names a commit only for the bytes it holds.
+            commit: committed.map(|c| c.commit.clone()),
+            commit_date: committed.map(|c| c.date),
+            author: committed.map(|c| c.author.clone()),
+            uncommitted: file.uncommitted,
             added: file.added.as_ref().map(|c| c.date),
             covers,
             evidence_for,
@@ -245,7 +251,12 @@ fn index_md(inputs: &Inputs, packed: &BTreeSet<&str>) -> String {
             md.push_str("  - no evidence file\n");
         }
         for file in files {
-            let _ = writeln!(md, "  - [{}]({FILES}/{})", esc(file), link(file));
+            let _ = writeln!(
+                md,
+                "  - [{}]({FILES}/{})",
+                crate::report::markdown::link_text(file),
+                link(file)
+            );
         }
     }
     md
@@ -301,6 +312,21 @@ fn index_html(inputs: &Inputs, packed: &BTreeSet<&str>) -> String {
     }
     html.push_str("</main></body></html>\n");
     html
+}
+
+/// One line of `SHA256SUMS` in the format `sha256sum -c` reads: a name
+/// holding a backslash, a newline or a carriage return is written escaped
+/// (`\\`, `\n`, `\r`) after a leading backslash, as GNU coreutils does.
+fn sums_line(sha256: &str, name: &str) -> String {
+    if name.contains(['\\', '\n', '\r']) {
+        let escaped = name
+            .replace('\\', "\\\\")
+            .replace('\n', "\\n")
+            .replace('\r', "\\r");
+        format!("\\{sha256}  {escaped}\n")
+    } else {
+        format!("{sha256}  {name}\n")
+    }
 }
 
 /// A relative link to a file: each path part percent-encoded where it must be.

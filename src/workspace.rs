@@ -85,6 +85,38 @@ impl Workspace {
         }
     }
 
+    /// Which of `paths` (root-relative) are files in the view analysed.
+    pub(crate) fn existing_files(&self, paths: &[String]) -> BTreeSet<String> {
+        use crate::evidence::{Entry, Files};
+        let is_file = |files: &dyn Fn(&str) -> bool| -> BTreeSet<String> {
+            paths.iter().filter(|p| files(p)).cloned().collect()
+        };
+        match &self.tree {
+            Some(tree) => is_file(&|p| matches!(tree.entry(p), Ok(Entry::File(_)))),
+            None => {
+                let view = WorkTree::new(&self.root);
+                is_file(&|p| matches!(view.entry(p), Ok(Entry::File(_))))
+            }
+        }
+    }
+
+    /// Which of `files` the working tree holds other than as committed:
+    /// edited since the last commit, or never committed. None with `--at`
+    /// (the files are read from the commit) or without git.
+    pub(crate) fn uncommitted(&self, files: &BTreeSet<String>) -> anyhow::Result<BTreeSet<String>> {
+        match (&self.tree, &self.git) {
+            (None, Ok(repo)) => {
+                let (modified, untracked) = repo.uncommitted()?;
+                Ok(files
+                    .iter()
+                    .filter(|f| modified.contains(*f) || untracked.contains(*f))
+                    .cloned()
+                    .collect())
+            }
+            _ => Ok(BTreeSet::new()),
+        }
+    }
+
     /// The commit that first added each of `files`, or why git cannot tell.
     pub(crate) fn first_added(
         &self,
@@ -140,7 +172,10 @@ impl Workspace {
         let view = WorkTree::new(&self.root);
         let mut read = Vec::new();
         let mut total = 0u64;
-        for path in files.iter().filter(|p| !ignored.contains(*p)) {
+        for path in files
+            .iter()
+            .filter(|p| !ignored.contains(*p) && !evidence::is_git_internal(p))
+        {
             let Some(real) = view.real_file(path) else {
                 continue;
             };

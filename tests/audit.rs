@@ -627,3 +627,203 @@ fn the_grid_fits_the_terminal_width() {
     assert_eq!(marks, 28);
     assert!(!text.contains("access-review 2024-Q3"), "{text}");
 }
+
+/// The pack's `manifest.json`.
+fn manifest(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).expect("manifest"))
+        .expect("json")
+}
+
+#[test]
+fn nothing_of_git_own_directory_is_evidence_or_packed() {
+    // Globs from the root, a directory, the path itself in another case,
+    // and a symlink into `.git`: none reaches git's files (config holds CI
+    // tokens).
+    let f = quarterly(
+        "      - \"**/config\"\n      - .git/\n      - .GIT/HEAD\n      - evidence/gitlink/\n",
+    );
+    git(
+        f.path(),
+        &[
+            "config",
+            "http.extraheader",
+            "AUTHORIZATION: basic c2VjcmV0",
+        ],
+        None,
+    );
+    fs::create_dir_all(f.path().join("evidence/sub/.git")).expect("dir");
+    fs::write(f.path().join("evidence/sub/.git/config"), "nested\n").expect("write");
+    fs::write(f.path().join("evidence/sub/config"), "a real file\n").expect("write");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("../.git", f.path().join("evidence/gitlink")).expect("symlink");
+    commit_all(f.path(), "2026-02-01");
+    let validated = common::stderr(&f.run(&["validate"]));
+    assert!(validated.contains("`.git/` is outside"), "{validated}");
+    assert!(validated.contains("`.GIT/HEAD` is outside"), "{validated}");
+    let out = Fixture::new();
+    let dir = out.path().join("pack");
+    pack(&f, &dir, &[]);
+    let mut found = walk(&dir.join("files"));
+    found.sort();
+    assert_eq!(found, ["evidence/sub/config", "policies/access.md"]);
+    let at = out.path().join("at");
+    pack(&f, &at, &["--at", "HEAD"]);
+    let mut found = walk(&at.join("files"));
+    found.sort();
+    assert_eq!(found, ["evidence/sub/config", "policies/access.md"]);
+}
+
+#[test]
+fn odd_file_names_are_packed_alike_from_the_tree_and_at_a_commit() {
+    let f = quarterly("      - evidence/odd/\n");
+    for name in [
+        "back\\slash.md",
+        "new\nline.md",
+        "report](evil.example) [y.md",
+        "ok.md",
+    ] {
+        fs::create_dir_all(f.path().join("evidence/odd")).expect("dir");
+        fs::write(f.path().join("evidence/odd").join(name), "x\n").expect("write");
+    }
+    commit_all(f.path(), "2026-02-01");
+    let out = Fixture::new();
+    let (tree, at) = (out.path().join("tree"), out.path().join("at"));
+    pack(&f, &tree, &[]);
+    pack(&f, &at, &["--at", "HEAD"]);
+    let (mut a, mut b) = (walk(&tree.join("files")), walk(&at.join("files")));
+    a.sort();
+    b.sort();
+    assert_eq!(a.len(), 5, "{a:?}");
+    assert_eq!(a, b);
+    // Nothing is uncommitted: every file names its commit.
+    let doc = manifest(&tree);
+    for file in doc["files"].as_array().expect("files") {
+        assert_eq!(file["uncommitted"], false, "{file}");
+        assert!(file["commit"].is_string(), "{file}");
+    }
+    // SHA256SUMS in the escaped form sha256sum -c reads.
+    let sums = fs::read_to_string(tree.join("SHA256SUMS")).expect("sums");
+    assert_eq!(sums.lines().count(), 5, "{sums}");
+    let line = |name: &str| sums.lines().find(|l| l.ends_with(name)).map(str::to_string);
+    assert!(
+        line("  files/evidence/odd/new\\nline.md").is_some_and(|l| l.starts_with('\\')),
+        "{sums}"
+    );
+    assert!(
+        line("  files/evidence/odd/back\\\\slash.md").is_some_and(|l| l.starts_with('\\')),
+        "{sums}"
+    );
+    assert!(
+        line("  files/evidence/odd/ok.md").is_some_and(|l| !l.starts_with('\\')),
+        "{sums}"
+    );
+    let checked = std::process::Command::new("sha256sum")
+        .args(["-c", "--quiet", "SHA256SUMS"])
+        .current_dir(&tree)
+        .status();
+    if let Ok(status) = checked {
+        assert!(status.success());
+    }
+    // A name cannot close its link early in index.md.
+    let index = fs::read_to_string(tree.join("index.md")).expect("index");
+    assert!(
+        index.contains("[evidence/odd/report\\](evil.example) \\[y.md](files/"),
+        "{index}"
+    );
+}
+
+#[test]
+fn uncommitted_bytes_are_never_labelled_with_a_commit() {
+    let f = quarterly(PATTERN);
+    add(&f, "evidence/access/2026-Q1.md", "2026-04-05");
+    fs::write(f.path().join("evidence/access/2026-Q1.md"), "FORGED\n").expect("write");
+    let out = Fixture::new();
+    let dir = out.path().join("pack");
+    let done = f
+        .run(&[
+            "pack",
+            "--period",
+            "2026",
+            "--as-of",
+            "2027-02-01",
+            "--output",
+            dir.to_str().expect("utf-8"),
+        ])
+        .success();
+    assert!(common::stderr(&done).contains("1 packed file is not as committed"));
+    let doc = manifest(&dir);
+    let file = doc["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["source"] == "evidence/access/2026-Q1.md")
+        .expect("the edited file")
+        .clone();
+    assert_eq!(file["uncommitted"], true);
+    assert!(
+        file["commit"].is_null() && file["author"].is_null(),
+        "{file}"
+    );
+    // From the commit, the committed bytes with their commit.
+    let at = out.path().join("at");
+    pack(&f, &at, &["--at", "HEAD"]);
+    let file = manifest(&at)["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["source"] == "evidence/access/2026-Q1.md")
+        .expect("the file")
+        .clone();
+    assert_eq!(file["uncommitted"], false);
+    assert!(file["commit"].is_string());
+}
+
+#[test]
+fn an_earlier_pack_in_the_evidence_tree_is_not_packed_again() {
+    let f = quarterly("      - evidence/\n");
+    fs::create_dir_all(f.path().join("evidence")).expect("dir");
+    fs::write(f.path().join("evidence/ok.md"), "ok\n").expect("write");
+    commit_all(f.path(), "2026-02-01");
+    pack(&f, &f.path().join("evidence/pack1"), &[]);
+    pack(&f, &f.path().join("evidence/pack1.zip"), &[]);
+    let out = Fixture::new();
+    let dir = out.path().join("pack2");
+    let done = f
+        .run(&[
+            "pack",
+            "--period",
+            "2026",
+            "--as-of",
+            "2027-02-01",
+            "--output",
+            dir.to_str().expect("utf-8"),
+        ])
+        .success();
+    assert!(
+        common::stderr(&done).contains("of earlier evidence packs"),
+        "{}",
+        common::stderr(&done)
+    );
+    let mut found = walk(&dir.join("files"));
+    found.sort();
+    assert_eq!(found, ["evidence/ok.md", "policies/access.md"]);
+    // A symlink as the output is refused, with nothing written.
+    #[cfg(unix)]
+    {
+        let empty = out.path().join("empty");
+        fs::create_dir(&empty).expect("dir");
+        let link = out.path().join("link");
+        std::os::unix::fs::symlink(&empty, &link).expect("symlink");
+        let refused = f
+            .run(&[
+                "pack",
+                "--period",
+                "2026",
+                "--output",
+                link.to_str().expect("utf-8"),
+            ])
+            .code(2);
+        assert!(common::stderr(&refused).contains("is a symlink"));
+        assert_eq!(fs::read_dir(&empty).expect("dir").count(), 0);
+    }
+}

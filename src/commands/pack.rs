@@ -13,6 +13,7 @@ use crate::args::{FilterArgs, period_arg};
 use crate::date::Span;
 use crate::git::History;
 use crate::pack::{self, Read};
+use crate::workspace::Workspace;
 
 /// Arguments of `comply pack`.
 #[derive(Debug, Args)]
@@ -42,10 +43,14 @@ pub(crate) fn run(args: &PackArgs, ctx: &Context, err: &mut dyn Write) -> anyhow
     super::audit::narrow(&mut grid.audit, &filter);
     let mut sections = pack::sections(repo, grid.audit.period, &grid.states);
     sections.retain(|s| filter.framework(&s.framework) && filter.owned(s.owner.as_deref()));
-    let wanted: BTreeSet<String> = sections
+    let mut wanted: BTreeSet<String> = sections
         .iter()
         .flat_map(|s| s.files.iter().cloned())
         .collect();
+    // An earlier pack kept in the evidence tree is never packed again.
+    let mut earlier = in_pack_dirs(&workspace, &wanted);
+    wanted.retain(|p| !earlier.contains(p));
+    let uncommitted = workspace.uncommitted(&wanted)?;
     let last = |path: &str| match &analysed.history {
         History::Known { changes, .. } => changes.get(path).cloned(),
         History::Unknown(_) => None,
@@ -53,13 +58,24 @@ pub(crate) fn run(args: &PackArgs, ctx: &Context, err: &mut dyn Write) -> anyhow
     let files: Vec<Read> = workspace
         .read_files(&wanted, MAX_PACK_BYTES)?
         .into_iter()
+        .filter(|(path, bytes)| {
+            let zipped = is_zip(Path::new(path)) && is_pack_zip(bytes);
+            if zipped {
+                earlier.insert(path.clone());
+            }
+            !zipped
+        })
         .map(|(path, bytes)| Read {
             last: last(&path),
+            uncommitted: uncommitted.contains(&path),
             added: grid.added.get(&path).cloned(),
             path,
             bytes,
         })
         .collect();
+    for section in &mut sections {
+        section.files.retain(|f| !earlier.contains(f));
+    }
     let title = steps::title(&workspace.loaded, &ctx.root);
     let entries = pack::entries(&pack::Inputs {
         title: &title,
@@ -74,6 +90,26 @@ pub(crate) fn run(args: &PackArgs, ctx: &Context, err: &mut dyn Write) -> anyhow
         write_dir(&args.output, &entries)?;
     }
     if !ctx.talk.quiet {
+        if !earlier.is_empty() {
+            writeln!(
+                err,
+                "warning: left out {} {} of earlier evidence packs (first: `{}`)",
+                earlier.len(),
+                crate::text::plural(earlier.len(), "file"),
+                crate::text::inert(earlier.first().map_or("", String::as_str))
+            )?;
+        }
+        let dirty = files.iter().filter(|f| f.uncommitted).count();
+        if dirty > 0 {
+            writeln!(
+                err,
+                "warning: {dirty} packed {} not as committed (uncommitted edits, or never \
+                 committed); manifest.json names no commit for {} (`uncommitted: true`); \
+                 commit them, or build from a commit with --at HEAD",
+                crate::text::plural(dirty, "file is"),
+                if dirty == 1 { "it" } else { "them" }
+            )?;
+        }
         writeln!(
             err,
             "wrote {} with {} evidence files for {}",
@@ -88,6 +124,52 @@ pub(crate) fn run(args: &PackArgs, ctx: &Context, err: &mut dyn Write) -> anyhow
 /// Most bytes of evidence one pack holds (it is built in memory).
 pub(crate) const MAX_PACK_BYTES: u64 = 1024 * 1024 * 1024;
 
+/// The files of `wanted` inside a directory holding `manifest.json`,
+/// `SHA256SUMS` and `index.md`: an evidence pack written as a directory.
+fn in_pack_dirs(workspace: &Workspace, wanted: &BTreeSet<String>) -> BTreeSet<String> {
+    let dirs: BTreeSet<&str> = wanted
+        .iter()
+        .flat_map(|path| path.match_indices('/').map(move |(i, _)| &path[..i]))
+        .collect();
+    let markers: Vec<String> = dirs
+        .iter()
+        .flat_map(|dir| PACK_MARKERS.iter().map(move |m| format!("{dir}/{m}")))
+        .collect();
+    let present = workspace.existing_files(&markers);
+    let packs: Vec<&str> = dirs
+        .into_iter()
+        .filter(|dir| {
+            PACK_MARKERS
+                .iter()
+                .all(|m| present.contains(&format!("{dir}/{m}")))
+        })
+        .collect();
+    wanted
+        .iter()
+        .filter(|path| {
+            packs
+                .iter()
+                .any(|dir| path.strip_prefix(dir).is_some_and(|r| r.starts_with('/')))
+        })
+        .cloned()
+        .collect()
+}
+
+/// The files every pack holds at its top.
+const PACK_MARKERS: [&str; 3] = ["manifest.json", "SHA256SUMS", "index.md"];
+
+/// Whether `bytes` are a zip holding an evidence pack's top files.
+fn is_pack_zip(bytes: &[u8]) -> bool {
+    zip::ZipArchive::new(std::io::Cursor::new(bytes)).is_ok_and(|archive| {
+        let names: BTreeSet<String> = archive
+            .file_names()
+            .filter_map(Result::ok)
+            .map(std::borrow::Cow::into_owned)
+            .collect();
+        PACK_MARKERS.iter().all(|m| names.contains(*m))
+    })
+}
+
 fn is_zip(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
@@ -99,6 +181,15 @@ fn check_output(path: &Path) -> anyhow::Result<()> {
     let shown = path.display();
     if crate::write::is_stdout(path) {
         anyhow::bail!("a pack is many files: give a FILE.zip or a DIR, not `-`");
+    }
+    if path
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        anyhow::bail!(
+            "`{shown}` is a symlink; a pack is never written through one: give a new \
+             file name or directory"
+        );
     }
     if is_zip(path) {
         if path.symlink_metadata().is_ok() {
