@@ -545,7 +545,11 @@ impl Repository {
         let mut all = self.reviews.clone();
         for framework in &self.frameworks {
             for control in &framework.controls {
-                let Some(cadence) = control.cadence else {
+                // A control out of scope has nothing recurring to prove.
+                let Some(cadence) = control
+                    .cadence
+                    .filter(|_| control.status != ControlStatus::NotApplicable)
+                else {
                     continue;
                 };
                 all.push(Review {

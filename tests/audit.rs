@@ -827,3 +827,68 @@ fn an_earlier_pack_in_the_evidence_tree_is_not_packed_again() {
         assert_eq!(fs::read_dir(&empty).expect("dir").count(), 0);
     }
 }
+
+#[test]
+fn a_period_directory_pattern_is_present_everywhere_the_audit_sees_it() {
+    for pattern in ["evidence/dirs/{period}/", "evidence/dirs/{period}"] {
+        let f = quarterly(&format!("      - pattern: {pattern}\n"));
+        add(&f, "evidence/dirs/2026-Q1/minutes.md", "2026-03-20");
+        let doc = audit_json(&f, "2026-Q1", "2026-05-01");
+        assert_eq!(
+            states(&doc, "access-review"),
+            ["2026-Q1 covered"],
+            "{pattern}"
+        );
+        let evidence = json(
+            &f.run(&["evidence", "--format", "json", "--as-of", "2026-05-01"])
+                .success(),
+        );
+        let states: Vec<&str> = evidence["evidence"]
+            .as_array()
+            .expect("evidence")
+            .iter()
+            .map(|e| e["state"].as_str().unwrap_or(""))
+            .collect();
+        assert_eq!(states, ["present", "present"], "{pattern}: {evidence}");
+        f.run(&["check", "--as-of", "2026-05-01"]).success();
+        f.run(&[
+            "check",
+            "--audit",
+            "--period",
+            "2026-Q1",
+            "--as-of",
+            "2026-05-01",
+        ])
+        .success();
+    }
+}
+
+#[test]
+fn a_not_applicable_control_is_out_of_the_audit_and_an_offender_counts_once() {
+    let f = Fixture::new()
+        .file("comply.yaml", "audit_period: 2026\n")
+        .file(
+            "controls/soc2.yaml",
+            "framework: soc2\ncontrols:\n  - id: CC1.2\n    title: Out of scope\n    status: not-applicable\n    severity: critical\n    cadence: monthly\n    evidence:\n      - pattern: evidence/cc12/{period}.md\n  - id: CC1.3\n    title: In scope\n    status: implemented\n    severity: critical\n    cadence: monthly\n    evidence:\n      - pattern: evidence/cc13/{period}.md\n",
+        );
+    git(f.path(), &["init", "-q", "-b", "main"], None);
+    commit_all(f.path(), "2026-01-01");
+    let doc = json(
+        &f.run(&["audit", "--format", "json", "--as-of", "2027-01-31"])
+            .success(),
+    );
+    let ids: Vec<&str> = doc["activities"]
+        .as_array()
+        .expect("activities")
+        .iter()
+        .map(|a| a["id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(ids, ["soc2:CC1.3"]);
+    // CC1.3 offends twice (no evidence at all, periods missing): one entry.
+    let failed = stdout(
+        &f.run(&["check", "--audit", "--as-of", "2027-01-31"])
+            .code(1),
+    );
+    assert!(failed.contains("gate failed: 1 item at risk"), "{failed}");
+    assert!(!failed.contains("CC1.2"), "{failed}");
+}

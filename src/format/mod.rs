@@ -346,6 +346,24 @@ impl EvidenceEntry {
 /// The placeholder of an evidence `pattern`.
 pub const PERIOD: &str = "{period}";
 
+/// The glob a `pattern` stands for where evidence is resolved as a whole:
+/// `*` for `{period}`, and where `{period}` names the last part, a file or
+/// a directory of that name (`evidence/{period}/` and `evidence/{period}`
+/// give `evidence/{*,*/**}`).
+pub(crate) fn pattern_glob(pattern: &str) -> String {
+    let trimmed = pattern.trim_end_matches('/');
+    let (dir, last) = match trimmed.rsplit_once('/') {
+        Some((dir, last)) => (format!("{}/", dir.replace(PERIOD, "*")), last),
+        None => (String::new(), trimmed),
+    };
+    if last.contains(PERIOD) {
+        let last = last.replace(PERIOD, "*");
+        format!("{dir}{{{last},{last}/**}}")
+    } else {
+        trimmed.replace(PERIOD, "*")
+    }
+}
+
 /// Evidence entries as the model holds them. A pattern stands, wherever
 /// evidence is resolved as a whole, for the glob with `*` in place of
 /// `{period}`: every period's file.
@@ -366,7 +384,7 @@ pub(crate) fn evidence(entries: Vec<Spanned<EvidenceEntry>>, d: &Decoder) -> Vec
                 EvidenceEntry::Detailed(details) => Evidence {
                     path: match (details.path, &details.pattern) {
                         (Some(path), _) => path,
-                        (None, Some(pattern)) => pattern.replace(PERIOD, "*"),
+                        (None, Some(pattern)) => pattern_glob(pattern),
                         (None, None) => String::new(),
                     },
                     pattern: details.pattern,
@@ -543,6 +561,15 @@ mod tests {
         for (decoder, schema) in cases {
             assert_eq!(decoder, schema);
         }
+    }
+
+    #[test]
+    fn a_pattern_stands_for_its_files_and_directories() {
+        assert_eq!(pattern_glob("e/{period}.md"), "e/{*.md,*.md/**}");
+        assert_eq!(pattern_glob("e/{period}/"), "e/{*,*/**}");
+        assert_eq!(pattern_glob("e/{period}"), "e/{*,*/**}");
+        assert_eq!(pattern_glob("{period}"), "{*,*/**}");
+        assert_eq!(pattern_glob("e/{period}/r.md"), "e/*/r.md");
     }
 
     #[test]
