@@ -152,15 +152,17 @@ fn a_control_cadence_and_windows_of_days_have_periods_too() {
     git(f.path(), &["init", "-q", "-b", "main"], None);
     commit_all(f.path(), "2026-01-10");
     add(&f, "evidence/monitoring/third.md", "2026-03-05");
-    // 90 days: three windows, January 1 to 30, January 31 to March 1,
-    // March 2 to 31.
+    // Windows of 30 days counted from Monday 1970-01-05: December 12 to
+    // January 10, January 11 to February 9, February 10 to March 11,
+    // March 12 to April 10.
     let doc = audit_json(&f, "2026-01-01..2026-03-31", "2026-06-01");
     assert_eq!(
         states(&doc, "soc2:CC7.2"),
         [
-            "2026-01-01 covered",
-            "2026-01-31 missing",
-            "2026-03-02 covered",
+            "2025-12-12 covered",
+            "2026-01-11 missing",
+            "2026-02-10 covered",
+            "2026-03-12 missing",
         ]
     );
 }
@@ -891,4 +893,63 @@ fn a_not_applicable_control_is_out_of_the_audit_and_an_offender_counts_once() {
     );
     assert!(failed.contains("gate failed: 1 item at risk"), "{failed}");
     assert!(!failed.contains("CC1.2"), "{failed}");
+}
+
+#[test]
+fn windows_of_days_do_not_move_with_the_audit_period() {
+    let f = Fixture::new().file("controls/soc2.yaml", CONTROLS).file(
+        "reviews/reviews.yaml",
+        "reviews:\n  - id: weekly\n    title: Weekly log review\n    framework: soc2\n    cadence: every 7 days\n    risk: high\n    evidence:\n      - pattern: evidence/weekly/{period}.md\n",
+    );
+    git(f.path(), &["init", "-q", "-b", "main"], None);
+    commit_all(f.path(), "2025-12-20");
+    // Files named by the ISO weeks' Mondays, each committed in its week.
+    for (monday, sunday) in [("2026-01-05", "2026-01-11"), ("2026-01-12", "2026-01-18")] {
+        add(&f, &format!("evidence/weekly/{monday}.md"), sunday);
+    }
+    for period in [
+        "2026-01-05..2026-01-18",
+        "2026-01-07..2026-01-18",
+        "2026-01-11..2026-01-12",
+    ] {
+        let doc = audit_json(&f, period, "2026-03-01");
+        assert_eq!(
+            states(&doc, "weekly"),
+            ["2026-01-05 covered", "2026-01-12 covered"],
+            "{period}"
+        );
+    }
+}
+
+#[test]
+fn the_grid_is_bounded_in_cells_not_only_per_activity() {
+    let mut reviews = String::from("reviews:\n");
+    for i in 0..60 {
+        reviews.push_str(&format!(
+            "  - id: R{i}\n    title: Daily\n    framework: soc2\n    cadence: every 1 day\n    evidence:\n      - pattern: evidence/r{i}/{{period}}.md\n"
+        ));
+    }
+    let f = Fixture::new()
+        .file(
+            "comply.yaml",
+            "audit_period: {from: 2016-01-08, to: 2026-01-07}\n",
+        )
+        .file("controls/soc2.yaml", CONTROLS)
+        .file("reviews/reviews.yaml", &reviews);
+    git(f.path(), &["init", "-q", "-b", "main"], None);
+    commit_all(f.path(), "2026-01-01");
+    let refused = f.run(&["audit", "--as-of", "2026-06-01"]).code(2);
+    let why = common::stderr(&refused);
+    assert!(
+        why.contains("would hold 219180 periods") && why.contains("limit of 200000"),
+        "{why}"
+    );
+    f.run(&["check", "--audit", "--as-of", "2026-06-01"])
+        .code(2);
+    let report = f.run(&["report", "--as-of", "2026-06-01"]).success();
+    assert!(common::stderr(&report).contains("warning: no audit section"));
+    assert!(!stdout(&report).contains("Audit period"));
+    // A shorter period fits.
+    f.run(&["audit", "--period", "2025", "--as-of", "2026-06-01"])
+        .success();
 }

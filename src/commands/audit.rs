@@ -5,6 +5,7 @@ use std::io::Write;
 
 use super::steps::{self, Analysed, Context, Exit};
 use crate::audit::{self, Audit};
+use crate::cadence_periods;
 use clap::{Args, ValueHint};
 
 use crate::args::{FilterArgs, OutputArgs, period_arg};
@@ -90,6 +91,19 @@ pub(crate) fn grid(
 ) -> anyhow::Result<Grid> {
     let period = period(given, workspace)?;
     let repo = &workspace.loaded.repository;
+    let cells: usize = repo
+        .recurring()
+        .iter()
+        .map(|a| cadence_periods::count(a.cadence, period))
+        .sum();
+    if cells > cadence_periods::MAX_CELLS {
+        anyhow::bail!(
+            "the audit grid of {period} would hold {cells} periods (each recurring \
+             activity's periods together), over the limit of {}; give a shorter --period, \
+             or cadences of fewer periods",
+            cadence_periods::MAX_CELLS
+        );
+    }
     let patterns = audit::pattern_paths(repo, period);
     let mut states = analysed.states.clone();
     states.extend(workspace.resolve(patterns.iter().map(String::as_str)));
