@@ -174,8 +174,10 @@ fn activity(
                 .to
                 .checked_add_days(grace)
                 .unwrap_or(NaiveDate::MAX);
-            // Evidence committed after the as-of day was not there yet.
-            candidates.retain(|c| c.change.date <= as_of);
+            // Evidence committed after the as-of day was not there yet, and
+            // evidence committed before the period began cannot show it was
+            // done (a placeholder, or `covers` naming a period to come).
+            candidates.retain(|c| c.change.date <= as_of && c.change.date >= period.span.from);
             candidates.sort_by(|a, b| (a.change.date, a.file).cmp(&(b.change.date, b.file)));
             let (state, best) = match candidates.first() {
                 Some(c) if c.change.date <= deadline => (CellState::Covered, Some(c)),
@@ -212,8 +214,10 @@ fn candidates<'a>(
     facts: Facts<'a>,
     found: &mut [Vec<Candidate<'a>>],
 ) {
-    let earliest = |path: &str| -> Option<Candidate<'a>> {
-        let status = facts.states.get(path).filter(|s| s.state.is_present())?;
+    let committed = |path: &str| -> Vec<Candidate<'a>> {
+        let Some(status) = facts.states.get(path).filter(|s| s.state.is_present()) else {
+            return Vec::new();
+        };
         status
             .files
             .iter()
@@ -223,20 +227,19 @@ fn candidates<'a>(
                     .get_key_value(f.as_str())
                     .map(|(file, change)| Candidate { file, change })
             })
-            .min_by(|a, b| (a.change.date, a.file).cmp(&(b.change.date, b.file)))
+            .collect()
     };
     if let Some(pattern) = &evidence.pattern {
         for (i, period) in periods.iter().enumerate() {
-            found[i].extend(earliest(&expand(pattern, period)));
+            found[i].extend(committed(&expand(pattern, period)));
         }
         return;
     }
     if let Some(covers) = evidence.covers {
-        if let Some(candidate) = earliest(&evidence.path) {
-            for (i, period) in periods.iter().enumerate() {
-                if period.span.overlaps(covers) {
-                    found[i].push(candidate);
-                }
+        let files = committed(&evidence.path);
+        for (i, period) in periods.iter().enumerate() {
+            if period.span.overlaps(covers) {
+                found[i].extend(files.iter().copied());
             }
         }
         return;

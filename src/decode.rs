@@ -212,17 +212,18 @@ impl<'a> Decoder<'a> {
     }
 
     /// `YYYY-MM-DD`.
-    pub(crate) fn date(&mut self, node: &Node, _name: &str) -> Option<NaiveDate> {
+    pub(crate) fn date(&mut self, node: &Node, name: &str) -> Option<NaiveDate> {
         let text = self.scalar(node, "a date")?;
         match parse_date(text) {
             Ok(date) => Some(date),
             Err(why) => {
-                self.push(
-                    Code::BadDate,
-                    node.pos,
-                    why,
-                    Some("write dates as YYYY-MM-DD, or `TBD` for an unscheduled due date".into()),
-                );
+                // Only a due date may be `TBD`.
+                let hint = if name == "due" {
+                    "write dates as YYYY-MM-DD, or `TBD` for an unscheduled due date"
+                } else {
+                    "write dates as YYYY-MM-DD"
+                };
+                self.push(Code::BadDate, node.pos, why, Some(hint.into()));
                 None
             }
         }

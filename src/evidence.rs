@@ -489,14 +489,12 @@ impl Files for WorkTree {
             };
             // Components joined with `/`: a backslash is part of a Unix
             // file name, as git lists it, not a separator.
-            let Some(parts) = inside
+            // (A name that is not UTF-8 is listed as read lossily.)
+            let inside = inside
                 .components()
-                .map(|c| c.as_os_str().to_str())
-                .collect::<Option<Vec<&str>>>()
-            else {
-                continue;
-            };
-            let inside = parts.join("/");
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             let path = if relative.is_empty() {
                 inside
             } else {

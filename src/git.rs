@@ -191,9 +191,10 @@ impl Repo {
         })
     }
 
-    /// The commit that first added each of `wanted` (root-relative files)
+    /// The commit that last added each of `wanted` (root-relative files)
     /// in the history of `rev` (default: HEAD): what dates a piece of
-    /// evidence for an audit, as the day it first existed. Files never
+    /// evidence for an audit, as the day it came to exist (again, for a
+    /// file deleted and added back). Files never
     /// committed are left out. One `git log --diff-filter=A` pass, limited
     /// to the wanted paths when they are few.
     pub(crate) fn first_added(
@@ -210,7 +211,8 @@ impl Repo {
             "core.quotePath=false",
             "log",
             "--diff-filter=A",
-            "--format=%x00%H%x00%ct%x00%cn",
+            // The author's name: an audit names who added the evidence.
+            "--format=%x00%H%x00%ct%x00%an",
             "--name-only",
             "-z",
             "--no-renames",
@@ -230,10 +232,11 @@ impl Repo {
             &self.top,
             &args.iter().map(String::as_str).collect::<Vec<_>>(),
         )?;
-        // Newest first, so the last commit seen for a path is the oldest.
+        // Newest first: a file deleted and added again is dated by its
+        // latest add, not by a placeholder committed long before.
         for (path, change) in parse_log(&out)? {
             if let Some(path) = self.to_root(&path).filter(|p| wanted.contains(p)) {
-                added.insert(path, change);
+                added.entry(path).or_insert(change);
             }
         }
         Ok(added)
@@ -278,6 +281,55 @@ impl Repo {
             })
             .cloned()
             .collect())
+    }
+
+    /// The author's name of each of `commits` (hashes, short or full), by
+    /// the hash as given: one `git log --no-walk --stdin` pass.
+    pub(crate) fn authors(
+        &self,
+        commits: &BTreeSet<String>,
+    ) -> anyhow::Result<HashMap<String, String>> {
+        if commits.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut child = command(&self.top)
+            .args([
+                "log",
+                "--no-walk=unsorted",
+                "--stdin",
+                "-z",
+                "--format=%H%x00%an",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("cannot run `git log`")?;
+        let mut input = child.stdin.take().context("no stdin for `git log`")?;
+        let requests: String = commits.iter().map(|c| format!("{c}\n")).collect();
+        let writer = std::thread::spawn(move || {
+            let _ = input.write_all(requests.as_bytes());
+        });
+        let output = child.wait_with_output().context("cannot run `git log`")?;
+        let _ = writer.join();
+        if !output.status.success() {
+            bail!("`git log --no-walk --stdin` failed");
+        }
+        let text = String::from_utf8_lossy(&output.stdout);
+        let fields: Vec<&str> = text.split('\0').collect();
+        let lengths: BTreeSet<usize> = commits.iter().map(String::len).collect();
+        let mut authors = HashMap::new();
+        for pair in fields.chunks(2) {
+            if let [hash, name] = pair {
+                let hash = hash.trim();
+                for given in lengths.iter().filter_map(|n| hash.get(..*n)) {
+                    if commits.contains(given) {
+                        authors.insert(given.to_string(), (*name).to_string());
+                    }
+                }
+            }
+        }
+        Ok(authors)
     }
 
     /// Whether the repository has a commit yet (`HEAD` names one).
@@ -863,7 +915,19 @@ impl TreeFiles {
                     [_, "blob", size] => size.parse::<u64>().ok(),
                     _ => None,
                 };
-                let Some(size) = size.filter(|s| *s <= MAX_FILE_BYTES) else {
+                if let Some(size) = size.filter(|s| *s > MAX_FILE_BYTES) {
+                    // Its bytes are not read: the stream stops here.
+                    contents.push((
+                        path.clone(),
+                        Err(format!(
+                            "it is over the limit of {MAX_FILE_BYTES} bytes for one file \
+                             ({size} bytes at commit {:.10})",
+                            self.commit
+                        )),
+                    ));
+                    break;
+                }
+                let Some(size) = size else {
                     // The stream cannot be trusted past an answer not
                     // understood: this path and the rest get the reason.
                     let why = self.not_a_file(&format!(

@@ -114,13 +114,13 @@ pub(crate) struct PackRecord {
     pub(crate) commit: Option<String>,
     /// Date of that commit.
     pub(crate) commit_date: Option<chrono::NaiveDate>,
-    /// Author of that commit.
+    /// The author's name of that commit.
     pub(crate) author: Option<String>,
     /// Whether the bytes packed differ from every commit: a working-tree
     /// file with uncommitted edits, or one never committed.
     pub(crate) uncommitted: bool,
-    /// Date of the commit that first added the file (what dates it for the
-    /// grid).
+    /// Date of the commit that added the file (what dates it for the
+    /// grid; the latest add of a file deleted and added back).
     pub(crate) added: Option<chrono::NaiveDate>,
     /// The periods of the grid this file covers (`ssh-review 2026-Q1`).
     pub(crate) covers: Vec<String>,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::acceptance::{Targets, Unresolved};
 use crate::diag::{Code, Diagnostic, Location, suggest};
 use crate::evidence::{Lexical, lexical};
-use crate::model::{ItemStatus, Reference, Repository, Source};
+use crate::model::{ControlStatus, ItemStatus, Reference, Repository, Source};
 
 /// Every cross-file problem in `repo`.
 ///
@@ -83,6 +83,55 @@ pub(crate) fn check(repo: &Repository, complete: bool) -> Vec<Diagnostic> {
                 format!(
                     "evidence `{}` is outside the repository ({why}); comply will not read it",
                     evidence.path
+                ),
+            ));
+        }
+        if evidence.pattern.is_none() && evidence.path.contains(crate::format::PERIOD) {
+            out.push(Diagnostic::warning(
+                Code::BadValue,
+                at(&evidence.source),
+                format!(
+                    "evidence `{}` holds `{}`, which only a `pattern` fills in; write \
+                     `pattern:` for one file per period",
+                    evidence.path,
+                    crate::format::PERIOD
+                ),
+            ));
+        }
+    }
+    out.extend(audit_fields_without_periods(repo));
+    out
+}
+
+/// Warnings for `pattern` and `covers` where no audit grid reads them: on
+/// a backlog item, or a control without a cadence (or not applicable).
+fn audit_fields_without_periods(repo: &Repository) -> Vec<Diagnostic> {
+    let items = repo.items.iter().map(|i| (&i.evidence, "a backlog item"));
+    let controls = repo
+        .frameworks
+        .iter()
+        .flat_map(|f| &f.controls)
+        .filter(|c| c.cadence.is_none() || c.status == ControlStatus::NotApplicable)
+        .map(|c| {
+            (
+                &c.evidence,
+                "a control without a cadence (or not applicable)",
+            )
+        });
+    let mut out = Vec::new();
+    for (list, whose) in items.chain(controls) {
+        for evidence in list {
+            let field = match (&evidence.pattern, &evidence.covers) {
+                (Some(_), _) => "pattern",
+                (None, Some(_)) => "covers",
+                (None, None) => continue,
+            };
+            out.push(Diagnostic::warning(
+                Code::BadValue,
+                at(&evidence.source),
+                format!(
+                    "`{field}` on the evidence of {whose} has no periods to fill: only \
+                     reviews and controls with a cadence are cut into audit periods"
                 ),
             ));
         }

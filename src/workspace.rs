@@ -117,6 +117,17 @@ impl Workspace {
         }
     }
 
+    /// The author's name of each of `commits`, by hash; empty without git.
+    pub(crate) fn authors(
+        &self,
+        commits: &BTreeSet<String>,
+    ) -> anyhow::Result<HashMap<String, String>> {
+        match &self.git {
+            Ok(repo) => repo.authors(commits),
+            Err(_) => Ok(HashMap::new()),
+        }
+    }
+
     /// The commit that first added each of `files`, or why git cannot tell.
     pub(crate) fn first_added(
         &self,

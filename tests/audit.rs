@@ -953,3 +953,110 @@ fn the_grid_is_bounded_in_cells_not_only_per_activity() {
     f.run(&["audit", "--period", "2025", "--as-of", "2026-06-01"])
         .success();
 }
+
+#[test]
+fn the_pack_names_authors_and_the_grid_trusts_no_early_or_placeholder_commit() {
+    let f = quarterly(
+        "      - pattern: evidence/access/{period}.md\n      - path: evidence/dr.md\n        covers: 2026-Q3\n",
+    );
+    // A placeholder for Q1 committed before the quarter began, deleted,
+    // then added back (the real review) after the quarter's grace ended.
+    add(&f, "evidence/access/2026-Q1.md", "2025-12-28");
+    fs::remove_file(f.path().join("evidence/access/2026-Q1.md")).expect("remove");
+    commit_all(f.path(), "2026-01-02");
+    // Q2's review, written by Alice and committed by the CI bot.
+    fs::write(f.path().join("evidence/access/2026-Q2.md"), "Q2\n").expect("write");
+    // A restore test said to cover Q3, committed in Q2.
+    fs::write(f.path().join("evidence/dr.md"), "DR\n").expect("write");
+    git(f.path(), &["add", "-A"], None);
+    git(
+        f.path(),
+        &[
+            "commit",
+            "-q",
+            "-m",
+            "Q2",
+            "--author",
+            "Alice <alice@example.com>",
+        ],
+        Some("2026-06-20"),
+    );
+    add(&f, "evidence/access/2026-Q1.md", "2026-05-01");
+    let doc = audit_json(&f, "2026-Q1..2026-Q3", "2026-12-01");
+    assert_eq!(
+        states(&doc, "access-review"),
+        ["2026-Q1 late", "2026-Q2 covered", "2026-Q3 missing"]
+    );
+    let out = Fixture::new();
+    let dir = out.path().join("pack");
+    pack(&f, &dir, &[]);
+    let q2 = manifest(&dir)["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["source"] == "evidence/access/2026-Q2.md")
+        .expect("Q2")
+        .clone();
+    assert_eq!(q2["author"], "Alice");
+}
+
+#[test]
+fn audit_fields_where_no_grid_reads_them_are_warned_about() {
+    let f = Fixture::new()
+        .file(
+            "controls/soc2.yaml",
+            "framework: soc2\ncontrols:\n  - id: CC1.1\n    title: No cadence\n    status: implemented\n    evidence:\n      - pattern: evidence/cc11/{period}.md\n      - path: evidence/{period}.md\n  - id: CC1.2\n    title: Daily\n    status: implemented\n    cadence: every 1 day\n",
+        )
+        .items("  - id: T-1\n    title: Task\n    framework: soc2\n    risk: low\n    status: open\n    due: 2026-12-31\n    evidence:\n      - path: evidence/t1.md\n        covers: 2026-Q1\n");
+    let done = f.run(&["validate"]).success();
+    let err = common::stderr(&done);
+    assert!(
+        err.contains("`pattern` on the evidence of a control without a cadence"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`covers` on the evidence of a backlog item"),
+        "{err}"
+    );
+    assert!(err.contains("only a `pattern` fills in"), "{err}");
+    // A daily cadence in words that read.
+    let status = stdout(
+        &f.run(&["status", "--format", "json", "--as-of", "2026-01-01"])
+            .success(),
+    );
+    assert!(status.contains("every 1 day\""), "{status}");
+    // A bad date in `covers` gets no hint about `TBD`.
+    let g = quarterly("      - path: a.md\n        covers: {from: 2026-13-01, to: 2026-12-31}\n");
+    let bad = common::stderr(&g.run(&["validate"]).code(2));
+    assert!(bad.contains("YYYY-MM-DD") && !bad.contains("TBD"), "{bad}");
+}
+
+#[test]
+fn a_file_over_the_limit_at_a_commit_is_named_with_the_limit() {
+    let f = quarterly("      - evidence/big.bin\n");
+    fs::create_dir_all(f.path().join("evidence")).expect("dir");
+    fs::write(
+        f.path().join("evidence/big.bin"),
+        vec![0u8; 33 * 1024 * 1024 + 1],
+    )
+    .expect("write");
+    commit_all(f.path(), "2026-02-01");
+    let out = Fixture::new();
+    let refused = f
+        .run(&[
+            "pack",
+            "--period",
+            "2026",
+            "--at",
+            "HEAD",
+            "--output",
+            out.path().join("p.zip").to_str().expect("utf-8"),
+        ])
+        .code(2);
+    let why = common::stderr(&refused);
+    assert!(
+        why.contains("`evidence/big.bin`: it is over the limit of 33554432 bytes"),
+        "{why}"
+    );
+    assert!(!out.path().join("p.zip").exists());
+}

@@ -55,7 +55,7 @@ pub(crate) fn run(args: &PackArgs, ctx: &Context, err: &mut dyn Write) -> anyhow
         History::Known { changes, .. } => changes.get(path).cloned(),
         History::Unknown(_) => None,
     };
-    let files: Vec<Read> = workspace
+    let mut files: Vec<Read> = workspace
         .read_files(&wanted, MAX_PACK_BYTES)?
         .into_iter()
         .filter(|(path, bytes)| {
@@ -75,6 +75,20 @@ pub(crate) fn run(args: &PackArgs, ctx: &Context, err: &mut dyn Write) -> anyhow
         .collect();
     for section in &mut sections {
         section.files.retain(|f| !earlier.contains(f));
+    }
+    // The manifest names each file's last commit with its author (the
+    // freshness pass knows the committer).
+    let commits: BTreeSet<String> = files
+        .iter()
+        .filter_map(|f| f.last.as_ref().map(|c| c.commit.clone()))
+        .collect();
+    let authors = workspace.authors(&commits)?;
+    for file in &mut files {
+        if let Some(last) = &mut file.last
+            && let Some(author) = authors.get(&last.commit)
+        {
+            last.author.clone_from(author);
+        }
     }
     let title = steps::title(&workspace.loaded, &ctx.root);
     let entries = pack::entries(&pack::Inputs {
