@@ -90,6 +90,17 @@ pub(crate) struct Audit {
     pub(crate) activities: Vec<Activity>,
 }
 
+impl Audit {
+    /// The cadences of its activities, once each, in the order of their
+    /// words (as the grid's blocks are shown).
+    pub(crate) fn cadences(&self) -> Vec<Cadence> {
+        let mut cadences: Vec<Cadence> = self.activities.iter().map(|a| a.cadence).collect();
+        cadences.sort_by_cached_key(ToString::to_string);
+        cadences.dedup();
+        cadences
+    }
+}
+
 /// The paths `pattern` entries stand for in `period`: one per period of
 /// each recurring activity's cadence, to be resolved with the rest.
 #[must_use]

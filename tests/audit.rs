@@ -570,6 +570,32 @@ fn the_report_shows_the_audit_grid_when_an_audit_period_is_set() {
             .success(),
     );
     assert!(html.contains("<title id=\"audit-title\">"), "{html}");
+    // Periods are named above their columns, not only on hover.
+    assert!(
+        html.contains("text-anchor=\"middle\">2026-Q2</text>"),
+        "{html}"
+    );
+    // A daily activity is cut into runs: no drawing is wider than twelve
+    // periods, and every period is named once.
+    fs::write(
+        f.path().join("reviews/daily.yaml"),
+        "reviews:\n  - id: daily\n    title: Daily check\n    framework: soc2\n    cadence: every 1 day\n    evidence:\n      - pattern: evidence/daily/{period}.md\n",
+    )
+    .expect("write");
+    let html = stdout(
+        &f.run(&["report", "--format", "html", "--as-of", "2026-08-01"])
+            .success(),
+    );
+    let widths: Vec<usize> = html
+        .split("viewBox=\"0 0 ")
+        .skip(1)
+        .filter_map(|rest| rest.split(' ').next()?.parse().ok())
+        .collect();
+    assert!(widths.len() >= 2, "{widths:?}");
+    assert!(widths.iter().all(|w| *w <= 1100), "{widths:?}");
+    for day in ["2026-01-01", "2026-03-15", "2026-06-30"] {
+        assert_eq!(html.matches(&format!(">{day}</text>")).count(), 1, "{day}");
+    }
 }
 
 #[test]

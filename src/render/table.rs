@@ -893,12 +893,7 @@ pub fn audit(out: &mut dyn Write, audit: &Audit, style: Style) -> io::Result<()>
     if audit.activities.is_empty() {
         return writeln!(out, "{NONE}");
     }
-    // Blocks in the order of the cadences' words.
-    let mut cadences: Vec<crate::model::Cadence> =
-        audit.activities.iter().map(|a| a.cadence).collect();
-    cadences.sort_by_cached_key(ToString::to_string);
-    cadences.dedup();
-    for cadence in cadences {
+    for cadence in audit.cadences() {
         let rows: Vec<&crate::audit::Activity> = audit
             .activities
             .iter()
