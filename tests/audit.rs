@@ -658,8 +658,9 @@ fn the_grid_fits_the_terminal_width() {
 
 /// The pack's `manifest.json`.
 fn manifest(dir: &Path) -> serde_json::Value {
-    serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).expect("manifest"))
-        .expect("json")
+    let text = fs::read_to_string(dir.join("manifest.json")).expect("manifest");
+    assert!(text.ends_with("}\n"), "manifest.json ends its last line");
+    serde_json::from_str(&text).expect("json")
 }
 
 #[test]

@@ -126,9 +126,10 @@ pub(crate) fn run(args: &PackArgs, ctx: &Context, err: &mut dyn Write) -> anyhow
         }
         writeln!(
             err,
-            "wrote {} with {} evidence files for {}",
+            "wrote {} with {} evidence {} for {}",
             args.output.display(),
             files.len(),
+            crate::text::plural(files.len(), "file"),
             grid.audit.period
         )?;
     }
