@@ -99,8 +99,14 @@ pub enum Command {
     /// Commands that read a repository's history.
     #[command(flatten)]
     History(HistoryCommand),
-    /// Turn existing Markdown compliance pages into comply YAML
+    /// Turn existing Markdown compliance pages (or, with `import catalog`,
+    /// an OSCAL catalog) into comply YAML
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Import(ImportArgs),
+    /// Export the backlog as an OSCAL plan of action and milestones, or the
+    /// gate's verdict as OSCAL assessment results (JSON)
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Start a compliance repository: comply.yaml, starter matrices, an example item, schemas
     Init(InitArgs),
     /// Print the JSON Schema of a file kind (for editors) or of a JSON output
@@ -260,6 +266,9 @@ pub enum Every {
 /// Arguments of `comply import`.
 #[derive(Clone, Debug, Args)]
 pub struct ImportArgs {
+    /// Import from OSCAL instead of Markdown
+    #[command(subcommand)]
+    pub from: Option<ImportFrom>,
     /// Markdown pages to import; a folder stands for every .md page in it
     #[arg(required = true, value_name = "FILE.md|DIR")]
     pub files: Vec<PathBuf>,
@@ -299,6 +308,56 @@ pub struct ImportArgs {
     /// Risk for items whose page gives none
     #[arg(long, value_enum, default_value_t = RiskArg::Medium, value_name = "RISK")]
     pub default_risk: RiskArg,
+}
+
+/// What `comply import` reads besides Markdown pages.
+#[derive(Clone, Debug, Subcommand)]
+pub enum ImportFrom {
+    /// Turn an OSCAL catalog (JSON: groups, controls and enhancements, ids
+    /// and titles) into a control matrix
+    Catalog(CatalogArgs),
+}
+
+/// Arguments of `comply import catalog`.
+#[derive(Clone, Debug, Args)]
+pub struct CatalogArgs {
+    /// The OSCAL catalog (JSON)
+    #[arg(value_name = "FILE.json", value_hint = ValueHint::FilePath)]
+    pub file: PathBuf,
+    /// Framework id of the matrix [default: made from the catalog's title]
+    #[arg(long, value_name = "ID")]
+    pub framework: Option<String>,
+    /// Write to FILE, or to DIR/controls/ID.yaml when DIR is an existing
+    /// directory [default: standard output]
+    #[arg(long, short, value_name = "FILE|DIR")]
+    pub output: Option<PathBuf>,
+    /// Replace a file that exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The OSCAL documents `comply export` writes.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The backlog as an OSCAL plan of action and milestones (POA&M): one
+    /// poam-item and risk per item, evidence as observations with SHA-256
+    /// hashes, checklists as remediations, risk acceptances as
+    /// deviation-approved
+    Poam(ExportArgs),
+    /// The gate's verdict as OSCAL assessment results: a finding per control
+    /// and per judged item or review, satisfied or not-satisfied
+    AssessmentResults(ExportArgs),
+}
+
+/// Arguments of `comply export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write to FILE (`-` for standard output) [default: standard output]
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace a file that exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The shapes `comply import` looks for.
@@ -468,6 +527,7 @@ pub fn options_of(command: &str) -> &'static [&'static str] {
     match command {
         "init" | "schema" | "completions" | "man" | "reference" | "help" => &[],
         "import" => &["as_of"],
+        "export" => &["root", "as_of", "quiet", "verbose", "allow_empty"],
         "trend" => &["root", "as_of", "verbose", "color"],
         "diff" => &["root", "verbose"],
         _ => &GLOBAL_OPTIONS,

@@ -38,6 +38,7 @@ pub mod init;
 pub mod load;
 mod man;
 mod manifest;
+mod oscal;
 mod par;
 mod ratchet;
 mod render;

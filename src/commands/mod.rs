@@ -9,6 +9,7 @@ mod due;
 mod evidence;
 mod gaps;
 mod import;
+mod oscal;
 mod report;
 mod review;
 mod status;
@@ -22,7 +23,9 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::cli::{Cli, ColorChoice, Command, GlobalArgs, HistoryCommand, RepositoryCommand};
+use crate::cli::{
+    Cli, ColorChoice, Command, GlobalArgs, HistoryCommand, ImportFrom, RepositoryCommand,
+};
 use crate::render::Style;
 
 use steps::Talk;
@@ -132,7 +135,11 @@ pub fn run(
             trend::run(&ctx.root, args, ctx.as_of, ctx.style, out, err)
         }
         Command::History(HistoryCommand::Diff(args)) => review::diff(&ctx.root, args, out, err),
-        Command::Import(args) => import::run(args, ctx.as_of, out, err),
+        Command::Import(args) => match &args.from {
+            Some(ImportFrom::Catalog(catalog)) => oscal::import_catalog(catalog, out, err),
+            None => import::run(args, ctx.as_of, out, err),
+        },
+        Command::Export(what) => oscal::export(what, &ctx, out, err),
         Command::Init(args) => tools::init(args, &env.cwd, err),
         Command::Schema(args) => tools::schema(args, out),
         Command::Completions(args) => tools::completions(args, out),
@@ -151,7 +158,10 @@ fn reference(out: &mut dyn Write) -> anyhow::Result<Exit> {
 /// Whether a command reads the repository at the root (and so says which
 /// root with `--verbose`).
 fn reads_root(command: &Command) -> bool {
-    matches!(command, Command::Repository(_) | Command::History(_))
+    matches!(
+        command,
+        Command::Repository(_) | Command::History(_) | Command::Export(_)
+    )
 }
 
 /// Whether an error is a closed pipe (`comply status | head`), which ends

@@ -1,0 +1,505 @@
+//! OSCAL (NIST's Open Security Controls Assessment Language) documents as
+//! typed structures: the backlog as a plan of action and milestones
+//! (`poam`), the gate's verdict as assessment results (`results`), and
+//! catalogs read into control matrices (`catalog`). Rendering is pure: the
+//! model, the analysis and the facts gathered by the command (evidence
+//! hashes, the analysed commit's date) go in, a document comes out.
+//!
+//! Identifiers are UUID v5 in a namespace of the repository, so exporting
+//! twice gives the same document; see [`Ids`].
+
+pub mod catalog;
+pub mod poam;
+pub mod results;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::analysis::{Analysis, EvidenceView};
+use crate::evidence::EvidenceMap;
+use crate::model::{Owner, Repository};
+
+/// The OSCAL version the documents are written against.
+pub const OSCAL_VERSION: &str = "1.1.3";
+
+/// The namespace of comply's own properties (`ns` of a prop).
+pub const NS: &str = "https://github.com/comply-tools/comply/ns/oscal";
+
+/// What an export is made of besides the model and the analysis.
+pub struct Facts<'a> {
+    /// The system's name: `name` of comply.yaml, else the root's name.
+    pub system: String,
+    /// When the analysed state was last changed: the analysed commit's
+    /// date, or the as-of date's midnight UTC without git.
+    pub last_modified: String,
+    /// The document's version: the analysed commit, else the as-of date.
+    pub version: String,
+    /// The states and covered files of every evidence path.
+    pub evidence: &'a EvidenceMap,
+    /// SHA-256 (lower-case hex) of every evidence file, by path.
+    pub hashes: &'a BTreeMap<String, String>,
+}
+
+/// Stable identifiers: UUID v5 of `kind/id` in the namespace of the system
+/// (UUID v5 of `comply:` and the system's name in the URL namespace).
+pub struct Ids {
+    namespace: Uuid,
+}
+
+impl Ids {
+    /// The identifiers of `system`.
+    pub fn new(system: &str) -> Ids {
+        Ids {
+            namespace: Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("comply:{system}").as_bytes()),
+        }
+    }
+
+    /// The UUID of the thing of `kind` named `id`.
+    pub fn of(&self, kind: &str, id: &str) -> String {
+        Uuid::new_v5(&self.namespace, format!("{kind}/{id}").as_bytes()).to_string()
+    }
+}
+
+/// One line of text, as OSCAL's strings want it: whitespace runs made one
+/// space, trimmed; `fallback` when nothing is left.
+pub fn line(text: &str, fallback: &str) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if joined.is_empty() {
+        fallback.to_string()
+    } else {
+        joined
+    }
+}
+
+/// An OSCAL token (an XML NCName) made from `text`: characters other than
+/// letters, digits, `.`, `-` and `_` become `_`, and a leading `_` is added
+/// when the first is not a letter.
+pub fn token(text: &str) -> String {
+    let mut token: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !token.chars().next().is_some_and(char::is_alphabetic) {
+        token.insert(0, '_');
+    }
+    token
+}
+
+/// The metadata every document starts with.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Metadata {
+    /// The document's title.
+    pub title: String,
+    /// When the content last changed.
+    pub last_modified: String,
+    /// The document's version.
+    pub version: String,
+    /// The OSCAL version.
+    pub oscal_version: &'static str,
+    /// Roles parties play.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
+    /// People and teams.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<Party>,
+    /// Which parties play which role.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub responsible_parties: Vec<ResponsibleParty>,
+}
+
+/// A role.
+#[derive(Clone, Debug, Serialize)]
+pub struct Role {
+    /// Its token.
+    pub id: &'static str,
+    /// Its name.
+    pub title: &'static str,
+}
+
+/// A person or an organisation.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Party {
+    /// Its UUID.
+    pub uuid: String,
+    /// `person` or `organization`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Its name.
+    pub name: String,
+    /// Email addresses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub email_addresses: Vec<String>,
+    /// The teams a person belongs to.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub member_of_organizations: Vec<String>,
+}
+
+/// The parties that play a role.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ResponsibleParty {
+    /// The role.
+    pub role_id: &'static str,
+    /// The parties.
+    pub party_uuids: Vec<String>,
+}
+
+/// A name-value property.
+#[derive(Clone, Debug, Serialize)]
+pub struct Prop {
+    /// Its name (a token).
+    pub name: &'static str,
+    /// Its namespace: comply's, or none for OSCAL's own names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ns: Option<&'static str>,
+    /// Its value (one line).
+    pub value: String,
+}
+
+impl Prop {
+    /// A comply property.
+    pub fn comply(name: &'static str, value: impl AsRef<str>) -> Prop {
+        Prop {
+            name,
+            ns: Some(NS),
+            value: line(value.as_ref(), "-"),
+        }
+    }
+}
+
+/// The document's attachments: one resource per evidence file.
+#[derive(Clone, Debug, Serialize)]
+pub struct BackMatter {
+    /// The resources.
+    pub resources: Vec<Resource>,
+}
+
+/// An evidence file, with its hash.
+#[derive(Clone, Debug, Serialize)]
+pub struct Resource {
+    /// Its UUID.
+    pub uuid: String,
+    /// The path.
+    pub title: String,
+    /// Where it is, with its hash.
+    pub rlinks: Vec<Rlink>,
+}
+
+/// A link to a resource.
+#[derive(Clone, Debug, Serialize)]
+pub struct Rlink {
+    /// The path relative to the repository root.
+    pub href: String,
+    /// Its hashes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hashes: Vec<Hash>,
+}
+
+/// A content hash.
+#[derive(Clone, Debug, Serialize)]
+pub struct Hash {
+    /// `SHA-256`.
+    pub algorithm: &'static str,
+    /// Lower-case hex.
+    pub value: String,
+}
+
+/// An observation: what the evidence of an item or control showed.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Observation {
+    /// Its UUID.
+    pub uuid: String,
+    /// The evidence path.
+    pub title: String,
+    /// What was observed.
+    pub description: String,
+    /// Comply properties: the evidence state.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub props: Vec<Prop>,
+    /// `EXAMINE`.
+    pub methods: Vec<&'static str>,
+    /// The files, pointing at their back-matter resources.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub relevant_evidence: Vec<RelevantEvidence>,
+    /// When: the evidence's last commit, else the document's date.
+    pub collected: String,
+}
+
+/// A piece of evidence of an observation.
+#[derive(Clone, Debug, Serialize)]
+pub struct RelevantEvidence {
+    /// `#` and the resource's UUID, when the file exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+    /// The file, or why there is none.
+    pub description: String,
+}
+
+/// A component (here only comply itself, the tool that characterised the
+/// risks).
+#[derive(Clone, Debug, Serialize)]
+pub struct Component {
+    /// Its UUID.
+    pub uuid: String,
+    /// `software`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Its name.
+    pub title: &'static str,
+    /// What it is.
+    pub description: &'static str,
+    /// Its state.
+    pub status: ComponentStatus,
+}
+
+/// A component's state.
+#[derive(Clone, Debug, Serialize)]
+pub struct ComponentStatus {
+    /// `operational`.
+    pub state: &'static str,
+}
+
+/// Local definitions: the comply component.
+#[derive(Clone, Debug, Serialize)]
+pub struct LocalDefinitions {
+    /// The components.
+    pub components: Vec<Component>,
+}
+
+/// The comply tool as a component.
+pub fn tool(ids: &Ids) -> LocalDefinitions {
+    LocalDefinitions {
+        components: vec![Component {
+            uuid: ids.of("tool", "comply"),
+            kind: "software",
+            title: "comply",
+            description: "The compliance-as-code tool that analysed the repository.",
+            status: ComponentStatus {
+                state: "operational",
+            },
+        }],
+    }
+}
+
+/// The role of owners of backlog items and controls.
+pub const OWNER_ROLE: &str = "owner";
+
+/// Metadata with the owners of comply.yaml as parties (teams as
+/// organisations) in the `owner` role.
+pub fn metadata(title: String, facts: &Facts, ids: &Ids, owners: &[Owner]) -> Metadata {
+    let mut teams: Vec<&str> = owners.iter().filter_map(|o| o.team.as_deref()).collect();
+    teams.sort_unstable();
+    teams.dedup();
+    let mut parties: Vec<Party> = owners
+        .iter()
+        .map(|owner| Party {
+            uuid: ids.of("party", &owner.name),
+            kind: "person",
+            name: line(&owner.name, "-"),
+            email_addresses: owner.email.iter().map(|e| line(e, "-")).collect(),
+            member_of_organizations: owner.team.iter().map(|team| ids.of("team", team)).collect(),
+        })
+        .collect();
+    parties.extend(teams.iter().map(|team| Party {
+        uuid: ids.of("team", team),
+        kind: "organization",
+        name: line(team, "-"),
+        email_addresses: Vec::new(),
+        member_of_organizations: Vec::new(),
+    }));
+    let has_owners = !owners.is_empty();
+    Metadata {
+        title,
+        last_modified: facts.last_modified.clone(),
+        version: facts.version.clone(),
+        oscal_version: OSCAL_VERSION,
+        roles: if has_owners {
+            vec![Role {
+                id: OWNER_ROLE,
+                title: "Owner",
+            }]
+        } else {
+            Vec::new()
+        },
+        responsible_parties: if has_owners {
+            vec![ResponsibleParty {
+                role_id: OWNER_ROLE,
+                party_uuids: owners.iter().map(|o| ids.of("party", &o.name)).collect(),
+            }]
+        } else {
+            Vec::new()
+        },
+        parties,
+    }
+}
+
+/// Observations of evidence and the back-matter resources of its files,
+/// gathered while a document is built.
+pub struct Evidence<'a> {
+    facts: &'a Facts<'a>,
+    ids: &'a Ids,
+    /// Observations in the order made.
+    pub observations: Vec<Observation>,
+    /// Resources by path (each file once).
+    resources: BTreeMap<String, Resource>,
+}
+
+impl<'a> Evidence<'a> {
+    /// Nothing gathered yet.
+    pub fn new(facts: &'a Facts<'a>, ids: &'a Ids) -> Evidence<'a> {
+        Evidence {
+            facts,
+            ids,
+            observations: Vec::new(),
+            resources: BTreeMap::new(),
+        }
+    }
+
+    /// Observes the evidence of the thing `owner` (`item/ID`,
+    /// `control/FW/ID`); the observations' UUIDs.
+    pub fn observe(&mut self, owner: &str, evidence: &[EvidenceView]) -> Vec<String> {
+        evidence
+            .iter()
+            .map(|entry| self.observe_one(owner, entry))
+            .collect()
+    }
+
+    fn observe_one(&mut self, owner: &str, entry: &EvidenceView) -> String {
+        let uuid = self
+            .ids
+            .of("observation", &format!("{owner}/{}", entry.path));
+        let files = self
+            .facts
+            .evidence
+            .get(&entry.path)
+            .map(|s| s.files.as_slice())
+            .unwrap_or_default();
+        let mut relevant = Vec::new();
+        for file in files {
+            let Some(sha) = self.facts.hashes.get(file) else {
+                continue;
+            };
+            let resource = self
+                .resources
+                .entry(file.clone())
+                .or_insert_with(|| Resource {
+                    uuid: self.ids.of("evidence-file", file),
+                    title: line(file, "-"),
+                    rlinks: vec![Rlink {
+                        href: file.clone(),
+                        hashes: vec![Hash {
+                            algorithm: "SHA-256",
+                            value: sha.clone(),
+                        }],
+                    }],
+                });
+            relevant.push(RelevantEvidence {
+                href: Some(format!("#{}", resource.uuid)),
+                description: line(file, "-"),
+            });
+        }
+        if relevant.is_empty() {
+            relevant.push(RelevantEvidence {
+                href: None,
+                description: format!("no file: the evidence is {}", entry.state),
+            });
+        }
+        let mut props = vec![Prop::comply("evidence-state", entry.state.to_string())];
+        if let Some(change) = &entry.last_change {
+            props.push(Prop::comply("last-commit", &change.commit));
+        }
+        let described = match &entry.note {
+            Some(note) => format!("Evidence `{}` ({}): {note}", entry.path, entry.state),
+            None => format!("Evidence `{}` ({}).", entry.path, entry.state),
+        };
+        self.observations.push(Observation {
+            uuid: uuid.clone(),
+            title: line(&entry.path, "-"),
+            description: described,
+            props,
+            methods: vec!["EXAMINE"],
+            relevant_evidence: relevant,
+            collected: entry
+                .last_change
+                .as_ref()
+                .map_or_else(|| self.facts.last_modified.clone(), |c| midnight(c.date)),
+        });
+        uuid
+    }
+
+    /// The back matter: every observed file, by path; `None` when there is
+    /// none.
+    pub fn back_matter(&mut self) -> Option<BackMatter> {
+        let resources: Vec<Resource> = std::mem::take(&mut self.resources).into_values().collect();
+        (!resources.is_empty()).then_some(BackMatter { resources })
+    }
+}
+
+/// Midnight UTC of `day`, as an OSCAL date-time.
+pub fn midnight(day: chrono::NaiveDate) -> String {
+    format!("{day}T00:00:00Z")
+}
+
+/// The end of `day` in UTC, as an OSCAL date-time (a deadline).
+pub fn end_of(day: chrono::NaiveDate) -> String {
+    format!("{day}T23:59:59Z")
+}
+
+/// The title of an exported document.
+fn title(what: &str, system: &str) -> String {
+    line(&format!("{what}: {system}"), what)
+}
+
+/// The system's id element.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SystemId {
+    /// Where the id comes from (comply's namespace).
+    pub identifier_type: &'static str,
+    /// The id.
+    pub id: String,
+}
+
+/// The analysis and the model an export reads.
+pub struct Input<'a> {
+    /// The model.
+    pub repo: &'a Repository,
+    /// The analysis.
+    pub analysis: &'a Analysis,
+    /// The facts.
+    pub facts: &'a Facts<'a>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_stable_and_differ_by_system_and_kind() {
+        let a = Ids::new("Acme");
+        assert_eq!(a.of("item", "B-1"), Ids::new("Acme").of("item", "B-1"));
+        assert_ne!(a.of("item", "B-1"), Ids::new("Other").of("item", "B-1"));
+        assert_ne!(a.of("item", "B-1"), a.of("risk", "B-1"));
+        assert_eq!(a.of("item", "B-1").as_bytes()[14], b'5');
+    }
+
+    #[test]
+    fn tokens_and_lines_fit_oscal() {
+        assert_eq!(token("A.5.24"), "A.5.24");
+        assert_eq!(token("5.10"), "_5.10");
+        assert_eq!(token("CC 6:1"), "CC_6_1");
+        assert_eq!(line("  two\n lines ", "x"), "two lines");
+        assert_eq!(line(" \n", "x"), "x");
+    }
+}

@@ -1,0 +1,392 @@
+//! The backlog as an OSCAL plan of action and milestones: one poam-item and
+//! one risk per backlog item, observations for its evidence, remediations
+//! from its checklist, risk acceptances as `deviation-approved`.
+
+use serde::Serialize;
+
+use super::{
+    BackMatter, Evidence, Ids, Input, LocalDefinitions, Metadata, Observation, Prop, SystemId,
+    end_of, line, metadata, title, tool,
+};
+use crate::acceptance::{Acceptance, Target};
+use crate::analysis::ItemView;
+use crate::model::{Item, ItemStatus};
+
+/// The document: `{"plan-of-action-and-milestones": ...}`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PoamDocument {
+    /// The POA&M.
+    #[serde(rename = "plan-of-action-and-milestones")]
+    pub poam: Poam,
+}
+
+/// A plan of action and milestones.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Poam {
+    /// Its UUID.
+    pub uuid: String,
+    /// Metadata.
+    pub metadata: Metadata,
+    /// The system.
+    pub system_id: SystemId,
+    /// The comply component (the risks' characterisation origin).
+    pub local_definitions: LocalDefinitions,
+    /// Observations of the items' evidence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<Observation>,
+    /// One risk per item.
+    pub risks: Vec<Risk>,
+    /// One poam-item per item.
+    pub poam_items: Vec<PoamItem>,
+    /// The evidence files with their hashes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub back_matter: Option<BackMatter>,
+}
+
+/// A backlog item.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PoamItem {
+    /// Its UUID.
+    pub uuid: String,
+    /// The item's title.
+    pub title: String,
+    /// The item's summary, else its title.
+    pub description: String,
+    /// Comply properties: id, framework, owner, status, controls, tags.
+    pub props: Vec<Prop>,
+    /// Its evidence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related_observations: Vec<RelatedObservation>,
+    /// Its risk.
+    pub related_risks: Vec<RelatedRisk>,
+    /// The risk acceptance, when there is one: who, until when, why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remarks: Option<String>,
+}
+
+/// A reference to an observation.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct RelatedObservation {
+    /// The observation's UUID.
+    pub observation_uuid: String,
+}
+
+/// A reference to a risk.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct RelatedRisk {
+    /// The risk's UUID.
+    pub risk_uuid: String,
+}
+
+/// The risk of a backlog item.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Risk {
+    /// Its UUID.
+    pub uuid: String,
+    /// The item's title.
+    pub title: String,
+    /// What the item is about.
+    pub description: String,
+    /// The risk level and the controls concerned.
+    pub statement: String,
+    /// Comply properties: the acceptance's approver and dates.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub props: Vec<Prop>,
+    /// `open`, `remediating`, `deviation-approved` or `closed`.
+    pub status: &'static str,
+    /// The risk level, as comply set it.
+    pub characterizations: Vec<Characterization>,
+    /// The due date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    /// The checklist.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub remediations: Vec<Response>,
+    /// Its evidence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related_observations: Vec<RelatedObservation>,
+}
+
+/// Who characterised a risk, and how.
+#[derive(Clone, Debug, Serialize)]
+pub struct Characterization {
+    /// comply.
+    pub origin: Origin,
+    /// The risk level.
+    pub facets: Vec<Facet>,
+}
+
+/// Where a characterisation or a finding comes from.
+#[derive(Clone, Debug, Serialize)]
+pub struct Origin {
+    /// The actors.
+    pub actors: Vec<Actor>,
+}
+
+/// An actor: the comply tool.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Actor {
+    /// `tool`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The comply component's UUID.
+    pub actor_uuid: String,
+}
+
+/// The comply tool as the origin of a statement.
+pub fn comply_origin(ids: &Ids) -> Origin {
+    Origin {
+        actors: vec![Actor {
+            kind: "tool",
+            actor_uuid: ids.of("tool", "comply"),
+        }],
+    }
+}
+
+/// One facet of a risk.
+#[derive(Clone, Debug, Serialize)]
+pub struct Facet {
+    /// `risk`.
+    pub name: &'static str,
+    /// comply's namespace.
+    pub system: &'static str,
+    /// The level: `low`, `medium`, `high`, `critical`.
+    pub value: String,
+}
+
+/// A remediation: the item's checklist.
+#[derive(Clone, Debug, Serialize)]
+pub struct Response {
+    /// Its UUID.
+    pub uuid: String,
+    /// `planned`, or `completed` when every step is ticked.
+    pub lifecycle: &'static str,
+    /// `Checklist`.
+    pub title: &'static str,
+    /// How many steps are ticked.
+    pub description: String,
+    /// One task per step.
+    pub tasks: Vec<Task>,
+}
+
+/// A checklist step.
+#[derive(Clone, Debug, Serialize)]
+pub struct Task {
+    /// Its UUID.
+    pub uuid: String,
+    /// `action`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The step.
+    pub title: String,
+    /// `done`: `true` or `false`.
+    pub props: Vec<Prop>,
+}
+
+/// The POA&M of the backlog; `None` when the backlog is empty (a POA&M has
+/// at least one item).
+pub fn poam(input: &Input) -> Option<PoamDocument> {
+    let Input {
+        repo,
+        analysis,
+        facts,
+    } = *input;
+    let ids = Ids::new(&facts.system);
+    let mut evidence = Evidence::new(facts, &ids);
+    let mut risks = Vec::new();
+    let mut items = Vec::new();
+    for view in analysis
+        .items
+        .iter()
+        .filter(|i| i.kind == crate::analysis::gate::SubjectKind::Item)
+    {
+        let Some(item) = repo.items.iter().find(|i| i.id == view.id) else {
+            continue;
+        };
+        let observed = evidence.observe(&format!("item/{}", item.id), &view.evidence);
+        let related: Vec<RelatedObservation> = observed
+            .into_iter()
+            .map(|observation_uuid| RelatedObservation { observation_uuid })
+            .collect();
+        let acceptance = acceptance_of(&analysis.gate.acceptances, &item.id);
+        let risk = risk(item, view, acceptance, &ids, related.clone());
+        items.push(PoamItem {
+            uuid: ids.of("poam-item", &item.id),
+            title: line(&item.title, &item.id),
+            description: description(item),
+            props: item_props(item, view),
+            related_observations: related,
+            related_risks: vec![RelatedRisk {
+                risk_uuid: risk.uuid.clone(),
+            }],
+            remarks: acceptance.map(|a| {
+                format!(
+                    "Risk accepted by {} on {} until {} ({}): {}",
+                    a.approved_by, a.approved_on, a.expires, a.state, a.reason
+                )
+            }),
+        });
+        risks.push(risk);
+    }
+    if items.is_empty() {
+        return None;
+    }
+    let back_matter = evidence.back_matter();
+    Some(PoamDocument {
+        poam: Poam {
+            uuid: ids.of("poam", &facts.system),
+            metadata: metadata(
+                title("Plan of action and milestones", &facts.system),
+                facts,
+                &ids,
+                &repo.config.owners,
+            ),
+            system_id: SystemId {
+                identifier_type: super::NS,
+                id: line(&facts.system, "-"),
+            },
+            local_definitions: tool(&ids),
+            observations: evidence.observations,
+            risks,
+            poam_items: items,
+            back_matter,
+        },
+    })
+}
+
+/// The acceptance of item `id` that speaks for it: one in force, else the
+/// last written.
+fn acceptance_of<'a>(acceptances: &'a [Acceptance], id: &str) -> Option<&'a Acceptance> {
+    let of_item: Vec<&Acceptance> = acceptances
+        .iter()
+        .filter(|a| matches!(&a.subject, Target::Item { id: target } if target == id))
+        .collect();
+    of_item
+        .iter()
+        .find(|a| a.state.in_force())
+        .or(of_item.last())
+        .copied()
+}
+
+fn description(item: &Item) -> String {
+    item.summary
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(&item.title)
+        .to_string()
+}
+
+fn item_props(item: &Item, view: &ItemView) -> Vec<Prop> {
+    let mut props = vec![
+        Prop::comply("id", &item.id),
+        Prop::comply("framework", &item.framework),
+        Prop::comply("status", item.status.to_string()),
+        Prop::comply("state", view.state.to_string()),
+    ];
+    if let Some(owner) = &item.owner {
+        props.push(Prop::comply("owner", owner));
+    }
+    if let Some(done) = item.done {
+        props.push(Prop::comply("done", done.to_string()));
+    }
+    props.extend(item.controls.iter().map(|c| Prop::comply("control", &c.id)));
+    props.extend(item.tags.iter().map(|t| Prop::comply("tag", t)));
+    props
+}
+
+/// The OSCAL risk status of an item: closed when done or won't do, else
+/// `deviation-approved` under an acceptance in force, else `remediating`
+/// once work started, else `open`.
+fn status(item: &Item, acceptance: Option<&Acceptance>) -> &'static str {
+    if item.status.is_closed() {
+        "closed"
+    } else if acceptance.is_some_and(|a| a.state.in_force()) {
+        "deviation-approved"
+    } else if matches!(item.status, ItemStatus::InProgress | ItemStatus::Blocked) {
+        "remediating"
+    } else {
+        "open"
+    }
+}
+
+fn risk(
+    item: &Item,
+    view: &ItemView,
+    acceptance: Option<&Acceptance>,
+    ids: &Ids,
+    related: Vec<RelatedObservation>,
+) -> Risk {
+    let controls: Vec<&str> = item.controls.iter().map(|c| c.id.as_str()).collect();
+    let statement = if controls.is_empty() {
+        format!("{} risk ({}).", item.risk, item.framework)
+    } else {
+        format!(
+            "{} risk to {} {}.",
+            item.risk,
+            item.framework,
+            controls.join(", ")
+        )
+    };
+    let mut props = Vec::new();
+    if let Some(a) = acceptance {
+        props.push(Prop::comply("accepted-by", &a.approved_by));
+        props.push(Prop::comply("accepted-on", a.approved_on.to_string()));
+        props.push(Prop::comply("acceptance-expires", a.expires.to_string()));
+        props.push(Prop::comply("acceptance-state", a.state.to_string()));
+    }
+    Risk {
+        uuid: ids.of("risk", &item.id),
+        title: line(&item.title, &item.id),
+        description: description(item),
+        statement,
+        props,
+        status: status(item, acceptance),
+        characterizations: vec![Characterization {
+            origin: comply_origin(ids),
+            facets: vec![Facet {
+                name: "risk",
+                system: super::NS,
+                value: item.risk.to_string(),
+            }],
+        }],
+        deadline: view.due.map(end_of),
+        remediations: remediation(item, ids).into_iter().collect(),
+        related_observations: related,
+    }
+}
+
+fn remediation(item: &Item, ids: &Ids) -> Option<Response> {
+    if item.checklist.is_empty() {
+        return None;
+    }
+    let done = item.checklist.iter().filter(|s| s.done).count();
+    let total = item.checklist.len();
+    Some(Response {
+        uuid: ids.of("remediation", &item.id),
+        lifecycle: if done == total {
+            "completed"
+        } else {
+            "planned"
+        },
+        title: "Checklist",
+        description: format!("{done} of {total} steps done."),
+        tasks: item
+            .checklist
+            .iter()
+            .enumerate()
+            .map(|(n, step)| Task {
+                uuid: ids.of("task", &format!("{}/{n}", item.id)),
+                kind: "action",
+                title: line(&step.task, "-"),
+                props: vec![Prop::comply("done", step.done.to_string())],
+            })
+            .collect(),
+    })
+}

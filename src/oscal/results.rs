@@ -1,0 +1,331 @@
+//! The gate's verdict as OSCAL assessment results: one result with a
+//! finding per control and per item or review the gate judged (satisfied or
+//! not-satisfied), and observations of their evidence.
+
+use serde::Serialize;
+
+use super::poam::{Origin, comply_origin};
+use super::{
+    BackMatter, Evidence, Ids, Input, LocalDefinitions, Metadata, Observation, Prop, line,
+    metadata, title, token, tool,
+};
+use crate::analysis::ControlView;
+use crate::analysis::gate::{Checked, Gate, SubjectKind};
+
+/// The document: `{"assessment-results": ...}`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ResultsDocument {
+    /// The assessment results.
+    #[serde(rename = "assessment-results")]
+    pub results: AssessmentResults,
+}
+
+/// Assessment results.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AssessmentResults {
+    /// Its UUID.
+    pub uuid: String,
+    /// Metadata.
+    pub metadata: Metadata,
+    /// The plan assessed against: comply.yaml's gate settings.
+    pub import_ap: ImportAp,
+    /// One result: the gate's run.
+    pub results: Vec<AssessmentResult>,
+    /// The evidence files with their hashes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub back_matter: Option<BackMatter>,
+}
+
+/// The assessment plan: there is none; comply.yaml's settings stand for it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ImportAp {
+    /// `comply.yaml`.
+    pub href: &'static str,
+    /// What stands for the plan.
+    pub remarks: &'static str,
+}
+
+/// The gate's run.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AssessmentResult {
+    /// Its UUID.
+    pub uuid: String,
+    /// `comply check`.
+    pub title: &'static str,
+    /// The verdict line.
+    pub description: String,
+    /// The analysed state's date.
+    pub start: String,
+    /// The verdict and threshold.
+    pub props: Vec<Prop>,
+    /// The comply component (the findings' origin).
+    pub local_definitions: LocalDefinitions,
+    /// Every control of the repository.
+    pub reviewed_controls: ReviewedControls,
+    /// Evidence observed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<Observation>,
+    /// One finding per control and judged item or review.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
+}
+
+/// The controls reviewed: all of them.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ReviewedControls {
+    /// `include-all`.
+    pub control_selections: Vec<ControlSelection>,
+}
+
+/// A selection of controls.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ControlSelection {
+    /// Every control.
+    pub include_all: IncludeAll,
+}
+
+/// `{}`.
+#[derive(Clone, Debug, Serialize)]
+pub struct IncludeAll {}
+
+/// A finding: one control, item or review and whether it is satisfied.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Finding {
+    /// Its UUID.
+    pub uuid: String,
+    /// The subject's title.
+    pub title: String,
+    /// Why it is or is not satisfied.
+    pub description: String,
+    /// Comply properties: kind, framework, id.
+    pub props: Vec<Prop>,
+    /// comply.
+    pub origins: Vec<Origin>,
+    /// The subject and its state.
+    pub target: FindingTarget,
+    /// Its evidence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related_observations: Vec<super::poam::RelatedObservation>,
+}
+
+/// What a finding is about.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct FindingTarget {
+    /// `objective-id`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The control, item or review id as a token.
+    pub target_id: String,
+    /// Satisfied or not.
+    pub status: TargetStatus,
+}
+
+/// A target's state.
+#[derive(Clone, Debug, Serialize)]
+pub struct TargetStatus {
+    /// `satisfied` or `not-satisfied`.
+    pub state: &'static str,
+    /// `pass` or `fail`.
+    pub reason: &'static str,
+}
+
+impl TargetStatus {
+    fn of(satisfied: bool) -> TargetStatus {
+        if satisfied {
+            TargetStatus {
+                state: "satisfied",
+                reason: "pass",
+            }
+        } else {
+            TargetStatus {
+                state: "not-satisfied",
+                reason: "fail",
+            }
+        }
+    }
+}
+
+/// The assessment results of the gate.
+pub fn results(input: &Input) -> ResultsDocument {
+    let Input {
+        repo,
+        analysis,
+        facts,
+    } = *input;
+    let ids = Ids::new(&facts.system);
+    let mut evidence = Evidence::new(facts, &ids);
+    let gate = &analysis.gate;
+    let mut findings: Vec<Finding> = analysis
+        .controls
+        .iter()
+        .map(|control| control_finding(control, gate, &ids, &mut evidence))
+        .collect();
+    for checked in gate
+        .checked
+        .iter()
+        .filter(|c| matches!(c.kind, SubjectKind::Item | SubjectKind::Review))
+    {
+        findings.push(item_finding(checked, analysis, &ids, &mut evidence));
+    }
+    let back_matter = evidence.back_matter();
+    let mut props = vec![
+        Prop::comply("verdict", gate.word()),
+        Prop::comply("fail-on", gate.fail_on.to_string()),
+        Prop::comply("as-of", analysis.as_of.to_string()),
+    ];
+    props.push(Prop::comply("offenders", gate.offenders.len().to_string()));
+    ResultsDocument {
+        results: AssessmentResults {
+            uuid: ids.of("assessment-results", &facts.system),
+            metadata: metadata(
+                title("Assessment results", &facts.system),
+                facts,
+                &ids,
+                &repo.config.owners,
+            ),
+            import_ap: ImportAp {
+                href: "comply.yaml",
+                remarks: "comply keeps no assessment plan: the gate's settings in comply.yaml \
+                          (fail_on, due_soon_days) stand for it.",
+            },
+            results: vec![AssessmentResult {
+                uuid: ids.of("result", "gate"),
+                title: "comply check",
+                description: gate.summary(),
+                start: facts.last_modified.clone(),
+                props,
+                local_definitions: tool(&ids),
+                reviewed_controls: ReviewedControls {
+                    control_selections: vec![ControlSelection {
+                        include_all: IncludeAll {},
+                    }],
+                },
+                observations: evidence.observations,
+                findings,
+            }],
+            back_matter,
+        },
+    }
+}
+
+/// Offences of the subject (`kind`, `framework`, `id`), described.
+fn offences(gate: &Gate, kind: SubjectKind, framework: &str, id: &str) -> Vec<String> {
+    gate.offenders
+        .iter()
+        .filter(|o| o.kind == kind && o.id == id && o.framework == framework)
+        .map(crate::analysis::gate::Offender::describe)
+        .collect()
+}
+
+/// Acceptances covering offences of the subject, described.
+fn accepted(gate: &Gate, kind: SubjectKind, framework: &str, id: &str) -> Vec<String> {
+    gate.accepted
+        .iter()
+        .filter(|a| {
+            a.offender.kind == kind && a.offender.id == id && a.offender.framework == framework
+        })
+        .map(|a| {
+            format!(
+                "{} (accepted by {} until {})",
+                a.offender.describe(),
+                a.approved_by,
+                a.until
+            )
+        })
+        .collect()
+}
+
+fn control_finding(
+    control: &ControlView,
+    gate: &Gate,
+    ids: &Ids,
+    evidence: &mut Evidence,
+) -> Finding {
+    let key = format!("control/{}/{}", control.framework, control.id);
+    let offences = offences(gate, SubjectKind::Control, &control.framework, &control.id);
+    let accepted = accepted(gate, SubjectKind::Control, &control.framework, &control.id);
+    let satisfied = !control.is_gap && !control.unproven && offences.is_empty();
+    let mut why = vec![format!("Status {}.", control.status)];
+    if control.unproven {
+        why.push("Marked implemented, but some evidence is not present.".to_string());
+    }
+    why.extend(offences);
+    why.extend(accepted);
+    let related = evidence.observe(&key, &control.evidence);
+    Finding {
+        uuid: ids.of("finding", &key),
+        title: line(&control.title, &control.id),
+        description: why.join(" "),
+        props: vec![
+            Prop::comply("kind", "control"),
+            Prop::comply("framework", &control.framework),
+            Prop::comply("id", &control.id),
+            Prop::comply("status", control.status.to_string()),
+        ],
+        origins: vec![comply_origin(ids)],
+        target: FindingTarget {
+            kind: "objective-id",
+            target_id: token(&control.id),
+            status: TargetStatus::of(satisfied),
+        },
+        related_observations: related
+            .into_iter()
+            .map(|observation_uuid| super::poam::RelatedObservation { observation_uuid })
+            .collect(),
+    }
+}
+
+fn item_finding(
+    checked: &Checked,
+    analysis: &crate::analysis::Analysis,
+    ids: &Ids,
+    evidence: &mut Evidence,
+) -> Finding {
+    let gate = &analysis.gate;
+    let key = format!("{}/{}", checked.kind, checked.id);
+    let offences = offences(gate, checked.kind, &checked.framework, &checked.id);
+    let accepted = accepted(gate, checked.kind, &checked.framework, &checked.id);
+    let satisfied = offences.is_empty();
+    let mut why = if satisfied {
+        vec!["Passes the gate.".to_string()]
+    } else {
+        offences
+    };
+    why.extend(accepted);
+    let views = analysis
+        .items
+        .iter()
+        .find(|i| i.kind == checked.kind && i.id == checked.id)
+        .map(|i| i.evidence.as_slice())
+        .unwrap_or_default();
+    let related = evidence.observe(&key, views);
+    let mut props = vec![
+        Prop::comply("kind", checked.kind.to_string()),
+        Prop::comply("id", &checked.id),
+    ];
+    if !checked.framework.is_empty() {
+        props.push(Prop::comply("framework", &checked.framework));
+    }
+    Finding {
+        uuid: ids.of("finding", &key),
+        title: line(&checked.title, &checked.id),
+        description: why.join(" "),
+        props,
+        origins: vec![comply_origin(ids)],
+        target: FindingTarget {
+            kind: "objective-id",
+            target_id: token(&checked.id),
+            status: TargetStatus::of(satisfied),
+        },
+        related_observations: related
+            .into_iter()
+            .map(|observation_uuid| super::poam::RelatedObservation { observation_uuid })
+            .collect(),
+    }
+}

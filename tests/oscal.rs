@@ -1,0 +1,467 @@
+//! `comply export poam`, `comply export assessment-results` and `comply
+//! import catalog`: the documents validate against NIST's published OSCAL
+//! JSON schemas (tests/oscal/), identifiers are stable, and hostile
+//! catalogs are refused with nothing written.
+
+mod common;
+
+use std::fs;
+
+use common::Fixture;
+use serde_json::Value;
+
+/// NIST's JSON schema of an OSCAL model (`poam`, `assessment-results`,
+/// `catalog`).
+fn validator(model: &str) -> jsonschema::Validator {
+    let path = format!(
+        "{}/tests/oscal/oscal_{model}_schema.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let schema: Value =
+        serde_json::from_str(&fs::read_to_string(path).expect("schema file")).expect("JSON");
+    jsonschema::validator_for(&schema).expect("NIST's schema compiles")
+}
+
+/// Asserts `document` is valid under NIST's schema of `model`.
+fn assert_valid(model: &str, document: &Value) {
+    let validator = validator(model);
+    let errors: Vec<String> = validator
+        .iter_errors(document)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{model} not valid:\n{}",
+        errors.join("\n")
+    );
+}
+
+/// A repository with owners, controls, three items (one overdue with a
+/// checklist, one done, one accepted), evidence and git history.
+fn repository() -> Fixture {
+    let repo = Fixture::new()
+        .file(
+            "comply.yaml",
+            "name: Acme platform\ngate:\n  fail_on: high\nowners:\n  - { name: Alice, email: alice@example.com, team: Security }\n  - { name: Bob }\n",
+        )
+        .file(
+            "controls/fw.yaml",
+            "framework: fw\nname: Test framework\ncontrols:\n  - id: C1\n    title: First\n    status: implemented\n    owner: Alice\n    evidence: [evidence/policy.md]\n  - id: '5.10'\n    title: Numbered\n    status: planned\n    severity: high\n",
+        )
+        .file(
+            "backlog/items.yaml",
+            "framework: fw\nitems:\n  - id: B-1\n    title: Write the policy\n    controls: [C1]\n    risk: high\n    owner: Alice\n    due: 2026-01-31\n    status: in-progress\n    evidence: [evidence/policy.md]\n    checklist:\n      - task: Draft\n        done: true\n      - task: Approve\n  - id: B-2\n    title: Train   the team\n    risk: low\n    due: 2026-01-15\n    status: done\n    done: 2026-01-10\n    evidence: [evidence/training/]\n  - id: B-3\n    title: Rotate keys\n    risk: critical\n    owner: Bob\n    due: 2026-01-01\n    summary: |\n      Keys are old.\n      Rotation waits for the vault.\n",
+        )
+        .file(
+            "exceptions/accepted.yaml",
+            "exceptions:\n  - target: B-3\n    reason: Vault migration first\n    approved_by: Carol\n    approved_on: 2026-01-02\n    expires: 2026-06-30\n",
+        )
+        .file("evidence/policy.md", "# Policy\n")
+        .file("evidence/training/2026.md", "attendance\n")
+        .file("evidence/training/slides.md", "slides\n");
+    common::git(repo.path(), &["init", "-q"], None);
+    common::commit_all(repo.path(), "2026-02-01T10:00:00+00:00");
+    repo
+}
+
+fn export(repo: &Fixture, what: &str) -> Value {
+    let assert = repo
+        .run(&["--as-of", "2026-02-10", "export", what])
+        .success();
+    common::json(&assert)
+}
+
+#[test]
+fn the_poam_validates_and_maps_the_backlog() {
+    let repo = repository();
+    let doc = export(&repo, "poam");
+    assert_valid("poam", &doc);
+    let poam = &doc["plan-of-action-and-milestones"];
+    assert_eq!(poam["metadata"]["oscal-version"], "1.1.3");
+    let modified = poam["metadata"]["last-modified"].as_str().unwrap();
+    assert!(modified.starts_with("2026-02-01T"), "{modified}");
+    assert_eq!(poam["system-id"]["id"], "Acme platform");
+    let parties: Vec<&str> = poam["metadata"]["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(parties, ["Alice", "Bob", "Security"]);
+    let items = poam["poam-items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[1]["title"], "Train the team");
+    let risks = poam["risks"].as_array().unwrap();
+    let status: Vec<&str> = risks
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(status, ["remediating", "closed", "deviation-approved"]);
+    assert_eq!(risks[0]["deadline"], "2026-01-31T23:59:59Z");
+    assert_eq!(
+        risks[0]["characterizations"][0]["facets"][0]["value"],
+        "high"
+    );
+    let tasks = risks[0]["remediations"][0]["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 2);
+    assert_eq!(risks[0]["remediations"][0]["lifecycle"], "planned");
+    let accepted = &risks[2];
+    let prop = |name: &str| {
+        accepted["props"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .map(|p| p["value"].as_str().unwrap().to_string())
+    };
+    assert_eq!(prop("accepted-by").as_deref(), Some("Carol"));
+    assert_eq!(prop("acceptance-expires").as_deref(), Some("2026-06-30"));
+    let remarks = items[2]["remarks"].as_str().unwrap();
+    assert!(
+        remarks.starts_with("Risk accepted by Carol on 2026-01-02 until 2026-06-30 (active)"),
+        "{remarks}"
+    );
+    assert!(remarks.ends_with("Vault migration first"), "{remarks}");
+    // The training folder is two files, each a resource with its SHA-256.
+    let resources = poam["back-matter"]["resources"].as_array().unwrap();
+    let titles: Vec<&str> = resources
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "evidence/policy.md",
+            "evidence/training/2026.md",
+            "evidence/training/slides.md"
+        ]
+    );
+    let observation = &poam["observations"][0];
+    let href = observation["relevant-evidence"][0]["href"]
+        .as_str()
+        .unwrap();
+    assert_eq!(href, format!("#{}", resources[0]["uuid"].as_str().unwrap()));
+}
+
+#[test]
+fn evidence_hashes_are_the_files_sha256() {
+    use sha2::{Digest, Sha256};
+    let repo = repository();
+    let doc = export(&repo, "poam");
+    let resources = &doc["plan-of-action-and-milestones"]["back-matter"]["resources"];
+    let expected: String = Sha256::digest(b"# Policy\n")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        resources[0]["rlinks"][0]["hashes"][0],
+        serde_json::json!({"algorithm": "SHA-256", "value": expected})
+    );
+    assert_eq!(resources[0]["rlinks"][0]["href"], "evidence/policy.md");
+}
+
+#[test]
+fn exporting_twice_gives_the_same_bytes_and_ids_follow_the_system() {
+    let repo = repository();
+    let run = |args: &[&str]| common::stdout(&repo.run(args).success());
+    for what in ["poam", "assessment-results"] {
+        let first = run(&["--as-of", "2026-02-10", "export", what]);
+        let second = run(&["--as-of", "2026-02-10", "export", what]);
+        assert_eq!(first, second, "{what}");
+    }
+    let before = export(&repo, "poam");
+    fs::write(
+        repo.path().join("comply.yaml"),
+        "name: Other system\ngate:\n  fail_on: high\n",
+    )
+    .unwrap();
+    let after = export(&repo, "poam");
+    let uuid = |doc: &Value| doc["plan-of-action-and-milestones"]["poam-items"][0]["uuid"].clone();
+    assert_ne!(uuid(&before), uuid(&after));
+}
+
+#[test]
+fn the_assessment_results_validate_and_carry_the_verdict() {
+    let repo = repository();
+    let doc = export(&repo, "assessment-results");
+    assert_valid("assessment-results", &doc);
+    let result = &doc["assessment-results"]["results"][0];
+    let findings = result["findings"].as_array().unwrap();
+    let state = |target: &str| {
+        findings
+            .iter()
+            .find(|f| f["target"]["target-id"] == target)
+            .map(|f| f["target"]["status"]["state"].as_str().unwrap().to_string())
+    };
+    assert_eq!(state("C1").as_deref(), Some("satisfied"));
+    // `5.10` is not a token; it is written `_5.10`.
+    assert_eq!(state("_5.10").as_deref(), Some("not-satisfied"));
+    // B-1 is high and overdue: it fails the gate; B-3 is accepted.
+    assert_eq!(state("B-1").as_deref(), Some("not-satisfied"));
+    assert_eq!(state("B-3").as_deref(), Some("satisfied"));
+    let verdict = result["props"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "verdict")
+        .unwrap();
+    assert_eq!(verdict["value"], "failed");
+}
+
+#[test]
+fn export_without_git_dates_the_document_by_the_as_of_date() {
+    let repo =
+        Fixture::with_framework().items("  - id: A\n    title: One\n    risk: low\n    due: TBD\n");
+    let doc = export(&repo, "poam");
+    assert_valid("poam", &doc);
+    assert_eq!(
+        doc["plan-of-action-and-milestones"]["metadata"]["last-modified"],
+        "2026-02-10T00:00:00Z"
+    );
+    let doc = export(&repo, "assessment-results");
+    assert_valid("assessment-results", &doc);
+}
+
+#[test]
+fn an_empty_backlog_has_no_poam_and_nothing_is_written() {
+    let repo = Fixture::with_framework();
+    let out = repo.path().join("poam.json");
+    let assert = repo
+        .run(&[
+            "--as-of",
+            "2026-02-10",
+            "export",
+            "poam",
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .code(2);
+    assert!(common::stderr(&assert).contains("a POA&M needs at least one"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn export_writes_a_file_and_refuses_to_replace_one() {
+    let repo = repository();
+    let out = repo.path().join("poam.json");
+    let target = out.to_str().unwrap();
+    repo.run(&["--as-of", "2026-02-10", "export", "poam", "-o", target])
+        .success();
+    let written: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    assert_valid("poam", &written);
+    let again = repo
+        .run(&["--as-of", "2026-02-10", "export", "poam", "-o", target])
+        .code(2);
+    assert!(common::stderr(&again).contains("already exists"));
+    repo.run(&[
+        "--as-of",
+        "2026-02-10",
+        "export",
+        "poam",
+        "-o",
+        target,
+        "--force",
+    ])
+    .success();
+}
+
+#[test]
+fn a_small_poam_snapshot() {
+    let repo = Fixture::with_framework()
+        .file("comply.yaml", "name: Snapshot\n")
+        .items(
+            "  - id: A\n    title: One\n    controls: [C2]\n    risk: medium\n    due: 2026-03-01\n    checklist:\n      - task: Step\n        done: true\n",
+        );
+    let assert = repo
+        .run(&["--as-of", "2026-02-10", "export", "poam"])
+        .success();
+    insta::assert_snapshot!(common::stdout(&assert));
+}
+
+/// A small catalog: a control at the top, nested groups, enhancements, a
+/// withdrawn control.
+const CATALOG: &str = r#"{
+  "catalog": {
+    "uuid": "2a1d6e2e-0f49-4f4e-9a2c-1d7e5b6c8f90",
+    "metadata": {
+      "title": "Tiny Framework v1",
+      "last-modified": "2026-01-01T00:00:00Z",
+      "version": "1",
+      "oscal-version": "1.1.3"
+    },
+    "controls": [ { "id": "top-1", "title": "A control outside groups" } ],
+    "groups": [
+      {
+        "id": "ac",
+        "title": "Access",
+        "controls": [
+          {
+            "id": "ac-1",
+            "title": "Policy",
+            "controls": [ { "id": "ac-1.1", "title": "Enhancement  one" } ]
+          },
+          {
+            "id": "ac-2",
+            "title": "Gone",
+            "props": [ { "name": "status", "value": "withdrawn" } ]
+          }
+        ]
+      },
+      {
+        "id": "sc",
+        "title": "Systems",
+        "groups": [
+          { "id": "sc-x", "title": "Inner", "controls": [ { "id": "sc-9", "title": "Deep" } ] }
+        ]
+      }
+    ]
+  }
+}"#;
+
+#[test]
+fn the_test_catalog_is_a_valid_oscal_catalog() {
+    let catalog: Value = serde_json::from_str(CATALOG).unwrap();
+    assert_valid("catalog", &catalog);
+}
+
+#[test]
+fn importing_a_catalog_gives_a_matrix_that_validates() {
+    let repo = Fixture::new().file("catalog.json", CATALOG).dir("out");
+    let out = repo.path().join("out");
+    let assert = common::tool()
+        .current_dir(repo.path())
+        .args(["import", "catalog", "catalog.json", "-o", "out"])
+        .assert()
+        .success();
+    let stderr = common::stderr(&assert);
+    assert!(
+        stderr.starts_with(
+            "catalog.json: 4 controls of framework `tiny-framework-v1` (1 withdrawn left out)"
+        ),
+        "{stderr}"
+    );
+    let yaml = fs::read_to_string(out.join("controls/tiny-framework-v1.yaml")).unwrap();
+    insta::assert_snapshot!(yaml);
+    common::comply(&out).arg("validate").assert().success();
+    // Again without --force: refused, the file kept.
+    let again = common::tool()
+        .args([
+            "import",
+            "catalog",
+            repo.path().join("catalog.json").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2);
+    assert!(common::stderr(&again).contains("already exists"));
+    assert_eq!(
+        fs::read_to_string(out.join("controls/tiny-framework-v1.yaml")).unwrap(),
+        yaml
+    );
+}
+
+#[test]
+fn import_catalog_takes_the_framework_option() {
+    let repo = Fixture::new().file("catalog.json", CATALOG);
+    let assert = common::tool()
+        .args([
+            "import",
+            "catalog",
+            repo.path().join("catalog.json").to_str().unwrap(),
+            "--framework",
+            "tiny",
+        ])
+        .assert()
+        .success();
+    assert!(common::stdout(&assert).contains("framework: tiny\n"));
+}
+
+/// Runs `import catalog` on `text` into an output directory; the stderr,
+/// after asserting exit 2 and nothing written.
+fn refused(text: &str) -> String {
+    let repo = Fixture::new().file("bad.json", text).dir("out");
+    let out = repo.path().join("out");
+    let assert = common::tool()
+        .args([
+            "import",
+            "catalog",
+            repo.path().join("bad.json").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2);
+    assert!(
+        fs::read_dir(&out).unwrap().next().is_none(),
+        "something was written"
+    );
+    common::stderr(&assert)
+}
+
+#[test]
+fn hostile_catalogs_are_refused_with_the_place() {
+    let wrong_type = refused("{\n  \"catalog\": {\n    \"metadata\": {\"title\": 7}\n  }\n}");
+    assert!(wrong_type.contains("bad.json:3:"), "{wrong_type}");
+    assert!(wrong_type.contains("invalid type"), "{wrong_type}");
+    let duplicate = refused(
+        r#"{"catalog": {"metadata": {"title": "T"}, "controls": [{"id": "a-1", "title": "x"}, {"id": "a-1", "title": "y"}]}}"#,
+    );
+    assert!(duplicate.contains("`a-1` appears twice"), "{duplicate}");
+    let empty = refused(r#"{"catalog": {"metadata": {"title": "T"}}}"#);
+    assert!(empty.contains("no control"), "{empty}");
+    let bad_id = refused(
+        r#"{"catalog": {"metadata": {"title": "T"}, "controls": [{"id": "a b", "title": "x"}]}}"#,
+    );
+    assert!(bad_id.contains("not an id"), "{bad_id}");
+    let deep = format!(
+        "{{\"catalog\": {{\"metadata\": {{\"title\": \"T\"}}, \"groups\": [{}{}]}}}}",
+        "{\"groups\": [".repeat(200),
+        "]}".repeat(200)
+    );
+    let deep = refused(&deep);
+    assert!(deep.contains("recursion limit"), "{deep}");
+    let not_json = refused("catalog: yaml\n");
+    assert!(not_json.contains("bad.json:1:1"), "{not_json}");
+    let no_title = refused(
+        r#"{"catalog": {"metadata": {"title": "---"}, "controls": [{"id": "a", "title": "x"}]}}"#,
+    );
+    assert!(no_title.contains("--framework"), "{no_title}");
+}
+
+#[test]
+fn a_catalog_over_the_size_limit_is_refused_unread() {
+    let repo = Fixture::new().dir("out");
+    let path = repo.path().join("huge.json");
+    let file = fs::File::create(&path).unwrap();
+    file.set_len(64 * 1024 * 1024 + 1).unwrap();
+    let out = repo.path().join("out");
+    let assert = common::tool()
+        .args([
+            "import",
+            "catalog",
+            path.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2);
+    assert!(common::stderr(&assert).contains("over the limit"));
+}
+
+#[test]
+fn markdown_import_still_takes_files() {
+    let repo = Fixture::new().file(
+        "page.md",
+        "# Backlog\n\n| ID | Title | Risk | Due |\n|---|---|---|---|\n| X-1 | Do it | high | 2026-03-01 |\n",
+    );
+    common::tool()
+        .args([
+            "import",
+            "--framework",
+            "fw",
+            repo.path().join("page.md").to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+}
