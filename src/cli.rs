@@ -325,8 +325,12 @@ pub struct CatalogArgs {
     #[arg(value_name = "FILE.json", value_hint = ValueHint::FilePath)]
     pub file: PathBuf,
     /// Framework id of the matrix [default: made from the catalog's title]
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_hint = ValueHint::Other)]
     pub framework: Option<String>,
+    /// An OSCAL profile (a baseline, JSON) of the catalog: keep only the
+    /// controls it selects by id
+    #[arg(long, value_name = "PROFILE.json", value_hint = ValueHint::FilePath)]
+    pub profile: Option<PathBuf>,
     /// Write to FILE, or to DIR/controls/ID.yaml when DIR is an existing
     /// directory [default: standard output]
     #[arg(long, short, value_name = "FILE|DIR")]

@@ -18,7 +18,7 @@ const LAYERS: &[&[&str]] = &[
     &["git"],
     &["workspace"],
     &["analysis"],
-    &["filter", "ratchet", "trend", "diff"],
+    &["filter", "ratchet", "trend", "diff", "oscal"],
     &["report"],
     &["render"],
     &["schema"],

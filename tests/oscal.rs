@@ -318,6 +318,15 @@ const CATALOG: &str = r#"{
   }
 }"#;
 
+/// `comply import catalog ARGS...` run in `dir`.
+fn import_catalog(dir: &std::path::Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    common::tool()
+        .current_dir(dir)
+        .args(["import", "catalog"])
+        .args(args)
+        .assert()
+}
+
 #[test]
 fn the_test_catalog_is_a_valid_oscal_catalog() {
     let catalog: Value = serde_json::from_str(CATALOG).unwrap();
@@ -328,11 +337,7 @@ fn the_test_catalog_is_a_valid_oscal_catalog() {
 fn importing_a_catalog_gives_a_matrix_that_validates() {
     let repo = Fixture::new().file("catalog.json", CATALOG).dir("out");
     let out = repo.path().join("out");
-    let assert = common::tool()
-        .current_dir(repo.path())
-        .args(["import", "catalog", "catalog.json", "-o", "out"])
-        .assert()
-        .success();
+    let assert = import_catalog(repo.path(), &["catalog.json", "-o", "out"]).success();
     let stderr = common::stderr(&assert);
     assert!(
         stderr.starts_with(
@@ -464,4 +469,73 @@ fn markdown_import_still_takes_files() {
         ])
         .assert()
         .success();
+}
+
+#[test]
+fn the_worked_example_exports_valid_documents() {
+    for (what, model) in [
+        ("poam", "poam"),
+        ("assessment-results", "assessment-results"),
+    ] {
+        let assert = common::comply(&common::example_root())
+            .args(["--as-of", "2026-11-25", "export", what])
+            .assert()
+            .success();
+        assert_valid(model, &common::json(&assert));
+    }
+}
+
+#[test]
+fn a_profile_keeps_the_controls_it_selects() {
+    let profile = r#"{"profile": {"uuid": "5b0c7c1e-8a7e-4f0e-9d0a-0c1e2f3a4b5c",
+        "metadata": {"title": "P", "last-modified": "2026-01-01T00:00:00Z", "version": "1", "oscal-version": "1.1.3"},
+        "imports": [{"href": "catalog.json",
+          "include-controls": [{"with-ids": ["ac-1"], "with-child-controls": "yes"}, {"with-ids": ["sc-9", "zz-1"]}],
+          "exclude-controls": [{"with-ids": ["sc-9"]}]}]}}"#;
+    let repo = Fixture::new()
+        .file("catalog.json", CATALOG)
+        .file("profile.json", profile);
+    let assert = import_catalog(
+        repo.path(),
+        &[
+            "catalog.json",
+            "--profile",
+            "profile.json",
+            "--framework",
+            "tiny",
+        ],
+    )
+    .success();
+    let yaml = common::stdout(&assert);
+    let ids: Vec<&str> = yaml
+        .lines()
+        .filter_map(|l| l.strip_prefix("- id: "))
+        .collect();
+    assert_eq!(ids, ["ac-1", "ac-1.1"]);
+    let stderr = common::stderr(&assert);
+    assert!(
+        stderr.contains(
+            "2 controls of framework `tiny` (1 withdrawn left out, 2 not in the profile, \
+             1 of the profile's ids not in the catalog)"
+        ),
+        "{stderr}"
+    );
+    let bad = Fixture::new()
+        .file("catalog.json", CATALOG)
+        .file("profile.json", "{\"profile\": {\"imports\": 1}}");
+    let assert = import_catalog(bad.path(), &["catalog.json", "--profile", "profile.json"]).code(2);
+    let stderr = common::stderr(&assert);
+    assert!(stderr.contains("profile.json:1:"), "{stderr}");
+    assert!(stderr.contains("not an OSCAL profile"), "{stderr}");
+}
+
+#[test]
+fn export_rejects_at_and_an_invalid_repository() {
+    let repo = repository();
+    repo.run(&["--at", "HEAD", "export", "poam"]).code(2);
+    let broken = Fixture::with_framework().items("  - id: A\n    risk: extreme\n");
+    let assert = broken
+        .run(&["--as-of", "2026-02-10", "export", "poam"])
+        .code(2);
+    assert!(common::stdout(&assert).is_empty());
 }

@@ -118,7 +118,15 @@ pub(crate) fn import_catalog(
             return Ok(Exit::Invalid);
         }
     };
-    let imported = match oscal::catalog::import(&text, args.framework.as_deref()) {
+    let selected = match args.profile.as_deref().map(read_profile).transpose() {
+        Ok(selected) => selected,
+        Err(why) => {
+            writeln!(err, "error: {why}; nothing was written")?;
+            return Ok(Exit::Invalid);
+        }
+    };
+    let imported = match oscal::catalog::import(&text, args.framework.as_deref(), selected.as_ref())
+    {
         Ok(imported) => imported,
         Err(why) => {
             writeln!(err, "error: {shown}:{why}; nothing was written")?;
@@ -128,14 +136,27 @@ pub(crate) fn import_catalog(
     let framework = imported.matrix.framework.value.clone();
     let yaml = crate::import::to_yaml(&imported.matrix, FileKind::Controls, &shown)?;
     let count = imported.matrix.controls.len();
-    let withdrawn = if imported.withdrawn > 0 {
-        format!(" ({} withdrawn left out)", imported.withdrawn)
-    } else {
+    let mut left = Vec::new();
+    if imported.withdrawn > 0 {
+        left.push(format!("{} withdrawn left out", imported.withdrawn));
+    }
+    if selected.is_some() {
+        left.push(format!("{} not in the profile", imported.unselected));
+    }
+    if imported.missing > 0 {
+        left.push(format!(
+            "{} of the profile's ids not in the catalog",
+            imported.missing
+        ));
+    }
+    let left = if left.is_empty() {
         String::new()
+    } else {
+        format!(" ({})", left.join(", "))
     };
     writeln!(
         err,
-        "{shown}: {count} {} of framework `{framework}`{withdrawn}",
+        "{shown}: {count} {} of framework `{framework}`{left}",
         crate::text::plural(count, "control")
     )?;
     let target: Option<PathBuf> = args.output.as_deref().and_then(|path| {
@@ -151,19 +172,29 @@ pub(crate) fn import_catalog(
         out.write_all(yaml.as_bytes())?;
         return Ok(Exit::Success);
     };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-        && !dir.is_dir()
+    // `DIR/controls/` is made when missing, and removed again when the
+    // write fails.
+    let made = match path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
     {
-        if let Err(e) = std::fs::create_dir(dir) {
-            writeln!(
-                err,
-                "error: cannot create `{}`: {e}; nothing was written",
-                dir.display()
-            )?;
-            return Ok(Exit::Invalid);
-        }
-    }
+        Some(dir) => match std::fs::create_dir(dir) {
+            Ok(()) => Some(dir),
+            Err(e) => {
+                writeln!(
+                    err,
+                    "error: cannot create `{}`: {e}; nothing was written",
+                    dir.display()
+                )?;
+                return Ok(Exit::Invalid);
+            }
+        },
+        None => None,
+    };
     if let Err(e) = crate::write::atomic(&path, yaml.as_bytes(), args.force) {
+        if let Some(dir) = made {
+            let _ = std::fs::remove_dir(dir);
+        }
         writeln!(err, "error: {e:#}; nothing was written")?;
         return Ok(Exit::Invalid);
     }
@@ -171,7 +202,15 @@ pub(crate) fn import_catalog(
     Ok(Exit::Success)
 }
 
-/// Reads a catalog: a regular file (a symlink to one is fine) of at most
+/// What the profile at `path` selects; the error names the file (and the
+/// line and column of bad JSON).
+fn read_profile(path: &Path) -> Result<oscal::catalog::Selected, String> {
+    let shown = path.display();
+    let text = read_catalog(path).map_err(|why| format!("{shown}: {why}"))?;
+    oscal::catalog::profile(&text).map_err(|why| format!("{shown}:{why}"))
+}
+
+/// Reads a catalog or a profile: a regular file (a symlink to one is fine) of at most
 /// [`MAX_CATALOG_BYTES`], UTF-8.
 fn read_catalog(path: &Path) -> Result<String, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;

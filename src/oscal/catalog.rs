@@ -1,6 +1,7 @@
 //! OSCAL catalogs read into a control matrix: every control and
 //! enhancement (sub-control) of every group, however nested, with its id
-//! and title only (never prose). Withdrawn controls are left out.
+//! and title only (never prose). Withdrawn controls are left out; a profile
+//! (a baseline) keeps only the controls it selects.
 
 use std::collections::HashSet;
 
@@ -58,6 +59,92 @@ struct RawProp {
     value: String,
 }
 
+/// `{"profile": ...}`: the controls a baseline selects from its catalogs.
+#[derive(Debug, Deserialize)]
+struct ProfileDocument {
+    profile: Profile,
+}
+
+#[derive(Debug, Deserialize)]
+struct Profile {
+    imports: Vec<ProfileImport>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ProfileImport {
+    #[serde(default, rename = "include-all")]
+    include_all: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "include-controls")]
+    include_controls: Vec<Selection>,
+    #[serde(default, rename = "exclude-controls")]
+    exclude_controls: Vec<Selection>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Selection {
+    #[serde(default, rename = "with-ids")]
+    with_ids: Vec<String>,
+    #[serde(default, rename = "with-child-controls")]
+    with_child_controls: Option<String>,
+}
+
+/// What a profile selects: every control, or these ids (and, for some,
+/// their enhancements), less the excluded ones.
+#[derive(Debug, Default)]
+pub struct Selected {
+    all: bool,
+    ids: HashSet<String>,
+    with_children: HashSet<String>,
+    excluded: HashSet<String>,
+}
+
+impl Selected {
+    /// Whether a control is kept; `parent_kept` when its parent was selected
+    /// with its child controls.
+    fn keeps(&self, id: &str, parent_kept: bool) -> bool {
+        !self.excluded.contains(id) && (self.all || parent_kept || self.ids.contains(id))
+    }
+
+    /// How many selected ids the catalog did not have.
+    fn missing_from(&self, seen: &HashSet<String>) -> usize {
+        self.ids.iter().filter(|id| !seen.contains(*id)).count()
+    }
+}
+
+/// Reads an OSCAL profile (JSON): the ids its imports include and exclude
+/// (`with-ids`, `with-child-controls`, `include-all`). Pattern matches
+/// (`matching`) are not read.
+pub fn profile(text: &str) -> Result<Selected, String> {
+    let document: ProfileDocument =
+        serde_json::from_str(text).map_err(|e| json_error(&e, "profile"))?;
+    let mut selected = Selected::default();
+    for import in document.profile.imports {
+        selected.all |= import.include_all.is_some();
+        for include in import.include_controls {
+            if include.with_child_controls.as_deref() == Some("yes") {
+                selected
+                    .with_children
+                    .extend(include.with_ids.iter().cloned());
+            }
+            selected.ids.extend(include.with_ids);
+        }
+        for exclude in import.exclude_controls {
+            selected.excluded.extend(exclude.with_ids);
+        }
+    }
+    Ok(selected)
+}
+
+/// A serde_json error as `line:column: not an OSCAL {what}: message`.
+fn json_error(e: &serde_json::Error, what: &str) -> String {
+    format!(
+        "{}:{}: not an OSCAL {what}: {}",
+        e.line(),
+        e.column(),
+        strip_position(&e.to_string())
+    )
+}
+
 impl Control {
     fn is_withdrawn(&self) -> bool {
         self.props
@@ -73,20 +160,23 @@ pub struct Imported {
     pub matrix: MatrixFile,
     /// How many controls were withdrawn (left out).
     pub withdrawn: usize,
+    /// How many controls the profile left out.
+    pub unselected: usize,
+    /// How many ids the profile selects that the catalog lacks.
+    pub missing: usize,
 }
 
 /// Reads an OSCAL catalog (JSON) into the matrix of `framework` (else a
-/// framework id made from the catalog's title). Errors say where (line and
-/// column) or which control.
-pub fn import(text: &str, framework: Option<&str>) -> Result<Imported, String> {
-    let document: CatalogDocument = serde_json::from_str(text).map_err(|e| {
-        format!(
-            "{}:{}: not an OSCAL catalog: {}",
-            e.line(),
-            e.column(),
-            strip_position(&e.to_string())
-        )
-    })?;
+/// framework id made from the catalog's title), keeping what `selected`
+/// selects (every control without). Errors say where (line and column) or
+/// which control.
+pub fn import(
+    text: &str,
+    framework: Option<&str>,
+    selected: Option<&Selected>,
+) -> Result<Imported, String> {
+    let document: CatalogDocument =
+        serde_json::from_str(text).map_err(|e| json_error(&e, "catalog"))?;
     let catalog = document.catalog;
     let framework = match framework {
         Some(id) => id.to_string(),
@@ -97,16 +187,24 @@ pub fn import(text: &str, framework: Option<&str>) -> Result<Imported, String> {
             )
         })?,
     };
-    let mut walk = Walk::default();
+    let mut walk = Walk {
+        selected,
+        ..Walk::default()
+    };
     for control in &catalog.controls {
-        walk.control(control, None)?;
+        walk.control(control, None, false)?;
     }
     for group in &catalog.groups {
         walk.group(group, None)?;
     }
     if walk.controls.is_empty() {
-        return Err("the catalog has no control".to_string());
+        return Err(if selected.is_some() {
+            "the profile selects no control of the catalog".to_string()
+        } else {
+            "the catalog has no control".to_string()
+        });
     }
+    let missing = selected.map_or(0, |s| s.missing_from(&walk.seen));
     let name = catalog
         .metadata
         .title
@@ -122,6 +220,8 @@ pub fn import(text: &str, framework: Option<&str>) -> Result<Imported, String> {
             controls: walk.controls,
         },
         withdrawn: walk.withdrawn,
+        unselected: walk.unselected,
+        missing,
     })
 }
 
@@ -154,17 +254,19 @@ pub fn framework_id(title: &str) -> Option<String> {
 }
 
 #[derive(Default)]
-struct Walk {
+struct Walk<'s> {
+    selected: Option<&'s Selected>,
     controls: Vec<ControlEntry>,
     seen: HashSet<String>,
     withdrawn: usize,
+    unselected: usize,
 }
 
-impl Walk {
+impl Walk<'_> {
     fn group(&mut self, group: &Group, family: Option<&str>) -> Result<(), String> {
         let family = family.or(group.id.as_deref());
         for control in &group.controls {
-            self.control(control, family)?;
+            self.control(control, family, false)?;
         }
         for inner in &group.groups {
             self.group(inner, family)?;
@@ -172,7 +274,12 @@ impl Walk {
         Ok(())
     }
 
-    fn control(&mut self, control: &Control, family: Option<&str>) -> Result<(), String> {
+    fn control(
+        &mut self,
+        control: &Control,
+        family: Option<&str>,
+        parent_kept: bool,
+    ) -> Result<(), String> {
         let id = control.id.trim();
         if id.is_empty()
             || id
@@ -184,12 +291,19 @@ impl Walk {
                 crate::text::inert(&control.id)
             ));
         }
+        if !self.seen.insert(id.to_string()) {
+            return Err(format!("control id `{id}` appears twice"));
+        }
+        let kept = self.selected.is_none_or(|s| s.keeps(id, parent_kept));
+        let children_kept = self
+            .selected
+            .is_some_and(|s| kept && s.with_children.contains(id))
+            || parent_kept;
         if control.is_withdrawn() {
             self.withdrawn += 1;
+        } else if !kept {
+            self.unselected += 1;
         } else {
-            if !self.seen.insert(id.to_string()) {
-                return Err(format!("control id `{id}` appears twice"));
-            }
             if self.controls.len() >= MAX_CONTROLS {
                 return Err(format!("the catalog has more than {MAX_CONTROLS} controls"));
             }
@@ -221,7 +335,7 @@ impl Walk {
             });
         }
         for inner in &control.controls {
-            self.control(inner, family)?;
+            self.control(inner, family, children_kept)?;
         }
         Ok(())
     }
@@ -249,7 +363,7 @@ mod tests {
 
     #[test]
     fn bad_json_says_line_and_column() {
-        let e = import("{\n  \"catalog\": 3\n}", None).unwrap_err();
+        let e = import("{\n  \"catalog\": 3\n}", None, None).unwrap_err();
         assert!(e.starts_with("2:"), "{e}");
         assert!(e.contains("invalid type"), "{e}");
     }
