@@ -116,6 +116,19 @@ fn the_poam_validates_and_maps_the_backlog() {
     };
     assert_eq!(prop("accepted-by").as_deref(), Some("Carol"));
     assert_eq!(prop("acceptance-expires").as_deref(), Some("2026-06-30"));
+    let log = &accepted["risk-log"]["entries"][0];
+    assert_eq!(log["status-change"], "deviation-approved");
+    assert_eq!(log["start"], "2026-01-02T00:00:00Z");
+    assert_eq!(log["end"], "2026-06-30T23:59:59Z");
+    assert_eq!(
+        risks[1]["risk-log"]["entries"][0]["status-change"],
+        "closed"
+    );
+    assert_eq!(
+        risks[1]["risk-log"]["entries"][0]["start"],
+        "2026-01-10T00:00:00Z"
+    );
+    assert!(risks[0].get("risk-log").is_none());
     let remarks = items[2]["remarks"].as_str().unwrap();
     assert!(
         remarks.starts_with("Risk accepted by Carol on 2026-01-02 until 2026-06-30 (active)"),

@@ -107,9 +107,37 @@ pub struct Risk {
     /// The checklist.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub remediations: Vec<Response>,
+    /// What the files date: the acceptance, the item's completion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_log: Option<RiskLog>,
     /// Its evidence.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related_observations: Vec<RelatedObservation>,
+}
+
+/// The dated events of a risk.
+#[derive(Clone, Debug, Serialize)]
+pub struct RiskLog {
+    /// The events, oldest first.
+    pub entries: Vec<RiskLogEntry>,
+}
+
+/// One dated event: a risk accepted (from its approval to its expiry), or
+/// an item done.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct RiskLogEntry {
+    /// Its UUID.
+    pub uuid: String,
+    /// What happened.
+    pub title: String,
+    /// When it started.
+    pub start: String,
+    /// When it ended (an acceptance's expiry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// The risk status it brought.
+    pub status_change: &'static str,
 }
 
 /// Who characterised a risk, and how.
@@ -358,8 +386,42 @@ fn risk(
         }],
         deadline: view.due.map(end_of),
         remediations: remediation(item, ids).into_iter().collect(),
+        risk_log: risk_log(item, acceptance, ids),
         related_observations: related,
     }
+}
+
+/// The risk log from what the files date: the acceptance's approval
+/// (`deviation-approved`, ending at its expiry) and the item's `done` date
+/// (`closed`), oldest first; `None` when neither is there.
+fn risk_log(item: &Item, acceptance: Option<&Acceptance>, ids: &Ids) -> Option<RiskLog> {
+    let mut entries = Vec::new();
+    if let Some(a) = acceptance {
+        entries.push(RiskLogEntry {
+            uuid: ids.of(
+                "risk-log",
+                &format!("{}/accepted/{}", item.id, a.approved_on),
+            ),
+            title: line(
+                &format!("Risk accepted by {}", a.approved_by),
+                "Risk accepted",
+            ),
+            start: super::midnight(a.approved_on),
+            end: Some(end_of(a.expires)),
+            status_change: "deviation-approved",
+        });
+    }
+    if let Some(done) = item.done.filter(|_| item.status.is_closed()) {
+        entries.push(RiskLogEntry {
+            uuid: ids.of("risk-log", &format!("{}/closed/{done}", item.id)),
+            title: format!("Item {}", item.status),
+            start: super::midnight(done),
+            end: None,
+            status_change: "closed",
+        });
+    }
+    entries.sort_by(|a, b| a.start.cmp(&b.start));
+    (!entries.is_empty()).then_some(RiskLog { entries })
 }
 
 fn remediation(item: &Item, ids: &Ids) -> Option<Response> {
