@@ -56,9 +56,9 @@ pub(crate) fn export(
         analysis,
         facts: &facts,
     };
-    let json = match what {
+    let mut bytes = match what {
         ExportCommand::Poam(_) => match oscal::poam::poam(&input) {
-            Some(document) => serde_json::to_string_pretty(&document)?,
+            Some(document) => serde_json::to_vec_pretty(&document)?,
             None => {
                 writeln!(
                     err,
@@ -78,18 +78,18 @@ pub(crate) fn export(
                 )?;
                 return Ok(Exit::Invalid);
             }
-            serde_json::to_string_pretty(&oscal::results::results(&input))?
+            serde_json::to_vec_pretty(&oscal::results::results(&input))?
         }
     };
-    let bytes = format!("{json}\n");
+    bytes.push(b'\n');
     match &args.output {
         Some(path) => {
-            crate::write::to(path, bytes.as_bytes(), args.force, out)?;
+            crate::write::to(path, &bytes, args.force, out)?;
             if !crate::write::is_stdout(path) {
                 writeln!(err, "wrote {}", path.display())?;
             }
         }
-        None => out.write_all(bytes.as_bytes())?,
+        None => out.write_all(&bytes)?,
     }
     Ok(Exit::Success)
 }

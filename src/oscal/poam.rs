@@ -2,6 +2,8 @@
 //! one risk per backlog item, observations for its evidence, remediations
 //! from its checklist, risk acceptances as `deviation-approved`.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::{
@@ -227,6 +229,8 @@ pub fn poam(input: &Input) -> Option<PoamDocument> {
     } = *input;
     let ids = Ids::new(&facts.system);
     let mut evidence = Evidence::new(facts, &ids);
+    let by_id: HashMap<&str, &Item> = repo.items.iter().map(|i| (i.id.as_str(), i)).collect();
+    let acceptances = acceptances_by_item(&analysis.gate.acceptances);
     let mut risks = Vec::new();
     let mut items = Vec::new();
     for view in analysis
@@ -234,7 +238,7 @@ pub fn poam(input: &Input) -> Option<PoamDocument> {
         .iter()
         .filter(|i| i.kind == crate::analysis::gate::SubjectKind::Item)
     {
-        let Some(item) = repo.items.iter().find(|i| i.id == view.id) else {
+        let Some(item) = by_id.get(view.id.as_str()).copied() else {
             continue;
         };
         let observed = evidence.observe(&format!("item/{}", item.id), &view.evidence);
@@ -242,7 +246,7 @@ pub fn poam(input: &Input) -> Option<PoamDocument> {
             .into_iter()
             .map(|observation_uuid| RelatedObservation { observation_uuid })
             .collect();
-        let acceptance = acceptance_of(&analysis.gate.acceptances, &item.id);
+        let acceptance = acceptances.get(item.id.as_str()).copied();
         let risk = risk(item, view, acceptance, &ids, related.clone());
         items.push(PoamItem {
             uuid: ids.of("poam-item", &item.id),
@@ -288,18 +292,20 @@ pub fn poam(input: &Input) -> Option<PoamDocument> {
     })
 }
 
-/// The acceptance of item `id` that speaks for it: one in force, else the
+/// The acceptance that speaks for each item: the first in force, else the
 /// last written.
-fn acceptance_of<'a>(acceptances: &'a [Acceptance], id: &str) -> Option<&'a Acceptance> {
-    let of_item: Vec<&Acceptance> = acceptances
-        .iter()
-        .filter(|a| matches!(&a.subject, Target::Item { id: target } if target == id))
-        .collect();
-    of_item
-        .iter()
-        .find(|a| a.state.in_force())
-        .or(of_item.last())
-        .copied()
+fn acceptances_by_item(acceptances: &[Acceptance]) -> HashMap<&str, &Acceptance> {
+    let mut by_item: HashMap<&str, &Acceptance> = HashMap::new();
+    for acceptance in acceptances {
+        let Target::Item { id } = &acceptance.subject else {
+            continue;
+        };
+        let kept = by_item.entry(id.as_str()).or_insert(acceptance);
+        if !kept.state.in_force() {
+            *kept = acceptance;
+        }
+    }
+    by_item
 }
 
 fn description(item: &Item) -> String {

@@ -2,6 +2,8 @@
 //! finding per control and per item or review the gate judged (satisfied or
 //! not-satisfied), and observations of their evidence.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::poam::{Origin, comply_origin};
@@ -9,8 +11,8 @@ use super::{
     BackMatter, Evidence, Ids, Input, LocalDefinitions, Metadata, Observation, Prop, line,
     metadata, title, token, tool,
 };
-use crate::analysis::ControlView;
 use crate::analysis::gate::{Checked, Gate, SubjectKind};
+use crate::analysis::{ControlView, EvidenceView};
 
 /// The document: `{"assessment-results": ...}`.
 #[derive(Clone, Debug, Serialize)]
@@ -161,17 +163,27 @@ pub fn results(input: &Input) -> ResultsDocument {
     let ids = Ids::new(&facts.system);
     let mut evidence = Evidence::new(facts, &ids);
     let gate = &analysis.gate;
+    let verdicts = Verdicts::of(gate);
+    let evidence_of: HashMap<(SubjectKind, &str), &[EvidenceView]> = analysis
+        .items
+        .iter()
+        .map(|i| ((i.kind, i.id.as_str()), i.evidence.as_slice()))
+        .collect();
     let mut findings: Vec<Finding> = analysis
         .controls
         .iter()
-        .map(|control| control_finding(control, gate, &ids, &mut evidence))
+        .map(|control| control_finding(control, &verdicts, &ids, &mut evidence))
         .collect();
     for checked in gate
         .checked
         .iter()
         .filter(|c| matches!(c.kind, SubjectKind::Item | SubjectKind::Review))
     {
-        findings.push(item_finding(checked, analysis, &ids, &mut evidence));
+        let views = evidence_of
+            .get(&(checked.kind, checked.id.as_str()))
+            .copied()
+            .unwrap_or_default();
+        findings.push(item_finding(checked, &verdicts, views, &ids, &mut evidence));
     }
     let back_matter = evidence.back_matter();
     let mut props = vec![
@@ -214,42 +226,55 @@ pub fn results(input: &Input) -> ResultsDocument {
     }
 }
 
-/// Offences of the subject (`kind`, `framework`, `id`), described.
-fn offences(gate: &Gate, kind: SubjectKind, framework: &str, id: &str) -> Vec<String> {
-    gate.offenders
-        .iter()
-        .filter(|o| o.kind == kind && o.id == id && o.framework == framework)
-        .map(crate::analysis::gate::Offender::describe)
-        .collect()
+/// A subject of the gate: kind, framework, id.
+type Subject<'a> = (SubjectKind, &'a str, &'a str);
+
+/// What the gate says of each subject: its offences, and the offences risk
+/// acceptances cover (with who accepted them until when), described.
+#[derive(Default)]
+struct Verdicts<'a> {
+    offences: HashMap<Subject<'a>, Vec<String>>,
+    accepted: HashMap<Subject<'a>, Vec<String>>,
 }
 
-/// Acceptances covering offences of the subject, described.
-fn accepted(gate: &Gate, kind: SubjectKind, framework: &str, id: &str) -> Vec<String> {
-    gate.accepted
-        .iter()
-        .filter(|a| {
-            a.offender.kind == kind && a.offender.id == id && a.offender.framework == framework
-        })
-        .map(|a| {
-            format!(
+impl<'a> Verdicts<'a> {
+    fn of(gate: &'a Gate) -> Verdicts<'a> {
+        let mut verdicts = Verdicts::default();
+        for o in &gate.offenders {
+            let key = (o.kind, o.framework.as_str(), o.id.as_str());
+            verdicts.offences.entry(key).or_default().push(o.describe());
+        }
+        for a in &gate.accepted {
+            let o = &a.offender;
+            let key = (o.kind, o.framework.as_str(), o.id.as_str());
+            verdicts.accepted.entry(key).or_default().push(format!(
                 "{} (accepted by {} until {})",
-                a.offender.describe(),
+                o.describe(),
                 a.approved_by,
                 a.until
-            )
-        })
-        .collect()
+            ));
+        }
+        verdicts
+    }
+
+    /// The offences and the accepted offences of a subject.
+    fn get(&self, subject: Subject<'_>) -> (Vec<String>, Vec<String>) {
+        (
+            self.offences.get(&subject).cloned().unwrap_or_default(),
+            self.accepted.get(&subject).cloned().unwrap_or_default(),
+        )
+    }
 }
 
 fn control_finding(
     control: &ControlView,
-    gate: &Gate,
+    verdicts: &Verdicts,
     ids: &Ids,
     evidence: &mut Evidence,
 ) -> Finding {
     let key = format!("control/{}/{}", control.framework, control.id);
-    let offences = offences(gate, SubjectKind::Control, &control.framework, &control.id);
-    let accepted = accepted(gate, SubjectKind::Control, &control.framework, &control.id);
+    let (offences, accepted) =
+        verdicts.get((SubjectKind::Control, &control.framework, &control.id));
     let satisfied = !control.is_gap && !control.unproven && offences.is_empty();
     let mut why = vec![format!("Status {}.", control.status)];
     if control.unproven {
@@ -283,14 +308,13 @@ fn control_finding(
 
 fn item_finding(
     checked: &Checked,
-    analysis: &crate::analysis::Analysis,
+    verdicts: &Verdicts,
+    views: &[EvidenceView],
     ids: &Ids,
     evidence: &mut Evidence,
 ) -> Finding {
-    let gate = &analysis.gate;
     let key = format!("{}/{}", checked.kind, checked.id);
-    let offences = offences(gate, checked.kind, &checked.framework, &checked.id);
-    let accepted = accepted(gate, checked.kind, &checked.framework, &checked.id);
+    let (offences, accepted) = verdicts.get((checked.kind, &checked.framework, &checked.id));
     let satisfied = offences.is_empty();
     let mut why = if satisfied {
         vec!["Passes the gate.".to_string()]
@@ -298,12 +322,6 @@ fn item_finding(
         offences
     };
     why.extend(accepted);
-    let views = analysis
-        .items
-        .iter()
-        .find(|i| i.kind == checked.kind && i.id == checked.id)
-        .map(|i| i.evidence.as_slice())
-        .unwrap_or_default();
     let related = evidence.observe(&key, views);
     let mut props = vec![
         Prop::comply("kind", checked.kind.to_string()),
