@@ -186,12 +186,12 @@ pub fn results(input: &Input) -> ResultsDocument {
         findings.push(item_finding(checked, &verdicts, views, &ids, &mut evidence));
     }
     let back_matter = evidence.back_matter();
-    let mut props = vec![
+    let props = vec![
         Prop::comply("verdict", gate.word()),
         Prop::comply("fail-on", gate.fail_on.to_string()),
         Prop::comply("as-of", analysis.as_of.to_string()),
+        Prop::comply("offenders", gate.offenders.len().to_string()),
     ];
-    props.push(Prop::comply("offenders", gate.offenders.len().to_string()));
     ResultsDocument {
         results: AssessmentResults {
             uuid: ids.of("assessment-results", &facts.system),
