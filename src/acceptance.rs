@@ -17,7 +17,7 @@ use crate::model::SourceRef;
 /// the key both sides are compared by.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Target {
+pub(crate) enum Target {
     /// A backlog item.
     Item {
         /// Its id.
@@ -60,7 +60,7 @@ word_enum! {
 impl AcceptanceState {
     /// The state on `as_of` of an acceptance approved on `approved_on` and
     /// ending on `expires`, with a due-soon window of `window` days.
-    pub fn on(
+    pub(crate) fn on(
         approved_on: NaiveDate,
         expires: NaiveDate,
         as_of: NaiveDate,
@@ -79,35 +79,35 @@ impl AcceptanceState {
     }
 
     /// Whether the acceptance is in force.
-    pub fn in_force(self) -> bool {
+    pub(crate) fn in_force(self) -> bool {
         matches!(self, AcceptanceState::Active | AcceptanceState::Expiring)
     }
 }
 
 /// A risk acceptance as the gate sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Acceptance {
+pub(crate) struct Acceptance {
     /// The target as written.
-    pub target: String,
+    pub(crate) target: String,
     /// What the target resolves to.
-    pub subject: Target,
+    pub(crate) subject: Target,
     /// Why the risk is accepted.
-    pub reason: String,
+    pub(crate) reason: String,
     /// Who approved it.
-    pub approved_by: String,
+    pub(crate) approved_by: String,
     /// When it was approved.
-    pub approved_on: NaiveDate,
+    pub(crate) approved_on: NaiveDate,
     /// The last day it is in force.
-    pub expires: NaiveDate,
+    pub(crate) expires: NaiveDate,
     /// Where it stands.
-    pub state: AcceptanceState,
+    pub(crate) state: AcceptanceState,
     /// Where it is defined.
-    pub source: SourceRef,
+    pub(crate) source: SourceRef,
 }
 
 /// Why a written target names nothing the gate can honour.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Unresolved {
+pub(crate) enum Unresolved {
     /// No item, review, control or evidence path has this name.
     Unknown,
     /// A bare id that names several things (controls of several
@@ -117,7 +117,7 @@ pub enum Unresolved {
 
 /// Every name a risk acceptance may use, indexed once so that resolving a
 /// target costs O(1).
-pub struct Targets<'a> {
+pub(crate) struct Targets<'a> {
     items: HashSet<&'a str>,
     reviews: HashSet<&'a str>,
     /// Control id to the frameworks defining it.
@@ -127,7 +127,7 @@ pub struct Targets<'a> {
 
 impl<'a> Targets<'a> {
     /// The index of `repo`'s items, reviews, controls and evidence paths.
-    pub fn new(repo: &'a Repository) -> Targets<'a> {
+    pub(crate) fn new(repo: &'a Repository) -> Targets<'a> {
         let mut controls: HashMap<&str, Vec<&str>> = HashMap::new();
         for framework in &repo.frameworks {
             for control in &framework.controls {
@@ -148,7 +148,7 @@ impl<'a> Targets<'a> {
     /// What `written` names: `framework:id` of a control, an item id, a
     /// review id, a control id defined in one framework, or an evidence
     /// path, in that order.
-    pub fn resolve(&self, written: &str) -> Result<Target, Unresolved> {
+    pub(crate) fn resolve(&self, written: &str) -> Result<Target, Unresolved> {
         if let Some((framework, id)) = written.split_once(':')
             && self
                 .controls
@@ -206,13 +206,13 @@ impl<'a> Targets<'a> {
 
 /// The acceptances in force, looked up by target in O(1). Where several
 /// name the same target, the one that runs longest wins.
-pub struct InForce<'a> {
+pub(crate) struct InForce<'a> {
     by_target: HashMap<&'a Target, &'a Acceptance>,
 }
 
 impl<'a> InForce<'a> {
     /// The index of the acceptances of `all` that are in force.
-    pub fn new(all: &'a [Acceptance]) -> InForce<'a> {
+    pub(crate) fn new(all: &'a [Acceptance]) -> InForce<'a> {
         let mut by_target: HashMap<&Target, &Acceptance> = HashMap::new();
         for acceptance in all.iter().filter(|a| a.state.in_force()) {
             by_target
@@ -228,13 +228,13 @@ impl<'a> InForce<'a> {
     }
 
     /// The acceptance in force for `target`, if any.
-    pub fn get(&self, target: &Target) -> Option<&'a Acceptance> {
+    pub(crate) fn get(&self, target: &Target) -> Option<&'a Acceptance> {
         self.by_target.get(target).copied()
     }
 
     /// The acceptance covering every one of `paths` (the one that ends
     /// first), when each path is accepted.
-    pub fn covering_paths(&self, paths: &[String]) -> Option<&'a Acceptance> {
+    pub(crate) fn covering_paths(&self, paths: &[String]) -> Option<&'a Acceptance> {
         let mut first: Option<&Acceptance> = None;
         for path in paths {
             let found = self.get(&Target::Evidence { path: path.clone() })?;

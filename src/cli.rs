@@ -1,4 +1,6 @@
-//! The command line: arguments as clap reads them.
+//! The command line: the top-level `Cli`, the `Command` enum and the
+//! global options. Each command's own arguments live with its run function
+//! in `commands`; the shared ones in `args`.
 
 use std::path::PathBuf;
 
@@ -8,16 +10,19 @@ use clap::{
     ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum, ValueHint,
 };
 
-use crate::date::parse_date;
-use crate::model::Risk;
-
-/// `comply --version`: the package version and the git commit it was built from.
-pub const VERSION: &str = concat!(
-    env!("CARGO_PKG_VERSION"),
-    " (",
-    env!("COMPLY_GIT_COMMIT"),
-    ")"
-);
+use crate::args::OutputArgs;
+use crate::args::date_arg;
+pub(crate) use crate::args::{GLOBAL_OPTIONS, VERSION, options_of};
+use crate::commands::check::CheckArgs;
+use crate::commands::due::DueArgs;
+use crate::commands::evidence::EvidenceArgs;
+use crate::commands::export::ExportCommand;
+use crate::commands::gaps::GapsArgs;
+use crate::commands::import::ImportArgs;
+use crate::commands::report::ReportArgs;
+use crate::commands::review::DiffArgs;
+use crate::commands::tools::{CompletionsArgs, InitArgs, ManArgs, SchemaArgs};
+use crate::commands::trend::TrendArgs;
 
 /// Compliance as code: dashboards, CI gates and reports for POPIA, ISO 27001
 /// and SOC 2 state kept as YAML in a git repository.
@@ -26,7 +31,7 @@ pub const VERSION: &str = concat!(
 pub struct Cli {
     /// Options every command takes.
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub(crate) global: GlobalArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -39,44 +44,35 @@ pub struct GlobalArgs {
     /// above the current directory, else the git top level, else the current
     /// directory]
     #[arg(long, global = true, value_name = "DIR")]
-    pub root: Option<PathBuf>,
+    pub(crate) root: Option<PathBuf>,
 
     /// The day to analyse, as YYYY-MM-DD [default: today]
     #[arg(long, global = true, value_name = "DATE", env = "COMPLY_TODAY", value_parser = date_arg, value_hint = ValueHint::Other)]
-    pub as_of: Option<NaiveDate>,
+    pub(crate) as_of: Option<NaiveDate>,
 
     /// Analyse the repository as it was at this git revision (read from git
     /// objects; the working tree is not touched)
     #[arg(long, global = true, value_name = "REV", value_hint = ValueHint::Other)]
-    pub at: Option<String>,
+    pub(crate) at: Option<String>,
 
     /// Print only failures: no summary when all is well, no warnings
     #[arg(long, short, global = true, conflicts_with = "verbose")]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 
     /// Explain decisions on standard error: which root, settings and date,
     /// why each offender fails
     #[arg(long, short, global = true)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
 
     /// Accept a root with no comply.yaml and no YAML file to read (by
     /// default that is an error, so a CI job pointed at the wrong folder
     /// fails instead of passing on nothing)
     #[arg(long, global = true)]
-    pub allow_empty: bool,
+    pub(crate) allow_empty: bool,
 
     /// When to use colour (`auto` honours NO_COLOR and only colours a terminal)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
-}
-
-/// How results are printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Tables and lines for people.
-    Table,
-    /// Stable JSON for programs (see docs/json.md).
-    Json,
+    pub(crate) color: ColorChoice,
 }
 
 /// Whether to colour output.
@@ -123,45 +119,6 @@ pub enum Command {
     Reference,
 }
 
-/// Arguments of `comply init`.
-#[derive(Debug, Args)]
-pub struct InitArgs {
-    /// Directory to set up [default: the current directory]
-    #[arg(value_name = "DIR")]
-    pub dir: Option<PathBuf>,
-}
-
-/// Arguments of `comply schema`.
-#[derive(Debug, Args)]
-pub struct SchemaArgs {
-    /// Which file kind, or which JSON output document (the command's name;
-    /// `ratchet` for check --baseline, `manifest` and `verify` for evidence)
-    #[arg(value_parser = [
-        "config", "controls", "backlog", "reviews", "exceptions", "validate", "status", "due",
-        "gaps", "check", "ratchet", "evidence", "manifest", "verify", "trend", "diff", "report",
-    ])]
-    pub kind: String,
-}
-
-/// Arguments of `comply man`.
-#[derive(Debug, Args)]
-pub struct ManArgs {
-    /// Write comply.1 and a page per command (comply-check.1, ...) into DIR,
-    /// creating it (e.g. ~/.local/share/man/man1); `-` prints all pages, one
-    /// after another, on standard output (`man -l -` reads them) [default:
-    /// print comply.1]
-    #[arg(long, short, value_name = "DIR", value_hint = ValueHint::DirPath)]
-    pub output: Option<PathBuf>,
-}
-
-/// Arguments of `comply completions`.
-#[derive(Debug, Args)]
-pub struct CompletionsArgs {
-    /// The shell
-    #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
-}
-
 /// The commands that read a repository.
 #[derive(Debug, Subcommand)]
 pub enum RepositoryCommand {
@@ -189,353 +146,6 @@ pub enum HistoryCommand {
     Trend(TrendArgs),
     /// What changed between two revisions, for a review meeting
     Diff(DiffArgs),
-}
-
-/// Arguments of `comply diff`.
-#[derive(Debug, Args)]
-pub struct DiffArgs {
-    /// The earlier revision
-    #[arg(value_name = "REV1", value_hint = ValueHint::Other)]
-    pub from: String,
-    /// The later revision [default: the working tree]
-    #[arg(value_name = "REV2", value_hint = ValueHint::Other)]
-    pub to: Option<String>,
-    /// Output format (`markdown` gives a review pack)
-    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
-    pub format: DiffFormat,
-}
-
-/// The formats of `comply diff`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormat {
-    /// Sections of lines for people.
-    Table,
-    /// Stable JSON.
-    Json,
-    /// A Markdown review pack.
-    Markdown,
-}
-
-/// Arguments of `comply evidence`.
-#[derive(Debug, Args)]
-pub struct EvidenceArgs {
-    /// Only stale evidence
-    #[arg(long)]
-    pub stale: bool,
-    /// Only evidence that is not present (missing, empty or outside)
-    #[arg(long)]
-    pub missing: bool,
-    /// Write a manifest (path, size, SHA-256, last commit) of every evidence file to FILE
-    /// (`-` is standard output)
-    #[arg(long, value_name = "FILE", conflicts_with = "verify")]
-    pub manifest: Option<PathBuf>,
-    /// Compare the evidence files with a manifest; exit 1 if anything was added, removed or changed
-    #[arg(long, value_name = "FILE")]
-    pub verify: Option<PathBuf>,
-    /// Replace the manifest FILE if it exists
-    #[arg(long, requires = "manifest")]
-    pub force: bool,
-    /// Output.
-    #[command(flatten)]
-    pub output: OutputArgs,
-}
-
-/// Arguments of `comply trend`.
-#[derive(Debug, Args)]
-pub struct TrendArgs {
-    /// First day of the first period [default: twelve periods before the as-of date]
-    #[arg(long, value_name = "DATE", value_parser = date_arg, value_hint = ValueHint::Other)]
-    pub since: Option<NaiveDate>,
-    /// Length of a period
-    #[arg(long, value_enum, default_value_t = Every::Month)]
-    pub every: Every,
-    /// Output.
-    #[command(flatten)]
-    pub output: OutputArgs,
-}
-
-/// The period of `comply trend`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Every {
-    /// Seven days.
-    Week,
-    /// A calendar month.
-    Month,
-}
-
-/// Arguments of `comply import`.
-#[derive(Clone, Debug, Args)]
-pub struct ImportArgs {
-    /// Import from OSCAL instead of Markdown
-    #[command(subcommand)]
-    pub from: Option<ImportFrom>,
-    /// Markdown pages to import; a folder stands for every .md page in it
-    #[arg(required = true, value_name = "FILE.md|DIR")]
-    pub files: Vec<PathBuf>,
-    /// Framework for whatever the page leaves open: used only where no
-    /// heading, front matter, title or folder names one (popia, iso27001, soc2, ...)
-    #[arg(long, value_name = "ID")]
-    pub framework: Option<String>,
-    /// A heading word that names a framework, such as `Privacy=popia`
-    /// (repeatable; tried before the names comply knows)
-    #[arg(long, value_name = "WORD=ID", value_hint = ValueHint::Other)]
-    pub framework_word: Vec<String>,
-    /// Which shapes to look for
-    #[arg(long, value_enum, default_value_t = ImportKind::Auto)]
-    pub kind: ImportKind,
-    /// Write to FILE, or into DIR/backlog/ and DIR/controls/ when DIR is an
-    /// existing directory [default: standard output]
-    #[arg(long, short, value_name = "FILE|DIR")]
-    pub output: Option<PathBuf>,
-    /// Replace files that exist
-    #[arg(long, conflicts_with = "merge")]
-    pub force: bool,
-    /// Update files that exist (and combine pages that give the same file):
-    /// entries with a known id take the page's status, owner, evidence and
-    /// links; new ids are added; nothing else changes
-    #[arg(long)]
-    pub merge: bool,
-    /// Import the pages that can be imported and list the ones skipped
-    /// (without it, one failing page means nothing is written)
-    #[arg(long)]
-    pub keep_going: bool,
-    /// Fail (exit 2, nothing written) when anything on a page is not imported
-    #[arg(long)]
-    pub strict: bool,
-    /// Prefix of generated item ids [default: from the file name]
-    #[arg(long, value_name = "PREFIX", value_hint = ValueHint::Other)]
-    pub id_prefix: Option<String>,
-    /// Risk for items whose page gives none
-    #[arg(long, value_enum, default_value_t = RiskArg::Medium, value_name = "RISK")]
-    pub default_risk: RiskArg,
-}
-
-/// What `comply import` reads besides Markdown pages.
-#[derive(Clone, Debug, Subcommand)]
-pub enum ImportFrom {
-    /// Turn an OSCAL catalog (JSON: groups, controls and enhancements, ids
-    /// and titles) into a control matrix
-    Catalog(CatalogArgs),
-}
-
-/// Arguments of `comply import catalog`.
-#[derive(Clone, Debug, Args)]
-pub struct CatalogArgs {
-    /// The OSCAL catalog (JSON)
-    #[arg(value_name = "FILE.json", value_hint = ValueHint::FilePath)]
-    pub file: PathBuf,
-    /// Framework id of the matrix [default: made from the catalog's title]
-    #[arg(long, value_name = "ID", value_hint = ValueHint::Other)]
-    pub framework: Option<String>,
-    /// An OSCAL profile (a baseline, JSON) of the catalog: keep only the
-    /// controls it selects by id
-    #[arg(long, value_name = "PROFILE.json", value_hint = ValueHint::FilePath)]
-    pub profile: Option<PathBuf>,
-    /// Write to FILE, or to DIR/controls/ID.yaml when DIR is an existing
-    /// directory [default: standard output]
-    #[arg(long, short, value_name = "FILE|DIR")]
-    pub output: Option<PathBuf>,
-    /// Replace a file that exists
-    #[arg(long)]
-    pub force: bool,
-}
-
-/// The OSCAL documents `comply export` writes.
-#[derive(Debug, Subcommand)]
-pub enum ExportCommand {
-    /// The backlog as an OSCAL plan of action and milestones (POA&M): one
-    /// poam-item and risk per item, evidence as observations with SHA-256
-    /// hashes, checklists as remediations, risk acceptances as
-    /// deviation-approved
-    Poam(ExportArgs),
-    /// The gate's verdict as OSCAL assessment results: a finding per control
-    /// and per judged item or review, satisfied or not-satisfied
-    AssessmentResults(ExportArgs),
-}
-
-/// Arguments of `comply export`.
-#[derive(Debug, Args)]
-pub struct ExportArgs {
-    /// Write to FILE (`-` for standard output) [default: standard output]
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Replace a file that exists
-    #[arg(long)]
-    pub force: bool,
-}
-
-/// The shapes `comply import` looks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ImportKind {
-    /// Every shape.
-    Auto,
-    /// Headings with an id and fields, all read as backlog items.
-    Backlog,
-    /// Control tables (matrices, Statements of Applicability, gap analyses),
-    /// and headings with an id and fields read as controls.
-    Matrix,
-    /// Tables of tasks and recurring activities, and checklists.
-    Tasks,
-}
-
-/// The output format of the terminal commands.
-#[derive(Debug, Args)]
-pub struct OutputArgs {
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-}
-
-/// Arguments of `comply report`.
-#[derive(Debug, Args)]
-pub struct ReportArgs {
-    /// Report format
-    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
-    pub format: ReportFormat,
-    /// Write the report to FILE (atomically) instead of standard output
-    /// (`-` is standard output)
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Replace FILE if it exists
-    #[arg(long, requires = "output")]
-    pub force: bool,
-    /// Filters.
-    #[command(flatten)]
-    pub filter: FilterArgs,
-}
-
-/// The formats of `comply report`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// GitHub-flavoured Markdown.
-    Markdown,
-    /// One self-contained HTML page (inline CSS and SVG, no script).
-    Html,
-    /// The full analysis behind the report (see docs/report.md).
-    Json,
-}
-
-/// Filters shared by listing commands.
-#[derive(Debug, Args)]
-pub struct FilterArgs {
-    /// Only this framework (repeatable)
-    #[arg(long = "framework", value_name = "ID", value_hint = ValueHint::Other)]
-    pub frameworks: Vec<String>,
-    /// Only items or controls of this owner (case-insensitive; matches one
-    /// of several owners joined by `&`, `,`, `/` or `and`)
-    #[arg(long, value_name = "NAME", value_hint = ValueHint::Other)]
-    pub owner: Option<String>,
-}
-
-/// Arguments of `comply due`.
-#[derive(Debug, Args)]
-pub struct DueArgs {
-    /// The due-soon window in days [default: `due_soon_days` from comply.yaml, else 14]
-    #[arg(long, value_name = "DAYS", value_hint = ValueHint::Other)]
-    pub within: Option<u32>,
-    /// Filters.
-    #[command(flatten)]
-    pub filter: FilterArgs,
-    /// Output.
-    #[command(flatten)]
-    pub output: OutputArgs,
-}
-
-/// Arguments of `comply gaps`.
-#[derive(Debug, Args)]
-pub struct GapsArgs {
-    /// Filters.
-    #[command(flatten)]
-    pub filter: FilterArgs,
-    /// Output.
-    #[command(flatten)]
-    pub output: OutputArgs,
-}
-
-/// Arguments of `comply check`.
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// The lowest risk that fails the gate [default: `gate.fail_on` from comply.yaml, else high]
-    #[arg(long, value_enum, value_name = "RISK")]
-    pub fail_on: Option<RiskArg>,
-    /// Also fail on stale evidence of items and controls at or above the threshold
-    #[arg(long)]
-    pub fail_on_stale: bool,
-    /// Ratchet: fail only on what got worse since this git revision (e.g. origin/main)
-    #[arg(long, value_name = "REV", value_hint = ValueHint::Other)]
-    pub baseline: Option<String>,
-    /// Gate even when the git history that dates recurring work and
-    /// evidence is unavailable (a shallow clone, no git): recurring
-    /// activities are then dated by `last_done` only and nothing is stale.
-    /// Without it, `check` refuses (exit 2) rather than pass on what it
-    /// cannot see
-    #[arg(long)]
-    pub without_history: bool,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
-    pub format: CheckFormat,
-}
-
-/// The formats of `comply check`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
-    /// Lines for people.
-    Table,
-    /// Stable JSON (see docs/json.md).
-    Json,
-    /// GitHub Actions annotations on the offending lines.
-    Github,
-    /// JUnit XML, one test case per subject the gate checked.
-    Junit,
-}
-
-/// A risk level on the command line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum RiskArg {
-    /// Critical only.
-    Critical,
-    /// High and critical.
-    High,
-    /// Medium and above.
-    Medium,
-    /// Everything.
-    Low,
-}
-
-impl From<RiskArg> for Risk {
-    fn from(arg: RiskArg) -> Risk {
-        match arg {
-            RiskArg::Critical => Risk::Critical,
-            RiskArg::High => Risk::High,
-            RiskArg::Medium => Risk::Medium,
-            RiskArg::Low => Risk::Low,
-        }
-    }
-}
-
-/// The ids of the options every command that reads a repository takes.
-pub const GLOBAL_OPTIONS: [&str; 7] = [
-    "root",
-    "as_of",
-    "at",
-    "quiet",
-    "verbose",
-    "allow_empty",
-    "color",
-];
-
-/// The global options that `command` uses. The others are hidden from its
-/// help, its completions and its man page, and rejected when given (exit 2),
-/// so none is accepted and then ignored.
-pub fn options_of(command: &str) -> &'static [&'static str] {
-    match command {
-        "init" | "schema" | "completions" | "man" | "reference" | "help" => &[],
-        "import" => &["as_of"],
-        "export" => &["root", "as_of", "quiet", "verbose", "allow_empty"],
-        "trend" => &["root", "as_of", "verbose", "color"],
-        "diff" => &["root", "verbose"],
-        _ => &GLOBAL_OPTIONS,
-    }
 }
 
 /// The clap command of comply, with each subcommand showing only the
@@ -749,7 +359,10 @@ fn command_section(out: &mut String, command: &clap::Command, path: &str) {
                         .map_or("ARG", |v| v.as_str())
                 ),
             };
-            let mut help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            let mut help = arg
+                .get_help()
+                .map(std::string::ToString::to_string)
+                .unwrap_or_default();
             let values: Vec<String> = arg
                 .get_possible_values()
                 .iter()
@@ -815,10 +428,6 @@ fn command_section(out: &mut String, command: &clap::Command, path: &str) {
     {
         command_section(out, sub, &format!("{path} {}", sub.get_name()));
     }
-}
-
-fn date_arg(text: &str) -> Result<NaiveDate, String> {
-    parse_date(text)
 }
 
 #[cfg(test)]

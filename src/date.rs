@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 /// Parses a `YYYY-MM-DD` date, rejecting other spellings and impossible days.
 ///
 /// The error says what is wrong in words fit for a diagnostic.
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let bytes = text.as_bytes();
     let shaped = bytes.len() == 10
         && bytes[4] == b'-'

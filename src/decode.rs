@@ -21,11 +21,47 @@ use crate::diag::{Code, Diagnostic, Location, suggest};
 use crate::model::{Cadence, Due, Source, Word};
 use crate::yaml::{Node, Pos, Value};
 
-/// The words a cadence may be.
-const CADENCE_WORDS: &[&str] = &["monthly", "quarterly", "biannual", "annual", "every N days"];
+/// The words a cadence may be (in any case, blanks around), the one list
+/// that both [`Decoder::cadence`] and the schema's [`cadence_pattern`] read.
+/// The first word of each cadence is the one shown in hints and written.
+const CADENCE_WORDS: &[(&str, Cadence)] = &[
+    ("monthly", Cadence::Monthly),
+    ("quarterly", Cadence::Quarterly),
+    ("biannual", Cadence::Biannual),
+    ("biannually", Cadence::Biannual),
+    ("semiannual", Cadence::Biannual),
+    ("annual", Cadence::Annual),
+    ("annually", Cadence::Annual),
+    ("yearly", Cadence::Annual),
+];
+
+/// Most days a cadence or an age limit may be.
+const MAX_DAYS: u32 = 3660;
+
+/// The regular expression (ECMA 262, as JSON Schema reads it) of the
+/// cadences written as text that [`Decoder::cadence`] accepts: a word of
+/// [`CADENCE_WORDS`] or `every N days` (`day`, `days` or nothing after the
+/// number, N from 1 to 3660), in any case, with blanks around.
+pub(crate) fn cadence_pattern() -> String {
+    fn any_case(word: &str) -> String {
+        word.chars()
+            .map(|c| format!("[{}{}]", c, c.to_ascii_uppercase()))
+            .collect()
+    }
+    let words: Vec<String> = CADENCE_WORDS.iter().map(|(w, _)| any_case(w)).collect();
+    // 1 to 3660 with any leading zeros and an optional `+`, as u32 parses.
+    let days = r"\+?0*([1-9][0-9]{0,2}|[12][0-9]{3}|3[0-5][0-9]{2}|36[0-5][0-9]|3660)";
+    format!(
+        r"^\s*({}|{} \s*{days}\s*({})*({})*)\s*$",
+        words.join("|"),
+        any_case("every"),
+        any_case("day"),
+        any_case("days"),
+    )
+}
 
 /// Collects diagnostics for one file.
-pub struct Decoder<'a> {
+pub(crate) struct Decoder<'a> {
     file: &'a Path,
     /// The file's name as every `Source` of it shares it.
     shared: Arc<str>,
@@ -33,26 +69,32 @@ pub struct Decoder<'a> {
     /// Problems past [`MAX_DIAGNOSTICS_PER_FILE`]: how many, and whether
     /// one was an error.
     dropped: (usize, bool),
+    /// The keys each finished table asked for, by what the table is: the
+    /// field lists the format tests compare with the schema's.
+    #[cfg(test)]
+    pub(crate) field_lists: Vec<(&'static str, Vec<&'static str>)>,
 }
 
 /// Most problems kept for one file; the rest are counted in one last
 /// diagnostic, so a file of a million bad entries cannot fill memory with
 /// messages.
-pub const MAX_DIAGNOSTICS_PER_FILE: usize = 1_000;
+pub(crate) const MAX_DIAGNOSTICS_PER_FILE: usize = 1_000;
 
 impl<'a> Decoder<'a> {
     /// A decoder for the file at `file` (relative to the root).
-    pub fn new(file: &'a Path) -> Decoder<'a> {
+    pub(crate) fn new(file: &'a Path) -> Decoder<'a> {
         Decoder {
             file,
             shared: Arc::from(file.to_string_lossy().replace('\\', "/")),
             diagnostics: Vec::new(),
             dropped: (0, false),
+            #[cfg(test)]
+            field_lists: Vec::new(),
         }
     }
 
     /// The problems found so far.
-    pub fn into_diagnostics(mut self) -> Vec<Diagnostic> {
+    pub(crate) fn into_diagnostics(mut self) -> Vec<Diagnostic> {
         let (count, error) = self.dropped;
         if count > 0 {
             let message = format!(
@@ -205,28 +247,34 @@ impl<'a> Decoder<'a> {
                 }
                 _ => None,
             },
-            Value::Scalar(text) => match text.trim().to_lowercase().as_str() {
-                "monthly" => return Some(Cadence::Monthly),
-                "quarterly" => return Some(Cadence::Quarterly),
-                "biannual" | "biannually" | "semiannual" => return Some(Cadence::Biannual),
-                "annual" | "annually" | "yearly" => return Some(Cadence::Annual),
-                other => other.strip_prefix("every ").map(|rest| {
+            Value::Scalar(text) => {
+                let text = text.trim().to_lowercase();
+                if let Some((_, cadence)) = CADENCE_WORDS.iter().find(|(w, _)| *w == text) {
+                    return Some(*cadence);
+                }
+                text.strip_prefix("every ").map(|rest| {
                     rest.trim_end_matches("days")
                         .trim_end_matches("day")
                         .trim()
                         .to_string()
-                }),
-            },
+                })
+            }
             _ => None,
         };
         match days.and_then(|d| d.trim().parse::<u32>().ok()) {
-            Some(days) if (1..=3660).contains(&days) => Some(Cadence::Days(days)),
+            Some(days) if (1..=MAX_DAYS).contains(&days) => Some(Cadence::Days(days)),
             _ => {
+                let mut shown: Vec<&str> = CADENCE_WORDS
+                    .iter()
+                    .filter(|(w, c)| c.to_string() == *w)
+                    .map(|(w, _)| *w)
+                    .collect();
+                shown.push("every N days");
                 self.push(
                     Code::BadValue,
                     node.pos,
                     "not a valid `cadence`".into(),
-                    Some(format!("expected one of: {}", CADENCE_WORDS.join(", "))),
+                    Some(format!("expected one of: {}", shown.join(", "))),
                 );
                 None
             }
@@ -301,12 +349,12 @@ impl<'a> Decoder<'a> {
 /// A value with where it was written: its key for a field, the entry
 /// itself for a list entry. Serialises and has the schema of the value.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Spanned<T> {
+pub(crate) struct Spanned<T> {
     /// The value.
-    pub value: T,
+    pub(crate) value: T,
     /// Where it was written (the default position for a value made by
     /// comply, such as an imported one).
-    pub pos: Pos,
+    pub(crate) pos: Pos,
 }
 
 impl<T> From<T> for Spanned<T> {
@@ -479,6 +527,8 @@ impl<'a, 'n, 't> Table<'_, 'a, 'n, 't> {
                 Some(hint),
             );
         }
+        #[cfg(test)]
+        d.field_lists.push((what, asked));
     }
 }
 

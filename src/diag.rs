@@ -16,7 +16,7 @@ use crate::yaml::Pos;
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     /// The repository is invalid: commands stop with exit code 2.
     Error,
     /// Worth fixing, but the repository can still be analysed.
@@ -57,16 +57,16 @@ word_enum! {
 
 /// A file and, where known, a position in it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Location {
+pub(crate) struct Location {
     /// The file, relative to the repository root where possible.
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     /// The line and column, when the problem has one.
-    pub pos: Option<Pos>,
+    pub(crate) pos: Option<Pos>,
 }
 
 impl Location {
     /// A location at a position in a file.
-    pub fn at(file: &Path, pos: Pos) -> Location {
+    pub(crate) fn at(file: &Path, pos: Pos) -> Location {
         Location {
             file: file.to_path_buf(),
             pos: Some(pos),
@@ -74,7 +74,7 @@ impl Location {
     }
 
     /// A location naming a whole file.
-    pub fn file(file: &Path) -> Location {
+    pub(crate) fn file(file: &Path) -> Location {
         Location {
             file: file.to_path_buf(),
             pos: None,
@@ -96,20 +96,20 @@ impl fmt::Display for Location {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Error or warning.
-    pub severity: Severity,
+    pub(crate) severity: Severity,
     /// Which kind of problem.
-    pub code: Code,
+    pub(crate) code: Code,
     /// Where it is.
-    pub location: Location,
+    pub(crate) location: Location,
     /// What is wrong, in one sentence.
-    pub message: String,
+    pub(crate) message: String,
     /// How to fix it, when comply can tell.
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
 }
 
 impl Diagnostic {
     /// An error at `location`.
-    pub fn error(code: Code, location: Location, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn error(code: Code, location: Location, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -120,7 +120,11 @@ impl Diagnostic {
     }
 
     /// A warning at `location`.
-    pub fn warning(code: Code, location: Location, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn warning(
+        code: Code,
+        location: Location,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, location, message)
@@ -128,13 +132,13 @@ impl Diagnostic {
     }
 
     /// The same diagnostic with a hint attached.
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
         self.hint = Some(hint.into());
         self
     }
 
     /// Whether this diagnostic makes the repository invalid.
-    pub fn is_error(&self) -> bool {
+    pub(crate) fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 }
@@ -195,10 +199,10 @@ pub(crate) fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str>
 }
 
 /// Longest word (in characters) "did you mean" compares.
-pub const MAX_SUGGEST_CHARS: usize = 64;
+pub(crate) const MAX_SUGGEST_CHARS: usize = 64;
 
 /// Most distances one "did you mean" computes.
-pub const MAX_SUGGEST_CANDIDATES: usize = 2_000;
+pub(crate) const MAX_SUGGEST_CANDIDATES: usize = 2_000;
 
 /// Levenshtein distance between two strings, by characters.
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -9,47 +9,47 @@ use crate::model::{Item, Repository};
 
 /// A value that changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Changed {
+pub(crate) struct Changed {
     /// The item or control (`framework:id`).
-    pub id: String,
+    pub(crate) id: String,
     /// Its title now.
-    pub title: String,
+    pub(crate) title: String,
     /// Before.
-    pub from: String,
+    pub(crate) from: String,
     /// After.
-    pub to: String,
+    pub(crate) to: String,
 }
 
 /// An item or evidence path that came or went.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Listed {
+pub(crate) struct Listed {
     /// Item id, or evidence path.
-    pub id: String,
+    pub(crate) id: String,
     /// Title, or the items and controls naming the evidence.
-    pub title: String,
+    pub(crate) title: String,
 }
 
 /// Everything a review meeting asks about, each list sorted.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct ReviewDiff {
+pub(crate) struct ReviewDiff {
     /// Items that are new, or were closed and are open again.
-    pub opened: Vec<Listed>,
+    pub(crate) opened: Vec<Listed>,
     /// Items now done or won't do (or removed).
-    pub closed: Vec<Listed>,
+    pub(crate) closed: Vec<Listed>,
     /// Items whose due date moved.
-    pub redated: Vec<Changed>,
+    pub(crate) redated: Vec<Changed>,
     /// Items with a new owner.
-    pub reowned: Vec<Changed>,
+    pub(crate) reowned: Vec<Changed>,
     /// Items with a new risk.
-    pub rescored: Vec<Changed>,
+    pub(crate) rescored: Vec<Changed>,
     /// Controls whose status changed.
-    pub controls: Vec<Changed>,
+    pub(crate) controls: Vec<Changed>,
     /// Evidence paths now named that were not.
-    pub evidence_added: Vec<Listed>,
+    pub(crate) evidence_added: Vec<Listed>,
     /// Evidence paths no longer named.
-    pub evidence_removed: Vec<Listed>,
+    pub(crate) evidence_removed: Vec<Listed>,
     /// Evidence paths whose files changed.
-    pub evidence_changed: Vec<Listed>,
+    pub(crate) evidence_changed: Vec<Listed>,
 }
 
 fn text(value: Option<&str>) -> String {
@@ -90,7 +90,7 @@ fn evidence_users(repo: &Repository) -> BTreeMap<String, BTreeSet<String>> {
 
 /// The changes from `before` to `after`. `changed_paths` are the evidence
 /// paths (as written) whose files differ between the two states.
-pub fn diff(
+pub(crate) fn diff(
     before: &Repository,
     after: &Repository,
     changed_paths: &BTreeSet<String>,

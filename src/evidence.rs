@@ -36,7 +36,7 @@ word_enum! {
 
 impl EvidenceState {
     /// Whether the evidence exists with content (fresh or stale).
-    pub fn is_present(self) -> bool {
+    pub(crate) fn is_present(self) -> bool {
         matches!(self, EvidenceState::Present | EvidenceState::Stale)
     }
 }
@@ -47,7 +47,7 @@ pub struct EvidenceStatus {
     /// The state (present, empty, missing or outside; never stale here).
     pub state: EvidenceState,
     /// Why the state is what it is, when that is not obvious.
-    pub detail: Option<String>,
+    pub(crate) detail: Option<String>,
     /// The files the path covers (one for a file; every file below a
     /// directory; every match of a glob), relative to the root, sorted.
     pub files: Vec<String>,
@@ -71,7 +71,7 @@ impl EvidenceStatus {
 }
 
 /// The states of every distinct path, keyed by the path as written.
-pub type EvidenceMap = BTreeMap<String, EvidenceStatus>;
+pub(crate) type EvidenceMap = BTreeMap<String, EvidenceStatus>;
 
 /// What a path names in a [`Files`] view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,7 +95,7 @@ pub trait Files {
 /// Most glob tests one run makes (each glob against each file under its
 /// base directory): past it, the remaining globs are not resolved and say
 /// so, so that many globs over many files cannot take unbounded time.
-pub const MAX_GLOB_TESTS: usize = 20_000_000;
+pub(crate) const MAX_GLOB_TESTS: usize = 20_000_000;
 
 /// Resolves every distinct path once.
 ///
@@ -293,7 +293,7 @@ fn resolve_glob(files: &impl Files, pattern: &str) -> EvidenceStatus {
 
 /// Most characters of one glob: compiling costs about a hundred times a
 /// glob's length in memory (a 1 MiB glob of `?` took 550 MB).
-pub const MAX_GLOB_CHARS: usize = 1024;
+pub(crate) const MAX_GLOB_CHARS: usize = 1024;
 
 /// A glob's matcher, or why it is not a valid glob.
 fn compile(pattern: &str) -> Result<GlobSet, EvidenceStatus> {
@@ -358,15 +358,14 @@ impl WorkTree {
             return self.canonical(relative);
         };
         let cached = self.dirs.lock().ok().and_then(|d| d.get(parent).cloned());
-        let real_parent = match cached {
-            Some(result) => result,
-            None => {
-                let result = self.canonical(parent);
-                if let Ok(mut dirs) = self.dirs.lock() {
-                    dirs.insert(parent.to_string(), result.clone());
-                }
-                result
+        let real_parent = if let Some(result) = cached {
+            result
+        } else {
+            let result = self.canonical(parent);
+            if let Ok(mut dirs) = self.dirs.lock() {
+                dirs.insert(parent.to_string(), result.clone());
             }
+            result
         }?;
         let candidate = real_parent.join(name);
         match candidate.symlink_metadata() {
@@ -414,7 +413,7 @@ impl WorkTree {
     }
 
     /// The real path of a file inside the root, for reading its content.
-    pub fn real_file(&self, relative: &str) -> Option<PathBuf> {
+    pub(crate) fn real_file(&self, relative: &str) -> Option<PathBuf> {
         self.confine(relative).ok().filter(|p| p.is_file())
     }
 }

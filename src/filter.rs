@@ -9,30 +9,30 @@ use crate::model::owner_names;
 
 /// Which items and controls a listing keeps.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Filter {
+pub(crate) struct Filter {
     /// Framework ids to keep; empty keeps all.
-    pub frameworks: Vec<String>,
+    pub(crate) frameworks: Vec<String>,
     /// Owner to keep; `None` keeps all.
-    pub owner: Option<String>,
+    pub(crate) owner: Option<String>,
     /// When `owner` names a declared team: its members, who are kept too.
-    pub members: Vec<String>,
+    pub(crate) members: Vec<String>,
 }
 
 impl Filter {
     /// Whether the item passes.
-    pub fn item(&self, item: &ItemView) -> bool {
+    pub(crate) fn item(&self, item: &ItemView) -> bool {
         self.framework(&item.framework) && self.owned(item.owner.as_deref())
     }
 
     /// Whether the control passes.
-    pub fn control(&self, control: &ControlView) -> bool {
+    pub(crate) fn control(&self, control: &ControlView) -> bool {
         self.framework(&control.framework) && self.owned(control.owner.as_deref())
     }
 
     /// The analysis restricted to what passes: items, controls, the
     /// per-framework figures and the gate are all recomputed from the kept
     /// items and controls.
-    pub fn narrow(&self, analysis: &Analysis) -> Analysis {
+    pub(crate) fn narrow(&self, analysis: &Analysis) -> Analysis {
         let items: Vec<ItemView> = analysis
             .items
             .iter()
@@ -77,7 +77,7 @@ impl Filter {
     }
 
     /// Whether something owned by `owner` passes the owner filter.
-    pub fn owned(&self, owner: Option<&str>) -> bool {
+    pub(crate) fn owned(&self, owner: Option<&str>) -> bool {
         match (&self.owner, owner) {
             (None, _) => true,
             (Some(_), None) => false,
@@ -119,7 +119,7 @@ fn in_scope(
 /// Whether `wanted` names `owner` or one of the owners it joins with `&`,
 /// `,`, `/` or ` and `; case-insensitive. "Security" matches "Security &
 /// Platform" but not "Security Champions".
-pub fn owner_matches(owner: &str, wanted: &str) -> bool {
+pub(crate) fn owner_matches(owner: &str, wanted: &str) -> bool {
     owner.trim().eq_ignore_ascii_case(wanted.trim())
         || owner_names(owner)
             .iter()

@@ -16,11 +16,13 @@ use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic, Location};
 use crate::evidence::{Entry, EvidenceState, EvidenceStatus, Files};
-use crate::load::{Kind, MAX_FILE_BYTES, Source, check_size, check_total, classify};
+use crate::format::FileKind;
+use crate::load::{FileSource, MAX_FILE_BYTES, check_size, check_total, classify};
 
 /// The commit that last changed a file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Change {
+#[schemars(rename = "Change")]
+pub struct LastCommit {
     /// Commit date (UTC).
     pub date: NaiveDate,
     /// Short commit hash.
@@ -31,13 +33,13 @@ pub struct Change {
 
 /// What git knows about the evidence files.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum History {
+pub(crate) enum History {
     /// Freshness cannot be told; the reason, said once.
     Unknown(String),
     /// Last changes of committed files, and the files not committed as they are.
     Known {
         /// Newest commit per file (root-relative path).
-        changes: HashMap<String, Change>,
+        changes: HashMap<String, LastCommit>,
         /// Files modified, added or untracked in the working tree.
         uncommitted: BTreeSet<String>,
     },
@@ -45,7 +47,7 @@ pub enum History {
 
 /// A git repository holding the comply root.
 #[derive(Clone, Debug)]
-pub struct Repo {
+pub(crate) struct Repo {
     top: PathBuf,
     /// The root's path inside the repository, `""` or ending in `/`.
     prefix: String,
@@ -83,7 +85,7 @@ fn git(dir: &Path, args: &[&str]) -> anyhow::Result<Vec<u8>> {
 
 impl Repo {
     /// The repository holding `root`, or why there is none.
-    pub fn open(root: &Path) -> Result<Repo, String> {
+    pub(crate) fn open(root: &Path) -> Result<Repo, String> {
         let out = git(
             root,
             &[
@@ -107,12 +109,12 @@ impl Repo {
     }
 
     /// The comply root's path inside the repository: `""` or ending in `/`.
-    pub fn prefix(&self) -> &str {
+    pub(crate) fn prefix(&self) -> &str {
         &self.prefix
     }
 
     /// Whether the clone is shallow (history cut off).
-    pub fn is_shallow(&self) -> bool {
+    pub(crate) fn is_shallow(&self) -> bool {
         self.shallow
     }
 
@@ -124,7 +126,11 @@ impl Repo {
     /// streaming `git log` pass from `rev` (default: HEAD, with the working
     /// tree's uncommitted files set apart) that stops once every committed
     /// file has one.
-    pub fn history(&self, wanted: &BTreeSet<String>, rev: Option<&str>) -> anyhow::Result<History> {
+    pub(crate) fn history(
+        &self,
+        wanted: &BTreeSet<String>,
+        rev: Option<&str>,
+    ) -> anyhow::Result<History> {
         if self.shallow {
             return Ok(History::Unknown(
                 "this is a shallow clone, so evidence freshness is unknown; fetch the full \
@@ -195,7 +201,7 @@ impl Repo {
     }
 
     /// Whether the repository has a commit yet (`HEAD` names one).
-    pub fn has_commits(&self) -> bool {
+    pub(crate) fn has_commits(&self) -> bool {
         git(&self.top, &["rev-parse", "--verify", "--quiet", "HEAD"]).is_ok()
     }
 
@@ -230,7 +236,7 @@ impl Repo {
     }
 
     /// Resolves a revision to its full commit hash.
-    pub fn resolve(&self, rev: &str) -> anyhow::Result<String> {
+    pub(crate) fn resolve(&self, rev: &str) -> anyhow::Result<String> {
         if rev.starts_with('-') {
             bail!("`{rev}` is not a revision");
         }
@@ -254,7 +260,11 @@ impl Repo {
     /// come from `status`: `git diff` against the working tree refreshes
     /// the index and rewrites `.git/index`, which a read-only command must
     /// not do.
-    pub fn changed_files(&self, from: &str, to: Option<&str>) -> anyhow::Result<BTreeSet<String>> {
+    pub(crate) fn changed_files(
+        &self,
+        from: &str,
+        to: Option<&str>,
+    ) -> anyhow::Result<BTreeSet<String>> {
         let args = [
             "diff-tree",
             "-r",
@@ -283,7 +293,7 @@ impl Repo {
     /// before 1970 have none (git keeps no earlier dates). The limit is
     /// given to git as `@seconds`: git misreads written dates outside 1970
     /// to 2099.
-    pub fn commit_on(&self, day: NaiveDate) -> anyhow::Result<Option<String>> {
+    pub(crate) fn commit_on(&self, day: NaiveDate) -> anyhow::Result<Option<String>> {
         let Some(seconds) = end_of_day_seconds(day) else {
             return Ok(None);
         };
@@ -304,7 +314,7 @@ impl Repo {
     /// Sizes come from `ls-tree -l` for the evidence view only; the files
     /// comply parses are sized again by `cat-file --batch-check`, which
     /// also says what kind of object each really is.
-    pub fn tree(&self, rev: &str) -> anyhow::Result<TreeFiles> {
+    pub(crate) fn tree(&self, rev: &str) -> anyhow::Result<TreeFiles> {
         let out = git(
             &self.top,
             &["ls-tree", "-r", "-l", "-z", "--full-tree", rev],
@@ -329,9 +339,7 @@ impl Repo {
             };
             // A submodule where comply reads a directory would silently
             // read nothing.
-            if *mode == "160000"
-                && ["controls", "backlog", "reviews", "exceptions"].contains(&path.as_str())
-            {
+            if *mode == "160000" && FileKind::in_directory(path.as_str()).is_some() {
                 bail!(
                     "`{path}` at commit {rev:.10} is a submodule (a gitlink), not a directory; \
                      comply reads only files committed in the repository itself"
@@ -364,7 +372,7 @@ fn day_of(seconds: i64) -> Option<NaiveDate> {
 }
 
 /// The first day git can date a commit on.
-pub const FIRST_GIT_DAY: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
+pub(crate) const FIRST_GIT_DAY: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
     Some(day) => day,
     None => NaiveDate::MIN,
 };
@@ -391,11 +399,11 @@ fn end_of_day_seconds(day: NaiveDate) -> Option<i64> {
 /// committer; then come its paths, the first led by the newline git puts
 /// after the header. Anything else is an error, never a guess.
 #[derive(Debug, Default)]
-pub struct LogParser {
+pub(crate) struct LogParser {
     state: LogState,
     hash: String,
     seconds: i64,
-    current: Option<Change>,
+    current: Option<LastCommit>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -415,7 +423,7 @@ enum LogState {
 impl LogParser {
     /// Takes one token (without its NUL); returns a path the current commit
     /// touched, with that commit.
-    pub fn token(&mut self, token: &[u8]) -> anyhow::Result<Option<(String, &Change)>> {
+    pub(crate) fn token(&mut self, token: &[u8]) -> anyhow::Result<Option<(String, &LastCommit)>> {
         let bad = |what: &str| anyhow::anyhow!("unexpected `git log` output: {what}");
         match self.state {
             LogState::Start | LogState::FirstPath | LogState::Path if token.is_empty() => {
@@ -451,7 +459,7 @@ impl LogParser {
                             self.seconds
                         )
                     })?;
-                self.current = Some(Change {
+                self.current = Some(LastCommit {
                     date,
                     commit: self.hash.chars().take(10).collect(),
                     author: String::from_utf8_lossy(token).into_owned(),
@@ -481,7 +489,7 @@ impl LogParser {
     }
 
     /// Whether the output may end here (not inside a commit header).
-    pub fn at_record_end(&self) -> bool {
+    pub(crate) fn at_record_end(&self) -> bool {
         matches!(
             self.state,
             LogState::Start | LogState::FirstPath | LogState::Path
@@ -491,7 +499,7 @@ impl LogParser {
 
 /// Every (path, commit) pair of a whole `git log` output: the pure form of
 /// the freshness pass, for tests and fuzzing.
-pub fn parse_log(bytes: &[u8]) -> anyhow::Result<Vec<(String, Change)>> {
+pub(crate) fn parse_log(bytes: &[u8]) -> anyhow::Result<Vec<(String, LastCommit)>> {
     let mut parser = LogParser::default();
     let mut out = Vec::new();
     let mut rest = bytes;
@@ -515,7 +523,7 @@ pub fn parse_log(bytes: &[u8]) -> anyhow::Result<Vec<(String, Change)>> {
 fn read_log(
     mut reader: impl BufRead,
     missing: &mut BTreeSet<String>,
-    changes: &mut HashMap<String, Change>,
+    changes: &mut HashMap<String, LastCommit>,
     prefix: &str,
 ) -> anyhow::Result<()> {
     let mut parser = LogParser::default();
@@ -543,8 +551,8 @@ fn read_log(
 }
 
 /// The comply files of a revision, read from git objects for `load`.
-pub struct TreeSource {
-    files: Vec<(PathBuf, Kind)>,
+pub(crate) struct TreeSource {
+    files: Vec<(PathBuf, FileKind)>,
     /// Each file's bytes, or why it cannot be read; handed over (not
     /// copied) when read, as `load` reads each file once.
     contents: std::sync::Mutex<HashMap<String, Result<Vec<u8>, Diagnostic>>>,
@@ -554,7 +562,7 @@ impl TreeFiles {
     /// The comply files of this revision: sized and typed by one
     /// `git cat-file --batch-check`, then read by one `git cat-file --batch`
     /// (blobs within [`MAX_FILE_BYTES`] only).
-    pub fn source(&self) -> anyhow::Result<TreeSource> {
+    pub(crate) fn source(&self) -> anyhow::Result<TreeSource> {
         let mut files = Vec::new();
         let mut contents = HashMap::new();
         let mut candidates = Vec::new();
@@ -686,8 +694,8 @@ impl TreeFiles {
     }
 }
 
-impl Source for TreeSource {
-    fn files(&self) -> anyhow::Result<Vec<(PathBuf, Kind)>> {
+impl FileSource for TreeSource {
+    fn files(&self) -> anyhow::Result<Vec<(PathBuf, FileKind)>> {
         Ok(self.files.clone())
     }
 
@@ -706,11 +714,11 @@ impl Source for TreeSource {
 }
 
 /// A blob's bytes, or why they were not read.
-pub type BlobRead = Result<Vec<u8>, String>;
+pub(crate) type BlobRead = Result<Vec<u8>, String>;
 
 /// What a tree entry is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ObjectKind {
+pub(crate) enum ObjectKind {
     /// A regular file.
     Blob,
     /// A symlink (never followed).
@@ -721,39 +729,29 @@ pub enum ObjectKind {
 
 /// One file of a revision's tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TreeEntry {
+pub(crate) struct TreeEntry {
     /// Object hash.
-    pub hash: String,
+    pub(crate) hash: String,
     /// Size in bytes as `ls-tree` gives it (0 when it gives none).
-    pub size: u64,
+    pub(crate) size: u64,
     /// What the entry is.
-    pub kind: ObjectKind,
+    pub(crate) kind: ObjectKind,
 }
 
 /// The root's files at a revision: an evidence [`Files`] view and a reader
 /// of blob contents.
 #[derive(Clone, Debug)]
-pub struct TreeFiles {
+pub(crate) struct TreeFiles {
     top: PathBuf,
     commit: String,
     files: BTreeMap<String, TreeEntry>,
 }
 
 impl TreeFiles {
-    /// Every file, root-relative, sorted.
-    pub fn paths(&self) -> impl Iterator<Item = &String> {
-        self.files.keys()
-    }
-
-    /// The entry of a file.
-    pub fn get(&self, path: &str) -> Option<&TreeEntry> {
-        self.files.get(path)
-    }
-
     /// Reads the blobs of `paths` through one `git cat-file --batch`; each
     /// answer must be a blob within [`MAX_FILE_BYTES`], else that path gets
     /// the reason.
-    pub fn read(&self, paths: &[String]) -> anyhow::Result<Vec<(String, BlobRead)>> {
+    pub(crate) fn read(&self, paths: &[String]) -> anyhow::Result<Vec<(String, BlobRead)>> {
         if paths.is_empty() {
             return Ok(Vec::new());
         }

@@ -19,6 +19,7 @@
 pub mod model;
 mod acceptance;
 mod analysis;
+mod args;
 pub mod cli;
 pub mod commands;
 mod complete;
@@ -32,7 +33,7 @@ mod filter;
 // keeps its path.
 use analysis::gate;
 mod format;
-pub mod git;
+mod git;
 pub mod import;
 pub mod init;
 pub mod load;
@@ -40,13 +41,22 @@ mod man;
 mod manifest;
 mod oscal;
 mod par;
+mod periods;
 mod ratchet;
 mod render;
 mod report;
 pub mod schema;
 pub mod text;
-mod trend;
 mod validate;
 mod workspace;
 mod write;
 mod yaml;
+
+/// Parses the output of `git log -z --name-only` as comply's freshness
+/// pass asks for it (`--format=%x00%H%x00%ct%x00%cn`) into every (path,
+/// commit) pair, newest commit first; an error for output git cannot have
+/// written. The pure part of the only module that runs git, exposed for the
+/// `git_log` fuzz target.
+pub fn parse_git_log(bytes: &[u8]) -> anyhow::Result<Vec<(String, git::LastCommit)>> {
+    git::parse_log(bytes)
+}

@@ -14,64 +14,50 @@ use walkdir::WalkDir;
 
 use crate::decode::Decoder;
 use crate::diag::{self, Code, Diagnostic, Location};
+pub use crate::format::FileKind;
 use crate::model::{Config, Exception, Framework, Item, Repository, Review};
 use crate::par;
 use crate::validate;
 use crate::yaml::{self, Pos};
 
 /// Largest YAML file comply reads, in bytes (32 MiB).
-pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Most YAML files comply reads in one repository.
-pub const MAX_FILES: usize = 100_000;
+pub(crate) const MAX_FILES: usize = 100_000;
 
 /// Most YAML nodes in one repository, over all its files (each file is also
 /// held to `yaml::MAX_NODES`).
-pub const MAX_REPO_NODES: usize = 1_500_000;
+pub(crate) const MAX_REPO_NODES: usize = 1_500_000;
 
 /// Most bytes of YAML scalar text in one repository, over all its files
 /// (each file is also held to `yaml::MAX_SCALAR_BYTES`).
-pub const MAX_REPO_SCALAR_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_REPO_SCALAR_BYTES: usize = 64 * 1024 * 1024;
 
 /// Most bytes of YAML files read from one git revision, held at once.
-pub const MAX_REPO_FILE_BYTES: u64 = 256 * 1024 * 1024;
+pub(crate) const MAX_REPO_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The names `comply.yaml` may have.
-pub const CONFIG_NAMES: &[&str] = &["comply.yaml", "comply.yml"];
+pub(crate) const CONFIG_NAMES: &[&str] = &["comply.yaml", "comply.yml"];
 
 /// A repository as read, with every problem found while reading it.
 #[derive(Debug)]
 pub struct Loaded {
     /// The decoded model (problem entries left out).
-    pub repository: Repository,
+    pub(crate) repository: Repository,
     /// Problems, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
     /// How many YAML files were read.
-    pub files: usize,
+    pub(crate) files: usize,
     /// The settings file, if there is one.
-    pub config_file: Option<PathBuf>,
+    pub(crate) config_file: Option<PathBuf>,
 }
 
 impl Loaded {
     /// Whether any diagnostic is an error.
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
-}
-
-/// The kinds of file comply reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// `comply.yaml`.
-    Config,
-    /// A control matrix under `controls/`.
-    Matrix,
-    /// A backlog file under `backlog/`.
-    Backlog,
-    /// Recurring activities under `reviews/`.
-    Reviews,
-    /// Risk acceptances under `exceptions/`.
-    Exceptions,
 }
 
 /// What one file decoded to.
@@ -87,28 +73,22 @@ struct FileResult {
 
 /// Where the repository's files come from: the working tree or a git
 /// revision.
-pub trait Source: Sync {
+pub trait FileSource: Sync {
     /// Every file comply reads, with its kind, relative to the root, sorted.
-    fn files(&self) -> anyhow::Result<Vec<(PathBuf, Kind)>>;
+    fn files(&self) -> anyhow::Result<Vec<(PathBuf, FileKind)>>;
     /// The bytes of one of those files, within [`MAX_FILE_BYTES`].
     fn read(&self, relative: &Path) -> Result<Vec<u8>, Diagnostic>;
 }
 
 /// The kind of file at `relative` (with `/` separators), if comply reads it:
-/// `comply.yaml`, or a `.yaml`/`.yml` file under `controls/` or `backlog/`
-/// with no hidden (`.name`) component.
-pub fn classify(relative: &str) -> Option<Kind> {
+/// `comply.yaml`, or a `.yaml`/`.yml` file under `controls/`, `backlog/`,
+/// `reviews/` or `exceptions/` with no hidden (`.name`) component.
+pub(crate) fn classify(relative: &str) -> Option<FileKind> {
     if CONFIG_NAMES.contains(&relative) {
-        return Some(Kind::Config);
+        return Some(FileKind::Config);
     }
     let (top, rest) = relative.split_once('/')?;
-    let kind = match top {
-        "controls" => Kind::Matrix,
-        "backlog" => Kind::Backlog,
-        "reviews" => Kind::Reviews,
-        "exceptions" => Kind::Exceptions,
-        _ => return None,
-    };
+    let kind = FileKind::in_directory(top)?;
     let yaml = rest.ends_with(".yaml") || rest.ends_with(".yml");
     let hidden = rest.split('/').any(|part| part.starts_with('.'));
     (yaml && !hidden).then_some(kind)
@@ -118,13 +98,13 @@ pub fn classify(relative: &str) -> Option<Kind> {
 ///
 /// Fails only when the root itself cannot be used; problems inside files
 /// come back as diagnostics.
-pub fn load(root: &Path) -> anyhow::Result<Loaded> {
+pub(crate) fn load(root: &Path) -> anyhow::Result<Loaded> {
     check_root(root)?;
     load_from(&WorkTreeSource { root })
 }
 
 /// Reads and validates the repository from `source`.
-pub fn load_from(source: &dyn Source) -> anyhow::Result<Loaded> {
+pub fn load_from(source: &dyn FileSource) -> anyhow::Result<Loaded> {
     let files = source.files()?;
     if files.len() > MAX_FILES {
         bail!(
@@ -134,7 +114,7 @@ pub fn load_from(source: &dyn Source) -> anyhow::Result<Loaded> {
     }
     if files
         .iter()
-        .filter(|(_, kind)| *kind == Kind::Config)
+        .filter(|(_, kind)| *kind == FileKind::Config)
         .count()
         > 1
     {
@@ -171,7 +151,7 @@ pub fn load_from(source: &dyn Source) -> anyhow::Result<Loaded> {
         diagnostics,
         config_file: files
             .iter()
-            .find(|(_, kind)| *kind == Kind::Config)
+            .find(|(_, kind)| *kind == FileKind::Config)
             .map(|(path, _)| path.clone()),
         files: files.len(),
     })
@@ -192,8 +172,8 @@ struct WorkTreeSource<'a> {
     root: &'a Path,
 }
 
-impl Source for WorkTreeSource<'_> {
-    fn files(&self) -> anyhow::Result<Vec<(PathBuf, Kind)>> {
+impl FileSource for WorkTreeSource<'_> {
+    fn files(&self) -> anyhow::Result<Vec<(PathBuf, FileKind)>> {
         let mut files = Vec::new();
         for name in CONFIG_NAMES {
             let path = self.root.join(name);
@@ -205,9 +185,9 @@ impl Source for WorkTreeSource<'_> {
             if !path.is_file() {
                 bail!("`{name}` is not a regular file; comply reads its settings from one");
             }
-            files.push((PathBuf::from(name), Kind::Config));
+            files.push((PathBuf::from(name), FileKind::Config));
         }
-        for dir in ["controls", "backlog", "reviews", "exceptions"] {
+        for dir in FileKind::directories() {
             if !read_dir_inside(self.root, dir)? {
                 continue;
             }
@@ -241,7 +221,9 @@ impl Source for WorkTreeSource<'_> {
             fs::symlink_metadata(&full).map_err(|e| unreadable(format!("cannot read: {e}")))?;
         if meta.file_type().is_symlink() {
             return Err(unreadable(
-                "is a symlink; comply reads only regular files in controls/ and backlog/".into(),
+                "is a symlink; comply reads only regular files in controls/, backlog/, reviews/ \
+                 and exceptions/"
+                    .into(),
             ));
         }
         if !meta.is_file() {
@@ -289,7 +271,7 @@ fn read_dir_inside(root: &Path, dir: &str) -> anyhow::Result<bool> {
 }
 
 /// Refuses files over [`MAX_FILE_BYTES`].
-pub fn check_size(len: u64, relative: &Path) -> Result<(), Diagnostic> {
+pub(crate) fn check_size(len: u64, relative: &Path) -> Result<(), Diagnostic> {
     if len > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             Code::TooLarge,
@@ -303,7 +285,7 @@ pub fn check_size(len: u64, relative: &Path) -> Result<(), Diagnostic> {
 /// Most problems listed for one repository's files (each file also keeps
 /// at most `decode::MAX_DIAGNOSTICS_PER_FILE`); past it, each file says only
 /// how many it has.
-pub const MAX_REPO_DIAGNOSTICS: usize = 10_000;
+pub(crate) const MAX_REPO_DIAGNOSTICS: usize = 10_000;
 
 /// What the files parsed so far hold, shared by the parsing threads.
 #[derive(Default)]
@@ -362,7 +344,7 @@ impl Budget {
 
 /// Refuses a file that brings the files read from a revision over
 /// [`MAX_REPO_FILE_BYTES`] in all.
-pub fn check_total(total: u64, relative: &Path) -> Result<(), Diagnostic> {
+pub(crate) fn check_total(total: u64, relative: &Path) -> Result<(), Diagnostic> {
     if total > MAX_REPO_FILE_BYTES {
         return Err(Diagnostic::error(
             Code::TooLarge,
@@ -376,14 +358,19 @@ pub fn check_total(total: u64, relative: &Path) -> Result<(), Diagnostic> {
 }
 
 /// Parses files on every core, keeping their order.
-fn parse_parallel(source: &dyn Source, files: &[(PathBuf, Kind)]) -> Vec<FileResult> {
+fn parse_parallel(source: &dyn FileSource, files: &[(PathBuf, FileKind)]) -> Vec<FileResult> {
     let budget = Budget::default();
     par::map(files, |(path, kind)| {
         parse_file(source, path, *kind, &budget)
     })
 }
 
-fn parse_file(source: &dyn Source, relative: &Path, kind: Kind, budget: &Budget) -> FileResult {
+fn parse_file(
+    source: &dyn FileSource,
+    relative: &Path,
+    kind: FileKind,
+    budget: &Budget,
+) -> FileResult {
     let mut result = FileResult::default();
     let text = match source
         .read(relative)
@@ -414,11 +401,11 @@ fn parse_file(source: &dyn Source, relative: &Path, kind: Kind, budget: &Budget)
     };
     let mut decoder = Decoder::new(relative);
     match kind {
-        Kind::Config => result.config = Some(decoder.config(&node)),
-        Kind::Matrix => result.framework = decoder.matrix(&node),
-        Kind::Backlog => result.items = decoder.backlog(&node),
-        Kind::Reviews => result.reviews = decoder.reviews(&node),
-        Kind::Exceptions => result.exceptions = decoder.exceptions(&node),
+        FileKind::Config => result.config = Some(decoder.config(&node)),
+        FileKind::Controls => result.framework = decoder.matrix(&node),
+        FileKind::Backlog => result.items = decoder.backlog(&node),
+        FileKind::Reviews => result.reviews = decoder.reviews(&node),
+        FileKind::Exceptions => result.exceptions = decoder.exceptions(&node),
     }
     result.diagnostics = budget.keep(decoder.into_diagnostics(), relative);
     result

@@ -7,8 +7,8 @@ use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, italic, roman};
 
 /// Every page as (file name, roff), `comply.1` first.
-pub(crate) fn pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
-    let root = crate::cli::visible_command();
+/// `root` is the command as users see it (`cli::visible_command`).
+pub(crate) fn pages(root: clap::Command) -> std::io::Result<Vec<(String, Vec<u8>)>> {
     let names: Vec<String> = root
         .get_subcommands()
         .map(|s| s.get_name().to_string())
@@ -21,7 +21,7 @@ pub(crate) fn pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
             .clone()
             .name(full.clone())
             .bin_name(format!("comply {name}"))
-            .version(crate::cli::VERSION);
+            .version(crate::args::VERSION);
         pages.push((format!("{full}.1"), page(cmd, Some(&name), &names)?));
     }
     Ok(pages)
@@ -71,10 +71,10 @@ fn synopsis(roff: &mut Roff, cmd: &clap::Command, sub: Option<&str>) {
         None => "comply".to_string(),
     })];
     for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
-        let values: Vec<String> = arg
-            .get_value_names()
-            .map(|names| names.iter().map(ToString::to_string).collect())
-            .unwrap_or_else(|| vec![arg.get_id().to_string().to_uppercase()]);
+        let values: Vec<String> = arg.get_value_names().map_or_else(
+            || vec![arg.get_id().to_string().to_uppercase()],
+            |names| names.iter().map(ToString::to_string).collect(),
+        );
         let takes = arg.get_action().takes_values();
         let repeats = matches!(
             arg.get_action(),
@@ -161,7 +161,7 @@ fn exit_status(roff: &mut Roff, sub: Option<&str>) {
 }
 
 fn environment(roff: &mut Roff, sub: Option<&str>) {
-    let takes = |option: &str| sub.is_none_or(|s| crate::cli::options_of(s).contains(&option));
+    let takes = |option: &str| sub.is_none_or(|s| crate::args::options_of(s).contains(&option));
     let mut entries: Vec<(&str, &str)> = Vec::new();
     if takes("as_of") {
         entries.push((

@@ -6,53 +6,53 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// The manifest format's version.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// One evidence file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
-pub struct FileRecord {
+pub(crate) struct FileRecord {
     /// Path relative to the root.
-    pub path: String,
+    pub(crate) path: String,
     /// Size in bytes.
-    pub size: u64,
+    pub(crate) size: u64,
     /// SHA-256 of the content, lower-case hex.
-    pub sha256: String,
+    pub(crate) sha256: String,
     /// Short hash of the last commit touching the file, if committed.
-    pub commit: Option<String>,
+    pub(crate) commit: Option<String>,
     /// Date of that commit.
-    pub date: Option<String>,
+    pub(crate) date: Option<String>,
 }
 
 /// A manifest file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     /// Format version.
-    pub version: u32,
+    pub(crate) version: u32,
     /// Every evidence file, sorted by path.
-    pub files: Vec<FileRecord>,
+    pub(crate) files: Vec<FileRecord>,
 }
 
 /// What differs between a manifest and now.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Changes {
+pub(crate) struct Changes {
     /// Files now, not in the manifest.
-    pub added: Vec<String>,
+    pub(crate) added: Vec<String>,
     /// Files in the manifest, gone now.
-    pub removed: Vec<String>,
+    pub(crate) removed: Vec<String>,
     /// Files whose size or content differ.
-    pub changed: Vec<String>,
+    pub(crate) changed: Vec<String>,
 }
 
 impl Changes {
     /// Whether nothing differs.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
     }
 }
 
 /// Compares a recorded manifest with the current one. Only size and content
 /// count: a new commit that leaves a file's bytes alone is no change.
-pub fn compare(recorded: &Manifest, current: &Manifest) -> Changes {
+pub(crate) fn compare(recorded: &Manifest, current: &Manifest) -> Changes {
     let before: BTreeMap<&str, &FileRecord> = recorded
         .files
         .iter()

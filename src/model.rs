@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::yaml::Pos;
 
 /// The owners an owner field joins with `&`, `,`, `/` or ` and `.
-pub fn owner_names(owner: &str) -> Vec<&str> {
+pub(crate) fn owner_names(owner: &str) -> Vec<&str> {
     owner
         .split(" and ")
         .flat_map(|part| part.split(['&', ',', '/']))
@@ -24,21 +24,21 @@ pub fn owner_names(owner: &str) -> Vec<&str> {
 
 /// Where a value was defined.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Source {
+pub(crate) struct Source {
     /// The file, relative to the repository root, with `/` separators;
     /// shared by every value of the file.
-    pub file: Arc<str>,
+    pub(crate) file: Arc<str>,
     /// Where in the file.
-    pub pos: Pos,
+    pub(crate) pos: Pos,
 }
 
 /// A file and line, for output that points back at the source.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
-pub struct SourceRef {
+pub(crate) struct SourceRef {
     /// File relative to the root, with `/` separators.
-    pub file: Arc<str>,
+    pub(crate) file: Arc<str>,
     /// Line, from 1.
-    pub line: usize,
+    pub(crate) line: usize,
 }
 
 impl From<&Source> for SourceRef {
@@ -87,7 +87,7 @@ macro_rules! word_enum {
 }
 
 /// A closed set of words a file may use for a value.
-pub trait Word: std::str::FromStr + Copy {
+pub(crate) trait Word: std::str::FromStr + Copy {
     /// Every accepted spelling, in order.
     const WORDS: &'static [&'static str];
 }
@@ -109,7 +109,7 @@ word_enum! {
 impl Risk {
     /// Whether this risk is at least as severe as `threshold`.
     #[must_use]
-    pub fn at_least(self, threshold: Risk) -> bool {
+    pub(crate) fn at_least(self, threshold: Risk) -> bool {
         self <= threshold
     }
 }
@@ -133,7 +133,7 @@ word_enum! {
 impl ControlStatus {
     /// Whether the control still needs work (a gap).
     #[must_use]
-    pub fn is_gap(self) -> bool {
+    pub(crate) fn is_gap(self) -> bool {
         matches!(
             self,
             ControlStatus::Partial | ControlStatus::Planned | ControlStatus::Missing
@@ -160,14 +160,14 @@ word_enum! {
 impl ItemStatus {
     /// Whether the item no longer needs work.
     #[must_use]
-    pub fn is_closed(self) -> bool {
+    pub(crate) fn is_closed(self) -> bool {
         matches!(self, ItemStatus::Done | ItemStatus::WontDo)
     }
 }
 
 /// When an item is due.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Due {
+pub(crate) enum Due {
     /// A real date.
     On(NaiveDate),
     /// Omitted or `TBD`.
@@ -177,7 +177,7 @@ pub enum Due {
 impl Due {
     /// The date, when scheduled.
     #[must_use]
-    pub fn date(self) -> Option<NaiveDate> {
+    pub(crate) fn date(self) -> Option<NaiveDate> {
         match self {
             Due::On(date) => Some(date),
             Due::Unscheduled => None,
@@ -187,142 +187,142 @@ impl Due {
 
 /// A piece of evidence a control or item points at.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Evidence {
+pub(crate) struct Evidence {
     /// A file, a directory or a glob, relative to the root, as written.
-    pub path: String,
+    pub(crate) path: String,
     /// What the evidence is, in words.
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
     /// Days after its last commit at which this entry goes stale.
-    pub max_age_days: Option<u32>,
+    pub(crate) max_age_days: Option<u32>,
     /// Where the entry was written.
-    pub source: Source,
+    pub(crate) source: Source,
 }
 
 /// One line of a partial checklist inside an item.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct ChecklistEntry {
+pub(crate) struct ChecklistEntry {
     /// The step, in words.
-    pub task: String,
+    pub(crate) task: String,
     /// Whether it is ticked.
-    pub done: bool,
+    pub(crate) done: bool,
 }
 
 /// One row of a control matrix.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Control {
+pub(crate) struct Control {
     /// The id within its framework (`CC6.1`, `A.5.24`, `S11`).
-    pub id: String,
+    pub(crate) id: String,
     /// The framework the control belongs to.
-    pub framework: String,
+    pub(crate) framework: String,
     /// Short name.
-    pub title: String,
+    pub(crate) title: String,
     /// Implementation status.
-    pub status: ControlStatus,
+    pub(crate) status: ControlStatus,
     /// Severity of the gap, if any.
-    pub severity: Option<Risk>,
+    pub(crate) severity: Option<Risk>,
     /// Who answers for the control.
-    pub owner: Option<String>,
+    pub(crate) owner: Option<String>,
     /// Current maturity, in words.
-    pub current: Option<String>,
+    pub(crate) current: Option<String>,
     /// Target state, in words.
-    pub target: Option<String>,
+    pub(crate) target: Option<String>,
     /// The gap and its risk, in words.
-    pub gap: Option<String>,
+    pub(crate) gap: Option<String>,
     /// What proves the control.
-    pub evidence: Vec<Evidence>,
+    pub(crate) evidence: Vec<Evidence>,
     /// Ids of the backlog items that remediate the control.
-    pub backlog: Vec<Reference>,
+    pub(crate) backlog: Vec<Reference>,
     /// Equivalent controls in other frameworks (`iso27001:A.5.24`).
-    pub maps_to: Vec<Reference>,
+    pub(crate) maps_to: Vec<Reference>,
     /// Free labels.
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// Default `max_age_days` for this control's evidence.
-    pub max_age_days: Option<u32>,
+    pub(crate) max_age_days: Option<u32>,
     /// How often the control must be performed again, if recurring.
-    pub cadence: Option<Cadence>,
+    pub(crate) cadence: Option<Cadence>,
     /// Where the control's requirement is written (a URL).
-    pub reference: Option<String>,
+    pub(crate) reference: Option<String>,
     /// Where the control is defined.
-    pub source: Source,
+    pub(crate) source: Source,
 }
 
 /// An id written somewhere, with where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reference {
+pub(crate) struct Reference {
     /// The id as written.
-    pub id: String,
+    pub(crate) id: String,
     /// Where it was written.
-    pub source: Source,
+    pub(crate) source: Source,
 }
 
 /// A control matrix: one framework file under `controls/`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Framework {
+pub(crate) struct Framework {
     /// Short id (`popia`, `iso27001`, `soc2`).
-    pub id: String,
+    pub(crate) id: String,
     /// Display name.
-    pub name: String,
+    pub(crate) name: String,
     /// The controls, in file order.
-    pub controls: Vec<Control>,
+    pub(crate) controls: Vec<Control>,
     /// Default `max_age_days` for the evidence of this framework's controls
     /// and items.
-    pub max_age_days: Option<u32>,
+    pub(crate) max_age_days: Option<u32>,
     /// Where the framework is declared.
-    pub source: Source,
+    pub(crate) source: Source,
 }
 
 /// A remediation backlog item.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Item {
+pub(crate) struct Item {
     /// Unique id (`POPIA-001`).
-    pub id: String,
+    pub(crate) id: String,
     /// Short name.
-    pub title: String,
+    pub(crate) title: String,
     /// The framework the item serves.
-    pub framework: String,
+    pub(crate) framework: String,
     /// Ids of the controls the item closes (own framework, or `fw:id`).
-    pub controls: Vec<Reference>,
+    pub(crate) controls: Vec<Reference>,
     /// How risky it is to leave undone.
-    pub risk: Risk,
+    pub(crate) risk: Risk,
     /// Who does it.
-    pub owner: Option<String>,
+    pub(crate) owner: Option<String>,
     /// When it is due.
-    pub due: Due,
+    pub(crate) due: Due,
     /// Where it stands.
-    pub status: ItemStatus,
+    pub(crate) status: ItemStatus,
     /// When it was finished.
-    pub done: Option<NaiveDate>,
+    pub(crate) done: Option<NaiveDate>,
     /// What the work is.
-    pub summary: Option<String>,
+    pub(crate) summary: Option<String>,
     /// What proves it is done.
-    pub evidence: Vec<Evidence>,
+    pub(crate) evidence: Vec<Evidence>,
     /// Sub-steps, when the item tracks a partial checklist.
-    pub checklist: Vec<ChecklistEntry>,
+    pub(crate) checklist: Vec<ChecklistEntry>,
     /// Free labels (a phase, a workstream).
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// Default `max_age_days` for this item's evidence.
-    pub max_age_days: Option<u32>,
+    pub(crate) max_age_days: Option<u32>,
     /// Where the item is defined.
-    pub source: Source,
+    pub(crate) source: Source,
 }
 
 /// Settings from `comply.yaml`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Config {
+pub(crate) struct Config {
     /// Display name of the repository, for titles.
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// The lowest risk at which an overdue item fails the gate.
-    pub fail_on: Risk,
+    pub(crate) fail_on: Risk,
     /// How many days ahead an item counts as due soon.
-    pub due_soon_days: u32,
+    pub(crate) due_soon_days: u32,
     /// Default `max_age_days` for all evidence; `None`: evidence never goes stale.
-    pub max_age_days: Option<u32>,
+    pub(crate) max_age_days: Option<u32>,
     /// Longest time a risk acceptance may run, in days from its approval.
-    pub max_exception_days: u32,
+    pub(crate) max_exception_days: u32,
     /// The people and teams who own things, when declared.
-    pub owners: Vec<Owner>,
+    pub(crate) owners: Vec<Owner>,
     /// Heading words `comply import` reads as framework ids (`Privacy` -> `popia`).
-    pub framework_words: Vec<(String, String)>,
+    pub(crate) framework_words: Vec<(String, String)>,
 }
 
 impl Default for Config {
@@ -341,18 +341,18 @@ impl Default for Config {
 
 /// A declared owner (`owners` in comply.yaml).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Owner {
+pub(crate) struct Owner {
     /// The name used in `owner:` fields.
-    pub name: String,
+    pub(crate) name: String,
     /// E-mail address.
-    pub email: Option<String>,
+    pub(crate) email: Option<String>,
     /// Team.
-    pub team: Option<String>,
+    pub(crate) team: Option<String>,
 }
 
 /// How often a recurring activity comes round.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Cadence {
+pub(crate) enum Cadence {
     /// Every calendar month.
     Monthly,
     /// Every three months.
@@ -368,7 +368,7 @@ pub enum Cadence {
 impl Cadence {
     /// The next time after `last`.
     #[must_use]
-    pub fn next(self, last: NaiveDate) -> NaiveDate {
+    pub(crate) fn next(self, last: NaiveDate) -> NaiveDate {
         let months = |n| {
             last.checked_add_months(chrono::Months::new(n))
                 .unwrap_or(last)
@@ -400,64 +400,64 @@ impl fmt::Display for Cadence {
 /// A recurring activity: an entry of `reviews/*.yaml`, or a control with a
 /// `cadence`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Review {
+pub(crate) struct Review {
     /// Unique id (a control's id for a control's cadence).
-    pub id: String,
+    pub(crate) id: String,
     /// Short name.
-    pub title: String,
+    pub(crate) title: String,
     /// The framework it serves.
-    pub framework: Option<String>,
+    pub(crate) framework: Option<String>,
     /// Who does it.
-    pub owner: Option<String>,
+    pub(crate) owner: Option<String>,
     /// How often.
-    pub cadence: Cadence,
+    pub(crate) cadence: Cadence,
     /// What proves it was done; the newest commit touching it dates it.
-    pub evidence: Vec<Evidence>,
+    pub(crate) evidence: Vec<Evidence>,
     /// When it was last done, when written down.
-    pub last_done: Option<NaiveDate>,
+    pub(crate) last_done: Option<NaiveDate>,
     /// How risky it is to skip.
-    pub risk: Risk,
+    pub(crate) risk: Risk,
     /// Where it is defined.
-    pub source: Source,
+    pub(crate) source: Source,
 }
 
 /// A risk acceptance: an entry of `exceptions/*.yaml`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Exception {
+pub(crate) struct Exception {
     /// What is accepted: an item, review or control id, or an evidence path.
-    pub target: Reference,
+    pub(crate) target: Reference,
     /// Why.
-    pub reason: String,
+    pub(crate) reason: String,
     /// Who approved it.
-    pub approved_by: String,
+    pub(crate) approved_by: String,
     /// When.
-    pub approved_on: NaiveDate,
+    pub(crate) approved_on: NaiveDate,
     /// Until when.
-    pub expires: NaiveDate,
+    pub(crate) expires: NaiveDate,
     /// Where it is defined.
-    pub source: Source,
+    pub(crate) source: Source,
 }
 
 /// Everything read from a repository.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Repository {
+pub(crate) struct Repository {
     /// Settings.
-    pub config: Config,
+    pub(crate) config: Config,
     /// Control matrices, sorted by framework id.
-    pub frameworks: Vec<Framework>,
+    pub(crate) frameworks: Vec<Framework>,
     /// Backlog items, sorted by id.
-    pub items: Vec<Item>,
+    pub(crate) items: Vec<Item>,
     /// Recurring activities from `reviews/`, sorted by id.
-    pub reviews: Vec<Review>,
+    pub(crate) reviews: Vec<Review>,
     /// Risk acceptances from `exceptions/`, in file order.
-    pub exceptions: Vec<Exception>,
+    pub(crate) exceptions: Vec<Exception>,
 }
 
 impl Repository {
     /// Whether git history is needed: some `max_age_days` is set, or a
     /// recurring activity is dated by its evidence.
     #[must_use]
-    pub fn needs_history(&self) -> bool {
+    pub(crate) fn needs_history(&self) -> bool {
         let recurring_controls = self
             .frameworks
             .iter()
@@ -477,7 +477,7 @@ impl Repository {
     /// review with `last_done` only comes due earlier without history, so
     /// it cannot pass wrongly.
     #[must_use]
-    pub fn gate_needs_history(&self, fail_on: Risk, fail_on_stale: bool) -> bool {
+    pub(crate) fn gate_needs_history(&self, fail_on: Risk, fail_on_stale: bool) -> bool {
         let dated_by_evidence =
             self.reviews.iter().any(|r| {
                 r.last_done.is_none() && !r.evidence.is_empty() && r.risk.at_least(fail_on)
@@ -491,7 +491,7 @@ impl Repository {
 
     /// Whether any `max_age_days` is set, so freshness matters.
     #[must_use]
-    pub fn has_age_limits(&self) -> bool {
+    pub(crate) fn has_age_limits(&self) -> bool {
         self.config.max_age_days.is_some()
             || self.frameworks.iter().any(|f| {
                 f.max_age_days.is_some()
@@ -507,7 +507,7 @@ impl Repository {
 
     /// The `max_age_days` of framework `id`, if set.
     #[must_use]
-    pub fn framework_max_age(&self, id: &str) -> Option<u32> {
+    pub(crate) fn framework_max_age(&self, id: &str) -> Option<u32> {
         self.frameworks
             .iter()
             .find(|f| f.id == id)
@@ -515,7 +515,7 @@ impl Repository {
     }
 
     /// Every evidence entry of every control, item and review.
-    pub fn evidence(&self) -> impl Iterator<Item = &Evidence> {
+    pub(crate) fn evidence(&self) -> impl Iterator<Item = &Evidence> {
         self.frameworks
             .iter()
             .flat_map(|f| f.controls.iter().flat_map(|c| &c.evidence))
@@ -526,7 +526,7 @@ impl Repository {
     /// Every recurring activity: the reviews, and the controls with a
     /// cadence (as reviews of their framework, owner, severity and evidence).
     #[must_use]
-    pub fn recurring(&self) -> Vec<Review> {
+    pub(crate) fn recurring(&self) -> Vec<Review> {
         let mut all = self.reviews.clone();
         for framework in &self.frameworks {
             for control in &framework.controls {

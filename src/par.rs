@@ -3,8 +3,8 @@
 
 /// `f` applied to every element of `items`, in order, computed in one chunk
 /// per core. A panic in `f` (a bug) is passed on unchanged.
-pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     if workers < 2 || items.len() < 64 {
         return items.iter().map(f).collect();
     }

@@ -19,7 +19,7 @@ use crate::model::{ItemStatus, Reference, Repository, Source};
 /// are not checked: what they point at may sit in the unreadable file, and
 /// one syntax error would otherwise bury itself under dozens of false
 /// "does not exist" errors.
-pub fn check(repo: &Repository, complete: bool) -> Vec<Diagnostic> {
+pub(crate) fn check(repo: &Repository, complete: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let index = Index::new(repo, &mut out);
     if complete {

@@ -11,15 +11,15 @@ use crate::git::{History, Repo, TreeFiles};
 use crate::load::{self, Loaded};
 
 /// An opened repository.
-pub struct Workspace {
+pub(crate) struct Workspace {
     /// The comply root.
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     /// What was read, with diagnostics.
-    pub loaded: Loaded,
+    pub(crate) loaded: Loaded,
     /// The git repository, or why there is none.
-    pub git: Result<Repo, String>,
+    pub(crate) git: Result<Repo, String>,
     /// The commit analysed, when `--at` was given.
-    pub at: Option<String>,
+    pub(crate) at: Option<String>,
     tree: Option<TreeFiles>,
 }
 
@@ -27,7 +27,7 @@ impl Workspace {
     /// Opens the repository at `root`, as it is in the working tree or, with
     /// `at`, as it was at that git revision (read from git objects; the
     /// working tree is not touched).
-    pub fn open(root: &Path, at: Option<&str>) -> anyhow::Result<Workspace> {
+    pub(crate) fn open(root: &Path, at: Option<&str>) -> anyhow::Result<Workspace> {
         let git = Repo::open(root);
         let Some(rev) = at else {
             return Ok(Workspace {
@@ -55,7 +55,7 @@ impl Workspace {
 
     /// The state of every evidence path, and, when `with_history`, the last
     /// changes of the files they cover.
-    pub fn facts(&self, with_history: bool) -> anyhow::Result<(EvidenceMap, History)> {
+    pub(crate) fn facts(&self, with_history: bool) -> anyhow::Result<(EvidenceMap, History)> {
         let paths = self.loaded.repository.evidence().map(|e| e.path.as_str());
         let states = match &self.tree {
             Some(tree) => evidence::resolve_all(tree, paths),

@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 
 /// Appends `bytes` to `path`, creating it when absent (for files other
 /// programs hand out to append to, such as `GITHUB_STEP_SUMMARY`).
-pub fn append(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn append(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let mut file = std::fs::OpenOptions::new()
         .append(true)
         .create(true)
@@ -18,13 +18,18 @@ pub fn append(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 /// Whether `path` is `-`, which names standard output (`-o -`).
-pub fn is_stdout(path: &Path) -> bool {
+pub(crate) fn is_stdout(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
 /// Writes `bytes` to `out` when `path` is `-`, else to `path` as
 /// [`atomic`] does.
-pub fn to(path: &Path, bytes: &[u8], force: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(crate) fn to(
+    path: &Path,
+    bytes: &[u8],
+    force: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     if is_stdout(path) {
         // Flushed here, so that a failed write (a full disk, a closed pipe)
         // is an error before anything says it was written.
@@ -60,7 +65,7 @@ pub(crate) fn staged(path: &Path, dir: &Path) -> anyhow::Result<tempfile::NamedT
 /// Writes `bytes` to `path` atomically: into a temporary file in the same
 /// directory, flushed to disk, then renamed into place. An existing file is
 /// replaced only when `force` is set; a failed write leaves nothing behind.
-pub fn atomic(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
+pub(crate) fn atomic(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
     if path.is_dir() {
         bail!("`{}` is a directory; give a file name", path.display());
     }

@@ -19,36 +19,36 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 /// Deepest nesting of sequences and mappings accepted in one file.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 /// Most nodes that aliases may copy into one file's tree.
-pub const MAX_ALIAS_NODES: usize = 10_000;
+pub(crate) const MAX_ALIAS_NODES: usize = 10_000;
 /// Most entries in one list or mapping.
-pub const MAX_ENTRIES: usize = 100_000;
+pub(crate) const MAX_ENTRIES: usize = 100_000;
 /// Most nodes in one file's tree, counting the copies made by anchors and
 /// aliases.
-pub const MAX_NODES: usize = 2_000_000;
+pub(crate) const MAX_NODES: usize = 2_000_000;
 /// Most scalar bytes in one file's tree, counting the copies made by anchors
 /// and aliases (a file without them holds no more than its own size).
-pub const MAX_SCALAR_BYTES: usize = 32 * 1024 * 1024;
+pub(crate) const MAX_SCALAR_BYTES: usize = 32 * 1024 * 1024;
 
 /// Most bytes in one scalar (a title, a summary, a path): every renderer
 /// copies and escapes text, and a report repeats it, so one 30 MiB title
 /// would cost gigabytes; a megabyte is far more than any real value.
-pub const MAX_VALUE_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_VALUE_BYTES: usize = 1024 * 1024;
 
 /// Most flow indicators (`[`, `]`, `{`, `}`, `,`) in one outermost flow
 /// collection. saphyr-parser holds every token of a flow collection that
 /// might be a mapping key until the collection closes (a few hundred bytes
 /// a token), before any event reaches the tree builder; this bounds that.
-pub const MAX_FLOW_INDICATORS: usize = 100_000;
+pub(crate) const MAX_FLOW_INDICATORS: usize = 100_000;
 
 /// What a built tree holds: the figures the limits count.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Cost {
+pub(crate) struct Cost {
     /// Nodes, keys included.
-    pub nodes: usize,
+    pub(crate) nodes: usize,
     /// Bytes of scalar text.
-    pub scalar_bytes: usize,
+    pub(crate) scalar_bytes: usize,
 }
 
 /// What a list or mapping node costs by itself.
@@ -68,9 +68,9 @@ impl Cost {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pos {
     /// Line, counted from 1.
-    pub line: usize,
+    pub(crate) line: usize,
     /// Column in characters, counted from 1.
-    pub column: usize,
+    pub(crate) column: usize,
 }
 
 impl Pos {
@@ -86,16 +86,16 @@ impl Pos {
 /// text where they can (plain and simple quoted scalars), so a large file is
 /// not copied twice.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Node<'a> {
+pub(crate) struct Node<'a> {
     /// Where the node starts.
-    pub pos: Pos,
+    pub(crate) pos: Pos,
     /// What the node holds.
-    pub value: Value<'a>,
+    pub(crate) value: Value<'a>,
 }
 
 /// The content of a [`Node`].
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value<'a> {
+pub(crate) enum Value<'a> {
     /// `~`, `null` or nothing at all.
     Null,
     /// Any other scalar, kept as written (quotes removed).
@@ -108,7 +108,7 @@ pub enum Value<'a> {
 
 impl Node<'_> {
     /// A short name of the node's kind, for error messages.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self.value {
             Value::Null => "null",
             Value::Scalar(_) => "a scalar",
@@ -118,7 +118,7 @@ impl Node<'_> {
     }
 
     /// The scalar text, if the node is a scalar.
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::Scalar(s) => Some(s),
             _ => None,
@@ -128,24 +128,24 @@ impl Node<'_> {
 
 /// A YAML text that could not be read into a tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SyntaxError {
+pub(crate) struct SyntaxError {
     /// Where the parser stopped.
-    pub pos: Pos,
+    pub(crate) pos: Pos,
     /// What went wrong.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 /// Parses the first document of `text` into a [`Node`] tree.
 ///
 /// An empty document gives a `Null` node. A second document in the same file
 /// is an error: comply files hold one document each.
-pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
+pub(crate) fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     parse_counted(text).map(|(node, _)| node)
 }
 
 /// [`parse`], also returning what the tree holds (for limits over many
 /// files).
-pub fn parse_counted(text: &str) -> Result<(Node<'_>, Cost), SyntaxError> {
+pub(crate) fn parse_counted(text: &str) -> Result<(Node<'_>, Cost), SyntaxError> {
     check_flow_collections(text)?;
     let mut builder = Builder {
         parser: Parser::new_from_str(text),
@@ -585,6 +585,8 @@ fn cost(node: &Node) -> Cost {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     fn scalar<'n>(node: &'n Node<'_>) -> &'n str {
@@ -631,9 +633,10 @@ mod tests {
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         let mut prev = 'a';
         for name in ['b', 'c', 'd', 'e', 'f', 'g'] {
-            text.push_str(&format!(
-                "{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
-            ));
+            let _ = writeln!(
+                text,
+                "{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]"
+            );
             prev = name;
         }
         let err = parse(&text).unwrap_err();

@@ -3,7 +3,7 @@
 //! none of them comes before a commit header.
 #![no_main]
 
-use comply::git::parse_log;
+use comply::parse_git_log as parse_log;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

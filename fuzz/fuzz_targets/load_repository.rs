@@ -5,13 +5,13 @@
 use std::path::{Path, PathBuf};
 
 use comply::diag::Diagnostic;
-use comply::load::{self, Kind, Source};
+use comply::load::{self, FileKind, FileSource};
 use libfuzzer_sys::fuzz_target;
 
-struct Memory(Vec<(PathBuf, Kind, Vec<u8>)>);
+struct Memory(Vec<(PathBuf, FileKind, Vec<u8>)>);
 
-impl Source for Memory {
-    fn files(&self) -> anyhow::Result<Vec<(PathBuf, Kind)>> {
+impl FileSource for Memory {
+    fn files(&self) -> anyhow::Result<Vec<(PathBuf, FileKind)>> {
         Ok(self.0.iter().map(|(p, k, _)| (p.clone(), *k)).collect())
     }
 
@@ -26,9 +26,9 @@ fuzz_target!(|data: &[u8]| {
     let matrix = parts.next().unwrap_or_default().to_vec();
     let backlog = parts.next().unwrap_or_default().to_vec();
     let source = Memory(vec![
-        (PathBuf::from("comply.yaml"), Kind::Config, config),
-        (PathBuf::from("controls/x.yaml"), Kind::Matrix, matrix),
-        (PathBuf::from("backlog/x.yaml"), Kind::Backlog, backlog),
+        (PathBuf::from("comply.yaml"), FileKind::Config, config),
+        (PathBuf::from("controls/x.yaml"), FileKind::Controls, matrix),
+        (PathBuf::from("backlog/x.yaml"), FileKind::Backlog, backlog),
     ]);
     if let Ok(loaded) = load::load_from(&source) {
         for d in &loaded.diagnostics {

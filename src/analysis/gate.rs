@@ -8,8 +8,9 @@ use serde::Serialize;
 
 use std::collections::HashMap;
 
+pub(crate) use super::views::SubjectKind;
+use super::views::{ControlView, EvidenceView, ItemState, ItemView, SourceRef};
 use crate::acceptance::{Acceptance, AcceptanceState, InForce, Target};
-use crate::analysis::{ControlView, EvidenceView, ItemState, ItemView, SourceRef};
 use crate::evidence::EvidenceState;
 use crate::model::{ItemStatus, Risk};
 pub(crate) use crate::text::plural;
@@ -17,7 +18,7 @@ pub(crate) use crate::text::plural;
 /// Why an item fails the gate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
-pub enum Reason {
+pub(crate) enum Reason {
     /// Open past its due date.
     Overdue {
         /// The due date.
@@ -49,84 +50,70 @@ pub enum Reason {
     },
 }
 
-word_enum! {
-    /// What the gate judges: the kind of an offender or a checked subject.
-    SubjectKind {
-        /// A risk acceptance (fails when it has run out).
-        Acceptance = "acceptance",
-        /// A control (with `--fail-on-stale`).
-        Control = "control",
-        /// A backlog item.
-        Item = "item",
-        /// A recurring activity.
-        Review = "review",
-    }
-}
-
 /// An offender the gate skipped because a risk acceptance covers it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Accepted {
+pub(crate) struct Accepted {
     /// The offender.
     #[serde(flatten)]
-    pub offender: Offender,
+    pub(crate) offender: Offender,
     /// Who approved the acceptance.
-    pub approved_by: String,
+    pub(crate) approved_by: String,
     /// Until when.
-    pub until: NaiveDate,
+    pub(crate) until: NaiveDate,
     /// Why the risk is accepted.
-    pub acceptance_reason: String,
+    pub(crate) acceptance_reason: String,
     /// Where the acceptance is defined.
-    pub acceptance_source: SourceRef,
+    pub(crate) acceptance_source: SourceRef,
 }
 
 /// Something the gate judged, whether it passed or not: every item and
 /// review at or above the threshold, every control with `--fail-on-stale`,
 /// every risk acceptance in scope. JUnit writes one test case each.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Checked {
+pub(crate) struct Checked {
     /// What it is.
-    pub kind: SubjectKind,
+    pub(crate) kind: SubjectKind,
     /// Its id (an acceptance's target as written).
-    pub id: String,
+    pub(crate) id: String,
     /// Its title (an acceptance's reason).
-    pub title: String,
+    pub(crate) title: String,
     /// Its framework (empty for a review without one).
-    pub framework: String,
+    pub(crate) framework: String,
     /// Where it is defined.
-    pub source: SourceRef,
+    pub(crate) source: SourceRef,
 }
 
 /// One item (or, for stale evidence, control) that fails the gate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Offender {
+pub(crate) struct Offender {
     /// What offends.
-    pub kind: SubjectKind,
+    pub(crate) kind: SubjectKind,
     /// Item or control id.
-    pub id: String,
+    pub(crate) id: String,
     /// Title.
-    pub title: String,
+    pub(crate) title: String,
     /// Framework id.
-    pub framework: String,
+    pub(crate) framework: String,
     /// Risk (an item's risk, a control's severity).
-    pub risk: Risk,
+    pub(crate) risk: Risk,
     /// Owner, if any.
-    pub owner: Option<String>,
+    pub(crate) owner: Option<String>,
     /// Where it is defined.
-    pub source: SourceRef,
+    pub(crate) source: SourceRef,
     /// What a risk acceptance must name to cover it.
     #[serde(skip)]
-    pub subject: Target,
+    pub(crate) subject: Target,
     /// The index in [`Gate::checked`] of the subject it belongs to.
     #[serde(skip)]
-    pub case: usize,
+    pub(crate) case: usize,
     /// Why it offends.
     #[serde(flatten)]
-    pub reason: Reason,
+    pub(crate) reason: Reason,
 }
 
 impl Reason {
     /// The reason's code, as in JSON's `reason` and JUnit's failure `type`.
-    pub fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         match self {
             Reason::Overdue { .. } => "overdue",
             Reason::DoneWithoutEvidence { .. } => "done-without-evidence",
@@ -137,144 +124,37 @@ impl Reason {
     }
 }
 
-impl Offender {
-    /// The reason in words, for human output.
-    pub fn describe(&self) -> String {
-        match &self.reason {
-            Reason::Overdue { due, days_late } => {
-                format!(
-                    "overdue: due {due}, {days_late} {} late",
-                    plural(*days_late, "day")
-                )
-            }
-            Reason::DoneWithoutEvidence { paths } => {
-                format!("done, but evidence is not present: {}", paths.join(", "))
-            }
-            Reason::StaleEvidence { paths } => {
-                format!("evidence is stale: {}", paths.join(", "))
-            }
-            Reason::EvidenceMissing { paths } => {
-                format!(
-                    "recurring, but its evidence is not present: {}",
-                    paths.join(", ")
-                )
-            }
-            Reason::AcceptanceExpired { expires } => {
-                format!("risk acceptance expired on {expires}")
-            }
-        }
-    }
-}
-
 /// The gate's verdict.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Gate {
+pub(crate) struct Gate {
     /// Whether nothing offends.
-    pub passed: bool,
+    pub(crate) passed: bool,
     /// The threshold used.
-    pub fail_on: Risk,
+    pub(crate) fail_on: Risk,
     /// Whether stale evidence fails the gate too.
-    pub fail_on_stale: bool,
+    pub(crate) fail_on_stale: bool,
     /// Every offender, highest risk first, then most days late, then id.
-    pub offenders: Vec<Offender>,
+    pub(crate) offenders: Vec<Offender>,
     /// Offenders skipped because a risk acceptance covers them, in the same
     /// order.
-    pub accepted: Vec<Accepted>,
+    pub(crate) accepted: Vec<Accepted>,
     /// Every risk acceptance in scope, with its state, in file order.
-    pub acceptances: Vec<Acceptance>,
+    pub(crate) acceptances: Vec<Acceptance>,
     /// Everything the gate judged: items and reviews (by id), then controls
     /// and acceptances (in file order).
-    pub checked: Vec<Checked>,
+    pub(crate) checked: Vec<Checked>,
     /// Why the verdict cannot be given, when it depends on git history that
     /// is unavailable; the gate then does not pass.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub undetermined: Option<String>,
+    pub(crate) undetermined: Option<String>,
 }
 
 impl Gate {
     /// Marks the verdict undetermined: it depends on git history that is
     /// unavailable for the reason `why`.
-    pub fn undetermine(&mut self, why: &str) {
+    pub(crate) fn undetermine(&mut self, why: &str) {
         self.passed = false;
         self.undetermined = Some(why.to_string());
-    }
-
-    /// The verdict's word: passed, failed or undetermined.
-    pub fn word(&self) -> &'static str {
-        match (self.passed, &self.undetermined) {
-            (_, Some(_)) => "undetermined",
-            (true, None) => "passed",
-            (false, None) => "failed",
-        }
-    }
-
-    /// The one-line verdict printed last by `status` and `check`.
-    pub fn summary(&self) -> String {
-        format!("gate {}: {}", self.word(), self.explanation())
-    }
-
-    /// The verdict's reason, without the "gate passed/failed" prefix.
-    pub fn explanation(&self) -> String {
-        if let Some(why) = &self.undetermined {
-            return format!(
-                "it depends on git history that is unavailable ({why}); `comply check` \
-                 refuses to judge without it unless given --without-history"
-            );
-        }
-        if self.passed {
-            let accepted = match self.accepted.len() {
-                0 => String::new(),
-                n => format!(" ({n} {} accepted as a risk)", plural(n, "offender")),
-            };
-            return format!(
-                "no item at risk {} or above is overdue or done without evidence{accepted}",
-                self.fail_on
-            );
-        }
-        let count = |f: fn(&Reason) -> bool| self.offenders.iter().filter(|o| f(&o.reason)).count();
-        let mut parts = Vec::new();
-        for (n, what) in [
-            (count(|r| matches!(r, Reason::Overdue { .. })), "overdue"),
-            (
-                count(|r| matches!(r, Reason::DoneWithoutEvidence { .. })),
-                "done without evidence",
-            ),
-            (
-                count(|r| matches!(r, Reason::StaleEvidence { .. })),
-                "with stale evidence",
-            ),
-        ] {
-            if n > 0 {
-                parts.push(format!("{n} {what}"));
-            }
-        }
-        let missing = count(|r| matches!(r, Reason::EvidenceMissing { .. }));
-        if missing > 0 {
-            parts.push(format!("{missing} recurring without evidence"));
-        }
-        let expired = count(|r| matches!(r, Reason::AcceptanceExpired { .. }));
-        if expired > 0 {
-            parts.push(format!(
-                "{expired} expired risk {}",
-                plural(expired, "acceptance")
-            ));
-        }
-        let n = self.offenders.len();
-        let noun = if self
-            .offenders
-            .iter()
-            .all(|o| matches!(o.kind, SubjectKind::Item | SubjectKind::Review))
-        {
-            "item"
-        } else {
-            "entry"
-        };
-        format!(
-            "{n} {} at risk {} or above ({})",
-            plural(n, noun),
-            self.fail_on,
-            parts.join(", ")
-        )
     }
 }
 
@@ -282,7 +162,7 @@ impl Gate {
 /// `fail_on_stale`, controls; offenders a risk acceptance in force covers
 /// are set apart (looked up by key), and expired acceptances offend unless
 /// a later one of the same target is in force.
-pub fn evaluate(
+pub(crate) fn evaluate(
     items: &[ItemView],
     controls: &[ControlView],
     acceptances: &[Acceptance],

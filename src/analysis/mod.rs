@@ -4,117 +4,83 @@
 //! Pure: no file, clock or environment is touched here. Every command renders
 //! from an [`Analysis`], so the dashboard, the gate and the JSON agree.
 
-pub mod gate;
+pub(crate) mod gate;
+mod views;
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use self::gate::{Gate, SubjectKind};
-use crate::acceptance::{Acceptance, AcceptanceState, Target, Targets};
+use self::gate::Gate;
+pub(crate) use self::views::{
+    ControlView, EvidenceDetail, EvidenceView, ItemState, ItemView, Progress, SourceRef,
+    SubjectKind,
+};
+use crate::acceptance::{Acceptance, AcceptanceState, Targets};
 use crate::evidence::{EvidenceMap, EvidenceState};
-use crate::git::{Change, History};
+use crate::git::History;
 use crate::model::{ControlStatus, Evidence, Item, ItemStatus, Repository, Review, Risk};
-
-word_enum! {
-    /// Where an item stands on the as-of date.
-    ItemState {
-        /// Open and past its due date.
-        Overdue = "overdue",
-        /// Open and due within the due-soon window (due today included).
-        DueSoon = "due-soon",
-        /// Open, due later than the window.
-        Scheduled = "scheduled",
-        /// Open without a due date.
-        Unscheduled = "unscheduled",
-        /// Done or won't do.
-        Closed = "closed",
-    }
-}
 
 /// Options that shape an analysis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Options {
+pub(crate) struct Options {
     /// The day the analysis is for.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// How many days ahead counts as due soon.
-    pub due_soon_days: u32,
+    pub(crate) due_soon_days: u32,
     /// The lowest risk that fails the gate.
-    pub fail_on: Risk,
+    pub(crate) fail_on: Risk,
     /// Whether stale evidence at or above `fail_on` fails the gate too.
-    pub fail_on_stale: bool,
+    pub(crate) fail_on_stale: bool,
     /// Whether to judge the gate even when git history it depends on is
     /// unknown (`--without-history`); otherwise the verdict is undetermined.
-    pub without_history: bool,
-}
-
-pub use crate::model::SourceRef;
-
-/// One evidence entry with its resolved state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct EvidenceView {
-    /// The path as written.
-    pub path: String,
-    /// The note, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// Present, empty, missing or outside.
-    pub state: EvidenceState,
-    /// Why, where the state needs explaining.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-    /// The newest commit among the files the entry covers, when git knows.
-    pub last_change: Option<Change>,
-    /// Whether some covered file is modified, added or untracked.
-    pub uncommitted: bool,
-    /// Days after `last_change` at which the entry goes stale, if limited.
-    pub max_age_days: Option<u32>,
+    pub(crate) without_history: bool,
 }
 
 /// Per-framework figures: one row of the dashboard.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct FrameworkSummary {
+pub(crate) struct FrameworkSummary {
     /// Framework id.
-    pub id: String,
+    pub(crate) id: String,
     /// Display name.
-    pub name: String,
+    pub(crate) name: String,
     /// Number of controls.
-    pub controls: usize,
+    pub(crate) controls: usize,
     /// Controls with status `implemented`.
-    pub implemented: usize,
+    pub(crate) implemented: usize,
     /// Gaps: controls with status `partial`, `planned` or `missing`.
-    pub gaps: usize,
+    pub(crate) gaps: usize,
     /// Unproven: controls marked `implemented` with some evidence not
     /// present (missing, empty or outside).
-    pub unproven: usize,
+    pub(crate) unproven: usize,
     /// Controls marked `not-applicable`.
-    pub not_applicable: usize,
+    pub(crate) not_applicable: usize,
     /// Items not done and not won't-do.
-    pub items_open: usize,
+    pub(crate) items_open: usize,
     /// Open items past their due date.
-    pub overdue: usize,
+    pub(crate) overdue: usize,
     /// Open items due within the window.
-    pub due_soon: usize,
+    pub(crate) due_soon: usize,
     /// Open items without a due date.
-    pub unscheduled: usize,
+    pub(crate) unscheduled: usize,
     /// Evidence entries (of controls and items) that are present.
-    pub evidence_present: usize,
+    pub(crate) evidence_present: usize,
     /// Evidence entries that are not present: missing, empty or outside.
-    pub evidence_missing: usize,
+    pub(crate) evidence_missing: usize,
     /// Evidence entries that are present but stale (counted in
     /// `evidence_present` too).
-    pub evidence_stale: usize,
+    pub(crate) evidence_stale: usize,
     /// Controls implemented with every evidence entry present.
-    pub ready: usize,
+    pub(crate) ready: usize,
     /// `ready` as a whole percentage (rounded down) of the applicable
     /// controls (all but not-applicable); `None` when none applies.
-    pub readiness: Option<u32>,
+    pub(crate) readiness: Option<u32>,
 }
 
 impl FrameworkSummary {
     /// The sum of `frameworks`, named `total`, with its own readiness.
-    pub fn total(frameworks: &[FrameworkSummary]) -> FrameworkSummary {
+    pub(crate) fn total(frameworks: &[FrameworkSummary]) -> FrameworkSummary {
         let mut t = FrameworkSummary {
             id: "total".into(),
             name: "Total".into(),
@@ -145,159 +111,43 @@ fn readiness(ready: usize, applicable: usize) -> Option<u32> {
     (applicable > 0).then(|| (ready * 100 / applicable) as u32)
 }
 
-impl ItemView {
-    /// Whether this is a control's cadence seen as a review (id
-    /// `framework:control`), whose evidence is the control's own.
-    pub fn is_control_cadence(&self) -> bool {
-        matches!(self.subject(), Target::Control { .. })
-    }
-
-    /// What a risk acceptance names to cover it: the item, the review, or,
-    /// for a control's cadence (id `framework:control`), the control.
-    pub fn subject(&self) -> Target {
-        match (self.kind, self.id.split_once(':')) {
-            (SubjectKind::Review, Some((framework, id))) => Target::Control {
-                framework: framework.to_string(),
-                id: id.to_string(),
-            },
-            (SubjectKind::Review, None) => Target::Review {
-                id: self.id.clone(),
-            },
-            _ => Target::Item {
-                id: self.id.clone(),
-            },
-        }
-    }
-}
-
-impl ControlView {
-    /// What a risk acceptance names to cover it.
-    pub fn subject(&self) -> Target {
-        Target::Control {
-            framework: self.framework.clone(),
-            id: self.id.clone(),
-        }
-    }
-}
-
-/// One backlog item as of the analysis date.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct ItemView {
-    /// `item` for a backlog item, `review` for a recurring activity.
-    pub kind: SubjectKind,
-    /// Item id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Framework id.
-    pub framework: String,
-    /// Risk.
-    pub risk: Risk,
-    /// Owner, if any.
-    pub owner: Option<String>,
-    /// Due date, if scheduled.
-    pub due: Option<NaiveDate>,
-    /// Status as written.
-    pub status: ItemStatus,
-    /// Completion date, if done.
-    pub done: Option<NaiveDate>,
-    /// State on the as-of date.
-    pub state: ItemState,
-    /// Days past due (negative: days left) for open scheduled items.
-    pub days_late: Option<i64>,
-    /// Controls the item closes, as written.
-    pub controls: Vec<String>,
-    /// Evidence with states.
-    pub evidence: Vec<EvidenceView>,
-    /// Ticked and total checklist steps.
-    pub checklist: Option<Progress>,
-    /// Free labels.
-    pub tags: Vec<String>,
-    /// For a review: how often it comes round.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cadence: Option<String>,
-    /// For a review: when it was last done (written down, or the newest
-    /// commit touching its evidence, whichever is later).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_done: Option<NaiveDate>,
-    /// Where the item is defined.
-    pub source: SourceRef,
-}
-
-/// How many of a checklist's steps are ticked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Progress {
-    /// Ticked steps.
-    pub done: usize,
-    /// All steps.
-    pub total: usize,
-}
-
-/// One control with its evidence and remediation state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct ControlView {
-    /// Framework id.
-    pub framework: String,
-    /// Control id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Implementation status.
-    pub status: ControlStatus,
-    /// Gap severity, if given.
-    pub severity: Option<Risk>,
-    /// Owner, if any.
-    pub owner: Option<String>,
-    /// Evidence with states.
-    pub evidence: Vec<EvidenceView>,
-    /// Backlog items linked either way (the control's `backlog` or the
-    /// item's `controls`), sorted.
-    pub backlog: Vec<String>,
-    /// A gap: status `partial`, `planned` or `missing`.
-    pub is_gap: bool,
-    /// Unproven: marked `implemented`, but some evidence is not present.
-    pub unproven: bool,
-    /// Where the control is defined.
-    pub source: SourceRef,
-}
-
 /// Everything the commands render.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Analysis {
+pub(crate) struct Analysis {
     /// The day analysed.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// The due-soon window in days.
-    pub due_soon_days: u32,
+    pub(crate) due_soon_days: u32,
     /// One summary per framework, sorted by id.
-    pub frameworks: Vec<FrameworkSummary>,
+    pub(crate) frameworks: Vec<FrameworkSummary>,
     /// Every item, sorted by id.
-    pub items: Vec<ItemView>,
+    pub(crate) items: Vec<ItemView>,
     /// Every control, by framework then file order.
-    pub controls: Vec<ControlView>,
+    pub(crate) controls: Vec<ControlView>,
     /// The gate's verdict.
-    pub gate: Gate,
+    pub(crate) gate: Gate,
 }
 
 impl Analysis {
     /// The item with this id (items are sorted by id).
-    pub fn item(&self, id: &str) -> Option<&ItemView> {
+    pub(crate) fn item(&self, id: &str) -> Option<&ItemView> {
         find_item(&self.items, id)
     }
 
     /// Open items in `state`, most urgent first (see [`most_urgent_first`]).
-    pub fn items_in(&self, state: ItemState) -> Vec<&ItemView> {
+    pub(crate) fn items_in(&self, state: ItemState) -> Vec<&ItemView> {
         most_urgent_first(self.items.iter().filter(|i| i.state == state))
     }
 
     /// Gaps (controls not implemented), most severe first (no severity
     /// last).
-    pub fn gaps(&self) -> Vec<&ControlView> {
+    pub(crate) fn gaps(&self) -> Vec<&ControlView> {
         by_severity(self.controls.iter().filter(|c| c.is_gap))
     }
 
     /// Unproven controls (implemented, evidence not all present), most
     /// severe first.
-    pub fn unproven(&self) -> Vec<&ControlView> {
+    pub(crate) fn unproven(&self) -> Vec<&ControlView> {
         by_severity(self.controls.iter().filter(|c| c.unproven))
     }
 }
@@ -318,7 +168,7 @@ fn by_severity<'a>(controls: impl Iterator<Item = &'a ControlView>) -> Vec<&'a C
 }
 
 /// The item with this id in a list sorted by id.
-pub fn find_item<'a>(items: &'a [ItemView], id: &str) -> Option<&'a ItemView> {
+pub(crate) fn find_item<'a>(items: &'a [ItemView], id: &str) -> Option<&'a ItemView> {
     items
         .binary_search_by(|i| i.id.as_str().cmp(id))
         .ok()
@@ -327,7 +177,9 @@ pub fn find_item<'a>(items: &'a [ItemView], id: &str) -> Option<&'a ItemView> {
 
 /// Sorts items most urgent first: highest risk, then most days late, then
 /// earliest due, then id.
-pub fn most_urgent_first<'a>(items: impl Iterator<Item = &'a ItemView>) -> Vec<&'a ItemView> {
+pub(crate) fn most_urgent_first<'a>(
+    items: impl Iterator<Item = &'a ItemView>,
+) -> Vec<&'a ItemView> {
     let mut items: Vec<&ItemView> = items.collect();
     items.sort_by(|a, b| {
         (a.risk, std::cmp::Reverse(a.days_late), a.due, &a.id).cmp(&(
@@ -342,15 +194,15 @@ pub fn most_urgent_first<'a>(items: impl Iterator<Item = &'a ItemView>) -> Vec<&
 
 /// What the edges found out: evidence states, and what git knows of them.
 #[derive(Clone, Copy, Debug)]
-pub struct Facts<'a> {
+pub(crate) struct Facts<'a> {
     /// The state of every evidence path.
-    pub evidence: &'a EvidenceMap,
+    pub(crate) evidence: &'a EvidenceMap,
     /// Last changes of evidence files.
-    pub history: &'a History,
+    pub(crate) history: &'a History,
 }
 
 /// Analyses `repo` with what the edges found out.
-pub fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysis {
+pub(crate) fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysis {
     let limit = |e: &Evidence, own: Option<u32>, framework: &str| {
         e.max_age_days
             .or(own)
@@ -511,16 +363,13 @@ fn evidence_view(
             status.state
         },
         detail: if stale {
-            last_change.as_ref().map(|c| {
-                format!(
-                    "last changed {} ({} days ago), limit {} days",
-                    c.date,
-                    (as_of - c.date).num_days(),
-                    max_age_days.unwrap_or(0)
-                )
+            last_change.as_ref().map(|c| EvidenceDetail::Stale {
+                last_changed: c.date,
+                days_ago: (as_of - c.date).num_days(),
+                limit_days: max_age_days.unwrap_or(0),
             })
         } else {
-            status.detail
+            status.detail.map(EvidenceDetail::Found)
         },
         last_change,
         uncommitted,
@@ -529,7 +378,7 @@ fn evidence_view(
 }
 
 /// The state of an item on `as_of`, with its days late.
-pub fn item_state(item: &Item, options: Options) -> (ItemState, Option<i64>) {
+pub(crate) fn item_state(item: &Item, options: Options) -> (ItemState, Option<i64>) {
     if item.status.is_closed() {
         return (ItemState::Closed, None);
     }
@@ -585,7 +434,7 @@ fn review_view(
         evidence,
         checklist: None,
         tags: Vec::new(),
-        cadence: Some(review.cadence.to_string()),
+        cadence: Some(review.cadence),
         last_done,
         source: SourceRef::from(&review.source),
     }
@@ -619,7 +468,7 @@ fn item_view(item: &Item, options: Options, view: &impl Fn(&Evidence) -> Evidenc
 }
 
 /// The dashboard figures of framework `id` from analysed controls and items.
-pub fn summarise(
+pub(crate) fn summarise(
     id: &str,
     name: &str,
     controls: &[ControlView],

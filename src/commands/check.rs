@@ -3,15 +3,31 @@
 use std::io::{self, Write};
 
 use super::review::{self, Baseline};
-use super::{Context, Exit, steps};
-use crate::analysis::{Analysis, Options};
-use crate::cli::{CheckArgs, CheckFormat};
+use super::steps::{self, Context, Exit};
+use crate::analysis::Analysis;
+use clap::{Args, ValueHint};
+
+use crate::args::{CheckFormat, GateArgs};
 use crate::filter::Filter;
 use crate::render::{ci, json, table};
 use crate::report::Report;
 use crate::report::markdown;
 use crate::workspace::Workspace;
 use crate::write;
+
+/// Arguments of `comply check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// How the gate judges.
+    #[command(flatten)]
+    pub(crate) gate: GateArgs,
+    /// Ratchet: fail only on what got worse since this git revision (e.g. origin/main)
+    #[arg(long, value_name = "REV", value_hint = ValueHint::Other)]
+    pub(crate) baseline: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    pub(crate) format: CheckFormat,
+}
 
 /// Runs `comply check`.
 pub(crate) fn run(
@@ -20,14 +36,8 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
-    let gate = |base: Options| Options {
-        fail_on: args.fail_on.map_or(base.fail_on, Into::into),
-        fail_on_stale: args.fail_on_stale,
-        without_history: args.without_history,
-        ..base
-    };
     let workspace = steps::open(ctx, err)?;
-    let options = gate(steps::options(ctx, &workspace));
+    let options = args.gate.apply(steps::options(ctx, &workspace));
     let Some(analysed) = steps::analysed(&workspace, options, false, ctx.talk, err)? else {
         return Ok(Exit::Invalid);
     };
@@ -74,7 +84,7 @@ pub(crate) fn run(
                 offender.kind,
                 offender.id,
                 offender.risk,
-                offender.describe()
+                crate::report::words::describe(&offender.reason)
             ),
         )?;
     }

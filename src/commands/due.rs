@@ -2,11 +2,27 @@
 
 use std::io::Write;
 
-use super::{Context, Exit, steps};
+use super::steps::{self, Context, Exit};
 use crate::analysis::{Analysis, ItemState, Options};
-use crate::cli::DueArgs;
+use clap::{Args, ValueHint};
+
+use crate::args::{FilterArgs, OutputArgs};
 use crate::filter::Filter;
 use crate::render::{DueLists, json, table};
+
+/// Arguments of `comply due`.
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// The due-soon window in days [default: `due_soon_days` from comply.yaml, else 14]
+    #[arg(long, value_name = "DAYS", value_hint = ValueHint::Other)]
+    pub(crate) within: Option<u32>,
+    /// Filters.
+    #[command(flatten)]
+    pub(crate) filter: FilterArgs,
+    /// Output.
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
 
 /// Runs `comply due`.
 pub(crate) fn run(

@@ -4,19 +4,45 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
-use super::steps::{self, Analysed};
-use super::{Context, Exit};
-use crate::cli::{EvidenceArgs, Format};
+use super::steps::{self, Analysed, Context, Exit};
+use clap::Args;
+
+use crate::analysis::SubjectKind;
+use crate::args::{Format, OutputArgs};
 use crate::evidence::{EvidenceState, WorkTree};
 use crate::git::History;
 use crate::manifest::{self, FileRecord, Manifest};
 use crate::render::{Row, json, table};
 use crate::workspace::Workspace;
+
+/// Arguments of `comply evidence`.
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    /// Only stale evidence
+    #[arg(long)]
+    pub(crate) stale: bool,
+    /// Only evidence that is not present (missing, empty or outside)
+    #[arg(long)]
+    pub(crate) missing: bool,
+    /// Write a manifest (path, size, SHA-256, last commit) of every evidence file to FILE
+    /// (`-` is standard output)
+    #[arg(long, value_name = "FILE", conflicts_with = "verify")]
+    pub(crate) manifest: Option<PathBuf>,
+    /// Compare the evidence files with a manifest; exit 1 if anything was added, removed or changed
+    #[arg(long, value_name = "FILE")]
+    pub(crate) verify: Option<PathBuf>,
+    /// Replace the manifest FILE if it exists
+    #[arg(long, requires = "manifest")]
+    pub(crate) force: bool,
+    /// Output.
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
 
 /// Runs `comply evidence`.
 pub(crate) fn run(
@@ -61,7 +87,7 @@ pub(crate) fn run(
         .flat_map(|c| {
             c.evidence
                 .iter()
-                .map(move |e| ("control", c.framework.as_str(), c.id.as_str(), e))
+                .map(move |e| (SubjectKind::Control, c.framework.as_str(), c.id.as_str(), e))
         })
         // A control's cadence is listed once, as the control.
         .chain(
@@ -72,7 +98,7 @@ pub(crate) fn run(
                 .flat_map(|i| {
                     i.evidence
                         .iter()
-                        .map(move |e| (i.kind.as_str(), i.framework.as_str(), i.id.as_str(), e))
+                        .map(move |e| (i.kind, i.framework.as_str(), i.id.as_str(), e))
                 }),
         )
         .filter(|(_, _, _, e)| !args.stale || e.state == EvidenceState::Stale)
@@ -151,7 +177,7 @@ pub(super) fn hash(path: &Path) -> std::io::Result<(u64, String)> {
 }
 
 /// Largest manifest `--verify` reads (64 MiB: a million files).
-pub const MAX_MANIFEST_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_MANIFEST_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads a manifest: a regular file (a symlink to one is fine) within
 /// [`MAX_MANIFEST_BYTES`]. A FIFO, a device such as `/dev/zero` or a

@@ -2,9 +2,22 @@
 
 use std::io::Write;
 
-use super::{Context, Exit, steps};
-use crate::cli::GapsArgs;
+use super::steps::{self, Context, Exit};
+use clap::Args;
+
+use crate::args::{FilterArgs, OutputArgs};
 use crate::render::{json, table};
+
+/// Arguments of `comply gaps`.
+#[derive(Debug, Args)]
+pub struct GapsArgs {
+    /// Filters.
+    #[command(flatten)]
+    pub(crate) filter: FilterArgs,
+    /// Output.
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
 
 /// Runs `comply gaps`.
 pub(crate) fn run(

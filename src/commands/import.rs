@@ -10,17 +10,68 @@
 //! place and all are moved in together.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde_norway::Value;
 
-use super::Exit;
-use crate::cli::{ImportArgs, ImportKind};
+use super::catalog::{self, ImportFrom};
+use super::steps::Exit;
+use clap::{Args, ValueHint};
+
+use crate::args::RiskArg;
 use crate::format::FileKind;
-use crate::import::{self, Imported, Kind, Options, merge};
+use crate::import::{self, Imported, Options, Shapes, merge};
 use crate::text::plural;
+
+/// Arguments of `comply import`.
+#[derive(Clone, Debug, Args)]
+pub struct ImportArgs {
+    /// Import from OSCAL instead of Markdown
+    #[command(subcommand)]
+    pub(crate) from: Option<ImportFrom>,
+    /// Markdown pages to import; a folder stands for every .md page in it
+    #[arg(required = true, value_name = "FILE.md|DIR")]
+    pub(crate) files: Vec<PathBuf>,
+    /// Framework for whatever the page leaves open: used only where no
+    /// heading, front matter, title or folder names one (popia, iso27001, soc2, ...)
+    #[arg(long, value_name = "ID")]
+    pub(crate) framework: Option<String>,
+    /// A heading word that names a framework, such as `Privacy=popia`
+    /// (repeatable; tried before the names comply knows)
+    #[arg(long, value_name = "WORD=ID", value_hint = ValueHint::Other)]
+    pub(crate) framework_word: Vec<String>,
+    /// Which shapes to look for
+    #[arg(long, value_enum, default_value_t = Shapes::Auto)]
+    pub(crate) kind: Shapes,
+    /// Write to FILE, or into DIR/backlog/ and DIR/controls/ when DIR is an
+    /// existing directory [default: standard output]
+    #[arg(long, short, value_name = "FILE|DIR")]
+    pub(crate) output: Option<PathBuf>,
+    /// Replace files that exist
+    #[arg(long, conflicts_with = "merge")]
+    pub(crate) force: bool,
+    /// Update files that exist (and combine pages that give the same file):
+    /// entries with a known id take the page's status, owner, evidence and
+    /// links; new ids are added; nothing else changes
+    #[arg(long)]
+    pub(crate) merge: bool,
+    /// Import the pages that can be imported and list the ones skipped
+    /// (without it, one failing page means nothing is written)
+    #[arg(long)]
+    pub(crate) keep_going: bool,
+    /// Fail (exit 2, nothing written) when anything on a page is not imported
+    #[arg(long)]
+    pub(crate) strict: bool,
+    /// Prefix of generated item ids [default: from the file name]
+    #[arg(long, value_name = "PREFIX", value_hint = ValueHint::Other)]
+    pub(crate) id_prefix: Option<String>,
+    /// Risk for items whose page gives none
+    #[arg(long, value_enum, default_value_t = RiskArg::Medium, value_name = "RISK")]
+    pub(crate) default_risk: RiskArg,
+}
 
 /// Most bytes of one Markdown page `import` reads.
 pub(crate) const MAX_PAGE_BYTES: u64 = 8 * 1024 * 1024;
@@ -42,12 +93,15 @@ struct Output {
 }
 
 /// Runs `comply import`.
-pub fn run(
+pub(crate) fn run(
     args: &ImportArgs,
     as_of: NaiveDate,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
+    if let Some(ImportFrom::Catalog(from)) = &args.from {
+        return catalog::run(from, out, err);
+    }
     // `-o -` is standard output, as without `--output`.
     if args.output.as_deref().is_some_and(crate::write::is_stdout) {
         let args = ImportArgs {
@@ -103,12 +157,7 @@ pub fn run(
     }
     let options = Options {
         framework: args.framework.clone(),
-        kind: match args.kind {
-            ImportKind::Auto => Kind::Auto,
-            ImportKind::Backlog => Kind::Backlog,
-            ImportKind::Matrix => Kind::Matrix,
-            ImportKind::Tasks => Kind::Tasks,
-        },
+        kind: args.kind,
         id_prefix: args.id_prefix.clone(),
         default_risk: args.default_risk.into(),
         as_of,
@@ -174,19 +223,16 @@ pub fn run(
         return Ok(Exit::Invalid);
     }
     for (index, (output, text)) in outputs.iter().zip(&texts).enumerate() {
-        match &output.path {
-            Some(path) => {
-                writeln!(err, "wrote {}", path.display())?;
-                for merged in &output.merged {
-                    writeln!(err, "  merged {merged}")?;
-                }
+        if let Some(path) = &output.path {
+            writeln!(err, "wrote {}", path.display())?;
+            for merged in &output.merged {
+                writeln!(err, "  merged {merged}")?;
             }
-            None => {
-                if index > 0 {
-                    out.write_all(b"---\n")?;
-                }
-                out.write_all(text.as_bytes())?;
+        } else {
+            if index > 0 {
+                out.write_all(b"---\n")?;
             }
+            out.write_all(text.as_bytes())?;
         }
     }
     if !skipped.is_empty() {
@@ -499,7 +545,10 @@ fn files_of(
     };
     if let Some(backlog) = &imported.backlog {
         push(
-            dir.map(|d| d.join("backlog").join(format!("{stem}.yaml"))),
+            dir.map(|d| {
+                d.join(FileKind::Backlog.as_str())
+                    .join(format!("{stem}.yaml"))
+            }),
             FileKind::Backlog,
             serde_norway::to_value(backlog)?,
         );
@@ -513,7 +562,7 @@ fn files_of(
         }
         push(
             dir.map(|d| {
-                d.join("controls")
+                d.join(FileKind::Controls.as_str())
                     .join(format!("{}.yaml", matrix.framework.value))
             }),
             FileKind::Controls,
@@ -522,7 +571,10 @@ fn files_of(
     }
     if let Some(reviews) = &imported.reviews {
         push(
-            dir.map(|d| d.join("reviews").join(format!("{stem}.yaml"))),
+            dir.map(|d| {
+                d.join(FileKind::Reviews.as_str())
+                    .join(format!("{stem}.yaml"))
+            }),
             FileKind::Reviews,
             serde_norway::to_value(reviews)?,
         );
@@ -553,7 +605,7 @@ fn ids_in(value: &Value) -> Vec<String> {
 fn check_ids(by_path: &BTreeMap<PathBuf, Output>, dir: Option<&Path>) -> Result<(), String> {
     let mut owner: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
     if let Some(dir) = dir {
-        for folder in ["backlog", "reviews"] {
+        for folder in [FileKind::Backlog.as_str(), FileKind::Reviews.as_str()] {
             let Ok(entries) = std::fs::read_dir(dir.join(folder)) else {
                 continue;
             };
@@ -579,7 +631,7 @@ fn check_ids(by_path: &BTreeMap<PathBuf, Output>, dir: Option<&Path>) -> Result<
     // A framework lives in one controls file: `controls/iso.yaml` holding
     // `framework: iso27001` is where iso27001's controls go.
     if let Some(dir) = dir
-        && let Ok(entries) = std::fs::read_dir(dir.join("controls"))
+        && let Ok(entries) = std::fs::read_dir(dir.join(FileKind::Controls.as_str()))
     {
         let mut files: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
         files.sort();
@@ -868,7 +920,7 @@ fn merge_summary(change: &merge::Merged) -> String {
         ("NOT updated", &change.refused),
     ] {
         if !list.is_empty() {
-            text.push_str(&format!("; {what}: {}", list.join("; ")));
+            let _ = write!(text, "; {what}: {}", list.join("; "));
         }
     }
     text

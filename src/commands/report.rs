@@ -1,12 +1,45 @@
 //! `comply report`: the review report as Markdown, HTML or JSON.
 
 use std::io::Write;
+use std::path::PathBuf;
 
-use super::{Context, Exit, steps, trend};
-use crate::cli::{Every, ReportArgs, ReportFormat};
+use super::steps::{self, Context, Exit};
+use super::trend::{self, Every};
+use clap::{Args, ValueEnum};
+
+use crate::args::FilterArgs;
 use crate::report::markdown::{self, Flavor};
 use crate::report::{Report, html};
 use crate::write;
+
+/// Arguments of `comply report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Report format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub(crate) format: ReportFormat,
+    /// Write the report to FILE (atomically) instead of standard output
+    /// (`-` is standard output)
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub(crate) force: bool,
+    /// Filters.
+    #[command(flatten)]
+    pub(crate) filter: FilterArgs,
+}
+
+/// The formats of `comply report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// GitHub-flavoured Markdown.
+    Markdown,
+    /// One self-contained HTML page (inline CSS and SVG, no script).
+    Html,
+    /// The full analysis behind the report (see docs/report.md).
+    Json,
+}
 
 /// Runs `comply report`.
 pub(crate) fn run(
@@ -31,7 +64,7 @@ pub(crate) fn run(
         && let Ok(repo) = &workspace.git
     {
         let period = trend::period(Every::Month);
-        let since = crate::trend::default_since(ctx.as_of, period);
+        let since = crate::periods::default_since(ctx.as_of, period);
         report.trend = trend::points(repo, &ctx.root, since, period, ctx.as_of, err)?;
     }
     let text = match args.format {

@@ -4,13 +4,40 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 
-use super::Exit;
+use super::steps::Exit;
 use super::steps::{Analysed, Talk, analysed};
 use crate::analysis::{Analysis, Options};
-use crate::cli::{CheckFormat, DiffArgs, DiffFormat};
 use crate::render::{ci, diff as render, json};
 use crate::workspace::Workspace;
 use crate::{diff, ratchet};
+use clap::{Args, ValueEnum, ValueHint};
+
+use crate::args::CheckFormat;
+
+/// Arguments of `comply diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier revision
+    #[arg(value_name = "REV1", value_hint = ValueHint::Other)]
+    pub(crate) from: String,
+    /// The later revision [default: the working tree]
+    #[arg(value_name = "REV2", value_hint = ValueHint::Other)]
+    pub(crate) to: Option<String>,
+    /// Output format (`markdown` gives a review pack)
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub(crate) format: DiffFormat,
+}
+
+/// The formats of `comply diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Sections of lines for people.
+    Table,
+    /// Stable JSON.
+    Json,
+    /// A Markdown review pack.
+    Markdown,
+}
 
 /// What `comply check --baseline REV` compares against, and how it reports.
 pub(crate) struct Baseline<'a> {

@@ -2,8 +2,8 @@
 
 use std::io::Write;
 
-use super::{Context, Exit, steps};
-use crate::cli::OutputArgs;
+use super::steps::{self, Context, Exit};
+use crate::args::OutputArgs;
 use crate::render::{json, table};
 
 /// Runs `comply status`.

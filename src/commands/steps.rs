@@ -3,26 +3,96 @@
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::Context;
+use chrono::NaiveDate;
+
 use crate::analysis::{self, Analysis, Facts, Options};
-use crate::cli::{FilterArgs, Format, OutputArgs};
+use crate::args::{FilterArgs, Format, OutputArgs};
 use crate::evidence::EvidenceMap;
 use crate::filter::Filter;
 use crate::git::History;
 use crate::load::Loaded;
 use crate::model::Repository;
+use crate::render::Style;
 use crate::text::plural;
 use crate::workspace::Workspace;
+
+/// What the outside world tells a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Environment {
+    /// The working directory.
+    pub cwd: PathBuf,
+    /// Today's date, from the clock.
+    pub today: NaiveDate,
+    /// Whether `NO_COLOR` is set to a non-empty value.
+    pub no_color: bool,
+    /// Whether standard output is a terminal.
+    pub stdout_is_terminal: bool,
+    /// The width terminal tables must fit: `COLUMNS` when it is set to a
+    /// positive number, else the terminal's width when standard output is a
+    /// terminal, else `None` (no wrapping).
+    pub width: Option<u16>,
+    /// Where the as-of date comes from, for `--verbose`: `--as-of`,
+    /// `COMPLY_TODAY` or the clock.
+    pub as_of_from: &'static str,
+    /// `GITHUB_STEP_SUMMARY`: the file GitHub Actions shows as the step's
+    /// summary, which `check --format github` appends to.
+    pub step_summary: Option<PathBuf>,
+}
+
+/// The width terminal tables must fit, from `COLUMNS` (when it holds a
+/// positive number) and the terminal's width (when standard output is one);
+/// `None` means no wrapping: a pipe or a file gets one line per row.
+pub fn terminal_width(columns: Option<&str>, terminal: Option<u16>) -> Option<u16> {
+    columns
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|w| *w > 0)
+        .or(terminal.filter(|w| *w > 0))
+}
+
+/// How a run ends: the process exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Success (0).
+    Success = 0,
+    /// The gate failed (1).
+    GateFailed = 1,
+    /// Invalid input or usage (2).
+    Invalid = 2,
+}
+
+/// What every command may use: the environment, the global options and
+/// what follows from them.
+pub(crate) struct Context<'e> {
+    pub(crate) env: &'e Environment,
+    /// `--at`: the revision to read instead of the working tree.
+    pub(crate) at: Option<&'e str>,
+    /// `--allow-empty`.
+    pub(crate) allow_empty: bool,
+    pub(crate) root: PathBuf,
+    /// How the root was chosen, for `--verbose`.
+    pub(crate) root_from: &'static str,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) talk: Talk,
+    pub(crate) style: Style,
+}
+
+/// Whether an error is a closed pipe (`comply status | head`), which ends
+/// output quietly rather than as a failure.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<io::Error>()
+        .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}
 
 /// Opens the repository at the root (or at `--at`), refusing one with
 /// nothing to check unless `--allow-empty`, and says what it read with
 /// `--verbose`.
 pub(crate) fn open(ctx: &Context, err: &mut dyn Write) -> anyhow::Result<Workspace> {
-    let workspace = Workspace::open(&ctx.root, ctx.global.at.as_deref())?;
+    let workspace = Workspace::open(&ctx.root, ctx.at)?;
     let loaded = &workspace.loaded;
-    if loaded.config_file.is_none() && loaded.files == 0 && !ctx.global.allow_empty {
+    if loaded.config_file.is_none() && loaded.files == 0 && !ctx.allow_empty {
         anyhow::bail!(
             "nothing to check in {}: no comply.yaml and no YAML file in controls/, backlog/, \
              reviews/ or exceptions/ ({}); run comply from your compliance repository, \
@@ -271,4 +341,18 @@ fn root_name(root: &Path) -> String {
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "repository".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_wins_over_the_terminal_and_nonsense_is_ignored() {
+        assert_eq!(terminal_width(Some("80"), Some(120)), Some(80));
+        assert_eq!(terminal_width(None, Some(120)), Some(120));
+        assert_eq!(terminal_width(Some("wide"), Some(120)), Some(120));
+        assert_eq!(terminal_width(Some("0"), None), None);
+        assert_eq!(terminal_width(None, None), None);
+    }
 }

@@ -6,14 +6,50 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::Exit;
-use crate::cli::{self, CompletionsArgs, InitArgs, ManArgs, SchemaArgs};
+use super::steps::Exit;
 use crate::{init, schema, write};
+use clap::{Args, ValueHint};
+
+/// Arguments of `comply init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory to set up [default: the current directory]
+    #[arg(value_name = "DIR")]
+    pub(crate) dir: Option<PathBuf>,
+}
+
+/// Arguments of `comply schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file kind, or which JSON output document (the command's name;
+    /// `ratchet` for check --baseline, `manifest` and `verify` for evidence)
+    #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::schema::names()))]
+    pub(crate) kind: String,
+}
+
+/// Arguments of `comply man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write comply.1 and a page per command (comply-check.1, ...) into DIR,
+    /// creating it (e.g. ~/.local/share/man/man1); `-` prints all pages, one
+    /// after another, on standard output (`man -l -` reads them) [default:
+    /// print comply.1]
+    #[arg(long, short, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// Arguments of `comply completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub(crate) shell: clap_complete::Shell,
+}
 
 /// `comply init [DIR]`: writes the starter files, all or nothing. Nothing
 /// is written when one of them exists or a directory on their way is not a
 /// directory; a write that fails half-way removes what this run created.
-pub fn init(args: &InitArgs, cwd: &Path, err: &mut dyn Write) -> anyhow::Result<Exit> {
+pub(crate) fn init(args: &InitArgs, cwd: &Path, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let dir = args
         .dir
         .as_deref()
@@ -55,7 +91,7 @@ fn write_all(plan: &init::Plan, created: &mut Vec<PathBuf>) -> anyhow::Result<()
 }
 
 /// `comply schema KIND`.
-pub fn schema(args: &SchemaArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
+pub(crate) fn schema(args: &SchemaArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let text =
         schema::json(&args.kind).with_context(|| format!("no schema for `{}`", args.kind))?;
     out.write_all(text.as_bytes())?;
@@ -63,8 +99,11 @@ pub fn schema(args: &SchemaArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
 }
 
 /// `comply completions SHELL`: hidden commands and options left out.
-pub fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
-    let mut command = cli::visible_command();
+pub(crate) fn completions(
+    args: &CompletionsArgs,
+    mut command: clap::Command,
+    out: &mut dyn Write,
+) -> anyhow::Result<Exit> {
     // clap_complete panics when its writer fails (a full disk, a closed
     // pipe): it writes to memory, and the failure of the real write comes
     // back as an error.
@@ -78,8 +117,13 @@ pub fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> anyhow::Resul
 /// `comply man [--output DIR]`: the top page on standard output, or every
 /// page written into DIR; with `--output -`, every page on standard output,
 /// as `-o -` means standard output for the other commands.
-pub fn man(args: &ManArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
-    let pages = crate::man::pages()?;
+pub(crate) fn man(
+    args: &ManArgs,
+    command: clap::Command,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    let pages = crate::man::pages(command)?;
     let dir = match &args.output {
         Some(dir) if dir.as_os_str() != "-" => dir,
         output => {
@@ -96,5 +140,12 @@ pub fn man(args: &ManArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         write::atomic(&path, text, true)?;
         writeln!(err, "wrote {}", path.display())?;
     }
+    Ok(Exit::Success)
+}
+
+/// `comply reference`: the Markdown CLI reference (`docs/cli.md`), for the
+/// test that keeps it current.
+pub(crate) fn reference(text: &str, out: &mut dyn Write) -> anyhow::Result<Exit> {
+    out.write_all(text.as_bytes())?;
     Ok(Exit::Success)
 }

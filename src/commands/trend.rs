@@ -6,16 +6,41 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::Exit;
+use super::steps::{Context, Exit};
 use crate::analysis::{self, Facts, Options};
-use crate::cli::{Every, Format, TrendArgs};
+use clap::{Args, ValueEnum, ValueHint};
+
+use crate::args::{Format, OutputArgs, date_arg};
 use crate::git::{FIRST_GIT_DAY, Repo};
-use crate::render::{Style, json, table};
-use crate::trend::{self, Period, TrendPoint};
+use crate::periods::{self, Period, TrendPoint};
+use crate::render::{json, table};
 use crate::workspace::Workspace;
 
+/// Arguments of `comply trend`.
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// First day of the first period [default: twelve periods before the as-of date]
+    #[arg(long, value_name = "DATE", value_parser = date_arg, value_hint = ValueHint::Other)]
+    pub(crate) since: Option<NaiveDate>,
+    /// Length of a period
+    #[arg(long, value_enum, default_value_t = Every::Month)]
+    pub(crate) every: Every,
+    /// Output.
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
+
+/// The period of `comply trend`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Every {
+    /// Seven days.
+    Week,
+    /// A calendar month.
+    Month,
+}
+
 /// The trend's period for a CLI choice.
-pub fn period(every: Every) -> Period {
+pub(crate) fn period(every: Every) -> Period {
     match every {
         Every::Week => Period::Week,
         Every::Month => Period::Month,
@@ -23,18 +48,17 @@ pub fn period(every: Every) -> Period {
 }
 
 /// Runs `comply trend`.
-pub fn run(
-    root: &Path,
+pub(crate) fn run(
     args: &TrendArgs,
-    as_of: NaiveDate,
-    style: Style,
+    ctx: &Context,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
+    let (root, as_of, style) = (ctx.root.as_path(), ctx.as_of, ctx.style);
     let period = period(args.every);
     let since = args
         .since
-        .unwrap_or_else(|| trend::default_since(as_of, period));
+        .unwrap_or_else(|| periods::default_since(as_of, period));
     let repo =
         Repo::open(root).map_err(|why| anyhow::anyhow!("comply trend reads git history: {why}"))?;
     if repo.is_shallow() {
@@ -61,7 +85,7 @@ pub fn run(
 /// One point per period from `since` to `as_of`; periods before the first
 /// commit, and commits whose files do not validate, are left out (said on
 /// `err`); none when the repository has no commit yet.
-pub fn points(
+pub(crate) fn points(
     repo: &Repo,
     root: &Path,
     since: NaiveDate,
@@ -76,12 +100,12 @@ pub fn points(
     if !repo.has_commits() {
         return Ok(points);
     }
-    let ends = trend::period_ends(since, period, as_of);
-    if ends.len() == trend::MAX_PERIODS {
+    let ends = periods::period_ends(since, period, as_of);
+    if ends.len() == periods::MAX_PERIODS {
         writeln!(
             err,
             "warning: showing the most recent {} periods; a later --since shows them all",
-            trend::MAX_PERIODS
+            periods::MAX_PERIODS
         )?;
     }
     if ends.first().is_some_and(|first| *first < FIRST_GIT_DAY) {
@@ -122,7 +146,7 @@ pub fn points(
             history: &history,
         };
         let analysis = analysis::analyse(&loaded.repository, facts, options);
-        points.push(trend::point(&analysis, &commit));
+        points.push(periods::point(&analysis, &commit));
     }
     Ok(points)
 }

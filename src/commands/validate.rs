@@ -2,8 +2,8 @@
 
 use std::io::Write;
 
-use super::{Context, Exit, steps};
-use crate::cli::OutputArgs;
+use super::steps::{self, Context, Exit};
+use crate::args::OutputArgs;
 use crate::render::json;
 use crate::text::plural;
 
@@ -23,7 +23,7 @@ pub(crate) fn run(
         Exit::Success
     };
     match write(args, ctx, loaded, out, err) {
-        Err(e) if super::is_broken_pipe(&e) => Ok(exit),
+        Err(e) if steps::is_broken_pipe(&e) => Ok(exit),
         Err(e) => Err(e),
         Ok(()) => {
             out.flush()?;

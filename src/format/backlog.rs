@@ -17,62 +17,62 @@ use crate::yaml::Node;
 pub struct BacklogFile {
     /// Default framework of every item in the file.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub framework: Option<String>,
+    pub(crate) framework: Option<String>,
     /// The items.
-    pub items: Vec<ItemEntry>,
+    pub(crate) items: Vec<ItemEntry>,
 }
 
 /// One backlog item.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ItemEntry {
+pub(crate) struct ItemEntry {
     /// Unique id (`POPIA-001`).
     #[schemars(with = "Id")]
-    pub id: Spanned<String>,
+    pub(crate) id: Spanned<String>,
     /// Short name (not blank).
     #[schemars(regex(pattern = r"\S"))]
-    pub title: String,
+    pub(crate) title: String,
     /// Framework id (required here or at the top of the file).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub framework: Option<String>,
+    pub(crate) framework: Option<String>,
     /// Controls the item closes: ids in its framework, or `framework:id`.
     #[schemars(with = "Option<OneOrMany<Id>>")]
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub controls: Vec<Spanned<String>>,
+    pub(crate) controls: Vec<Spanned<String>>,
     /// How risky it is to leave undone.
-    pub risk: Risk,
+    pub(crate) risk: Risk,
     /// Who does it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
+    pub(crate) owner: Option<String>,
     /// Due date, or `TBD`.
     #[schemars(with = "Option<DueDate>")]
-    pub due: Due,
+    pub(crate) due: Due,
     /// Where it stands (default open).
     #[schemars(with = "Option<ItemStatus>")]
-    pub status: ItemStatus,
+    pub(crate) status: ItemStatus,
     /// Completion date; required when status is done.
     #[schemars(with = "Option<Date>")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub done: Option<NaiveDate>,
+    pub(crate) done: Option<NaiveDate>,
     /// What the work is.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
+    pub(crate) summary: Option<String>,
     /// What proves it is done.
     #[schemars(with = "Option<Vec<EvidenceEntry>>")]
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub evidence: Vec<Spanned<EvidenceEntry>>,
+    pub(crate) evidence: Vec<Spanned<EvidenceEntry>>,
     /// Sub-steps.
     #[schemars(with = "Option<Vec<ChecklistStep>>")]
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub checklist: Vec<ChecklistStep>,
+    pub(crate) checklist: Vec<ChecklistStep>,
     /// Free labels.
     #[schemars(with = "Option<OneOrMany<String>>")]
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// Age limit for this item's evidence.
     #[schemars(range(max = 3660))]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_age_days: Option<u32>,
+    pub(crate) max_age_days: Option<u32>,
 }
 
 impl BacklogFile {

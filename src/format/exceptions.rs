@@ -13,27 +13,27 @@ use crate::yaml::Node;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "comply risk acceptances")]
-pub struct ExceptionsFile {
+pub(crate) struct ExceptionsFile {
     /// The risk acceptances.
-    pub exceptions: Vec<ExceptionEntry>,
+    pub(crate) exceptions: Vec<ExceptionEntry>,
 }
 
 /// One risk acceptance.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ExceptionEntry {
+pub(crate) struct ExceptionEntry {
     /// An item, review or control id (or `framework:id`), or an evidence path.
-    pub target: Spanned<String>,
+    pub(crate) target: Spanned<String>,
     /// Why the risk is accepted.
-    pub reason: String,
+    pub(crate) reason: String,
     /// Who approved it.
-    pub approved_by: String,
+    pub(crate) approved_by: String,
     /// When.
     #[schemars(with = "Date")]
-    pub approved_on: NaiveDate,
+    pub(crate) approved_on: NaiveDate,
     /// The last day it is in force.
     #[schemars(with = "Date")]
-    pub expires: NaiveDate,
+    pub(crate) expires: NaiveDate,
 }
 
 impl ExceptionsFile {

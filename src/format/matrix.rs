@@ -14,76 +14,76 @@ use crate::yaml::Node;
 #[schemars(title = "comply control matrix")]
 pub struct MatrixFile {
     /// Short framework id (`popia`, `iso27001`, `soc2`).
-    pub framework: Spanned<String>,
+    pub(crate) framework: Spanned<String>,
     /// Display name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// Free text.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     /// Default evidence age limit for this framework's controls and items.
     #[schemars(range(max = 3660))]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_age_days: Option<u32>,
+    pub(crate) max_age_days: Option<u32>,
     /// The controls.
-    pub controls: Vec<ControlEntry>,
+    pub(crate) controls: Vec<ControlEntry>,
 }
 
 /// One control of a matrix.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ControlEntry {
+pub(crate) struct ControlEntry {
     /// Id within the framework (`CC6.1`, `A.5.24`).
     #[schemars(with = "Id")]
-    pub id: Spanned<String>,
+    pub(crate) id: Spanned<String>,
     /// Short name (not blank).
     #[schemars(regex(pattern = r"\S"))]
-    pub title: String,
+    pub(crate) title: String,
     /// Implementation status.
-    pub status: ControlStatus,
+    pub(crate) status: ControlStatus,
     /// Severity of the gap.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Risk>,
+    pub(crate) severity: Option<Risk>,
     /// Who answers for the control.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
+    pub(crate) owner: Option<String>,
     /// Current maturity.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub current: Option<String>,
+    pub(crate) current: Option<String>,
     /// Target state.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
+    pub(crate) target: Option<String>,
     /// The gap and its risk.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gap: Option<String>,
+    pub(crate) gap: Option<String>,
     /// What proves the control.
     #[schemars(with = "Option<Vec<EvidenceEntry>>")]
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub evidence: Vec<Spanned<EvidenceEntry>>,
+    pub(crate) evidence: Vec<Spanned<EvidenceEntry>>,
     /// Ids of remediation items.
     #[schemars(with = "Option<OneOrMany<Id>>")]
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub backlog: Vec<Spanned<String>>,
+    pub(crate) backlog: Vec<Spanned<String>>,
     /// Equivalent controls elsewhere, as `framework:id`.
     #[schemars(with = "Option<OneOrMany<String>>")]
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub maps_to: Vec<Spanned<String>>,
+    pub(crate) maps_to: Vec<Spanned<String>>,
     /// Free labels.
     #[schemars(with = "Option<OneOrMany<String>>")]
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// Age limit for this control's evidence.
     #[schemars(range(max = 3660))]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_age_days: Option<u32>,
+    pub(crate) max_age_days: Option<u32>,
     /// How often the control must be performed again (a recurring control).
     #[schemars(with = "Option<CadenceEntry>")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cadence: Option<Cadence>,
+    pub(crate) cadence: Option<Cadence>,
     /// Where the control's requirement is written (a URL).
     #[schemars(url)]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
+    pub(crate) reference: Option<String>,
 }
 
 impl MatrixFile {

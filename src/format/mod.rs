@@ -17,19 +17,19 @@ use schemars::JsonSchema;
 use serde::{Serialize, Serializer};
 
 use crate::decode::Decoder;
-pub use crate::decode::Spanned;
-use crate::model::{Cadence, Config, Due, Evidence, Exception, Framework, Item, Review};
+pub(crate) use crate::decode::Spanned;
+use crate::model::{Cadence, Config, Due, Evidence, Exception, Framework, Item, Review, Word};
 use crate::yaml::{Node, Value};
 
-pub use backlog::{BacklogFile, ItemEntry};
-pub use exceptions::ExceptionsFile;
-pub use matrix::{ControlEntry, MatrixFile};
-pub use reviews::{ReviewEntry, ReviewsFile};
-pub use settings::ConfigFile;
+pub(crate) use backlog::{BacklogFile, ItemEntry};
+pub(crate) use exceptions::ExceptionsFile;
+pub(crate) use matrix::{ControlEntry, MatrixFile};
+pub(crate) use reviews::{ReviewEntry, ReviewsFile};
+pub(crate) use settings::ConfigFile;
 
 /// Whether a framework id may name a file: lower-case letters, digits,
 /// `-` and `_`, at most 40 characters.
-pub fn valid_framework(id: &str) -> bool {
+pub(crate) fn valid_framework(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 40
         && id
@@ -42,7 +42,7 @@ pub fn valid_framework(id: &str) -> bool {
 /// turned into the model.
 impl Decoder<'_> {
     /// Decodes `comply.yaml`. Problems leave the default in place.
-    pub fn config(&mut self, node: &Node) -> Config {
+    pub(crate) fn config(&mut self, node: &Node) -> Config {
         if node.value == Value::Null {
             return Config::default();
         }
@@ -50,22 +50,22 @@ impl Decoder<'_> {
     }
 
     /// Decodes a control matrix file.
-    pub fn matrix(&mut self, node: &Node) -> Option<Framework> {
+    pub(crate) fn matrix(&mut self, node: &Node) -> Option<Framework> {
         MatrixFile::decode(self, node).map(|file| file.into_model(self))
     }
 
     /// Decodes a backlog file into its items.
-    pub fn backlog(&mut self, node: &Node) -> Vec<Item> {
+    pub(crate) fn backlog(&mut self, node: &Node) -> Vec<Item> {
         BacklogFile::decode(self, node).map_or_else(Vec::new, |file| file.into_model(self))
     }
 
     /// Decodes a reviews file.
-    pub fn reviews(&mut self, node: &Node) -> Vec<Review> {
+    pub(crate) fn reviews(&mut self, node: &Node) -> Vec<Review> {
         ReviewsFile::decode(self, node).map_or_else(Vec::new, |file| file.into_model(self))
     }
 
     /// Decodes an exceptions file.
-    pub fn exceptions(&mut self, node: &Node) -> Vec<Exception> {
+    pub(crate) fn exceptions(&mut self, node: &Node) -> Vec<Exception> {
         ExceptionsFile::decode(self, node).map_or_else(Vec::new, |file| file.into_model(self))
     }
 }
@@ -83,6 +83,27 @@ word_enum! {
         Reviews = "reviews",
         /// Risk acceptances under `exceptions/`.
         Exceptions = "exceptions",
+    }
+}
+
+impl FileKind {
+    /// The directory that holds files of this kind (`None` for
+    /// `comply.yaml`): the kind's own word.
+    pub(crate) fn directory(self) -> Option<&'static str> {
+        (self != FileKind::Config).then_some(self.as_str())
+    }
+
+    /// The directories comply reads (`controls`, `backlog`, `reviews`,
+    /// `exceptions`), in order.
+    pub(crate) fn directories() -> impl Iterator<Item = &'static str> {
+        Self::WORDS
+            .iter()
+            .filter_map(|word| word.parse::<FileKind>().ok()?.directory())
+    }
+
+    /// The kind of the files under the top-level directory `name`.
+    pub(crate) fn in_directory(name: &str) -> Option<FileKind> {
+        name.parse().ok().filter(|kind| *kind != FileKind::Config)
     }
 }
 
@@ -132,8 +153,9 @@ pub(crate) enum OneOrMany<T> {
 #[serde(untagged)]
 #[expect(dead_code, reason = "a shape of the schema, never built")]
 pub(crate) enum CadenceEntry {
-    /// `monthly`, `quarterly`, `biannual`, `annual` or `every N days`.
-    Word(#[schemars(pattern(r"^(monthly|quarterly|biannual|annual|every [0-9]+ days?)$"))] String),
+    /// A word (`monthly`, `quarterly`, `biannual`, `annual` and their
+    /// synonyms) or `every N days`, as the decoder reads them.
+    Word(#[schemars(pattern(crate::decode::cadence_pattern()))] String),
     /// `{every: N}` days.
     Every(EveryDays),
 }
@@ -168,7 +190,7 @@ impl Serialize for Cadence {
 /// An evidence entry: a path, or a path with a note and an age limit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(untagged)]
-pub enum EvidenceEntry {
+pub(crate) enum EvidenceEntry {
     /// A file, a directory or a glob, relative to the root.
     Path(String),
     /// The same with details.
@@ -178,16 +200,16 @@ pub enum EvidenceEntry {
 /// An evidence entry written as a mapping.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct EvidenceDetails {
+pub(crate) struct EvidenceDetails {
     /// A file, a directory or a glob, relative to the root.
-    pub path: String,
+    pub(crate) path: String,
     /// What the evidence is.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
     /// Days after its last commit at which this entry goes stale.
     #[schemars(range(max = 3660))]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_age_days: Option<u32>,
+    pub(crate) max_age_days: Option<u32>,
 }
 
 impl EvidenceEntry {
@@ -268,12 +290,12 @@ pub(crate) fn evidence(entries: Vec<Spanned<EvidenceEntry>>, d: &Decoder) -> Vec
 /// One checklist step.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ChecklistStep {
+pub(crate) struct ChecklistStep {
     /// The step.
-    pub task: String,
+    pub(crate) task: String,
     /// Ticked (default false).
     #[schemars(with = "Option<bool>")]
-    pub done: bool,
+    pub(crate) done: bool,
 }
 
 impl ChecklistStep {
@@ -299,5 +321,172 @@ impl ChecklistStep {
                 done: done?.unwrap_or(false),
             })
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The field names are written twice, as the serde name of each field
+    //! (so the schema and what `import` writes) and as the key each
+    //! decoder takes from its `Table`. These tests decode one file of each
+    //! kind with every nested table in it and compare, table by table, the
+    //! keys the decoder asked for with the properties of the schema object
+    //! the table fills: a renamed, added or forgotten key fails here.
+
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    use schemars::{JsonSchema, schema_for};
+
+    use super::{BacklogFile, ConfigFile, ExceptionsFile, MatrixFile, ReviewsFile};
+    use crate::decode::{Decoder, cadence_pattern};
+    use crate::yaml::Node;
+
+    /// The schema object each table of the decoder fills (`""`: the root).
+    const TABLES: &[(&str, &str)] = &[
+        ("comply.yaml", ""),
+        ("gate", "GateConfig"),
+        ("import", "ImportConfig"),
+        ("owner", "OwnerEntry"),
+        ("control matrix", ""),
+        ("control", "ControlEntry"),
+        ("evidence entry", "EvidenceDetails"),
+        ("checklist entry", "ChecklistStep"),
+        ("backlog file", ""),
+        ("item", "ItemEntry"),
+        ("reviews file", ""),
+        ("review", "ReviewEntry"),
+        ("exceptions file", ""),
+        ("risk acceptance", "ExceptionEntry"),
+    ];
+
+    /// Schema objects read without a `Table`: `{every: N}` is read by
+    /// `Decoder::cadence` as one key.
+    const NOT_TABLES: &[&str] = &["EveryDays"];
+
+    type Lists = BTreeMap<String, BTreeSet<String>>;
+
+    /// The keys each table asked for, by the schema object it fills.
+    fn decoded(text: &str, decode: impl FnOnce(&mut Decoder, &Node)) -> Lists {
+        let node = crate::yaml::parse(text).unwrap_or_else(|e| panic!("{e:?}"));
+        let mut d = Decoder::new(Path::new("file.yaml"));
+        decode(&mut d, &node);
+        let mut lists = Lists::new();
+        for (what, asked) in &d.field_lists {
+            let Some((_, object)) = TABLES.iter().find(|(w, _)| w == what) else {
+                panic!("table `{what}` is missing from TABLES");
+            };
+            lists
+                .entry((*object).to_string())
+                .or_default()
+                .extend(asked.iter().map(ToString::to_string));
+        }
+        lists
+    }
+
+    /// The properties of every object of the schema of `T`, by name.
+    fn schema<T: JsonSchema>() -> Lists {
+        let schema = schema_for!(T);
+        let mut lists = Lists::new();
+        let mut objects = vec![(String::new(), schema.as_value())];
+        if let Some(defs) = schema.get("$defs").and_then(|d| d.as_object()) {
+            objects.extend(defs.iter().map(|(name, def)| (name.clone(), def)));
+        }
+        for (name, object) in objects {
+            if NOT_TABLES.contains(&name.as_str()) {
+                continue;
+            }
+            if let Some(properties) = object.get("properties").and_then(|p| p.as_object()) {
+                lists.insert(name, properties.keys().cloned().collect());
+            }
+        }
+        lists
+    }
+
+    #[test]
+    fn every_decoder_takes_the_keys_its_type_writes() {
+        let cases = [
+            (
+                decoded("gate: {}\nowners: [{}]\nimport: {}\n", |d, n| {
+                    d.config(n);
+                }),
+                schema::<ConfigFile>(),
+            ),
+            (
+                decoded("controls: [{evidence: [{}]}]\n", |d, n| {
+                    d.matrix(n);
+                }),
+                schema::<MatrixFile>(),
+            ),
+            (
+                decoded("items: [{evidence: [{}], checklist: [{}]}]\n", |d, n| {
+                    d.backlog(n);
+                }),
+                schema::<BacklogFile>(),
+            ),
+            (
+                decoded("reviews: [{evidence: [{}], checklist: [{}]}]\n", |d, n| {
+                    d.reviews(n);
+                }),
+                schema::<ReviewsFile>(),
+            ),
+            (
+                decoded("exceptions: [{}]\n", |d, n| {
+                    d.exceptions(n);
+                }),
+                schema::<ExceptionsFile>(),
+            ),
+        ];
+        for (decoder, schema) in cases {
+            assert_eq!(decoder, schema);
+        }
+    }
+
+    #[test]
+    fn the_cadence_schema_accepts_what_the_decoder_reads() {
+        let pattern = regex::Regex::new(&cadence_pattern()).unwrap_or_else(|e| panic!("{e}"));
+        let texts = [
+            "monthly",
+            "Monthly",
+            " QUARTERLY ",
+            "biannual",
+            "biannually",
+            "semiannual",
+            "SemiAnnual",
+            "annual",
+            "annually",
+            "yearly",
+            "Yearly",
+            "every 7 days",
+            "every 1 day",
+            "every 7",
+            "every 7days",
+            "Every  30 Days",
+            "every +7 days",
+            "every 007 days",
+            "every 3660 days",
+            "every 3661 days",
+            "every 0 days",
+            "every 10000 days",
+            "every 7 daysdays",
+            "every 7 dayday",
+            "every 7 weeks",
+            "every",
+            "every  days",
+            "weekly",
+            "",
+            "month",
+            "monthlyy",
+            "every 7 day days",
+            "every\t7 days",
+            "every -7 days",
+        ];
+        for text in texts {
+            let yaml = format!("'{text}'\n");
+            let node = crate::yaml::parse(&yaml).unwrap_or_else(|e| panic!("{e:?}"));
+            let mut d = Decoder::new(Path::new("file.yaml"));
+            let decoded = d.cadence(&node, "cadence").is_some();
+            assert_eq!(pattern.is_match(text), decoded, "{text:?}");
+        }
     }
 }

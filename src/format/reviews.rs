@@ -15,38 +15,38 @@ use crate::yaml::Node;
 #[schemars(title = "comply reviews")]
 pub struct ReviewsFile {
     /// The recurring activities.
-    pub reviews: Vec<ReviewEntry>,
+    pub(crate) reviews: Vec<ReviewEntry>,
 }
 
 /// One recurring activity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReviewEntry {
+pub(crate) struct ReviewEntry {
     /// Unique id (shared with backlog items).
     #[schemars(with = "Id")]
-    pub id: Spanned<String>,
+    pub(crate) id: Spanned<String>,
     /// Short name (not blank).
     #[schemars(regex(pattern = r"\S"))]
-    pub title: String,
+    pub(crate) title: String,
     /// The framework it serves.
-    pub framework: String,
+    pub(crate) framework: String,
     /// Who does it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
+    pub(crate) owner: Option<String>,
     /// How often.
     #[schemars(with = "CadenceEntry")]
-    pub cadence: Cadence,
+    pub(crate) cadence: Cadence,
     /// How risky it is to skip (default medium).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub risk: Option<Risk>,
+    pub(crate) risk: Option<Risk>,
     /// When it was last done, when written down.
     #[schemars(with = "Option<Date>")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_done: Option<NaiveDate>,
+    pub(crate) last_done: Option<NaiveDate>,
     /// What proves it was done; its newest commit dates the last time.
     #[schemars(with = "Option<Vec<EvidenceEntry>>")]
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub evidence: Vec<Spanned<EvidenceEntry>>,
+    pub(crate) evidence: Vec<Spanned<EvidenceEntry>>,
 }
 
 impl ReviewsFile {

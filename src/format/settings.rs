@@ -12,42 +12,42 @@ use crate::yaml::{Node, Value};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "comply.yaml")]
-pub struct ConfigFile {
+pub(crate) struct ConfigFile {
     /// Display name of the repository, for titles.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// The CI gate.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gate: Option<GateConfig>,
+    pub(crate) gate: Option<GateConfig>,
     /// How many days ahead an open item counts as due soon (default 14).
     #[schemars(range(max = 3660))]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub due_soon_days: Option<u32>,
+    pub(crate) due_soon_days: Option<u32>,
     /// Evidence unchanged in git for longer is stale (default: never).
     #[schemars(range(max = 3660))]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_age_days: Option<u32>,
+    pub(crate) max_age_days: Option<u32>,
     /// Longest risk acceptance, in days from approval to expiry (default 365).
     #[schemars(range(max = 3660))]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_exception_days: Option<u32>,
+    pub(crate) max_exception_days: Option<u32>,
     /// The people who own controls, items and reviews.
     #[schemars(with = "Option<Vec<OwnerEntry>>")]
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub owners: Vec<OwnerEntry>,
+    pub(crate) owners: Vec<OwnerEntry>,
     /// Settings of `comply import`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub import: Option<ImportConfig>,
+    pub(crate) import: Option<ImportConfig>,
 }
 
 /// The `import` section of `comply.yaml`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ImportConfig {
+pub(crate) struct ImportConfig {
     /// Heading words that name a framework, and its id (`Privacy: popia`).
     #[schemars(with = "Option<std::collections::BTreeMap<String, String>>")]
     #[serde(serialize_with = "word_map")]
-    pub frameworks: Vec<(String, String)>,
+    pub(crate) frameworks: Vec<(String, String)>,
 }
 
 fn word_map<S: Serializer>(words: &[(String, String)], serializer: S) -> Result<S::Ok, S::Error> {
@@ -57,24 +57,24 @@ fn word_map<S: Serializer>(words: &[(String, String)], serializer: S) -> Result<
 /// A declared owner.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct OwnerEntry {
+pub(crate) struct OwnerEntry {
     /// The name used in `owner:` fields.
-    pub name: String,
+    pub(crate) name: String,
     /// E-mail address.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub(crate) email: Option<String>,
     /// Team; `--owner TEAM` selects the team's members.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
+    pub(crate) team: Option<String>,
 }
 
 /// The `gate` section of `comply.yaml`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct GateConfig {
+pub(crate) struct GateConfig {
     /// The lowest risk at which an overdue item fails `comply check` (default high).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fail_on: Option<Risk>,
+    pub(crate) fail_on: Option<Risk>,
 }
 
 impl ConfigFile {

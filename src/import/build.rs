@@ -3,10 +3,9 @@
 
 use chrono::NaiveDate;
 
-use super::Note;
 use super::doc::Inline;
+use super::found::{Context, Fields, Found, Note, tag};
 use super::ids;
-use super::shapes::{Context, Fields, Found, tag};
 use super::vocab::{self, Column};
 use crate::format::{
     ChecklistStep, ControlEntry, EvidenceDetails, EvidenceEntry, ItemEntry, Spanned,
@@ -145,34 +144,33 @@ pub(super) fn item_from(
         found,
     );
     if let Some(text) = fields.text(Column::Status) {
-        match vocab::progress(&text) {
-            Some((progress, date)) => {
-                status = progress.item();
-                done = done.or(date);
-                let unread = (status == ItemStatus::Done && done.is_none())
-                    .then(|| vocab::unread_date(&text))
-                    .flatten();
-                if let Some(why) = &unread {
-                    found.note(
-                        fields.at(Column::Status),
-                        format!("{why}; done date of {id} not read from `{text}`, the text kept in its summary"),
-                    );
-                }
-                if summary.is_none() && (wordy(&text) || unread.is_some()) {
-                    summary = Some(format!("Status on the page: {text}"));
-                }
-            }
-            None => {
-                found.guessed.push((id.to_lowercase(), "status"));
+        if let Some((progress, date)) = vocab::progress(&text) {
+            status = progress.item();
+            done = done.or(date);
+            let unread = (status == ItemStatus::Done && done.is_none())
+                .then(|| vocab::unread_date(&text))
+                .flatten();
+            if let Some(why) = &unread {
                 found.note(
                     fields.at(Column::Status),
-                    format!("status `{text}` not recognised; {id} left open, the text kept in its summary"),
+                    format!("{why}; done date of {id} not read from `{text}`, the text kept in its summary"),
                 );
-                summary = Some(match summary {
-                    Some(s) => format!("{s} (status on the page: {text})"),
-                    None => format!("Status on the page: {text}"),
-                });
             }
+            if summary.is_none() && (wordy(&text) || unread.is_some()) {
+                summary = Some(format!("Status on the page: {text}"));
+            }
+        } else {
+            found.guessed.push((id.to_lowercase(), "status"));
+            found.note(
+                fields.at(Column::Status),
+                format!(
+                    "status `{text}` not recognised; {id} left open, the text kept in its summary"
+                ),
+            );
+            summary = Some(match summary {
+                Some(s) => format!("{s} (status on the page: {text})"),
+                None => format!("Status on the page: {text}"),
+            });
         }
     } else if done.is_some() {
         status = ItemStatus::Done;
@@ -296,22 +294,19 @@ pub(super) fn control_from(
             );
         }
     } else if let Some(text) = fields.text(Column::Status) {
-        match vocab::progress(&text) {
-            Some((progress, _)) => {
-                status = Some(progress.control());
-                if current.is_none() && wordy(&text) {
-                    current = Some(format!("Status on the page: {text}"));
-                }
+        if let Some((progress, _)) = vocab::progress(&text) {
+            status = Some(progress.control());
+            if current.is_none() && wordy(&text) {
+                current = Some(format!("Status on the page: {text}"));
             }
-            None => {
-                found.guessed.push((id.to_lowercase(), "status"));
-                found.note(fields.at(Column::Status), format!("status `{text}` of control {id} not recognised; set to partial, the text kept in `current`"));
-                current = Some(match current {
-                    Some(c) => format!("{c} (status on the page: {text})"),
-                    None => format!("Status on the page: {text}"),
-                });
-                status = Some(ControlStatus::Partial);
-            }
+        } else {
+            found.guessed.push((id.to_lowercase(), "status"));
+            found.note(fields.at(Column::Status), format!("status `{text}` of control {id} not recognised; set to partial, the text kept in `current`"));
+            current = Some(match current {
+                Some(c) => format!("{c} (status on the page: {text})"),
+                None => format!("Status on the page: {text}"),
+            });
+            status = Some(ControlStatus::Partial);
         }
     }
     if let Some(why) = justification {

@@ -6,44 +6,44 @@ use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
 
 /// Inline content of a table cell, list item or heading.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Inline {
+pub(crate) struct Inline {
     /// All text, markup removed, whitespace collapsed.
-    pub text: String,
+    pub(crate) text: String,
     /// The contents of code spans, in order.
-    pub code: Vec<String>,
+    pub(crate) code: Vec<String>,
     /// Link texts and destinations, in order.
-    pub links: Vec<(String, String)>,
+    pub(crate) links: Vec<(String, String)>,
     /// The text of a leading `**Strong**` run, if the content starts with one.
-    pub lead_strong: Option<String>,
+    pub(crate) lead_strong: Option<String>,
     /// `~~Struck-through~~` parts, left out of `text`.
-    pub struck: Vec<String>,
+    pub(crate) struck: Vec<String>,
 }
 
 /// One item of a list.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ListItem {
+pub(crate) struct ListItem {
     /// Line of the item, from 1.
-    pub line: usize,
+    pub(crate) line: usize,
     /// `Some(true)` for `- [x]`, `Some(false)` for `- [ ]`, else `None`.
-    pub checked: Option<bool>,
+    pub(crate) checked: Option<bool>,
     /// The item's own content (nested lists excluded).
-    pub inline: Inline,
+    pub(crate) inline: Inline,
     /// Nested items.
-    pub children: Vec<ListItem>,
+    pub(crate) children: Vec<ListItem>,
 }
 
 /// One table row.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Row {
+pub(crate) struct Row {
     /// Line of the row.
-    pub line: usize,
+    pub(crate) line: usize,
     /// Its cells.
-    pub cells: Vec<Inline>,
+    pub(crate) cells: Vec<Inline>,
 }
 
 /// A block the importer recognises.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Block {
+pub(crate) enum Block {
     /// `#` to `######`.
     Heading {
         /// 1 to 6.
@@ -86,17 +86,17 @@ pub enum Block {
 
 /// A parsed page.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Document {
+pub(crate) struct Document {
     /// The YAML front matter's text, if any.
-    pub front_matter: Option<String>,
+    pub(crate) front_matter: Option<String>,
     /// Line where the front matter starts.
-    pub front_matter_line: usize,
+    pub(crate) front_matter_line: usize,
     /// The blocks, in order.
-    pub blocks: Vec<Block>,
+    pub(crate) blocks: Vec<Block>,
 }
 
 /// Parses `text` (already repaired) into a [`Document`].
-pub fn parse(text: &str) -> Document {
+pub(crate) fn parse(text: &str) -> Document {
     let lines = LineIndex::new(text);
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_TASKLISTS
@@ -232,7 +232,7 @@ impl Builder {
                 self.row = Some(Row {
                     line,
                     cells: Vec::new(),
-                })
+                });
             }
             Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
                 let row = self.row.take().unwrap_or_default();
@@ -420,7 +420,7 @@ impl Builder {
 }
 
 /// Collapses runs of whitespace to one space and trims.
-pub fn collapse(text: &str) -> String {
+pub(crate) fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -7,7 +7,7 @@ use crate::model::Risk;
 /// A risk or severity from a coloured-circle emoji (the page's own
 /// marker) or, failing one, from words (`High`, `Moderate`); the most severe
 /// one when several are present.
-pub fn risk(text: &str) -> Option<Risk> {
+pub(crate) fn risk(text: &str) -> Option<Risk> {
     let marks = text.chars().filter_map(|c| match c {
         '🔴' => Some(Risk::High),
         '🟠' | '🟡' => Some(Risk::Medium),
@@ -38,7 +38,7 @@ fn risk_words(text: &str) -> Option<Risk> {
 }
 
 /// A framework id from a name: `ISO 27001` -> `iso27001`, `SOC 2` -> `soc2`.
-pub fn framework_id(name: &str) -> String {
+pub(crate) fn framework_id(name: &str) -> String {
     name.chars()
         .filter(char::is_ascii_alphanumeric)
         .collect::<String>()
@@ -63,7 +63,7 @@ const KNOWN_FRAMEWORKS: &[(&str, &str)] = &[
 ];
 
 /// The lower-case words of a text joined by `sep`: `Phase 1: Go` -> `phase-1-go`.
-pub fn joined_words(text: &str, sep: &str) -> String {
+pub(crate) fn joined_words(text: &str, sep: &str) -> String {
     text.to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -74,7 +74,7 @@ pub fn joined_words(text: &str, sep: &str) -> String {
 /// The framework a title names: first a word of the user's table
 /// (`--framework-word Privacy=popia`), then exactly one known framework
 /// name.
-pub fn framework_in(title: &str, words: &[(String, String)]) -> Option<String> {
+pub(crate) fn framework_in(title: &str, words: &[(String, String)]) -> Option<String> {
     let spaced = format!(" {} ", joined_words(title, " "));
     if let Some((_, id)) = words
         .iter()
@@ -94,7 +94,7 @@ pub fn framework_in(title: &str, words: &[(String, String)]) -> Option<String> {
 /// The framework a section heading is about: one it names outside
 /// parentheses and not after a word that sets it aside (`unlike GDPR`,
 /// `Lessons from our SOC 2 audit`, `vs ISO 27001`).
-pub fn section_framework(heading: &str, words: &[(String, String)]) -> Option<String> {
+pub(crate) fn section_framework(heading: &str, words: &[(String, String)]) -> Option<String> {
     let outside = super::vocab::outside_brackets(heading);
     let id = framework_in(&outside, words)?;
     const ASIDE: &[&str] = &[
@@ -132,7 +132,7 @@ pub fn section_framework(heading: &str, words: &[(String, String)]) -> Option<St
 
 /// The display name of a framework id comply knows (`soc2` -> `SOC 2`),
 /// else the id.
-pub fn display_name(id: &str) -> String {
+pub(crate) fn display_name(id: &str) -> String {
     match id {
         "iso27001" => "ISO 27001",
         "iso27701" => "ISO 27701",
@@ -161,7 +161,7 @@ pub(crate) const MAX_CONTROLS_PER_CELL: usize = 100_000;
 ///
 /// A part that is not an id (`Logical access` in `CC6.1 Logical access` is
 /// dropped, the id kept; `see policy` is returned as not read).
-pub fn controls(text: &str, framework: &str) -> (Vec<String>, Vec<String>) {
+pub(crate) fn controls(text: &str, framework: &str) -> (Vec<String>, Vec<String>) {
     let iso = framework == "iso27001";
     let mut clause = false;
     let mut out = Vec::new();
@@ -202,13 +202,14 @@ pub fn controls(text: &str, framework: &str) -> (Vec<String>, Vec<String>) {
             Some((a, b)) if is_number(a.trim()) && is_number(b.trim()) => {
                 range(a.trim(), b.trim()).unwrap_or_else(|| vec![part.to_string()])
             }
-            _ if part.contains(char::is_whitespace) => match super::ids::leading(part) {
-                Some((id, _)) => vec![id],
-                None => {
+            _ if part.contains(char::is_whitespace) => {
+                if let Some((id, _)) = super::ids::leading(part) {
+                    vec![id]
+                } else {
                     unread.push(part.to_string());
                     continue;
                 }
-            },
+            }
             _ => vec![part.to_string()],
         };
         for id in ids {
@@ -257,7 +258,7 @@ fn range(from: &str, to: &str) -> Option<Vec<String>> {
 
 /// `(Owner: X, Due: 2025-11-22)` at the end of a task's text: the text
 /// without it, the owner and the due text.
-pub fn annotations(text: &str) -> (String, Option<String>, Option<String>) {
+pub(crate) fn annotations(text: &str) -> (String, Option<String>, Option<String>) {
     let Some(open) = text.rfind('(') else {
         return (text.to_string(), None, None);
     };
@@ -283,7 +284,7 @@ pub fn annotations(text: &str) -> (String, Option<String>, Option<String>) {
 
 /// Whether an id has the form of a backlog item's (`POPIA-001`,
 /// `SOC2-201`): upper-case letters and digits, a dash, then digits only.
-pub fn item_shaped(id: &str) -> bool {
+pub(crate) fn item_shaped(id: &str) -> bool {
     id.rsplit_once('-').is_some_and(|(prefix, number)| {
         prefix
             .chars()

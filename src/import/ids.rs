@@ -3,12 +3,13 @@
 //! gives none (`POPIA-DATA-MINIMISATION`).
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 /// Whether a single word is shaped like an id: upper-case letters and
 /// digits joined by `.` or `-` (`A.5.1`, `CC6.1`, `AC-1`, `POPIA-001`), or
 /// numbers with a dot (`5.1`, `8.34`). A bare word (`Data`), a bare number
 /// (`12`) or a word with lower-case letters (`Phase-1`) is not.
-pub fn is_id(word: &str) -> bool {
+pub(crate) fn is_id(word: &str) -> bool {
     let has_digit = word.chars().any(|c| c.is_ascii_digit());
     let joined = word.contains(['.', '-']);
     let charset = word
@@ -30,7 +31,7 @@ pub fn is_id(word: &str) -> bool {
 /// An id at the start of a text, and the rest as a title:
 /// `A.5.1 Policies` -> (`A.5.1`, `Policies`); `CC6.1 - Logical access` ->
 /// (`CC6.1`, `Logical access`); `Data minimisation` -> `None`.
-pub fn leading(text: &str) -> Option<(String, String)> {
+pub(crate) fn leading(text: &str) -> Option<(String, String)> {
     let text = text.trim();
     let (first, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
     let first = first.trim_end_matches([':', ')', ',']);
@@ -47,7 +48,7 @@ fn title_rest(rest: &str) -> String {
 }
 
 /// Every id-shaped word in a text (`Backlog: SOC2-001` -> `SOC2-001`).
-pub fn all_in(text: &str) -> Vec<String> {
+pub(crate) fn all_in(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'))
         .map(|w| w.trim_end_matches('.'))
         .filter(|w| is_id(w) && w.contains('-') && w.chars().any(|c| c.is_ascii_uppercase()))
@@ -62,7 +63,7 @@ pub fn all_in(text: &str) -> Vec<String> {
 /// form (`Контроль доступа`, `访问控制`), ends in four hex digits of the
 /// whole text, so two titles that start alike (or two titles in another
 /// script) never share an id by the order of the rows.
-pub fn slug(prefix: &str, text: &str) -> String {
+pub(crate) fn slug(prefix: &str, text: &str) -> String {
     let mut out = prefix.to_string();
     let mut words = 0;
     let mut cut = false;
@@ -90,7 +91,7 @@ pub fn slug(prefix: &str, text: &str) -> String {
         cut = cut || text.chars().any(|c| !c.is_whitespace());
     }
     if cut {
-        out.push_str(&format!("-{:04X}", fingerprint(&folded)));
+        let _ = write!(out, "-{:04X}", fingerprint(&folded));
     }
     out
 }
@@ -134,14 +135,14 @@ fn fold(c: char) -> char {
 /// Hands out ids unique on a page (without regard to case): a repeated id
 /// gets `-2`, `-3`...
 #[derive(Default)]
-pub struct Unique {
+pub(crate) struct Unique {
     seen: HashMap<String, usize>,
 }
 
 impl Unique {
     /// `id`, or `id-N` when it was handed out before; the second value
     /// says whether it was renamed.
-    pub fn take(&mut self, id: String) -> (String, bool) {
+    pub(crate) fn take(&mut self, id: String) -> (String, bool) {
         let mut n = *self.seen.get(&id.to_lowercase()).unwrap_or(&0);
         if n == 0 {
             self.seen.insert(id.to_lowercase(), 1);
@@ -159,7 +160,7 @@ impl Unique {
     }
 }
 
-pub use crate::format::valid_framework;
+pub(crate) use crate::format::valid_framework;
 
 #[cfg(test)]
 mod tests {

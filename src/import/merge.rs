@@ -65,7 +65,7 @@ pub(crate) fn read(text: &str) -> Result<Value, String> {
 }
 
 /// Values an import guessed rather than read: (lower-case id, field).
-pub type Guessed = std::collections::HashSet<(String, &'static str)>;
+pub(crate) type Guessed = std::collections::HashSet<(String, &'static str)>;
 
 /// Folds `new` (an imported file of `kind`) into `old` (a file of the same
 /// kind). A value in `guessed` never replaces a stored one; `generated`
@@ -120,46 +120,43 @@ pub(crate) fn merge(
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
-        match index.get(&id).and_then(|&i| list.get_mut(i)) {
-            Some(Value::Mapping(target)) => {
-                let stored = target.get("title").and_then(Value::as_str).unwrap_or("");
-                let title = entry.get("title").and_then(Value::as_str).unwrap_or("");
-                if kind != FileKind::Controls && !similar(stored, title) {
-                    let what = format!("{shown} (stored `{stored}`, page `{title}`)");
-                    if generated.contains(&id) {
-                        change.refused.push(what);
-                        continue;
-                    }
-                    change.retitled.push(what);
+        if let Some(Value::Mapping(target)) = index.get(&id).and_then(|&i| list.get_mut(i)) {
+            let stored = target.get("title").and_then(Value::as_str).unwrap_or("");
+            let title = entry.get("title").and_then(Value::as_str).unwrap_or("");
+            if kind != FileKind::Controls && !similar(stored, title) {
+                let what = format!("{shown} (stored `{stored}`, page `{title}`)");
+                if generated.contains(&id) {
+                    change.refused.push(what);
+                    continue;
                 }
-                let changed = update(
-                    target,
-                    entry,
-                    fields,
-                    (&id, &shown),
-                    guessed,
-                    &mut change.kept,
-                );
-                if changed.is_empty() {
-                    change.unchanged += 1;
-                } else {
-                    change.updated.push((shown, changed));
-                }
+                change.retitled.push(what);
             }
-            _ => {
-                let mut entry = entry.clone();
-                if kind == FileKind::Backlog
-                    && let Some(map) = entry.as_mapping_mut()
-                    && !map.contains_key("framework")
-                    && new_framework != old_framework
-                    && let Some(f) = &new_framework
-                {
-                    map.insert(Value::from("framework"), Value::from(f.as_str()));
-                }
-                index.insert(id, list.len());
-                list.push(entry);
-                change.added.push(shown);
+            let changed = update(
+                target,
+                entry,
+                fields,
+                (&id, &shown),
+                guessed,
+                &mut change.kept,
+            );
+            if changed.is_empty() {
+                change.unchanged += 1;
+            } else {
+                change.updated.push((shown, changed));
             }
+        } else {
+            let mut entry = entry.clone();
+            if kind == FileKind::Backlog
+                && let Some(map) = entry.as_mapping_mut()
+                && !map.contains_key("framework")
+                && new_framework != old_framework
+                && let Some(f) = &new_framework
+            {
+                map.insert(Value::from("framework"), Value::from(f.as_str()));
+            }
+            index.insert(id, list.len());
+            list.push(entry);
+            change.added.push(shown);
         }
     }
     Ok((old, change))

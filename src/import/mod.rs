@@ -14,6 +14,7 @@
 mod build;
 mod doc;
 mod fields;
+mod found;
 mod ids;
 pub(crate) mod merge;
 mod mojibake;
@@ -26,38 +27,10 @@ use serde::Serialize;
 
 pub use crate::format::FileKind;
 use crate::format::{BacklogFile, ItemEntry, MatrixFile, ReviewsFile};
-use crate::model::Risk;
 use crate::yaml::{self, Value};
 
+pub use found::{ImportError, Note, Options, Shapes};
 pub(crate) use ids::valid_framework;
-pub use shapes::Kind;
-
-/// Settings of one import.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Options {
-    /// The framework for items whose page does not name one.
-    pub framework: Option<String>,
-    /// Which shapes to look for.
-    pub kind: Kind,
-    /// The prefix of generated ids (default: from the file name).
-    pub id_prefix: Option<String>,
-    /// Risk for items whose page gives none.
-    pub default_risk: Risk,
-    /// Done date for ticked items when the page gives no date at all.
-    pub as_of: NaiveDate,
-    /// Words of headings that name a framework (`Privacy` -> `popia`),
-    /// tried before the names comply knows.
-    pub framework_words: Vec<(String, String)>,
-}
-
-/// Something on the page that was not imported, or was guessed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Note {
-    /// Line in the Markdown file.
-    pub line: usize,
-    /// What happened.
-    pub message: String,
-}
 
 /// What one page gave.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,23 +42,14 @@ pub struct Imported {
     /// Recurring activities found, if any.
     pub reviews: Option<ReviewsFile>,
     /// What was not imported, or guessed, by line.
-    pub notes: Vec<Note>,
+    pub(crate) notes: Vec<Note>,
     /// How many mis-encoded characters were repaired.
-    pub repaired: usize,
+    pub(crate) repaired: usize,
     /// Item and review ids made by the import (not written on the page).
-    pub generated: Vec<String>,
+    pub(crate) generated: Vec<String>,
     /// Values guessed rather than read (lower-case id, field), which
     /// `--merge` does not write over stored ones.
-    pub guessed: Vec<(String, &'static str)>,
-}
-
-/// Why a page could not be imported at all.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImportError {
-    /// Line, where one applies.
-    pub line: Option<usize>,
-    /// What is wrong.
-    pub message: String,
+    pub(crate) guessed: Vec<(String, &'static str)>,
 }
 
 /// Imports one page. `name` is the page's path as given (its folders and
@@ -109,7 +73,7 @@ pub fn import(name: &str, text: &str, options: &Options) -> Result<Imported, Imp
         .filter_map(|c| fields::framework_in(&c.as_os_str().to_string_lossy(), words))
         .next_back();
     let prefix = options.id_prefix.clone().or_else(|| default_prefix(name));
-    let context = shapes::Context {
+    let context = found::Context {
         options,
         prefix: prefix.as_deref(),
         date: front.date,

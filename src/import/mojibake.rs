@@ -54,7 +54,7 @@ fn byte_of(c: char) -> Option<u8> {
 /// multi-byte UTF-8 character with that character. Anything else, including
 /// correct UTF-8 text, is left as it is. Returns the text and how many
 /// characters were repaired.
-pub fn repair(text: &str) -> (String, usize) {
+pub(crate) fn repair(text: &str) -> (String, usize) {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut repaired = 0;

@@ -2,223 +2,15 @@
 //! headings with an id and fields (controls or items), tables (tasks,
 //! controls, recurring activities), and checklists.
 
-use std::collections::HashMap;
-
-use chrono::NaiveDate;
-
 use super::build::{bare_iso, checklist_status, control_from, date_field, guess_done, item_from};
 use super::doc::{Block, Document, Inline, ListItem, Row};
-use super::ids::{self, Unique};
+use super::found::{Context, Fields, Found, ImportError, Sections, Shapes, framework, tag};
+use super::ids;
 use super::tables::table;
 use super::vocab::{self, Column};
-use super::{ImportError, Note, Options};
-use crate::format::{ChecklistStep, ControlEntry, ItemEntry, ReviewEntry};
+use crate::format::{ChecklistStep, ItemEntry};
 use crate::model::{Due, ItemStatus};
 use crate::text::plural;
-
-/// Which shapes to look for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// All of them.
-    Auto,
-    /// Heading-per-item backlogs.
-    Backlog,
-    /// Tables of controls.
-    Matrix,
-    /// Tables of tasks and checklists.
-    Tasks,
-}
-
-impl Kind {
-    pub(super) fn wants(self, shape: Kind) -> bool {
-        self == Kind::Auto || self == shape
-    }
-}
-
-/// What the shapes need to know about the page.
-pub struct Context<'a> {
-    /// The import's settings.
-    pub options: &'a Options,
-    /// Prefix of generated item ids: `--id-prefix`, else from a readable
-    /// file name; `None` uses the framework.
-    pub prefix: Option<&'a str>,
-    /// The page's date.
-    pub date: Option<NaiveDate>,
-    /// The framework the front matter or the title names.
-    pub page_framework: Option<String>,
-    /// The framework the page's path names.
-    pub path_framework: Option<String>,
-}
-
-/// Everything found on a page.
-#[derive(Default)]
-pub struct Found {
-    /// Backlog items.
-    pub items: Vec<ItemEntry>,
-    /// Controls, with their framework.
-    pub controls: Vec<(String, ControlEntry)>,
-    /// Recurring activities.
-    pub reviews: Vec<ReviewEntry>,
-    /// Notes by line.
-    pub notes: Vec<Note>,
-    /// Lines of items whose risk was not given (reported once, at the end).
-    pub(super) defaulted: Vec<usize>,
-    /// Lines of done items whose done date is the page's date or the as-of date.
-    pub(super) guessed_done: Vec<usize>,
-    /// Lines of done items whose done date is their (past) due date.
-    pub(super) done_from_due: Vec<usize>,
-    /// Item and review ids handed out.
-    pub(super) ids: Unique,
-    /// The item and review ids made here rather than written on the page.
-    pub generated: Vec<String>,
-    /// Values the page did not give (lower-case id, field): a default
-    /// status, a done date from the due date. `--merge` never writes them
-    /// over a stored value.
-    pub guessed: Vec<(String, &'static str)>,
-    /// Control ids handed out, per framework.
-    pub(super) control_ids: HashMap<String, Unique>,
-}
-
-impl Found {
-    pub(super) fn note(&mut self, line: usize, message: impl Into<String>) {
-        self.notes.push(Note {
-            line,
-            message: message.into(),
-        });
-    }
-
-    /// A unique item or review id; a renamed id written on the page is noted.
-    pub(super) fn item_id(&mut self, id: String, given: bool, line: usize) -> String {
-        let (id, renamed) = self.ids.take(id);
-        if renamed && given {
-            self.note(
-                line,
-                format!("id repeated on the page; this one imported as {id}"),
-            );
-        }
-        if !given {
-            self.generated.push(id.clone());
-        }
-        id
-    }
-
-    pub(super) fn control_id(
-        &mut self,
-        framework: &str,
-        id: String,
-        given: bool,
-        line: usize,
-    ) -> String {
-        let (id, renamed) = self
-            .control_ids
-            .entry(framework.to_string())
-            .or_default()
-            .take(id);
-        if renamed && given {
-            self.note(
-                line,
-                format!("control id repeated on the page; this one imported as {id}"),
-            );
-        }
-        id
-    }
-}
-
-/// The headings above the current block.
-#[derive(Default)]
-pub(super) struct Sections {
-    pub(super) stack: Vec<(usize, String)>,
-}
-
-impl Sections {
-    pub(super) fn enter(&mut self, level: usize, text: &str) {
-        self.stack.retain(|(l, _)| *l < level);
-        self.stack.push((level, text.to_string()));
-    }
-
-    /// The innermost heading, with its level.
-    pub(super) fn innermost(&self) -> Option<(usize, &str)> {
-        self.stack.last().map(|(l, t)| (*l, t.as_str()))
-    }
-
-    /// The framework named by the nearest heading that names one.
-    pub(super) fn framework(&self, words: &[(String, String)]) -> Option<String> {
-        self.stack
-            .iter()
-            .rev()
-            .find_map(|(_, text)| super::fields::section_framework(text, words))
-    }
-
-    /// Whether a heading above says "Annex A".
-    pub(super) fn annex_a(&self) -> bool {
-        self.stack
-            .iter()
-            .any(|(_, t)| t.to_lowercase().contains("annex a"))
-    }
-}
-
-/// The fields of one record: a table row, or a heading's `**Field**:`
-/// lines, by role.
-#[derive(Default)]
-pub(super) struct Fields {
-    pub(super) line: usize,
-    pub(super) map: HashMap<Column, Inline>,
-    /// The line of each field, when it differs from the record's.
-    pub(super) lines: HashMap<Column, usize>,
-    /// The header or label each field was written under.
-    pub(super) labels: HashMap<Column, String>,
-    /// Fields without a role: (line, label, value).
-    pub(super) other: Vec<(usize, String, String)>,
-}
-
-impl Fields {
-    pub(super) fn text(&self, column: Column) -> Option<String> {
-        self.map
-            .get(&column)
-            .map(|i| i.text.clone())
-            .filter(|t| !t.is_empty() && t != "-" && t != "—")
-    }
-
-    pub(super) fn has(&self, column: Column) -> bool {
-        self.text(column).is_some()
-    }
-
-    /// The line of a field.
-    pub(super) fn at(&self, column: Column) -> usize {
-        self.lines.get(&column).copied().unwrap_or(self.line)
-    }
-
-    pub(super) fn set(&mut self, column: Column, inline: Inline, line: usize) {
-        self.map.insert(column, inline);
-        self.lines.insert(column, line);
-    }
-
-    /// Notes every field without a role (`**Reviewer:**`) and every filled
-    /// field whose role is not in `used`.
-    pub(super) fn note_unused(&self, used: &[Column], whose: &str, found: &mut Found) {
-        for (at, label, value) in &self.other {
-            found.note(
-                *at,
-                format!("field `{label}` of {whose} not imported: {value}"),
-            );
-        }
-        let mut unused: Vec<Column> = self
-            .map
-            .keys()
-            .copied()
-            .filter(|c| !used.contains(c) && self.has(*c))
-            .collect();
-        unused.sort();
-        for column in unused {
-            let label = self.labels.get(&column).map_or("?", String::as_str);
-            let value = self.text(column).unwrap_or_default();
-            found.note(
-                self.at(column),
-                format!("`{label}` of {whose} not imported: {value}"),
-            );
-        }
-    }
-}
 
 /// A heading with an id, and what follows it up to the next heading.
 struct Record {
@@ -247,12 +39,12 @@ fn flatten(items: &[ListItem]) -> Vec<ListItem> {
 }
 
 /// Searches `document` for every shape `context.options.kind` allows.
-pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportError> {
+pub(crate) fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportError> {
     let mut found = Found::default();
     let mut sections = Sections::default();
     let mut record: Option<Record> = None;
     let kind = context.options.kind;
-    let headings = kind != Kind::Tasks;
+    let headings = kind != Shapes::Tasks;
     for block in &document.blocks {
         match block {
             Block::Heading {
@@ -323,7 +115,7 @@ pub fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportE
                 }
             }
             Block::List { items }
-                if kind.wants(Kind::Tasks)
+                if kind.wants(Shapes::Tasks)
                     && flatten(items).iter().any(|i| i.checked.is_some()) =>
             {
                 checklist(context, &sections, &flatten(items), &mut found)?;
@@ -486,40 +278,17 @@ fn record_line(record: &mut Record, inline: &Inline, line: usize, found: &mut Fo
         text: value.clone(),
         ..inline.clone()
     };
-    match vocab::column(label) {
-        Some(role) => {
-            record.fields.labels.insert(role, label.to_string());
-            record.fields.set(role, value_inline, line);
-            record.last = Some(role);
-        }
-        None => {
-            record.last = None;
-            record
-                .fields
-                .other
-                .push((line, label.to_lowercase(), value));
-        }
+    if let Some(role) = vocab::column(label) {
+        record.fields.labels.insert(role, label.to_string());
+        record.fields.set(role, value_inline, line);
+        record.last = Some(role);
+    } else {
+        record.last = None;
+        record
+            .fields
+            .other
+            .push((line, label.to_lowercase(), value));
     }
-}
-
-/// The framework of a record: the nearest heading that names one, else the
-/// front matter or title, else the page's path, else `--framework`.
-pub(super) fn framework(
-    context: &Context<'_>,
-    sections: &Sections,
-    line: usize,
-) -> Result<String, ImportError> {
-    sections
-        .framework(&context.options.framework_words)
-        .or_else(|| context.page_framework.clone())
-        .or_else(|| context.path_framework.clone())
-        .or_else(|| context.options.framework.clone())
-        .ok_or_else(|| ImportError {
-            line: Some(line),
-            message: "cannot tell which framework this belongs to: no heading above it, no front \
-                      matter, title or folder names one; pass --framework ID"
-                .into(),
-        })
 }
 
 fn finish_record(
@@ -548,8 +317,8 @@ fn finish_record(
         || !record.checklist.is_empty()
         || (item_numbered && !control_only);
     let as_item = match context.options.kind {
-        Kind::Backlog => true,
-        Kind::Matrix => false,
+        Shapes::Backlog => true,
+        Shapes::Matrix => false,
         _ if empty => super::fields::item_shaped(&record.id),
         _ => backlog_like,
     };
@@ -913,9 +682,4 @@ fn heading_title(heading: &str) -> String {
     } else {
         title.to_string()
     }
-}
-
-/// A heading as a tag: lower-case words joined by `-`.
-pub(super) fn tag(heading: &str) -> String {
-    super::fields::joined_words(heading, "-")
 }

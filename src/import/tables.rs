@@ -1,11 +1,10 @@
 //! Tables: what a table is from its columns (tasks, controls, recurring
 //! activities), and each row read by the roles of its columns.
 
-use super::ImportError;
 use super::build::{bare_iso, control_from, date_field, evidence, item_from};
 use super::doc::{Inline, Row};
+use super::found::{Context, Fields, Found, ImportError, Sections, Shapes, framework};
 use super::ids;
-use super::shapes::{Context, Fields, Found, Kind, Sections, framework};
 use super::vocab::{self, Column};
 use crate::format::ReviewEntry;
 
@@ -165,8 +164,8 @@ pub(super) fn table(
         None
     };
     let wanted = match kind {
-        Some(TableKind::Controls) => context.options.kind.wants(Kind::Matrix),
-        Some(_) => context.options.kind.wants(Kind::Tasks),
+        Some(TableKind::Controls) => context.options.kind.wants(Shapes::Matrix),
+        Some(_) => context.options.kind.wants(Shapes::Tasks),
         None => false,
     };
     let names: Vec<&str> = header.cells.iter().map(|c| c.text.as_str()).collect();

@@ -9,7 +9,7 @@ use crate::model::{Cadence, ControlStatus, ItemStatus};
 
 /// What a column or a field holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Column {
+pub(crate) enum Column {
     /// An id (`Control ID`, `Ref`, `#`).
     Id,
     /// A neutral name (`Title`, `Name`, `Description`, `Activity`).
@@ -401,7 +401,7 @@ const SYNONYMS: &[(Column, &[&str])] = &[
 /// A header or label as compared: lower case, without a parenthesised
 /// part, trailing `?`/`:`/`*`, or extra whitespace. `Control (TSC)` ->
 /// `control`, `Included?` -> `included`.
-pub fn normalise_header(header: &str) -> String {
+pub(crate) fn normalise_header(header: &str) -> String {
     let out = outside_brackets(&header.to_lowercase()).replace(['?', '*', '_'], " ");
     let out = out.trim().trim_end_matches([':', '.']).trim();
     if out == "no." {
@@ -411,7 +411,7 @@ pub fn normalise_header(header: &str) -> String {
 }
 
 /// A text without its parenthesised and bracketed parts.
-pub fn outside_brackets(text: &str) -> String {
+pub(crate) fn outside_brackets(text: &str) -> String {
     let mut out = String::new();
     let mut depth = 0usize;
     for c in text.chars() {
@@ -426,7 +426,7 @@ pub fn outside_brackets(text: &str) -> String {
 }
 
 /// The role of a column header or field label, if it has one.
-pub fn column(header: &str) -> Option<Column> {
+pub(crate) fn column(header: &str) -> Option<Column> {
     let h = normalise_header(header);
     let h = if h.is_empty() && header.contains('#') {
         "#".to_string()
@@ -490,7 +490,7 @@ fn by_parts(header: &str) -> Option<Column> {
 
 /// A few synonyms of each role, for messages that say which columns a
 /// table would need.
-pub fn examples(role: Column) -> String {
+pub(crate) fn examples(role: Column) -> String {
     SYNONYMS
         .iter()
         .find(|(c, _)| *c == role)
@@ -500,7 +500,7 @@ pub fn examples(role: Column) -> String {
 
 /// How far something is, from a status word or mark.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Progress {
+pub(crate) enum Progress {
     /// Done, complete, closed, implemented.
     Done,
     /// In progress, WIP, started.
@@ -521,7 +521,7 @@ pub enum Progress {
 
 impl Progress {
     /// The backlog status: a finished state stays finished.
-    pub fn item(self) -> ItemStatus {
+    pub(crate) fn item(self) -> ItemStatus {
         match self {
             Progress::Done => ItemStatus::Done,
             Progress::Underway | Progress::Partial => ItemStatus::InProgress,
@@ -532,7 +532,7 @@ impl Progress {
     }
 
     /// The control status.
-    pub fn control(self) -> ControlStatus {
+    pub(crate) fn control(self) -> ControlStatus {
         match self {
             Progress::Done => ControlStatus::Implemented,
             Progress::Underway | Progress::Partial => ControlStatus::Partial,
@@ -774,7 +774,7 @@ fn clause_words(text: &str) -> Vec<String> {
 /// closed`) planned; hedged (`almost done`, `nearly complete`) under way;
 /// asked (`Complete?`) it is not read at all, so the caller notes it and
 /// keeps the text.
-pub fn progress(text: &str) -> Option<(Progress, Option<NaiveDate>)> {
+pub(crate) fn progress(text: &str) -> Option<(Progress, Option<NaiveDate>)> {
     let tokens = clause_words(text);
     let from_words = earliest_at(&tokens, STATUS_WORDS).map(|(p, start, _)| {
         let before: Vec<&str> = tokens[..start]
@@ -805,7 +805,7 @@ pub fn progress(text: &str) -> Option<(Progress, Option<NaiveDate>)> {
 }
 
 /// Whether a status is a finished state (done, not applicable, won't do).
-pub fn finished(progress: Progress) -> bool {
+pub(crate) fn finished(progress: Progress) -> bool {
     matches!(
         progress,
         Progress::Done | Progress::NotApplicable | Progress::WontDo
@@ -890,7 +890,7 @@ fn qualifier(before: &[&str]) -> Option<Qualifier> {
 /// A status that is all a text says (`Completed 2025-09-30`, `DONE`,
 /// `✅ Completed`, `In progress`, `Done items`): the status and its date.
 /// A text with other words (`Open questions about scope`) is not one.
-pub fn bare_status(text: &str) -> Option<(Progress, Option<NaiveDate>)> {
+pub(crate) fn bare_status(text: &str) -> Option<(Progress, Option<NaiveDate>)> {
     let found = progress(text)?;
     let tokens = clause_words(text);
     let filler = |t: &str| {
@@ -939,7 +939,7 @@ pub fn bare_status(text: &str) -> Option<(Progress, Option<NaiveDate>)> {
 /// The status a section heading gives the rows under it: a bare status
 /// (`## Completed`, `## In progress`), or a heading led by a mark its words
 /// agree with (`## ✅ Finished last quarter`).
-pub fn section_status(heading: &str) -> Option<Progress> {
+pub(crate) fn section_status(heading: &str) -> Option<Progress> {
     if let Some((p, _)) = bare_status(heading) {
         return Some(p);
     }
@@ -954,12 +954,11 @@ fn unstruck(text: &str) -> String {
     let mut rest = text;
     while let Some(open) = rest.find("~~") {
         out.push_str(&rest[..open]);
-        match rest[open + 2..].find("~~") {
-            Some(close) => rest = &rest[open + 2 + close + 2..],
-            None => {
-                rest = &rest[open..];
-                break;
-            }
+        if let Some(close) = rest[open + 2..].find("~~") {
+            rest = &rest[open + 2 + close + 2..]
+        } else {
+            rest = &rest[open..];
+            break;
         }
     }
     out.push_str(rest);
@@ -968,7 +967,7 @@ fn unstruck(text: &str) -> String {
 
 /// A date-like word after a status that is not a date comply can read
 /// (`Completed 03/04/2025`, `Done 2025-02-30`): why, when there is one.
-pub fn unread_date(text: &str) -> Option<String> {
+pub(crate) fn unread_date(text: &str) -> Option<String> {
     if first_date(text).is_some() {
         return None;
     }
@@ -1002,7 +1001,7 @@ fn first_date(text: &str) -> Option<NaiveDate> {
 
 /// Whether a cell says a control applies: `Some(true)` for yes, included,
 /// in scope; `Some(false)` for no, excluded, N/A.
-pub fn applicable(text: &str) -> Option<bool> {
+pub(crate) fn applicable(text: &str) -> Option<bool> {
     const WORDS: &[(bool, &[&str])] = &[
         (
             true,
@@ -1043,11 +1042,11 @@ pub fn applicable(text: &str) -> Option<bool> {
 
 /// A date read from a page, and why it is an approximation when it is one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Dated {
+pub(crate) struct Dated {
     /// The day.
-    pub date: NaiveDate,
+    pub(crate) date: NaiveDate,
     /// `end of quarter`, `end of month`... when the page named a period.
-    pub guess: Option<&'static str>,
+    pub(crate) guess: Option<&'static str>,
 }
 
 const MONTHS: [&str; 12] = [
@@ -1124,7 +1123,7 @@ const UNSCHEDULED: &[&str] = &[
 /// A date in the forms people write: `2026-03-15`, `2026/03/15`,
 /// `15 March 2026`, `March 15, 2026`, `end of March 2026`, `Q4 2024`,
 /// `2024-Q4`, `H1 2026`; `Ok(None)` for `TBD`, an empty cell or a dash.
-pub fn date_in(text: &str) -> Result<Option<Dated>, String> {
+pub(crate) fn date_in(text: &str) -> Result<Option<Dated>, String> {
     let t = text.trim().trim_matches(['*', '_', '`']).trim();
     let lower = t.to_lowercase();
     if UNSCHEDULED.contains(&lower.as_str()) {
@@ -1241,7 +1240,7 @@ pub fn date_in(text: &str) -> Result<Option<Dated>, String> {
 /// `bi-`, `semi-` and `tri-` join their word (`Bi-annually` is
 /// `biannually`, twice a year); `bimonthly` (twice a month or every two
 /// months?) and a negative count are not cadences.
-pub fn cadence(text: &str) -> Option<Cadence> {
+pub(crate) fn cadence(text: &str) -> Option<Cadence> {
     if text.contains(['?']) || negative_number(text) {
         return None;
     }
@@ -1330,7 +1329,7 @@ fn negative_number(text: &str) -> bool {
 }
 
 /// The day one cadence before `next` (a review's last time from its next).
-pub fn one_cadence_before(cadence: Cadence, next: NaiveDate) -> Option<NaiveDate> {
+pub(crate) fn one_cadence_before(cadence: Cadence, next: NaiveDate) -> Option<NaiveDate> {
     let months = |n| next.checked_sub_months(Months::new(n));
     match cadence {
         Cadence::Monthly => months(1),

@@ -21,7 +21,7 @@ pub const FILES: &[(&str, &str)] = &[
 /// file kind under `schema/`, which the files' `yaml-language-server` lines
 /// name by relative path, so editors check them offline and against the
 /// schema of the comply that wrote them.
-pub fn files() -> Vec<(String, String)> {
+pub(crate) fn files() -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = FILES
         .iter()
         .map(|(path, text)| (path.to_string(), text.to_string()))
@@ -37,18 +37,18 @@ pub fn files() -> Vec<(String, String)> {
 /// What `comply init` will create under a directory: the directories
 /// missing on the way (outermost first) and the files.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// Directories to create, parents before children.
-    pub dirs: Vec<PathBuf>,
+    pub(crate) dirs: Vec<PathBuf>,
     /// Files to write, with their text.
-    pub files: Vec<(PathBuf, String)>,
+    pub(crate) files: Vec<(PathBuf, String)>,
 }
 
 /// Plans the files of a new repository in `dir`, asking `kind` what each
 /// path is (`None`: nothing; `Some(true)`: a directory; `Some(false)`:
 /// anything else). Every problem is found before anything is written: an
 /// existing file, or something that is not a directory where one is needed.
-pub fn plan(dir: &Path, kind: impl Fn(&Path) -> Option<bool>) -> Result<Plan, String> {
+pub(crate) fn plan(dir: &Path, kind: impl Fn(&Path) -> Option<bool>) -> Result<Plan, String> {
     let mut dirs = BTreeSet::new();
     let mut planned = Vec::new();
     let mut existing = Vec::new();

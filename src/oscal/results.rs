@@ -13,6 +13,7 @@ use super::{
 };
 use crate::analysis::gate::{Checked, Gate, SubjectKind};
 use crate::analysis::{ControlView, EvidenceView};
+use crate::report::words;
 
 /// The document: `{"assessment-results": ...}`.
 #[derive(Clone, Debug, Serialize)]
@@ -187,7 +188,7 @@ pub fn results(input: &Input) -> ResultsDocument {
     }
     let back_matter = evidence.back_matter();
     let props = vec![
-        Prop::comply("verdict", gate.word()),
+        Prop::comply("verdict", words::gate_word(gate)),
         Prop::comply("fail-on", gate.fail_on.to_string()),
         Prop::comply("as-of", analysis.as_of.to_string()),
         Prop::comply("offenders", gate.offenders.len().to_string()),
@@ -209,7 +210,7 @@ pub fn results(input: &Input) -> ResultsDocument {
             results: vec![AssessmentResult {
                 uuid: ids.of("result", "gate"),
                 title: "comply check",
-                description: gate.summary(),
+                description: words::gate_summary(gate),
                 start: facts.last_modified.clone(),
                 props,
                 local_definitions: tool(&ids),
@@ -242,14 +243,18 @@ impl<'a> Verdicts<'a> {
         let mut verdicts = Verdicts::default();
         for o in &gate.offenders {
             let key = (o.kind, o.framework.as_str(), o.id.as_str());
-            verdicts.offences.entry(key).or_default().push(o.describe());
+            verdicts
+                .offences
+                .entry(key)
+                .or_default()
+                .push(words::describe(&o.reason));
         }
         for a in &gate.accepted {
             let o = &a.offender;
             let key = (o.kind, o.framework.as_str(), o.id.as_str());
             verdicts.accepted.entry(key).or_default().push(format!(
                 "{} (accepted by {} until {})",
-                o.describe(),
+                words::describe(&o.reason),
                 a.approved_by,
                 a.until
             ));

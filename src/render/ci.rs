@@ -2,6 +2,7 @@
 //! Both are views of the same [`Gate`]: the offenders, the offenders a risk
 //! acceptance covers, and everything the gate checked.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::acceptance::AcceptanceState;
@@ -17,7 +18,12 @@ use crate::report::xml_escape;
 /// (`""` or ending in `/`), since GitHub resolves annotation paths from the
 /// repository's top. With `quiet`, only what fails: the errors and a failed
 /// verdict.
-pub fn github(out: &mut dyn Write, gate: &Gate, prefix: &str, quiet: bool) -> io::Result<()> {
+pub(crate) fn github(
+    out: &mut dyn Write,
+    gate: &Gate,
+    prefix: &str,
+    quiet: bool,
+) -> io::Result<()> {
     let file = |f: &str| property(&format!("{prefix}{f}"));
     for o in &gate.offenders {
         writeln!(
@@ -26,12 +32,20 @@ pub fn github(out: &mut dyn Write, gate: &Gate, prefix: &str, quiet: bool) -> io
             file(&o.source.file),
             o.source.line,
             property(&format!("comply: {} {} ({} risk)", o.kind, o.id, o.risk)),
-            data(&format!("{}: {}", o.title, o.describe()))
+            data(&format!(
+                "{}: {}",
+                o.title,
+                crate::report::words::describe(&o.reason)
+            ))
         )?;
     }
     if quiet {
         if !gate.passed {
-            writeln!(out, "::error title=comply check::{}", data(&gate.summary()))?;
+            writeln!(
+                out,
+                "::error title=comply check::{}",
+                data(&crate::report::words::gate_summary(gate))
+            )?;
         }
         return Ok(());
     }
@@ -46,7 +60,7 @@ pub fn github(out: &mut dyn Write, gate: &Gate, prefix: &str, quiet: bool) -> io
             data(&format!(
                 "{}: {} (risk accepted by {} until {}: {})",
                 o.title,
-                o.describe(),
+                crate::report::words::describe(&o.reason),
                 a.approved_by,
                 a.until,
                 a.acceptance_reason
@@ -77,7 +91,7 @@ pub fn github(out: &mut dyn Write, gate: &Gate, prefix: &str, quiet: bool) -> io
     writeln!(
         out,
         "::{level} title=comply check::{}",
-        data(&gate.summary())
+        data(&crate::report::words::gate_summary(gate))
     )
 }
 
@@ -86,7 +100,7 @@ pub fn github(out: &mut dyn Write, gate: &Gate, prefix: &str, quiet: bool) -> io
 /// that defines what changed when it still exists (`prefix` as for
 /// [`github`]), then the verdict; with `quiet`, only the errors and a
 /// failed verdict.
-pub fn ratchet(
+pub(crate) fn ratchet(
     out: &mut dyn Write,
     rev: &str,
     comparison: &Comparison,
@@ -114,7 +128,7 @@ pub fn ratchet(
                 out,
                 "::{level} {place}title={}::{}",
                 property(&format!("comply ratchet: {} {}", change.kind, change.id)),
-                data(&change.detail)
+                data(&crate::report::words::ratchet_detail(&change.detail))
             )?;
         }
     }
@@ -147,7 +161,7 @@ fn ratchet_verdict(rev: &str, comparison: &Comparison) -> String {
 /// The ratchet as Markdown for a CI job's summary page
 /// (`GITHUB_STEP_SUMMARY`): the verdict, then every change for the worse
 /// and every improvement (annotations show only ten of each kind).
-pub fn ratchet_summary(title: &str, rev: &str, comparison: &Comparison) -> String {
+pub(crate) fn ratchet_summary(title: &str, rev: &str, comparison: &Comparison) -> String {
     use crate::report::markdown::escape;
     let mut out = format!(
         "# comply check --baseline: {}\n\n**{}**\n",
@@ -161,20 +175,22 @@ pub fn ratchet_summary(title: &str, rev: &str, comparison: &Comparison) -> Strin
         if changes.is_empty() {
             continue;
         }
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "\n## {heading}\n\n| Kind | Id | Change | Where |\n|---|---|---|---|\n"
-        ));
+        );
         for change in changes {
             let place = change.source.as_ref().map_or_else(
                 || "-".to_string(),
                 |s| escape(&format!("{}:{}", s.file, s.line)),
             );
-            out.push_str(&format!(
-                "| {} | {} | {} | {place} |\n",
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {place} |",
                 change.kind,
                 escape(&change.id),
-                escape(&change.detail)
-            ));
+                escape(&crate::report::words::ratchet_detail(&change.detail))
+            );
         }
     }
     out
@@ -185,7 +201,7 @@ pub fn ratchet_summary(title: &str, rev: &str, comparison: &Comparison) -> Strin
 /// the gate checked ([`Gate::checked`]), failed by each of its offences,
 /// skipped when a risk acceptance covers it. The timestamp is the as-of
 /// date, so the same repository gives the same bytes.
-pub fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
+pub(crate) fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
     let gate = &analysis.gate;
     let mut failures: Vec<Vec<&Offender>> = vec![Vec::new(); gate.checked.len()];
     for o in &gate.offenders {
@@ -249,7 +265,7 @@ pub fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
                 out,
                 r#"      <failure type="{}" message="{}">{}:{}: {}</failure>"#,
                 o.reason.code(),
-                xml_escape(&o.describe()),
+                xml_escape(&crate::report::words::describe(&o.reason)),
                 xml_escape(&o.source.file),
                 o.source.line,
                 xml_escape(&o.title)
@@ -266,7 +282,7 @@ pub fn junit(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
                 )),
                 xml_escape(&a.acceptance_source.file),
                 a.acceptance_source.line,
-                xml_escape(&a.offender.describe())
+                xml_escape(&crate::report::words::describe(&a.offender.reason))
             )?;
         }
         writeln!(

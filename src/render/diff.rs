@@ -8,7 +8,7 @@ use crate::report::markdown::{escape, escape_line};
 use crate::text::inert;
 
 /// The ratchet's verdict: what got worse, what improved, then one line.
-pub fn ratchet(
+pub(crate) fn ratchet(
     out: &mut dyn Write,
     rev: &str,
     comparison: &Comparison,
@@ -20,7 +20,7 @@ pub fn ratchet(
             "worse: {} {}: {}",
             change.kind,
             inert(&change.id),
-            inert(&change.detail)
+            inert(&crate::report::words::ratchet_detail(&change.detail))
         )?;
     }
     if !quiet {
@@ -30,7 +30,7 @@ pub fn ratchet(
                 "improved: {} {}: {}",
                 change.kind,
                 inert(&change.id),
-                inert(&change.detail)
+                inert(&crate::report::words::ratchet_detail(&change.detail))
             )?;
         }
     }
@@ -73,7 +73,7 @@ fn sections(d: &ReviewDiff) -> Vec<(&'static str, Vec<String>)> {
 }
 
 /// The diff as plain sections.
-pub fn table(out: &mut dyn Write, from: &str, to: &str, d: &ReviewDiff) -> io::Result<()> {
+pub(crate) fn table(out: &mut dyn Write, from: &str, to: &str, d: &ReviewDiff) -> io::Result<()> {
     writeln!(out, "Changes from {} to {}\n", inert(from), inert(to))?;
     for (heading, lines) in sections(d) {
         writeln!(out, "{heading} ({})", lines.len())?;
@@ -89,7 +89,12 @@ pub fn table(out: &mut dyn Write, from: &str, to: &str, d: &ReviewDiff) -> io::R
 }
 
 /// The diff as a Markdown review pack.
-pub fn markdown(out: &mut dyn Write, from: &str, to: &str, d: &ReviewDiff) -> io::Result<()> {
+pub(crate) fn markdown(
+    out: &mut dyn Write,
+    from: &str,
+    to: &str,
+    d: &ReviewDiff,
+) -> io::Result<()> {
     writeln!(
         out,
         "# Compliance review: changes from {} to {}\n",

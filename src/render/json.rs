@@ -16,16 +16,17 @@ use crate::diff::ReviewDiff;
 use crate::gate::{Accepted, Checked, Gate, Offender};
 use crate::manifest::Changes;
 use crate::model::Risk;
+use crate::periods::TrendPoint;
 use crate::ratchet::Comparison;
 use crate::render::Row;
-use crate::trend::TrendPoint;
 
-/// The JSON format's version.
-pub const VERSION: u32 = 1;
+/// The JSON format's version (one for every document; defined beside the
+/// report's document, the lowest that carries it).
+pub(crate) use crate::report::JSON_VERSION as VERSION;
 
 /// `comply status --format json`.
 #[derive(Serialize, schemars::JsonSchema)]
-pub struct StatusDoc<'a> {
+pub(crate) struct StatusDoc<'a> {
     version: u32,
     as_of: NaiveDate,
     due_soon_days: u32,
@@ -36,7 +37,7 @@ pub struct StatusDoc<'a> {
 
 impl<'a> StatusDoc<'a> {
     /// The status document for `analysis`.
-    pub fn new(analysis: &'a Analysis) -> StatusDoc<'a> {
+    pub(crate) fn new(analysis: &'a Analysis) -> StatusDoc<'a> {
         StatusDoc {
             version: VERSION,
             as_of: analysis.as_of,
@@ -50,7 +51,7 @@ impl<'a> StatusDoc<'a> {
 
 /// `comply due --format json`.
 #[derive(Serialize, schemars::JsonSchema)]
-pub struct DueDoc<'a> {
+pub(crate) struct DueDoc<'a> {
     version: u32,
     as_of: NaiveDate,
     within: u32,
@@ -61,7 +62,7 @@ pub struct DueDoc<'a> {
 
 impl<'a> DueDoc<'a> {
     /// The due document for `lists`.
-    pub fn new(as_of: NaiveDate, lists: &'a DueLists<'a>) -> DueDoc<'a> {
+    pub(crate) fn new(as_of: NaiveDate, lists: &'a DueLists<'a>) -> DueDoc<'a> {
         DueDoc {
             version: VERSION,
             as_of,
@@ -75,7 +76,7 @@ impl<'a> DueDoc<'a> {
 
 /// `comply gaps --format json`.
 #[derive(Serialize, schemars::JsonSchema)]
-pub struct GapsDoc<'a> {
+pub(crate) struct GapsDoc<'a> {
     version: u32,
     as_of: NaiveDate,
     gaps: &'a [&'a ControlView],
@@ -85,7 +86,7 @@ pub struct GapsDoc<'a> {
 impl<'a> GapsDoc<'a> {
     /// The gaps document: gaps (controls not implemented) and unproven
     /// controls (implemented, evidence not all present).
-    pub fn new(
+    pub(crate) fn new(
         as_of: NaiveDate,
         gaps: &'a [&'a ControlView],
         unproven: &'a [&'a ControlView],
@@ -101,7 +102,7 @@ impl<'a> GapsDoc<'a> {
 
 /// `comply check --format json`.
 #[derive(Serialize, schemars::JsonSchema)]
-pub struct CheckDoc<'a> {
+pub(crate) struct CheckDoc<'a> {
     version: u32,
     as_of: NaiveDate,
     passed: bool,
@@ -118,7 +119,7 @@ pub struct CheckDoc<'a> {
 
 impl<'a> CheckDoc<'a> {
     /// The check document for `gate`.
-    pub fn new(as_of: NaiveDate, gate: &'a Gate) -> CheckDoc<'a> {
+    pub(crate) fn new(as_of: NaiveDate, gate: &'a Gate) -> CheckDoc<'a> {
         CheckDoc {
             version: VERSION,
             as_of,
@@ -130,7 +131,7 @@ impl<'a> CheckDoc<'a> {
             accepted: &gate.accepted,
             acceptances: &gate.acceptances,
             checked: &gate.checked,
-            summary: gate.summary(),
+            summary: crate::report::words::gate_summary(gate),
         }
     }
 }
@@ -153,7 +154,7 @@ pub const OUTPUTS: &[(&str, &str)] = &[
 ];
 
 /// The JSON Schema of the output document `kind` (see [`OUTPUTS`]).
-pub fn schema(kind: &str) -> Option<schemars::Schema> {
+pub(crate) fn schema(kind: &str) -> Option<schemars::Schema> {
     use schemars::schema_for;
     Some(match kind {
         "validate" => schema_for!(ValidateDoc),
@@ -174,7 +175,7 @@ pub fn schema(kind: &str) -> Option<schemars::Schema> {
 
 /// `comply validate --format json`.
 #[derive(Serialize, schemars::JsonSchema)]
-pub struct ValidateDoc {
+pub(crate) struct ValidateDoc {
     version: u32,
     valid: bool,
     errors: usize,
@@ -195,7 +196,7 @@ struct DiagnosticDoc {
 
 impl ValidateDoc {
     /// The validate document for `diagnostics`.
-    pub fn new(diagnostics: &[Diagnostic]) -> ValidateDoc {
+    pub(crate) fn new(diagnostics: &[Diagnostic]) -> ValidateDoc {
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
         ValidateDoc {
             version: VERSION,
@@ -220,7 +221,7 @@ impl ValidateDoc {
 
 /// `comply evidence --format json`.
 #[derive(Serialize, schemars::JsonSchema)]
-pub struct EvidenceDoc<'a> {
+pub(crate) struct EvidenceDoc<'a> {
     version: u32,
     as_of: NaiveDate,
     /// Why freshness is unknown, when it is.
@@ -230,7 +231,7 @@ pub struct EvidenceDoc<'a> {
 
 impl<'a> EvidenceDoc<'a> {
     /// The evidence document.
-    pub fn new(
+    pub(crate) fn new(
         as_of: NaiveDate,
         freshness_unknown: Option<&'a str>,
         evidence: &'a [Row<'a>],
@@ -246,7 +247,7 @@ impl<'a> EvidenceDoc<'a> {
 
 /// `comply evidence --verify FILE --format json`.
 #[derive(Serialize, schemars::JsonSchema)]
-pub struct VerifyDoc<'a> {
+pub(crate) struct VerifyDoc<'a> {
     version: u32,
     unchanged: bool,
     #[serde(flatten)]
@@ -255,7 +256,7 @@ pub struct VerifyDoc<'a> {
 
 impl<'a> VerifyDoc<'a> {
     /// The verify document.
-    pub fn new(changes: &'a Changes) -> VerifyDoc<'a> {
+    pub(crate) fn new(changes: &'a Changes) -> VerifyDoc<'a> {
         VerifyDoc {
             version: VERSION,
             unchanged: changes.is_empty(),
@@ -266,7 +267,7 @@ impl<'a> VerifyDoc<'a> {
 
 /// `comply trend --format json`.
 #[derive(Serialize, schemars::JsonSchema)]
-pub struct TrendDoc<'a> {
+pub(crate) struct TrendDoc<'a> {
     version: u32,
     as_of: NaiveDate,
     periods: &'a [TrendPoint],
@@ -274,7 +275,7 @@ pub struct TrendDoc<'a> {
 
 impl<'a> TrendDoc<'a> {
     /// The trend document.
-    pub fn new(as_of: NaiveDate, periods: &'a [TrendPoint]) -> TrendDoc<'a> {
+    pub(crate) fn new(as_of: NaiveDate, periods: &'a [TrendPoint]) -> TrendDoc<'a> {
         TrendDoc {
             version: VERSION,
             as_of,
@@ -285,7 +286,7 @@ impl<'a> TrendDoc<'a> {
 
 /// `comply check --baseline REV --format json`.
 #[derive(Serialize, schemars::JsonSchema)]
-pub struct RatchetDoc<'a> {
+pub(crate) struct RatchetDoc<'a> {
     version: u32,
     baseline: &'a str,
     passed: bool,
@@ -295,7 +296,7 @@ pub struct RatchetDoc<'a> {
 
 impl<'a> RatchetDoc<'a> {
     /// The ratchet document.
-    pub fn new(baseline: &'a str, comparison: &'a Comparison) -> RatchetDoc<'a> {
+    pub(crate) fn new(baseline: &'a str, comparison: &'a Comparison) -> RatchetDoc<'a> {
         RatchetDoc {
             version: VERSION,
             baseline,
@@ -307,7 +308,7 @@ impl<'a> RatchetDoc<'a> {
 
 /// `comply diff --format json`.
 #[derive(Serialize, schemars::JsonSchema)]
-pub struct DiffDoc<'a> {
+pub(crate) struct DiffDoc<'a> {
     version: u32,
     from: &'a str,
     to: &'a str,
@@ -317,7 +318,7 @@ pub struct DiffDoc<'a> {
 
 impl<'a> DiffDoc<'a> {
     /// The diff document.
-    pub fn new(from: &'a str, to: &'a str, diff: &'a ReviewDiff) -> DiffDoc<'a> {
+    pub(crate) fn new(from: &'a str, to: &'a str, diff: &'a ReviewDiff) -> DiffDoc<'a> {
         DiffDoc {
             version: VERSION,
             from,
@@ -328,7 +329,7 @@ impl<'a> DiffDoc<'a> {
 }
 
 /// Writes `doc` as pretty JSON and a final newline.
-pub fn write(out: &mut dyn Write, doc: &impl Serialize) -> io::Result<()> {
+pub(crate) fn write(out: &mut dyn Write, doc: &impl Serialize) -> io::Result<()> {
     let text = serde_json::to_string_pretty(doc)?;
     writeln!(out, "{}", escape_unsafe(&text))
 }

@@ -3,47 +3,48 @@
 //! Renderers only format; every decision (states, sorting, the verdict) was
 //! made in `analysis` and `gate`.
 
-pub mod ci;
-pub mod diff;
-pub mod json;
-pub mod table;
+pub(crate) mod ci;
+pub(crate) mod diff;
+pub(crate) mod json;
+pub(crate) mod table;
 
 use serde::Serialize;
 
-use crate::analysis::{EvidenceView, ItemState, ItemView};
+use crate::analysis::{EvidenceView, ItemState, ItemView, SubjectKind};
 use crate::evidence::EvidenceState;
 use crate::model::Risk;
 
 /// What a listing command shows: the three due lists, already filtered.
 #[derive(Debug)]
-pub struct DueLists<'a> {
+pub(crate) struct DueLists<'a> {
     /// The due-soon window in days.
-    pub within: u32,
+    pub(crate) within: u32,
     /// Overdue items, most urgent first.
-    pub overdue: Vec<&'a ItemView>,
+    pub(crate) overdue: Vec<&'a ItemView>,
     /// Items due within the window, soonest first within risk.
-    pub due_soon: Vec<&'a ItemView>,
+    pub(crate) due_soon: Vec<&'a ItemView>,
     /// Open items without a due date.
-    pub unscheduled: Vec<&'a ItemView>,
+    pub(crate) unscheduled: Vec<&'a ItemView>,
 }
 
 /// One evidence entry of one control or item (`comply evidence`).
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
-pub struct Row<'a> {
-    /// `item` or `control`.
-    pub kind: &'static str,
+pub(crate) struct Row<'a> {
+    /// `item`, `review` or `control`.
+    #[schemars(with = "String")]
+    pub(crate) kind: SubjectKind,
     /// Framework of the control or item.
-    pub framework: &'a str,
+    pub(crate) framework: &'a str,
     /// Control or item id.
-    pub id: &'a str,
+    pub(crate) id: &'a str,
     /// The entry.
     #[serde(flatten)]
-    pub evidence: &'a EvidenceView,
+    pub(crate) evidence: &'a EvidenceView,
 }
 
 /// A colour for a terminal; none when colour is off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tone {
+pub(crate) enum Tone {
     /// Bad: critical or high risk, overdue, missing.
     Bad,
     /// Needs attention: medium risk, due soon, empty.
@@ -56,7 +57,7 @@ pub enum Tone {
 
 impl Tone {
     /// The tone of a risk level.
-    pub fn of_risk(risk: Risk) -> Tone {
+    pub(crate) fn of_risk(risk: Risk) -> Tone {
         match risk {
             Risk::Critical | Risk::High => Tone::Bad,
             Risk::Medium => Tone::Warn,
@@ -65,7 +66,7 @@ impl Tone {
     }
 
     /// The tone of an item state.
-    pub fn of_state(state: ItemState) -> Tone {
+    pub(crate) fn of_state(state: ItemState) -> Tone {
         match state {
             ItemState::Overdue => Tone::Bad,
             ItemState::DueSoon => Tone::Warn,
@@ -75,7 +76,7 @@ impl Tone {
     }
 
     /// The tone of an evidence state.
-    pub fn of_evidence(state: EvidenceState) -> Tone {
+    pub(crate) fn of_evidence(state: EvidenceState) -> Tone {
         match state {
             EvidenceState::Present => Tone::Good,
             EvidenceState::Stale => Tone::Warn,
@@ -87,18 +88,18 @@ impl Tone {
 
 /// How output looks: colour, and the width tables must fit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Style {
+pub(crate) struct Style {
     /// Colour on.
-    pub color: bool,
+    pub(crate) color: bool,
     /// The width tables must fit, in columns: `COLUMNS` when set, else the
     /// terminal's width; `None` (a pipe or a file) means no wrapping, one
     /// line per row.
-    pub width: Option<u16>,
+    pub(crate) width: Option<u16>,
 }
 
 impl Style {
     /// `text` wrapped in the ANSI colour of `tone`, when colour is on.
-    pub fn paint(self, text: &str, tone: Tone) -> String {
+    pub(crate) fn paint(self, text: &str, tone: Tone) -> String {
         let code = match tone {
             Tone::Bad => "31",
             Tone::Warn => "33",
@@ -113,7 +114,7 @@ impl Style {
     }
 
     /// `text` in bold, when colour is on.
-    pub fn bold(self, text: &str) -> String {
+    pub(crate) fn bold(self, text: &str) -> String {
         if self.color {
             format!("\x1b[1m{text}\x1b[0m")
         } else {

@@ -11,13 +11,13 @@ use super::{DueLists, Row, Style, Tone};
 use crate::acceptance::AcceptanceState;
 use crate::analysis::{Analysis, ControlView, FrameworkSummary, ItemView};
 use crate::gate::{Gate, plural};
+use crate::periods::TrendPoint;
 use crate::text::inert;
-use crate::trend::TrendPoint;
 
 const NONE: &str = "None.";
 
 /// The dashboard: framework figures, overdue items, the gate's verdict.
-pub fn status(
+pub(crate) fn status(
     out: &mut dyn Write,
     title: &str,
     analysis: &Analysis,
@@ -112,7 +112,7 @@ fn framework_row(style: Style, label: &str, f: &FrameworkSummary) -> Vec<Cell> {
 }
 
 /// Overdue, due-soon and unscheduled items.
-pub fn due(out: &mut dyn Write, lists: &DueLists<'_>, style: Style) -> io::Result<()> {
+pub(crate) fn due(out: &mut dyn Write, lists: &DueLists<'_>, style: Style) -> io::Result<()> {
     item_list(out, style, "Overdue", &lists.overdue, Days::Late)?;
     let heading = format!(
         "Due within {} {}",
@@ -190,7 +190,7 @@ fn item_list(
 
 /// Gaps (controls not implemented), then unproven controls (implemented,
 /// evidence not all present): the two lists behind the dashboard's figures.
-pub fn gaps(
+pub(crate) fn gaps(
     out: &mut dyn Write,
     gaps: &[&ControlView],
     unproven: &[&ControlView],
@@ -271,7 +271,7 @@ fn control_list(
 }
 
 /// Every evidence entry with its state and last commit.
-pub fn evidence(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> io::Result<()> {
+pub(crate) fn evidence(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> io::Result<()> {
     section(out, style, "Evidence", rows.len())?;
     if rows.is_empty() {
         return writeln!(out, "{NONE}");
@@ -294,10 +294,13 @@ pub fn evidence(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> io::Resu
         }
         if let Some(detail) = e
             .detail
-            .as_deref()
+            .as_ref()
             .filter(|_| !matches!(e.state, crate::evidence::EvidenceState::Stale))
         {
-            state = format!("{state}: {}", inert(detail));
+            state = format!(
+                "{state}: {}",
+                inert(&crate::report::words::evidence_detail(detail))
+            );
         }
         let change = e.last_change.as_ref();
         cells.push(vec![
@@ -317,7 +320,7 @@ pub fn evidence(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> io::Resu
 }
 
 /// Figures per period.
-pub fn trend(out: &mut dyn Write, points: &[TrendPoint], style: Style) -> io::Result<()> {
+pub(crate) fn trend(out: &mut dyn Write, points: &[TrendPoint], style: Style) -> io::Result<()> {
     section(out, style, "Trend", points.len())?;
     if points.is_empty() {
         return writeln!(out, "{NONE}");
@@ -347,7 +350,7 @@ pub fn trend(out: &mut dyn Write, points: &[TrendPoint], style: Style) -> io::Re
 /// The gate: one line per offender, one per offender a risk acceptance
 /// covers, then the verdict. With `quiet`, only what fails the run: the
 /// offenders and the verdict when the gate fails, nothing when it passes.
-pub fn check(out: &mut dyn Write, gate: &Gate, style: Style, quiet: bool) -> io::Result<()> {
+pub(crate) fn check(out: &mut dyn Write, gate: &Gate, style: Style, quiet: bool) -> io::Result<()> {
     if quiet && gate.passed {
         return Ok(());
     }
@@ -363,7 +366,7 @@ pub fn check(out: &mut dyn Write, gate: &Gate, style: Style, quiet: bool) -> io:
             style.bold(&inert(&offender.id)),
             style.paint(offender.risk.as_str(), Tone::of_risk(offender.risk)),
             inert(&offender.title),
-            inert(&offender.describe()),
+            inert(&crate::report::words::describe(&offender.reason)),
             offender
                 .owner
                 .as_ref()
@@ -380,7 +383,7 @@ pub fn check(out: &mut dyn Write, gate: &Gate, style: Style, quiet: bool) -> io:
                 inert(&o.id),
                 o.risk,
                 inert(&o.title),
-                inert(&o.describe()),
+                inert(&crate::report::words::describe(&o.reason)),
                 inert(&accepted.approved_by),
                 accepted.until
             )?;
@@ -391,7 +394,11 @@ pub fn check(out: &mut dyn Write, gate: &Gate, style: Style, quiet: bool) -> io:
 
 /// What `check` says besides the verdict, on standard error: risk
 /// acceptances ending soon, and stale evidence the gate does not count.
-pub fn check_warnings(err: &mut dyn Write, analysis: &Analysis, style: Style) -> io::Result<()> {
+pub(crate) fn check_warnings(
+    err: &mut dyn Write,
+    analysis: &Analysis,
+    style: Style,
+) -> io::Result<()> {
     let gate = &analysis.gate;
     for acceptance in gate
         .acceptances
@@ -426,7 +433,11 @@ pub fn check_warnings(err: &mut dyn Write, analysis: &Analysis, style: Style) ->
 
 fn verdict(out: &mut dyn Write, gate: &Gate, style: Style) -> io::Result<()> {
     let tone = if gate.passed { Tone::Good } else { Tone::Bad };
-    writeln!(out, "{}", style.paint(&gate.summary(), tone))
+    writeln!(
+        out,
+        "{}",
+        style.paint(&crate::report::words::gate_summary(gate), tone)
+    )
 }
 
 fn section(out: &mut dyn Write, style: Style, heading: &str, count: usize) -> io::Result<()> {
@@ -500,7 +511,7 @@ const MIN_COLUMN: usize = 8;
 /// The least width tables are fitted to: a narrower terminal gets tables
 /// laid out for this width (the terminal then wraps their lines). At this
 /// width and wider, every table fits.
-pub const MIN_WIDTH: u16 = 60;
+pub(crate) const MIN_WIDTH: u16 = 60;
 
 /// Which columns a table shows at a width, with which headers and how wide.
 #[derive(Debug, PartialEq, Eq)]
@@ -873,7 +884,7 @@ mod tests {
     fn rows(cells: &[&[&str]]) -> Vec<Vec<String>> {
         cells
             .iter()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .map(|r| r.iter().map(std::string::ToString::to_string).collect())
             .collect()
     }
 

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use super::Report;
 use crate::analysis::ItemState;
 use crate::model::Risk;
-use crate::trend::TrendPoint;
+use crate::periods::TrendPoint;
 
 const RISKS: [(Risk, &str); 4] = [
     (Risk::Critical, "#7f1d1d"),
@@ -22,7 +22,7 @@ const ROW: usize = 26;
 
 /// The chart as one `<figure>` element (no blank lines, so Markdown keeps
 /// it as one HTML block).
-pub fn open_items(report: &Report) -> String {
+pub(crate) fn open_items(report: &Report) -> String {
     let rows: Vec<(&str, [usize; 4])> = report
         .frameworks
         .iter()
@@ -106,7 +106,7 @@ pub fn open_items(report: &Report) -> String {
 /// Escapes text for XML content and attributes; characters XML 1.0 does
 /// not allow (and other unsafe ones, see [`crate::text::inert`]) are written
 /// as visible escapes.
-pub fn xml_escape(text: &str) -> String {
+pub(crate) fn xml_escape(text: &str) -> String {
     let text = crate::text::inert(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -174,7 +174,7 @@ fn spread(wanted: &[usize], gap: usize, top: usize, bottom: usize) -> Vec<usize>
 /// A line chart of open, overdue and done items and missing evidence per
 /// period. Lines differ in dash pattern as well as colour, and each ends with
 /// its label, placed so that no two labels overlap and none is cut off.
-pub fn trend(points: &[TrendPoint]) -> String {
+pub(crate) fn trend(points: &[TrendPoint]) -> String {
     // Narrow enough that its text stays legible when the page is narrow
     // (the SVG scales down with it): about 500 units wide.
     const H: usize = 220;

@@ -63,7 +63,7 @@ figcaption { font-size: 0.85em; color: #444; }
 "##;
 
 /// Renders `report` as a complete HTML document.
-pub fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report) -> String {
     let source = markdown::render(report, Flavor::Html);
     let mut body = String::with_capacity(source.len() * 2);
     html::push_html(&mut body, Parser::new_ext(&source, Options::ENABLE_TABLES));

@@ -11,13 +11,13 @@ use chrono::NaiveDate;
 use std::fmt::Write as _;
 
 use super::{Need, Report};
-use crate::analysis::{ControlView, FrameworkSummary, ItemState, ItemView};
+use crate::analysis::{ControlView, FrameworkSummary, ItemState, ItemView, SubjectKind};
 use crate::evidence::EvidenceState;
 use crate::gate::Reason;
 
 /// Which document the Markdown is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Flavor {
+pub(crate) enum Flavor {
     /// A Markdown file: states as plain words.
     Markdown,
     /// The source of the HTML page: states as styled tags, plus a chart.
@@ -25,7 +25,7 @@ pub enum Flavor {
 }
 
 /// Renders `report` as Markdown.
-pub fn render(report: &Report, flavor: Flavor) -> String {
+pub(crate) fn render(report: &Report, flavor: Flavor) -> String {
     let mut w = Writer {
         out: String::new(),
         flavor,
@@ -70,7 +70,7 @@ pub fn render(report: &Report, flavor: Flavor) -> String {
 /// acceptances of `report`, as Markdown for a CI job's summary page
 /// (`GITHUB_STEP_SUMMARY`), which shows what annotations cannot (GitHub
 /// shows only ten of each kind per step).
-pub fn step_summary(report: &Report) -> String {
+pub(crate) fn step_summary(report: &Report) -> String {
     let mut w = Writer {
         out: String::new(),
         flavor: Flavor::Markdown,
@@ -124,7 +124,7 @@ fn reason_cell(reason: &Reason) -> String {
 /// such as `&amp;`, `#` after a space (a heading's closing sequence).
 /// Everything else (`Support & Engineering`, `snake_case`, `100%!`) is
 /// left as written.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     escape_in(text, true)
 }
 
@@ -132,7 +132,7 @@ pub fn escape(text: &str) -> String {
 /// where a `|` makes no table and a `#` acts only at the start: those stay
 /// as written. What would start a block there (`#`, `>`, `-`, `+`, `=`,
 /// `1.`, `1)`) is escaped.
-pub fn escape_line(text: &str) -> String {
+pub(crate) fn escape_line(text: &str) -> String {
     let escaped = escape_in(text, false);
     let digits = escaped.chars().take_while(char::is_ascii_digit).count();
     let first = escaped.chars().next();
@@ -185,7 +185,7 @@ fn escape_in(text: &str, cell: bool) -> String {
 /// [`escape`] for a link's text (`[text](#anchor)`): also escapes `]`,
 /// which would otherwise close the link text early, so `SOC 2 [Type II]`
 /// or an id such as `A-1[b]` stays one link showing the text as written.
-pub fn link_text(text: &str) -> String {
+pub(crate) fn link_text(text: &str) -> String {
     escape(text).replace(']', "\\]")
 }
 
@@ -206,7 +206,7 @@ fn starts_entity(rest: &[char]) -> bool {
 
 /// An anchor id for `parts`: lower-case letters, digits and `-` kept, every
 /// other byte written as `_xx`, so distinct ids give distinct anchors.
-pub fn slug(parts: &[&str]) -> String {
+pub(crate) fn slug(parts: &[&str]) -> String {
     let mut out = String::new();
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
@@ -313,7 +313,7 @@ impl Writer<'_> {
 
     fn need_link(&self, need: &Need) -> String {
         match need.kind {
-            "item" => self.item_link(&need.id),
+            SubjectKind::Item => self.item_link(&need.id),
             _ => format!(
                 "{} {}",
                 escape(&need.framework),
@@ -456,11 +456,11 @@ impl Writer<'_> {
     fn gate(&mut self) {
         let gate = &self.report.gate;
         self.heading(2, "gate", "Gate");
-        let word = gate.word();
+        let word = super::words::gate_word(gate);
         self.line(&format!(
             "Verdict: {} ({}).\n",
             self.tag("gate", word),
-            escape(&gate.explanation())
+            escape(&super::words::gate_explanation(gate))
         ));
         let rows = gate
             .offenders
@@ -667,7 +667,11 @@ impl Writer<'_> {
                 vec![
                     escape(&p.path),
                     self.tag("evidence", p.state.as_str()),
-                    escape(p.detail.as_deref().unwrap_or("-")),
+                    escape(
+                        &p.detail
+                            .as_ref()
+                            .map_or_else(|| "-".to_string(), super::words::evidence_detail),
+                    ),
                     needs.join(", "),
                 ]
             })

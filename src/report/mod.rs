@@ -7,117 +7,132 @@
 
 mod chart;
 
-pub use chart::xml_escape;
-pub mod html;
-pub mod markdown;
+pub(crate) use chart::xml_escape;
+pub(crate) mod html;
+pub(crate) mod markdown;
+pub(crate) mod words;
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::analysis::{Analysis, ControlView, EvidenceView, FrameworkSummary, ItemState, ItemView};
+use crate::analysis::{
+    Analysis, ControlView, EvidenceDetail, EvidenceView, FrameworkSummary, ItemState, ItemView,
+    SubjectKind,
+};
 use crate::evidence::EvidenceState;
 use crate::filter::Filter;
 use crate::gate::Gate;
 use crate::model::Owner;
-use crate::trend::TrendPoint;
+use crate::periods::TrendPoint;
+
+/// The version of comply's JSON documents: the report's and every
+/// `--format json` output (`render::json`).
+pub(crate) const JSON_VERSION: u32 = 1;
 
 /// How readiness is computed, stated in every report.
-pub const READINESS_DEFINITION: &str = "Readiness is the share of applicable controls \
+pub(crate) const READINESS_DEFINITION: &str = "Readiness is the share of applicable controls \
 (every control not marked not-applicable) that are implemented with all of their evidence \
 present, rounded down to a whole percent.";
 
 /// Something that names an evidence path: an item or a control.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
-pub struct Need {
+pub(crate) struct Need {
     /// `item` or `control`.
-    pub kind: &'static str,
+    #[schemars(with = "String")]
+    pub(crate) kind: SubjectKind,
     /// The framework.
-    pub framework: String,
+    pub(crate) framework: String,
     /// The item or control id.
-    pub id: String,
+    pub(crate) id: String,
 }
 
 /// An evidence path that is not present (or is stale), with everything that
 /// needs it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct EvidenceProblem {
+pub(crate) struct EvidenceProblem {
     /// The path as written.
-    pub path: String,
+    pub(crate) path: String,
     /// Empty, missing or outside.
-    pub state: EvidenceState,
+    pub(crate) state: EvidenceState,
     /// Why, when the state needs explaining.
-    pub detail: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub(crate) detail: Option<EvidenceDetail>,
     /// The items and controls that list it, sorted.
-    pub needed_by: Vec<Need>,
+    pub(crate) needed_by: Vec<Need>,
 }
 
 /// Open work of one owner.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct OwnerLoad {
+pub(crate) struct OwnerLoad {
     /// The owner as written (`(unowned)` for items without one).
-    pub owner: String,
+    pub(crate) owner: String,
     /// The owner's team, when declared in comply.yaml.
-    pub team: Option<String>,
+    pub(crate) team: Option<String>,
     /// The owner's e-mail, when declared.
-    pub email: Option<String>,
+    pub(crate) email: Option<String>,
     /// Open items.
-    pub open: usize,
+    pub(crate) open: usize,
     /// Overdue items.
-    pub overdue: usize,
+    pub(crate) overdue: usize,
     /// Items due soon.
-    pub due_soon: usize,
+    pub(crate) due_soon: usize,
 }
 
 /// What the filters kept, for the report's header.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Scope {
+pub(crate) struct Scope {
     /// Framework ids kept (empty: all).
-    pub frameworks: Vec<String>,
+    pub(crate) frameworks: Vec<String>,
     /// Owner kept, if any.
-    pub owner: Option<String>,
+    pub(crate) owner: Option<String>,
 }
 
 /// Everything a report shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Report {
+pub(crate) struct Report {
     /// JSON format version.
-    pub version: u32,
+    pub(crate) version: u32,
     /// The repository's display name.
-    pub title: String,
+    pub(crate) title: String,
     /// The day analysed.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// The due-soon window in days.
-    pub due_soon_days: u32,
+    pub(crate) due_soon_days: u32,
     /// The filters applied.
-    pub scope: Scope,
+    pub(crate) scope: Scope,
     /// How readiness is defined.
-    pub readiness_definition: &'static str,
+    pub(crate) readiness_definition: &'static str,
     /// One summary per framework.
-    pub frameworks: Vec<FrameworkSummary>,
+    pub(crate) frameworks: Vec<FrameworkSummary>,
     /// The gate's verdict over the kept items.
-    pub gate: Gate,
+    pub(crate) gate: Gate,
     /// Every kept item, sorted by id.
-    pub items: Vec<ItemView>,
+    pub(crate) items: Vec<ItemView>,
     /// Every kept control, by framework then file order.
-    pub controls: Vec<ControlView>,
+    pub(crate) controls: Vec<ControlView>,
     /// Evidence not present, sorted by path.
-    pub evidence_problems: Vec<EvidenceProblem>,
+    pub(crate) evidence_problems: Vec<EvidenceProblem>,
     /// Open work per owner, sorted by owner.
-    pub owners: Vec<OwnerLoad>,
+    pub(crate) owners: Vec<OwnerLoad>,
     /// Figures per month from git history (HTML reports only; empty
     /// otherwise).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub trend: Vec<TrendPoint>,
+    pub(crate) trend: Vec<TrendPoint>,
 }
 
 impl Report {
     /// Builds the report for `analysis`, narrowed by `filter`.
-    pub fn new(title: &str, analysis: &Analysis, filter: &Filter, declared: &[Owner]) -> Report {
+    pub(crate) fn new(
+        title: &str,
+        analysis: &Analysis,
+        filter: &Filter,
+        declared: &[Owner],
+    ) -> Report {
         let analysis = filter.narrow(analysis);
         Report {
-            version: crate::render::json::VERSION,
+            version: JSON_VERSION,
             title: title.to_string(),
             as_of: analysis.as_of,
             due_soon_days: analysis.due_soon_days,
@@ -137,7 +152,7 @@ impl Report {
     }
 
     /// Open items in `state`, most urgent first.
-    pub fn items_in(&self, state: ItemState) -> Vec<&ItemView> {
+    pub(crate) fn items_in(&self, state: ItemState) -> Vec<&ItemView> {
         crate::analysis::most_urgent_first(self.items.iter().filter(|i| i.state == state))
     }
 }
@@ -165,7 +180,7 @@ fn evidence_problems(analysis: &Analysis) -> Vec<EvidenceProblem> {
             note(
                 e,
                 Need {
-                    kind: "control",
+                    kind: SubjectKind::Control,
                     framework: control.framework.clone(),
                     id: control.id.clone(),
                 },
@@ -177,7 +192,7 @@ fn evidence_problems(analysis: &Analysis) -> Vec<EvidenceProblem> {
             note(
                 e,
                 Need {
-                    kind: "item",
+                    kind: SubjectKind::Item,
                     framework: item.framework.clone(),
                     id: item.id.clone(),
                 },

@@ -12,7 +12,7 @@ use crate::model::ItemStatus;
 
 /// How long a period is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Period {
+pub(crate) enum Period {
     /// Seven days.
     Week,
     /// A calendar month.
@@ -21,23 +21,23 @@ pub enum Period {
 
 /// The figures at the end of one period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct TrendPoint {
+pub(crate) struct TrendPoint {
     /// The last day of the period (the as-of date for the last one).
-    pub period_end: NaiveDate,
+    pub(crate) period_end: NaiveDate,
     /// The commit analysed: the last one on or before `period_end`.
-    pub commit: String,
+    pub(crate) commit: String,
     /// Items not closed.
-    pub open: usize,
+    pub(crate) open: usize,
     /// Open items past their due date on `period_end`.
-    pub overdue: usize,
+    pub(crate) overdue: usize,
     /// Items marked done.
-    pub done: usize,
+    pub(crate) done: usize,
     /// Evidence entries not present.
-    pub evidence_missing: usize,
+    pub(crate) evidence_missing: usize,
 }
 
 /// Twelve periods back from `as_of`: the default start of a trend.
-pub fn default_since(as_of: NaiveDate, period: Period) -> NaiveDate {
+pub(crate) fn default_since(as_of: NaiveDate, period: Period) -> NaiveDate {
     match period {
         Period::Week => as_of - Days::new(7 * 11 + 6),
         Period::Month => as_of
@@ -48,11 +48,11 @@ pub fn default_since(as_of: NaiveDate, period: Period) -> NaiveDate {
 }
 
 /// Most periods a trend shows: the most recent ones.
-pub const MAX_PERIODS: usize = 1000;
+pub(crate) const MAX_PERIODS: usize = 1000;
 
 /// The last day of every period from `since` to `as_of` (the last one cut
 /// at `as_of`); of more than [`MAX_PERIODS`], the most recent.
-pub fn period_ends(since: NaiveDate, period: Period, as_of: NaiveDate) -> Vec<NaiveDate> {
+pub(crate) fn period_ends(since: NaiveDate, period: Period, as_of: NaiveDate) -> Vec<NaiveDate> {
     // Start no earlier than the most recent periods need, keeping the
     // periods aligned on `since`.
     let since = match period {
@@ -89,7 +89,7 @@ pub fn period_ends(since: NaiveDate, period: Period, as_of: NaiveDate) -> Vec<Na
 }
 
 /// The figures of one analysis.
-pub fn point(analysis: &Analysis, commit: &str) -> TrendPoint {
+pub(crate) fn point(analysis: &Analysis, commit: &str) -> TrendPoint {
     let items = &analysis.items;
     let evidence = analysis
         .controls

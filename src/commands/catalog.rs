@@ -1,101 +1,51 @@
-//! `comply export poam`, `comply export assessment-results` and `comply
-//! import catalog`: the I/O around the pure `crate::oscal` (evidence files
-//! hashed, the analysed commit's date read, files written all or nothing).
+//! `comply import catalog`: an OSCAL catalog (and profile) read, turned
+//! into a control matrix by the pure `crate::oscal::catalog`, written.
 
-use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use super::{Context, Exit, steps};
-use crate::cli::{CatalogArgs, ExportArgs, ExportCommand};
-use crate::evidence::WorkTree;
+use clap::{Args, Subcommand, ValueHint};
+
+use super::steps::Exit;
 use crate::format::FileKind;
-use crate::oscal::{self, Facts, Input};
+use crate::oscal;
 
 /// Most bytes of an OSCAL catalog `import catalog` reads: 64 MiB, six times
 /// NIST SP 800-53 rev 5's catalog with its prose (about 10 MB).
 pub(crate) const MAX_CATALOG_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Runs `comply export poam` or `comply export assessment-results`.
-pub(crate) fn export(
-    what: &ExportCommand,
-    ctx: &Context,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> anyhow::Result<Exit> {
-    let args: &ExportArgs = match what {
-        ExportCommand::Poam(args) | ExportCommand::AssessmentResults(args) => args,
-    };
-    let Some((workspace, analysed)) = steps::open_analysed(ctx, |o| o, false, err)? else {
-        return Ok(Exit::Invalid);
-    };
-    let analysis = &analysed.analysis;
-    let mut hashes = BTreeMap::new();
-    let tree = WorkTree::new(&workspace.root);
-    for file in analysed.states.values().flat_map(|s| &s.files) {
-        if let Some(real) = tree.real_file(file) {
-            let (_, sha) = super::evidence::hash(&real)
-                .map_err(|e| anyhow::anyhow!("cannot read `{file}`: {e}"))?;
-            hashes.insert(file.clone(), sha);
-        }
-    }
-    let head = workspace.git.as_ref().ok().and_then(|g| g.head_commit());
-    let (version, last_modified) = match head {
-        Some((hash, date)) => (format!("commit {hash}"), date),
-        None => (analysis.as_of.to_string(), oscal::midnight(analysis.as_of)),
-    };
-    let facts = Facts {
-        system: steps::title(&workspace.loaded, &ctx.root),
-        last_modified,
-        version,
-        evidence: &analysed.states,
-        hashes: &hashes,
-    };
-    let input = Input {
-        repo: &workspace.loaded.repository,
-        analysis,
-        facts: &facts,
-    };
-    let mut bytes = match what {
-        ExportCommand::Poam(_) => match oscal::poam::poam(&input) {
-            Some(document) => serde_json::to_vec_pretty(&document)?,
-            None => {
-                writeln!(
-                    err,
-                    "error: the backlog has no item, and a POA&M needs at least one; \
-                     nothing was written"
-                )?;
-                return Ok(Exit::Invalid);
-            }
-        },
-        ExportCommand::AssessmentResults(_) => {
-            if let Some(why) = &analysis.gate.undetermined {
-                writeln!(
-                    err,
-                    "error: the gate needs git history to date recurring work or evidence, \
-                     and it is unavailable ({}); nothing was written",
-                    crate::text::inert(why)
-                )?;
-                return Ok(Exit::Invalid);
-            }
-            serde_json::to_vec_pretty(&oscal::results::results(&input))?
-        }
-    };
-    bytes.push(b'\n');
-    match &args.output {
-        Some(path) => {
-            crate::write::to(path, &bytes, args.force, out)?;
-            if !crate::write::is_stdout(path) {
-                writeln!(err, "wrote {}", path.display())?;
-            }
-        }
-        None => out.write_all(&bytes)?,
-    }
-    Ok(Exit::Success)
+/// What `comply import` reads besides Markdown pages.
+#[derive(Clone, Debug, Subcommand)]
+pub enum ImportFrom {
+    /// Turn an OSCAL catalog (JSON: groups, controls and enhancements, ids
+    /// and titles) into a control matrix
+    Catalog(CatalogArgs),
+}
+
+/// Arguments of `comply import catalog`.
+#[derive(Clone, Debug, Args)]
+pub struct CatalogArgs {
+    /// The OSCAL catalog (JSON)
+    #[arg(value_name = "FILE.json", value_hint = ValueHint::FilePath)]
+    pub(crate) file: PathBuf,
+    /// Framework id of the matrix [default: made from the catalog's title]
+    #[arg(long, value_name = "ID", value_hint = ValueHint::Other)]
+    pub(crate) framework: Option<String>,
+    /// An OSCAL profile (a baseline, JSON) of the catalog: keep only the
+    /// controls it selects by id
+    #[arg(long, value_name = "PROFILE.json", value_hint = ValueHint::FilePath)]
+    pub(crate) profile: Option<PathBuf>,
+    /// Write to FILE, or to DIR/controls/ID.yaml when DIR is an existing
+    /// directory [default: standard output]
+    #[arg(long, short, value_name = "FILE|DIR")]
+    pub(crate) output: Option<PathBuf>,
+    /// Replace a file that exists
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// Runs `comply import catalog`.
-pub(crate) fn import_catalog(
+pub(crate) fn run(
     args: &CatalogArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
