@@ -11,7 +11,7 @@ use crate::format::{ControlEntry, MatrixFile};
 use crate::model::ControlStatus;
 
 /// Most controls one catalog may give (the limit of an imported table cell).
-pub const MAX_CONTROLS: usize = 100_000;
+pub(crate) const MAX_CONTROLS: usize = 100_000;
 
 /// `{"catalog": ...}`.
 #[derive(Debug, Deserialize)]
@@ -91,7 +91,7 @@ struct Selection {
 /// What a profile selects: every control, or these ids (and, for some,
 /// their enhancements), less the excluded ones.
 #[derive(Debug, Default)]
-pub struct Selected {
+pub(crate) struct Selected {
     all: bool,
     ids: HashSet<String>,
     with_children: HashSet<String>,
@@ -114,7 +114,7 @@ impl Selected {
 /// Reads an OSCAL profile (JSON): the ids its imports include and exclude
 /// (`with-ids`, `with-child-controls`, `include-all`). Pattern matches
 /// (`matching`) are not read.
-pub fn profile(text: &str) -> Result<Selected, String> {
+pub(crate) fn profile(text: &str) -> Result<Selected, String> {
     let document: ProfileDocument =
         serde_json::from_str(text).map_err(|e| json_error(&e, "profile"))?;
     let mut selected = Selected::default();
@@ -155,22 +155,22 @@ impl Control {
 
 /// A catalog read: the matrix and what was left out.
 #[derive(Debug)]
-pub struct Imported {
+pub(crate) struct Imported {
     /// The control matrix.
-    pub matrix: MatrixFile,
+    pub(crate) matrix: MatrixFile,
     /// How many controls were withdrawn (left out).
-    pub withdrawn: usize,
+    pub(crate) withdrawn: usize,
     /// How many controls the profile left out.
-    pub unselected: usize,
+    pub(crate) unselected: usize,
     /// How many ids the profile selects that the catalog lacks.
-    pub missing: usize,
+    pub(crate) missing: usize,
 }
 
 /// Reads an OSCAL catalog (JSON) into the matrix of `framework` (else a
 /// framework id made from the catalog's title), keeping what `selected`
 /// selects (every control without). Errors say where (line and column) or
 /// which control.
-pub fn import(
+pub(crate) fn import(
     text: &str,
     framework: Option<&str>,
     selected: Option<&Selected>,
@@ -234,7 +234,7 @@ fn strip_position(message: &str) -> &str {
 
 /// A framework id from a catalog title: lower-case words joined by `-`,
 /// cut at a word to at most 40 characters.
-pub fn framework_id(title: &str) -> Option<String> {
+pub(crate) fn framework_id(title: &str) -> Option<String> {
     let mut id = String::new();
     for word in title
         .split(|c: char| !c.is_ascii_alphanumeric())

@@ -8,9 +8,9 @@
 //! Identifiers are UUID v5 in a namespace of the repository, so exporting
 //! twice gives the same document; see [`Ids`].
 
-pub mod catalog;
-pub mod poam;
-pub mod results;
+pub(crate) mod catalog;
+pub(crate) mod poam;
+pub(crate) mod results;
 
 use std::collections::BTreeMap;
 
@@ -22,49 +22,49 @@ use crate::evidence::EvidenceMap;
 use crate::model::{Owner, Repository};
 
 /// The OSCAL version the documents are written against.
-pub const OSCAL_VERSION: &str = "1.1.3";
+pub(crate) const OSCAL_VERSION: &str = "1.1.3";
 
 /// The namespace of comply's own properties (`ns` of a prop).
-pub const NS: &str = "https://github.com/comply-tools/comply/ns/oscal";
+pub(crate) const NS: &str = "https://github.com/comply-tools/comply/ns/oscal";
 
 /// What an export is made of besides the model and the analysis.
-pub struct Facts<'a> {
+pub(crate) struct Facts<'a> {
     /// The system's name: `name` of comply.yaml, else the root's name.
-    pub system: String,
+    pub(crate) system: String,
     /// When the analysed state was last changed: the analysed commit's
     /// date, or the as-of date's midnight UTC without git.
-    pub last_modified: String,
+    pub(crate) last_modified: String,
     /// The document's version: the analysed commit, else the as-of date.
-    pub version: String,
+    pub(crate) version: String,
     /// The states and covered files of every evidence path.
-    pub evidence: &'a EvidenceMap,
+    pub(crate) evidence: &'a EvidenceMap,
     /// SHA-256 (lower-case hex) of every evidence file, by path.
-    pub hashes: &'a BTreeMap<String, String>,
+    pub(crate) hashes: &'a BTreeMap<String, String>,
 }
 
 /// Stable identifiers: UUID v5 of `kind/id` in the namespace of the system
 /// (UUID v5 of `comply:` and the system's name in the URL namespace).
-pub struct Ids {
+pub(crate) struct Ids {
     namespace: Uuid,
 }
 
 impl Ids {
     /// The identifiers of `system`.
-    pub fn new(system: &str) -> Ids {
+    pub(crate) fn new(system: &str) -> Ids {
         Ids {
             namespace: Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("comply:{system}").as_bytes()),
         }
     }
 
     /// The UUID of the thing of `kind` named `id`.
-    pub fn of(&self, kind: &str, id: &str) -> String {
+    pub(crate) fn of(&self, kind: &str, id: &str) -> String {
         Uuid::new_v5(&self.namespace, format!("{kind}/{id}").as_bytes()).to_string()
     }
 }
 
 /// One line of text, as OSCAL's strings want it: whitespace runs made one
 /// space, trimmed; `fallback` when nothing is left.
-pub fn line(text: &str, fallback: &str) -> String {
+pub(crate) fn line(text: &str, fallback: &str) -> String {
     let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if joined.is_empty() {
         fallback.to_string()
@@ -76,7 +76,7 @@ pub fn line(text: &str, fallback: &str) -> String {
 /// An OSCAL token (an XML NCName) made from `text`: characters other than
 /// letters, digits, `.`, `-` and `_` become `_`, and a leading `_` is added
 /// when the first is not a letter.
-pub fn token(text: &str) -> String {
+pub(crate) fn token(text: &str) -> String {
     let mut token: String = text
         .chars()
         .map(|c| {
@@ -96,79 +96,79 @@ pub fn token(text: &str) -> String {
 /// The metadata every document starts with.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Metadata {
+pub(crate) struct Metadata {
     /// The document's title.
-    pub title: String,
+    pub(crate) title: String,
     /// When the content last changed.
-    pub last_modified: String,
+    pub(crate) last_modified: String,
     /// The document's version.
-    pub version: String,
+    pub(crate) version: String,
     /// The OSCAL version.
-    pub oscal_version: &'static str,
+    pub(crate) oscal_version: &'static str,
     /// Roles parties play.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub roles: Vec<Role>,
+    pub(crate) roles: Vec<Role>,
     /// People and teams.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub parties: Vec<Party>,
+    pub(crate) parties: Vec<Party>,
     /// Which parties play which role.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub responsible_parties: Vec<ResponsibleParty>,
+    pub(crate) responsible_parties: Vec<ResponsibleParty>,
 }
 
 /// A role.
 #[derive(Clone, Debug, Serialize)]
-pub struct Role {
+pub(crate) struct Role {
     /// Its token.
-    pub id: &'static str,
+    pub(crate) id: &'static str,
     /// Its name.
-    pub title: &'static str,
+    pub(crate) title: &'static str,
 }
 
 /// A person or an organisation.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Party {
+pub(crate) struct Party {
     /// Its UUID.
-    pub uuid: String,
+    pub(crate) uuid: String,
     /// `person` or `organization`.
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// Its name.
-    pub name: String,
+    pub(crate) name: String,
     /// Email addresses.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub email_addresses: Vec<String>,
+    pub(crate) email_addresses: Vec<String>,
     /// The teams a person belongs to.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub member_of_organizations: Vec<String>,
+    pub(crate) member_of_organizations: Vec<String>,
 }
 
 /// The parties that play a role.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct ResponsibleParty {
+pub(crate) struct ResponsibleParty {
     /// The role.
-    pub role_id: &'static str,
+    pub(crate) role_id: &'static str,
     /// The parties.
-    pub party_uuids: Vec<String>,
+    pub(crate) party_uuids: Vec<String>,
 }
 
 /// A name-value property.
 #[derive(Clone, Debug, Serialize)]
-pub struct Prop {
+pub(crate) struct Prop {
     /// Its name (a token).
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// Its namespace: comply's, or none for OSCAL's own names.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ns: Option<&'static str>,
+    pub(crate) ns: Option<&'static str>,
     /// Its value (one line).
-    pub value: String,
+    pub(crate) value: String,
 }
 
 impl Prop {
     /// A comply property.
-    pub fn comply(name: &'static str, value: impl AsRef<str>) -> Prop {
+    pub(crate) fn comply(name: &'static str, value: impl AsRef<str>) -> Prop {
         Prop {
             name,
             ns: Some(NS),
@@ -179,106 +179,106 @@ impl Prop {
 
 /// The document's attachments: one resource per evidence file.
 #[derive(Clone, Debug, Serialize)]
-pub struct BackMatter {
+pub(crate) struct BackMatter {
     /// The resources.
-    pub resources: Vec<Resource>,
+    pub(crate) resources: Vec<Resource>,
 }
 
 /// An evidence file, with its hash.
 #[derive(Clone, Debug, Serialize)]
-pub struct Resource {
+pub(crate) struct Resource {
     /// Its UUID.
-    pub uuid: String,
+    pub(crate) uuid: String,
     /// The path.
-    pub title: String,
+    pub(crate) title: String,
     /// Where it is, with its hash.
-    pub rlinks: Vec<Rlink>,
+    pub(crate) rlinks: Vec<Rlink>,
 }
 
 /// A link to a resource.
 #[derive(Clone, Debug, Serialize)]
-pub struct Rlink {
+pub(crate) struct Rlink {
     /// The path relative to the repository root.
-    pub href: String,
+    pub(crate) href: String,
     /// Its hashes.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub hashes: Vec<Hash>,
+    pub(crate) hashes: Vec<Hash>,
 }
 
 /// A content hash.
 #[derive(Clone, Debug, Serialize)]
-pub struct Hash {
+pub(crate) struct Hash {
     /// `SHA-256`.
-    pub algorithm: &'static str,
+    pub(crate) algorithm: &'static str,
     /// Lower-case hex.
-    pub value: String,
+    pub(crate) value: String,
 }
 
 /// An observation: what the evidence of an item or control showed.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Observation {
+pub(crate) struct Observation {
     /// Its UUID.
-    pub uuid: String,
+    pub(crate) uuid: String,
     /// The evidence path.
-    pub title: String,
+    pub(crate) title: String,
     /// What was observed.
-    pub description: String,
+    pub(crate) description: String,
     /// Comply properties: the evidence state.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub props: Vec<Prop>,
+    pub(crate) props: Vec<Prop>,
     /// `EXAMINE`.
-    pub methods: Vec<&'static str>,
+    pub(crate) methods: Vec<&'static str>,
     /// The files, pointing at their back-matter resources.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub relevant_evidence: Vec<RelevantEvidence>,
+    pub(crate) relevant_evidence: Vec<RelevantEvidence>,
     /// When: the evidence's last commit, else the document's date.
-    pub collected: String,
+    pub(crate) collected: String,
 }
 
 /// A piece of evidence of an observation.
 #[derive(Clone, Debug, Serialize)]
-pub struct RelevantEvidence {
+pub(crate) struct RelevantEvidence {
     /// `#` and the resource's UUID, when the file exists.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub href: Option<String>,
+    pub(crate) href: Option<String>,
     /// The file, or why there is none.
-    pub description: String,
+    pub(crate) description: String,
 }
 
 /// A component (here only comply itself, the tool that characterised the
 /// risks).
 #[derive(Clone, Debug, Serialize)]
-pub struct Component {
+pub(crate) struct Component {
     /// Its UUID.
-    pub uuid: String,
+    pub(crate) uuid: String,
     /// `software`.
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// Its name.
-    pub title: &'static str,
+    pub(crate) title: &'static str,
     /// What it is.
-    pub description: &'static str,
+    pub(crate) description: &'static str,
     /// Its state.
-    pub status: ComponentStatus,
+    pub(crate) status: ComponentStatus,
 }
 
 /// A component's state.
 #[derive(Clone, Debug, Serialize)]
-pub struct ComponentStatus {
+pub(crate) struct ComponentStatus {
     /// `operational`.
-    pub state: &'static str,
+    pub(crate) state: &'static str,
 }
 
 /// Local definitions: the comply component.
 #[derive(Clone, Debug, Serialize)]
-pub struct LocalDefinitions {
+pub(crate) struct LocalDefinitions {
     /// The components.
-    pub components: Vec<Component>,
+    pub(crate) components: Vec<Component>,
 }
 
 /// The comply tool as a component.
-pub fn tool(ids: &Ids) -> LocalDefinitions {
+pub(crate) fn tool(ids: &Ids) -> LocalDefinitions {
     LocalDefinitions {
         components: vec![Component {
             uuid: ids.of("tool", "comply"),
@@ -293,11 +293,11 @@ pub fn tool(ids: &Ids) -> LocalDefinitions {
 }
 
 /// The role of owners of backlog items and controls.
-pub const OWNER_ROLE: &str = "owner";
+pub(crate) const OWNER_ROLE: &str = "owner";
 
 /// Metadata with the owners of comply.yaml as parties (teams as
 /// organisations) in the `owner` role.
-pub fn metadata(title: String, facts: &Facts, ids: &Ids, owners: &[Owner]) -> Metadata {
+pub(crate) fn metadata(title: String, facts: &Facts, ids: &Ids, owners: &[Owner]) -> Metadata {
     let mut teams: Vec<&str> = owners.iter().filter_map(|o| o.team.as_deref()).collect();
     teams.sort_unstable();
     teams.dedup();
@@ -346,18 +346,18 @@ pub fn metadata(title: String, facts: &Facts, ids: &Ids, owners: &[Owner]) -> Me
 
 /// Observations of evidence and the back-matter resources of its files,
 /// gathered while a document is built.
-pub struct Evidence<'a> {
+pub(crate) struct Evidence<'a> {
     facts: &'a Facts<'a>,
     ids: &'a Ids,
     /// Observations in the order made.
-    pub observations: Vec<Observation>,
+    pub(crate) observations: Vec<Observation>,
     /// Resources by path (each file once).
     resources: BTreeMap<String, Resource>,
 }
 
 impl<'a> Evidence<'a> {
     /// Nothing gathered yet.
-    pub fn new(facts: &'a Facts<'a>, ids: &'a Ids) -> Evidence<'a> {
+    pub(crate) fn new(facts: &'a Facts<'a>, ids: &'a Ids) -> Evidence<'a> {
         Evidence {
             facts,
             ids,
@@ -368,7 +368,7 @@ impl<'a> Evidence<'a> {
 
     /// Observes the evidence of the thing `owner` (`item/ID`,
     /// `control/FW/ID`); the observations' UUIDs.
-    pub fn observe(&mut self, owner: &str, evidence: &[EvidenceView]) -> Vec<String> {
+    pub(crate) fn observe(&mut self, owner: &str, evidence: &[EvidenceView]) -> Vec<String> {
         evidence
             .iter()
             .map(|entry| self.observe_one(owner, entry))
@@ -440,19 +440,19 @@ impl<'a> Evidence<'a> {
 
     /// The back matter: every observed file, by path; `None` when there is
     /// none.
-    pub fn back_matter(&mut self) -> Option<BackMatter> {
+    pub(crate) fn back_matter(&mut self) -> Option<BackMatter> {
         let resources: Vec<Resource> = std::mem::take(&mut self.resources).into_values().collect();
         (!resources.is_empty()).then_some(BackMatter { resources })
     }
 }
 
 /// Midnight UTC of `day`, as an OSCAL date-time.
-pub fn midnight(day: chrono::NaiveDate) -> String {
+pub(crate) fn midnight(day: chrono::NaiveDate) -> String {
     format!("{day}T00:00:00Z")
 }
 
 /// The end of `day` in UTC, as an OSCAL date-time (a deadline).
-pub fn end_of(day: chrono::NaiveDate) -> String {
+pub(crate) fn end_of(day: chrono::NaiveDate) -> String {
     format!("{day}T23:59:59Z")
 }
 
@@ -464,21 +464,21 @@ fn title(what: &str, system: &str) -> String {
 /// The system's id element.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct SystemId {
+pub(crate) struct SystemId {
     /// Where the id comes from (comply's namespace).
-    pub identifier_type: &'static str,
+    pub(crate) identifier_type: &'static str,
     /// The id.
-    pub id: String,
+    pub(crate) id: String,
 }
 
 /// The analysis and the model an export reads.
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     /// The model.
-    pub repo: &'a Repository,
+    pub(crate) repo: &'a Repository,
     /// The analysis.
-    pub analysis: &'a Analysis,
+    pub(crate) analysis: &'a Analysis,
     /// The facts.
-    pub facts: &'a Facts<'a>,
+    pub(crate) facts: &'a Facts<'a>,
 }
 
 #[cfg(test)]

@@ -16,161 +16,161 @@ use crate::model::{Item, ItemStatus};
 
 /// The document: `{"plan-of-action-and-milestones": ...}`.
 #[derive(Clone, Debug, Serialize)]
-pub struct PoamDocument {
+pub(crate) struct PoamDocument {
     /// The POA&M.
     #[serde(rename = "plan-of-action-and-milestones")]
-    pub poam: Poam,
+    pub(crate) poam: Poam,
 }
 
 /// A plan of action and milestones.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Poam {
+pub(crate) struct Poam {
     /// Its UUID.
-    pub uuid: String,
+    pub(crate) uuid: String,
     /// Metadata.
-    pub metadata: Metadata,
+    pub(crate) metadata: Metadata,
     /// The system.
-    pub system_id: SystemId,
+    pub(crate) system_id: SystemId,
     /// The comply component (the risks' characterisation origin).
-    pub local_definitions: LocalDefinitions,
+    pub(crate) local_definitions: LocalDefinitions,
     /// Observations of the items' evidence.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub observations: Vec<Observation>,
+    pub(crate) observations: Vec<Observation>,
     /// One risk per item.
-    pub risks: Vec<Risk>,
+    pub(crate) risks: Vec<Risk>,
     /// One poam-item per item.
-    pub poam_items: Vec<PoamItem>,
+    pub(crate) poam_items: Vec<PoamItem>,
     /// The evidence files with their hashes.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub back_matter: Option<BackMatter>,
+    pub(crate) back_matter: Option<BackMatter>,
 }
 
 /// A backlog item.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct PoamItem {
+pub(crate) struct PoamItem {
     /// Its UUID.
-    pub uuid: String,
+    pub(crate) uuid: String,
     /// The item's title.
-    pub title: String,
+    pub(crate) title: String,
     /// The item's summary, else its title.
-    pub description: String,
+    pub(crate) description: String,
     /// Comply properties: id, framework, owner, status, controls, tags.
-    pub props: Vec<Prop>,
+    pub(crate) props: Vec<Prop>,
     /// Its evidence.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub related_observations: Vec<RelatedObservation>,
+    pub(crate) related_observations: Vec<RelatedObservation>,
     /// Its risk.
-    pub related_risks: Vec<RelatedRisk>,
+    pub(crate) related_risks: Vec<RelatedRisk>,
     /// The risk acceptance, when there is one: who, until when, why.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remarks: Option<String>,
+    pub(crate) remarks: Option<String>,
 }
 
 /// A reference to an observation.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct RelatedObservation {
+pub(crate) struct RelatedObservation {
     /// The observation's UUID.
-    pub observation_uuid: String,
+    pub(crate) observation_uuid: String,
 }
 
 /// A reference to a risk.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct RelatedRisk {
+pub(crate) struct RelatedRisk {
     /// The risk's UUID.
-    pub risk_uuid: String,
+    pub(crate) risk_uuid: String,
 }
 
 /// The risk of a backlog item.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Risk {
+pub(crate) struct Risk {
     /// Its UUID.
-    pub uuid: String,
+    pub(crate) uuid: String,
     /// The item's title.
-    pub title: String,
+    pub(crate) title: String,
     /// What the item is about.
-    pub description: String,
+    pub(crate) description: String,
     /// The risk level and the controls concerned.
-    pub statement: String,
+    pub(crate) statement: String,
     /// Comply properties: the acceptance's approver and dates.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub props: Vec<Prop>,
+    pub(crate) props: Vec<Prop>,
     /// `open`, `remediating`, `deviation-approved` or `closed`.
-    pub status: &'static str,
+    pub(crate) status: &'static str,
     /// The risk level, as comply set it.
-    pub characterizations: Vec<Characterization>,
+    pub(crate) characterizations: Vec<Characterization>,
     /// The due date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub deadline: Option<String>,
+    pub(crate) deadline: Option<String>,
     /// The checklist.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub remediations: Vec<Response>,
+    pub(crate) remediations: Vec<Response>,
     /// What the files date: the acceptance, the item's completion.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub risk_log: Option<RiskLog>,
+    pub(crate) risk_log: Option<RiskLog>,
     /// Its evidence.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub related_observations: Vec<RelatedObservation>,
+    pub(crate) related_observations: Vec<RelatedObservation>,
 }
 
 /// The dated events of a risk.
 #[derive(Clone, Debug, Serialize)]
-pub struct RiskLog {
+pub(crate) struct RiskLog {
     /// The events, oldest first.
-    pub entries: Vec<RiskLogEntry>,
+    pub(crate) entries: Vec<RiskLogEntry>,
 }
 
 /// One dated event: a risk accepted (from its approval to its expiry), or
 /// an item done.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct RiskLogEntry {
+pub(crate) struct RiskLogEntry {
     /// Its UUID.
-    pub uuid: String,
+    pub(crate) uuid: String,
     /// What happened.
-    pub title: String,
+    pub(crate) title: String,
     /// When it started.
-    pub start: String,
+    pub(crate) start: String,
     /// When it ended (an acceptance's expiry).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<String>,
+    pub(crate) end: Option<String>,
     /// The risk status it brought.
-    pub status_change: &'static str,
+    pub(crate) status_change: &'static str,
 }
 
 /// Who characterised a risk, and how.
 #[derive(Clone, Debug, Serialize)]
-pub struct Characterization {
+pub(crate) struct Characterization {
     /// comply.
-    pub origin: Origin,
+    pub(crate) origin: Origin,
     /// The risk level.
-    pub facets: Vec<Facet>,
+    pub(crate) facets: Vec<Facet>,
 }
 
 /// Where a characterisation or a finding comes from.
 #[derive(Clone, Debug, Serialize)]
-pub struct Origin {
+pub(crate) struct Origin {
     /// The actors.
-    pub actors: Vec<Actor>,
+    pub(crate) actors: Vec<Actor>,
 }
 
 /// An actor: the comply tool.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Actor {
+pub(crate) struct Actor {
     /// `tool`.
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// The comply component's UUID.
-    pub actor_uuid: String,
+    pub(crate) actor_uuid: String,
 }
 
 /// The comply tool as the origin of a statement.
-pub fn comply_origin(ids: &Ids) -> Origin {
+pub(crate) fn comply_origin(ids: &Ids) -> Origin {
     Origin {
         actors: vec![Actor {
             kind: "tool",
@@ -181,47 +181,47 @@ pub fn comply_origin(ids: &Ids) -> Origin {
 
 /// One facet of a risk.
 #[derive(Clone, Debug, Serialize)]
-pub struct Facet {
+pub(crate) struct Facet {
     /// `risk`.
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// comply's namespace.
-    pub system: &'static str,
+    pub(crate) system: &'static str,
     /// The level: `low`, `medium`, `high`, `critical`.
-    pub value: String,
+    pub(crate) value: String,
 }
 
 /// A remediation: the item's checklist.
 #[derive(Clone, Debug, Serialize)]
-pub struct Response {
+pub(crate) struct Response {
     /// Its UUID.
-    pub uuid: String,
+    pub(crate) uuid: String,
     /// `planned`, or `completed` when every step is ticked.
-    pub lifecycle: &'static str,
+    pub(crate) lifecycle: &'static str,
     /// `Checklist`.
-    pub title: &'static str,
+    pub(crate) title: &'static str,
     /// How many steps are ticked.
-    pub description: String,
+    pub(crate) description: String,
     /// One task per step.
-    pub tasks: Vec<Task>,
+    pub(crate) tasks: Vec<Task>,
 }
 
 /// A checklist step.
 #[derive(Clone, Debug, Serialize)]
-pub struct Task {
+pub(crate) struct Task {
     /// Its UUID.
-    pub uuid: String,
+    pub(crate) uuid: String,
     /// `action`.
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// The step.
-    pub title: String,
+    pub(crate) title: String,
     /// `done`: `true` or `false`.
-    pub props: Vec<Prop>,
+    pub(crate) props: Vec<Prop>,
 }
 
 /// The POA&M of the backlog; `None` when the backlog is empty (a POA&M has
 /// at least one item).
-pub fn poam(input: &Input) -> Option<PoamDocument> {
+pub(crate) fn poam(input: &Input) -> Option<PoamDocument> {
     let Input {
         repo,
         analysis,

@@ -17,125 +17,125 @@ use crate::report::words;
 
 /// The document: `{"assessment-results": ...}`.
 #[derive(Clone, Debug, Serialize)]
-pub struct ResultsDocument {
+pub(crate) struct ResultsDocument {
     /// The assessment results.
     #[serde(rename = "assessment-results")]
-    pub results: AssessmentResults,
+    pub(crate) results: AssessmentResults,
 }
 
 /// Assessment results.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct AssessmentResults {
+pub(crate) struct AssessmentResults {
     /// Its UUID.
-    pub uuid: String,
+    pub(crate) uuid: String,
     /// Metadata.
-    pub metadata: Metadata,
+    pub(crate) metadata: Metadata,
     /// The plan assessed against: comply.yaml's gate settings.
-    pub import_ap: ImportAp,
+    pub(crate) import_ap: ImportAp,
     /// One result: the gate's run.
-    pub results: Vec<AssessmentResult>,
+    pub(crate) results: Vec<AssessmentResult>,
     /// The evidence files with their hashes.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub back_matter: Option<BackMatter>,
+    pub(crate) back_matter: Option<BackMatter>,
 }
 
 /// The assessment plan: there is none; comply.yaml's settings stand for it.
 #[derive(Clone, Debug, Serialize)]
-pub struct ImportAp {
+pub(crate) struct ImportAp {
     /// `comply.yaml`.
-    pub href: &'static str,
+    pub(crate) href: &'static str,
     /// What stands for the plan.
-    pub remarks: &'static str,
+    pub(crate) remarks: &'static str,
 }
 
 /// The gate's run.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct AssessmentResult {
+pub(crate) struct AssessmentResult {
     /// Its UUID.
-    pub uuid: String,
+    pub(crate) uuid: String,
     /// `comply check`.
-    pub title: &'static str,
+    pub(crate) title: &'static str,
     /// The verdict line.
-    pub description: String,
+    pub(crate) description: String,
     /// The analysed state's date.
-    pub start: String,
+    pub(crate) start: String,
     /// The verdict and threshold.
-    pub props: Vec<Prop>,
+    pub(crate) props: Vec<Prop>,
     /// The comply component (the findings' origin).
-    pub local_definitions: LocalDefinitions,
+    pub(crate) local_definitions: LocalDefinitions,
     /// Every control of the repository.
-    pub reviewed_controls: ReviewedControls,
+    pub(crate) reviewed_controls: ReviewedControls,
     /// Evidence observed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub observations: Vec<Observation>,
+    pub(crate) observations: Vec<Observation>,
     /// One finding per control and judged item or review.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub findings: Vec<Finding>,
+    pub(crate) findings: Vec<Finding>,
 }
 
 /// The controls reviewed: all of them.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct ReviewedControls {
+pub(crate) struct ReviewedControls {
     /// `include-all`.
-    pub control_selections: Vec<ControlSelection>,
+    pub(crate) control_selections: Vec<ControlSelection>,
 }
 
 /// A selection of controls.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct ControlSelection {
+pub(crate) struct ControlSelection {
     /// Every control.
-    pub include_all: IncludeAll,
+    pub(crate) include_all: IncludeAll,
 }
 
 /// `{}`.
 #[derive(Clone, Debug, Serialize)]
-pub struct IncludeAll {}
+pub(crate) struct IncludeAll {}
 
 /// A finding: one control, item or review and whether it is satisfied.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Finding {
+pub(crate) struct Finding {
     /// Its UUID.
-    pub uuid: String,
+    pub(crate) uuid: String,
     /// The subject's title.
-    pub title: String,
+    pub(crate) title: String,
     /// Why it is or is not satisfied.
-    pub description: String,
+    pub(crate) description: String,
     /// Comply properties: kind, framework, id.
-    pub props: Vec<Prop>,
+    pub(crate) props: Vec<Prop>,
     /// comply.
-    pub origins: Vec<Origin>,
+    pub(crate) origins: Vec<Origin>,
     /// The subject and its state.
-    pub target: FindingTarget,
+    pub(crate) target: FindingTarget,
     /// Its evidence.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub related_observations: Vec<super::poam::RelatedObservation>,
+    pub(crate) related_observations: Vec<super::poam::RelatedObservation>,
 }
 
 /// What a finding is about.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct FindingTarget {
+pub(crate) struct FindingTarget {
     /// `objective-id`.
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// The control, item or review id as a token.
-    pub target_id: String,
+    pub(crate) target_id: String,
     /// Satisfied or not.
-    pub status: TargetStatus,
+    pub(crate) status: TargetStatus,
 }
 
 /// A target's state.
 #[derive(Clone, Debug, Serialize)]
-pub struct TargetStatus {
+pub(crate) struct TargetStatus {
     /// `satisfied` or `not-satisfied`.
-    pub state: &'static str,
+    pub(crate) state: &'static str,
     /// `pass` or `fail`.
-    pub reason: &'static str,
+    pub(crate) reason: &'static str,
 }
 
 impl TargetStatus {
@@ -155,7 +155,7 @@ impl TargetStatus {
 }
 
 /// The assessment results of the gate.
-pub fn results(input: &Input) -> ResultsDocument {
+pub(crate) fn results(input: &Input) -> ResultsDocument {
     let Input {
         repo,
         analysis,
