@@ -11,7 +11,8 @@ use common::Fixture;
 use serde_json::Value;
 
 /// NIST's JSON schema of an OSCAL model (`poam`, `assessment-results`,
-/// `catalog`).
+/// `catalog`), with its formats (`email`, `uri-reference`, `date-time`)
+/// checked too.
 fn validator(model: &str) -> jsonschema::Validator {
     let path = format!(
         "{}/tests/oscal/oscal_{model}_schema.json",
@@ -19,7 +20,10 @@ fn validator(model: &str) -> jsonschema::Validator {
     );
     let schema: Value =
         serde_json::from_str(&fs::read_to_string(path).expect("schema file")).expect("JSON");
-    jsonschema::validator_for(&schema).expect("NIST's schema compiles")
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("NIST's schema compiles")
 }
 
 /// Asserts `document` is valid under NIST's schema of `model`.
@@ -551,4 +555,73 @@ fn export_rejects_at_and_an_invalid_repository() {
         .run(&["--as-of", "2026-02-10", "export", "poam"])
         .code(2);
     assert!(common::stdout(&assert).is_empty());
+}
+
+#[test]
+fn owner_emails_oscal_cannot_hold_are_errors_at_their_line() {
+    let repo = Fixture::new()
+        .file(
+            "comply.yaml",
+            "name: e\nowners:\n  - { name: A, email: a@example.org }\n  - { name: B, email: not-an-email }\n  - { name: C, email: a@b }\n  - { name: D, email: 'Full Name <f@example.com>' }\n",
+        )
+        .file(
+            "backlog/b.yaml",
+            "framework: fw\nitems:\n  - { id: B-1, title: t, risk: high, due: 2030-01-01 }\n",
+        );
+    let assert = repo.run(&["validate"]).code(2);
+    let err = common::stdout(&assert) + &common::stderr(&assert);
+    for (line, email) in [(4, "not-an-email"), (5, "a@b"), (6, "Full Name <f@example.com>")] {
+        assert!(
+            err.contains(&format!("comply.yaml:{line}:"))
+                && err.contains(&format!("`{email}` is not an e-mail address")),
+            "{err}"
+        );
+    }
+    assert!(!err.contains("`a@example.org`"), "{err}");
+    let assert = repo.run(&["export", "poam"]).code(2);
+    assert!(common::stdout(&assert).is_empty());
+}
+
+#[test]
+fn evidence_hrefs_are_uri_references_to_the_file_itself() {
+    let names = [
+        ("sp ace.md", "sp%20ace.md"),
+        ("a#b.md", "a%23b.md"),
+        ("q?x.md", "q%3Fx.md"),
+        ("pct%20.md", "pct%2520.md"),
+        ("\u{fc}n\u{ef}.md", "%C3%BCn%C3%AF.md"),
+        ("back\\slash.md", "back%5Cslash.md"),
+    ];
+    let list: Vec<String> = names
+        .iter()
+        .map(|(n, _)| format!("'evidence/{n}'"))
+        .collect();
+    let mut repo = Fixture::new()
+        .file("comply.yaml", "name: p\n")
+        .file(
+            "controls/fw.yaml",
+            "framework: fw\ncontrols:\n  - { id: C1, title: c, status: missing }\n",
+        )
+        .file(
+            "backlog/b.yaml",
+            &format!(
+                "framework: fw\nitems:\n  - {{ id: P-1, title: p, risk: high, due: 2030-01-01, evidence: [{}] }}\n",
+                list.join(", ")
+            ),
+        );
+    for (name, _) in names {
+        repo = repo.file(&format!("evidence/{name}"), "x\n");
+    }
+    let doc = export(&repo, "poam");
+    assert_valid("poam", &doc);
+    let mut hrefs: Vec<String> = doc["plan-of-action-and-milestones"]["back-matter"]["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .map(|r| r["rlinks"][0]["href"].as_str().expect("href").to_string())
+        .collect();
+    hrefs.sort();
+    let mut expected: Vec<String> = names.iter().map(|(_, h)| format!("evidence/{h}")).collect();
+    expected.sort();
+    assert_eq!(hrefs, expected);
 }

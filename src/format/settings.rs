@@ -134,7 +134,7 @@ impl OwnerEntry {
     fn decode(d: &mut Decoder, node: &Node) -> Option<OwnerEntry> {
         let mut th = d.table(node, "owner")?;
         let name = th.required_string("name");
-        let email = th.string("email");
+        let email = th.lenient("email", email);
         let team = th.string("team");
         th.finalize();
         Some(OwnerEntry {
@@ -143,6 +143,25 @@ impl OwnerEntry {
             team,
         })
     }
+}
+
+/// An owner's e-mail address: a plain address (`name@example.org`), as
+/// OSCAL's exports must hold; anything else is an error at its line.
+fn email(d: &mut Decoder, node: &Node, name: &str) -> Option<String> {
+    let value = d.string(node, name)?;
+    if crate::text::is_email(&value) {
+        return Some(value);
+    }
+    d.error(
+        Code::BadValue,
+        node.pos,
+        format!(
+            "`{}` is not an e-mail address (write it as name@example.org, without a \
+             display name or spaces)",
+            crate::text::inert(&value)
+        ),
+    );
+    None
 }
 
 /// `import.frameworks` of `comply.yaml`: heading words and the framework

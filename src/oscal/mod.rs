@@ -13,6 +13,7 @@ pub(crate) mod poam;
 pub(crate) mod results;
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use serde::Serialize;
 use uuid::Uuid;
@@ -91,6 +92,22 @@ pub(crate) fn token(text: &str) -> String {
         token.insert(0, '_');
     }
     token
+}
+
+/// A relative URI reference to the repository file `path`: every byte
+/// but unreserved ones (letters, digits, `-._~`) and the `/` between
+/// segments percent-encoded, so `a#b.md`, `q?x.md`, `pct%20.md`, spaces,
+/// back-slashes, `:` and non-ASCII names all point at the file itself.
+pub(crate) fn href(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
 }
 
 /// The metadata every document starts with.
@@ -397,7 +414,7 @@ impl<'a> Evidence<'a> {
                     uuid: self.ids.of("evidence-file", file),
                     title: line(file, "-"),
                     rlinks: vec![Rlink {
-                        href: file.clone(),
+                        href: href(file),
                         hashes: vec![Hash {
                             algorithm: "SHA-256",
                             value: sha.clone(),
@@ -492,6 +509,16 @@ mod tests {
         assert_ne!(a.of("item", "B-1"), Ids::new("Other").of("item", "B-1"));
         assert_ne!(a.of("item", "B-1"), a.of("risk", "B-1"));
         assert_eq!(a.of("item", "B-1").as_bytes()[14], b'5');
+    }
+
+    #[test]
+    fn hrefs_percent_encode_all_but_unreserved_and_slashes() {
+        assert_eq!(href("evidence/a-b_c.~d.md"), "evidence/a-b_c.~d.md");
+        assert_eq!(href("evidence/sp ace.md"), "evidence/sp%20ace.md");
+        assert_eq!(href("evidence/a#b?c.md"), "evidence/a%23b%3Fc.md");
+        assert_eq!(href("evidence/pct%20.md"), "evidence/pct%2520.md");
+        assert_eq!(href("evidence/\u{fc}.md"), "evidence/%C3%BC.md");
+        assert_eq!(href("c:/x\\y"), "c%3A/x%5Cy");
     }
 
     #[test]
