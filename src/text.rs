@@ -120,7 +120,11 @@ mod tests {
 
     #[test]
     fn only_plain_addresses_are_emails() {
-        for good in ["a@example.org", "first.last+tag@mail.example.co.za", "x_y@a-b.io"] {
+        for good in [
+            "a@example.org",
+            "first.last+tag@mail.example.co.za",
+            "x_y@a-b.io",
+        ] {
             assert!(is_email(good), "{good}");
         }
         for bad in [

@@ -429,13 +429,19 @@ fn hostile_catalogs_are_refused_with_the_place() {
     let duplicate = refused(
         r#"{"catalog": {"metadata": {"title": "T"}, "controls": [{"id": "a-1", "title": "x"}, {"id": "a-1", "title": "y"}]}}"#,
     );
-    assert!(duplicate.contains("`a-1` appears twice"), "{duplicate}");
+    assert!(
+        duplicate.contains("bad.json:1:91: control id `a-1` appears twice"),
+        "{duplicate}"
+    );
     let empty = refused(r#"{"catalog": {"metadata": {"title": "T"}}}"#);
     assert!(empty.contains("no control"), "{empty}");
     let bad_id = refused(
         r#"{"catalog": {"metadata": {"title": "T"}, "controls": [{"id": "a b", "title": "x"}]}}"#,
     );
-    assert!(bad_id.contains("not an id"), "{bad_id}");
+    assert!(
+        bad_id.contains("bad.json:1:62: control id `a b` contains a space"),
+        "{bad_id}"
+    );
     let deep = format!(
         "{{\"catalog\": {{\"metadata\": {{\"title\": \"T\"}}, \"groups\": [{}{}]}}}}",
         "{\"groups\": [".repeat(200),
@@ -570,7 +576,11 @@ fn owner_emails_oscal_cannot_hold_are_errors_at_their_line() {
         );
     let assert = repo.run(&["validate"]).code(2);
     let err = common::stdout(&assert) + &common::stderr(&assert);
-    for (line, email) in [(4, "not-an-email"), (5, "a@b"), (6, "Full Name <f@example.com>")] {
+    for (line, email) in [
+        (4, "not-an-email"),
+        (5, "a@b"),
+        (6, "Full Name <f@example.com>"),
+    ] {
         assert!(
             err.contains(&format!("comply.yaml:{line}:"))
                 && err.contains(&format!("`{email}` is not an e-mail address")),
@@ -624,4 +634,186 @@ fn evidence_hrefs_are_uri_references_to_the_file_itself() {
     let mut expected: Vec<String> = names.iter().map(|(_, h)| format!("evidence/{h}")).collect();
     expected.sort();
     assert_eq!(hrefs, expected);
+}
+
+/// A catalog of the controls `ids` (each `{"id": ..., "title": ...}`).
+fn catalog_of(ids: &[&str]) -> String {
+    let controls: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            format!(
+                "{{\"id\": {}, \"title\": \"t\"}}",
+                serde_json::to_string(id).unwrap()
+            )
+        })
+        .collect();
+    format!(
+        "{{\"catalog\": {{\"metadata\": {{\"title\": \"T\"}},\n\"controls\": [\n{}\n]}}}}",
+        controls.join(",\n")
+    )
+}
+
+#[test]
+fn catalog_ids_follow_validates_rules_so_every_import_validates() {
+    // Case, Unicode form and invisible characters: what `comply validate`
+    // would reject is refused at the catalog's line.
+    let case = refused(&catalog_of(&["AC-1", "ac-1"]));
+    assert!(
+        case.contains("bad.json:4:8: control id `ac-1` is the id `AC-1`"),
+        "{case}"
+    );
+    let nfc = refused(&catalog_of(&["\u{c9}-1", "E\u{301}-1"]));
+    assert!(nfc.contains("bad.json:4:8:"), "{nfc}");
+    let invisible = refused(&catalog_of(&["a\u{200b}1"]));
+    assert!(
+        invisible.contains(
+            "bad.json:3:8: control id `a\\u{200b}1` contains an invisible character (U+200B)"
+        ),
+        "{invisible}"
+    );
+    // Ids that differ only in case but one withdrawn: nothing collides.
+    let repo = Fixture::new()
+        .file(
+            "c.json",
+            r#"{"catalog": {"metadata": {"title": "T"}, "controls": [
+              {"id": "AC-1", "title": "old", "props": [{"name": "status", "value": "withdrawn"}]},
+              {"id": "ac-1", "title": "new"},
+              {"id": "E\u0301-1", "title": "nfd"}]}}"#,
+        )
+        .dir("out");
+    import_catalog(repo.path(), &["c.json", "--framework", "t", "-o", "out"]).success();
+    let yaml = fs::read_to_string(repo.path().join("out/controls/t.yaml")).unwrap();
+    assert!(yaml.contains("\u{c9}-1"), "written in NFC: {yaml}");
+    common::comply(&repo.path().join("out"))
+        .arg("validate")
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_catalog_with_a_byte_order_mark_is_read() {
+    let repo = Fixture::new().file("c.json", &format!("\u{feff}{}", catalog_of(&["a-1"])));
+    let assert = import_catalog(repo.path(), &["c.json", "--framework", "t"]).success();
+    assert!(common::stdout(&assert).contains("id: a-1"));
+}
+
+#[test]
+fn a_foreign_status_prop_does_not_withdraw() {
+    let repo = Fixture::new().file(
+        "c.json",
+        r#"{"catalog": {"metadata": {"title": "T"}, "controls": [
+          {"id": "a-1", "title": "x", "props": [{"name": "status", "ns": "http://other", "value": "withdrawn"}]},
+          {"id": "a-2", "title": "y", "props": [{"name": "status", "ns": "http://csrc.nist.gov/ns/oscal", "value": "withdrawn"}]}]}}"#,
+    );
+    let assert = import_catalog(repo.path(), &["c.json", "--framework", "t"]).success();
+    let yaml = common::stdout(&assert);
+    assert!(
+        yaml.contains("id: a-1") && !yaml.contains("id: a-2"),
+        "{yaml}"
+    );
+}
+
+/// A catalog with ac-1, ac-2 and its enhancements ac-2.1, ac-2.2 (with
+/// ac-2.2.1), au-1.
+const NESTED: &str = r#"{"catalog": {"metadata": {"title": "T"}, "groups": [
+  {"id": "ac", "controls": [
+    {"id": "ac-1", "title": "a"},
+    {"id": "ac-2", "title": "b", "controls": [
+      {"id": "ac-2.1", "title": "c"},
+      {"id": "ac-2.2", "title": "d", "controls": [{"id": "ac-2.2.1", "title": "e"}]}]}]},
+  {"id": "au", "controls": [{"id": "au-1", "title": "f"}]}]}}"#;
+
+/// The ids `import catalog big.json --profile p.json` keeps.
+fn kept(profile: &str) -> (Vec<String>, String) {
+    let repo = Fixture::new()
+        .file("big.json", NESTED)
+        .file("p.json", profile);
+    let assert = import_catalog(
+        repo.path(),
+        &["big.json", "--framework", "b", "--profile", "p.json"],
+    )
+    .success();
+    let ids = common::stdout(&assert)
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- id: ").map(str::to_string))
+        .collect();
+    (ids, common::stderr(&assert))
+}
+
+#[test]
+fn excluding_with_child_controls_excludes_the_enhancements() {
+    let (ids, _) = kept(
+        r#"{"profile": {"imports": [{"href": "big.json", "include-all": {},
+            "exclude-controls": [{"with-child-controls": "yes", "with-ids": ["ac-2"]}]}]}}"#,
+    );
+    assert_eq!(ids, ["ac-1", "au-1"]);
+    let (ids, _) = kept(
+        r#"{"profile": {"imports": [{"href": "big.json", "include-all": {},
+            "exclude-controls": [{"with-ids": ["ac-2"]}]}]}}"#,
+    );
+    assert_eq!(ids, ["ac-1", "ac-2.1", "ac-2.2", "ac-2.2.1", "au-1"]);
+}
+
+#[test]
+fn profile_imports_of_other_catalogs_are_not_applied() {
+    let (ids, stderr) = kept(
+        r#"{"profile": {"imports": [
+            {"href": "https://example.org/cat/big.json", "include-controls": [{"with-ids": ["ac-1"]}]},
+            {"href": "other.json", "include-controls": [{"with-ids": ["au-1"]}]}]}}"#,
+    );
+    assert_eq!(ids, ["ac-1"]);
+    assert!(
+        stderr.contains("p.json: imports of other catalogs not applied: other.json"),
+        "{stderr}"
+    );
+    // One import is the catalog given, whatever its href.
+    let (ids, _) = kept(
+        r##"{"profile": {"imports": [{"href": "#some-uuid", "include-controls": [{"with-ids": ["au-1"]}]}]}}"##,
+    );
+    assert_eq!(ids, ["au-1"]);
+}
+
+#[test]
+fn profile_errors_name_the_profile_and_the_place() {
+    let repo = Fixture::new()
+        .file("big.json", NESTED)
+        .file(
+            "none.json",
+            r#"{"profile": {"imports": [{"href": "big.json", "include-controls": [{"with-ids": ["zz-9"]}]}]}}"#,
+        )
+        .file(
+            "matching.json",
+            "{\"profile\": {\"imports\": [{\"href\": \"big.json\",\n  \"include-controls\": [{\"matching\": [{\"pattern\": \"ac-*\"}]}]}]}}",
+        )
+        .file(
+            "others.json",
+            r#"{"profile": {"imports": [{"href": "x.json", "include-all": {}}, {"href": "y.json", "include-all": {}}]}}"#,
+        );
+    let run = |profile: &str| {
+        let assert = import_catalog(
+            repo.path(),
+            &["big.json", "--framework", "b", "--profile", profile],
+        )
+        .code(2);
+        common::stderr(&assert)
+    };
+    let none = run("none.json");
+    assert!(
+        none.contains("error: none.json: the profile selects none of the controls of big.json"),
+        "{none}"
+    );
+    let matching = run("matching.json");
+    assert!(
+        matching.contains(
+            "error: matching.json:2:25: the profile selects controls by pattern (`matching`)"
+        ),
+        "{matching}"
+    );
+    let others = run("others.json");
+    assert!(
+        others.contains(
+            "error: others.json: none of the profile's imports names the catalog `big.json`"
+        ),
+        "{others}"
+    );
 }

@@ -68,7 +68,17 @@ pub(crate) fn run(
             return Ok(Exit::Invalid);
         }
     };
-    let selected = match args.profile.as_deref().map(read_profile).transpose() {
+    let name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let selected = match args
+        .profile
+        .as_deref()
+        .map(|p| read_profile(p, &name))
+        .transpose()
+    {
         Ok(selected) => selected,
         Err(why) => {
             writeln!(err, "error: {why}; nothing was written")?;
@@ -83,6 +93,25 @@ pub(crate) fn run(
             return Ok(Exit::Invalid);
         }
     };
+    if let (Some(profile), true) = (&args.profile, imported.matrix.controls.is_empty()) {
+        writeln!(
+            err,
+            "error: {}: the profile selects none of the controls of {shown}; nothing was written",
+            profile.display()
+        )?;
+        return Ok(Exit::Invalid);
+    }
+    if let Some(profile) = &args.profile
+        && let Some(selected) = &selected
+        && !selected.other_catalogs.is_empty()
+    {
+        writeln!(
+            err,
+            "warning: {}: imports of other catalogs not applied: {}",
+            profile.display(),
+            selected.other_catalogs.join(", ")
+        )?;
+    }
     let framework = imported.matrix.framework.value.clone();
     let yaml = crate::import::to_yaml(&imported.matrix, FileKind::Controls, &shown)?;
     let count = imported.matrix.controls.len();
@@ -152,12 +181,12 @@ pub(crate) fn run(
     Ok(Exit::Success)
 }
 
-/// What the profile at `path` selects; the error names the file (and the
-/// line and column of bad JSON).
-fn read_profile(path: &Path) -> Result<oscal::catalog::Selected, String> {
+/// What the profile at `path` selects of the catalog file `catalog`; the
+/// error names the profile (and the line and column where known).
+fn read_profile(path: &Path, catalog: &str) -> Result<oscal::catalog::Selected, String> {
     let shown = path.display();
     let text = read_catalog(path).map_err(|why| format!("{shown}: {why}"))?;
-    oscal::catalog::profile(&text).map_err(|why| format!("{shown}:{why}"))
+    oscal::catalog::profile(&text, catalog).map_err(|why| format!("{shown}:{why}"))
 }
 
 /// Reads a catalog or a profile: a regular file (a symlink to one is fine) of at most
