@@ -210,12 +210,11 @@ fn the_assessment_results_validate_and_carry_the_verdict() {
             .find(|f| f["target"]["target-id"] == target)
             .map(|f| f["target"]["status"]["state"].as_str().unwrap().to_string())
     };
-    assert_eq!(state("C1").as_deref(), Some("satisfied"));
-    // `5.10` is not a token; it is written `_5.10`.
-    assert_eq!(state("_5.10").as_deref(), Some("not-satisfied"));
+    assert_eq!(state("control__fw__C1").as_deref(), Some("satisfied"));
+    assert_eq!(state("control__fw__5.10").as_deref(), Some("not-satisfied"));
     // B-1 is high and overdue: it fails the gate; B-3 is accepted.
-    assert_eq!(state("B-1").as_deref(), Some("not-satisfied"));
-    assert_eq!(state("B-3").as_deref(), Some("satisfied"));
+    assert_eq!(state("item__B-1").as_deref(), Some("not-satisfied"));
+    assert_eq!(state("item__B-3").as_deref(), Some("satisfied"));
     let verdict = result["props"]
         .as_array()
         .unwrap()
@@ -816,4 +815,195 @@ fn profile_errors_name_the_profile_and_the_place() {
         ),
         "{others}"
     );
+}
+
+/// The findings of an assessment-results document: (target-id, state,
+/// description, kind prop, id prop).
+fn findings(doc: &Value) -> Vec<(String, String, String, String, String)> {
+    let prop = |f: &Value, name: &str| {
+        f["props"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .map(|p| p["value"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    doc["assessment-results"]["results"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["target"]["target-id"].as_str().unwrap().to_string(),
+                f["target"]["status"]["state"].as_str().unwrap().to_string(),
+                f["description"].as_str().unwrap().to_string(),
+                prop(f, "kind"),
+                prop(f, "id"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn assessment_findings_agree_with_check_on_acceptances() {
+    let repo = Fixture::new()
+        .file("comply.yaml", "name: t\n")
+        .file(
+            "controls/fw.yaml",
+            "framework: fw\ncontrols:\n  - { id: C1, title: one, status: implemented, evidence: [evidence/e.md] }\n  - { id: C2, title: two, status: missing }\n",
+        )
+        .file(
+            "backlog/b.yaml",
+            "framework: fw\nitems:\n  - { id: B-1, title: t, risk: high, due: 2030-01-01 }\n",
+        )
+        .file("evidence/e.md", "x\n")
+        .file(
+            "exceptions/e.yaml",
+            "exceptions:\n  - { target: 'fw:C1', reason: r, approved_by: X, approved_on: 2024-01-01, expires: 2024-12-31 }\n  - { target: evidence/e.md, reason: r, approved_by: X, approved_on: 2024-01-01, expires: 2024-12-31 }\n  - { target: 'fw:C2', reason: accepted gap, approved_by: Y, approved_on: 2025-01-01, expires: 2025-12-31 }\n  - { target: 'fw:C1', reason: again, approved_by: X, approved_on: 2024-01-01, expires: 2024-12-31 }\n",
+        );
+    common::git(repo.path(), &["init", "-q"], None);
+    common::commit_all(repo.path(), "2025-05-01T10:00:00+00:00");
+    let check = repo
+        .run(&["--as-of", "2025-06-01", "check", "--format", "json"])
+        .code(1);
+    let check = common::json(&check);
+    let doc = common::json(
+        &repo
+            .run(&["--as-of", "2025-06-01", "export", "assessment-results"])
+            .success(),
+    );
+    assert_valid("assessment-results", &doc);
+    let found = findings(&doc);
+    // Every offender of `check` is a finding not satisfied, one per
+    // offender (two acceptances of one target are two findings).
+    let offenders = check["offenders"].as_array().unwrap();
+    assert_eq!(offenders.len(), 3);
+    let failing: Vec<(String, String)> = found
+        .iter()
+        .filter(|f| f.1 == "not-satisfied" && f.3 == "acceptance")
+        .map(|f| (f.3.clone(), f.4.clone()))
+        .collect();
+    let mut expected: Vec<(String, String)> = offenders
+        .iter()
+        .map(|o| {
+            (
+                o["kind"].as_str().unwrap().to_string(),
+                o["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    expected.sort();
+    let mut failing_sorted = failing.clone();
+    failing_sorted.sort();
+    assert_eq!(failing_sorted, expected);
+    // Target ids are unique.
+    let targets: std::collections::HashSet<&String> = found.iter().map(|f| &f.0).collect();
+    assert_eq!(targets.len(), found.len(), "{found:?}");
+    // The acceptance in force of C2 is said on its finding.
+    let c2 = found.iter().find(|f| f.0 == "control__fw__C2").unwrap();
+    assert!(
+        c2.2.contains("Risk accepted by Y on 2025-01-01 until 2025-12-31: accepted gap."),
+        "{c2:?}"
+    );
+}
+
+#[test]
+fn target_ids_tell_frameworks_kinds_and_escapes_apart() {
+    let repo = Fixture::new()
+        .file("comply.yaml", "name: t\n")
+        .file(
+            "controls/fw.yaml",
+            "framework: fw\ncontrols:\n  - { id: '1', title: one, status: implemented }\n  - { id: a/b, title: s, status: implemented }\n  - { id: a_b, title: u, status: missing }\n  - { id: B-1, title: same id as item, status: missing }\n",
+        )
+        .file(
+            "controls/fw2.yaml",
+            "framework: fw2\ncontrols:\n  - { id: '1', title: other one, status: missing }\n",
+        )
+        .file(
+            "backlog/b.yaml",
+            "framework: fw\nitems:\n  - { id: B-1, title: t, risk: high, due: 2030-01-01 }\n",
+        );
+    let doc = export(&repo, "assessment-results");
+    assert_valid("assessment-results", &doc);
+    let mut targets: Vec<(String, String)> =
+        findings(&doc).into_iter().map(|f| (f.0, f.1)).collect();
+    targets.sort();
+    assert_eq!(
+        targets,
+        [
+            ("control__fw2__1", "not-satisfied"),
+            ("control__fw__1", "satisfied"),
+            ("control__fw__B-1", "not-satisfied"),
+            ("control__fw__a_2Fb", "satisfied"),
+            ("control__fw__a_5Fb", "not-satisfied"),
+            ("item__B-1", "satisfied"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+}
+
+#[test]
+fn assessment_results_take_checks_gate_options() {
+    let repo = Fixture::new()
+        .file("comply.yaml", "name: t\n")
+        .file(
+            "controls/fw.yaml",
+            "framework: fw\ncontrols:\n  - { id: C1, title: one, status: implemented }\n",
+        )
+        .file(
+            "backlog/b.yaml",
+            "framework: fw\nitems:\n  - { id: B-1, title: t, risk: low, due: 2025-01-01 }\n",
+        )
+        .file(
+            "reviews/r.yaml",
+            "reviews:\n  - { id: REV-1, title: r, framework: fw, cadence: annual, risk: high, evidence: [evidence/e.md] }\n",
+        )
+        .file("evidence/e.md", "x\n");
+    common::git(repo.path(), &["init", "-q"], None);
+    common::commit_all(repo.path(), "2025-05-01T10:00:00+00:00");
+    let verdict = |args: &[&str]| {
+        let mut all = vec!["--as-of", "2025-06-01", "export", "assessment-results"];
+        all.extend(args);
+        let doc = common::json(&repo.run(&all).success());
+        doc["assessment-results"]["results"][0]["props"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "verdict")
+            .unwrap()["value"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(verdict(&[]), "passed");
+    // The low item is overdue: it fails at --fail-on low, as `check` does.
+    assert_eq!(verdict(&["--fail-on", "low"]), "failed");
+    repo.run(&["--as-of", "2025-06-01", "check", "--fail-on", "low"])
+        .code(1);
+    // A shallow clone: refused without --without-history, as `check` is.
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo.path().display());
+    let target = clone.path().join("c");
+    common::git(
+        clone.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            &url,
+            target.to_str().unwrap(),
+        ],
+        None,
+    );
+    let run = |args: &[&str]| {
+        common::comply(&target)
+            .args(["--as-of", "2025-06-01", "export", "assessment-results"])
+            .args(args)
+            .assert()
+    };
+    let refused = run(&[]).code(2);
+    assert!(common::stderr(&refused).contains("--without-history"));
+    run(&["--without-history"]).success();
 }

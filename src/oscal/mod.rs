@@ -18,6 +18,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::analysis::gate::SubjectKind;
 use crate::analysis::{Analysis, EvidenceView};
 use crate::evidence::EvidenceMap;
 use crate::model::{Owner, Repository};
@@ -74,22 +75,35 @@ pub(crate) fn line(text: &str, fallback: &str) -> String {
     }
 }
 
-/// An OSCAL token (an XML NCName) made from `text`: characters other than
-/// letters, digits, `.`, `-` and `_` become `_`, and a leading `_` is added
-/// when the first is not a letter.
-pub(crate) fn token(text: &str) -> String {
-    let mut token: String = text
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
+/// A finding's target: an OSCAL token (an XML NCName) that names one
+/// subject of the gate and no other. `KIND__FRAMEWORK__ID` for controls
+/// (`control__iso27001__A.5.24`), `KIND__ID` for items, reviews and
+/// acceptances (whose ids are the repository's own), with `__N` for the
+/// N-th acceptance of one target from the second on. In the framework and
+/// the id, every character but ASCII letters, digits, `.` and `-` is
+/// `_` and its UTF-8 bytes in hex (`/` is `_2F`, `_` is `_5F`), so no two
+/// subjects share a target and `__` only ever separates.
+pub(crate) fn subject_token(kind: SubjectKind, framework: &str, id: &str, nth: usize) -> String {
+    let mut token = kind.to_string();
+    let mut part = |text: &str| {
+        token.push_str("__");
+        let mut buffer = [0; 4];
+        for c in text.chars() {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-') {
+                token.push(c);
             } else {
-                '_'
+                for byte in c.encode_utf8(&mut buffer).bytes() {
+                    let _ = write!(token, "_{byte:02X}");
+                }
             }
-        })
-        .collect();
-    if !token.chars().next().is_some_and(char::is_alphabetic) {
-        token.insert(0, '_');
+        }
+    };
+    if kind == SubjectKind::Control {
+        part(framework);
+    }
+    part(id);
+    if nth > 1 {
+        let _ = write!(token, "__{nth}");
     }
     token
 }
@@ -522,10 +536,33 @@ mod tests {
     }
 
     #[test]
-    fn tokens_and_lines_fit_oscal() {
-        assert_eq!(token("A.5.24"), "A.5.24");
-        assert_eq!(token("5.10"), "_5.10");
-        assert_eq!(token("CC 6:1"), "CC_6_1");
+    fn subject_tokens_are_one_per_subject() {
+        let control = |fw, id| subject_token(SubjectKind::Control, fw, id, 1);
+        assert_eq!(control("iso27001", "A.5.24"), "control__iso27001__A.5.24");
+        assert_eq!(control("fw", "5.10"), "control__fw__5.10");
+        assert_ne!(control("fw", "1"), control("fw2", "1"));
+        let ids = ["a/b", "a_b", "a@b", "a_2Fb", "\u{e9}"];
+        let tokens: std::collections::HashSet<String> =
+            ids.iter().map(|id| control("fw", id)).collect();
+        assert_eq!(tokens.len(), ids.len(), "{tokens:?}");
+        assert_eq!(control("fw", "a_b"), "control__fw__a_5Fb");
+        assert_eq!(control("fw", "\u{e9}"), "control__fw___C3_A9");
+        assert_eq!(
+            subject_token(SubjectKind::Item, "fw", "B-1", 1),
+            "item__B-1"
+        );
+        assert_ne!(
+            control("fw", "B-1"),
+            subject_token(SubjectKind::Item, "fw", "B-1", 1)
+        );
+        assert_eq!(
+            subject_token(SubjectKind::Acceptance, "", "fw:C1", 2),
+            "acceptance__fw_3AC1__2"
+        );
+    }
+
+    #[test]
+    fn lines_fit_oscal() {
         assert_eq!(line("  two\n lines ", "x"), "two lines");
         assert_eq!(line(" \n", "x"), "x");
     }

@@ -9,8 +9,9 @@ use serde::Serialize;
 use super::poam::{Origin, comply_origin};
 use super::{
     BackMatter, Evidence, Ids, Input, LocalDefinitions, Metadata, Observation, Prop, line,
-    metadata, title, token, tool,
+    metadata, subject_token, title, tool,
 };
+use crate::acceptance::{AcceptanceState, Target};
 use crate::analysis::gate::{Checked, Gate, SubjectKind};
 use crate::analysis::{ControlView, EvidenceView};
 use crate::report::words;
@@ -175,16 +176,33 @@ pub(crate) fn results(input: &Input) -> ResultsDocument {
         .iter()
         .map(|control| control_finding(control, &verdicts, &ids, &mut evidence))
         .collect();
-    for checked in gate
+    // Every item, review and acceptance the gate judged: each offender is
+    // in a finding (controls' in theirs above), so the findings agree with
+    // the verdict. Two acceptances of one target are told apart by their
+    // order.
+    let mut met: HashMap<(SubjectKind, &str, &str), usize> = HashMap::new();
+    for (case, checked) in gate
         .checked
         .iter()
-        .filter(|c| matches!(c.kind, SubjectKind::Item | SubjectKind::Review))
+        .enumerate()
+        .filter(|(_, c)| c.kind != SubjectKind::Control)
     {
+        let nth = met
+            .entry((checked.kind, &checked.framework, &checked.id))
+            .or_default();
+        *nth += 1;
         let views = evidence_of
             .get(&(checked.kind, checked.id.as_str()))
             .copied()
             .unwrap_or_default();
-        findings.push(item_finding(checked, &verdicts, views, &ids, &mut evidence));
+        findings.push(item_finding(
+            (case, checked),
+            *nth,
+            &verdicts,
+            views,
+            &ids,
+            &mut evidence,
+        ));
     }
     let back_matter = evidence.back_matter();
     let props = vec![
@@ -230,44 +248,83 @@ pub(crate) fn results(input: &Input) -> ResultsDocument {
 /// A subject of the gate: kind, framework, id.
 type Subject<'a> = (SubjectKind, &'a str, &'a str);
 
-/// What the gate says of each subject: its offences, and the offences risk
-/// acceptances cover (with who accepted them until when), described.
+/// What the gate says of each subject it judged (by its index in
+/// `Gate::checked`): its offences, and the offences risk acceptances cover
+/// (with who accepted them until when), described; and the acceptances in
+/// force of each item, review and control.
 #[derive(Default)]
 struct Verdicts<'a> {
-    offences: HashMap<Subject<'a>, Vec<String>>,
-    accepted: HashMap<Subject<'a>, Vec<String>>,
+    offences: HashMap<usize, Vec<String>>,
+    accepted: HashMap<usize, Vec<String>>,
+    /// The index in `Gate::checked` of each control judged.
+    controls: HashMap<Subject<'a>, usize>,
+    /// The acceptances in force of each subject (items and reviews without
+    /// their framework), said.
+    in_force: HashMap<Subject<'a>, Vec<String>>,
 }
 
 impl<'a> Verdicts<'a> {
     fn of(gate: &'a Gate) -> Verdicts<'a> {
         let mut verdicts = Verdicts::default();
         for o in &gate.offenders {
-            let key = (o.kind, o.framework.as_str(), o.id.as_str());
-            verdicts
-                .offences
-                .entry(key)
-                .or_default()
-                .push(words::describe(&o.reason));
+            let said = words::describe(&o.reason);
+            verdicts.offences.entry(o.case).or_default().push(said);
         }
         for a in &gate.accepted {
             let o = &a.offender;
-            let key = (o.kind, o.framework.as_str(), o.id.as_str());
-            verdicts.accepted.entry(key).or_default().push(format!(
+            verdicts.accepted.entry(o.case).or_default().push(format!(
                 "{} (accepted by {} until {})",
                 words::describe(&o.reason),
                 a.approved_by,
                 a.until
             ));
         }
+        for (case, c) in gate.checked.iter().enumerate() {
+            if c.kind == SubjectKind::Control {
+                verdicts
+                    .controls
+                    .insert((c.kind, c.framework.as_str(), c.id.as_str()), case);
+            }
+        }
+        for a in gate
+            .acceptances
+            .iter()
+            .filter(|a| matches!(a.state, AcceptanceState::Active | AcceptanceState::Expiring))
+        {
+            let key = match &a.subject {
+                Target::Item { id } => (SubjectKind::Item, "", id.as_str()),
+                Target::Review { id } => (SubjectKind::Review, "", id.as_str()),
+                Target::Control { framework, id } => {
+                    (SubjectKind::Control, framework.as_str(), id.as_str())
+                }
+                Target::Evidence { .. } => continue,
+            };
+            verdicts.in_force.entry(key).or_default().push(format!(
+                "Risk accepted by {} on {} until {}: {}.",
+                a.approved_by,
+                a.approved_on,
+                a.expires,
+                line(a.reason.trim_end_matches('.'), "-")
+            ));
+        }
         verdicts
     }
 
-    /// The offences and the accepted offences of a subject.
-    fn get(&self, subject: Subject<'_>) -> (Vec<String>, Vec<String>) {
-        (
-            self.offences.get(&subject).cloned().unwrap_or_default(),
-            self.accepted.get(&subject).cloned().unwrap_or_default(),
-        )
+    /// The offences of the subject judged as `Gate::checked[case]` (none
+    /// when it was not judged), and what else its finding says: the
+    /// accepted offences and the acceptances in force.
+    fn get(&self, case: Option<usize>, subject: Subject<'_>) -> (Vec<String>, Vec<String>) {
+        let of = |map: &HashMap<usize, Vec<String>>| {
+            case.and_then(|c| map.get(&c)).cloned().unwrap_or_default()
+        };
+        let (kind, _, id) = subject;
+        let bare = match kind {
+            SubjectKind::Item | SubjectKind::Review => (kind, "", id),
+            _ => subject,
+        };
+        let mut said = of(&self.accepted);
+        said.extend(self.in_force.get(&bare).cloned().unwrap_or_default());
+        (of(&self.offences), said)
     }
 }
 
@@ -278,8 +335,12 @@ fn control_finding(
     evidence: &mut Evidence,
 ) -> Finding {
     let key = format!("control/{}/{}", control.framework, control.id);
-    let (offences, accepted) =
-        verdicts.get((SubjectKind::Control, &control.framework, &control.id));
+    let subject = (
+        SubjectKind::Control,
+        control.framework.as_str(),
+        control.id.as_str(),
+    );
+    let (offences, accepted) = verdicts.get(verdicts.controls.get(&subject).copied(), subject);
     let satisfied = !control.is_gap && !control.unproven && offences.is_empty();
     let mut why = vec![format!("Status {}.", control.status)];
     if control.unproven {
@@ -301,7 +362,7 @@ fn control_finding(
         origins: vec![comply_origin(ids)],
         target: FindingTarget {
             kind: "objective-id",
-            target_id: token(&control.id),
+            target_id: subject_token(SubjectKind::Control, &control.framework, &control.id, 1),
             status: TargetStatus::of(satisfied),
         },
         related_observations: related
@@ -312,14 +373,19 @@ fn control_finding(
 }
 
 fn item_finding(
-    checked: &Checked,
+    (case, checked): (usize, &Checked),
+    nth: usize,
     verdicts: &Verdicts,
     views: &[EvidenceView],
     ids: &Ids,
     evidence: &mut Evidence,
 ) -> Finding {
-    let key = format!("{}/{}", checked.kind, checked.id);
-    let (offences, accepted) = verdicts.get((checked.kind, &checked.framework, &checked.id));
+    let key = match nth {
+        1 => format!("{}/{}", checked.kind, checked.id),
+        n => format!("{}/{}/{n}", checked.kind, checked.id),
+    };
+    let (offences, accepted) =
+        verdicts.get(Some(case), (checked.kind, &checked.framework, &checked.id));
     let satisfied = offences.is_empty();
     let mut why = if satisfied {
         vec!["Passes the gate.".to_string()]
@@ -343,7 +409,7 @@ fn item_finding(
         origins: vec![comply_origin(ids)],
         target: FindingTarget {
             kind: "objective-id",
-            target_id: token(&checked.id),
+            target_id: subject_token(checked.kind, &checked.framework, &checked.id, nth),
             status: TargetStatus::of(satisfied),
         },
         related_observations: related
