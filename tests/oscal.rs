@@ -1007,3 +1007,146 @@ fn assessment_results_take_checks_gate_options() {
     assert!(common::stderr(&refused).contains("--without-history"));
     run(&["--without-history"]).success();
 }
+
+/// The observations of a POA&M: (title, collected, props as name=value).
+fn observations(doc: &Value) -> Vec<(String, String, Vec<String>)> {
+    doc["plan-of-action-and-milestones"]["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let props = o["props"]
+                .as_array()
+                .map(|props| {
+                    props
+                        .iter()
+                        .map(|p| {
+                            format!(
+                                "{}={}",
+                                p["name"].as_str().unwrap(),
+                                p["value"].as_str().unwrap()
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            (
+                o["title"].as_str().unwrap().to_string(),
+                o["collected"].as_str().unwrap().to_string(),
+                props,
+            )
+        })
+        .collect()
+}
+
+/// A repository whose evidence was committed on 2025-05-01 and whose HEAD
+/// (an unrelated change) is of 2025-05-20; no `max_age_days` anywhere.
+fn dated_repository() -> Fixture {
+    let repo = Fixture::new()
+        .file("comply.yaml", "name: c\n")
+        .file(
+            "controls/fw.yaml",
+            "framework: fw\ncontrols:\n  - { id: C1, title: c, status: missing }\n",
+        )
+        .file(
+            "backlog/b.yaml",
+            "framework: fw\nitems:\n  - { id: E-1, title: e, risk: high, due: 2030-01-01, evidence: [evidence/e.md] }\n",
+        )
+        .file("evidence/e.md", "x\n");
+    common::git(repo.path(), &["init", "-q"], None);
+    common::commit_all(repo.path(), "2025-05-01T10:00:00+00:00");
+    fs::write(repo.path().join("other.txt"), "later\n").unwrap();
+    common::commit_all(repo.path(), "2025-05-20T10:00:00+00:00");
+    repo
+}
+
+#[test]
+fn evidence_is_dated_by_its_own_last_commit() {
+    let repo = dated_repository();
+    let doc = export(&repo, "poam");
+    let found = observations(&doc);
+    assert_eq!(found.len(), 1);
+    let (_, collected, props) = &found[0];
+    assert_eq!(collected, "2025-05-01T00:00:00Z");
+    assert!(
+        props.iter().any(|p| p.starts_with("last-commit=")),
+        "{props:?}"
+    );
+    assert!(
+        !props.iter().any(|p| p.starts_with("uncommitted")),
+        "{props:?}"
+    );
+    assert!(
+        doc["plan-of-action-and-milestones"]["metadata"]["version"]
+            .as_str()
+            .unwrap()
+            .starts_with("commit ")
+    );
+}
+
+#[test]
+fn a_dirty_tree_is_said_in_the_version_and_on_the_evidence() {
+    let repo = dated_repository();
+    let clean = export(&repo, "poam");
+    let metadata = |doc: &Value| doc["plan-of-action-and-milestones"]["metadata"].clone();
+    // An edit to a file comply reads, not committed.
+    fs::write(repo.path().join("evidence/e.md"), "edited\n").unwrap();
+    let first = export(&repo, "poam");
+    assert_valid("poam", &first);
+    let version = metadata(&first)["version"].as_str().unwrap().to_string();
+    let clean_version = metadata(&clean)["version"].as_str().unwrap().to_string();
+    assert!(
+        version.starts_with(&format!("{clean_version}+dirty.")),
+        "{version}"
+    );
+    assert_ne!(
+        metadata(&first)["last-modified"],
+        metadata(&clean)["last-modified"]
+    );
+    assert_eq!(metadata(&first)["props"][0]["name"], "uncommitted-files");
+    assert_eq!(metadata(&first)["props"][0]["value"], "1");
+    let (_, _, props) = &observations(&first)[0];
+    assert!(props.contains(&"uncommitted=true".to_string()), "{props:?}");
+    // Another uncommitted state, another version.
+    fs::write(repo.path().join("evidence/e.md"), "edited again\n").unwrap();
+    let second = export(&repo, "poam");
+    assert_ne!(metadata(&second)["version"], metadata(&first)["version"]);
+    // A file comply does not read changes nothing.
+    fs::write(repo.path().join("evidence/e.md"), "x\n").unwrap();
+    fs::write(repo.path().join("notes.txt"), "scratch\n").unwrap();
+    assert_eq!(export(&repo, "poam"), clean);
+}
+
+#[test]
+fn without_history_evidence_says_its_date_is_unknown() {
+    let repo = dated_repository();
+    let clone = tempfile::tempdir().unwrap();
+    let target = clone.path().join("c");
+    common::git(
+        clone.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            &format!("file://{}", repo.path().display()),
+            target.to_str().unwrap(),
+        ],
+        None,
+    );
+    let assert = common::comply(&target)
+        .args(["--as-of", "2026-02-10", "export", "poam"])
+        .assert()
+        .success();
+    let doc = common::json(&assert);
+    assert_valid("poam", &doc);
+    let (_, _, props) = &observations(&doc)[0];
+    assert!(
+        props.contains(&"history=unavailable".to_string()),
+        "{props:?}"
+    );
+    assert!(
+        !props.iter().any(|p| p.starts_with("last-commit=")),
+        "{props:?}"
+    );
+}

@@ -2,15 +2,19 @@
 //! around the pure `crate::oscal` (evidence files hashed, the analysed
 //! commit's date read, the document written).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
 
 use clap::{Args, Subcommand};
 
 use super::steps::{self, Context, Exit};
 use crate::args::GateArgs;
 use crate::evidence::WorkTree;
+use crate::format::FileKind;
+use crate::git::History;
 use crate::oscal::{self, Facts, Input};
 
 /// The OSCAL documents `comply export` writes.
@@ -61,7 +65,9 @@ pub(crate) fn run(
         ExportCommand::AssessmentResults(results) => (&results.export, Some(&results.gate)),
     };
     let options = |base| gate.map_or(base, |g: &GateArgs| g.apply(base));
-    let Some((workspace, analysed)) = steps::open_analysed(ctx, options, false, err)? else {
+    // History is always read: every observation is dated by its files'
+    // last commit, not only when some `max_age_days` asks for freshness.
+    let Some((workspace, analysed)) = steps::open_analysed(ctx, options, true, err)? else {
         return Ok(Exit::Invalid);
     };
     let analysis = &analysed.analysis;
@@ -74,15 +80,43 @@ pub(crate) fn run(
             hashes.insert(file.clone(), sha);
         }
     }
-    let head = workspace.git.as_ref().ok().and_then(|g| g.head_commit());
-    let (version, last_modified) = match head {
-        Some((hash, date)) => (format!("commit {hash}"), date),
-        None => (analysis.as_of.to_string(), oscal::midnight(analysis.as_of)),
+    let git = workspace.git.as_ref().ok();
+    let (version, last_modified, uncommitted) = match git.and_then(|g| g.head_commit()) {
+        Some((hash, date)) => {
+            let changed = git
+                .map(|g| g.changed_files("HEAD", None))
+                .transpose()?
+                .unwrap_or_default();
+            let evidence: BTreeSet<&String> =
+                analysed.states.values().flat_map(|s| &s.files).collect();
+            let read: Vec<&String> = changed
+                .iter()
+                .filter(|p| read_by_comply(p) || evidence.contains(p))
+                .collect();
+            match dirty(&workspace.root, &read)? {
+                Some((print, newest)) => (
+                    format!("commit {hash}+dirty.{print}"),
+                    newest.unwrap_or(date),
+                    read.len(),
+                ),
+                None => (format!("commit {hash}"), date, 0),
+            }
+        }
+        None => (
+            analysis.as_of.to_string(),
+            oscal::midnight(analysis.as_of),
+            0,
+        ),
     };
     let facts = Facts {
         system: steps::title(&workspace.loaded, &ctx.root),
         last_modified,
         version,
+        uncommitted,
+        history_unknown: match &analysed.history {
+            History::Unknown(why) => Some(why.clone()),
+            History::Known { .. } => None,
+        },
         evidence: &analysed.states,
         hashes: &hashes,
     };
@@ -128,4 +162,55 @@ pub(crate) fn run(
         None => out.write_all(&bytes)?,
     }
     Ok(Exit::Success)
+}
+
+/// Whether comply reads the root-relative `path` as a repository file:
+/// comply.yaml or a file of its directories.
+fn read_by_comply(path: &str) -> bool {
+    path == "comply.yaml"
+        || FileKind::directories().any(|dir| {
+            path.strip_prefix(dir)
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
+}
+
+/// For the files comply reads that differ from the commit (`changed`,
+/// root-relative): a fingerprint of their paths and contents (12 hex
+/// digits of a SHA-256, so two different uncommitted states never share a
+/// version) and the newest modification time among them (as an OSCAL
+/// date-time); `None` when nothing differs.
+fn dirty(root: &Path, changed: &[&String]) -> anyhow::Result<Option<(String, Option<String>)>> {
+    if changed.is_empty() {
+        return Ok(None);
+    }
+    let mut print = Sha256::new();
+    let mut newest: Option<std::time::SystemTime> = None;
+    for path in changed {
+        let full = root.join(path);
+        let content = match std::fs::symlink_metadata(&full) {
+            Ok(meta) if meta.is_file() => {
+                newest = newest.max(meta.modified().ok());
+                super::evidence::hash(&full)
+                    .map_err(|e| anyhow::anyhow!("cannot read `{path}`: {e}"))?
+                    .1
+            }
+            Ok(_) => "not a file".to_string(),
+            Err(_) => "deleted".to_string(),
+        };
+        print.update(path.as_bytes());
+        print.update([0]);
+        print.update(content.as_bytes());
+        print.update([0]);
+    }
+    let hex: String = print
+        .finalize()
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let newest = newest.map(|time| {
+        chrono::DateTime::<chrono::Utc>::from(time)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    });
+    Ok(Some((hex, newest)))
 }

@@ -36,8 +36,15 @@ pub(crate) struct Facts<'a> {
     /// When the analysed state was last changed: the analysed commit's
     /// date, or the as-of date's midnight UTC without git.
     pub(crate) last_modified: String,
-    /// The document's version: the analysed commit, else the as-of date.
+    /// The document's version: the analysed commit (`+dirty.` and a
+    /// fingerprint when files comply reads differ from it), else the as-of
+    /// date.
     pub(crate) version: String,
+    /// How many files comply reads differ from the analysed commit.
+    pub(crate) uncommitted: usize,
+    /// Why git history is unavailable (a shallow clone, no git), when it is:
+    /// evidence then has no last commit.
+    pub(crate) history_unknown: Option<String>,
     /// The states and covered files of every evidence path.
     pub(crate) evidence: &'a EvidenceMap,
     /// SHA-256 (lower-case hex) of every evidence file, by path.
@@ -136,6 +143,9 @@ pub(crate) struct Metadata {
     pub(crate) version: String,
     /// The OSCAL version.
     pub(crate) oscal_version: &'static str,
+    /// Comply properties: how many files differ from the commit.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) props: Vec<Prop>,
     /// Roles parties play.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) roles: Vec<Role>,
@@ -355,6 +365,10 @@ pub(crate) fn metadata(title: String, facts: &Facts, ids: &Ids, owners: &[Owner]
         last_modified: facts.last_modified.clone(),
         version: facts.version.clone(),
         oscal_version: OSCAL_VERSION,
+        props: match facts.uncommitted {
+            0 => Vec::new(),
+            n => vec![Prop::comply("uncommitted-files", n.to_string())],
+        },
         roles: if has_owners {
             vec![Role {
                 id: OWNER_ROLE,
@@ -450,10 +464,20 @@ impl<'a> Evidence<'a> {
         if let Some(change) = &entry.last_change {
             props.push(Prop::comply("last-commit", &change.commit));
         }
-        let described = match &entry.note {
+        if entry.uncommitted {
+            props.push(Prop::comply("uncommitted", "true"));
+        }
+        let mut described = match &entry.note {
             Some(note) => format!("Evidence `{}` ({}): {note}", entry.path, entry.state),
             None => format!("Evidence `{}` ({}).", entry.path, entry.state),
         };
+        if let (None, Some(why)) = (&entry.last_change, &self.facts.history_unknown) {
+            props.push(Prop::comply("history", "unavailable"));
+            let _ = write!(
+                described,
+                " Its last commit is unknown ({why}); `collected` is the document's date."
+            );
+        }
         self.observations.push(Observation {
             uuid: uuid.clone(),
             title: line(&entry.path, "-"),
