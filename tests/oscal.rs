@@ -1150,3 +1150,58 @@ fn without_history_evidence_says_its_date_is_unknown() {
         "{props:?}"
     );
 }
+
+#[test]
+fn an_observation_lists_at_most_a_hundred_files() {
+    let mut repo = Fixture::new()
+        .file("comply.yaml", "name: big\n")
+        .file(
+            "controls/fw.yaml",
+            "framework: fw\ncontrols:\n  - { id: C1, title: c, status: missing }\n",
+        )
+        .file(
+            "backlog/b.yaml",
+            "framework: fw\nitems:\n  - { id: I-1, title: t, risk: high, due: 2030-01-01, evidence: [evidence/many/] }\n  - { id: I-2, title: t, risk: high, due: 2030-01-01, evidence: [evidence/many/] }\n",
+        );
+    for i in 0..150 {
+        repo = repo.file(&format!("evidence/many/f{i:03}"), "x");
+    }
+    let doc = export(&repo, "poam");
+    assert_valid("poam", &doc);
+    let poam = &doc["plan-of-action-and-milestones"];
+    for observation in poam["observations"].as_array().unwrap() {
+        let relevant = observation["relevant-evidence"].as_array().unwrap();
+        assert_eq!(relevant.len(), 101);
+        assert_eq!(
+            relevant[100]["description"],
+            "50 more files not listed: an observation lists at most 100 files"
+        );
+    }
+    // The files listed are the same for both items, each one resource.
+    assert_eq!(
+        poam["back-matter"]["resources"].as_array().unwrap().len(),
+        100
+    );
+}
+
+#[test]
+fn a_pending_acceptance_is_not_in_the_risk_log() {
+    let repo = Fixture::new()
+        .file("comply.yaml", "name: p\n")
+        .file(
+            "controls/fw.yaml",
+            "framework: fw\ncontrols:\n  - { id: C1, title: c, status: missing }\n",
+        )
+        .file(
+            "backlog/b.yaml",
+            "framework: fw\nitems:\n  - { id: B-1, title: t, risk: high, due: 2030-01-01 }\n",
+        )
+        .file(
+            "exceptions/e.yaml",
+            "exceptions:\n  - { target: B-1, reason: later, approved_by: X, approved_on: 2026-03-01, expires: 2026-12-31 }\n",
+        );
+    let doc = export(&repo, "poam");
+    assert_valid("poam", &doc);
+    let risk = &doc["plan-of-action-and-milestones"]["risks"][0];
+    assert!(risk.get("risk-log").is_none(), "{risk}");
+}

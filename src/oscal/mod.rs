@@ -389,11 +389,23 @@ pub(crate) fn metadata(title: String, facts: &Facts, ids: &Ids, owners: &[Owner]
     }
 }
 
+/// Most files one observation lists (a folder or glob may cover
+/// thousands); the rest are counted in one last entry.
+pub(crate) const MAX_FILES_PER_OBSERVATION: usize = 100;
+
+/// Most file links (`relevant-evidence` pointing at a resource) in one
+/// document: past it, observations list no file and say why. Bounds the
+/// document where the same big folder is the evidence of many items (1,000
+/// items of a 5,000-file folder made 699 MB).
+pub(crate) const MAX_FILE_LINKS: usize = 200_000;
+
 /// Observations of evidence and the back-matter resources of its files,
 /// gathered while a document is built.
 pub(crate) struct Evidence<'a> {
     facts: &'a Facts<'a>,
     ids: &'a Ids,
+    /// File links made so far.
+    links: usize,
     /// Observations in the order made.
     pub(crate) observations: Vec<Observation>,
     /// Resources by path (each file once).
@@ -406,6 +418,7 @@ impl<'a> Evidence<'a> {
         Evidence {
             facts,
             ids,
+            links: 0,
             observations: Vec::new(),
             resources: BTreeMap::new(),
         }
@@ -430,11 +443,15 @@ impl<'a> Evidence<'a> {
             .get(&entry.path)
             .map(|s| s.files.as_slice())
             .unwrap_or_default();
+        let hashed: Vec<(&String, &String)> = files
+            .iter()
+            .filter_map(|file| Some((file, self.facts.hashes.get(file)?)))
+            .collect();
+        let room = MAX_FILE_LINKS.saturating_sub(self.links);
+        let listed = hashed.len().min(MAX_FILES_PER_OBSERVATION).min(room);
+        self.links += listed;
         let mut relevant = Vec::new();
-        for file in files {
-            let Some(sha) = self.facts.hashes.get(file) else {
-                continue;
-            };
+        for &(file, sha) in &hashed[..listed] {
             let resource = self
                 .resources
                 .entry(file.clone())
@@ -454,7 +471,21 @@ impl<'a> Evidence<'a> {
                 description: line(file, "-"),
             });
         }
-        if relevant.is_empty() {
+        let left = hashed.len() - listed;
+        if left > 0 {
+            let why = if listed < hashed.len().min(MAX_FILES_PER_OBSERVATION) {
+                format!("the document lists at most {MAX_FILE_LINKS} file links")
+            } else {
+                format!("an observation lists at most {MAX_FILES_PER_OBSERVATION} files")
+            };
+            relevant.push(RelevantEvidence {
+                href: None,
+                description: format!(
+                    "{left} more {} not listed: {why}",
+                    crate::text::plural(left, "file")
+                ),
+            });
+        } else if relevant.is_empty() {
             relevant.push(RelevantEvidence {
                 href: None,
                 description: format!("no file: the evidence is {}", entry.state),

@@ -10,7 +10,7 @@ use super::{
     BackMatter, Evidence, Ids, Input, LocalDefinitions, Metadata, Observation, Prop, SystemId,
     end_of, line, metadata, title, tool,
 };
-use crate::acceptance::{Acceptance, Target};
+use crate::acceptance::{Acceptance, AcceptanceState, Target};
 use crate::analysis::ItemView;
 use crate::model::{Item, ItemStatus};
 
@@ -399,10 +399,11 @@ fn risk(
 
 /// The risk log from what the files date: the acceptance's approval
 /// (`deviation-approved`, ending at its expiry) and the item's `done` date
-/// (`closed`), oldest first; `None` when neither is there.
+/// (`closed`), oldest first; `None` when neither is there. An acceptance
+/// approved to start later has not happened yet and is not logged.
 fn risk_log(item: &Item, acceptance: Option<&Acceptance>, ids: &Ids) -> Option<RiskLog> {
     let mut entries = Vec::new();
-    if let Some(a) = acceptance {
+    if let Some(a) = acceptance.filter(|a| a.state != AcceptanceState::Pending) {
         entries.push(RiskLogEntry {
             uuid: ids.of(
                 "risk-log",
