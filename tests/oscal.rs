@@ -1205,3 +1205,19 @@ fn a_pending_acceptance_is_not_in_the_risk_log() {
     let risk = &doc["plan-of-action-and-milestones"]["risks"][0];
     assert!(risk.get("risk-log").is_none(), "{risk}");
 }
+
+#[test]
+fn a_padded_owner_name_is_the_name() {
+    let repo = Fixture::new()
+        .file(
+            "comply.yaml",
+            "name: o\nowners:\n  - { name: ' padded owner ', team: ' Ops ' }\n",
+        )
+        .file(
+            "controls/fw.yaml",
+            "framework: fw\ncontrols:\n  - { id: C1, title: c, status: missing, owner: padded owner }\n",
+        );
+    let assert = repo.run(&["validate"]).success();
+    let err = common::stderr(&assert);
+    assert!(!err.contains("not declared"), "{err}");
+}

@@ -137,10 +137,12 @@ impl OwnerEntry {
         let email = th.lenient("email", email);
         let team = th.string("team");
         th.finalize();
+        // Blanks around a name are not part of it: owners elsewhere are
+        // compared trimmed.
         Some(OwnerEntry {
-            name: name?.value,
+            name: name?.value.trim().to_string(),
             email,
-            team,
+            team: team.map(|t| t.trim().to_string()),
         })
     }
 }
