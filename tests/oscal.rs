@@ -365,16 +365,7 @@ fn importing_a_catalog_gives_a_matrix_that_validates() {
     insta::assert_snapshot!(yaml);
     common::comply(&out).arg("validate").assert().success();
     // Again without --force: refused, the file kept.
-    let again = common::tool()
-        .args([
-            "import",
-            "catalog",
-            repo.path().join("catalog.json").to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ])
-        .assert()
-        .code(2);
+    let again = import_catalog(repo.path(), &["catalog.json", "-o", "out"]).code(2);
     assert!(common::stderr(&again).contains("already exists"));
     assert_eq!(
         fs::read_to_string(out.join("controls/tiny-framework-v1.yaml")).unwrap(),
@@ -385,16 +376,7 @@ fn importing_a_catalog_gives_a_matrix_that_validates() {
 #[test]
 fn import_catalog_takes_the_framework_option() {
     let repo = Fixture::new().file("catalog.json", CATALOG);
-    let assert = common::tool()
-        .args([
-            "import",
-            "catalog",
-            repo.path().join("catalog.json").to_str().unwrap(),
-            "--framework",
-            "tiny",
-        ])
-        .assert()
-        .success();
+    let assert = import_catalog(repo.path(), &["catalog.json", "--framework", "tiny"]).success();
     assert!(common::stdout(&assert).contains("framework: tiny\n"));
 }
 
@@ -403,16 +385,7 @@ fn import_catalog_takes_the_framework_option() {
 fn refused(text: &str) -> String {
     let repo = Fixture::new().file("bad.json", text).dir("out");
     let out = repo.path().join("out");
-    let assert = common::tool()
-        .args([
-            "import",
-            "catalog",
-            repo.path().join("bad.json").to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ])
-        .assert()
-        .code(2);
+    let assert = import_catalog(repo.path(), &["bad.json", "-o", "out"]).code(2);
     assert!(
         fs::read_dir(&out).unwrap().next().is_none(),
         "something was written"
@@ -847,16 +820,11 @@ fn findings(doc: &Value) -> Vec<(String, String, String, String, String)> {
 
 #[test]
 fn assessment_findings_agree_with_check_on_acceptances() {
-    let repo = Fixture::new()
-        .file("comply.yaml", "name: t\n")
-        .file(
-            "controls/fw.yaml",
-            "framework: fw\ncontrols:\n  - { id: C1, title: one, status: implemented, evidence: [evidence/e.md] }\n  - { id: C2, title: two, status: missing }\n",
-        )
-        .file(
-            "backlog/b.yaml",
-            "framework: fw\nitems:\n  - { id: B-1, title: t, risk: high, due: 2030-01-01 }\n",
-        )
+    let repo = small(
+        "t",
+        "  - { id: C1, title: one, status: implemented, evidence: [evidence/e.md] }\n  - { id: C2, title: two, status: missing }\n",
+        "  - { id: B-1, title: t, risk: high, due: 2030-01-01 }\n",
+    )
         .file("evidence/e.md", "x\n")
         .file(
             "exceptions/e.yaml",
@@ -945,16 +913,11 @@ fn target_ids_tell_frameworks_kinds_and_escapes_apart() {
 
 #[test]
 fn assessment_results_take_checks_gate_options() {
-    let repo = Fixture::new()
-        .file("comply.yaml", "name: t\n")
-        .file(
-            "controls/fw.yaml",
-            "framework: fw\ncontrols:\n  - { id: C1, title: one, status: implemented }\n",
-        )
-        .file(
-            "backlog/b.yaml",
-            "framework: fw\nitems:\n  - { id: B-1, title: t, risk: low, due: 2025-01-01 }\n",
-        )
+    let repo = small(
+        "t",
+        "  - { id: C1, title: one, status: implemented }\n",
+        "  - { id: B-1, title: t, risk: low, due: 2025-01-01 }\n",
+    )
         .file(
             "reviews/r.yaml",
             "reviews:\n  - { id: REV-1, title: r, framework: fw, cadence: annual, risk: high, evidence: [evidence/e.md] }\n",
@@ -982,21 +945,7 @@ fn assessment_results_take_checks_gate_options() {
     repo.run(&["--as-of", "2025-06-01", "check", "--fail-on", "low"])
         .code(1);
     // A shallow clone: refused without --without-history, as `check` is.
-    let clone = tempfile::tempdir().unwrap();
-    let url = format!("file://{}", repo.path().display());
-    let target = clone.path().join("c");
-    common::git(
-        clone.path(),
-        &[
-            "clone",
-            "-q",
-            "--depth",
-            "1",
-            &url,
-            target.to_str().unwrap(),
-        ],
-        None,
-    );
+    let (_clone, target) = shallow_clone(&repo);
     let run = |args: &[&str]| {
         common::comply(&target)
             .args(["--as-of", "2025-06-01", "export", "assessment-results"])
@@ -1042,17 +991,12 @@ fn observations(doc: &Value) -> Vec<(String, String, Vec<String>)> {
 /// A repository whose evidence was committed on 2025-05-01 and whose HEAD
 /// (an unrelated change) is of 2025-05-20; no `max_age_days` anywhere.
 fn dated_repository() -> Fixture {
-    let repo = Fixture::new()
-        .file("comply.yaml", "name: c\n")
-        .file(
-            "controls/fw.yaml",
-            "framework: fw\ncontrols:\n  - { id: C1, title: c, status: missing }\n",
-        )
-        .file(
-            "backlog/b.yaml",
-            "framework: fw\nitems:\n  - { id: E-1, title: e, risk: high, due: 2030-01-01, evidence: [evidence/e.md] }\n",
-        )
-        .file("evidence/e.md", "x\n");
+    let repo = small(
+        "c",
+        "  - { id: C1, title: c, status: missing }\n",
+        "  - { id: E-1, title: e, risk: high, due: 2030-01-01, evidence: [evidence/e.md] }\n",
+    )
+    .file("evidence/e.md", "x\n");
     common::git(repo.path(), &["init", "-q"], None);
     common::commit_all(repo.path(), "2025-05-01T10:00:00+00:00");
     fs::write(repo.path().join("other.txt"), "later\n").unwrap();
@@ -1120,20 +1064,7 @@ fn a_dirty_tree_is_said_in_the_version_and_on_the_evidence() {
 #[test]
 fn without_history_evidence_says_its_date_is_unknown() {
     let repo = dated_repository();
-    let clone = tempfile::tempdir().unwrap();
-    let target = clone.path().join("c");
-    common::git(
-        clone.path(),
-        &[
-            "clone",
-            "-q",
-            "--depth",
-            "1",
-            &format!("file://{}", repo.path().display()),
-            target.to_str().unwrap(),
-        ],
-        None,
-    );
+    let (_clone, target) = shallow_clone(&repo);
     let assert = common::comply(&target)
         .args(["--as-of", "2026-02-10", "export", "poam"])
         .assert()
@@ -1153,16 +1084,11 @@ fn without_history_evidence_says_its_date_is_unknown() {
 
 #[test]
 fn an_observation_lists_at_most_a_hundred_files() {
-    let mut repo = Fixture::new()
-        .file("comply.yaml", "name: big\n")
-        .file(
-            "controls/fw.yaml",
-            "framework: fw\ncontrols:\n  - { id: C1, title: c, status: missing }\n",
-        )
-        .file(
-            "backlog/b.yaml",
-            "framework: fw\nitems:\n  - { id: I-1, title: t, risk: high, due: 2030-01-01, evidence: [evidence/many/] }\n  - { id: I-2, title: t, risk: high, due: 2030-01-01, evidence: [evidence/many/] }\n",
-        );
+    let mut repo = small(
+        "big",
+        "  - { id: C1, title: c, status: missing }\n",
+        "  - { id: I-1, title: t, risk: high, due: 2030-01-01, evidence: [evidence/many/] }\n  - { id: I-2, title: t, risk: high, due: 2030-01-01, evidence: [evidence/many/] }\n",
+    );
     for i in 0..150 {
         repo = repo.file(&format!("evidence/many/f{i:03}"), "x");
     }
@@ -1186,16 +1112,11 @@ fn an_observation_lists_at_most_a_hundred_files() {
 
 #[test]
 fn a_pending_acceptance_is_not_in_the_risk_log() {
-    let repo = Fixture::new()
-        .file("comply.yaml", "name: p\n")
-        .file(
-            "controls/fw.yaml",
-            "framework: fw\ncontrols:\n  - { id: C1, title: c, status: missing }\n",
-        )
-        .file(
-            "backlog/b.yaml",
-            "framework: fw\nitems:\n  - { id: B-1, title: t, risk: high, due: 2030-01-01 }\n",
-        )
+    let repo = small(
+        "p",
+        "  - { id: C1, title: c, status: missing }\n",
+        "  - { id: B-1, title: t, risk: high, due: 2030-01-01 }\n",
+    )
         .file(
             "exceptions/e.yaml",
             "exceptions:\n  - { target: B-1, reason: later, approved_by: X, approved_on: 2026-03-01, expires: 2026-12-31 }\n",
@@ -1220,4 +1141,37 @@ fn a_padded_owner_name_is_the_name() {
     let assert = repo.run(&["validate"]).success();
     let err = common::stderr(&assert);
     assert!(!err.contains("not declared"), "{err}");
+}
+
+/// A shallow clone (depth 1, as CI checks out) of `repo`: the directory
+/// holding it (removed when dropped) and its path.
+fn shallow_clone(repo: &Fixture) -> (tempfile::TempDir, std::path::PathBuf) {
+    let clone = tempfile::tempdir().unwrap();
+    let target = clone.path().join("c");
+    let url = format!("file://{}", repo.path().display());
+    common::git(
+        clone.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            &url,
+            target.to_str().unwrap(),
+        ],
+        None,
+    );
+    (clone, target)
+}
+
+/// A repository named `name` with one framework `fw` of the `controls`
+/// and a backlog of the `items` (YAML list entries, each a line).
+fn small(name: &str, controls: &str, items: &str) -> Fixture {
+    Fixture::new()
+        .file("comply.yaml", &format!("name: {name}\n"))
+        .file(
+            "controls/fw.yaml",
+            &format!("framework: fw\ncontrols:\n{controls}"),
+        )
+        .file("backlog/b.yaml", &format!("framework: fw\nitems:\n{items}"))
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueHint};
 
-use super::steps::Exit;
+use super::steps::{self, Exit};
 use crate::format::FileKind;
 use crate::oscal;
 
@@ -51,14 +51,7 @@ pub(crate) fn run(
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
     let shown = args.file.display().to_string();
-    if let Some(id) = &args.framework
-        && !crate::format::valid_framework(id)
-    {
-        writeln!(
-            err,
-            "error: --framework `{id}` is not a framework id (lower-case letters, digits, - and _, \
-             at most 40); nothing was written"
-        )?;
+    if steps::framework_refused(args.framework.as_deref(), err)? {
         return Ok(Exit::Invalid);
     }
     let text = match read_catalog(&args.file) {

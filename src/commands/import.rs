@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use serde_norway::Value;
 
 use super::catalog::{self, ImportFrom};
-use super::steps::Exit;
+use super::steps::{self, Exit};
 use clap::{Args, ValueHint};
 
 use crate::args::RiskArg;
@@ -110,14 +110,7 @@ pub(crate) fn run(
         };
         return run(&args, as_of, out, err);
     }
-    if let Some(id) = &args.framework
-        && !import::valid_framework(id)
-    {
-        writeln!(
-            err,
-            "error: --framework `{id}` is not a framework id (lower-case letters, digits, - and _, \
-             at most 40); nothing was written"
-        )?;
+    if steps::framework_refused(args.framework.as_deref(), err)? {
         return Ok(Exit::Invalid);
     }
     let settings = args
