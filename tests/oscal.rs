@@ -635,7 +635,15 @@ fn catalog_ids_follow_validates_rules_so_every_import_validates() {
         "{case}"
     );
     let nfc = refused(&catalog_of(&["\u{c9}-1", "E\u{301}-1"]));
-    assert!(nfc.contains("bad.json:4:8:"), "{nfc}");
+    assert!(
+        nfc.contains("bad.json:4:8: control id `\u{c9}-1` (written in another Unicode form)"),
+        "{nfc}"
+    );
+    // Escaped in the JSON, the place is still found.
+    let escaped = refused(
+        "{\"catalog\": {\"metadata\": {\"title\": \"T\"},\n\"controls\": [\n{\"id\": \"\\u00c9-1\", \"title\": \"t\"},\n{\"id\": \"E\\u0301-1\", \"title\": \"t\"}]}}",
+    );
+    assert!(escaped.contains("bad.json:4:8: control id"), "{escaped}");
     let invisible = refused(&catalog_of(&["a\u{200b}1"]));
     assert!(
         invisible.contains(

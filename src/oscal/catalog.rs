@@ -268,19 +268,34 @@ fn place_of_key(text: &str, key: &str) -> Option<(usize, usize)> {
         .map(|at| line_column(text, at))
 }
 
-/// Line and column of the `nth` (0-based) `"id": ID` in the JSON `text`.
+/// Line and column of the `nth` (0-based) `"id": ID` in the JSON `text`,
+/// however the id's string is escaped there.
 fn place_of_id(text: &str, id: &str, nth: usize) -> Option<(usize, usize)> {
-    let literal = serde_json::to_string(id).ok()?;
-    text.match_indices(&literal)
-        .map(|(at, _)| at)
-        .filter(|at| {
-            let before = text[..*at].trim_end();
-            before
-                .strip_suffix(':')
-                .is_some_and(|b| b.trim_end().ends_with("\"id\""))
+    text.match_indices("\"id\"")
+        .filter_map(|(at, key)| {
+            let rest = text[at + key.len()..].trim_start().strip_prefix(':')?;
+            let value = rest.trim_start();
+            let start = text.len() - value.len();
+            let literal = json_string_at(value)?;
+            (serde_json::from_str::<String>(literal).ok()? == id).then_some(start)
         })
         .nth(nth)
         .map(|at| line_column(text, at))
+}
+
+/// The JSON string literal (quotes included) `text` starts with.
+fn json_string_at(text: &str) -> Option<&str> {
+    let body = text.strip_prefix('"')?;
+    let mut escaped = false;
+    for (i, c) in body.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some(&text[..i + 2]),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn line_column(text: &str, at: usize) -> (usize, usize) {
@@ -459,12 +474,13 @@ impl Walk<'_> {
         Ok(())
     }
 
-    /// Where the current occurrence of `id` is.
-    fn place(&mut self, id: &str) -> Option<(usize, usize)> {
-        let nth = self.met.entry(id.to_string()).or_default();
-        let place = place_of_id(self.text, id, *nth);
-        *nth += 1;
-        place
+    /// Counts a meeting of `id`: which one this is (0 for the first), to
+    /// find its place in the text should it be wrong (only then: finding
+    /// it scans the text).
+    fn meet(&mut self, id: &str) -> usize {
+        let met = self.met.entry(id.to_string()).or_default();
+        *met += 1;
+        *met - 1
     }
 
     fn control(
@@ -474,7 +490,9 @@ impl Walk<'_> {
         parent: Inherited,
     ) -> Result<(), Problem> {
         let raw = control.id.as_str();
-        let place = self.place(raw);
+        let nth = self.meet(raw);
+        let text = self.text;
+        let place = || place_of_id(text, raw, nth);
         let id = raw.trim();
         let flaw = if id.is_empty() {
             Some("nothing".to_string())
@@ -483,7 +501,7 @@ impl Walk<'_> {
         };
         if let Some(flaw) = flaw {
             return Err(Problem::new(
-                place,
+                place(),
                 format!(
                     "control id `{}` contains {flaw}; comply ids are single words",
                     raw.escape_debug()
@@ -492,7 +510,7 @@ impl Walk<'_> {
         }
         if !self.seen.insert(id.to_string()) {
             return Err(Problem::new(
-                place,
+                place(),
                 format!("control id `{id}` appears twice"),
             ));
         }
@@ -524,21 +542,27 @@ impl Walk<'_> {
         control: &Control,
         id: &str,
         family: Option<&str>,
-        place: Option<(usize, usize)>,
+        place: impl Fn() -> Option<(usize, usize)>,
     ) -> Result<(), Problem> {
         if self.controls.len() >= MAX_CONTROLS {
             return Err(Problem::new(
-                place,
+                place(),
                 format!("the catalog has more than {MAX_CONTROLS} controls"),
             ));
         }
+        let written = id;
         let id = crate::decode::nfc(id.to_string());
         if let Some(first) = self.kept.insert(crate::validate::id_key(&id), id.clone()) {
+            let form = if written == id {
+                ""
+            } else {
+                " (written in another Unicode form)"
+            };
             return Err(Problem::new(
-                place,
+                place(),
                 format!(
-                    "control id `{}` is the id `{}` given before, to comply (which ignores \
-                     case and Unicode form); a matrix cannot hold both",
+                    "control id `{}`{form} is the id `{}` given before, to comply (which \
+                     ignores case and Unicode form); a matrix cannot hold both",
                     id.escape_debug(),
                     first.escape_debug()
                 ),
