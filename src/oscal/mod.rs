@@ -617,6 +617,66 @@ mod tests {
     }
 
     #[test]
+    fn a_document_lists_at_most_its_file_links() {
+        use crate::evidence::{EvidenceState, EvidenceStatus};
+        let files: Vec<String> = (0..MAX_FILES_PER_OBSERVATION)
+            .map(|i| format!("e/f{i:03}"))
+            .collect();
+        let hashes: BTreeMap<String, String> = files
+            .iter()
+            .map(|f| (f.clone(), "00".to_string()))
+            .collect();
+        let status = EvidenceStatus {
+            state: EvidenceState::Present,
+            files,
+            ..EvidenceStatus::default()
+        };
+        let evidence: EvidenceMap = [("e/".to_string(), status)].into_iter().collect();
+        let facts = Facts {
+            system: "s".to_string(),
+            last_modified: "2026-01-01T00:00:00Z".to_string(),
+            version: "v".to_string(),
+            uncommitted: 0,
+            history_unknown: None,
+            evidence: &evidence,
+            hashes: &hashes,
+        };
+        let ids = Ids::new("s");
+        let mut gathered = Evidence::new(&facts, &ids);
+        let view = EvidenceView {
+            path: "e/".to_string(),
+            note: None,
+            state: EvidenceState::Present,
+            detail: None,
+            last_change: None,
+            uncommitted: false,
+            max_age_days: None,
+        };
+        // Enough items naming the folder to pass the cap, and one more.
+        let full = MAX_FILE_LINKS / MAX_FILES_PER_OBSERVATION;
+        for i in 0..=full {
+            gathered.observe(&format!("item/I-{i}"), std::slice::from_ref(&view));
+        }
+        let links = |o: &Observation| {
+            o.relevant_evidence
+                .iter()
+                .filter(|r| r.href.is_some())
+                .count()
+        };
+        let total: usize = gathered.observations.iter().map(links).sum();
+        assert_eq!(total, MAX_FILE_LINKS);
+        let last = gathered.observations.last().expect("observed");
+        assert_eq!(links(last), 0);
+        assert_eq!(
+            last.relevant_evidence[0].description,
+            format!(
+                "{MAX_FILES_PER_OBSERVATION} more files not listed: the document lists at most \
+                 {MAX_FILE_LINKS} file links"
+            )
+        );
+    }
+
+    #[test]
     fn lines_fit_oscal() {
         assert_eq!(line("  two\n lines ", "x"), "two lines");
         assert_eq!(line(" \n", "x"), "x");
