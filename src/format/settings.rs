@@ -148,18 +148,20 @@ impl OwnerEntry {
 }
 
 /// An owner's e-mail address: a plain address (`name@example.org`), as
-/// OSCAL's exports must hold; anything else is an error at its line.
+/// OSCAL's exports must hold. Anything else is a warning at its line and is
+/// left out (the report and the exports show no address), so a repository
+/// that wrote a display name keeps working.
 fn email(d: &mut Decoder, node: &Node, name: &str) -> Option<String> {
     let value = d.string(node, name)?;
     if crate::text::is_email(&value) {
         return Some(value);
     }
-    d.error(
+    d.warn(
         Code::BadValue,
         node.pos,
         format!(
-            "`{}` is not an e-mail address (write it as name@example.org, without a \
-             display name or spaces)",
+            "`{}` is not an e-mail address, so it is left out of the report and the exports \
+             (write it as name@example.org, without a display name or spaces)",
             crate::text::inert(&value)
         ),
     );
