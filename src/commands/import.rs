@@ -582,9 +582,8 @@ fn stated(value: &Value, id: &str) -> bool {
 
 /// The ids of a file's entries (items, controls or reviews), as written.
 fn ids_in(value: &Value) -> Vec<String> {
-    ["items", "controls", "reviews"]
-        .iter()
-        .filter_map(|key| value.get(*key).and_then(Value::as_sequence))
+    merge::list_keys()
+        .filter_map(|key| value.get(key).and_then(Value::as_sequence))
         .flatten()
         .filter_map(|e| e.get("id").and_then(Value::as_str).map(str::to_string))
         .collect()
