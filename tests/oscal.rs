@@ -1192,3 +1192,56 @@ fn small(name: &str, controls: &str, items: &str) -> Fixture {
         )
         .file("backlog/b.yaml", &format!("framework: fw\nitems:\n{items}"))
 }
+
+/// Every `uuid` defined in a document (a key named `uuid`), in order.
+fn defined_uuids(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v) {
+                    ("uuid", Value::String(s)) => out.push(s.clone()),
+                    _ => defined_uuids(v, out),
+                }
+            }
+        }
+        Value::Array(list) => list.iter().for_each(|v| defined_uuids(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn evidence_written_twice_is_observed_once_and_every_uuid_is_defined_once() {
+    let repo = Fixture::new()
+        .file("comply.yaml", "name: twice\n")
+        .file(
+            "controls/fw.yaml",
+            "framework: fw\ncontrols:\n  - { id: C1, title: c, status: implemented, evidence: [evidence/a.md, evidence/a.md, evidence/b.md] }\n",
+        )
+        .file(
+            "backlog/b.yaml",
+            "framework: fw\nitems:\n  - { id: B-1, title: t, risk: high, due: 2026-01-01, controls: [C1], evidence: [evidence/a.md, evidence/b.md, evidence/a.md] }\n",
+        )
+        .file("evidence/a.md", "a\n")
+        .file("evidence/b.md", "b\n");
+    common::git(repo.path(), &["init", "-q"], None);
+    common::commit_all(repo.path(), "2026-02-01T10:00:00+00:00");
+    for what in ["poam", "assessment-results"] {
+        let doc = export(&repo, what);
+        assert_valid(what, &doc);
+        let mut uuids = Vec::new();
+        defined_uuids(&doc, &mut uuids);
+        let mut unique = uuids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(uuids.len(), unique.len(), "{what}: {uuids:?}");
+    }
+    let doc = export(&repo, "poam");
+    let item = &doc["plan-of-action-and-milestones"]["poam-items"][0];
+    let related: Vec<&str> = item["related-observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["observation-uuid"].as_str().unwrap())
+        .collect();
+    assert_eq!(related.len(), 2, "{related:?}");
+}

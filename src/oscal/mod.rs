@@ -410,6 +410,8 @@ pub(crate) struct Evidence<'a> {
     pub(crate) observations: Vec<Observation>,
     /// Resources by path (each file once).
     resources: BTreeMap<String, Resource>,
+    /// The UUIDs of the observations made.
+    observed: std::collections::BTreeSet<String>,
 }
 
 impl<'a> Evidence<'a> {
@@ -421,22 +423,31 @@ impl<'a> Evidence<'a> {
             links: 0,
             observations: Vec::new(),
             resources: BTreeMap::new(),
+            observed: std::collections::BTreeSet::new(),
         }
     }
 
     /// Observes the evidence of the thing `owner` (`item/ID`,
-    /// `control/FW/ID`); the observations' UUIDs.
+    /// `control/FW/ID`); the observations' UUIDs, each once: a path written
+    /// twice, or a thing observed again, names the observation already made
+    /// (a UUID is defined once per document).
     pub(crate) fn observe(&mut self, owner: &str, evidence: &[EvidenceView]) -> Vec<String> {
-        evidence
-            .iter()
-            .map(|entry| self.observe_one(owner, entry))
-            .collect()
+        let mut uuids: Vec<String> = Vec::with_capacity(evidence.len());
+        for entry in evidence {
+            let uuid = self
+                .ids
+                .of("observation", &format!("{owner}/{}", entry.path));
+            if !uuids.contains(&uuid) {
+                if self.observed.insert(uuid.clone()) {
+                    self.observe_one(uuid.clone(), entry);
+                }
+                uuids.push(uuid);
+            }
+        }
+        uuids
     }
 
-    fn observe_one(&mut self, owner: &str, entry: &EvidenceView) -> String {
-        let uuid = self
-            .ids
-            .of("observation", &format!("{owner}/{}", entry.path));
+    fn observe_one(&mut self, uuid: String, entry: &EvidenceView) {
         let files = self
             .facts
             .evidence
@@ -510,7 +521,7 @@ impl<'a> Evidence<'a> {
             );
         }
         self.observations.push(Observation {
-            uuid: uuid.clone(),
+            uuid,
             title: line(&entry.path, "-"),
             description: described,
             props,
@@ -521,7 +532,6 @@ impl<'a> Evidence<'a> {
                 .as_ref()
                 .map_or_else(|| self.facts.last_modified.clone(), |c| midnight(c.date)),
         });
-        uuid
     }
 
     /// The back matter: every observed file, by path; `None` when there is
