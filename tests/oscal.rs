@@ -1245,3 +1245,31 @@ fn evidence_written_twice_is_observed_once_and_every_uuid_is_defined_once() {
         .collect();
     assert_eq!(related.len(), 2, "{related:?}");
 }
+
+#[test]
+fn a_catalog_is_not_imported_into_a_framework_another_matrix_declares() {
+    let repo = Fixture::new().file("catalog.json", CATALOG).file(
+        "out/controls/sub/mine.yaml",
+        "framework: tiny\ncontrols:\n  - { id: X-1, title: x, status: missing }\n",
+    );
+    let out = repo.path().join("out");
+    let assert = import_catalog(
+        repo.path(),
+        &["catalog.json", "--framework", "tiny", "-o", "out"],
+    )
+    .code(2);
+    let err = common::stderr(&assert);
+    assert!(
+        err.contains("mine.yaml` already declares framework `tiny`"),
+        "{err}"
+    );
+    assert!(!out.join("controls/tiny.yaml").exists());
+    common::comply(&out).arg("validate").assert().success();
+    // Another id imports beside it, and the repository stays valid.
+    import_catalog(
+        repo.path(),
+        &["catalog.json", "--framework", "tiny2", "-o", "out"],
+    )
+    .success();
+    common::comply(&out).arg("validate").assert().success();
+}

@@ -144,6 +144,17 @@ pub(crate) fn run(
         out.write_all(yaml.as_bytes())?;
         return Ok(Exit::Success);
     };
+    if let Some(other) = declared_elsewhere(&path, &framework) {
+        writeln!(
+            err,
+            "error: `{}` already declares framework `{framework}`, so the imported matrix \
+             would make the repository invalid; choose another id with --framework, or \
+             write over that file with --output {} --force; nothing was written",
+            other.display(),
+            other.display()
+        )?;
+        return Ok(Exit::Invalid);
+    }
     // `DIR/controls/` is made when missing, and removed again when the
     // write fails.
     let made = match path
@@ -172,6 +183,38 @@ pub(crate) fn run(
     }
     writeln!(err, "wrote {}", path.display())?;
     Ok(Exit::Success)
+}
+
+/// Another matrix beside `target` in a `controls/` directory (or below it)
+/// that declares `framework`: two matrices of one framework make a
+/// repository invalid. Outside a `controls/` directory nothing is read;
+/// files that cannot be read or parsed are left to `validate`.
+fn declared_elsewhere(target: &Path, framework: &str) -> Option<PathBuf> {
+    let dir = target
+        .parent()
+        .filter(|d| d.file_name().is_some_and(|n| n == "controls") && d.is_dir())?;
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path() != target)
+        .filter(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x == "yaml" || x == "yml")
+        })
+        .filter(|e| {
+            e.metadata()
+                .is_ok_and(|m| m.len() <= crate::load::MAX_FILE_BYTES)
+        })
+        .find(|e| {
+            std::fs::read_to_string(e.path())
+                .ok()
+                .and_then(|text| serde_norway::from_str::<serde_norway::Value>(&text).ok())
+                .and_then(|v| v.get("framework")?.as_str().map(str::to_string))
+                .is_some_and(|declared| declared == framework)
+        })
+        .map(walkdir::DirEntry::into_path)
 }
 
 /// What the profile at `path` selects of the catalog file `catalog`; the
