@@ -17,6 +17,7 @@ use crate::commands::audit::AuditArgs;
 use crate::commands::check::CheckArgs;
 use crate::commands::due::DueArgs;
 use crate::commands::evidence::EvidenceArgs;
+use crate::commands::export::ExportCommand;
 use crate::commands::gaps::GapsArgs;
 use crate::commands::import::ImportArgs;
 use crate::commands::pack::PackArgs;
@@ -96,8 +97,14 @@ pub enum Command {
     /// Commands that read a repository's history.
     #[command(flatten)]
     History(HistoryCommand),
-    /// Turn existing Markdown compliance pages into comply YAML
+    /// Turn existing Markdown compliance pages (or, with `import catalog`,
+    /// an OSCAL catalog) into comply YAML
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Import(ImportArgs),
+    /// Export the backlog as an OSCAL plan of action and milestones, or the
+    /// gate's verdict as OSCAL assessment results (JSON)
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Start a compliance repository: comply.yaml, starter matrices, an example item, schemas
     Init(InitArgs),
     /// Print the JSON Schema of a file kind (for editors) or of a JSON output

@@ -122,10 +122,22 @@ impl<'a> Decoder<'a> {
     /// it.
     pub(crate) fn push(&mut self, code: Code, pos: Pos, message: String, hint: Option<String>) {
         let d = Diagnostic::error(code, Location::at(self.file, pos), message);
-        let d = match hint {
+        self.keep(match hint {
             Some(hint) => d.with_hint(hint),
             None => d,
-        };
+        });
+    }
+
+    /// Keeps a warning, under the same cap as errors.
+    pub(crate) fn warn(&mut self, code: Code, pos: Pos, message: String) {
+        self.keep(Diagnostic::warning(
+            code,
+            Location::at(self.file, pos),
+            message,
+        ));
+    }
+
+    fn keep(&mut self, d: Diagnostic) {
         if self.diagnostics.len() < MAX_DIAGNOSTICS_PER_FILE {
             self.diagnostics.push(d);
         } else {

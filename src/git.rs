@@ -332,6 +332,15 @@ impl Repo {
         Ok(authors)
     }
 
+    /// The short hash and committer date (ISO 8601 with its offset) of
+    /// `HEAD`, or `None` before the first commit.
+    pub fn head_commit(&self) -> Option<(String, String)> {
+        let out = git(&self.top, &["log", "-1", "--format=%h %cI", "HEAD"]).ok()?;
+        let text = String::from_utf8_lossy(&out);
+        let (hash, date) = text.trim().split_once(' ')?;
+        Some((hash.to_string(), date.to_string()))
+    }
+
     /// Whether the repository has a commit yet (`HEAD` names one).
     pub(crate) fn has_commits(&self) -> bool {
         git(&self.top, &["rev-parse", "--verify", "--quiet", "HEAD"]).is_ok()

@@ -41,6 +41,7 @@ pub mod init;
 pub mod load;
 mod man;
 mod manifest;
+mod oscal;
 mod pack;
 mod par;
 mod periods;

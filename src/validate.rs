@@ -481,13 +481,7 @@ fn unknown(source: &Source, message: String, suggestion: Option<&str>) -> Diagno
 /// control characters, and nothing invisible (zero-width or bidi controls)
 /// that would let two ids look alike.
 fn check_id(kind: &str, id: &str, source: &Source, out: &mut Vec<Diagnostic>) {
-    let bad = |c: char| c.is_whitespace() || c == ':' || c.is_control() || is_invisible(c);
-    if let Some(c) = id.chars().find(|c| bad(*c)) {
-        let what = if is_invisible(c) {
-            format!("an invisible character (U+{:04X})", u32::from(c))
-        } else {
-            "a space, `:` or a control character".to_string()
-        };
+    if let Some(what) = id_flaw(id) {
         out.push(
             Diagnostic::error(
                 Code::BadValue,
@@ -497,6 +491,26 @@ fn check_id(kind: &str, id: &str, source: &Source, out: &mut Vec<Diagnostic>) {
             .with_hint("ids are single words such as `POPIA-001` or `A.5.24`"),
         );
     }
+}
+
+/// What makes `id` not an id, said as "a space, ..." or "an invisible
+/// character (U+200B)"; `None` for a good id. The rule of `comply
+/// validate`, which `import catalog` applies too.
+pub(crate) fn id_flaw(id: &str) -> Option<String> {
+    let bad = |c: char| c.is_whitespace() || c == ':' || c.is_control() || is_invisible(c);
+    let c = id.chars().find(|c| bad(*c))?;
+    Some(if is_invisible(c) {
+        format!("an invisible character (U+{:04X})", u32::from(c))
+    } else {
+        "a space, `:` or a control character".to_string()
+    })
+}
+
+/// What two ids must not share to be told apart: the id in Unicode normal
+/// form C, lower-cased (`cc6.1` and `CC6.1`, `É` typed either way, are one
+/// id).
+pub(crate) fn id_key(id: &str) -> String {
+    crate::decode::nfc(id.to_string()).to_lowercase()
 }
 
 /// Zero-width, joiner, bidi-control and the other format characters
@@ -545,7 +559,7 @@ fn unique<'r>(
     source: &'r Source,
     out: &mut Vec<Diagnostic>,
 ) {
-    match seen.entry(id.to_lowercase()) {
+    match seen.entry(id_key(id)) {
         Entry::Occupied(first) => {
             let first = first.get();
             let place = format!("{}:{}", first.file, first.pos.line);

@@ -28,7 +28,7 @@ const LAYERS: &[&[&str]] = &[
     &["analysis"],
     &["filter", "ratchet", "periods", "diff"],
     &["report"],
-    &["render", "pack"],
+    &["render", "oscal", "pack"],
     &["schema"],
     &[
         "import::doc",
@@ -46,6 +46,7 @@ const LAYERS: &[&[&str]] = &[
     &["args"],
     &["man"],
     &["commands::steps"],
+    &["commands::catalog"],
     &[
         "commands::validate",
         "commands::status",
@@ -58,7 +59,12 @@ const LAYERS: &[&[&str]] = &[
         "commands::tools",
         "commands::audit",
     ],
-    &["commands::check", "commands::report", "commands::pack"],
+    &[
+        "commands::check",
+        "commands::report",
+        "commands::export",
+        "commands::pack",
+    ],
     &["cli"],
     &["commands"],
 ];

@@ -153,7 +153,8 @@ fn current_manifest(workspace: &Workspace, analysed: &Analysed) -> anyhow::Resul
     })
 }
 
-fn hash(path: &Path) -> std::io::Result<(u64, String)> {
+/// The size and SHA-256 (lower-case hex) of the file at `path`.
+pub(super) fn hash(path: &Path) -> std::io::Result<(u64, String)> {
     let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0; 64 * 1024];

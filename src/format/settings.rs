@@ -149,15 +149,38 @@ impl OwnerEntry {
     fn decode(d: &mut Decoder, node: &Node) -> Option<OwnerEntry> {
         let mut th = d.table(node, "owner")?;
         let name = th.required_string("name");
-        let email = th.string("email");
+        let email = th.lenient("email", email);
         let team = th.string("team");
         th.finalize();
+        // Blanks around a name are not part of it: owners elsewhere are
+        // compared trimmed.
         Some(OwnerEntry {
-            name: name?.value,
+            name: name?.value.trim().to_string(),
             email,
-            team,
+            team: team.map(|t| t.trim().to_string()),
         })
     }
+}
+
+/// An owner's e-mail address: a plain address (`name@example.org`), as
+/// OSCAL's exports must hold. Anything else is a warning at its line and is
+/// left out (the report and the exports show no address), so a repository
+/// that wrote a display name keeps working.
+fn email(d: &mut Decoder, node: &Node, name: &str) -> Option<String> {
+    let value = d.string(node, name)?;
+    if crate::text::is_email(&value) {
+        return Some(value);
+    }
+    d.warn(
+        Code::BadValue,
+        node.pos,
+        format!(
+            "`{}` is not an e-mail address, so it is left out of the report and the exports \
+             (write it as name@example.org, without a display name or spaces)",
+            crate::text::inert(&value)
+        ),
+    );
+    None
 }
 
 /// `import.frameworks` of `comply.yaml`: heading words and the framework
