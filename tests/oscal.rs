@@ -1273,3 +1273,38 @@ fn a_catalog_is_not_imported_into_a_framework_another_matrix_declares() {
     .success();
     common::comply(&out).arg("validate").assert().success();
 }
+
+#[test]
+fn git_ignored_evidence_makes_the_version_dirty_and_its_content_changes_it() {
+    let repo = Fixture::new()
+        .file("comply.yaml", "name: ignored\n")
+        .file(".gitignore", "*.log\n")
+        .file(
+            "controls/fw.yaml",
+            "framework: fw\ncontrols:\n  - { id: C1, title: c, status: implemented }\n",
+        )
+        .file(
+            "backlog/b.yaml",
+            "framework: fw\nitems:\n  - { id: B-1, title: t, risk: high, status: done, done: 2026-01-01, evidence: [evidence/] }\n",
+        )
+        .file("evidence/a.md", "a\n");
+    common::git(repo.path(), &["init", "-q"], None);
+    common::commit_all(repo.path(), "2026-02-01T10:00:00+00:00");
+    let version = |repo: &Fixture| {
+        export(repo, "poam")["plan-of-action-and-milestones"]["metadata"]["version"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let clean = version(&repo);
+    assert!(!clean.contains("+dirty"), "{clean}");
+    fs::write(repo.path().join("evidence/x.log"), "one\n").unwrap();
+    let one = version(&repo);
+    assert!(one.starts_with(&format!("{clean}+dirty.")), "{one}");
+    fs::write(repo.path().join("evidence/x.log"), "two\n").unwrap();
+    let two = version(&repo);
+    assert!(
+        two.starts_with(&format!("{clean}+dirty.")) && two != one,
+        "{two}"
+    );
+}

@@ -89,10 +89,22 @@ pub(crate) fn run(
                 .unwrap_or_default();
             let evidence: BTreeSet<&String> =
                 analysed.states.values().flat_map(|s| &s.files).collect();
-            let read: Vec<&String> = changed
+            // Evidence git does not hold as it is (ignored files included,
+            // which `changed_files` never lists) changes the version too.
+            let outside: Vec<&String> = match &analysed.history {
+                History::Known { uncommitted, .. } => evidence
+                    .iter()
+                    .copied()
+                    .filter(|f| uncommitted.contains(*f))
+                    .collect(),
+                History::Unknown(_) => Vec::new(),
+            };
+            let read: BTreeSet<&String> = changed
                 .iter()
                 .filter(|p| read_by_comply(p) || evidence.contains(p))
+                .chain(outside)
                 .collect();
+            let read: Vec<&String> = read.into_iter().collect();
             match dirty(&workspace.root, &read)? {
                 Some((print, newest)) => (
                     format!("commit {hash}+dirty.{print}"),

@@ -418,13 +418,17 @@ pub(crate) fn framework_id(title: &str) -> Option<String> {
     }
     let mut id = String::new();
     for word in plain.split(|c: char| !c.is_alphanumeric()) {
-        let word: String = word
-            .nfd()
-            .filter(char::is_ascii_alphanumeric)
+        let mut word: String = word
+            .nfkd()
+            .flat_map(|c| ascii_letters(c).chars())
             .map(|c| c.to_ascii_lowercase())
             .collect();
         if word.is_empty() {
             continue;
+        }
+        if id.is_empty() {
+            // A first word longer than an id is cut, not refused.
+            word.truncate(40);
         }
         let extra = usize::from(!id.is_empty()) + word.len();
         if id.len() + extra > 40 {
@@ -436,6 +440,43 @@ pub(crate) fn framework_id(title: &str) -> Option<String> {
         id.push_str(&word);
     }
     crate::format::valid_framework(&id).then_some(id)
+}
+
+/// A character of a decomposed title as ASCII letters: itself when ASCII
+/// alphanumeric, the usual spelling of the Latin letters that do not
+/// decompose (`ß` as `ss`, `æ` as `ae`), else nothing (accents, other
+/// scripts).
+fn ascii_letters(c: char) -> &'static str {
+    const SPELLED: &[(char, &str)] = &[
+        ('ß', "ss"),
+        ('ẞ', "ss"),
+        ('æ', "ae"),
+        ('Æ', "ae"),
+        ('œ', "oe"),
+        ('Œ', "oe"),
+        ('ø', "o"),
+        ('Ø', "o"),
+        ('đ', "d"),
+        ('Đ', "d"),
+        ('ð', "d"),
+        ('Ð', "d"),
+        ('þ', "th"),
+        ('Þ', "th"),
+        ('ł', "l"),
+        ('Ł', "l"),
+        ('ı', "i"),
+        ('ħ', "h"),
+        ('Ħ', "h"),
+    ];
+    const ASCII: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    if c.is_ascii_alphanumeric() {
+        let i = ASCII.find(c).unwrap_or(0);
+        return &ASCII[i..=i];
+    }
+    SPELLED
+        .iter()
+        .find(|(letter, _)| *letter == c)
+        .map_or("", |(_, spelled)| spelled)
 }
 
 /// What a control passes on to its enhancements.
@@ -616,6 +657,12 @@ mod tests {
             framework_id("My <b>Framework</b>\nRev 2 — \u{fc}n\u{ef}code").as_deref(),
             Some("my-framework-rev-2-unicode")
         );
+        assert_eq!(
+            framework_id("Straße Æsir ﬁle Øresund").as_deref(),
+            Some("strasse-aesir-file-oresund")
+        );
+        let long = "a".repeat(60);
+        assert_eq!(framework_id(&long).as_deref(), Some(&long[..40]));
     }
 
     #[test]
