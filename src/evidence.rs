@@ -214,9 +214,33 @@ pub(crate) fn is_git_internal(path: &str) -> bool {
     path.split('/').any(is_git_dir_name)
 }
 
-/// Whether one path component names git's directory (`.git`, any case).
-fn is_git_dir_name(name: &str) -> bool {
-    name.eq_ignore_ascii_case(".git")
+/// Whether one path component names git's directory on some file system
+/// (git's own `is_ntfs_dotgit` and `is_hfs_dotgit` rules): `.git` in any
+/// case, with trailing dots or spaces (`.git.`, `.git `), an NTFS stream
+/// (`.git::$INDEX_ALLOCATION`), the short name `git~1`, or with characters
+/// HFS+ ignores (zero-width joiners, bidi marks) inside.
+pub(crate) fn is_git_dir_name(name: &str) -> bool {
+    let visible: String = name
+        .chars()
+        .filter(|c| !is_hfs_ignorable(*c))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let stream = visible.split(':').next().unwrap_or_default();
+    stream.trim_end_matches(['.', ' ']) == ".git" || visible == "git~1"
+}
+
+/// The code points HFS+ drops when it compares names.
+fn is_hfs_ignorable(c: char) -> bool {
+    matches!(c, '\u{200c}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{206a}'..='\u{206f}' | '\u{feff}')
+}
+
+/// Whether a path read from git objects can be written where it says:
+/// no empty, `.` or `..` component and none that names git's directory.
+/// Git refuses to check such trees out; a crafted commit can still hold
+/// them, so comply never reads or copies them.
+pub(crate) fn is_safe_tree_path(path: &str) -> bool {
+    path.split('/')
+        .all(|c| !matches!(c, "" | "." | "..") && !is_git_dir_name(c))
 }
 
 /// Normalises `path` lexically, refusing absolute paths, `..` escapes and
@@ -512,6 +536,35 @@ const ELOOP: i32 = 40;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_spelling_of_gits_directory_is_git_internal() {
+        for name in [
+            ".git",
+            ".GIT",
+            ".git.",
+            ".git ",
+            ".git. .",
+            ".git::$INDEX_ALLOCATION",
+            "GIT~1",
+            ".g\u{200c}it",
+            "\u{feff}.git",
+        ] {
+            assert!(is_git_dir_name(name), "{name:?}");
+            assert!(
+                is_git_internal(&format!("evidence/{name}/config")),
+                "{name:?}"
+            );
+            assert!(!is_safe_tree_path(&format!("evidence/{name}/config")));
+        }
+        for name in [".github", "git", ".gitignore", ".git-x", "git~2", "a.git"] {
+            assert!(!is_git_dir_name(name), "{name:?}");
+        }
+        for path in ["evidence/../a.md", "./a.md", "a//b", "evidence/.", ""] {
+            assert!(!is_safe_tree_path(path), "{path:?}");
+        }
+        assert!(is_safe_tree_path("evidence/a..b/c.md"));
+    }
 
     #[test]
     fn lexical_normalises_and_refuses_escapes() {

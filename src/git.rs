@@ -138,6 +138,12 @@ impl Repo {
                     .into(),
             ));
         }
+        if rev.is_none() && !self.has_commits() {
+            return Ok(History::Unknown(
+                "the repository has no commit yet, so no evidence has a date; commit it first"
+                    .into(),
+            ));
+        }
         let (modified, untracked) = match rev {
             Some(_) => (BTreeSet::new(), BTreeSet::new()),
             None => self.uncommitted()?,
@@ -478,6 +484,10 @@ impl Repo {
             let Some(path) = self.to_root(path) else {
                 continue;
             };
+            // `..`, `.` or `.git` in a crafted tree: never read or copied.
+            if !crate::evidence::is_safe_tree_path(&path) {
+                continue;
+            }
             // A submodule where comply reads a directory would silently
             // read nothing.
             if *mode == "160000" && FileKind::in_directory(path.as_str()).is_some() {

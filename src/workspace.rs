@@ -136,6 +136,7 @@ impl Workspace {
         match &self.git {
             Err(why) => Ok(Err(why.clone())),
             Ok(repo) if repo.is_shallow() => Ok(Err("this is a shallow clone".into())),
+            Ok(repo) if !repo.has_commits() => Ok(Err("the repository has no commit yet".into())),
             Ok(repo) => Ok(Ok(repo.first_added(files, self.at.as_deref())?)),
         }
     }

@@ -1087,3 +1087,113 @@ fn a_file_over_the_limit_at_a_commit_is_named_with_the_limit() {
     );
     assert!(!out.path().join("p.zip").exists());
 }
+
+/// Runs `script` with `sh` in `dir` (for git plumbing that reads stdin).
+fn sh(dir: &Path, script: &str) -> String {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Mallory")
+        .env("GIT_AUTHOR_EMAIL", "mallory@example.com")
+        .env("GIT_COMMITTER_NAME", "Mallory")
+        .env("GIT_COMMITTER_EMAIL", "mallory@example.com")
+        .env("GIT_AUTHOR_DATE", "2026-03-01T12:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-03-01T12:00:00Z")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("sh");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn a_crafted_commit_cannot_write_outside_its_place_or_pack_gits_directory() {
+    let f = quarterly(PATTERN);
+    fs::write(
+        f.path().join("controls/soc2.yaml"),
+        CONTROLS.replace("policies/access.md", "evidence/reviews/"),
+    )
+    .expect("controls");
+    add(&f, "evidence/reviews/a.md", "2026-02-01");
+    // A commit git would never check out: `..`, `.` and spellings of
+    // `.git` inside evidence/reviews/.
+    sh(
+        f.path(),
+        r#"set -e
+forged=$(echo FORGED | git hash-object -w --stdin)
+secret=$(echo SECRET | git hash-object -w --stdin)
+inner=$(printf '100644 blob %s\ta.md\n' $forged | git mktree)
+up=$(printf '040000 tree %s\t..\n040000 tree %s\t.\n' $inner $inner | git mktree)
+cfg=$(printf '100644 blob %s\tconfig\n' $secret | git mktree)
+reviews=$( (git ls-tree HEAD:evidence/reviews; printf '040000 tree %s\tup\n040000 tree %s\t.git\n040000 tree %s\t.GIT\n040000 tree %s\t.git.\n040000 tree %s\tgit~1\n' $up $cfg $cfg $cfg $cfg) | git mktree)
+evidence=$( (git ls-tree HEAD:evidence | { grep -v '	reviews$' || true; }; printf '040000 tree %s\treviews\n' $reviews) | git mktree)
+root=$( (git ls-tree HEAD | { grep -v '	evidence$' || true; }; printf '040000 tree %s\tevidence\n' $evidence) | git mktree)
+git tag crafted $(git commit-tree $root -p HEAD -m crafted)"#,
+    );
+    let out = Fixture::new();
+    for target in ["dir", "pack.zip"] {
+        let path = out.path().join(target);
+        pack(&f, &path, &["--at", "crafted"]);
+        let listed = if target == "dir" {
+            walk(&path.join("files"))
+        } else {
+            let zip = fs::read(&path).expect("zip");
+            let text = String::from_utf8_lossy(&zip).into_owned();
+            assert!(!text.contains(".."), "a name with `..` in the zip");
+            vec![]
+        };
+        for name in &listed {
+            let lower = name.to_ascii_lowercase();
+            assert!(
+                !lower.contains(".git") && !lower.contains("git~1"),
+                "{name}"
+            );
+        }
+        if target == "dir" {
+            assert_eq!(
+                fs::read_to_string(path.join("files/evidence/reviews/a.md"))
+                    .unwrap_or_else(|e| format!("{e}: {listed:?}")),
+                "review of evidence/reviews/a.md\n"
+            );
+            let sums = fs::read_to_string(path.join("SHA256SUMS")).expect("sums");
+            assert!(!sums.contains("..") && !sums.contains("SECRET"), "{sums}");
+        }
+    }
+}
+
+#[test]
+fn a_repository_with_no_commit_has_no_audit_history() {
+    let f = Fixture::new()
+        .file("controls/fw.yaml", "framework: fw\ncontrols:\n  - { id: C1, title: c, status: implemented, cadence: quarterly, evidence: [evidence/a.md] }\n")
+        .file("evidence/a.md", "a\n");
+    git(f.path(), &["init", "-q", "-b", "main"], None);
+    let out = Fixture::new();
+    let zip = out.path().join("p.zip");
+    for args in [
+        vec!["audit", "--period", "2026"],
+        vec!["check", "--audit", "--period", "2026"],
+        vec![
+            "pack",
+            "--period",
+            "2026",
+            "--output",
+            zip.to_str().expect("utf-8"),
+        ],
+    ] {
+        let mut all = vec!["--as-of", "2027-01-31"];
+        all.extend(args);
+        let assert = f.run(&all).code(2);
+        assert!(
+            common::stderr(&assert).contains("no commit yet"),
+            "{}",
+            common::stderr(&assert)
+        );
+    }
+    assert!(!zip.exists());
+}

@@ -120,7 +120,7 @@ pub(crate) fn run(args: &PackArgs, ctx: &Context, err: &mut dyn Write) -> anyhow
                 "warning: {dirty} packed {} not as committed (uncommitted edits, or never \
                  committed); manifest.json names no commit for {} (`uncommitted: true`); \
                  commit them, or build from a commit with --at HEAD",
-                crate::text::plural(dirty, "file is"),
+                if dirty == 1 { "file is" } else { "files are" },
                 if dirty == 1 { "it" } else { "them" }
             )?;
         }
