@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum, ValueHint};
 
-use crate::date::parse_date;
+use crate::analysis::Options;
+use crate::date::{Span, check_audit_period, parse_date, parse_range};
 use crate::model::Risk;
 
 /// `comply --version`: the package version and the git commit it was built from.
@@ -34,6 +35,7 @@ pub(crate) fn options_of(command: &str) -> &'static [&'static str] {
     match command {
         "init" | "schema" | "completions" | "man" | "reference" | "help" => &[],
         "import" => &["as_of"],
+        "export" => &["root", "as_of", "quiet", "verbose", "allow_empty"],
         "trend" => &["root", "as_of", "verbose", "color"],
         "diff" => &["root", "verbose"],
         _ => &GLOBAL_OPTIONS,
@@ -93,9 +95,48 @@ impl From<RiskArg> for Risk {
     }
 }
 
+/// How the gate judges: the options `comply check` and `comply export
+/// assessment-results` share, so the exported verdict is the CI gate's.
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// The lowest risk that fails the gate [default: `gate.fail_on` from comply.yaml, else high]
+    #[arg(long, value_enum, value_name = "RISK")]
+    pub(crate) fail_on: Option<RiskArg>,
+    /// Also fail on stale evidence of items and controls at or above the threshold
+    #[arg(long)]
+    pub(crate) fail_on_stale: bool,
+    /// Gate even when the git history that dates recurring work and
+    /// evidence is unavailable (a shallow clone, no git): recurring
+    /// activities are then dated by `last_done` only and nothing is stale.
+    /// Without it, the command refuses (exit 2) rather than pass on what it
+    /// cannot see
+    #[arg(long)]
+    pub(crate) without_history: bool,
+}
+
+impl GateArgs {
+    /// The analysis options `base` (from the settings) with these applied.
+    pub(crate) fn apply(&self, base: Options) -> Options {
+        Options {
+            fail_on: self.fail_on.map_or(base.fail_on, Into::into),
+            fail_on_stale: self.fail_on_stale,
+            without_history: self.without_history,
+            ..base
+        }
+    }
+}
+
 /// A date argument, as YYYY-MM-DD.
 pub(crate) fn date_arg(text: &str) -> Result<NaiveDate, String> {
     parse_date(text)
+}
+
+/// An audit period argument, as FROM..TO (each a day, month, quarter, half
+/// or year) within the length limit.
+pub(crate) fn period_arg(text: &str) -> Result<Span, String> {
+    let span = parse_range(text)?;
+    check_audit_period(span)?;
+    Ok(span)
 }
 
 /// The formats of `comply check` (with or without `--baseline`).

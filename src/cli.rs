@@ -13,12 +13,15 @@ use clap::{
 use crate::args::OutputArgs;
 use crate::args::date_arg;
 pub(crate) use crate::args::{GLOBAL_OPTIONS, VERSION, options_of};
+use crate::commands::audit::AuditArgs;
 use crate::commands::check::CheckArgs;
 use crate::commands::coverage::CoverageArgs;
 use crate::commands::due::DueArgs;
 use crate::commands::evidence::EvidenceArgs;
+use crate::commands::export::ExportCommand;
 use crate::commands::gaps::GapsArgs;
 use crate::commands::import::ImportArgs;
+use crate::commands::pack::PackArgs;
 use crate::commands::report::ReportArgs;
 use crate::commands::review::DiffArgs;
 use crate::commands::tools::{CompletionsArgs, InitArgs, ManArgs, SchemaArgs};
@@ -95,8 +98,14 @@ pub enum Command {
     /// Commands that read a repository's history.
     #[command(flatten)]
     History(HistoryCommand),
-    /// Turn existing Markdown compliance pages into comply YAML
+    /// Turn existing Markdown compliance pages (or, with `import catalog`,
+    /// an OSCAL catalog) into comply YAML
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Import(ImportArgs),
+    /// Export the backlog as an OSCAL plan of action and milestones, or the
+    /// gate's verdict as OSCAL assessment results (JSON)
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Start a compliance repository: comply.yaml, starter matrices, an example item, schemas
     Init(InitArgs),
     /// Print the JSON Schema of a file kind (for editors) or of a JSON output
@@ -134,6 +143,12 @@ pub enum RepositoryCommand {
     /// Per framework, controls covered by own work, inherited through
     /// mappings, or uncovered; shared controls and evidence
     Coverage(CoverageArgs),
+    /// For each recurring activity, every period of its cadence inside the
+    /// audit period: covered, covered late or missing
+    Audit(AuditArgs),
+    /// Build the auditor's evidence pack for an audit period: the evidence
+    /// files, an index with the audit grid, manifest.json and SHA256SUMS
+    Pack(PackArgs),
 }
 
 /// The commands that read a repository's git history rather than one state.

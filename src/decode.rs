@@ -16,7 +16,7 @@ use serde::{Serialize, Serializer};
 
 use chrono::NaiveDate;
 
-use crate::date::parse_date;
+use crate::date::{Span, check_audit_period, parse_date, parse_period};
 use crate::diag::{Code, Diagnostic, Location, suggest};
 use crate::model::{Cadence, Due, Source, Word};
 use crate::yaml::{Node, Pos, Value};
@@ -129,6 +129,15 @@ impl<'a> Decoder<'a> {
     }
 
     /// Keeps `d` within the per-file allowance; past it, only counts it.
+    /// Keeps a warning, under the same cap as errors.
+    pub(crate) fn warn(&mut self, code: Code, pos: Pos, message: String) {
+        self.keep(Diagnostic::warning(
+            code,
+            Location::at(self.file, pos),
+            message,
+        ));
+    }
+
     fn keep(&mut self, d: Diagnostic) {
         if self.diagnostics.len() < MAX_DIAGNOSTICS_PER_FILE {
             self.diagnostics.push(d);
@@ -138,9 +147,9 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    /// Reports a warning: the value is read, but should be written
-    /// differently.
-    pub(crate) fn warn(&mut self, code: Code, pos: Pos, message: String, hint: &str) {
+    /// Reports a warning with a hint: the value is read, but should be
+    /// written differently.
+    pub(crate) fn warn_with(&mut self, code: Code, pos: Pos, message: String, hint: &str) {
         self.keep(Diagnostic::warning(code, Location::at(self.file, pos), message).with_hint(hint));
     }
 
@@ -247,20 +256,72 @@ impl<'a> Decoder<'a> {
     }
 
     /// `YYYY-MM-DD`.
-    pub(crate) fn date(&mut self, node: &Node, _name: &str) -> Option<NaiveDate> {
+    pub(crate) fn date(&mut self, node: &Node, name: &str) -> Option<NaiveDate> {
         let text = self.scalar(node, "a date")?;
         match parse_date(text) {
             Ok(date) => Some(date),
             Err(why) => {
+                // Only a due date may be `TBD`.
+                let hint = if name == "due" {
+                    "write dates as YYYY-MM-DD, or `TBD` for an unscheduled due date"
+                } else {
+                    "write dates as YYYY-MM-DD"
+                };
+                self.push(Code::BadDate, node.pos, why, Some(hint.into()));
+                None
+            }
+        }
+    }
+
+    /// A period: `2026`, `2026-H1`, `2026-Q1`, `2026-03`, `2026-03-15`, or
+    /// `{from: DATE, to: DATE}`.
+    pub(crate) fn span(&mut self, node: &Node, name: &str) -> Option<Span> {
+        if let Value::Map(_) = node.value {
+            let mut th = self.table(node, "period")?;
+            let from = th.required("from", Decoder::date);
+            let to = th.required("to", Decoder::date);
+            th.finalize();
+            let span = Span {
+                from: from?,
+                to: to?,
+            };
+            if span.to < span.from {
+                self.error(
+                    Code::BadValue,
+                    node.pos,
+                    format!(
+                        "`{name}` ends ({}) before it starts ({})",
+                        span.to, span.from
+                    ),
+                );
+                return None;
+            }
+            return Some(span);
+        }
+        let text = self.scalar(node, "a period such as 2026-Q1, or {from, to}")?;
+        match parse_period(text) {
+            Ok(span) => Some(span),
+            Err(why) => {
                 self.push(
-                    Code::BadDate,
+                    Code::BadValue,
                     node.pos,
                     why,
-                    Some("write dates as YYYY-MM-DD, or `TBD` for an unscheduled due date".into()),
+                    Some("or write `{from: YYYY-MM-DD, to: YYYY-MM-DD}`".into()),
                 );
                 None
             }
         }
+    }
+
+    /// An audit period: a period (see [`Decoder::span`]) of at most ten
+    /// years.
+    pub(crate) fn audit_period(&mut self, node: &Node, name: &str) -> Option<Span> {
+        let span = self.span(node, name)?;
+        if let Err(why) = check_audit_period(span) {
+            self.error(Code::BadValue, node.pos, why);
+            return None;
+        }
+        Some(span)
     }
 
     /// A date, or `TBD`.

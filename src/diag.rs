@@ -11,16 +11,14 @@ use serde::Serialize;
 
 use crate::yaml::Pos;
 
-/// How bad a diagnostic is.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum Severity {
-    /// The repository is invalid: commands stop with exit code 2.
-    Error,
-    /// Worth fixing, but the repository can still be analysed.
-    Warning,
+word_enum! {
+    /// How bad a diagnostic is.
+    Severity {
+        /// The repository is invalid: commands stop with exit code 2.
+        Error = "error",
+        /// Worth fixing, but the repository can still be analysed.
+        Warning = "warning",
+    }
 }
 
 word_enum! {
@@ -155,14 +153,11 @@ impl fmt::Display for Diagnostic {
     /// CI logs link to; text from users' files is made inert, so a
     /// diagnostic is always one line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
         write!(
             f,
-            "{}: {severity}[{}]: {}",
+            "{}: {}[{}]: {}",
             crate::text::inert(&self.location.to_string()),
+            self.severity.as_str(),
             self.code.as_str(),
             crate::text::inert(&self.message)
         )?;

@@ -206,7 +206,45 @@ pub enum Lexical {
     Outside(&'static str),
 }
 
-/// Normalises `path` lexically, refusing absolute paths and `..` escapes.
+/// Whether `path` (root-relative, `/`-separated) lies inside git's own
+/// directory: a `.git` component, in any case (a checkout may sit on a
+/// case-insensitive file system). Git's files (config with CI tokens,
+/// hooks, objects) are never evidence, listed or read.
+pub(crate) fn is_git_internal(path: &str) -> bool {
+    path.split('/').any(is_git_dir_name)
+}
+
+/// Whether one path component names git's directory on some file system
+/// (git's own `is_ntfs_dotgit` and `is_hfs_dotgit` rules): `.git` in any
+/// case, with trailing dots or spaces (`.git.`, `.git `), an NTFS stream
+/// (`.git::$INDEX_ALLOCATION`), the short name `git~1`, or with characters
+/// HFS+ ignores (zero-width joiners, bidi marks) inside.
+pub(crate) fn is_git_dir_name(name: &str) -> bool {
+    let visible: String = name
+        .chars()
+        .filter(|c| !is_hfs_ignorable(*c))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let stream = visible.split(':').next().unwrap_or_default();
+    stream.trim_end_matches(['.', ' ']) == ".git" || visible == "git~1"
+}
+
+/// The code points HFS+ drops when it compares names.
+fn is_hfs_ignorable(c: char) -> bool {
+    matches!(c, '\u{200c}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{206a}'..='\u{206f}' | '\u{feff}')
+}
+
+/// Whether a path read from git objects can be written where it says:
+/// no empty, `.` or `..` component and none that names git's directory.
+/// Git refuses to check such trees out; a crafted commit can still hold
+/// them, so comply never reads or copies them.
+pub(crate) fn is_safe_tree_path(path: &str) -> bool {
+    path.split('/')
+        .all(|c| !matches!(c, "" | "." | "..") && !is_git_dir_name(c))
+}
+
+/// Normalises `path` lexically, refusing absolute paths, `..` escapes and
+/// paths into git's own directory.
 pub fn lexical(path: &str) -> Lexical {
     let p = Path::new(path);
     if p.is_absolute() || path.starts_with('\\') || has_drive_letter(path) {
@@ -229,6 +267,9 @@ pub fn lexical(path: &str) -> Lexical {
                 return Lexical::Outside("absolute path");
             }
         }
+    }
+    if parts.iter().any(|p| is_git_dir_name(p)) {
+        return Lexical::Outside("inside git's own directory `.git`");
     }
     Lexical::Inside(parts.join("/"))
 }
@@ -414,7 +455,19 @@ impl WorkTree {
             }
         };
         match &self.real_root {
-            Some(root) if real.starts_with(root) => Ok(real),
+            Some(root) if real.starts_with(root) => {
+                let inside = real.strip_prefix(root).unwrap_or(&real);
+                if inside
+                    .components()
+                    .any(|c| c.as_os_str().to_str().is_some_and(is_git_dir_name))
+                {
+                    return Err(EvidenceStatus::because(
+                        EvidenceState::Outside,
+                        "a symlink leads into git's own directory `.git`",
+                    ));
+                }
+                Ok(real)
+            }
             _ => Err(EvidenceStatus::because(
                 EvidenceState::Outside,
                 "a symlink leads outside the repository",
@@ -451,7 +504,16 @@ impl Files for WorkTree {
             return Vec::new();
         };
         let mut found = Vec::new();
-        for entry in WalkDir::new(&real).follow_links(false).sort_by_file_name() {
+        // Git's own directory (and a submodule's `.git` file) is never
+        // listed, whatever a glob or directory entry says.
+        let walk = WalkDir::new(&real)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0 || !e.file_name().to_str().is_some_and(is_git_dir_name)
+            });
+        for entry in walk {
             let Ok(entry) = entry else { continue };
             if !entry.file_type().is_file() {
                 continue;
@@ -459,7 +521,14 @@ impl Files for WorkTree {
             let Ok(inside) = entry.path().strip_prefix(&real) else {
                 continue;
             };
-            let inside = inside.to_string_lossy().replace('\\', "/");
+            // Components joined with `/`: a backslash is part of a Unix
+            // file name, as git lists it, not a separator.
+            // (A name that is not UTF-8 is listed as read lossily.)
+            let inside = inside
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             let path = if relative.is_empty() {
                 inside
             } else {
@@ -477,6 +546,35 @@ const ELOOP: i32 = 40;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_spelling_of_gits_directory_is_git_internal() {
+        for name in [
+            ".git",
+            ".GIT",
+            ".git.",
+            ".git ",
+            ".git. .",
+            ".git::$INDEX_ALLOCATION",
+            "GIT~1",
+            ".g\u{200c}it",
+            "\u{feff}.git",
+        ] {
+            assert!(is_git_dir_name(name), "{name:?}");
+            assert!(
+                is_git_internal(&format!("evidence/{name}/config")),
+                "{name:?}"
+            );
+            assert!(!is_safe_tree_path(&format!("evidence/{name}/config")));
+        }
+        for name in [".github", "git", ".gitignore", ".git-x", "git~2", "a.git"] {
+            assert!(!is_git_dir_name(name), "{name:?}");
+        }
+        for path in ["evidence/../a.md", "./a.md", "a//b", "evidence/.", ""] {
+            assert!(!is_safe_tree_path(path), "{path:?}");
+        }
+        assert!(is_safe_tree_path("evidence/a..b/c.md"));
+    }
 
     #[test]
     fn lexical_normalises_and_refuses_escapes() {

@@ -87,7 +87,7 @@ impl Filter {
         }
     }
 
-    /// Whether framework `id` passes.
+    /// Whether something of framework `id` passes the framework filter.
     pub fn framework(&self, id: &str) -> bool {
         self.frameworks.is_empty() || self.frameworks.iter().any(|f| f.eq_ignore_ascii_case(id))
     }

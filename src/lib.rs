@@ -20,6 +20,7 @@ pub mod model;
 mod acceptance;
 mod analysis;
 mod args;
+mod audit;
 pub mod cli;
 pub mod commands;
 mod complete;
@@ -34,6 +35,7 @@ mod filter;
 // The gate lives inside `analysis` (it judges the analysis's views); this
 // keeps its path.
 use analysis::gate;
+mod cadence_periods;
 mod format;
 mod git;
 pub mod import;
@@ -41,6 +43,8 @@ pub mod init;
 pub mod load;
 mod man;
 mod manifest;
+mod oscal;
+mod pack;
 mod par;
 mod periods;
 mod ratchet;

@@ -305,6 +305,20 @@ fn examples(roff: &mut Roff, sub: Option<&str>) {
                 "Exit 1 if it changed since.",
             ),
         ],
+        Some("audit") => &[(
+            "comply audit --period 2026-01..2026-12",
+            "Each recurring activity's months or quarters of 2026: covered, late or missing.",
+        )],
+        Some("pack") => &[
+            (
+                "comply pack --period 2026 --output soc2-2026.zip",
+                "The auditor's evidence pack for 2026.",
+            ),
+            (
+                "comply pack --period 2026 --at v2026-close --output pack/",
+                "The same pack as the repository was at a tag.",
+            ),
+        ],
         Some("trend") => &[(
             "comply trend --every week",
             "Figures per week from git history.",
@@ -313,10 +327,26 @@ fn examples(roff: &mut Roff, sub: Option<&str>) {
             "comply diff v2025-Q3 --format markdown > review.md",
             "What changed since a tag.",
         )],
-        Some("import") => &[(
-            "comply import backlog.md --framework popia -o backlog/popia.yaml",
-            "A Markdown backlog to YAML.",
-        )],
+        Some("import") => &[
+            (
+                "comply import backlog.md --framework popia -o backlog/popia.yaml",
+                "A Markdown backlog to YAML.",
+            ),
+            (
+                "comply import catalog NIST_SP-800-53_rev5_catalog.json --profile NIST_SP-800-53_rev5_MODERATE-baseline_profile.json --framework nist80053 -o .",
+                "The NIST SP 800-53 moderate baseline into controls/nist80053.yaml.",
+            ),
+        ],
+        Some("export") => &[
+            (
+                "comply export poam -o poam.json",
+                "The backlog as an OSCAL POA&M.",
+            ),
+            (
+                "comply export assessment-results > results.json",
+                "The gate's verdict as OSCAL assessment results.",
+            ),
+        ],
         Some("init") => &[(
             "comply init compliance",
             "Start a repository in ./compliance.",

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use sha2::Digest as _;
 
 /// The manifest format's version.
 pub(crate) const VERSION: u32 = 1;
@@ -21,6 +22,22 @@ pub(crate) struct FileRecord {
     pub(crate) commit: Option<String>,
     /// Date of that commit.
     pub(crate) date: Option<String>,
+}
+
+/// The SHA-256 of `bytes`, lower-case hex.
+#[must_use]
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&sha2::Sha256::digest(bytes))
+}
+
+/// Bytes as lower-case hex.
+#[must_use]
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
 }
 
 /// A manifest file.
@@ -76,6 +93,54 @@ pub(crate) fn compare(recorded: &Manifest, current: &Manifest) -> Changes {
         .map(|p| (*p).to_string())
         .collect();
     changes
+}
+
+/// The format version of a pack's `manifest.json`.
+pub(crate) const PACK_VERSION: u32 = 1;
+
+/// One file of `manifest.json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub(crate) struct PackRecord {
+    /// Path inside the pack.
+    pub(crate) path: String,
+    /// Path in the repository, relative to the root.
+    pub(crate) source: String,
+    /// Size in bytes.
+    pub(crate) size: u64,
+    /// SHA-256 of the content, lower-case hex.
+    pub(crate) sha256: String,
+    /// Short hash of the last commit that changed the file; `null` when
+    /// the bytes packed are not a commit's (`uncommitted`).
+    pub(crate) commit: Option<String>,
+    /// Date of that commit.
+    pub(crate) commit_date: Option<chrono::NaiveDate>,
+    /// The author's name of that commit.
+    pub(crate) author: Option<String>,
+    /// Whether the bytes packed differ from every commit: a working-tree
+    /// file with uncommitted edits, or one never committed.
+    pub(crate) uncommitted: bool,
+    /// Date of the commit that added the file (what dates it for the
+    /// grid; the latest add of a file deleted and added back).
+    pub(crate) added: Option<chrono::NaiveDate>,
+    /// The periods of the grid this file covers (`ssh-review 2026-Q1`).
+    pub(crate) covers: Vec<String>,
+    /// The controls and reviews (`framework:id`) it is evidence for.
+    pub(crate) evidence_for: Vec<String>,
+}
+
+/// `manifest.json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub(crate) struct PackManifest {
+    /// Format version.
+    pub(crate) version: u32,
+    /// The repository's name.
+    pub(crate) title: String,
+    /// The audit period.
+    pub(crate) period: crate::date::Span,
+    /// The commit read, when the pack was built from one (`--at`).
+    pub(crate) at: Option<String>,
+    /// Every evidence file, sorted by path.
+    pub(crate) files: Vec<PackRecord>,
 }
 
 #[cfg(test)]

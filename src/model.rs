@@ -10,6 +10,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::date::Span;
 use crate::yaml::Pos;
 
 /// The owners an owner field joins with `&`, `,`, `/` or ` and `.
@@ -201,8 +202,14 @@ impl Due {
 /// A piece of evidence a control or item points at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Evidence {
-    /// A file, a directory or a glob, relative to the root, as written.
+    /// A file, a directory or a glob, relative to the root, as written;
+    /// for a `pattern`, the pattern with `*` for `{period}`.
     pub(crate) path: String,
+    /// A path with `{period}` in it, one per period of the cadence.
+    pub(crate) pattern: Option<String>,
+    /// The days the evidence covers, when written (`covers`); otherwise
+    /// the evidence covers the period its files were committed in.
+    pub(crate) covers: Option<Span>,
     /// What the evidence is, in words.
     pub(crate) note: Option<String>,
     /// Days after its last commit at which this entry goes stale.
@@ -420,6 +427,11 @@ pub(crate) struct Config {
     pub(crate) max_age_days: Option<u32>,
     /// Longest time a risk acceptance may run, in days from its approval.
     pub(crate) max_exception_days: u32,
+    /// The audit period of `comply audit` and `comply pack`, when set.
+    #[schemars(with = "Option<Span>")]
+    pub(crate) audit_period: Option<Span>,
+    /// Days after a period's end within which its evidence is on time.
+    pub(crate) audit_grace_days: u32,
     /// The people and teams who own things, when declared.
     pub(crate) owners: Vec<Owner>,
     /// Heading words `comply import` reads as framework ids (`Privacy` -> `popia`).
@@ -434,6 +446,8 @@ impl Default for Config {
             due_soon_days: 14,
             max_age_days: None,
             max_exception_days: 365,
+            audit_period: None,
+            audit_grace_days: 14,
             owners: Vec::new(),
             framework_words: Vec::new(),
         }
@@ -493,6 +507,7 @@ impl fmt::Display for Cadence {
             Cadence::Quarterly => f.write_str("quarterly"),
             Cadence::Biannual => f.write_str("biannual"),
             Cadence::Annual => f.write_str("annual"),
+            Cadence::Days(1) => f.write_str("every 1 day"),
             Cadence::Days(days) => write!(f, "every {days} days"),
         }
     }
@@ -657,7 +672,8 @@ impl Repository {
         let mut all = self.reviews.clone();
         for framework in &self.frameworks {
             for control in &framework.controls {
-                let Some(cadence) = control.cadence else {
+                // A control out of scope has nothing recurring to prove.
+                let Some(cadence) = control.cadence.filter(|_| control.applicable) else {
                     continue;
                 };
                 all.push(Review {

@@ -90,15 +90,16 @@ impl Detail {
     /// when details were text): `evidence of ...` before `new offender
     /// ...` before `no longer offends ...` before `status ...`; then the
     /// owner, the subject's kind, and the reason's first word (`done`,
-    /// `evidence`, `overdue`, `recurring`, `risk`). A test compares it with
+    /// `evidence`, `no`, `overdue`, `recurring`, `risk`). A test compares it with
     /// the words.
     fn key(&self) -> (u8, SubjectKind, u8, &str, u8, &str) {
         let reason_rank = |r: &Reason| match r {
             Reason::DoneWithoutEvidence { .. } => 0,
             Reason::StaleEvidence { .. } => 1,
-            Reason::Overdue { .. } => 2,
-            Reason::EvidenceMissing { .. } => 3,
-            Reason::AcceptanceExpired { .. } => 4,
+            Reason::PeriodsMissing { .. } => 2,
+            Reason::Overdue { .. } => 3,
+            Reason::EvidenceMissing { .. } => 4,
+            Reason::AcceptanceExpired { .. } => 5,
         };
         match self {
             Detail::EvidenceNoLonger { owner, .. } => (0, SubjectKind::Item, 0, owner, 0, ""),

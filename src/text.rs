@@ -72,9 +72,80 @@ pub(crate) fn plural(n: impl TryInto<i64>, noun: &str) -> String {
     }
 }
 
+/// Whether `text` is a plain e-mail address (`local@example.org`): what
+/// OSCAL's `email-addresses` and its validators (NIST's schema, trestle)
+/// accept. ASCII only: a dot-atom local part, and a domain of at least two
+/// labels of letters, digits and inner hyphens whose last is letters, not a
+/// special-use name (`localhost`, `local`, `test`, `invalid`, `example`
+/// as a top-level label, `onion`, `arpa`); no display name, no spaces.
+pub(crate) fn is_email(text: &str) -> bool {
+    const SPECIAL: [&str; 7] = [
+        "arpa",
+        "example",
+        "invalid",
+        "local",
+        "localhost",
+        "onion",
+        "test",
+    ];
+    let Some((local, domain)) = text.rsplit_once('@') else {
+        return false;
+    };
+    let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c);
+    let local_ok = local.len() <= 64
+        && local
+            .split('.')
+            .all(|atom| !atom.is_empty() && atom.chars().all(atext));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    let top = labels.last().copied().unwrap_or_default();
+    local_ok
+        && domain.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(label_ok)
+        && top.len() >= 2
+        && top.chars().all(|c| c.is_ascii_alphabetic())
+        && !SPECIAL.contains(&top.to_ascii_lowercase().as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_plain_addresses_are_emails() {
+        for good in [
+            "a@example.org",
+            "first.last+tag@mail.example.co.za",
+            "x_y@a-b.io",
+        ] {
+            assert!(is_email(good), "{good}");
+        }
+        for bad in [
+            "not-an-email",
+            "a@b",
+            "Full Name <f@example.com>",
+            "a b@example.org",
+            "@example.org",
+            "a@.org",
+            "a..b@example.org",
+            ".a@example.org",
+            "a@-x.org",
+            "a@x.123",
+            "a@host.localhost",
+            "ü@example.org",
+            "a@example.org ",
+            "",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn plurals() {

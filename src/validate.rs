@@ -88,6 +88,55 @@ pub(crate) fn check(repo: &Repository, complete: bool) -> Vec<Diagnostic> {
                 ),
             ));
         }
+        if evidence.pattern.is_none() && evidence.path.contains(crate::format::PERIOD) {
+            out.push(Diagnostic::warning(
+                Code::BadValue,
+                at(&evidence.source),
+                format!(
+                    "evidence `{}` holds `{}`, which only a `pattern` fills in; write \
+                     `pattern:` for one file per period",
+                    evidence.path,
+                    crate::format::PERIOD
+                ),
+            ));
+        }
+    }
+    out.extend(audit_fields_without_periods(repo));
+    out
+}
+
+/// Warnings for `pattern` and `covers` where no audit grid reads them: on
+/// a backlog item, or a control without a cadence (or not applicable).
+fn audit_fields_without_periods(repo: &Repository) -> Vec<Diagnostic> {
+    let items = repo.items.iter().map(|i| (&i.evidence, "a backlog item"));
+    let controls = repo
+        .frameworks
+        .iter()
+        .flat_map(|f| &f.controls)
+        .filter(|c| c.cadence.is_none() || !c.applicable)
+        .map(|c| {
+            (
+                &c.evidence,
+                "a control without a cadence (or not applicable)",
+            )
+        });
+    let mut out = Vec::new();
+    for (list, whose) in items.chain(controls) {
+        for evidence in list {
+            let field = match (&evidence.pattern, &evidence.covers) {
+                (Some(_), _) => "pattern",
+                (None, Some(_)) => "covers",
+                (None, None) => continue,
+            };
+            out.push(Diagnostic::warning(
+                Code::BadValue,
+                at(&evidence.source),
+                format!(
+                    "`{field}` on the evidence of {whose} has no periods to fill: only \
+                     reviews and controls with a cadence are cut into audit periods"
+                ),
+            ));
+        }
     }
     out
 }
@@ -553,13 +602,7 @@ fn unknown(source: &Source, message: String, suggestion: Option<&str>) -> Diagno
 /// control characters, and nothing invisible (zero-width or bidi controls)
 /// that would let two ids look alike.
 fn check_id(kind: &str, id: &str, source: &Source, out: &mut Vec<Diagnostic>) {
-    let bad = |c: char| c.is_whitespace() || c == ':' || c.is_control() || is_invisible(c);
-    if let Some(c) = id.chars().find(|c| bad(*c)) {
-        let what = if is_invisible(c) {
-            format!("an invisible character (U+{:04X})", u32::from(c))
-        } else {
-            "a space, `:` or a control character".to_string()
-        };
+    if let Some(what) = id_flaw(id) {
         out.push(
             Diagnostic::error(
                 Code::BadValue,
@@ -569,6 +612,26 @@ fn check_id(kind: &str, id: &str, source: &Source, out: &mut Vec<Diagnostic>) {
             .with_hint("ids are single words such as `POPIA-001` or `A.5.24`"),
         );
     }
+}
+
+/// What makes `id` not an id, said as "a space, ..." or "an invisible
+/// character (U+200B)"; `None` for a good id. The rule of `comply
+/// validate`, which `import catalog` applies too.
+pub(crate) fn id_flaw(id: &str) -> Option<String> {
+    let bad = |c: char| c.is_whitespace() || c == ':' || c.is_control() || is_invisible(c);
+    let c = id.chars().find(|c| bad(*c))?;
+    Some(if is_invisible(c) {
+        format!("an invisible character (U+{:04X})", u32::from(c))
+    } else {
+        "a space, `:` or a control character".to_string()
+    })
+}
+
+/// What two ids must not share to be told apart: the id in Unicode normal
+/// form C, lower-cased (`cc6.1` and `CC6.1`, `É` typed either way, are one
+/// id).
+pub(crate) fn id_key(id: &str) -> String {
+    crate::decode::nfc(id.to_string()).to_lowercase()
 }
 
 /// Zero-width, joiner, bidi-control and the other format characters
@@ -617,7 +680,7 @@ fn unique<'r>(
     source: &'r Source,
     out: &mut Vec<Diagnostic>,
 ) {
-    match seen.entry(id.to_lowercase()) {
+    match seen.entry(id_key(id)) {
         Entry::Occupied(first) => {
             let first = first.get();
             let place = format!("{}:{}", first.file, first.pos.line);

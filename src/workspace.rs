@@ -3,12 +3,15 @@
 //! of the evidence's history. This is where the I/O of a run is gathered
 //! before the pure analysis.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
+
 use crate::evidence::{self, EvidenceMap, WorkTree};
-use crate::git::{History, Repo, TreeFiles};
-use crate::load::{self, Loaded};
+use crate::git::{History, LastCommit, Repo, TreeFiles};
+use crate::load::{self, Loaded, MAX_FILE_BYTES};
 
 /// An opened repository.
 pub(crate) struct Workspace {
@@ -56,11 +59,7 @@ impl Workspace {
     /// The state of every evidence path, and, when `with_history`, the last
     /// changes of the files they cover.
     pub(crate) fn facts(&self, with_history: bool) -> anyhow::Result<(EvidenceMap, History)> {
-        let paths = self.loaded.repository.evidence().map(|e| e.path.as_str());
-        let states = match &self.tree {
-            Some(tree) => evidence::resolve_all(tree, paths),
-            None => evidence::resolve_all(&WorkTree::new(&self.root), paths),
-        };
+        let states = self.resolve(self.loaded.repository.evidence().map(|e| e.path.as_str()));
         if !with_history {
             return Ok((states, History::Unknown(String::new())));
         }
@@ -75,5 +74,138 @@ impl Workspace {
             }
         };
         Ok((states, history))
+    }
+
+    /// The states of `paths`, resolved in the view analysed (the working
+    /// tree, or the revision of `--at`).
+    pub(crate) fn resolve<'a>(&self, paths: impl IntoIterator<Item = &'a str>) -> EvidenceMap {
+        match &self.tree {
+            Some(tree) => evidence::resolve_all(tree, paths),
+            None => evidence::resolve_all(&WorkTree::new(&self.root), paths),
+        }
+    }
+
+    /// Which of `paths` (root-relative) are files in the view analysed.
+    pub(crate) fn existing_files(&self, paths: &[String]) -> BTreeSet<String> {
+        use crate::evidence::{Entry, Files};
+        let is_file = |files: &dyn Fn(&str) -> bool| -> BTreeSet<String> {
+            paths.iter().filter(|p| files(p)).cloned().collect()
+        };
+        match &self.tree {
+            Some(tree) => is_file(&|p| matches!(tree.entry(p), Ok(Entry::File(_)))),
+            None => {
+                let view = WorkTree::new(&self.root);
+                is_file(&|p| matches!(view.entry(p), Ok(Entry::File(_))))
+            }
+        }
+    }
+
+    /// Which of `files` the working tree holds other than as committed:
+    /// edited since the last commit, or never committed. None with `--at`
+    /// (the files are read from the commit) or without git.
+    pub(crate) fn uncommitted(&self, files: &BTreeSet<String>) -> anyhow::Result<BTreeSet<String>> {
+        match (&self.tree, &self.git) {
+            (None, Ok(repo)) => {
+                let (modified, untracked) = repo.uncommitted()?;
+                Ok(files
+                    .iter()
+                    .filter(|f| modified.contains(*f) || untracked.contains(*f))
+                    .cloned()
+                    .collect())
+            }
+            _ => Ok(BTreeSet::new()),
+        }
+    }
+
+    /// The author's name of each of `commits`, by hash; empty without git.
+    pub(crate) fn authors(
+        &self,
+        commits: &BTreeSet<String>,
+    ) -> anyhow::Result<HashMap<String, String>> {
+        match &self.git {
+            Ok(repo) => repo.authors(commits),
+            Err(_) => Ok(HashMap::new()),
+        }
+    }
+
+    /// The commit that first added each of `files`, or why git cannot tell.
+    pub(crate) fn first_added(
+        &self,
+        files: &BTreeSet<String>,
+    ) -> anyhow::Result<Result<HashMap<String, LastCommit>, String>> {
+        match &self.git {
+            Err(why) => Ok(Err(why.clone())),
+            Ok(repo) if repo.is_shallow() => Ok(Err("this is a shallow clone".into())),
+            Ok(repo) if !repo.has_commits() => Ok(Err("the repository has no commit yet".into())),
+            Ok(repo) => Ok(Ok(repo.first_added(files, self.at.as_deref())?)),
+        }
+    }
+
+    /// The bytes of `files` (root-relative, as evidence resolution listed
+    /// them) as the view analysed holds them: from git objects with `--at`,
+    /// else from the working tree, where a file git ignores, or one a
+    /// symlink leads to outside the root, is left out. A file over
+    /// [`MAX_FILE_BYTES`], or files over `max_total` bytes in all, are an
+    /// error before they are read.
+    pub(crate) fn read_files(
+        &self,
+        files: &BTreeSet<String>,
+        max_total: u64,
+    ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+        let over = |total: u64| {
+            anyhow::anyhow!(
+                "the files come to more than {max_total} bytes ({total} so far), the limit for one run"
+            )
+        };
+        if let Some(tree) = &self.tree {
+            let total: u64 = files
+                .iter()
+                .filter_map(|p| tree.get(p))
+                .map(|e| e.size)
+                .sum();
+            if total > max_total {
+                return Err(over(total));
+            }
+            let wanted: Vec<String> = files.iter().cloned().collect();
+            return tree
+                .read(&wanted)?
+                .into_iter()
+                .map(|(path, bytes)| {
+                    bytes
+                        .map(|b| (path.clone(), b))
+                        .map_err(|why| anyhow::anyhow!("cannot read `{path}`: {why}"))
+                })
+                .collect();
+        }
+        let ignored = match &self.git {
+            Ok(repo) => repo.ignored(files)?,
+            Err(_) => BTreeSet::new(),
+        };
+        let view = WorkTree::new(&self.root);
+        let mut read = Vec::new();
+        let mut total = 0u64;
+        for path in files
+            .iter()
+            .filter(|p| !ignored.contains(*p) && !evidence::is_git_internal(p))
+        {
+            let Some(real) = view.real_file(path) else {
+                continue;
+            };
+            let file =
+                std::fs::File::open(&real).with_context(|| format!("cannot read `{path}`"))?;
+            total = total.saturating_add(file.metadata().map_or(0, |m| m.len()));
+            if total > max_total {
+                return Err(over(total));
+            }
+            let mut bytes = Vec::new();
+            file.take(MAX_FILE_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .with_context(|| format!("cannot read `{path}`"))?;
+            if bytes.len() as u64 > MAX_FILE_BYTES {
+                anyhow::bail!("`{path}` is over the limit of {MAX_FILE_BYTES} bytes for one file");
+            }
+            read.push((path.clone(), bytes));
+        }
+        Ok(read)
     }
 }

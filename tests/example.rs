@@ -98,7 +98,7 @@ fn status_json_has_the_documented_fields() {
     assert_eq!(popia["id"], "popia");
     assert_eq!(popia["controls"], 14);
     let items = doc["items"].as_array().expect("items");
-    assert_eq!(items.len(), 67, "58 backlog items and 9 reviews");
+    assert_eq!(items.len(), 69, "58 backlog items and 11 reviews");
     let dsar = items
         .iter()
         .find(|i| i["id"] == "POPIA-003")
@@ -246,4 +246,36 @@ fn the_statement_of_applicability_lists_all_93_annex_a_controls() {
         1 + 116,
         "header and one row per control"
     );
+}
+
+/// The example's quarterly access review and monthly log review show every
+/// state of the audit grid. Their files were committed in November 2026, so
+/// the earlier periods they cover are late and November's is on time.
+#[test]
+fn audit_grid_shows_covered_late_and_missing() {
+    let assert = comply(&example_root())
+        .args(["audit", "--format", "json", "--as-of", "2027-01-31"])
+        .assert()
+        .success();
+    let doc = json(&assert);
+    assert_eq!(doc["period"]["from"], "2026-01-01");
+    let states = |id: &str| -> Vec<String> {
+        doc["activities"]
+            .as_array()
+            .expect("activities")
+            .iter()
+            .find(|a| a["id"] == id)
+            .expect("activity")["cells"]
+            .as_array()
+            .expect("cells")
+            .iter()
+            .map(|c| c["state"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(states("REV-ACCESS"), ["late", "missing", "late", "covered"]);
+    let logs = states("REV-LOGS");
+    assert_eq!(logs.len(), 12);
+    assert_eq!(logs[3], "missing");
+    assert_eq!(logs[10], "covered");
+    assert_eq!(logs[11], "missing");
 }

@@ -14,21 +14,21 @@ use std::path::Path;
 /// Modules by layer, lowest first; a module uses only modules of lower
 /// layers.
 const LAYERS: &[&[&str]] = &[
-    &["text", "date", "par", "write", "yaml", "manifest"],
-    &["diag", "model"],
-    &["decode"],
+    &["text", "date", "par", "write", "yaml"],
+    &["diag", "model", "manifest"],
+    &["decode", "cadence_periods"],
     &["format"],
     &["evidence", "acceptance", "crosswalk"],
     &["validate"],
     &["load"],
     &["git"],
-    &["workspace"],
+    &["workspace", "audit"],
     &["analysis::views"],
     &["analysis::gate"],
     &["analysis"],
     &["filter", "ratchet", "periods", "diff", "coverage", "soa"],
     &["report"],
-    &["render"],
+    &["render", "oscal", "pack"],
     &["schema"],
     &[
         "import::doc",
@@ -46,6 +46,7 @@ const LAYERS: &[&[&str]] = &[
     &["args"],
     &["man"],
     &["commands::steps"],
+    &["commands::catalog"],
     &[
         "commands::validate",
         "commands::status",
@@ -57,8 +58,14 @@ const LAYERS: &[&[&str]] = &[
         "commands::review",
         "commands::import",
         "commands::tools",
+        "commands::audit",
     ],
-    &["commands::check", "commands::report"],
+    &[
+        "commands::check",
+        "commands::report",
+        "commands::export",
+        "commands::pack",
+    ],
     &["cli"],
     &["commands"],
 ];

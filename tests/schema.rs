@@ -231,6 +231,38 @@ fn the_schema_and_validate_agree_on_ids_titles_dates_and_lists() {
             "  - id: A\n    title: t\n    risk: high\n    controls: C1\n",
             true,
         ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    evidence:\n      - {path: a.md, covers: 2026-Q1}\n",
+            true,
+        ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    evidence:\n      - {path: a.md, covers: {from: 2026-01-01, to: 2026-03-31}}\n",
+            true,
+        ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    evidence:\n      - {path: a.md, covers: 2026}\n",
+            true,
+        ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    evidence:\n      - {path: a.md, covers: 2026-Q5}\n",
+            false,
+        ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    evidence:\n      - {pattern: \"r/{period}.md\"}\n",
+            true,
+        ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    evidence:\n      - {pattern: r/x.md}\n",
+            false,
+        ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    evidence:\n      - {path: a.md, pattern: \"r/{period}.md\"}\n",
+            false,
+        ),
+        (
+            "  - id: A\n    title: t\n    risk: high\n    evidence:\n      - {note: n}\n",
+            false,
+        ),
     ];
     for (items, valid) in cases {
         let text = format!("framework: fw\nitems:\n{items}");

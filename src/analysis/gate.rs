@@ -9,8 +9,9 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 pub(crate) use super::views::SubjectKind;
-use super::views::{ControlView, EvidenceView, ItemState, ItemView, SourceRef};
+use super::views::{ControlView, EvidenceView, ItemState, ItemView, SourceRef, subject_of};
 use crate::acceptance::{Acceptance, AcceptanceState, InForce, Target};
+use crate::audit::{Audit, CellState};
 use crate::evidence::EvidenceState;
 use crate::model::{ItemStatus, Risk};
 pub(crate) use crate::text::plural;
@@ -42,6 +43,12 @@ pub(crate) enum Reason {
     StaleEvidence {
         /// The stale evidence paths.
         paths: Vec<String>,
+    },
+    /// Periods of a recurring activity inside the audit period with no
+    /// evidence (`--audit`).
+    PeriodsMissing {
+        /// The periods (`2026-Q2`).
+        periods: Vec<String>,
     },
     /// A risk acceptance has run out.
     AcceptanceExpired {
@@ -119,6 +126,7 @@ impl Reason {
             Reason::DoneWithoutEvidence { .. } => "done-without-evidence",
             Reason::EvidenceMissing { .. } => "evidence-missing",
             Reason::StaleEvidence { .. } => "stale-evidence",
+            Reason::PeriodsMissing { .. } => "periods-missing",
             Reason::AcceptanceExpired { .. } => "acceptance-expired",
         }
     }
@@ -238,7 +246,9 @@ pub(crate) fn evaluate(
                 Reason::DoneWithoutEvidence { paths }
                 | Reason::StaleEvidence { paths }
                 | Reason::EvidenceMissing { paths } => in_force.covering_paths(paths),
-                Reason::Overdue { .. } | Reason::AcceptanceExpired { .. } => None,
+                Reason::Overdue { .. }
+                | Reason::PeriodsMissing { .. }
+                | Reason::AcceptanceExpired { .. } => None,
             });
         match covering {
             Some(acceptance) => {
@@ -290,7 +300,6 @@ pub(crate) fn evaluate(
             },
         });
     }
-    let order = |o: &Offender| (o.risk, -days_late(o), o.kind, o.id.clone());
     offenders.sort_by_cached_key(order);
     accepted.sort_by_cached_key(|a| order(&a.offender));
     Gate {
@@ -303,6 +312,82 @@ pub(crate) fn evaluate(
         checked,
         undetermined: None,
     }
+}
+
+/// The order of offenders: highest risk first, then most days late, then
+/// kind and id.
+fn order(o: &Offender) -> (Risk, i64, SubjectKind, String) {
+    (o.risk, -days_late(o), o.kind, o.id.clone())
+}
+
+/// Folds the audit grid into the gate (`comply check --audit`): every
+/// recurring activity at or above the threshold is checked, and one with
+/// missing periods offends, unless a risk acceptance in force names it.
+pub(crate) fn fold_audit(gate: &mut Gate, audit: &Audit) {
+    let in_force = InForce::new(&gate.acceptances);
+    let mut offenders = Vec::new();
+    let mut accepted = Vec::new();
+    for activity in audit
+        .activities
+        .iter()
+        .filter(|a| a.risk.at_least(gate.fail_on))
+    {
+        let framework = activity.framework.clone().unwrap_or_default();
+        // The activity is one subject, already checked for being overdue.
+        let case = match gate
+            .checked
+            .iter()
+            .position(|c| c.kind == SubjectKind::Review && c.id == activity.id)
+        {
+            Some(case) => case,
+            None => {
+                gate.checked.push(Checked {
+                    kind: SubjectKind::Review,
+                    id: activity.id.clone(),
+                    title: activity.title.clone(),
+                    framework: framework.clone(),
+                    source: activity.source.clone(),
+                });
+                gate.checked.len() - 1
+            }
+        };
+        let periods: Vec<String> = activity
+            .cells
+            .iter()
+            .filter(|c| c.state == CellState::Missing)
+            .map(|c| c.period.clone())
+            .collect();
+        if periods.is_empty() {
+            continue;
+        }
+        let offender = Offender {
+            kind: SubjectKind::Review,
+            id: activity.id.clone(),
+            title: activity.title.clone(),
+            framework,
+            risk: activity.risk,
+            owner: activity.owner.clone(),
+            source: activity.source.clone(),
+            subject: subject_of(SubjectKind::Review, &activity.id),
+            case,
+            reason: Reason::PeriodsMissing { periods },
+        };
+        match in_force.get(&offender.subject) {
+            Some(acceptance) => accepted.push(Accepted {
+                offender,
+                approved_by: acceptance.approved_by.clone(),
+                until: acceptance.expires,
+                acceptance_reason: acceptance.reason.clone(),
+                acceptance_source: acceptance.source.clone(),
+            }),
+            None => offenders.push(offender),
+        }
+    }
+    gate.passed = gate.passed && offenders.is_empty();
+    gate.offenders.extend(offenders);
+    gate.accepted.extend(accepted);
+    gate.offenders.sort_by_cached_key(order);
+    gate.accepted.sort_by_cached_key(|a| order(&a.offender));
 }
 
 /// Where a subject belongs: its framework, owner and risk.
@@ -360,6 +445,7 @@ fn days_late(offender: &Offender) -> i64 {
     match offender.reason {
         Reason::Overdue { days_late, .. } => days_late,
         Reason::DoneWithoutEvidence { .. }
+        | Reason::PeriodsMissing { .. }
         | Reason::StaleEvidence { .. }
         | Reason::EvidenceMissing { .. }
         | Reason::AcceptanceExpired { .. } => 0,

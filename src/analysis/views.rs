@@ -195,18 +195,20 @@ impl ItemView {
     /// What a risk acceptance names to cover it: the item, the review, or,
     /// for a control's cadence (id `framework:control`), the control.
     pub(crate) fn subject(&self) -> Target {
-        match (self.kind, self.id.split_once(':')) {
-            (SubjectKind::Review, Some((framework, id))) => Target::Control {
-                framework: framework.to_string(),
-                id: id.to_string(),
-            },
-            (SubjectKind::Review, None) => Target::Review {
-                id: self.id.clone(),
-            },
-            _ => Target::Item {
-                id: self.id.clone(),
-            },
-        }
+        subject_of(self.kind, &self.id)
+    }
+}
+
+/// What a risk acceptance names to cover an item or a recurring activity
+/// of kind `kind` and id `id` (a control's cadence: `framework:control`).
+pub(crate) fn subject_of(kind: SubjectKind, id: &str) -> Target {
+    match (kind, id.split_once(':')) {
+        (SubjectKind::Review, Some((framework, id))) => Target::Control {
+            framework: framework.to_string(),
+            id: id.to_string(),
+        },
+        (SubjectKind::Review, None) => Target::Review { id: id.to_string() },
+        _ => Target::Item { id: id.to_string() },
     }
 }
 

@@ -4,10 +4,11 @@ use std::io::{self, Write};
 
 use super::review::{self, Baseline};
 use super::steps::{self, Context, Exit};
-use crate::analysis::{Analysis, Options};
+use crate::analysis::Analysis;
 use clap::{Args, ValueHint};
 
-use crate::args::{CheckFormat, RiskArg};
+use crate::args::{CheckFormat, GateArgs, period_arg};
+use crate::date::Span;
 use crate::filter::Filter;
 use crate::render::{ci, json, table};
 use crate::report::Report;
@@ -18,22 +19,20 @@ use crate::write;
 /// Arguments of `comply check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The lowest risk that fails the gate [default: `gate.fail_on` from comply.yaml, else high]
-    #[arg(long, value_enum, value_name = "RISK")]
-    pub(crate) fail_on: Option<RiskArg>,
-    /// Also fail on stale evidence of items and controls at or above the threshold
-    #[arg(long)]
-    pub(crate) fail_on_stale: bool,
+    /// How the gate judges.
+    #[command(flatten)]
+    pub(crate) gate: GateArgs,
     /// Ratchet: fail only on what got worse since this git revision (e.g. origin/main)
     #[arg(long, value_name = "REV", value_hint = ValueHint::Other)]
     pub(crate) baseline: Option<String>,
-    /// Gate even when the git history that dates recurring work and
-    /// evidence is unavailable (a shallow clone, no git): recurring
-    /// activities are then dated by `last_done` only and nothing is stale.
-    /// Without it, `check` refuses (exit 2) rather than pass on what it
-    /// cannot see
-    #[arg(long)]
-    pub(crate) without_history: bool,
+    /// Also fail on periods of the audit period without evidence for
+    /// recurring activities at or above the threshold (see `comply audit`)
+    #[arg(long, conflicts_with = "baseline")]
+    pub(crate) audit: bool,
+    /// The audit period of --audit, as FROM..TO [default: `audit_period`
+    /// from comply.yaml]
+    #[arg(long, value_name = "FROM..TO", requires = "audit", value_parser = period_arg, value_hint = ValueHint::Other)]
+    pub(crate) period: Option<Span>,
     /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
     pub(crate) format: CheckFormat,
@@ -46,17 +45,15 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
-    let gate = |base: Options| Options {
-        fail_on: args.fail_on.map_or(base.fail_on, Into::into),
-        fail_on_stale: args.fail_on_stale,
-        without_history: args.without_history,
-        ..base
-    };
     let workspace = steps::open(ctx, err)?;
-    let options = gate(steps::options(ctx, &workspace));
-    let Some(analysed) = steps::analysed(&workspace, options, false, ctx.talk, err)? else {
+    let options = args.gate.apply(steps::options(ctx, &workspace));
+    let Some(mut analysed) = steps::analysed(&workspace, options, false, ctx.talk, err)? else {
         return Ok(Exit::Invalid);
     };
+    if args.audit {
+        let grid = super::audit::grid(ctx, &workspace, &analysed, args.period)?;
+        crate::gate::fold_audit(&mut analysed.analysis.gate, &grid.audit);
+    }
     let analysis = &analysed.analysis;
     let talk = ctx.talk;
     if let Some(why) = &analysis.gate.undetermined {

@@ -2,7 +2,6 @@
 //! and evidence manifests (write and verify).
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -154,7 +153,8 @@ fn current_manifest(workspace: &Workspace, analysed: &Analysed) -> anyhow::Resul
     })
 }
 
-fn hash(path: &Path) -> std::io::Result<(u64, String)> {
+/// The size and SHA-256 (lower-case hex) of the file at `path`.
+pub(super) fn hash(path: &Path) -> std::io::Result<(u64, String)> {
     let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0; 64 * 1024];
@@ -167,12 +167,7 @@ fn hash(path: &Path) -> std::io::Result<(u64, String)> {
         size += n as u64;
         hasher.update(&buffer[..n]);
     }
-    let digest = hasher.finalize();
-    let hex = digest.iter().fold(String::new(), |mut hex, b| {
-        let _ = write!(hex, "{b:02x}");
-        hex
-    });
-    Ok((size, hex))
+    Ok((size, crate::manifest::hex(&hasher.finalize())))
 }
 
 /// Largest manifest `--verify` reads (64 MiB: a million files).

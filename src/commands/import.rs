@@ -19,7 +19,8 @@ use serde_norway::Value;
 
 mod mappings;
 
-use super::steps::Exit;
+use super::catalog::{self, ImportFrom};
+use super::steps::{self, Exit};
 use clap::{Args, ValueHint};
 
 use crate::args::RiskArg;
@@ -30,6 +31,9 @@ use crate::text::plural;
 /// Arguments of `comply import`.
 #[derive(Clone, Debug, Args)]
 pub struct ImportArgs {
+    /// Import from OSCAL instead of Markdown
+    #[command(subcommand)]
+    pub(crate) from: Option<ImportFrom>,
     /// Markdown pages to import (a folder stands for every .md page in
     /// it), or CSV crosswalks of mappings
     #[arg(required = true, value_name = "FILE.md|DIR|FILE.csv")]
@@ -98,6 +102,9 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
+    if let Some(ImportFrom::Catalog(from)) = &args.from {
+        return catalog::run(from, out, err);
+    }
     // `-o -` is standard output, as without `--output`.
     if args.output.as_deref().is_some_and(crate::write::is_stdout) {
         let args = ImportArgs {
@@ -110,14 +117,7 @@ pub(crate) fn run(
     if args.kind == Shapes::Mappings || args.files.iter().all(csv) {
         return mappings::run(args, out, err);
     }
-    if let Some(id) = &args.framework
-        && !import::valid_framework(id)
-    {
-        writeln!(
-            err,
-            "error: --framework `{id}` is not a framework id (lower-case letters, digits, - and _, \
-             at most 40); nothing was written"
-        )?;
+    if steps::framework_refused(args.framework.as_deref(), err)? {
         return Ok(Exit::Invalid);
     }
     let settings = args
@@ -592,9 +592,8 @@ fn stated(value: &Value, id: &str) -> bool {
 
 /// The ids of a file's entries (items, controls or reviews), as written.
 fn ids_in(value: &Value) -> Vec<String> {
-    ["items", "controls", "reviews"]
-        .iter()
-        .filter_map(|key| value.get(*key).and_then(Value::as_sequence))
+    merge::list_keys()
+        .filter_map(|key| value.get(key).and_then(Value::as_sequence))
         .flatten()
         .filter_map(|e| e.get("id").and_then(Value::as_str).map(str::to_string))
         .collect()

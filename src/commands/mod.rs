@@ -4,12 +4,16 @@
 //! `steps`, called downward. The environment (working directory, today's
 //! date, terminal, `NO_COLOR`) comes in as a value.
 
+pub(crate) mod audit;
+pub(crate) mod catalog;
 pub(crate) mod check;
 pub(crate) mod coverage;
 pub(crate) mod due;
 pub(crate) mod evidence;
+pub(crate) mod export;
 pub(crate) mod gaps;
 pub(crate) mod import;
+pub(crate) mod pack;
 pub(crate) mod report;
 pub(crate) mod review;
 mod status;
@@ -74,9 +78,12 @@ pub fn run(
         Command::Repository(RepositoryCommand::Coverage(args)) => {
             coverage::run(args, &ctx, out, err)
         }
+        Command::Repository(RepositoryCommand::Audit(args)) => audit::run(args, &ctx, out, err),
+        Command::Repository(RepositoryCommand::Pack(args)) => pack::run(args, &ctx, err),
         Command::History(HistoryCommand::Trend(args)) => trend::run(args, &ctx, out, err),
         Command::History(HistoryCommand::Diff(args)) => review::diff(&ctx.root, args, out, err),
         Command::Import(args) => import::run(args, ctx.as_of, out, err),
+        Command::Export(what) => export::run(what, &ctx, out, err),
         Command::Init(args) => tools::init(args, &env.cwd, err),
         Command::Schema(args) => tools::schema(args, out),
         Command::Completions(args) => tools::completions(args, cli::visible_command(), out),
@@ -88,5 +95,8 @@ pub fn run(
 /// Whether a command reads the repository at the root (and so says which
 /// root with `--verbose`).
 fn reads_root(command: &Command) -> bool {
-    matches!(command, Command::Repository(_) | Command::History(_))
+    matches!(
+        command,
+        Command::Repository(_) | Command::History(_) | Command::Export(_)
+    )
 }

@@ -91,10 +91,11 @@ pub(crate) fn run(
     }
 
     let owners = &loaded.repository.config.owners;
+    let filter = steps::filter(&args.filter, &loaded.repository)?;
     let mut report = Report::new(
         &steps::title(loaded, &ctx.root),
         &analysed.analysis,
-        &steps::filter(&args.filter, &loaded.repository)?,
+        &filter,
         owners,
     );
     if args.format == ReportFormat::Html
@@ -104,6 +105,19 @@ pub(crate) fn run(
         let period = trend::period(Every::Month);
         let since = crate::periods::default_since(ctx.as_of, period);
         report.trend = trend::points(repo, &ctx.root, since, period, ctx.as_of, err)?;
+    }
+    if loaded.repository.config.audit_period.is_some() {
+        match super::audit::grid(ctx, &workspace, &analysed, None) {
+            Ok(grid) => {
+                let mut audit = grid.audit;
+                super::audit::narrow(&mut audit, &filter);
+                report.audit = Some(audit);
+            }
+            Err(why) if !ctx.talk.quiet => {
+                writeln!(err, "warning: no audit section: {why:#}")?;
+            }
+            Err(_) => {}
+        }
     }
     let text = match args.format {
         ReportFormat::Markdown => markdown::render(&report, Flavor::Markdown),

@@ -202,6 +202,20 @@ impl Talk {
     }
 }
 
+/// Whether a `--framework` option of an import is refused (said on
+/// `err`): a framework id names a file, so it must be one.
+pub(crate) fn framework_refused(framework: Option<&str>, err: &mut dyn Write) -> io::Result<bool> {
+    let Some(id) = framework.filter(|id| !crate::format::valid_framework(id)) else {
+        return Ok(false);
+    };
+    writeln!(
+        err,
+        "error: --framework `{id}` is not a framework id (lower-case letters, digits, - and _, \
+         at most 40); nothing was written"
+    )?;
+    Ok(true)
+}
+
 /// An analysis with the facts it was made from.
 pub(crate) struct Analysed {
     pub(crate) analysis: Analysis,

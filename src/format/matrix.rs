@@ -176,7 +176,7 @@ impl ControlEntry {
         if applicable == Some(false)
             && let Some(status) = status.filter(|s| *s != ControlStatus::NotApplicable)
         {
-            d.warn(
+            d.warn_with(
                 Code::BadValue,
                 id.pos,
                 format!(
@@ -188,7 +188,7 @@ impl ControlEntry {
         }
         if status == Some(ControlStatus::NotApplicable) {
             let unjustified = justification.as_deref().is_none_or(|j| j.trim().is_empty());
-            d.warn(
+            d.warn_with(
                 Code::Deprecated,
                 id.pos,
                 format!(

@@ -17,6 +17,7 @@ mod settings;
 use schemars::JsonSchema;
 use serde::{Serialize, Serializer};
 
+use crate::date::Span;
 use crate::decode::Decoder;
 pub(crate) use crate::decode::Spanned;
 use crate::model::{
@@ -208,12 +209,27 @@ pub(crate) enum EvidenceEntry {
     Detailed(EvidenceDetails),
 }
 
-/// An evidence entry written as a mapping.
+/// An evidence entry written as a mapping: `path` or `pattern`, one of
+/// them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("oneOf" = [{"required": ["path"]}, {"required": ["pattern"]}]))]
 pub(crate) struct EvidenceDetails {
-    /// A file, a directory or a glob, relative to the root.
-    pub(crate) path: String,
+    /// A file, a directory or a glob, relative to the root (or `pattern`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) path: Option<String>,
+    /// For recurring work: a path with `{period}` in it, one file or
+    /// directory per period of the cadence (`evidence/reviews/{period}.md`
+    /// stands for `2026-Q1.md`, `2026-Q2.md`, ...); instead of `path`.
+    #[schemars(regex(pattern = r"\{period\}"))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) pattern: Option<String>,
+    /// The period the evidence covers (`2026-Q1`, `2026-03`, `2026`,
+    /// `2026-03-15` or `{from, to}`), when it is not the period it was
+    /// committed in.
+    #[schemars(with = "Option<Covers>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) covers: Option<Span>,
     /// What the evidence is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) note: Option<String>,
@@ -221,6 +237,35 @@ pub(crate) struct EvidenceDetails {
     #[schemars(range(max = 3660))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) max_age_days: Option<u32>,
+}
+
+/// A period as `covers` and `audit_period` take it.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[expect(dead_code, reason = "a shape of the schema, never built")]
+pub(crate) enum Covers {
+    /// `2026`, `2026-H1`, `2026-Q1`, `2026-03` or `2026-03-15`.
+    Name(
+        #[schemars(regex(
+            pattern = r"^[0-9]{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+        ))]
+        String,
+    ),
+    /// A year written as a number (`2026`).
+    Year(#[schemars(range(min = 1000, max = 9999))] u32),
+    /// From one day to another, both included.
+    Days(DaySpan),
+}
+
+/// `{from, to}`: days, both included.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[expect(dead_code, reason = "a shape of the schema, never built")]
+pub(crate) struct DaySpan {
+    /// The first day.
+    from: Date,
+    /// The last day.
+    to: Date,
 }
 
 impl EvidenceEntry {
@@ -243,12 +288,43 @@ impl EvidenceEntry {
             Value::Scalar(path) => EvidenceEntry::Path(path.to_string()),
             Value::Map(_) => {
                 let mut th = d.table(node, "evidence entry")?;
-                let path = th.required_string("path");
+                let path = th.string("path");
+                let pattern = th.string("pattern");
+                let covers = th.lenient("covers", Decoder::span);
                 let note = th.string("note");
                 let max_age_days = th.lenient("max_age_days", Decoder::days);
                 th.finalize();
+                match (&path, &pattern) {
+                    (Some(_), Some(_)) | (None, None) => {
+                        d.error(
+                            crate::diag::Code::BadValue,
+                            node.pos,
+                            "an evidence entry takes `path` or `pattern`, one of them",
+                        );
+                        return None;
+                    }
+                    (None, Some(p)) if !p.contains(PERIOD) => {
+                        d.error(
+                            crate::diag::Code::BadValue,
+                            node.pos,
+                            format!("`pattern` must hold `{PERIOD}`; write `path` for one file"),
+                        );
+                        return None;
+                    }
+                    (None, Some(_)) if covers.is_some() => {
+                        d.error(
+                            crate::diag::Code::BadValue,
+                            node.pos,
+                            "`covers` does not go with `pattern`: each file covers its `{period}`",
+                        );
+                        return None;
+                    }
+                    _ => {}
+                }
                 EvidenceEntry::Detailed(EvidenceDetails {
-                    path: path?.value,
+                    path,
+                    pattern,
+                    covers,
                     note,
                     max_age_days,
                 })
@@ -265,16 +341,43 @@ impl EvidenceEntry {
         Some(entry)
     }
 
+    /// The path, or the pattern, as written.
     fn path(&self) -> &str {
         match self {
-            EvidenceEntry::Path(path) | EvidenceEntry::Detailed(EvidenceDetails { path, .. }) => {
-                path
-            }
+            EvidenceEntry::Path(path) => path,
+            EvidenceEntry::Detailed(details) => details
+                .path
+                .as_deref()
+                .or(details.pattern.as_deref())
+                .unwrap_or_default(),
         }
     }
 }
 
-/// Evidence entries as the model holds them.
+/// The placeholder of an evidence `pattern`.
+pub const PERIOD: &str = "{period}";
+
+/// The glob a `pattern` stands for where evidence is resolved as a whole:
+/// `*` for `{period}`, and where `{period}` names the last part, a file or
+/// a directory of that name (`evidence/{period}/` and `evidence/{period}`
+/// give `evidence/{*,*/**}`).
+pub(crate) fn pattern_glob(pattern: &str) -> String {
+    let trimmed = pattern.trim_end_matches('/');
+    let (dir, last) = match trimmed.rsplit_once('/') {
+        Some((dir, last)) => (format!("{}/", dir.replace(PERIOD, "*")), last),
+        None => (String::new(), trimmed),
+    };
+    if last.contains(PERIOD) {
+        let last = last.replace(PERIOD, "*");
+        format!("{dir}{{{last},{last}/**}}")
+    } else {
+        trimmed.replace(PERIOD, "*")
+    }
+}
+
+/// Evidence entries as the model holds them. A pattern stands, wherever
+/// evidence is resolved as a whole, for the glob with `*` in place of
+/// `{period}`: every period's file.
 pub(crate) fn evidence(entries: Vec<Spanned<EvidenceEntry>>, d: &Decoder) -> Vec<Evidence> {
     entries
         .into_iter()
@@ -283,12 +386,20 @@ pub(crate) fn evidence(entries: Vec<Spanned<EvidenceEntry>>, d: &Decoder) -> Vec
             match entry.value {
                 EvidenceEntry::Path(path) => Evidence {
                     path,
+                    pattern: None,
+                    covers: None,
                     note: None,
                     max_age_days: None,
                     source,
                 },
                 EvidenceEntry::Detailed(details) => Evidence {
-                    path: details.path,
+                    path: match (details.path, &details.pattern) {
+                        (Some(path), _) => path,
+                        (None, Some(pattern)) => pattern_glob(pattern),
+                        (None, None) => String::new(),
+                    },
+                    pattern: details.pattern,
+                    covers: details.covers,
                     note: details.note,
                     max_age_days: details.max_age_days,
                     source,
@@ -360,6 +471,7 @@ mod tests {
         ("risk acceptance", "ExceptionEntry"),
         ("mappings file", ""),
         ("mapping", "MappingEntry"),
+        ("period", "DaySpan"),
     ];
 
     /// Schema objects read without a `Table`: `{every: N}` is read by
@@ -409,27 +521,36 @@ mod tests {
     fn every_decoder_takes_the_keys_its_type_writes() {
         let cases = [
             (
-                decoded("gate: {}\nowners: [{}]\nimport: {}\n", |d, n| {
-                    d.config(n);
-                }),
+                decoded(
+                    "gate: {}\nowners: [{}]\nimport: {}\naudit_period: {}\n",
+                    |d, n| {
+                        d.config(n);
+                    },
+                ),
                 schema::<ConfigFile>(),
             ),
             (
-                decoded("controls: [{evidence: [{}]}]\n", |d, n| {
+                decoded("controls: [{evidence: [{covers: {}}]}]\n", |d, n| {
                     d.matrix(n);
                 }),
                 schema::<MatrixFile>(),
             ),
             (
-                decoded("items: [{evidence: [{}], checklist: [{}]}]\n", |d, n| {
-                    d.backlog(n);
-                }),
+                decoded(
+                    "items: [{evidence: [{covers: {}}], checklist: [{}]}]\n",
+                    |d, n| {
+                        d.backlog(n);
+                    },
+                ),
                 schema::<BacklogFile>(),
             ),
             (
-                decoded("reviews: [{evidence: [{}], checklist: [{}]}]\n", |d, n| {
-                    d.reviews(n);
-                }),
+                decoded(
+                    "reviews: [{evidence: [{covers: {}}], checklist: [{}]}]\n",
+                    |d, n| {
+                        d.reviews(n);
+                    },
+                ),
                 schema::<ReviewsFile>(),
             ),
             (
@@ -448,6 +569,15 @@ mod tests {
         for (decoder, schema) in cases {
             assert_eq!(decoder, schema);
         }
+    }
+
+    #[test]
+    fn a_pattern_stands_for_its_files_and_directories() {
+        assert_eq!(super::pattern_glob("e/{period}.md"), "e/{*.md,*.md/**}");
+        assert_eq!(super::pattern_glob("e/{period}/"), "e/{*,*/**}");
+        assert_eq!(super::pattern_glob("e/{period}"), "e/{*,*/**}");
+        assert_eq!(super::pattern_glob("{period}"), "{*,*/**}");
+        assert_eq!(super::pattern_glob("e/{period}/r.md"), "e/*/r.md");
     }
 
     #[test]

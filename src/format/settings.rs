@@ -3,6 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Serialize, Serializer};
 
+use crate::date::Span;
 use crate::decode::Decoder;
 use crate::diag::Code;
 use crate::model::{Config, Owner, Risk};
@@ -31,6 +32,16 @@ pub(crate) struct ConfigFile {
     #[schemars(range(max = 3660))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) max_exception_days: Option<u32>,
+    /// The audit period `comply audit` and `comply pack` look at (a
+    /// period name such as `2026`, or `{from, to}`); `--period` overrides it.
+    #[schemars(with = "Option<super::Covers>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) audit_period: Option<Span>,
+    /// Days after a period's end within which its evidence still counts as
+    /// on time (default 14).
+    #[schemars(range(max = 3660))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) audit_grace_days: Option<u32>,
     /// The people who own controls, items and reviews.
     #[schemars(with = "Option<Vec<OwnerEntry>>")]
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -91,6 +102,8 @@ impl ConfigFile {
             due_soon_days: th.lenient("due_soon_days", Decoder::days),
             max_age_days: th.lenient("max_age_days", Decoder::days),
             max_exception_days: th.lenient("max_exception_days", Decoder::days),
+            audit_period: th.lenient("audit_period", Decoder::audit_period),
+            audit_grace_days: th.lenient("audit_grace_days", Decoder::days),
             owners: th.list("owners", |d, node, name| {
                 Some(d.list(node, name, OwnerEntry::decode))
             }),
@@ -116,6 +129,8 @@ impl ConfigFile {
             max_exception_days: self
                 .max_exception_days
                 .unwrap_or(default.max_exception_days),
+            audit_period: self.audit_period,
+            audit_grace_days: self.audit_grace_days.unwrap_or(default.audit_grace_days),
             owners: self
                 .owners
                 .into_iter()
@@ -134,15 +149,38 @@ impl OwnerEntry {
     fn decode(d: &mut Decoder, node: &Node) -> Option<OwnerEntry> {
         let mut th = d.table(node, "owner")?;
         let name = th.required_string("name");
-        let email = th.string("email");
+        let email = th.lenient("email", email);
         let team = th.string("team");
         th.finalize();
+        // Blanks around a name are not part of it: owners elsewhere are
+        // compared trimmed.
         Some(OwnerEntry {
-            name: name?.value,
+            name: name?.value.trim().to_string(),
             email,
-            team,
+            team: team.map(|t| t.trim().to_string()),
         })
     }
+}
+
+/// An owner's e-mail address: a plain address (`name@example.org`), as
+/// OSCAL's exports must hold. Anything else is a warning at its line and is
+/// left out (the report and the exports show no address), so a repository
+/// that wrote a display name keeps working.
+fn email(d: &mut Decoder, node: &Node, name: &str) -> Option<String> {
+    let value = d.string(node, name)?;
+    if crate::text::is_email(&value) {
+        return Some(value);
+    }
+    d.warn(
+        Code::BadValue,
+        node.pos,
+        format!(
+            "`{}` is not an e-mail address, so it is left out of the report and the exports \
+             (write it as name@example.org, without a display name or spaces)",
+            crate::text::inert(&value)
+        ),
+    );
+    None
 }
 
 /// `import.frameworks` of `comply.yaml`: heading words and the framework

@@ -490,7 +490,9 @@ fn evidence_entries(inline: &Inline, line: usize, notes: &mut Vec<Note>) -> Vec<
         .enumerate()
         .map(|(i, path)| match i {
             0 if described => EvidenceEntry::Detailed(EvidenceDetails {
-                path,
+                path: Some(path),
+                pattern: None,
+                covers: None,
                 note: Some(text.clone()),
                 max_age_days: None,
             }),

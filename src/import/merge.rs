@@ -49,6 +49,14 @@ fn kind_fields(kind: FileKind) -> Option<(&'static str, &'static [&'static str])
     }
 }
 
+/// The list keys of the file kinds with entries (`controls`, `items`,
+/// `reviews`), the names the test below checks.
+pub(crate) fn list_keys() -> impl Iterator<Item = &'static str> {
+    [FileKind::Controls, FileKind::Backlog, FileKind::Reviews]
+        .into_iter()
+        .filter_map(|kind| kind_fields(kind).map(|(list, _)| list))
+}
+
 fn id_of(entry: &Value) -> Option<String> {
     entry
         .get("id")
@@ -333,6 +341,40 @@ fn update(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The names `--merge` works on by hand (it edits the stored file as a
+    /// generic value, to keep fields comply does not write) are the names
+    /// of the format types: the list key is a property of the file, and
+    /// every field it updates is a property of the entry. A renamed field
+    /// fails here.
+    #[test]
+    fn merged_names_are_the_format_types_names() {
+        for word in <FileKind as crate::model::Word>::WORDS {
+            let Ok(kind) = word.parse::<FileKind>() else {
+                continue;
+            };
+            let Some((list, fields)) = kind_fields(kind) else {
+                continue;
+            };
+            let text = crate::schema::json(word).unwrap_or_default();
+            let schema: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+            let entry = schema["properties"][list]["items"]["$ref"]
+                .as_str()
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+                .unwrap_or_default();
+            let properties = &schema["$defs"][entry]["properties"];
+            assert!(
+                properties.is_object(),
+                "{kind:?}: `{list}` is not a list of entries"
+            );
+            for field in fields.iter().chain(&["id"]) {
+                assert!(
+                    properties.get(field).is_some(),
+                    "{kind:?}: `{field}` is not a field of {entry}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn updates_matches_and_adds_the_rest() {

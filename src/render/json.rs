@@ -174,6 +174,8 @@ pub const OUTPUTS: &[(&str, &str)] = &[
     ("report", "comply report --format json"),
     ("coverage", "comply coverage --format json"),
     ("soa", "comply report soa --format json"),
+    ("audit", "comply audit --format json"),
+    ("pack-manifest", "manifest.json of comply pack"),
 ];
 
 /// The JSON Schema of the output document `kind` (see [`OUTPUTS`]).
@@ -194,6 +196,8 @@ pub(crate) fn schema(kind: &str) -> Option<schemars::Schema> {
         "report" => schema_for!(crate::report::Report),
         "coverage" => schema_for!(CoverageDoc<'static>),
         "soa" => schema_for!(crate::soa::Soa),
+        "audit" => schema_for!(AuditDoc<'static>),
+        "pack-manifest" => schema_for!(crate::manifest::PackManifest),
         _ => return None,
     })
 }
@@ -286,6 +290,24 @@ impl<'a> VerifyDoc<'a> {
             version: VERSION,
             unchanged: changes.is_empty(),
             changes,
+        }
+    }
+}
+
+/// `comply audit --format json`.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct AuditDoc<'a> {
+    version: u32,
+    #[serde(flatten)]
+    audit: &'a crate::audit::Audit,
+}
+
+impl<'a> AuditDoc<'a> {
+    /// The audit document.
+    pub fn new(audit: &'a crate::audit::Audit) -> AuditDoc<'a> {
+        AuditDoc {
+            version: VERSION,
+            audit,
         }
     }
 }

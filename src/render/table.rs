@@ -10,6 +10,7 @@ use comfy_table::{CellAlignment, Color, ColumnConstraint, ContentArrangement, Ta
 use super::{DueLists, Row, Style, Tone};
 use crate::acceptance::AcceptanceState;
 use crate::analysis::{Analysis, ControlView, FrameworkSummary, ItemView};
+use crate::audit::{Audit, CellState};
 use crate::coverage::Coverage;
 use crate::gate::{Gate, plural};
 use crate::periods::TrendPoint;
@@ -956,6 +957,153 @@ fn wrap_cell(text: &str, width: usize) -> String {
         lines.push(line);
     }
     lines.join("\n")
+}
+
+/// The audit grid: one block per cadence, a row per activity and a column
+/// per period with a compact mark, then the late and missing periods with
+/// their files and commits.
+pub fn audit(out: &mut dyn Write, audit: &Audit, style: Style) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "Audit period {}, as of {}",
+            audit.period, audit.as_of
+        ))
+    )?;
+    if audit.activities.is_empty() {
+        return writeln!(out, "{NONE}");
+    }
+    for cadence in audit.cadences() {
+        let rows: Vec<&crate::audit::Activity> = audit
+            .activities
+            .iter()
+            .filter(|a| a.cadence == cadence)
+            .collect();
+        let labels: Vec<&str> = rows
+            .first()
+            .map(|a| a.cells.iter().map(|c| c.period.as_str()).collect())
+            .unwrap_or_default();
+        let width = |texts: Vec<String>, header: &str| {
+            texts
+                .iter()
+                .map(|t| display_width(t))
+                .max()
+                .unwrap_or(0)
+                .max(header.len())
+        };
+        let ids: Vec<String> = rows.iter().map(|a| inert(&a.id).into_owned()).collect();
+        let frameworks: Vec<String> = rows
+            .iter()
+            .map(|a| inert(a.framework.as_deref().unwrap_or("")).into_owned())
+            .collect();
+        let (id_width, fw_width) = (
+            width(ids.clone(), "Activity"),
+            width(frameworks.clone(), "Framework"),
+        );
+        let pad = |text: &str, width: usize| {
+            format!(
+                "{text}{}",
+                " ".repeat(width.saturating_sub(display_width(text)))
+            )
+        };
+        writeln!(out)?;
+        section(out, style, &cadence.to_string(), rows.len())?;
+        // With a width, the periods are cut into runs that fit, each under
+        // the activity columns again; without one, one line per activity.
+        let lead = 2 + id_width + 2 + fw_width + 2 + 8;
+        let room = style.width.map_or(usize::MAX, |w| usize::from(w.max(60)));
+        let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut used = lead;
+        for (i, label) in labels.iter().enumerate() {
+            let column = 1 + label.len().max(4);
+            match runs.last_mut() {
+                Some(run) if used + column <= room => run.end = i + 1,
+                _ => {
+                    runs.push(i..i + 1);
+                    used = lead;
+                }
+            }
+            used += column;
+        }
+        for run in runs {
+            let mut header = format!(
+                "  {}  {}  {}",
+                pad("Activity", id_width),
+                pad("Framework", fw_width),
+                pad("Risk", 8)
+            );
+            for label in &labels[run.clone()] {
+                header.push(' ');
+                header.push_str(&pad(label, label.len().max(4)));
+            }
+            writeln!(out, "{}", header.trim_end())?;
+            for ((activity, id), framework) in rows.iter().zip(&ids).zip(&frameworks) {
+                let mut line = format!(
+                    "  {}  {}  {}",
+                    pad(id, id_width),
+                    pad(framework, fw_width),
+                    pad(activity.risk.as_str(), 8)
+                );
+                for (cell, label) in activity.cells[run.clone()].iter().zip(&labels[run.clone()]) {
+                    let tone = match cell.state {
+                        CellState::Covered => Tone::Good,
+                        CellState::Late => Tone::Warn,
+                        CellState::Missing => Tone::Bad,
+                        CellState::Open => Tone::Plain,
+                    };
+                    line.push(' ');
+                    line.push_str(&style.paint(
+                        &pad(
+                            crate::report::words::audit_mark(cell.state),
+                            label.len().max(4),
+                        ),
+                        tone,
+                    ));
+                }
+                writeln!(out, "{}", line.trim_end())?;
+            }
+        }
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "ok = covered · late = committed after its end + {} days",
+        audit.grace_days
+    )?;
+    writeln!(out, "MISS = missing · .. = not over yet")?;
+    for (state, heading) in [(CellState::Late, "Late"), (CellState::Missing, "Missing")] {
+        let cells: Vec<(&crate::audit::Activity, &crate::audit::Cell)> = audit
+            .activities
+            .iter()
+            .flat_map(|a| a.cells.iter().map(move |c| (a, c)))
+            .filter(|(_, c)| c.state == state)
+            .collect();
+        if cells.is_empty() {
+            continue;
+        }
+        writeln!(out)?;
+        section(out, style, heading, cells.len())?;
+        for (activity, cell) in cells {
+            let how = match (&cell.file, &cell.commit) {
+                (Some(file), Some(c)) => format!(
+                    ": {} committed {} ({})",
+                    inert(file),
+                    c.date,
+                    inert(&c.commit)
+                ),
+                _ => String::new(),
+            };
+            writeln!(
+                out,
+                "  {} {} ({} risk){how}",
+                inert(&activity.id),
+                cell.period,
+                activity.risk
+            )?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -357,6 +357,126 @@ pub(crate) fn trend(points: &[TrendPoint]) -> String {
     svg
 }
 
+/// Most period columns in one run of the audit grid: longer cadences are
+/// cut into runs, one under the other, so a daily activity stays as legible
+/// as a quarterly one.
+const GRID_RUN: usize = 12;
+
+/// The audit grid as SVG: one drawing per cadence, its periods named above
+/// their columns and cut into runs of at most [`GRID_RUN`], each run
+/// repeating the activities' rows, so every drawing is at most
+/// [`GRID_RUN`] columns wide and prints without hovering.
+pub(crate) fn audit_grid(audit: &crate::audit::Audit) -> String {
+    let mut html = String::from("<figure class=\"chart\">");
+    for (n, cadence) in audit.cadences().into_iter().enumerate() {
+        let rows: Vec<&crate::audit::Activity> = audit
+            .activities
+            .iter()
+            .filter(|a| a.cadence == cadence)
+            .collect();
+        html.push_str(&cadence_grid(audit, &cadence.to_string(), &rows, n));
+    }
+    let _ = write!(
+        html,
+        "<figcaption>One square per period, named above its column: ok = covered, late = \
+         committed after the period's end plus {} grace days, MISS = missing, .. = not over \
+         yet.</figcaption></figure>",
+        audit.grace_days
+    );
+    html
+}
+
+/// One cadence's drawing of the audit grid.
+fn cadence_grid(
+    audit: &crate::audit::Audit,
+    cadence: &str,
+    rows: &[&crate::audit::Activity],
+    n: usize,
+) -> String {
+    use crate::audit::CellState;
+    const CELL: usize = 70;
+    const HEADER: usize = 22;
+    let label = 220;
+    let periods: Vec<&str> = rows
+        .iter()
+        .max_by_key(|a| a.cells.len())
+        .map(|a| a.cells.iter().map(|c| c.period.as_str()).collect())
+        .unwrap_or_default();
+    let runs: Vec<&[&str]> = periods.chunks(GRID_RUN).collect();
+    let run_height = HEADER + rows.len() * ROW + 8;
+    let width = label + periods.len().clamp(1, GRID_RUN) * CELL + 8;
+    let height = 24 + runs.len().max(1) * run_height;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" \
+         viewBox=\"0 0 {width} {height}\" style=\"max-width:{width}px\" \
+         aria-labelledby=\"audit-title{suffix}\"><title id=\"audit-title{suffix}\">Evidence per \
+         period, {cadence}, {}</title><text class=\"label\" x=\"0\" y=\"16\" \
+         font-weight=\"bold\">{}</text>",
+        audit.period,
+        xml_escape(cadence),
+        suffix = if n == 0 {
+            String::new()
+        } else {
+            format!("-{n}")
+        },
+    );
+    for (r, run) in runs.iter().enumerate() {
+        let top = 24 + r * run_height;
+        let first = r * GRID_RUN;
+        for (column, period) in run.iter().enumerate() {
+            let _ = write!(
+                svg,
+                "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                label + column * CELL + (CELL - 4) / 2,
+                top + 14,
+                xml_escape(period)
+            );
+        }
+        for (row, activity) in rows.iter().enumerate() {
+            let y = top + HEADER + row * ROW;
+            let _ = write!(
+                svg,
+                "<text class=\"label\" x=\"0\" y=\"{}\"><title>{}</title>{}</text>",
+                y + 16,
+                xml_escape(&activity.title),
+                xml_escape(&shortened(&activity.id, label - 8))
+            );
+            for (column, cell) in activity
+                .cells
+                .iter()
+                .skip(first)
+                .take(run.len())
+                .enumerate()
+            {
+                let x = label + column * CELL;
+                let fill = match cell.state {
+                    CellState::Covered => "#15803d",
+                    CellState::Late => "#d97706",
+                    CellState::Missing => "#dc2626",
+                    CellState::Open => "#9ca3af",
+                };
+                let _ = write!(
+                    svg,
+                    "<rect x=\"{x}\" y=\"{y}\" width=\"{}\" height=\"{}\" fill=\"{fill}\"><title>{} {}: {}</title></rect>\
+                     <text class=\"count\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                    CELL - 4,
+                    ROW - 6,
+                    xml_escape(&activity.id),
+                    xml_escape(&cell.period),
+                    cell.state,
+                    x + (CELL - 4) / 2,
+                    y + 15,
+                    crate::report::words::audit_mark(cell.state)
+                );
+            }
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 
 use super::{Need, Report};
 use crate::analysis::{ControlView, FrameworkSummary, ItemState, ItemView, SubjectKind};
+use crate::audit::CellState;
 use crate::evidence::EvidenceState;
 use crate::gate::Reason;
 
@@ -62,6 +63,7 @@ pub(crate) fn render(report: &Report, flavor: Flavor) -> String {
     w.matrices();
     w.coverage();
     w.evidence();
+    w.audit();
     w.owners();
     w.register();
     w.out
@@ -107,6 +109,9 @@ fn reason_cell(reason: &Reason) -> String {
         Reason::StaleEvidence { paths: p } => format!("stale evidence: {}", paths(p)),
         Reason::EvidenceMissing { paths: p } => {
             format!("recurring, evidence not present: {}", paths(p))
+        }
+        Reason::PeriodsMissing { periods } => {
+            format!("audit periods without evidence: {}", periods.join(", "))
         }
         Reason::AcceptanceExpired { expires } => format!("risk acceptance expired on {expires}"),
     }
@@ -353,11 +358,14 @@ impl Writer<'_> {
         for f in &self.report.frameworks {
             entries.push((slug(&["framework", &f.id]), link_text(&f.name), 1));
         }
-        for (anchor, text) in [
-            ("evidence", "Missing, empty and stale evidence"),
+        let mut tail = vec![("evidence", "Missing, empty and stale evidence")];
+        if self.report.audit.is_some() {
+            tail.push(("audit", "Audit period"));
+        }
+        for (anchor, text) in tail.into_iter().chain([
             ("owners", "Work per owner"),
             ("backlog", "Backlog register"),
-        ] {
+        ]) {
             entries.push((anchor.to_string(), text.to_string(), 0));
         }
         self.line("<nav class=\"toc\" aria-label=\"Contents\">\n");
@@ -755,6 +763,56 @@ impl Writer<'_> {
             })
             .collect();
         self.table(&["Path", "State", "Detail", "Needed by"], rows);
+    }
+
+    /// The audit grid: one row per recurring activity with its periods'
+    /// states counted and the missing and late ones named; in HTML, the
+    /// grid drawn.
+    fn audit(&mut self) {
+        let Some(audit) = &self.report.audit else {
+            return;
+        };
+        self.heading(2, "audit", "Audit period");
+        self.line(&format!(
+            "Evidence per period of {} (grace {} days after each period's end), see `comply audit`.\n",
+            audit.period, audit.grace_days
+        ));
+        if self.flavor == Flavor::Html && !audit.activities.is_empty() {
+            self.line(&super::chart::audit_grid(audit));
+            self.line("");
+        }
+        let named = |activity: &crate::audit::Activity, state: CellState| {
+            let periods: Vec<&str> = activity
+                .cells
+                .iter()
+                .filter(|c| c.state == state)
+                .map(|c| c.period.as_str())
+                .collect();
+            if periods.is_empty() {
+                "-".to_string()
+            } else {
+                periods.join(", ")
+            }
+        };
+        let rows = audit
+            .activities
+            .iter()
+            .map(|a| {
+                let count = |state| a.cells.iter().filter(|c| c.state == state).count();
+                vec![
+                    escape(&a.id),
+                    escape(&a.cadence.to_string()),
+                    self.tag("risk", a.risk.as_str()),
+                    count(CellState::Covered).to_string(),
+                    named(a, CellState::Late),
+                    named(a, CellState::Missing),
+                ]
+            })
+            .collect();
+        self.table(
+            &["Activity", "Cadence", "Risk", "Covered", "Late", "Missing"],
+            rows,
+        );
     }
 
     fn owners(&mut self) {

@@ -7,7 +7,7 @@
 
 mod chart;
 
-pub(crate) use chart::xml_escape;
+pub(crate) use chart::{audit_grid, xml_escape};
 pub(crate) mod html;
 pub(crate) mod markdown;
 pub(crate) mod soa;
@@ -126,6 +126,10 @@ pub(crate) struct Report {
     /// otherwise).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) trend: Vec<TrendPoint>,
+    /// The audit grid of `audit_period` (comply.yaml), when one is set;
+    /// narrowed by the same filters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) audit: Option<crate::audit::Audit>,
 }
 
 impl Report {
@@ -156,6 +160,7 @@ impl Report {
             controls: analysis.controls,
             coverage: coverage.is_shared().then_some(coverage),
             trend: Vec::new(),
+            audit: None,
         }
     }
 

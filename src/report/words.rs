@@ -3,9 +3,20 @@
 //! core decides; the report and the renderers say it.
 
 use crate::analysis::EvidenceDetail;
+use crate::audit::CellState;
 use crate::gate::{Gate, Reason, SubjectKind};
 use crate::ratchet::Detail;
 use crate::text::plural;
+
+/// The compact mark of one period in the audit grid.
+pub(crate) fn audit_mark(state: CellState) -> &'static str {
+    match state {
+        CellState::Covered => "ok",
+        CellState::Late => "late",
+        CellState::Missing => "MISS",
+        CellState::Open => "..",
+    }
+}
 
 /// The verdict's word: passed, failed or undetermined.
 pub(crate) fn gate_word(gate: &Gate) -> &'static str {
@@ -60,6 +71,10 @@ pub(crate) fn gate_explanation(gate: &Gate) -> String {
     if missing > 0 {
         parts.push(format!("{missing} recurring without evidence"));
     }
+    let periods = count(|r| matches!(r, Reason::PeriodsMissing { .. }));
+    if periods > 0 {
+        parts.push(format!("{periods} recurring with audit periods missing"));
+    }
     let expired = count(|r| matches!(r, Reason::AcceptanceExpired { .. }));
     if expired > 0 {
         parts.push(format!(
@@ -67,7 +82,14 @@ pub(crate) fn gate_explanation(gate: &Gate) -> String {
             plural(expired, "acceptance")
         ));
     }
-    let n = gate.offenders.len();
+    // One subject offending for two reasons (recurring without evidence
+    // and audit periods missing) is one entry.
+    let n = gate
+        .offenders
+        .iter()
+        .map(|o| (o.kind, o.id.as_str()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     let noun = if gate
         .offenders
         .iter()
@@ -104,6 +126,14 @@ pub(crate) fn describe(reason: &Reason) -> String {
             format!(
                 "recurring, but its evidence is not present: {}",
                 paths.join(", ")
+            )
+        }
+        Reason::PeriodsMissing { periods } => {
+            format!(
+                "no evidence for {} {} of the audit period: {}",
+                periods.len(),
+                plural(periods.len(), "period"),
+                periods.join(", ")
             )
         }
         Reason::AcceptanceExpired { expires } => {
