@@ -85,7 +85,11 @@ impl Coverage {
                     row.controls += 1;
                     match control.status {
                         ControlStatus::NotApplicable => row.not_applicable += 1,
-                        ControlStatus::Missing | ControlStatus::Planned => row.uncovered += 1,
+                        ControlStatus::Missing
+                        | ControlStatus::Planned
+                        | ControlStatus::NotAssessed => {
+                            row.uncovered += 1;
+                        }
                         _ if control.status_from.is_empty() => row.own += 1,
                         _ => row.inherited += 1,
                     }

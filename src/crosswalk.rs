@@ -315,7 +315,11 @@ impl<'r> Crosswalk<'r> {
                 _ => weakest = Some((strength, vec![source])),
             }
         }
-        if control.status.is_none()
+        // `not-assessed` is no status of its own: what satisfies the
+        // control says more.
+        if control
+            .status
+            .is_none_or(|s| s == ControlStatus::NotAssessed)
             && let Some((strength, by)) = weakest
         {
             node.strength = strength;
@@ -337,7 +341,10 @@ impl<'r> Crosswalk<'r> {
         let control = self.controls[node.at].1;
         let status = if !control.applicable {
             ControlStatus::NotApplicable
-        } else if let Some(own) = control.status {
+        } else if let Some(own) = control
+            .status
+            .filter(|s| *s != ControlStatus::NotAssessed || node.status_from.is_empty())
+        {
             own
         } else {
             from_strength(node.strength)

@@ -128,6 +128,9 @@ word_enum! {
         Missing = "missing",
         /// Out of scope.
         NotApplicable = "not-applicable",
+        /// Listed (a Statement of Applicability lists every control) but
+        /// not assessed yet: neither a gap nor done, counted on its own.
+        NotAssessed = "not-assessed",
     }
 }
 
@@ -141,7 +144,7 @@ impl ControlStatus {
             ControlStatus::Planned => Some(1),
             ControlStatus::Partial => Some(2),
             ControlStatus::Implemented => Some(3),
-            ControlStatus::NotApplicable => None,
+            ControlStatus::NotApplicable | ControlStatus::NotAssessed => None,
         }
     }
 

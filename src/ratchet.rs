@@ -195,17 +195,6 @@ fn unhealthy(analysis: &Analysis) -> BTreeMap<(String, String), (EvidenceState, 
     all
 }
 
-/// Higher is better; not-applicable is outside the scale.
-fn rank(status: ControlStatus) -> Option<u8> {
-    match status {
-        ControlStatus::Implemented => Some(3),
-        ControlStatus::Partial => Some(2),
-        ControlStatus::Planned => Some(1),
-        ControlStatus::Missing => Some(0),
-        ControlStatus::NotApplicable => None,
-    }
-}
-
 /// Compares `now` with `baseline`.
 pub(crate) fn compare(baseline: &Analysis, now: &Analysis) -> Comparison {
     let mut result = Comparison::default();
@@ -272,7 +261,7 @@ pub(crate) fn compare(baseline: &Analysis, now: &Analysis) -> Comparison {
         let Some(old) = statuses.get(&(control.framework.as_str(), control.id.as_str())) else {
             continue;
         };
-        let (Some(was), Some(is)) = (rank(*old), rank(control.status)) else {
+        let (Some(was), Some(is)) = (old.strength(), control.status.strength()) else {
             continue;
         };
         let change = Change {

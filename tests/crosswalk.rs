@@ -941,3 +941,31 @@ fn an_old_exclusion_without_a_justification_is_flagged_in_validate_and_the_soa()
         "{soa}"
     );
 }
+
+#[test]
+fn a_not_assessed_control_is_neither_a_gap_nor_ready_and_inherits_when_satisfied() {
+    let repo = three_frameworks("implemented").file(
+        "controls/iso.yaml",
+        "framework: iso\ncontrols:\n  - id: A.8.15\n    title: Logging\n    status: not-assessed\n  - id: A.5.32\n    title: Intellectual property\n    status: not-assessed\n  - id: A.5.1\n    title: Policies\n    status: planned\n",
+    );
+    let status = output(&repo, &["status"]);
+    let iso = status["frameworks"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["id"] == "iso"))
+        .expect("iso");
+    // A.8.15 takes its status from LOG; A.5.32 stays not assessed; only
+    // A.5.1 is a gap; readiness still counts the unassessed control.
+    assert_eq!(iso["not_assessed"], 1, "{iso}");
+    assert_eq!(iso["gaps"], 1, "{iso}");
+    assert_eq!(iso["implemented"], 1, "{iso}");
+    assert_eq!(iso["readiness"], 33, "{iso}");
+    let report = report(&repo, &[]);
+    assert_eq!(control(&report, "iso", "A.8.15")["status"], "implemented");
+    assert_eq!(control(&report, "iso", "A.5.32")["status"], "not-assessed");
+    let table = stdout(&repo.run(&["status", "--as-of", AS_OF]).code(0));
+    assert!(
+        table.contains("Not assessed (neither gaps nor ready): iso 1"),
+        "{table}"
+    );
+    assert!(soa_csv(&repo).contains("not-assessed"));
+}

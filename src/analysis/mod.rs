@@ -57,6 +57,9 @@ pub(crate) struct FrameworkSummary {
     pub(crate) unproven: usize,
     /// Controls marked `not-applicable`.
     pub(crate) not_applicable: usize,
+    /// Controls marked `not-assessed`: listed, not yet assessed; neither a
+    /// gap nor ready, and still counted against readiness.
+    pub(crate) not_assessed: usize,
     /// Items not done and not won't-do.
     pub(crate) items_open: usize,
     /// Open items past their due date.
@@ -100,6 +103,7 @@ impl FrameworkSummary {
             t.gaps += f.gaps;
             t.unproven += f.unproven;
             t.not_applicable += f.not_applicable;
+            t.not_assessed += f.not_assessed;
             t.evidence_present += f.evidence_present;
             t.evidence_missing += f.evidence_missing;
             t.evidence_stale += f.evidence_stale;
@@ -614,6 +618,7 @@ pub(crate) fn summarise(
                 s.ready += 1;
             }
             ControlStatus::NotApplicable => s.not_applicable += 1,
+            ControlStatus::NotAssessed => s.not_assessed += 1,
             ControlStatus::Partial | ControlStatus::Planned | ControlStatus::Missing => {
                 s.gaps += 1;
             }

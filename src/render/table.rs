@@ -75,6 +75,19 @@ pub(crate) fn status(
         ));
     }
     writeln!(out, "{}\n", fit(style, &columns, rows))?;
+    let unassessed: Vec<String> = analysis
+        .frameworks
+        .iter()
+        .filter(|f| f.not_assessed > 0)
+        .map(|f| format!("{} {}", inert(&f.id), f.not_assessed))
+        .collect();
+    if !unassessed.is_empty() {
+        writeln!(
+            out,
+            "Not assessed (neither gaps nor ready): {}\n",
+            unassessed.join(", ")
+        )?;
+    }
 
     let overdue = analysis.items_in(crate::analysis::ItemState::Overdue);
     item_list(out, style, "Overdue items", &overdue, Days::Late)?;
