@@ -300,6 +300,7 @@ impl<'r> Crosswalk<'r> {
                 .then_some((*source, mapping.relation, from))
         });
         let mut weakest: Option<(u8, Vec<usize>)> = None;
+        let mut unassessed = false;
         let mut evidence = BTreeSet::new();
         for (source, relation, from) in sources {
             let cost = from.items.len() + from.evidence.len();
@@ -308,7 +309,11 @@ impl<'r> Crosswalk<'r> {
             if relation.covers() {
                 evidence.extend(&from.evidence);
             }
-            let strength = from.strength.min(if relation.covers() { 3 } else { 2 });
+            let Some(strength) = from.strength else {
+                unassessed = true;
+                continue;
+            };
+            let strength = strength.min(if relation.covers() { 3 } else { 2 });
             match &mut weakest {
                 Some((least, _)) if strength > *least => {}
                 Some((least, by)) if strength == *least => by.push(source),
@@ -322,8 +327,11 @@ impl<'r> Crosswalk<'r> {
             .is_none_or(|s| s == ControlStatus::NotAssessed)
             && let Some((strength, by)) = weakest
         {
-            node.strength = strength;
+            node.strength = Some(strength);
             node.status_from = by;
+        } else if control.status.is_none() && unassessed {
+            // Only controls not assessed satisfy it: not assessed either.
+            node.strength = None;
         }
         if control.evidence.is_empty() {
             node.evidence = evidence;
@@ -347,7 +355,8 @@ impl<'r> Crosswalk<'r> {
         {
             own
         } else {
-            from_strength(node.strength)
+            node.strength
+                .map_or(ControlStatus::NotAssessed, from_strength)
         };
         let direct = self.incoming[node.at]
             .iter()
@@ -385,8 +394,9 @@ pub(crate) fn by_key<'m, 'k, V>(
 #[derive(Clone, Debug)]
 struct Node {
     at: usize,
-    /// Strength of the effective status (see [`ControlStatus::strength`]).
-    strength: u8,
+    /// Strength of the effective status (see [`ControlStatus::strength`]);
+    /// `None` for a control not assessed, which passes no status on.
+    strength: Option<u8>,
     status_from: Vec<usize>,
     evidence: BTreeSet<usize>,
     items: BTreeSet<usize>,
@@ -398,10 +408,10 @@ impl Node {
     fn own(at: usize, control: &Control, has_items: bool) -> Node {
         Node {
             at,
-            strength: control
-                .status
-                .and_then(ControlStatus::strength)
-                .unwrap_or(0),
+            strength: match control.status {
+                Some(ControlStatus::NotAssessed) => None,
+                status => Some(status.and_then(ControlStatus::strength).unwrap_or(0)),
+            },
             status_from: Vec::new(),
             evidence: if control.evidence.is_empty() {
                 BTreeSet::new()

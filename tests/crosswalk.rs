@@ -969,3 +969,29 @@ fn a_not_assessed_control_is_neither_a_gap_nor_ready_and_inherits_when_satisfied
     );
     assert!(soa_csv(&repo).contains("not-assessed"));
 }
+
+#[test]
+fn a_not_assessed_source_passes_no_status_on() {
+    let repo = Fixture::new()
+        .file(
+            "controls/common.yaml",
+            "framework: common\ncontrols:\n  - id: IMP\n    title: Done\n    status: implemented\n    satisfies: [iso:T, iso:U]\n  - id: NA\n    title: Not assessed yet\n    status: not-assessed\n    satisfies: [iso:T, iso:V]\n",
+        )
+        .file(
+            "controls/iso.yaml",
+            "framework: iso\ncontrols:\n  - id: T\n    title: Both\n  - id: U\n    title: Done only\n  - id: V\n    title: Unassessed only\n",
+        );
+    let report = report(&repo, &[]);
+    // The assessed source decides; one not assessed adds no `missing`.
+    assert_eq!(control(&report, "iso", "T")["status"], "implemented");
+    assert_eq!(control(&report, "iso", "U")["status"], "implemented");
+    // Only an unassessed source: not assessed either, not a gap.
+    assert_eq!(control(&report, "iso", "V")["status"], "not-assessed");
+    let status = output(&repo, &["status"]);
+    let iso = status["frameworks"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["id"] == "iso"))
+        .expect("iso");
+    assert_eq!(iso["gaps"], 0, "{iso}");
+    assert_eq!(iso["not_assessed"], 1, "{iso}");
+}

@@ -183,7 +183,7 @@ impl ControlEntry {
                     "control `{}` does not apply, so its `status: {status}` is ignored",
                     id.value
                 ),
-                "remove the status, or `applicable: false` if the control applies",
+                "remove the status, or remove `applicable: false` if the control applies",
             );
         }
         if status == Some(ControlStatus::NotApplicable) {
