@@ -2,14 +2,14 @@
 //! and writing the result as YAML.
 #![no_main]
 
-use comply::import::{self, FileKind, Options, Shapes};
+use comply::import::{self, FileKind, ImportOptions, Shapes};
 use comply::model::Risk;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     for kind in [Shapes::Auto, Shapes::Backlog, Shapes::Matrix, Shapes::Tasks] {
-        let options = Options {
+        let options = ImportOptions {
             framework: Some("fw".into()),
             kind,
             id_prefix: None,

@@ -25,7 +25,7 @@ use clap::{Args, ValueHint};
 
 use crate::args::RiskArg;
 use crate::format::FileKind;
-use crate::import::{self, Imported, Options, Shapes, merge};
+use crate::import::{self, ImportOptions, Imported, Shapes, merge};
 use crate::text::plural;
 
 /// Arguments of `comply import`.
@@ -155,7 +155,7 @@ pub(crate) fn run(
             }
         }
     }
-    let options = Options {
+    let options = ImportOptions {
         framework: args.framework.clone(),
         kind: args.kind,
         id_prefix: args.id_prefix.clone(),
@@ -415,7 +415,7 @@ fn walk(dir: &Path, pages: &mut Vec<PathBuf>) -> Result<(), String> {
 fn import_page(
     file: &Path,
     shown: &str,
-    options: &Options,
+    options: &ImportOptions,
     strict: bool,
     err: &mut dyn Write,
 ) -> anyhow::Result<Result<Imported, String>> {

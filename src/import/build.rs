@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::doc::Inline;
-use super::found::{Context, Fields, Found, Note, tag};
+use super::found::{Fields, Found, Note, PageContext, tag};
 use super::ids;
 use super::vocab::{self, Column};
 use crate::format::{
@@ -51,7 +51,7 @@ pub(super) fn checklist_status(steps: &[ChecklistStep]) -> ItemStatus {
 /// The done date of a done item the page gives no date for: its due date
 /// when past, else the page's date, else the as-of date (noted once).
 pub(super) fn guess_done(
-    context: &Context<'_>,
+    context: &PageContext<'_>,
     id: &str,
     due: Option<NaiveDate>,
     line: usize,
@@ -102,7 +102,7 @@ pub(super) fn date_field(
 
 /// A backlog item from its fields.
 pub(super) fn item_from(
-    context: &Context<'_>,
+    context: &PageContext<'_>,
     fields: &Fields,
     id: String,
     title: String,

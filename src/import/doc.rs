@@ -34,7 +34,7 @@ pub(crate) struct ListItem {
 
 /// One table row.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Row {
+pub(crate) struct TableRow {
     /// Line of the row.
     pub(crate) line: usize,
     /// Its cells.
@@ -56,9 +56,9 @@ pub(crate) enum Block {
     /// A GFM table.
     Table {
         /// Header cells.
-        header: Row,
+        header: TableRow,
         /// Body rows.
-        rows: Vec<Row>,
+        rows: Vec<TableRow>,
     },
     /// A bullet or numbered list (top level).
     List {
@@ -142,9 +142,9 @@ struct Builder {
     html: Option<(usize, String)>,
     metadata: bool,
     heading: Option<usize>,
-    table: Option<(Row, Vec<Row>)>,
+    table: Option<(TableRow, Vec<TableRow>)>,
     in_head: bool,
-    row: Option<Row>,
+    row: Option<TableRow>,
     lists: Vec<Vec<ListItem>>,
     items: Vec<ListItem>,
     paragraph: Option<(usize, Vec<(usize, Inline)>)>,
@@ -215,7 +215,7 @@ impl Builder {
                 }
                 self.begin_inline(line + 1);
             }
-            Event::Start(Tag::Table(_)) => self.table = Some((Row::default(), Vec::new())),
+            Event::Start(Tag::Table(_)) => self.table = Some((TableRow::default(), Vec::new())),
             Event::End(TagEnd::Table) => {
                 if let Some((header, rows)) = self.table.take() {
                     doc.blocks.push(Block::Table { header, rows });
@@ -223,13 +223,13 @@ impl Builder {
             }
             Event::Start(Tag::TableHead) => {
                 self.in_head = true;
-                self.row = Some(Row {
+                self.row = Some(TableRow {
                     line,
                     cells: Vec::new(),
                 });
             }
             Event::Start(Tag::TableRow) => {
-                self.row = Some(Row {
+                self.row = Some(TableRow {
                     line,
                     cells: Vec::new(),
                 });

@@ -15,7 +15,7 @@ use crate::model::Risk;
 
 /// Settings of one import.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Options {
+pub struct ImportOptions {
     /// The framework for items whose page does not name one.
     pub framework: Option<String>,
     /// Which shapes to look for.
@@ -74,9 +74,9 @@ impl Shapes {
 }
 
 /// What the shapes need to know about the page.
-pub(crate) struct Context<'a> {
+pub(crate) struct PageContext<'a> {
     /// The import's settings.
-    pub(crate) options: &'a Options,
+    pub(crate) options: &'a ImportOptions,
     /// Prefix of generated item ids: `--id-prefix`, else from a readable
     /// file name; `None` uses the framework.
     pub(crate) prefix: Option<&'a str>,
@@ -261,7 +261,7 @@ impl Fields {
 /// The framework of a record: the nearest heading that names one, else the
 /// front matter or title, else the page's path, else `--framework`.
 pub(super) fn framework(
-    context: &Context<'_>,
+    context: &PageContext<'_>,
     sections: &Sections,
     line: usize,
 ) -> Result<String, ImportError> {

@@ -30,7 +30,7 @@ pub use crate::format::FileKind;
 use crate::format::{BacklogFile, ItemEntry, MatrixFile, ReviewsFile};
 use crate::yaml::{self, Value};
 
-pub use found::{ImportError, Note, Options, Shapes};
+pub use found::{ImportError, ImportOptions, Note, Shapes};
 pub(crate) use ids::valid_framework;
 
 /// What one page gave.
@@ -55,7 +55,7 @@ pub struct Imported {
 
 /// Imports one page. `name` is the page's path as given (its folders and
 /// file name can name the framework; its file name gives id prefixes).
-pub fn import(name: &str, text: &str, options: &Options) -> Result<Imported, ImportError> {
+pub fn import(name: &str, text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
     // A byte-order mark (Windows editors) hides the front matter and title.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (text, repaired) = mojibake::repair(text);
@@ -74,7 +74,7 @@ pub fn import(name: &str, text: &str, options: &Options) -> Result<Imported, Imp
         .filter_map(|c| fields::framework_in(&c.as_os_str().to_string_lossy(), words))
         .next_back();
     let prefix = options.id_prefix.clone().or_else(|| default_prefix(name));
-    let context = found::Context {
+    let context = found::PageContext {
         options,
         prefix: prefix.as_deref(),
         date: front.date,

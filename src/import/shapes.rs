@@ -3,8 +3,8 @@
 //! controls, recurring activities), and checklists.
 
 use super::build::{bare_iso, checklist_status, control_from, date_field, guess_done, item_from};
-use super::doc::{Block, Document, Inline, ListItem, Row};
-use super::found::{Context, Fields, Found, ImportError, Sections, Shapes, framework, tag};
+use super::doc::{Block, Document, Inline, ListItem, TableRow};
+use super::found::{Fields, Found, ImportError, PageContext, Sections, Shapes, framework, tag};
 use super::ids;
 use super::tables::table;
 use super::vocab::{self, Column};
@@ -39,7 +39,7 @@ fn flatten(items: &[ListItem]) -> Vec<ListItem> {
 }
 
 /// Searches `document` for every shape `context.options.kind` allows.
-pub(crate) fn find(document: &Document, context: &Context<'_>) -> Result<Found, ImportError> {
+pub(crate) fn find(document: &Document, context: &PageContext<'_>) -> Result<Found, ImportError> {
     let mut found = Found::default();
     let mut sections = Sections::default();
     let mut record: Option<Record> = None;
@@ -164,7 +164,7 @@ pub(crate) fn find(document: &Document, context: &Context<'_>) -> Result<Found, 
 }
 
 /// The notes reported once per page: defaulted risks, guessed done dates.
-fn summary_notes(context: &Context<'_>, found: &mut Found) {
+fn summary_notes(context: &PageContext<'_>, found: &mut Found) {
     let when = match context.date {
         Some(date) => format!("the page's date, {date}"),
         None => format!("the as-of date, {}", context.options.as_of),
@@ -210,7 +210,7 @@ fn summary_notes(context: &Context<'_>, found: &mut Found) {
 
 /// Whether a table under a heading is that heading's fields: two columns,
 /// most rows naming a field in their first cell (`| Status | Done |`).
-fn key_value(header: &Row, rows: &[Row]) -> bool {
+fn key_value(header: &TableRow, rows: &[TableRow]) -> bool {
     let named = rows
         .iter()
         .filter(|r| {
@@ -292,7 +292,7 @@ fn record_line(record: &mut Record, inline: &Inline, line: usize, found: &mut Fo
 }
 
 fn finish_record(
-    context: &Context<'_>,
+    context: &PageContext<'_>,
     sections: &Sections,
     record: Record,
     found: &mut Found,
@@ -456,7 +456,7 @@ fn finish_record(
 /// under a third-level (or deeper) heading whose list holds only plain
 /// checkboxes: that heading becomes one item with the checklist.
 fn checklist(
-    context: &Context<'_>,
+    context: &PageContext<'_>,
     sections: &Sections,
     entries: &[ListItem],
     found: &mut Found,
@@ -652,7 +652,7 @@ fn upper_first_word(text: &str) -> String {
 
 /// Notes a heading that mentions a framework without being about it
 /// (`Rights we support (unlike GDPR)`, `Lessons from our SOC 2 audit`).
-fn mentioned_framework(context: &Context<'_>, heading: &str, line: usize, found: &mut Found) {
+fn mentioned_framework(context: &PageContext<'_>, heading: &str, line: usize, found: &mut Found) {
     let words = &context.options.framework_words;
     if let Some(named) = super::fields::framework_in(heading, words)
         && super::fields::section_framework(heading, words).is_none()

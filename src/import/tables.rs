@@ -2,8 +2,8 @@
 //! activities), and each row read by the roles of its columns.
 
 use super::build::{bare_iso, control_from, date_field, evidence, item_from};
-use super::doc::{Inline, Row};
-use super::found::{Context, Fields, Found, ImportError, Sections, Shapes, framework};
+use super::doc::{Inline, TableRow};
+use super::found::{Fields, Found, ImportError, PageContext, Sections, Shapes, framework};
 use super::ids;
 use super::vocab::{self, Column};
 use crate::format::ReviewEntry;
@@ -28,7 +28,7 @@ fn combines(role: Column) -> bool {
 /// The role of each header cell; a role taken twice gives the second
 /// column none (a second title column is the summary). A `Risk` column
 /// beside another risk-like column holds the risk's description.
-fn roles(header: &Row) -> Vec<Option<Column>> {
+fn roles(header: &TableRow) -> Vec<Option<Column>> {
     let mut roles: Vec<Option<Column>> = header
         .cells
         .iter()
@@ -65,7 +65,7 @@ fn roles(header: &Row) -> Vec<Option<Column>> {
 /// a column whose every filled cell is an id (`CC6.1` under `Point of
 /// Focus` or `Control Objective`) is the id column; without a title, a
 /// `Risk` column of sentences rather than levels is the title.
-fn by_content(mut roles: Vec<Option<Column>>, rows: &[Row]) -> Vec<Option<Column>> {
+fn by_content(mut roles: Vec<Option<Column>>, rows: &[TableRow]) -> Vec<Option<Column>> {
     let cells = |at: usize| -> Vec<&str> {
         rows.iter()
             .filter_map(|r| r.cells.get(at))
@@ -108,7 +108,7 @@ fn by_content(mut roles: Vec<Option<Column>>, rows: &[Row]) -> Vec<Option<Column
 /// Whether a control column holds the row's own control (`Control`,
 /// `Clause`, `Criteria`) rather than references to controls (`Controls`,
 /// `Mapped controls`): then a due date does not make the row work to do.
-fn names_controls(header: &Row, roles: &[Option<Column>]) -> bool {
+fn names_controls(header: &TableRow, roles: &[Option<Column>]) -> bool {
     header.cells.iter().zip(roles).any(|(cell, role)| {
         *role == Some(Column::Control)
             && matches!(
@@ -119,10 +119,10 @@ fn names_controls(header: &Row, roles: &[Option<Column>]) -> bool {
 }
 
 pub(super) fn table(
-    context: &Context<'_>,
+    context: &PageContext<'_>,
     sections: &Sections,
-    header: &Row,
-    rows: &[Row],
+    header: &TableRow,
+    rows: &[TableRow],
     found: &mut Found,
 ) -> Result<(), ImportError> {
     let roles = by_content(roles(header), rows);
@@ -250,7 +250,12 @@ pub(super) fn table(
 }
 
 /// The cells of a row by role; cells of columns without a role are noted.
-fn row_fields(roles: &[Option<Column>], header: &Row, row: &Row, found: &mut Found) -> Fields {
+fn row_fields(
+    roles: &[Option<Column>],
+    header: &TableRow,
+    row: &TableRow,
+    found: &mut Found,
+) -> Fields {
     let mut fields = Fields {
         line: row.line,
         ..Fields::default()
@@ -297,7 +302,7 @@ fn row_fields(roles: &[Option<Column>], header: &Row, row: &Row, found: &mut Fou
 
 /// The framework of a row: its own Framework cell, else the record's.
 fn row_framework(
-    context: &Context<'_>,
+    context: &PageContext<'_>,
     sections: &Sections,
     fields: &Fields,
     found: &mut Found,
@@ -332,7 +337,7 @@ fn row_id(fields: &Fields, title_columns: &[Column]) -> (Option<String>, Option<
 }
 
 fn task_row(
-    context: &Context<'_>,
+    context: &PageContext<'_>,
     sections: &Sections,
     mut fields: Fields,
     phase: Option<&str>,
@@ -384,7 +389,7 @@ fn task_row(
 }
 
 fn control_row(
-    context: &Context<'_>,
+    context: &PageContext<'_>,
     sections: &Sections,
     fields: Fields,
     soa: bool,
@@ -445,7 +450,7 @@ fn control_row(
 }
 
 fn review_row(
-    context: &Context<'_>,
+    context: &PageContext<'_>,
     sections: &Sections,
     fields: Fields,
     found: &mut Found,

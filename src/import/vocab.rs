@@ -500,7 +500,7 @@ pub(crate) fn examples(role: Column) -> String {
 
 /// How far something is, from a status word or mark.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Progress {
+pub(crate) enum ProgressWord {
     /// Done, complete, closed, implemented.
     Done,
     /// In progress, WIP, started.
@@ -519,35 +519,35 @@ pub(crate) enum Progress {
     WontDo,
 }
 
-impl Progress {
+impl ProgressWord {
     /// The backlog status: a finished state stays finished.
     pub(crate) fn item(self) -> ItemStatus {
         match self {
-            Progress::Done => ItemStatus::Done,
-            Progress::Underway | Progress::Partial => ItemStatus::InProgress,
-            Progress::Planned | Progress::Open => ItemStatus::Open,
-            Progress::Blocked => ItemStatus::Blocked,
-            Progress::NotApplicable | Progress::WontDo => ItemStatus::WontDo,
+            ProgressWord::Done => ItemStatus::Done,
+            ProgressWord::Underway | ProgressWord::Partial => ItemStatus::InProgress,
+            ProgressWord::Planned | ProgressWord::Open => ItemStatus::Open,
+            ProgressWord::Blocked => ItemStatus::Blocked,
+            ProgressWord::NotApplicable | ProgressWord::WontDo => ItemStatus::WontDo,
         }
     }
 
     /// The control status.
     pub(crate) fn control(self) -> ControlStatus {
         match self {
-            Progress::Done => ControlStatus::Implemented,
-            Progress::Underway | Progress::Partial => ControlStatus::Partial,
-            Progress::Planned | Progress::Blocked => ControlStatus::Planned,
-            Progress::Open | Progress::WontDo => ControlStatus::Missing,
-            Progress::NotApplicable => ControlStatus::NotApplicable,
+            ProgressWord::Done => ControlStatus::Implemented,
+            ProgressWord::Underway | ProgressWord::Partial => ControlStatus::Partial,
+            ProgressWord::Planned | ProgressWord::Blocked => ControlStatus::Planned,
+            ProgressWord::Open | ProgressWord::WontDo => ControlStatus::Missing,
+            ProgressWord::NotApplicable => ControlStatus::NotApplicable,
         }
     }
 }
 
 /// Status words and phrases (matched on whole words, the earliest and then
 /// the longest first, so `not implemented` is not `implemented`).
-const STATUS_WORDS: &[(Progress, &[&str])] = &[
+const STATUS_WORDS: &[(ProgressWord, &[&str])] = &[
     (
-        Progress::Done,
+        ProgressWord::Done,
         &[
             "done",
             "complete",
@@ -580,7 +580,7 @@ const STATUS_WORDS: &[(Progress, &[&str])] = &[
         ],
     ),
     (
-        Progress::Underway,
+        ProgressWord::Underway,
         &[
             "in progress",
             "inprogress",
@@ -603,7 +603,7 @@ const STATUS_WORDS: &[(Progress, &[&str])] = &[
         ],
     ),
     (
-        Progress::Partial,
+        ProgressWord::Partial,
         &[
             "partial",
             "partially",
@@ -615,11 +615,11 @@ const STATUS_WORDS: &[(Progress, &[&str])] = &[
         ],
     ),
     (
-        Progress::Planned,
+        ProgressWord::Planned,
         &["planned", "scheduled", "proposed", "queued"],
     ),
     (
-        Progress::Open,
+        ProgressWord::Open,
         &[
             "missing",
             "not started",
@@ -645,11 +645,11 @@ const STATUS_WORDS: &[(Progress, &[&str])] = &[
         ],
     ),
     (
-        Progress::Blocked,
+        ProgressWord::Blocked,
         &["blocked", "on hold", "waiting", "stalled", "paused"],
     ),
     (
-        Progress::NotApplicable,
+        ProgressWord::NotApplicable,
         &[
             "n/a",
             "na",
@@ -661,7 +661,7 @@ const STATUS_WORDS: &[(Progress, &[&str])] = &[
         ],
     ),
     (
-        Progress::WontDo,
+        ProgressWord::WontDo,
         &[
             "won't do",
             "wont do",
@@ -679,18 +679,18 @@ const STATUS_WORDS: &[(Progress, &[&str])] = &[
 ];
 
 /// A status mark at the start of a text, if there is one.
-fn status_mark(text: &str) -> Option<Progress> {
+fn status_mark(text: &str) -> Option<ProgressWord> {
     text.chars()
         .find(|c| !c.is_whitespace() && !matches!(c, '*' | '_' | '`'))
         .and_then(|c| match c {
-            '✅' | '✔' | '☑' | '✓' | '🟩' => Some(Progress::Done),
-            '🔄' | '⏳' | '🚧' | '🔃' | '🏗' => Some(Progress::Underway),
-            '⚠' | '🟡' | '🟠' | '🟨' | '🟧' => Some(Progress::Partial),
+            '✅' | '✔' | '☑' | '✓' | '🟩' => Some(ProgressWord::Done),
+            '🔄' | '⏳' | '🚧' | '🔃' | '🏗' => Some(ProgressWord::Underway),
+            '⚠' | '🟡' | '🟠' | '🟨' | '🟧' => Some(ProgressWord::Partial),
             '❌' | '✖' | '⛔' | '🔴' | '🟥' | '✗' | '⭕' | '☐' | '⬜' => {
-                Some(Progress::Open)
+                Some(ProgressWord::Open)
             }
-            '⏸' | '🛑' => Some(Progress::Blocked),
-            '➖' | '🚫' => Some(Progress::NotApplicable),
+            '⏸' | '🛑' => Some(ProgressWord::Blocked),
+            '➖' | '🚫' => Some(ProgressWord::NotApplicable),
             _ => None,
         })
 }
@@ -774,7 +774,7 @@ fn clause_words(text: &str) -> Vec<String> {
 /// closed`) planned; hedged (`almost done`, `nearly complete`) under way;
 /// asked (`Complete?`) it is not read at all, so the caller notes it and
 /// keeps the text.
-pub(crate) fn progress(text: &str) -> Option<(Progress, Option<NaiveDate>)> {
+pub(crate) fn progress(text: &str) -> Option<(ProgressWord, Option<NaiveDate>)> {
     let tokens = clause_words(text);
     let from_words = earliest_at(&tokens, STATUS_WORDS).map(|(p, start, _)| {
         let before: Vec<&str> = tokens[..start]
@@ -791,9 +791,9 @@ pub(crate) fn progress(text: &str) -> Option<(Progress, Option<NaiveDate>)> {
         // `✅ not yet closed`: the mark and the words disagree.
         Some((word, _)) if finished(base) && !finished(word) => return None,
         Some((word, Some(q))) if finished(base) && finished(word) => match (word, q) {
-            (Progress::Done, Qualifier::Negated) => Progress::Open,
-            (Progress::Done, Qualifier::Future) => Progress::Planned,
-            (Progress::Done, Qualifier::Hedged) => Progress::Underway,
+            (ProgressWord::Done, Qualifier::Negated) => ProgressWord::Open,
+            (ProgressWord::Done, Qualifier::Future) => ProgressWord::Planned,
+            (ProgressWord::Done, Qualifier::Hedged) => ProgressWord::Underway,
             _ => return None,
         },
         _ => base,
@@ -805,10 +805,10 @@ pub(crate) fn progress(text: &str) -> Option<(Progress, Option<NaiveDate>)> {
 }
 
 /// Whether a status is a finished state (done, not applicable, won't do).
-pub(crate) fn finished(progress: Progress) -> bool {
+pub(crate) fn finished(progress: ProgressWord) -> bool {
     matches!(
         progress,
-        Progress::Done | Progress::NotApplicable | Progress::WontDo
+        ProgressWord::Done | ProgressWord::NotApplicable | ProgressWord::WontDo
     )
 }
 
@@ -890,7 +890,7 @@ fn qualifier(before: &[&str]) -> Option<Qualifier> {
 /// A status that is all a text says (`Completed 2025-09-30`, `DONE`,
 /// `✅ Completed`, `In progress`, `Done items`): the status and its date.
 /// A text with other words (`Open questions about scope`) is not one.
-pub(crate) fn bare_status(text: &str) -> Option<(Progress, Option<NaiveDate>)> {
+pub(crate) fn bare_status(text: &str) -> Option<(ProgressWord, Option<NaiveDate>)> {
     let found = progress(text)?;
     let tokens = clause_words(text);
     let filler = |t: &str| {
@@ -939,13 +939,13 @@ pub(crate) fn bare_status(text: &str) -> Option<(Progress, Option<NaiveDate>)> {
 /// The status a section heading gives the rows under it: a bare status
 /// (`## Completed`, `## In progress`), or a heading led by a mark its words
 /// agree with (`## ✅ Finished last quarter`).
-pub(crate) fn section_status(heading: &str) -> Option<Progress> {
+pub(crate) fn section_status(heading: &str) -> Option<ProgressWord> {
     if let Some((p, _)) = bare_status(heading) {
         return Some(p);
     }
     let mark = status_mark(heading)?;
     let (read, _) = progress(heading)?;
-    (read == mark && matches!(mark, Progress::Done | Progress::Underway)).then_some(mark)
+    (read == mark && matches!(mark, ProgressWord::Done | ProgressWord::Underway)).then_some(mark)
 }
 
 /// Text with `~~struck-through~~` parts removed.
@@ -1033,8 +1033,8 @@ pub(crate) fn applicable(text: &str) -> Option<bool> {
         ),
     ];
     match status_mark(text) {
-        Some(Progress::Done) => return Some(true),
-        Some(Progress::Open | Progress::NotApplicable) => return Some(false),
+        Some(ProgressWord::Done) => return Some(true),
+        Some(ProgressWord::Open | ProgressWord::NotApplicable) => return Some(false),
         _ => {}
     }
     earliest(&words(text), WORDS).map(|(v, _)| v)
@@ -1383,7 +1383,7 @@ mod tests {
     #[test]
     fn status_words_and_marks() {
         let p = |t: &str| progress(t).map(|(p, _)| p);
-        assert_eq!(p("✅ Completed 2025-10-26"), Some(Progress::Done));
+        assert_eq!(p("✅ Completed 2025-10-26"), Some(ProgressWord::Done));
         assert_eq!(
             progress("✅ Completed 2025-10-26").and_then(|x| x.1),
             Some(d(2025, 10, 26))
@@ -1392,14 +1392,14 @@ mod tests {
             progress("Done on 3 March 2026").and_then(|x| x.1),
             Some(d(2026, 3, 3))
         );
-        assert_eq!(p("Not implemented"), Some(Progress::Open));
-        assert_eq!(p("Partially implemented"), Some(Progress::Partial));
-        assert_eq!(p("In Progress"), Some(Progress::Underway));
-        assert_eq!(p("WIP"), Some(Progress::Underway));
-        assert_eq!(p("Closed"), Some(Progress::Done));
-        assert_eq!(p("N/A"), Some(Progress::NotApplicable));
-        assert_eq!(p("⚠️ gaps remain"), Some(Progress::Partial));
-        assert_eq!(p("Complete, automation pending"), Some(Progress::Done));
+        assert_eq!(p("Not implemented"), Some(ProgressWord::Open));
+        assert_eq!(p("Partially implemented"), Some(ProgressWord::Partial));
+        assert_eq!(p("In Progress"), Some(ProgressWord::Underway));
+        assert_eq!(p("WIP"), Some(ProgressWord::Underway));
+        assert_eq!(p("Closed"), Some(ProgressWord::Done));
+        assert_eq!(p("N/A"), Some(ProgressWord::NotApplicable));
+        assert_eq!(p("⚠️ gaps remain"), Some(ProgressWord::Partial));
+        assert_eq!(p("Complete, automation pending"), Some(ProgressWord::Done));
         assert_eq!(p("Frobnicated"), None);
     }
 
@@ -1414,7 +1414,7 @@ mod tests {
             "Hasn't been deployed",
             "Isn't resolved",
         ] {
-            assert_eq!(p(text), Some(Progress::Open), "{text}");
+            assert_eq!(p(text), Some(ProgressWord::Open), "{text}");
         }
         // Future: planned.
         for text in [
@@ -1424,11 +1424,11 @@ mod tests {
             "Yet to be delivered",
             "Should be live by March",
         ] {
-            assert_eq!(p(text), Some(Progress::Planned), "{text}");
+            assert_eq!(p(text), Some(ProgressWord::Planned), "{text}");
         }
         // Hedged: under way.
         for text in ["Almost finished", "Mostly implemented", "nearly closed"] {
-            assert_eq!(p(text), Some(Progress::Underway), "{text}");
+            assert_eq!(p(text), Some(ProgressWord::Underway), "{text}");
         }
         // Asked: not read.
         // Asked, or a mark the words contradict: not read.
@@ -1442,12 +1442,12 @@ mod tests {
             assert_eq!(p(text), None, "{text}");
         }
         // A qualifier in another clause does not count.
-        assert_eq!(p("Resolved; not retested"), Some(Progress::Done));
-        assert_eq!(p("Moved to done"), Some(Progress::Done));
-        assert_eq!(p("Not applicable"), Some(Progress::NotApplicable));
+        assert_eq!(p("Resolved; not retested"), Some(ProgressWord::Done));
+        assert_eq!(p("Moved to done"), Some(ProgressWord::Done));
+        assert_eq!(p("Not applicable"), Some(ProgressWord::NotApplicable));
         assert_eq!(p("Not cancelled"), None);
         // Struck-through text is not read.
-        assert_eq!(p("~~Open~~ Done"), Some(Progress::Done));
+        assert_eq!(p("~~Open~~ Done"), Some(ProgressWord::Done));
         assert_eq!(
             progress("✅ Done ~~2025-10-01~~ 2025-10-03").and_then(|x| x.1),
             Some(d(2025, 10, 3))
@@ -1457,10 +1457,10 @@ mod tests {
     #[test]
     fn bare_statuses_and_unread_dates() {
         let b = |t: &str| bare_status(t).map(|(p, _)| p);
-        assert_eq!(b("Completed 2025-09-30"), Some(Progress::Done));
-        assert_eq!(b("DONE"), Some(Progress::Done));
-        assert_eq!(b("✅ Completed"), Some(Progress::Done));
-        assert_eq!(b("In progress items"), Some(Progress::Underway));
+        assert_eq!(b("Completed 2025-09-30"), Some(ProgressWord::Done));
+        assert_eq!(b("DONE"), Some(ProgressWord::Done));
+        assert_eq!(b("✅ Completed"), Some(ProgressWord::Done));
+        assert_eq!(b("In progress items"), Some(ProgressWord::Underway));
         assert_eq!(b("Open questions about scope"), None);
         assert!(b("Closed on 3 March 2026").is_some());
         assert!(unread_date("Completed 03/04/2025").is_some());
