@@ -394,52 +394,59 @@ pub fn coverage(out: &mut dyn Write, coverage: &Coverage, style: Style) -> io::R
         .collect();
     writeln!(out, "{}", fit(style, &columns, rows))?;
     writeln!(out)?;
-    section(
+    let shared = coverage
+        .shared_controls
+        .iter()
+        .map(|c| {
+            vec![
+                text(&c.control),
+                text(c.title.as_deref().unwrap_or("-")),
+                text(&c.frameworks.join(", ")),
+                Cell::new(c.serves),
+            ]
+        })
+        .collect();
+    listing(
         out,
         style,
         "Shared controls",
-        coverage.shared_controls.len(),
-    )?;
-    if coverage.shared_controls.is_empty() {
-        writeln!(out, "{NONE}")?;
-    } else {
-        let columns = [
+        &[
             Column::new("Control"),
             Column::new("Title").prose(PROSE).drop(1),
             Column::new("Frameworks"),
             Column::new("Serves").figures(),
-        ];
-        let rows = coverage
-            .shared_controls
-            .iter()
-            .map(|c| {
-                vec![
-                    text(&c.control),
-                    text(c.title.as_deref().unwrap_or("-")),
-                    text(&c.frameworks.join(", ")),
-                    Cell::new(c.serves),
-                ]
-            })
-            .collect();
-        writeln!(out, "{}", fit(style, &columns, rows))?;
-    }
-    writeln!(out)?;
-    section(
-        out,
-        style,
-        "Shared evidence",
-        coverage.shared_evidence.len(),
+        ],
+        shared,
     )?;
-    if coverage.shared_evidence.is_empty() {
-        return writeln!(out, "{NONE}");
-    }
-    let columns = [Column::new("Path"), Column::new("Frameworks")];
-    let rows = coverage
+    writeln!(out)?;
+    let evidence = coverage
         .shared_evidence
         .iter()
         .map(|e| vec![text(&e.path), text(&e.frameworks.join(", "))])
         .collect();
-    writeln!(out, "{}", fit(style, &columns, rows))
+    listing(
+        out,
+        style,
+        "Shared evidence",
+        &[Column::new("Path"), Column::new("Frameworks")],
+        evidence,
+    )
+}
+
+/// A heading with its count, then the table of `rows`, or `none` when
+/// there is no row.
+fn listing(
+    out: &mut dyn Write,
+    style: Style,
+    heading: &str,
+    columns: &[Column],
+    rows: Vec<Vec<Cell>>,
+) -> io::Result<()> {
+    section(out, style, heading, rows.len())?;
+    if rows.is_empty() {
+        return writeln!(out, "{NONE}");
+    }
+    writeln!(out, "{}", fit(style, columns, rows))
 }
 
 /// The gate: one line per offender, one per offender a risk acceptance
