@@ -220,6 +220,10 @@ pub(crate) fn is_git_internal(path: &str) -> bool {
 /// (`.git::$INDEX_ALLOCATION`), the short name `git~1`, or with characters
 /// HFS+ ignores (zero-width joiners, bidi marks) inside.
 pub(crate) fn is_git_dir_name(name: &str) -> bool {
+    // Every spelling holds a `g`: most names are settled without a copy.
+    if !name.bytes().any(|b| b.eq_ignore_ascii_case(&b'g')) {
+        return false;
+    }
     let visible: String = name
         .chars()
         .filter(|c| !is_hfs_ignorable(*c))
