@@ -126,6 +126,11 @@ pub fn load_from(source: &dyn FileSource) -> anyhow::Result<Loaded> {
     }
     let results = parse_parallel(source, &files);
     let mut repository = Repository::default();
+    // Reserved once: growing by doubling would copy every item and hold
+    // two copies at the peak.
+    repository
+        .items
+        .reserve_exact(results.iter().map(|r| r.items.len()).sum());
     let mut diagnostics = Vec::new();
     let mut complete = true;
     for result in results {
