@@ -21,7 +21,9 @@ use crate::acceptance::{Acceptance, AcceptanceState, Targets};
 use crate::crosswalk::{Crosswalk, by_key};
 use crate::evidence::{EvidenceMap, EvidenceState};
 use crate::git::History;
-use crate::model::{Control, ControlStatus, Evidence, Item, ItemStatus, Repository, Review, Risk};
+use crate::model::{
+    Control, ControlStatus, Evidence, Framework, Item, ItemStatus, Repository, Review, Risk,
+};
 
 /// Options that shape an analysis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -288,19 +290,25 @@ pub(crate) fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> 
             .collect();
         OwnWork { evidence, backlog }
     };
-    let owned: HashMap<(&str, &str), OwnWork> = repo
+    let pairs: Vec<(&Framework, &Control)> = repo
         .frameworks
         .iter()
-        .flat_map(|f| f.controls.iter().map(move |c| (f.id.as_str(), c)))
-        .map(|(framework, control)| ((framework, control.id.as_str()), own(framework, control)))
+        .flat_map(|f| f.controls.iter().map(move |c| (f, c)))
+        .collect();
+    let owned: HashMap<(&str, &str), OwnWork> = pairs
+        .iter()
+        .map(|(framework, control)| (framework.id.as_str(), control.id.as_str()))
+        .zip(crate::par::map(&pairs, |(framework, control)| {
+            own(&framework.id, control)
+        }))
         .collect();
     let resolved = Crosswalk::new(repo).resolve();
-    let mut controls = Vec::new();
-    for framework in &repo.frameworks {
-        for control in &framework.controls {
+    // Each control's view reads only what is above: built on every core.
+    let view =
+        |framework: &Framework, control: &Control| -> Option<ControlView> {
             let key = (framework.id.as_str(), control.id.as_str());
             let Some(resolved) = resolved.get(&key) else {
-                continue;
+                return None;
             };
             let of = |k| by_key(&owned, k);
             let mut evidence = Vec::new();
@@ -336,7 +344,7 @@ pub(crate) fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> 
             backlog.sort();
             backlog.dedup();
             let evidence_short = evidence.iter().any(|e| !e.state.is_present());
-            controls.push(ControlView {
+            Some(ControlView {
                 unproven: resolved.status == ControlStatus::Implemented && evidence_short,
                 framework: framework.id.clone(),
                 id: control.id.clone(),
@@ -361,9 +369,13 @@ pub(crate) fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> 
                 backlog,
                 inherited_items,
                 source: SourceRef::from(&control.source),
-            });
-        }
-    }
+            })
+        };
+    let controls: Vec<ControlView> =
+        crate::par::map(&pairs, |(framework, control)| view(framework, control))
+            .into_iter()
+            .flatten()
+            .collect();
     let frameworks = repo
         .frameworks
         .iter()
