@@ -496,10 +496,20 @@ fn cases(default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// The generator's seed: `seed`, or another one from `COMPLY_YAML_SEED`
+/// (never zero, which xorshift cannot leave).
+fn seed(seed: u64) -> Rng {
+    let seed = std::env::var("COMPLY_YAML_SEED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(seed);
+    Rng(seed.max(1))
+}
+
 #[test]
 fn random_documents_read_the_same() {
     let mut g = Gen {
-        rng: Rng(0x9E37_79B9_7F4A_7C15),
+        rng: seed(0x9E37_79B9_7F4A_7C15),
         nasty: 0,
     };
     let total = cases(30_000);
@@ -563,7 +573,7 @@ fn window(rng: &mut Rng, text: &str, lines: usize) -> String {
 
 #[test]
 fn edited_real_files_read_the_same() {
-    let mut rng = Rng(0xC0FF_EE00_D15E_A5E5);
+    let mut rng = seed(0xC0FF_EE00_D15E_A5E5);
     let mut sources: Vec<String> = repository_files()
         .into_iter()
         .filter(|(name, _)| is_comply_file(name))
@@ -623,4 +633,45 @@ fn hand_picked_shapes_read_the_same() {
     ] {
         check(text);
     }
+}
+
+#[test]
+fn limits_read_the_same_on_both_sides_of_the_line() {
+    use super::{MAX_DEPTH, MAX_ENTRIES, MAX_VALUE_BYTES};
+    let mut texts = Vec::new();
+    for depth in [MAX_DEPTH - 2, MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1] {
+        let mut nested = String::new();
+        for level in 0..depth {
+            let _ = writeln!(nested, "{}k{level}:", " ".repeat(level));
+        }
+        let _ = writeln!(nested, "{}last: x", " ".repeat(depth));
+        texts.push(nested);
+        texts.push(format!("a: {}x{}\n", "[".repeat(depth), "]".repeat(depth)));
+        texts.push(format!(
+            "- {}x{}\n",
+            "{a: ".repeat(depth),
+            "}".repeat(depth)
+        ));
+    }
+    for bytes in [MAX_VALUE_BYTES, MAX_VALUE_BYTES + 1] {
+        texts.push(format!("a: {}\n", "x".repeat(bytes)));
+        texts.push(format!("a: |\n  {}\n", "x".repeat(bytes - 1)));
+    }
+    for bytes in [990, 1000, 1001, 1030] {
+        texts.push(format!("{}: x\n", "k".repeat(bytes)));
+        texts.push(format!("- \"{}\": x\n", "k".repeat(bytes)));
+    }
+    for entries in [MAX_ENTRIES, MAX_ENTRIES + 1] {
+        texts.push("- x\n".repeat(entries));
+    }
+    // One line of a hundred thousand nodes (no more than linear work).
+    let long = format!("a: [{}x]\n", "é, ".repeat(super::MAX_FLOW_INDICATORS - 2));
+    assert!(fast::parse(&long).is_some());
+    texts.push(long);
+    for text in &texts {
+        check(text);
+    }
+    // The limits are reached by the fast reader, not only declined early.
+    assert!(fast::parse(&texts[0]).is_some());
+    assert!(fast::parse(&"- x\n".repeat(MAX_ENTRIES)).is_some());
 }

@@ -41,6 +41,7 @@ pub(super) fn parse(text: &str) -> Option<(Node<'_>, Cost)> {
         indent: 0,
         eof: false,
         cost: Cost::default(),
+        column_mark: (0, 0, 0),
         entries: Vec::new(),
         items: Vec::new(),
     };
@@ -153,6 +154,9 @@ struct Reader<'a> {
     /// No content line is left.
     eof: bool,
     cost: Cost,
+    /// The start of the line of the last byte whose column was counted, that
+    /// byte, and its column from 0.
+    column_mark: (usize, usize, usize),
     /// Entries of the mappings being read, innermost last.
     entries: Vec<(Node<'a>, Node<'a>)>,
     /// Items of the sequences being read, innermost last.
@@ -161,13 +165,20 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     /// The position of byte `i` on the current line.
-    fn pos_at(&self, i: usize) -> Pos {
-        let before = &self.b[self.line_start..i];
-        let column = if before.is_ascii() {
+    fn pos_at(&mut self, i: usize) -> Pos {
+        // Count from the last position asked for on this line, so that a
+        // long line of many nodes costs no more than its length.
+        let (line, mut from, mut column) = self.column_mark;
+        if line != self.line_start || from > i {
+            (from, column) = (self.line_start, 0);
+        }
+        let before = &self.b[from..i];
+        column += if before.is_ascii() {
             before.len()
         } else {
             before.iter().filter(|c| (**c as i8) >= -0x40).count()
         };
+        self.column_mark = (self.line_start, i, column);
         Pos {
             line: self.line,
             column: column + 1,
