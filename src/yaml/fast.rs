@@ -58,6 +58,9 @@ const STOPS_BLOCK: u8 = 1;
 const STOPS_FLOW: u8 = 2;
 /// Not allowed anywhere in the subset (control characters, tab, CR).
 const REFUSED: u8 = 4;
+/// Stops the scan of a line's text: its end, refused bytes, and bytes of
+/// non-ASCII characters (to be looked at).
+const ENDS_TEXT: u8 = 8;
 
 /// The class of every byte.
 static CLASS: [u8; 256] = classes();
@@ -68,11 +71,11 @@ const fn classes() -> [u8; 256] {
     while c < 256 {
         let byte = c as u8;
         table[c] = match byte {
-            b'\n' => STOPS_BLOCK | STOPS_FLOW,
+            b'\n' => STOPS_BLOCK | STOPS_FLOW | ENDS_TEXT,
             b':' | b'#' => STOPS_BLOCK | STOPS_FLOW,
             b',' | b'[' | b']' | b'{' | b'}' => STOPS_FLOW,
-            0..=0x1f | 0x7f => STOPS_BLOCK | STOPS_FLOW | REFUSED,
-            0x80.. => STOPS_BLOCK | STOPS_FLOW,
+            0..=0x1f | 0x7f => STOPS_BLOCK | STOPS_FLOW | REFUSED | ENDS_TEXT,
+            0x80.. => STOPS_BLOCK | STOPS_FLOW | ENDS_TEXT,
             _ => 0,
         };
         c += 1;
@@ -256,17 +259,19 @@ impl<'a> Reader<'a> {
     /// refusing characters outside the subset.
     fn line_end(&self, mut i: usize) -> Option<usize> {
         let b = self.b;
-        while i < b.len() {
-            let c = b[i];
-            if c == b'\n' {
-                break;
+        loop {
+            while i < b.len() && CLASS[b[i] as usize] & ENDS_TEXT == 0 {
+                i += 1;
             }
-            if CLASS[c as usize] & REFUSED != 0 || (c >= 0x80 && refused_char(b, i)) {
+            let Some(&c) = b.get(i) else { return Some(i) };
+            if c == b'\n' {
+                return Some(i);
+            }
+            if c < 0x80 || refused_char(b, i) {
                 return None;
             }
             i += 1;
         }
-        Some(i)
     }
 
     /// Past the content of a line: only spaces and a comment may follow.
