@@ -8,9 +8,9 @@
 //! listing) and to a git revision (`git::TreeFiles`).
 
 use std::collections::{BTreeMap, HashMap};
-use std::{fs, io};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
+use std::{fs, io};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Serialize;

@@ -555,12 +555,17 @@ mod tests {
         let nodes = loaded(MAX_DOCUMENT_NODES + 1, 0).fits_documents("a report");
         let said = nodes.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(
-            said.starts_with("the repository holds 1500001 YAML nodes, over the limit of 1500000 for a report"),
+            said.starts_with(
+                "the repository holds 1500001 YAML nodes, over the limit of 1500000 for a report"
+            ),
             "{said}"
         );
         let text = loaded(1, MAX_DOCUMENT_SCALAR_BYTES + 1).fits_documents("an export");
         let said = text.err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(said.contains("bytes of YAML text, over the limit"), "{said}");
+        assert!(
+            said.contains("bytes of YAML text, over the limit"),
+            "{said}"
+        );
         assert!(said.contains("for an export"), "{said}");
         const { assert!(MAX_DOCUMENT_NODES < MAX_REPO_NODES) };
     }
