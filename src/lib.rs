@@ -58,6 +58,13 @@ mod workspace;
 mod write;
 mod yaml;
 
+/// Whether comply's fast YAML reader, on any text it takes, builds exactly
+/// the tree, positions and cost that the general reader (saphyr-parser)
+/// builds; exposed for the `yaml_fast_path` fuzz target.
+pub fn yaml_fast_path_agrees(text: &str) -> bool {
+    yaml::fast_path_agrees(text)
+}
+
 /// Parses the output of `git log -z --name-only` as comply's freshness
 /// pass asks for it (`--format=%x00%H%x00%ct%x00%cn`) into every (path,
 /// commit) pair, newest commit first; an error for output git cannot have
