@@ -47,11 +47,15 @@ fn main() {
                             bytes.fetch_add(n, Ordering::Relaxed);
                         }
                         Some(Job::List(dir)) => {
-                            let Ok(list) = fs::read_dir(&dir) else { continue };
+                            let Ok(list) = fs::read_dir(&dir) else {
+                                continue;
+                            };
                             let mut found = Vec::new();
                             for entry in list.flatten() {
                                 let path = entry.path();
-                                let Ok(meta) = fs::symlink_metadata(&path) else { continue };
+                                let Ok(meta) = fs::symlink_metadata(&path) else {
+                                    continue;
+                                };
                                 entries.fetch_add(1, Ordering::Relaxed);
                                 if meta.is_dir() {
                                     found.push(Job::List(path));
