@@ -168,6 +168,12 @@ shown() {
   if [ -n "${!fail}" ]; then echo "${!fail}"; else echo "${!time}"; fi
 }
 
+# The peak MiB of ROW, or - when it failed.
+peak_of() {
+  local peak="PEAK_$1" fail="FAIL_$1"
+  if [ -n "${!fail}" ] || [ -z "${!peak}" ]; then echo "-"; else echo "${!peak}"; fi
+}
+
 # verdict VALUE OP TARGET: met or not met (n/a without a value).
 verdict() {
   if [ -z "$1" ]; then echo "n/a"; return; fi
@@ -200,9 +206,9 @@ table() {
   echo "| command | median s | x floor | peak MiB |"
   echo "|---|---|---|---|"
   for row in "$@"; do
-    local peak="PEAK_$row" x
+    local x
     x=$(ratio_of "$row" floor)
-    echo "| $(label "$row") | $(shown "$row") | ${x:--} | ${!peak:--} |"
+    echo "| $(label "$row") | $(shown "$row") | ${x:--} | $(peak_of "$row") |"
   done
   echo
   local counts lean_count
@@ -223,7 +229,10 @@ table() {
   echo "| check / floor | ${floor_x:-n/a} | <= $TARGET_FLOOR | $(verdict "$floor_x" '<=' $TARGET_FLOOR) |"
   echo "| lean.py / check | ${lean_x:-n/a} | >= $TARGET_LEAN | $(verdict "$lean_x" '>=' $TARGET_LEAN) |"
   echo "| status --format json / check | ${status_x:-n/a} | <= $TARGET_STATUS | $(verdict "$status_x" '<=' $TARGET_STATUS) |"
-  echo "| check peak MiB | ${PEAK_check:-n/a} | < $TARGET_PEAK | $(verdict "$PEAK_check" '<' $TARGET_PEAK) |"
+  local peak
+  peak=$(peak_of check)
+  [ "$peak" != - ] || peak=""
+  echo "| check peak MiB | ${peak:-n/a} | < $TARGET_PEAK | $(verdict "$peak" '<' $TARGET_PEAK) |"
   echo
 }
 
@@ -235,15 +244,18 @@ scaling() {
   echo
   echo "| command | median s of $ROUNDS_10X | x floor | peak MiB |"
   echo "|---|---|---|---|"
-  echo "| $(label floor) | $(shown floor) | - | ${PEAK_floor:--} |"
-  echo "| $(label check) | $(shown check) | $(ratio_of check floor) | ${PEAK_check:--} |"
+  local x
+  x=$(ratio_of check floor)
+  echo "| $(label floor) | $(shown floor) | - | $(peak_of floor) |"
+  echo "| $(label check) | $(shown check) | ${x:--} | $(peak_of check) |"
   echo
   local time_x=""
   if [ -z "$one_fail$FAIL_check" ] && [ -n "$one" ]; then
     time_x=$(awk -v a="$TIME_check" -v b="$one" 'BEGIN { printf "%.1f", a / b }')
   fi
-  local peak=""
-  [ -n "$FAIL_check" ] || peak=$PEAK_check
+  local peak
+  peak=$(peak_of check)
+  [ "$peak" != - ] || peak=""
   echo "| target | figure | goal | |"
   echo "|---|---|---|---|"
   echo "| check at 10x / check at 1x (uniform) | ${time_x:-n/a} | <= $TARGET_SCALE | $(verdict "$time_x" '<=' $TARGET_SCALE) |"
