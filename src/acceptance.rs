@@ -227,6 +227,11 @@ impl<'a> InForce<'a> {
         InForce { by_target }
     }
 
+    /// Whether no acceptance is in force.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.by_target.is_empty()
+    }
+
     /// The acceptance in force for `target`, if any.
     pub(crate) fn get(&self, target: &Target) -> Option<&'a Acceptance> {
         self.by_target.get(target).copied()

@@ -392,10 +392,12 @@ impl<'a> Decoder<'a> {
                 &[]
             }
         };
-        entries
-            .iter()
-            .filter_map(|entry| each(self, entry))
-            .collect()
+        // Sized from the list: `filter_map` gives no lower bound, and a
+        // vector grown from empty holds room for four (an item's one
+        // evidence entry would keep three unused slots).
+        let mut out = Vec::with_capacity(entries.len());
+        out.extend(entries.iter().filter_map(|entry| each(self, entry)));
+        out
     }
 
     /// A list of strings, each with its position; a single string is taken

@@ -8,7 +8,7 @@
 //! listing) and to a git revision (`git::TreeFiles`).
 
 use std::collections::{BTreeMap, HashMap};
-use std::io;
+use std::{fs, io};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -405,12 +405,13 @@ impl WorkTree {
         }
     }
 
-    /// Resolves symlinks in `relative` and checks the result stays in the
-    /// root: the parent directory through the cache, the last component
-    /// itself only when it is a symlink.
-    fn confine(&self, relative: &str) -> Result<PathBuf, EvidenceStatus> {
+    /// Resolves symlinks in `relative`, checks the result stays in the root,
+    /// and gives it with its metadata: the parent directory through the
+    /// cache, then one `lstat` of the last component (resolved further only
+    /// when it is a symlink), so a file inside costs one path walk.
+    fn confine(&self, relative: &str) -> Result<(PathBuf, fs::Metadata), EvidenceStatus> {
         let Some((parent, name)) = relative.rsplit_once('/') else {
-            return self.canonical(relative);
+            return self.canonical(relative).and_then(with_metadata);
         };
         let cached = self.dirs.lock().ok().and_then(|d| d.get(parent).cloned());
         let real_parent = if let Some(result) = cached {
@@ -424,8 +425,8 @@ impl WorkTree {
         }?;
         let candidate = real_parent.join(name);
         match candidate.symlink_metadata() {
-            Ok(meta) if !meta.file_type().is_symlink() => Ok(candidate),
-            Ok(_) => self.canonical(relative),
+            Ok(meta) if !meta.file_type().is_symlink() => Ok((candidate, meta)),
+            Ok(_) => self.canonical(relative).and_then(with_metadata),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 Err(EvidenceStatus::new(EvidenceState::Missing))
             }
@@ -481,16 +482,16 @@ impl WorkTree {
 
     /// The real path of a file inside the root, for reading its content.
     pub(crate) fn real_file(&self, relative: &str) -> Option<PathBuf> {
-        self.confine(relative).ok().filter(|p| p.is_file())
+        self.confine(relative)
+            .ok()
+            .filter(|(_, meta)| meta.is_file())
+            .map(|(path, _)| path)
     }
 }
 
 impl Files for WorkTree {
     fn entry(&self, relative: &str) -> Result<Entry, EvidenceStatus> {
-        let real = self.confine(relative)?;
-        let meta = real
-            .symlink_metadata()
-            .map_err(|_| EvidenceStatus::new(EvidenceState::Missing))?;
+        let (_, meta) = self.confine(relative)?;
         if meta.is_file() {
             Ok(Entry::File(meta.len()))
         } else if meta.is_dir() {
@@ -504,7 +505,7 @@ impl Files for WorkTree {
     }
 
     fn files_under(&self, relative: &str) -> Vec<(String, u64)> {
-        let Ok(real) = self.confine(relative) else {
+        let Ok((real, _)) = self.confine(relative) else {
             return Vec::new();
         };
         let mut found = Vec::new();
@@ -541,6 +542,14 @@ impl Files for WorkTree {
             found.push((path, entry.metadata().map_or(0, |m| m.len())));
         }
         found
+    }
+}
+
+/// `real` (a path with every symlink resolved) with its metadata.
+fn with_metadata(real: PathBuf) -> Result<(PathBuf, fs::Metadata), EvidenceStatus> {
+    match real.symlink_metadata() {
+        Ok(meta) => Ok((real, meta)),
+        Err(_) => Err(EvidenceStatus::new(EvidenceState::Missing)),
     }
 }
 

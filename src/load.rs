@@ -27,12 +27,23 @@ pub(crate) const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 pub(crate) const MAX_FILES: usize = 100_000;
 
 /// Most YAML nodes in one repository, over all its files (each file is also
-/// held to `yaml::MAX_NODES`).
-pub(crate) const MAX_REPO_NODES: usize = 1_500_000;
+/// held to `yaml::MAX_NODES`): what bounds the decoded model, so `check`,
+/// `status` and the other commands whose memory follows the model (about
+/// 2.5 KiB an item at the peak, with its views) stay near 1.5 GiB.
+pub(crate) const MAX_REPO_NODES: usize = 16_000_000;
 
 /// Most bytes of YAML scalar text in one repository, over all its files
 /// (each file is also held to `yaml::MAX_SCALAR_BYTES`).
-pub(crate) const MAX_REPO_SCALAR_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_REPO_SCALAR_BYTES: usize = 512 * 1024 * 1024;
+
+/// Most YAML nodes a repository may hold for `report` and `export`, which
+/// copy and escape each item's text several times over (an HTML report
+/// costs about 8.6 KB an item of 13 nodes).
+pub(crate) const MAX_DOCUMENT_NODES: usize = 1_500_000;
+
+/// Most bytes of YAML scalar text a repository may hold for `report` and
+/// `export`.
+pub(crate) const MAX_DOCUMENT_SCALAR_BYTES: usize = 64 * 1024 * 1024;
 
 /// Most bytes of YAML files read from one git revision, held at once.
 pub(crate) const MAX_REPO_FILE_BYTES: u64 = 256 * 1024 * 1024;
@@ -51,12 +62,37 @@ pub struct Loaded {
     pub(crate) files: usize,
     /// The settings file, if there is one.
     pub(crate) config_file: Option<PathBuf>,
+    /// What the YAML trees of every file held, summed.
+    pub(crate) cost: yaml::Cost,
 }
 
 impl Loaded {
     /// Whether any diagnostic is an error.
     pub(crate) fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// Refuses a repository too large for `what` (a report or an export)
+    /// under [`MAX_DOCUMENT_NODES`] and [`MAX_DOCUMENT_SCALAR_BYTES`].
+    pub(crate) fn fits_documents(&self, what: &str) -> anyhow::Result<()> {
+        let over = if self.cost.nodes > MAX_DOCUMENT_NODES {
+            format!(
+                "{} YAML nodes, over the limit of {MAX_DOCUMENT_NODES}",
+                self.cost.nodes
+            )
+        } else if self.cost.scalar_bytes > MAX_DOCUMENT_SCALAR_BYTES {
+            format!(
+                "{} bytes of YAML text, over the limit of {MAX_DOCUMENT_SCALAR_BYTES} (64 MiB)",
+                self.cost.scalar_bytes
+            )
+        } else {
+            return Ok(());
+        };
+        bail!(
+            "the repository holds {over} for {what}, which copies each item's text several \
+             times; check, status, due and gaps read up to {MAX_REPO_NODES} nodes: filter \
+             with --framework, or split the repository"
+        )
     }
 }
 
@@ -124,8 +160,13 @@ pub fn load_from(source: &dyn FileSource) -> anyhow::Result<Loaded> {
              the other"
         );
     }
-    let results = parse_parallel(source, &files);
+    let (results, cost) = parse_parallel(source, &files);
     let mut repository = Repository::default();
+    // Reserved once: growing by doubling would copy every item and hold
+    // two copies at the peak.
+    repository
+        .items
+        .reserve_exact(results.iter().map(|r| r.items.len()).sum());
     let mut diagnostics = Vec::new();
     let mut complete = true;
     for result in results {
@@ -156,6 +197,7 @@ pub fn load_from(source: &dyn FileSource) -> anyhow::Result<Loaded> {
             .find(|(_, kind)| *kind == FileKind::Config)
             .map(|(path, _)| path.clone()),
         files: files.len(),
+        cost,
     })
 }
 
@@ -360,11 +402,20 @@ pub(crate) fn check_total(total: u64, relative: &Path) -> Result<(), Diagnostic>
 }
 
 /// Parses files on every core, keeping their order.
-fn parse_parallel(source: &dyn FileSource, files: &[(PathBuf, FileKind)]) -> Vec<FileResult> {
+/// Every file parsed and decoded, with what their trees held in all.
+fn parse_parallel(
+    source: &dyn FileSource,
+    files: &[(PathBuf, FileKind)],
+) -> (Vec<FileResult>, yaml::Cost) {
     let budget = Budget::default();
-    par::map(files, |(path, kind)| {
+    let results = par::map(files, |(path, kind)| {
         parse_file(source, path, *kind, &budget)
-    })
+    });
+    let cost = yaml::Cost {
+        nodes: budget.nodes.into_inner(),
+        scalar_bytes: budget.scalar_bytes.into_inner(),
+    };
+    (results, cost)
 }
 
 fn parse_file(
@@ -482,9 +533,36 @@ mod tests {
         assert_eq!(
             err.as_deref(),
             Some(
-                "backlog/a.yaml: error[too-large]: with this file the repository holds more than the limit of 1500000 YAML nodes"
+                "backlog/a.yaml: error[too-large]: with this file the repository holds more than the limit of 16000000 YAML nodes"
             )
         );
+    }
+
+    #[test]
+    fn reports_and_exports_have_a_tighter_limit_than_the_model() {
+        let loaded = |nodes, scalar_bytes| Loaded {
+            repository: Repository::default(),
+            diagnostics: Vec::new(),
+            files: 1,
+            config_file: None,
+            cost: yaml::Cost {
+                nodes,
+                scalar_bytes,
+            },
+        };
+        let at_limit = loaded(MAX_DOCUMENT_NODES, MAX_DOCUMENT_SCALAR_BYTES);
+        assert!(at_limit.fits_documents("a report").is_ok());
+        let nodes = loaded(MAX_DOCUMENT_NODES + 1, 0).fits_documents("a report");
+        let said = nodes.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            said.starts_with("the repository holds 1500001 YAML nodes, over the limit of 1500000 for a report"),
+            "{said}"
+        );
+        let text = loaded(1, MAX_DOCUMENT_SCALAR_BYTES + 1).fits_documents("an export");
+        let said = text.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(said.contains("bytes of YAML text, over the limit"), "{said}");
+        assert!(said.contains("for an export"), "{said}");
+        const { assert!(MAX_DOCUMENT_NODES < MAX_REPO_NODES) };
     }
 
     #[test]

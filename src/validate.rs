@@ -159,8 +159,8 @@ impl Index<'_> {
                 ));
             }
         }
-        let targets = Targets::new(repo);
-        for exception in &repo.exceptions {
+        let targets = (!repo.exceptions.is_empty()).then(|| Targets::new(repo));
+        for (exception, targets) in repo.exceptions.iter().zip(targets.iter().cycle()) {
             let target = exception.target.id.as_str();
             match targets.resolve(target) {
                 Ok(_) => {}

@@ -369,14 +369,15 @@ pub(crate) fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> 
         .iter()
         .map(|f| summarise(&f.id, &f.name, &controls, &items, &controls))
         .collect();
-    let targets = Targets::new(repo);
+    // Indexing every id and path is only worth it when something is accepted.
+    let targets = (!repo.exceptions.is_empty()).then(|| Targets::new(repo));
     let acceptances: Vec<Acceptance> = repo
         .exceptions
         .iter()
         .filter_map(|e| {
             Some(Acceptance {
                 target: e.target.id.clone(),
-                subject: targets.resolve(&e.target.id).ok()?,
+                subject: targets.as_ref()?.resolve(&e.target.id).ok()?,
                 reason: e.reason.clone(),
                 approved_by: e.approved_by.clone(),
                 approved_on: e.approved_on,

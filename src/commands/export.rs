@@ -70,6 +70,7 @@ pub(crate) fn run(
     let Some((workspace, analysed)) = steps::open_analysed(ctx, options, true, err)? else {
         return Ok(Exit::Invalid);
     };
+    workspace.loaded.fits_documents("an export")?;
     let analysis = &analysed.analysis;
     let mut hashes = BTreeMap::new();
     let tree = WorkTree::new(&workspace.root);

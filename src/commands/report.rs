@@ -69,6 +69,7 @@ pub(crate) fn run(
     let Some((workspace, analysed)) = steps::open_analysed(ctx, |o| o, false, err)? else {
         return Ok(Exit::Invalid);
     };
+    workspace.loaded.fits_documents("a report")?;
     let loaded = &workspace.loaded;
     if args.kind == ReportKind::Soa {
         if args.filter.owner.is_some() {

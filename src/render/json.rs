@@ -7,6 +7,7 @@ use std::io::{self, Write};
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
 
 use super::DueLists;
 use crate::acceptance::Acceptance;
@@ -375,33 +376,83 @@ impl<'a> DiffDoc<'a> {
     }
 }
 
-/// Writes `doc` as pretty JSON and a final newline.
+/// Writes `doc` as pretty JSON and a final newline, streamed (a large
+/// status document is never held in memory as text).
 pub(crate) fn write(out: &mut dyn Write, doc: &impl Serialize) -> io::Result<()> {
-    let text = serde_json::to_string_pretty(doc)?;
-    writeln!(out, "{}", escape_unsafe(&text))
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut *out, SafeFormatter(PrettyFormatter::new()));
+    doc.serialize(&mut serializer)?;
+    writeln!(out)
 }
 
-/// `json` with every character [`crate::text::is_unsafe`] names (bidi
-/// controls, line separators, noncharacters, ...) written as a `\u`
-/// escape, so a document printed to a CI log cannot reorder or hide text.
-/// serde_json already escapes ASCII controls inside strings, so a raw one is
-/// the document's own layout; the others only occur inside strings, where
-/// the escape means the same character.
-fn escape_unsafe(json: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char = |c: char| !c.is_ascii() && crate::text::is_unsafe(c);
-    if !json.chars().any(unsafe_char) {
-        return std::borrow::Cow::Borrowed(json);
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if unsafe_char(c) {
+/// serde_json's pretty layout, writing every character
+/// [`crate::text::is_unsafe`] names (bidi controls, line separators,
+/// noncharacters, ...) as a `\u` escape, so a document printed to a CI log
+/// cannot reorder or hide text. serde_json already escapes ASCII controls;
+/// the others only occur inside strings, where the escape means the same
+/// character.
+struct SafeFormatter(PrettyFormatter<'static>);
+
+impl Formatter for SafeFormatter {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let unsafe_char = |c: char| !c.is_ascii() && crate::text::is_unsafe(c);
+        let mut rest = fragment;
+        while let Some((at, c)) = rest.char_indices().find(|(_, c)| unsafe_char(*c)) {
+            writer.write_all(&rest.as_bytes()[..at])?;
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
-                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\u{unit:04x}"));
+                write!(writer, "\\u{unit:04x}")?;
             }
-        } else {
-            out.push(c);
+            rest = &rest[at + c.len_utf8()..];
         }
+        writer.write_all(rest.as_bytes())
     }
-    std::borrow::Cow::Owned(out)
+
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_array(writer)
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array(writer)
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_array_value(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array_value(writer)
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object(writer)
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object(writer)
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_object_key(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(writer)
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object_value(writer)
+    }
 }
