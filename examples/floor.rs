@@ -2,7 +2,8 @@
 //! compliance repository must do. It reads every YAML file comply reads
 //! (`comply.yaml`, `controls/`, `backlog/`, `mappings/`, `reviews/`,
 //! `exceptions/`) into memory and lstat's every entry under `evidence/`, on
-//! two threads that take work from one shared queue, and prints what it saw.
+//! two threads that take work from one shared queue (a thread waits while
+//! the other may still add directories to it), and prints what it saw.
 //!
 //! ```sh
 //! cargo run --release --example floor -- ROOT
@@ -10,8 +11,8 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 
 /// One unit of work: a file to read or a directory to list and lstat.
 enum Job {
@@ -29,29 +30,24 @@ fn main() {
         yaml_files(&root.join(dir), &mut jobs);
     }
     jobs.push(Job::List(root.join("evidence")));
-    let queue = Mutex::new(jobs);
+    let queue = Queue {
+        state: Mutex::new((jobs, 0)),
+        changed: Condvar::new(),
+    };
     let bytes = AtomicUsize::new(0);
     let entries = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         for _ in 0..2 {
             scope.spawn(|| {
-                loop {
-                    let job = match queue.lock() {
-                        Ok(mut q) => q.pop(),
-                        Err(_) => None,
-                    };
+                while let Some(job) = queue.take() {
+                    let mut found = Vec::new();
                     match job {
-                        None => break,
-                        Some(Job::Read(path)) => {
+                        Job::Read(path) => {
                             let n = fs::read(&path).map_or(0, |b| b.len());
                             bytes.fetch_add(n, Ordering::Relaxed);
                         }
-                        Some(Job::List(dir)) => {
-                            let Ok(list) = fs::read_dir(&dir) else {
-                                continue;
-                            };
-                            let mut found = Vec::new();
-                            for entry in list.flatten() {
+                        Job::List(dir) => {
+                            for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
                                 let path = entry.path();
                                 let Ok(meta) = fs::symlink_metadata(&path) else {
                                     continue;
@@ -61,11 +57,9 @@ fn main() {
                                     found.push(Job::List(path));
                                 }
                             }
-                            if let Ok(mut q) = queue.lock() {
-                                q.extend(found);
-                            }
                         }
                     }
+                    queue.finish(found);
                 }
             });
         }
@@ -75,6 +69,42 @@ fn main() {
         bytes.into_inner(),
         entries.into_inner()
     );
+}
+
+/// The shared queue: the jobs waiting, and how many are being worked on
+/// (a directory being listed may add jobs, so an empty queue is the end
+/// only when no job is in hand).
+struct Queue {
+    state: Mutex<(Vec<Job>, usize)>,
+    changed: Condvar,
+}
+
+impl Queue {
+    /// The next job, waiting while the queue is empty and another thread
+    /// may still add to it; `None` when all work is done.
+    fn take(&self) -> Option<Job> {
+        let mut state = self.state.lock().ok()?;
+        loop {
+            if let Some(job) = state.0.pop() {
+                state.1 += 1;
+                return Some(job);
+            }
+            if state.1 == 0 {
+                self.changed.notify_all();
+                return None;
+            }
+            state = self.changed.wait(state).ok()?;
+        }
+    }
+
+    /// Ends a job, queueing the jobs it `found`.
+    fn finish(&self, found: Vec<Job>) {
+        if let Ok(mut state) = self.state.lock() {
+            state.0.extend(found);
+            state.1 = state.1.saturating_sub(1);
+        }
+        self.changed.notify_all();
+    }
 }
 
 /// Queues every `.yaml`/`.yml` file under `dir`.
