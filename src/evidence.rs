@@ -9,12 +9,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::{fs, io};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Serialize;
-use walkdir::WalkDir;
 
 word_enum! {
     /// The state of one evidence path.
@@ -88,8 +87,8 @@ pub trait Files {
     /// or directory inside the root (missing, outside, a loop...).
     fn entry(&self, relative: &str) -> Result<Entry, EvidenceStatus>;
     /// Every regular file below the directory `relative` (`""`: the root),
-    /// with its size, as paths relative to the root, sorted.
-    fn files_under(&self, relative: &str) -> Vec<(String, u64)>;
+    /// as paths relative to the root, sorted.
+    fn files_under(&self, relative: &str) -> Vec<String>;
 }
 
 /// Most glob tests one run makes (each glob against each file under its
@@ -137,36 +136,57 @@ pub(crate) fn resolve_all<'a>(
         .collect();
     map.extend(invalid);
     let mut budget = MAX_GLOB_TESTS;
-    for (base, patterns) in globs {
-        let listed = match base_files(files, &base) {
-            Ok(listed) => listed,
-            Err(status) => {
-                map.extend(
-                    patterns
-                        .iter()
-                        .map(|(w, _)| (w.to_string(), status.clone())),
-                );
-                continue;
-            }
-        };
-        let cost = listed.len().saturating_mul(patterns.len());
-        if cost > budget {
-            let status = EvidenceStatus::because(
-                EvidenceState::Missing,
-                format!("not resolved: the globs would test more than {MAX_GLOB_TESTS} paths"),
-            );
+    let globs: Vec<(String, Vec<(&str, GlobSet)>)> = globs.into_iter().collect();
+    // Base directories are listed on every core, a few at a time so that
+    // many bases over a large tree hold a few listings at once.
+    for group in globs.chunks(LISTINGS_AT_ONCE) {
+        let listings = crate::par::map(group, |(base, _)| base_files(files, base));
+        for ((_, patterns), listed) in group.iter().zip(listings) {
+            budget = match_globs(patterns, listed, budget, &mut map);
+        }
+    }
+    map
+}
+
+/// How many glob base directories are listed at once.
+const LISTINGS_AT_ONCE: usize = 8;
+
+/// Resolves the globs `patterns` that start from one base directory, whose
+/// files are `listed`, into `map`, within `budget` tests; what is left of
+/// the budget.
+fn match_globs(
+    patterns: &[(&str, GlobSet)],
+    listed: Result<Vec<String>, EvidenceStatus>,
+    budget: usize,
+    map: &mut EvidenceMap,
+) -> usize {
+    let listed = match listed {
+        Ok(listed) => listed,
+        Err(status) => {
             map.extend(
                 patterns
                     .iter()
                     .map(|(w, _)| (w.to_string(), status.clone())),
             );
-            continue;
+            return budget;
         }
-        budget -= cost;
-        let resolved = crate::par::map(&patterns, |(_, matcher)| match_glob(matcher, &listed));
-        map.extend(patterns.iter().map(|(w, _)| w.to_string()).zip(resolved));
+    };
+    let cost = listed.len().saturating_mul(patterns.len());
+    if cost > budget {
+        let status = EvidenceStatus::because(
+            EvidenceState::Missing,
+            format!("not resolved: the globs would test more than {MAX_GLOB_TESTS} paths"),
+        );
+        map.extend(
+            patterns
+                .iter()
+                .map(|(w, _)| (w.to_string(), status.clone())),
+        );
+        return budget;
     }
-    map
+    let resolved = crate::par::map(patterns, |(_, matcher)| match_glob(matcher, &listed));
+    map.extend(patterns.iter().map(|(w, _)| w.to_string()).zip(resolved));
+    budget - cost
 }
 
 /// The directory a glob starts from: its parts before the first with a
@@ -181,7 +201,7 @@ fn glob_base(pattern: &str) -> String {
 
 /// The files under a glob's base directory, or why a glob there matches
 /// nothing.
-fn base_files(files: &impl Files, base: &str) -> Result<Vec<(String, u64)>, EvidenceStatus> {
+fn base_files(files: &impl Files, base: &str) -> Result<Vec<String>, EvidenceStatus> {
     if !base.is_empty() {
         match files.entry(base) {
             Ok(Entry::Dir) => {}
@@ -327,11 +347,11 @@ pub fn resolve(files: &impl Files, written: &str) -> EvidenceStatus {
 }
 
 /// Present, covering `found` (which is not empty).
-fn covering(found: Vec<(String, u64)>) -> EvidenceStatus {
+fn covering(found: Vec<String>) -> EvidenceStatus {
     EvidenceStatus {
         state: EvidenceState::Present,
         detail: None,
-        files: found.into_iter().map(|(path, _)| path).collect(),
+        files: found,
     }
 }
 
@@ -373,10 +393,10 @@ fn compile(pattern: &str) -> Result<GlobSet, EvidenceStatus> {
 }
 
 /// The files of `listed` that `matcher` matches.
-fn match_glob(matcher: &GlobSet, listed: &[(String, u64)]) -> EvidenceStatus {
-    let found: Vec<(String, u64)> = listed
+fn match_glob(matcher: &GlobSet, listed: &[String]) -> EvidenceStatus {
+    let found: Vec<String> = listed
         .iter()
-        .filter(|(path, _)| matcher.is_match(path))
+        .filter(|path| matcher.is_match(path))
         .cloned()
         .collect();
     if found.is_empty() {
@@ -393,6 +413,9 @@ pub struct WorkTree {
     /// Resolved directories: most evidence shares a few directories, so each
     /// is resolved once and each file costs one `lstat`.
     dirs: Mutex<HashMap<String, Result<PathBuf, EvidenceStatus>>>,
+    /// Directories listed so far: a directory inside one of them (a glob's
+    /// base below a directory another entry names) is not listed again.
+    listings: Mutex<HashMap<String, Arc<Listing>>>,
 }
 
 impl WorkTree {
@@ -402,7 +425,24 @@ impl WorkTree {
             root: root.to_path_buf(),
             real_root: root.canonicalize().ok(),
             dirs: Mutex::new(HashMap::new()),
+            listings: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The files under `relative` from a listing made earlier of it or of a
+    /// directory above it.
+    fn listed(&self, relative: &str) -> Option<Vec<String>> {
+        let listings = self.listings.lock().ok()?;
+        let above = relative.rmatch_indices('/').map(|(at, _)| &relative[..at]);
+        let root = (!relative.is_empty()).then_some("");
+        std::iter::once(relative)
+            .chain(above)
+            .chain(root)
+            .find_map(|dir| {
+                let listing = listings.get(dir)?;
+                let range = listing.dirs.get(relative)?;
+                listing.files.get(range.clone()).map(<[_]>::to_vec)
+            })
     }
 
     /// Resolves symlinks in `relative`, checks the result stays in the root,
@@ -504,45 +544,92 @@ impl Files for WorkTree {
         }
     }
 
-    fn files_under(&self, relative: &str) -> Vec<(String, u64)> {
+    fn files_under(&self, relative: &str) -> Vec<String> {
+        if let Some(files) = self.listed(relative) {
+            return files;
+        }
         let Ok((real, _)) = self.confine(relative) else {
             return Vec::new();
         };
-        let mut found = Vec::new();
-        // Git's own directory (and a submodule's `.git` file) is never
-        // listed, whatever a glob or directory entry says.
-        let walk = WalkDir::new(&real)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                e.depth() == 0 || !e.file_name().to_str().is_some_and(is_git_dir_name)
-            });
-        for entry in walk {
-            let Ok(entry) = entry else { continue };
-            if !entry.file_type().is_file() {
+        let listing = list_files(&real, relative);
+        let files = listing.files.clone();
+        if let Ok(mut listings) = self.listings.lock() {
+            listings.insert(relative.to_string(), Arc::new(listing));
+        }
+        files
+    }
+}
+
+/// Every regular file below the directory `real`, named `relative`: depth
+/// first, each directory's entries in name order (as `walkdir` sorted by
+/// file name lists them), symlinks neither listed nor followed, and git's
+/// own directory (or a submodule's `.git` file) never listed. Kinds come
+/// from the directory entries, so a listed file costs no system call of its
+/// own. A directory that cannot be read is passed over.
+fn list_files(real: &Path, relative: &str) -> Listing {
+    /// What is left to visit, last first.
+    enum Next {
+        Dir(PathBuf, String),
+        File(String),
+        /// The end of a directory's files, which started at the index.
+        End(String, usize),
+    }
+    let join = |parent: &str, name: &str| {
+        if parent.is_empty() {
+            name.to_string()
+        } else {
+            format!("{parent}/{name}")
+        }
+    };
+    let mut found = Vec::new();
+    let mut dirs = HashMap::new();
+    let mut stack = vec![Next::Dir(real.to_path_buf(), relative.to_string())];
+    while let Some(next) = stack.pop() {
+        let (dir, name) = match next {
+            Next::File(path) => {
+                found.push(path);
                 continue;
             }
-            let Ok(inside) = entry.path().strip_prefix(&real) else {
+            Next::End(name, start) => {
+                dirs.insert(name, start..found.len());
+                continue;
+            }
+            Next::Dir(dir, name) => (dir, name),
+        };
+        let Ok(list) = fs::read_dir(&dir) else {
+            continue;
+        };
+        stack.push(Next::End(name.clone(), found.len()));
+        let mut entries: Vec<fs::DirEntry> = list.filter_map(Result::ok).collect();
+        entries.sort_by_key(fs::DirEntry::file_name);
+        for entry in entries.into_iter().rev() {
+            let file_name = entry.file_name();
+            // A name that is not UTF-8 is listed as read lossily.
+            let child = file_name.to_string_lossy();
+            if is_git_dir_name(&child) {
+                continue;
+            }
+            let Ok(kind) = entry.file_type() else {
                 continue;
             };
-            // Components joined with `/`: a backslash is part of a Unix
-            // file name, as git lists it, not a separator.
-            // (A name that is not UTF-8 is listed as read lossily.)
-            let inside = inside
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let path = if relative.is_empty() {
-                inside
-            } else {
-                format!("{relative}/{inside}")
-            };
-            found.push((path, entry.metadata().map_or(0, |m| m.len())));
+            if kind.is_dir() {
+                stack.push(Next::Dir(entry.path(), join(&name, &child)));
+            } else if kind.is_file() {
+                stack.push(Next::File(join(&name, &child)));
+            }
         }
-        found
     }
+    Listing { files: found, dirs }
+}
+
+/// The files below a directory, as [`list_files`] lists them, with the
+/// range of them below each directory inside it.
+struct Listing {
+    /// Every regular file, root-relative.
+    files: Vec<String>,
+    /// Each directory listed (itself included, root-relative) with where its
+    /// files lie in `files` (a directory's files are listed together).
+    dirs: HashMap<String, std::ops::Range<usize>>,
 }
 
 /// `real` (a path with every symlink resolved) with its metadata.
@@ -617,7 +704,7 @@ mod tests {
             Err(EvidenceStatus::new(EvidenceState::Missing))
         }
 
-        fn files_under(&self, relative: &str) -> Vec<(String, u64)> {
+        fn files_under(&self, relative: &str) -> Vec<String> {
             let prefix = if relative.is_empty() {
                 String::new()
             } else {
@@ -626,7 +713,7 @@ mod tests {
             self.0
                 .iter()
                 .filter(|(p, _)| p.starts_with(&prefix))
-                .map(|(p, s)| (p.to_string(), *s))
+                .map(|(p, _)| (*p).to_string())
                 .collect()
         }
     }

@@ -1000,7 +1000,7 @@ impl Files for TreeFiles {
         Err(EvidenceStatus::default())
     }
 
-    fn files_under(&self, relative: &str) -> Vec<(String, u64)> {
+    fn files_under(&self, relative: &str) -> Vec<String> {
         let prefix = if relative.is_empty() {
             String::new()
         } else {
@@ -1010,7 +1010,7 @@ impl Files for TreeFiles {
             .range(prefix.clone()..)
             .take_while(|(p, _)| p.starts_with(&prefix))
             .filter(|(_, e)| e.kind == ObjectKind::Blob)
-            .map(|(p, e)| (p.clone(), e.size))
+            .map(|(p, _)| p.clone())
             .collect()
     }
 }

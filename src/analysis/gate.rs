@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub(crate) use super::views::SubjectKind;
 use super::views::{ControlView, EvidenceView, ItemState, ItemView, SourceRef, subject_of};
@@ -267,13 +267,7 @@ pub(crate) fn evaluate(
             None => true,
         }
     });
-    // Indexing every item, control and evidence path costs more than the
-    // rest of the gate on a large repository: only done for acceptances.
-    let holders = if acceptances.is_empty() {
-        HashMap::new()
-    } else {
-        holders(items, controls)
-    };
+    let holders = holders(items, controls, acceptances);
     for acceptance in acceptances {
         let holder = holders.get(&acceptance.subject);
         let case = checked.len();
@@ -407,13 +401,30 @@ struct Holder<'a> {
     risk: Option<Risk>,
 }
 
-/// The holder of every item, review, control and evidence path (for a path
-/// listed more than once: the first holder's framework and owner, the most
-/// severe risk).
-fn holders<'a>(items: &'a [ItemView], controls: &'a [ControlView]) -> HashMap<Target, Holder<'a>> {
+/// The holder of every item, review, control and evidence path that one of
+/// `acceptances` names (for a path listed more than once: the first
+/// holder's framework and owner, the most severe risk).
+fn holders<'a>(
+    items: &'a [ItemView],
+    controls: &'a [ControlView],
+    acceptances: &[Acceptance],
+) -> HashMap<Target, Holder<'a>> {
     let mut map: HashMap<Target, Holder<'a>> = HashMap::new();
+    // Only what some acceptance names is indexed: every item, control and
+    // evidence path would cost more than the rest of the gate.
+    if acceptances.is_empty() {
+        return map;
+    }
+    let wanted: HashSet<&Target> = acceptances.iter().map(|a| &a.subject).collect();
+    let paths: HashSet<&str> = wanted
+        .iter()
+        .filter_map(|t| match t {
+            Target::Evidence { path } => Some(path.as_str()),
+            _ => None,
+        })
+        .collect();
     let mut add = |subject: Target, holder: Holder<'a>, evidence: &'a [EvidenceView]| {
-        for e in evidence {
+        for e in evidence.iter().filter(|e| paths.contains(e.path.as_str())) {
             let path = Target::Evidence {
                 path: e.path.clone(),
             };
@@ -421,7 +432,9 @@ fn holders<'a>(items: &'a [ItemView], controls: &'a [ControlView]) -> HashMap<Ta
                 .and_modify(|h| h.risk = most_severe(h.risk, holder.risk))
                 .or_insert(holder);
         }
-        map.insert(subject, holder);
+        if wanted.contains(&subject) {
+            map.insert(subject, holder);
+        }
     };
     for item in items {
         let holder = Holder {

@@ -307,9 +307,7 @@ pub(crate) fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> 
     let view =
         |framework: &Framework, control: &Control| -> Option<ControlView> {
             let key = (framework.id.as_str(), control.id.as_str());
-            let Some(resolved) = resolved.get(&key) else {
-                return None;
-            };
+            let resolved = resolved.get(&key)?;
             let of = |k| by_key(&owned, k);
             let mut evidence = Vec::new();
             for from in &resolved.evidence_from {
@@ -440,11 +438,10 @@ fn evidence_view(
     max_age_days: Option<u32>,
     as_of: NaiveDate,
 ) -> EvidenceView {
-    let status = facts
-        .evidence
-        .get(&evidence.path)
-        .cloned()
-        .unwrap_or_default();
+    // Borrowed: a glob or a directory may cover thousands of files, and
+    // every entry naming it would copy their names.
+    let unknown = crate::evidence::EvidenceStatus::default();
+    let status = facts.evidence.get(&evidence.path).unwrap_or(&unknown);
     let (last_change, uncommitted) = match facts.history {
         History::Unknown(_) => (None, false),
         History::Known {
@@ -479,7 +476,7 @@ fn evidence_view(
                 limit_days: max_age_days.unwrap_or(0),
             })
         } else {
-            status.detail.map(EvidenceDetail::Found)
+            status.detail.clone().map(EvidenceDetail::Found)
         },
         last_change,
         uncommitted,
