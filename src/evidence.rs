@@ -647,6 +647,59 @@ const ELOOP: i32 = 40;
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
+    #[test]
+    fn listings_reused_below_a_listed_directory_match_fresh_ones() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = dir.path();
+        for (path, text) in [
+            ("ev/a/x.md", "x"),
+            ("ev/a/b/y.md", "y"),
+            ("ev/a/b/c/z.md", ""),
+            ("ev/a-b/w.md", "w"),
+            ("ev/.git/hidden.md", "h"),
+            ("ev/a/.GIT/hidden.md", "h"),
+            ("ev/q.md", "q"),
+        ] {
+            let full = root.join(path);
+            std::fs::create_dir_all(full.parent().unwrap_or(root))
+                .unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(full, text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::os::unix::fs::symlink(root.join("ev/a"), root.join("ev/link"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let asked = [
+            "ev/a/b",
+            "ev/a",
+            "ev/link",
+            "ev/link/b",
+            "ev/a/b/c",
+            "ev/a-b",
+            "ev/none",
+            "",
+        ];
+        // Listed once from the top, then every directory below from it.
+        let reused = WorkTree::new(root);
+        assert_eq!(
+            reused.files_under("ev"),
+            [
+                "ev/a/b/c/z.md",
+                "ev/a/b/y.md",
+                "ev/a/x.md",
+                "ev/a-b/w.md",
+                "ev/q.md"
+            ]
+        );
+        for relative in asked {
+            let fresh = WorkTree::new(root).files_under(relative);
+            assert_eq!(reused.files_under(relative), fresh, "{relative}");
+        }
+        assert_eq!(
+            WorkTree::new(root).files_under("ev/link"),
+            ["ev/link/b/c/z.md", "ev/link/b/y.md", "ev/link/x.md"]
+        );
+    }
+
     #[test]
     fn every_spelling_of_gits_directory_is_git_internal() {
         for name in [
