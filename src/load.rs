@@ -90,8 +90,8 @@ impl Loaded {
         };
         bail!(
             "the repository holds {over} for {what}, which copies each item's text several \
-             times; check, status, due and gaps read up to {MAX_REPO_NODES} nodes: filter \
-             with --framework, or split the repository"
+             times (the limit counts the whole repository, whatever a filter keeps); validate, \
+             check, status, due and gaps read up to {MAX_REPO_NODES} nodes"
         )
     }
 }

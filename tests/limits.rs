@@ -774,3 +774,43 @@ fn long_globs_are_invalid_and_long_cells_are_cut_in_tables() {
     assert!(out.len() < 20_000, "{} bytes", out.len());
     assert!(out.contains('…'), "{out}");
 }
+
+#[test]
+fn reports_have_a_tighter_repository_limit_than_the_gate() {
+    // 26,000 items of 60 tags each: about 1.8 million YAML nodes, over the
+    // 1,500,000 a report or an export may copy, under the 16,000,000 the
+    // model may hold.
+    let tags = (0..60)
+        .map(|k| format!("t{k}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut backlog = String::from("framework: fw\nitems:\n");
+    for i in 0..26_000 {
+        backlog.push_str(&format!(
+            "  - {{id: I{i}, title: t, risk: low, tags: [{tags}]}}\n"
+        ));
+    }
+    let repo = Fixture::new()
+        .file(
+            "controls/fw.yaml",
+            "framework: fw\ncontrols:\n  - {id: C1, title: c, status: partial}\n",
+        )
+        .file("backlog/b.yaml", &backlog);
+    let (code, err) = run_capped(repo.path(), &["status", "--as-of", "2026-01-01"]);
+    assert_eq!(code, 0, "{err}");
+    for args in [
+        &["report"][..],
+        &["report", "--framework", "fw"],
+        &["export", "poam"],
+    ] {
+        let mut full = args.to_vec();
+        full.extend(["--as-of", "2026-01-01"]);
+        let (code, err) = run_capped(repo.path(), &full);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.contains("YAML nodes, over the limit of 1500000 for a"),
+            "{err}"
+        );
+        assert!(err.contains("whatever a filter keeps"), "{err}");
+    }
+}
