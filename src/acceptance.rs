@@ -145,6 +145,13 @@ impl<'a> Targets<'a> {
         }
     }
 
+    /// The index for resolving `repo`'s risk acceptances, or `None` when it
+    /// has none: indexing every id and evidence path is only worth it when
+    /// something is accepted.
+    pub(crate) fn for_acceptances(repo: &'a Repository) -> Option<Targets<'a>> {
+        (!repo.exceptions.is_empty()).then(|| Targets::new(repo))
+    }
+
     /// What `written` names: `framework:id` of a control, an item id, a
     /// review id, a control id defined in one framework, or an evidence
     /// path, in that order.

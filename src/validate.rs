@@ -159,33 +159,34 @@ impl Index<'_> {
                 ));
             }
         }
-        let targets = (!repo.exceptions.is_empty()).then(|| Targets::new(repo));
-        for (exception, targets) in repo.exceptions.iter().zip(targets.iter().cycle()) {
-            let target = exception.target.id.as_str();
-            match targets.resolve(target) {
-                Ok(_) => {}
-                Err(Unresolved::Unknown) => out.push(unknown(
-                    &exception.target.source,
-                    format!(
-                        "risk acceptance names `{target}`, which is no item id, review id, \
-                         control id (bare or `framework:id`) or evidence path written in an entry"
-                    ),
-                    None,
-                )),
-                Err(Unresolved::Ambiguous(names)) => out.push(
-                    Diagnostic::error(
-                        Code::UnknownReference,
-                        at(&exception.target.source),
+        if let Some(targets) = Targets::for_acceptances(repo) {
+            for exception in &repo.exceptions {
+                let target = exception.target.id.as_str();
+                match targets.resolve(target) {
+                    Ok(_) => {}
+                    Err(Unresolved::Unknown) => out.push(unknown(
+                        &exception.target.source,
                         format!(
-                            "risk acceptance names `{target}`, which names several things: {}",
-                            names.join(", ")
+                            "risk acceptance names `{target}`, which is no item id, review id, \
+                             control id (bare or `framework:id`) or evidence path written in an entry"
                         ),
-                    )
-                    .with_hint(
-                        "write `framework:id` for a control; an item or review sharing a \
-                         control's id cannot be accepted by its bare id",
+                        None,
+                    )),
+                    Err(Unresolved::Ambiguous(names)) => out.push(
+                        Diagnostic::error(
+                            Code::UnknownReference,
+                            at(&exception.target.source),
+                            format!(
+                                "risk acceptance names `{target}`, which names several things: {}",
+                                names.join(", ")
+                            ),
+                        )
+                        .with_hint(
+                            "write `framework:id` for a control; an item or review sharing a \
+                             control's id cannot be accepted by its bare id",
+                        ),
                     ),
-                ),
+                }
             }
         }
         for framework in &repo.frameworks {

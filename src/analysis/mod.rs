@@ -379,8 +379,7 @@ pub(crate) fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> 
         .iter()
         .map(|f| summarise(&f.id, &f.name, &controls, &items, &controls))
         .collect();
-    // Indexing every id and path is only worth it when something is accepted.
-    let targets = (!repo.exceptions.is_empty()).then(|| Targets::new(repo));
+    let targets = Targets::for_acceptances(repo);
     let acceptances: Vec<Acceptance> = repo
         .exceptions
         .iter()
