@@ -21,15 +21,14 @@
 use std::borrow::Cow;
 
 use super::{
-    Cost, MAX_DEPTH, MAX_ENTRIES, MAX_FLOW_INDICATORS, MAX_NODES, MAX_SCALAR_BYTES,
-    MAX_VALUE_BYTES, Node, Pos, Value, check_flow_collections, is_null,
+    Cost, MAX_DEPTH, MAX_ENTRIES, MAX_NODES, MAX_SCALAR_BYTES, MAX_VALUE_BYTES, Node, Pos, Value,
+    check_flow_collections, is_null,
 };
 
 /// The tree and cost of `text` if it is in the subset this module reads,
 /// identical to what [`super::parse_events`] gives; `None` otherwise.
 pub(super) fn parse(text: &str) -> Option<(Node<'_>, Cost)> {
-    // Only a text longer than the limit can hold too many flow indicators.
-    if text.len() > MAX_FLOW_INDICATORS && check_flow_collections(text).is_err() {
+    if check_flow_collections(text).is_err() {
         return None;
     }
     let mut reader = Reader {
