@@ -136,12 +136,33 @@ pub(crate) fn classify(relative: &str) -> Option<FileKind> {
 /// Fails only when the root itself cannot be used; problems inside files
 /// come back as diagnostics.
 pub(crate) fn load(root: &Path) -> anyhow::Result<Loaded> {
+    load_with(root, |_| ()).map(|(loaded, ())| loaded)
+}
+
+/// [`load`], running `alongside` on the repository on another thread while
+/// it is validated (see [`load_from_with`]).
+pub(crate) fn load_with<T: Send>(
+    root: &Path,
+    alongside: impl FnOnce(&Repository) -> T + Send,
+) -> anyhow::Result<(Loaded, T)> {
     check_root(root)?;
-    load_from(&WorkTreeSource { root })
+    load_from_with(&WorkTreeSource { root }, alongside)
 }
 
 /// Reads and validates the repository from `source`.
 pub fn load_from(source: &dyn FileSource) -> anyhow::Result<Loaded> {
+    load_from_with(source, |_| ()).map(|(loaded, ())| loaded)
+}
+
+/// Reads the repository from `source` and validates it while `alongside`
+/// runs on the merged repository on another thread: work that needs the
+/// files read but not their verdict (resolving evidence) overlaps the
+/// validation, which runs on one core. What `alongside` returns is
+/// wasted when the repository has errors.
+pub(crate) fn load_from_with<T: Send>(
+    source: &dyn FileSource,
+    alongside: impl FnOnce(&Repository) -> T + Send,
+) -> anyhow::Result<(Loaded, T)> {
     let files = source.files()?;
     if files.len() > MAX_FILES {
         bail!(
@@ -184,12 +205,16 @@ pub fn load_from(source: &dyn FileSource) -> anyhow::Result<Loaded> {
         repository.mappings.extend(result.mappings);
         diagnostics.extend(result.diagnostics);
     }
-    diagnostics.extend(validate::check(&repository, complete));
+    let (found, beside) = par::join(
+        || validate::check(&repository, complete),
+        || alongside(&repository),
+    );
+    diagnostics.extend(found);
     repository.frameworks.sort_by(|a, b| a.id.cmp(&b.id));
     repository.items.sort_by(|a, b| a.id.cmp(&b.id));
     repository.reviews.sort_by(|a, b| a.id.cmp(&b.id));
     diag::sort(&mut diagnostics);
-    Ok(Loaded {
+    let loaded = Loaded {
         repository,
         diagnostics,
         config_file: files
@@ -198,7 +223,8 @@ pub fn load_from(source: &dyn FileSource) -> anyhow::Result<Loaded> {
             .map(|(path, _)| path.clone()),
         files: files.len(),
         cost,
-    })
+    };
+    Ok((loaded, beside))
 }
 
 fn check_root(root: &Path) -> anyhow::Result<()> {

@@ -47,8 +47,30 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
     out
 }
 
+/// `a()` and `b()`, computed at the same time on two threads. A panic in
+/// either (a bug) is passed on unchanged.
+pub(crate) fn join<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    std::thread::scope(|scope| {
+        let b = scope.spawn(b);
+        let a = a();
+        match b.join() {
+            Ok(b) => (a, b),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn join_returns_both_in_place() {
+        let (a, b) = super::join(|| "left".to_string(), || vec![1, 2, 3]);
+        assert_eq!((a.as_str(), b), ("left", vec![1, 2, 3]));
+    }
+
     #[test]
     fn keeps_order() {
         for len in [0, 1, 2, 3, 63, 64, 65, 1000, 4099] {

@@ -6,12 +6,14 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::Context;
 
 use crate::evidence::{self, EvidenceMap, WorkTree};
 use crate::git::{History, LastCommit, Repo, TreeFiles};
 use crate::load::{self, Loaded, MAX_FILE_BYTES};
+use crate::model::Repository;
 
 /// An opened repository.
 pub(crate) struct Workspace {
@@ -24,6 +26,9 @@ pub(crate) struct Workspace {
     /// The commit analysed, when `--at` was given.
     pub(crate) at: Option<String>,
     tree: Option<TreeFiles>,
+    /// The evidence states resolved while the files were validated, until
+    /// [`Workspace::facts`] takes them.
+    prefetched: Mutex<Option<EvidenceMap>>,
 }
 
 impl Workspace {
@@ -31,35 +36,54 @@ impl Workspace {
     /// `at`, as it was at that git revision (read from git objects; the
     /// working tree is not touched).
     pub(crate) fn open(root: &Path, at: Option<&str>) -> anyhow::Result<Workspace> {
+        Workspace::opened(root, at, false)
+    }
+
+    /// [`Workspace::open`] for an analysis: the evidence is resolved while
+    /// the files are validated, ready for [`Workspace::facts`].
+    pub(crate) fn open_for_analysis(root: &Path, at: Option<&str>) -> anyhow::Result<Workspace> {
+        Workspace::opened(root, at, true)
+    }
+
+    fn opened(root: &Path, at: Option<&str>, prefetch: bool) -> anyhow::Result<Workspace> {
         let git = Repo::open(root);
-        let Some(rev) = at else {
-            return Ok(Workspace {
-                root: root.to_path_buf(),
-                loaded: load::load(root)?,
-                git,
-                at: None,
-                tree: None,
-            });
+        let tree = match at {
+            None => None,
+            Some(rev) => {
+                let repo = git.as_ref().map_err(|why| {
+                    anyhow::anyhow!("reading revision `{rev}` needs a git repository: {why}")
+                })?;
+                let commit = repo.resolve(rev)?;
+                let tree = repo.tree(&commit)?;
+                Some((commit, tree))
+            }
         };
-        let repo = git.as_ref().map_err(|why| {
-            anyhow::anyhow!("reading revision `{rev}` needs a git repository: {why}")
-        })?;
-        let commit = repo.resolve(rev)?;
-        let tree = repo.tree(&commit)?;
-        let loaded = load::load_from(&tree.source()?)?;
+        let view = tree.as_ref().map(|(_, tree)| tree);
+        let evidence = |repo: &Repository| {
+            prefetch.then(|| states_of(root, view, repo.evidence().map(|e| e.path.as_str())))
+        };
+        let (loaded, prefetched) = match view {
+            None => load::load_with(root, evidence)?,
+            Some(tree) => load::load_from_with(&tree.source()?, evidence)?,
+        };
+        let (at, tree) = tree.unzip();
         Ok(Workspace {
             root: root.to_path_buf(),
             loaded,
             git,
-            at: Some(commit),
-            tree: Some(tree),
+            at,
+            tree,
+            prefetched: Mutex::new(prefetched),
         })
     }
 
     /// The state of every evidence path, and, when `with_history`, the last
     /// changes of the files they cover.
     pub(crate) fn facts(&self, with_history: bool) -> anyhow::Result<(EvidenceMap, History)> {
-        let states = self.resolve(self.loaded.repository.evidence().map(|e| e.path.as_str()));
+        let prefetched = self.prefetched.lock().ok().and_then(|mut kept| kept.take());
+        let states = prefetched.unwrap_or_else(|| {
+            self.resolve(self.loaded.repository.evidence().map(|e| e.path.as_str()))
+        });
         if !with_history {
             return Ok((states, History::Unknown(String::new())));
         }
@@ -79,10 +103,7 @@ impl Workspace {
     /// The states of `paths`, resolved in the view analysed (the working
     /// tree, or the revision of `--at`).
     pub(crate) fn resolve<'a>(&self, paths: impl IntoIterator<Item = &'a str>) -> EvidenceMap {
-        match &self.tree {
-            Some(tree) => evidence::resolve_all(tree, paths),
-            None => evidence::resolve_all(&WorkTree::new(&self.root), paths),
-        }
+        states_of(&self.root, self.tree.as_ref(), paths)
     }
 
     /// Which of `paths` (root-relative) are files in the view analysed.
@@ -207,5 +228,18 @@ impl Workspace {
             read.push((path.clone(), bytes));
         }
         Ok(read)
+    }
+}
+
+/// The states of `paths` in the revision's `tree`, or in the working tree
+/// under `root` when there is none.
+fn states_of<'a>(
+    root: &Path,
+    tree: Option<&TreeFiles>,
+    paths: impl IntoIterator<Item = &'a str>,
+) -> EvidenceMap {
+    match tree {
+        Some(tree) => evidence::resolve_all(tree, paths),
+        None => evidence::resolve_all(&WorkTree::new(root), paths),
     }
 }

@@ -245,15 +245,64 @@ pub(crate) struct Facts<'a> {
 
 /// Analyses `repo` with what the edges found out.
 pub(crate) fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> Analysis {
-    let limit = |e: &Evidence, own: Option<u32>, framework: &str| {
-        e.max_age_days
-            .or(own)
-            .or_else(|| repo.framework_max_age(framework))
-            .or(repo.config.max_age_days)
-    };
+    // Items, controls and risk acceptances are judged from the repository
+    // and the facts alone: three branches on every core.
+    let ((items, acceptances), controls) = crate::par::join(
+        || {
+            crate::par::join(
+                || item_views(repo, facts, options),
+                || acceptances(repo, options),
+            )
+        },
+        || control_views(repo, facts, options),
+    );
+    let (frameworks, mut gate) = crate::par::join(
+        || {
+            crate::par::map(&repo.frameworks, |f| {
+                summarise(&f.id, &f.name, &controls, &items, &controls)
+            })
+        },
+        || {
+            gate::evaluate(
+                &items,
+                &controls,
+                &acceptances,
+                options.fail_on,
+                options.fail_on_stale,
+            )
+        },
+    );
+    if let History::Unknown(why) = facts.history
+        && !options.without_history
+        && repo.gate_needs_history(options.fail_on, options.fail_on_stale)
+    {
+        gate.undetermine(why);
+    }
+    Analysis {
+        as_of: options.as_of,
+        due_soon_days: options.due_soon_days,
+        frameworks,
+        items,
+        controls,
+        gate,
+    }
+}
+
+/// The most days evidence `e` may go unchanged: its own limit, else the
+/// limit of the item or control that lists it (`own`), else its
+/// framework's, else the repository's.
+fn max_age(repo: &Repository, e: &Evidence, own: Option<u32>, framework: &str) -> Option<u32> {
+    e.max_age_days
+        .or(own)
+        .or_else(|| repo.framework_max_age(framework))
+        .or(repo.config.max_age_days)
+}
+
+/// The view of every backlog item and recurring review, sorted by id.
+fn item_views(repo: &Repository, facts: Facts<'_>, options: Options) -> Vec<ItemView> {
     let items: Vec<ItemView> = crate::par::map(&repo.items, |item| {
         let view = |e: &Evidence| {
-            let days = limit(e, item.max_age_days, &item.framework);
+            let days = max_age(repo, e, item.max_age_days, &item.framework);
             evidence_view(e, facts, days, options.as_of)
         };
         item_view(item, options, &view)
@@ -262,10 +311,18 @@ pub(crate) fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> 
     let mut items = items;
     items.extend(recurring.iter().map(|review| {
         let framework = review.framework.as_deref().unwrap_or_default();
-        let view = |e: &Evidence| evidence_view(e, facts, limit(e, None, framework), options.as_of);
+        let view = |e: &Evidence| {
+            evidence_view(e, facts, max_age(repo, e, None, framework), options.as_of)
+        };
         review_view(review, options, &view)
     }));
     items.sort_by(|a, b| a.id.cmp(&b.id));
+    items
+}
+
+/// The view of every control, its status and evidence resolved through
+/// the crosswalk, in framework and control order.
+fn control_views(repo: &Repository, facts: Facts<'_>, options: Options) -> Vec<ControlView> {
     let mut links: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
     for item in &repo.items {
         for key in item.linked_controls() {
@@ -277,7 +334,7 @@ pub(crate) fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> 
             .evidence
             .iter()
             .map(|e| {
-                let days = limit(e, control.max_age_days, framework);
+                let days = max_age(repo, e, control.max_age_days, framework);
                 evidence_view(e, facts, days, options.as_of)
             })
             .collect();
@@ -369,19 +426,17 @@ pub(crate) fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> 
                 source: SourceRef::from(&control.source),
             })
         };
-    let controls: Vec<ControlView> =
-        crate::par::map(&pairs, |(framework, control)| view(framework, control))
-            .into_iter()
-            .flatten()
-            .collect();
-    let frameworks = repo
-        .frameworks
-        .iter()
-        .map(|f| summarise(&f.id, &f.name, &controls, &items, &controls))
-        .collect();
+    crate::par::map(&pairs, |(framework, control)| view(framework, control))
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The risk acceptances whose target exists, with their state as of the
+/// analysis date.
+fn acceptances(repo: &Repository, options: Options) -> Vec<Acceptance> {
     let targets = Targets::for_acceptances(repo);
-    let acceptances: Vec<Acceptance> = repo
-        .exceptions
+    repo.exceptions
         .iter()
         .filter_map(|e| {
             Some(Acceptance {
@@ -400,28 +455,7 @@ pub(crate) fn analyse(repo: &Repository, facts: Facts<'_>, options: Options) -> 
                 source: SourceRef::from(&e.source),
             })
         })
-        .collect();
-    let mut gate = gate::evaluate(
-        &items,
-        &controls,
-        &acceptances,
-        options.fail_on,
-        options.fail_on_stale,
-    );
-    if let History::Unknown(why) = facts.history
-        && !options.without_history
-        && repo.gate_needs_history(options.fail_on, options.fail_on_stale)
-    {
-        gate.undetermine(why);
-    }
-    Analysis {
-        as_of: options.as_of,
-        due_soon_days: options.due_soon_days,
-        frameworks,
-        items,
-        controls,
-        gate,
-    }
+        .collect()
 }
 
 /// A control's own evidence and backlog links, before mappings.

@@ -50,6 +50,7 @@ pub(crate) fn run(
     } else {
         table::audit(out, &grid.audit, ctx.style)?;
     }
+    steps::leave(ctx, (workspace, analysed));
     Ok(Exit::Success)
 }
 

@@ -109,7 +109,9 @@ pub(crate) fn run(
     // A reader that stops early (`comply check | head`) must not turn a
     // failed gate into a pass: the verdict is the exit code whatever became
     // of the output.
-    match write_verdict(args, ctx, &workspace, analysis, out, err) {
+    let written = write_verdict(args, ctx, &workspace, analysis, out, err);
+    steps::leave(ctx, (workspace, analysed));
+    match written {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(verdict),
         Err(e) => Err(e.into()),
         Ok(()) => Ok(verdict),

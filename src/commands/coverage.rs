@@ -42,5 +42,6 @@ pub(crate) fn run(
     } else {
         table::coverage(out, &coverage, ctx.style)?;
     }
+    steps::leave(ctx, (workspace, analysed));
     Ok(Exit::Success)
 }

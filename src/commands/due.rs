@@ -46,6 +46,7 @@ pub(crate) fn run(
     } else {
         table::due(out, &lists, ctx.style)?;
     }
+    steps::leave(ctx, (workspace, analysed));
     Ok(Exit::Success)
 }
 

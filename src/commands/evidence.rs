@@ -122,6 +122,7 @@ pub(crate) fn run(
     } else {
         table::evidence(out, &rows, style)?;
     }
+    steps::leave(ctx, (workspace, analysed));
     Ok(Exit::Success)
 }
 

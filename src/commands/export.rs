@@ -174,6 +174,7 @@ pub(crate) fn run(
         }
         None => out.write_all(&bytes)?,
     }
+    steps::leave(ctx, (workspace, analysed));
     Ok(Exit::Success)
 }
 

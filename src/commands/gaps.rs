@@ -40,5 +40,6 @@ pub(crate) fn run(
     } else {
         table::gaps(out, &gaps, &unproven, analysis, ctx.style)?;
     }
+    steps::leave(ctx, (workspace, analysed));
     Ok(Exit::Success)
 }

@@ -133,6 +133,7 @@ pub(crate) fn run(args: &PackArgs, ctx: &Context, err: &mut dyn Write) -> anyhow
             grid.audit.period
         )?;
     }
+    steps::leave(ctx, (workspace, analysed));
     Ok(Exit::Success)
 }
 

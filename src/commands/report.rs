@@ -128,7 +128,10 @@ pub(crate) fn run(
             "--format csv is for `comply report soa`; the review report is Markdown, HTML or JSON"
         ),
     };
-    emit(args, &text, out)
+    let emitted = emit(args, &text, out);
+    steps::leave(ctx, (text, report));
+    steps::leave(ctx, (workspace, analysed));
+    emitted
 }
 
 /// `doc` as pretty JSON with a final newline.

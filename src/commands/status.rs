@@ -23,5 +23,6 @@ pub(crate) fn run(
         let title = steps::title(&workspace.loaded, &ctx.root);
         table::status(out, &title, analysis, ctx.style)?;
     }
+    steps::leave(ctx, (workspace, analysed));
     Ok(Exit::Success)
 }

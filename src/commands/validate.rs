@@ -15,7 +15,7 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
-    let workspace = steps::open(ctx, err)?;
+    let workspace = steps::open_files(ctx, err)?;
     let loaded = &workspace.loaded;
     let exit = if loaded.has_errors() {
         Exit::Invalid
