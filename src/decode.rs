@@ -8,6 +8,7 @@
 //! keys nobody took, with a "did you mean" hint from the keys that were
 //! asked for. There is no second list of names to keep in step.
 
+use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -190,7 +191,7 @@ impl<'a> Decoder<'a> {
         what: &'static str,
     ) -> Option<Table<'d, 'a, 'n, 't>> {
         let Value::Map(entries) = &node.value else {
-            self.wrong_type(node, &format!("a mapping ({what})"));
+            self.wrong_type(node, format_args!("a mapping ({what})"));
             return None;
         };
         let mut keys = Vec::with_capacity(entries.len());
@@ -216,7 +217,7 @@ impl<'a> Decoder<'a> {
 
     /// A scalar as text.
     pub(crate) fn string(&mut self, node: &Node, name: &str) -> Option<String> {
-        self.scalar(node, &format!("a string for `{name}`"))
+        self.scalar(node, format_args!("a string for `{name}`"))
             .map(str::to_string)
     }
 
@@ -238,7 +239,7 @@ impl<'a> Decoder<'a> {
     /// One of the words of `T`.
     pub(crate) fn word<T: Word>(&mut self, node: &Node, name: &str) -> Option<T> {
         let words = T::WORDS;
-        let text = self.scalar(node, &format!("one of: {}", words.join(", ")))?;
+        let text = self.scalar(node, OneOf(words))?;
         if let Ok(value) = text.parse::<T>() {
             return Some(value);
         }
@@ -388,7 +389,7 @@ impl<'a> Decoder<'a> {
             Value::Seq(entries) => entries,
             Value::Null => &[],
             _ => {
-                self.wrong_type(node, &format!("a list for `{name}`"));
+                self.wrong_type(node, format_args!("a list for `{name}`"));
                 &[]
             }
         };
@@ -423,7 +424,12 @@ impl<'a> Decoder<'a> {
             .map(|list| list.into_iter().map(|s| s.value).collect())
     }
 
-    pub(crate) fn scalar<'n>(&mut self, node: &'n Node<'_>, expected: &str) -> Option<&'n str> {
+    /// A scalar as text; `expected` is formatted only for the problem.
+    pub(crate) fn scalar<'n>(
+        &mut self,
+        node: &'n Node<'_>,
+        expected: impl fmt::Display,
+    ) -> Option<&'n str> {
         let text = node.as_str();
         if text.is_none() {
             self.wrong_type(node, expected);
@@ -431,7 +437,7 @@ impl<'a> Decoder<'a> {
         text
     }
 
-    pub(crate) fn wrong_type(&mut self, node: &Node, expected: &str) {
+    pub(crate) fn wrong_type(&mut self, node: &Node, expected: impl fmt::Display) {
         self.error(
             Code::WrongType,
             node.pos,
@@ -485,6 +491,15 @@ impl<T: JsonSchema> JsonSchema for Spanned<T> {
 
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         T::json_schema(generator)
+    }
+}
+
+/// `one of: a, b, c`: the words a field takes, said only in a problem.
+struct OneOf(&'static [&'static str]);
+
+impl fmt::Display for OneOf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "one of: {}", self.0.join(", "))
     }
 }
 

@@ -565,8 +565,98 @@ impl Files for WorkTree {
 /// file name lists them), symlinks neither listed nor followed, and git's
 /// own directory (or a submodule's `.git` file) never listed. Kinds come
 /// from the directory entries, so a listed file costs no system call of its
-/// own. A directory that cannot be read is passed over.
+/// own. A directory that cannot be read is passed over. The directories
+/// inside `real` are listed on every core, then put in their place.
 fn list_files(real: &Path, relative: &str) -> Listing {
+    let Some(children) = children(real, relative) else {
+        return Listing {
+            files: Vec::new(),
+            dirs: HashMap::new(),
+        };
+    };
+    let list = |child: &Child| match child {
+        Child::Dir(dir, name) => Some(list_tree(dir, name)),
+        Child::File(_) => None,
+    };
+    // Threads only pay for themselves over many directories.
+    let below: Vec<Option<Listing>> = if children.len() >= PARALLEL_LISTING {
+        crate::par::map(&children, list)
+    } else {
+        children.iter().map(list).collect()
+    };
+    let mut files = Vec::new();
+    let mut dirs = HashMap::new();
+    for (child, listed) in children.into_iter().zip(below) {
+        match (child, listed) {
+            (Child::File(name), _) => files.push(name),
+            (Child::Dir(..), Some(listed)) => {
+                let offset = files.len();
+                dirs.extend(
+                    listed
+                        .dirs
+                        .into_iter()
+                        .map(|(dir, range)| (dir, range.start + offset..range.end + offset)),
+                );
+                files.extend(listed.files);
+            }
+            (Child::Dir(..), None) => {}
+        }
+    }
+    dirs.insert(relative.to_string(), 0..files.len());
+    Listing { files, dirs }
+}
+
+/// How many entries a directory needs for [`list_files`] to list the
+/// directories inside it on every core.
+const PARALLEL_LISTING: usize = 64;
+
+/// An entry of a directory that [`list_files`] lists.
+enum Child {
+    /// A directory: its real path and root-relative name.
+    Dir(PathBuf, String),
+    /// A regular file's root-relative name.
+    File(String),
+}
+
+/// The directories and regular files in the directory `real`, named
+/// `relative`, in name order, without git's directory or symlinks; `None`
+/// when it cannot be read.
+fn children(real: &Path, relative: &str) -> Option<Vec<Child>> {
+    let list = fs::read_dir(real).ok()?;
+    let mut entries: Vec<fs::DirEntry> = list.filter_map(Result::ok).collect();
+    entries.sort_by_key(fs::DirEntry::file_name);
+    let join = |name: &str| {
+        if relative.is_empty() {
+            name.to_string()
+        } else {
+            format!("{relative}/{name}")
+        }
+    };
+    Some(
+        entries
+            .into_iter()
+            .filter_map(|entry| {
+                let file_name = entry.file_name();
+                // A name that is not UTF-8 is listed as read lossily.
+                let child = file_name.to_string_lossy();
+                if is_git_dir_name(&child) {
+                    return None;
+                }
+                let kind = entry.file_type().ok()?;
+                if kind.is_dir() {
+                    Some(Child::Dir(entry.path(), join(&child)))
+                } else if kind.is_file() {
+                    Some(Child::File(join(&child)))
+                } else {
+                    None
+                }
+            })
+            .collect(),
+    )
+}
+
+/// [`list_files`] on one thread, depth first without recursion.
+fn list_tree(real: &Path, relative: &str) -> Listing {
     /// What is left to visit, last first.
     enum Next {
         Dir(PathBuf, String),
@@ -574,13 +664,6 @@ fn list_files(real: &Path, relative: &str) -> Listing {
         /// The end of a directory's files, which started at the index.
         End(String, usize),
     }
-    let join = |parent: &str, name: &str| {
-        if parent.is_empty() {
-            name.to_string()
-        } else {
-            format!("{parent}/{name}")
-        }
-    };
     let mut found = Vec::new();
     let mut dirs = HashMap::new();
     let mut stack = vec![Next::Dir(real.to_path_buf(), relative.to_string())];
@@ -596,28 +679,14 @@ fn list_files(real: &Path, relative: &str) -> Listing {
             }
             Next::Dir(dir, name) => (dir, name),
         };
-        let Ok(list) = fs::read_dir(&dir) else {
+        let Some(children) = children(&dir, &name) else {
             continue;
         };
-        stack.push(Next::End(name.clone(), found.len()));
-        let mut entries: Vec<fs::DirEntry> = list.filter_map(Result::ok).collect();
-        entries.sort_by_key(fs::DirEntry::file_name);
-        for entry in entries.into_iter().rev() {
-            let file_name = entry.file_name();
-            // A name that is not UTF-8 is listed as read lossily.
-            let child = file_name.to_string_lossy();
-            if is_git_dir_name(&child) {
-                continue;
-            }
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                stack.push(Next::Dir(entry.path(), join(&name, &child)));
-            } else if kind.is_file() {
-                stack.push(Next::File(join(&name, &child)));
-            }
-        }
+        stack.push(Next::End(name, found.len()));
+        stack.extend(children.into_iter().rev().map(|child| match child {
+            Child::Dir(dir, name) => Next::Dir(dir, name),
+            Child::File(name) => Next::File(name),
+        }));
     }
     Listing { files: found, dirs }
 }
@@ -698,6 +767,42 @@ mod tests {
             WorkTree::new(root).files_under("ev/link"),
             ["ev/link/b/c/z.md", "ev/link/b/y.md", "ev/link/x.md"]
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_wide_directory_listed_on_every_core_equals_one_listed_on_one() {
+        // Over PARALLEL_LISTING entries, directories, files and what is
+        // never listed interleaved by name, nested, and an unreadable case
+        // (a dangling symlink).
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = dir.path();
+        for n in 0..(PARALLEL_LISTING + 10) {
+            let path = match n % 4 {
+                0 => format!("ev/d{n:03}/f.md"),
+                1 => format!("ev/f{n:03}.md"),
+                2 => format!("ev/d{n:03}/deep/er/g.md"),
+                _ => format!("ev/e{n:03}/.git/hidden.md"),
+            };
+            let full = root.join(path);
+            std::fs::create_dir_all(full.parent().unwrap_or(root))
+                .unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(full, "x").unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::create_dir_all(root.join("ev/empty")).unwrap_or_else(|e| panic!("{e}"));
+        std::os::unix::fs::symlink(root.join("nowhere"), root.join("ev/d000/dangling"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let wide = list_files(&root.join("ev"), "ev");
+        let serial = list_tree(&root.join("ev"), "ev");
+        assert!(
+            wide.files.len() > PARALLEL_LISTING / 2,
+            "{}",
+            wide.files.len()
+        );
+        assert_eq!(wide.files, serial.files);
+        assert_eq!(wide.dirs, serial.dirs);
+        assert_eq!(wide.dirs.get("ev"), Some(&(0..wide.files.len())));
+        assert_eq!(wide.dirs.get("ev/empty").map(|r| r.len()), Some(0));
     }
 
     #[test]
