@@ -446,12 +446,12 @@ impl WorkTree {
     }
 
     /// Resolves symlinks in `relative`, checks the result stays in the root,
-    /// and gives it with its metadata: the parent directory through the
-    /// cache, then one `lstat` of the last component (resolved further only
-    /// when it is a symlink), so a file inside costs one path walk.
-    fn confine(&self, relative: &str) -> Result<(PathBuf, fs::Metadata), EvidenceStatus> {
+    /// and gives it with its kind: the parent directory through the cache,
+    /// then one `lstat` of the last component (resolved further only when
+    /// it is a symlink), so a file inside costs one path walk.
+    fn confine(&self, relative: &str) -> Result<(PathBuf, Kind), EvidenceStatus> {
         let Some((parent, name)) = relative.rsplit_once('/') else {
-            return self.canonical(relative).and_then(with_metadata);
+            return self.canonical(relative).and_then(with_kind);
         };
         let cached = self.dirs.lock().ok().and_then(|d| d.get(parent).cloned());
         let real_parent = if let Some(result) = cached {
@@ -464,9 +464,11 @@ impl WorkTree {
             result
         }?;
         let candidate = real_parent.join(name);
-        match candidate.symlink_metadata() {
-            Ok(meta) if !meta.file_type().is_symlink() => Ok((candidate, meta)),
-            Ok(_) => self.canonical(relative).and_then(with_metadata),
+        let found = lstat_in(&real_parent, name)
+            .unwrap_or_else(|| candidate.symlink_metadata().map(|m| Kind::of(&m)));
+        match found {
+            Ok(Kind::Symlink) => self.canonical(relative).and_then(with_kind),
+            Ok(kind) => Ok((candidate, kind)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 Err(EvidenceStatus::new(EvidenceState::Missing))
             }
@@ -524,23 +526,20 @@ impl WorkTree {
     pub(crate) fn real_file(&self, relative: &str) -> Option<PathBuf> {
         self.confine(relative)
             .ok()
-            .filter(|(_, meta)| meta.is_file())
+            .filter(|(_, kind)| matches!(kind, Kind::File(_)))
             .map(|(path, _)| path)
     }
 }
 
 impl Files for WorkTree {
     fn entry(&self, relative: &str) -> Result<Entry, EvidenceStatus> {
-        let (_, meta) = self.confine(relative)?;
-        if meta.is_file() {
-            Ok(Entry::File(meta.len()))
-        } else if meta.is_dir() {
-            Ok(Entry::Dir)
-        } else {
-            Err(EvidenceStatus::because(
+        match self.confine(relative)? {
+            (_, Kind::File(len)) => Ok(Entry::File(len)),
+            (_, Kind::Dir) => Ok(Entry::Dir),
+            _ => Err(EvidenceStatus::because(
                 EvidenceState::Missing,
                 "neither a regular file nor a directory",
-            ))
+            )),
         }
     }
 
@@ -701,12 +700,87 @@ struct Listing {
     dirs: HashMap<String, std::ops::Range<usize>>,
 }
 
-/// `real` (a path with every symlink resolved) with its metadata.
-fn with_metadata(real: PathBuf) -> Result<(PathBuf, fs::Metadata), EvidenceStatus> {
+/// `real` (a path with every symlink resolved) with its kind.
+fn with_kind(real: PathBuf) -> Result<(PathBuf, Kind), EvidenceStatus> {
     match real.symlink_metadata() {
-        Ok(meta) => Ok((real, meta)),
+        Ok(meta) => Ok((real, Kind::of(&meta))),
         Err(_) => Err(EvidenceStatus::new(EvidenceState::Missing)),
     }
+}
+
+/// What `lstat` tells of a path, as far as evidence cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A regular file of this many bytes.
+    File(u64),
+    Dir,
+    Symlink,
+    /// A FIFO, socket or device.
+    Other,
+}
+
+impl Kind {
+    fn of(meta: &fs::Metadata) -> Kind {
+        let kind = meta.file_type();
+        if kind.is_symlink() {
+            Kind::Symlink
+        } else if kind.is_file() {
+            Kind::File(meta.len())
+        } else if kind.is_dir() {
+            Kind::Dir
+        } else {
+            Kind::Other
+        }
+    }
+}
+
+/// The kind of `name` in the directory `dir` (a real path), from an
+/// `lstat` relative to the directory opened once: evidence paths come
+/// sorted, so a directory's files come together, and each thread keeps its
+/// last directory open; a file then costs a walk of one component, not of
+/// the whole path from `/`. `None` when this cannot answer (any error but
+/// a missing name: the caller asks again by path, for the same answer and
+/// message).
+#[cfg(unix)]
+fn lstat_in(dir: &Path, name: &str) -> Option<io::Result<Kind>> {
+    use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+    use std::cell::RefCell;
+    thread_local! {
+        static OPEN: RefCell<Option<(PathBuf, rustix::fd::OwnedFd)>> = const { RefCell::new(None) };
+    }
+    if matches!(name, "" | "." | "..") {
+        return None;
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    OPEN.with(|open| {
+        let mut open = open.try_borrow_mut().ok()?;
+        if open.as_ref().is_none_or(|(path, _)| path != dir) {
+            *open = None;
+            let fd = rustix::fs::open(dir, flags, Mode::empty()).ok()?;
+            *open = Some((dir.to_path_buf(), fd));
+        }
+        let (_, fd) = open.as_ref()?;
+        let stat = match rustix::fs::statat(fd, name, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(stat) => stat,
+            Err(rustix::io::Errno::NOENT) => return Some(Err(io::ErrorKind::NotFound.into())),
+            Err(_) => return None,
+        };
+        Some(Ok(match FileType::from_raw_mode(stat.st_mode) {
+            FileType::RegularFile => Kind::File(u64::try_from(stat.st_size).unwrap_or_default()),
+            FileType::Directory => Kind::Dir,
+            FileType::Symlink => Kind::Symlink,
+            _ => Kind::Other,
+        }))
+    })
+}
+
+/// Elsewhere every `lstat` goes by path.
+#[cfg(not(unix))]
+fn lstat_in(_dir: &Path, _name: &str) -> Option<io::Result<Kind>> {
+    None
 }
 
 /// `ELOOP` on Linux and most Unixes: too many levels of symbolic links.
@@ -803,6 +877,54 @@ mod tests {
         assert_eq!(wide.dirs, serial.dirs);
         assert_eq!(wide.dirs.get("ev"), Some(&(0..wide.files.len())));
         assert_eq!(wide.dirs.get("ev/empty").map(|r| r.len()), Some(0));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn lstat_in_a_directory_answers_as_lstat_by_path() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = dir.path();
+        std::fs::write(root.join("file.md"), "four").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir(root.join("sub")).unwrap_or_else(|e| panic!("{e}"));
+        std::os::unix::fs::symlink("file.md", root.join("link")).unwrap_or_else(|e| panic!("{e}"));
+        std::os::unix::fs::symlink("nowhere", root.join("dangling"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(root.join("fifo"))
+            .status()
+            .is_ok_and(|s| s.success());
+        let mut names = vec![
+            "file.md", "sub", "link", "dangling", "missing", "", ".", "..",
+        ];
+        if fifo {
+            names.push("fifo");
+        }
+        for name in names {
+            let by_path = root.join(name).symlink_metadata().map(|m| Kind::of(&m));
+            match lstat_in(root, name) {
+                None => assert!(matches!(name, "" | "." | "..")),
+                Some(Ok(kind)) => assert_eq!(by_path.ok(), Some(kind), "{name}"),
+                Some(Err(e)) => {
+                    assert_eq!(e.kind(), io::ErrorKind::NotFound, "{name}");
+                    assert!(by_path.is_err(), "{name}");
+                }
+            }
+        }
+        assert_eq!(
+            lstat_in(root, "file.md").and_then(Result::ok),
+            Some(Kind::File(4))
+        );
+        assert_eq!(lstat_in(root, "sub").and_then(Result::ok), Some(Kind::Dir));
+        assert_eq!(
+            lstat_in(root, "link").and_then(Result::ok),
+            Some(Kind::Symlink)
+        );
+        // Another directory: the one kept open is replaced.
+        std::fs::write(root.join("sub/inner.md"), "x").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            lstat_in(&root.join("sub"), "inner.md").and_then(Result::ok),
+            Some(Kind::File(1))
+        );
     }
 
     #[test]
