@@ -456,15 +456,13 @@ pub(crate) fn check(out: &mut dyn Write, gate: &Gate, style: Style, quiet: bool)
     if quiet && gate.passed {
         return Ok(());
     }
-    for offender in &gate.offenders {
-        let place = format!(
-            "{}:{}: ",
+    // A failing gate on a large backlog lists thousands of lines: each is
+    // put in words on every core, then written in order.
+    let lines = crate::par::map(&gate.offenders, |offender| {
+        format!(
+            "{}:{}: {} [{}] {}: {}{}\n",
             inert(&offender.source.file),
-            offender.source.line
-        );
-        writeln!(
-            out,
-            "{place}{} [{}] {}: {}{}",
+            offender.source.line,
             style.bold(&inert(&offender.id)),
             style.paint(offender.risk.as_str(), Tone::of_risk(offender.risk)),
             inert(&offender.title),
@@ -474,7 +472,10 @@ pub(crate) fn check(out: &mut dyn Write, gate: &Gate, style: Style, quiet: bool)
                 .as_ref()
                 .map(|o| format!(" (owner: {})", inert(o)))
                 .unwrap_or_default()
-        )?;
+        )
+    });
+    for line in lines {
+        out.write_all(line.as_bytes())?;
     }
     if !quiet {
         for accepted in &gate.accepted {
