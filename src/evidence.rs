@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::{fs, io};
 
@@ -100,10 +101,13 @@ pub(crate) const MAX_GLOB_TESTS: usize = 20_000_000;
 ///
 /// Distinct paths are shared out over every core: resolution is mostly
 /// system calls, which run in parallel. Globs are grouped by the directory
-/// they start from, which is listed once for all of them.
+/// they start from, which is listed once for all of them. Once `stop` is
+/// set (the repository turned out invalid, so nobody will read the states)
+/// what is left is skipped and the map is incomplete.
 pub(crate) fn resolve_all<'a>(
     files: &(impl Files + Sync),
     paths: impl IntoIterator<Item = &'a str>,
+    stop: &AtomicBool,
 ) -> EvidenceMap {
     let distinct: Vec<&str> = paths
         .into_iter()
@@ -128,7 +132,13 @@ pub(crate) fn resolve_all<'a>(
             _ => others.push(written),
         }
     }
-    let resolved = crate::par::map(&others, |p| resolve(files, p));
+    let resolved = crate::par::map(&others, |p| {
+        if stop.load(Ordering::Relaxed) {
+            EvidenceStatus::default()
+        } else {
+            resolve(files, p)
+        }
+    });
     let mut map: EvidenceMap = others
         .into_iter()
         .map(str::to_string)
@@ -140,6 +150,9 @@ pub(crate) fn resolve_all<'a>(
     // Base directories are listed on every core, a few at a time so that
     // many bases over a large tree hold a few listings at once.
     for group in globs.chunks(LISTINGS_AT_ONCE) {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
         let listings = crate::par::map(group, |(base, _)| base_files(files, base));
         for ((_, patterns), listed) in group.iter().zip(listings) {
             budget = match_globs(patterns, listed, budget, &mut map);
@@ -748,7 +761,10 @@ fn lstat_in(dir: &Path, name: &str) -> Option<io::Result<Kind>> {
     thread_local! {
         static OPEN: RefCell<Option<(PathBuf, rustix::fd::OwnedFd)>> = const { RefCell::new(None) };
     }
-    if matches!(name, "" | "." | "..") {
+    // A path as long as the system's limit cannot be looked up by path, and
+    // must not be found here either: past the smallest common limit (macOS's
+    // 1,024 bytes; Linux allows 4,096), the caller's lookup by path answers.
+    if matches!(name, "" | "." | "..") || dir.as_os_str().len() + 1 + name.len() >= SHORT_PATH {
         return None;
     }
     #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -776,6 +792,10 @@ fn lstat_in(dir: &Path, name: &str) -> Option<io::Result<Kind>> {
         }))
     })
 }
+
+/// The length from which [`lstat_in`] leaves a path to the lookup by path.
+#[cfg(unix)]
+const SHORT_PATH: usize = 1024;
 
 /// Elsewhere every `lstat` goes by path.
 #[cfg(not(unix))]
@@ -924,6 +944,46 @@ mod tests {
         assert_eq!(
             lstat_in(&root.join("sub"), "inner.md").and_then(Result::ok),
             Some(Kind::File(1))
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_past_the_systems_limit_is_not_found_by_its_directory() {
+        // A file whose directory has a usable path but whose own path is
+        // longer than Linux's 4,096 bytes: the lookup by path fails (file
+        // name too long), and the lookup in its directory must not find it.
+        use rustix::fs::{Mode, OFlags};
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = dir.path();
+        let component = "d".repeat(200);
+        let mut relative = String::from("ev");
+        std::fs::create_dir(root.join("ev")).unwrap_or_else(|e| panic!("{e}"));
+        let mut fd = rustix::fs::open(root.join("ev"), OFlags::RDONLY, Mode::empty())
+            .unwrap_or_else(|e| panic!("{e}"));
+        while root.as_os_str().len() + relative.len() < 3_900 {
+            rustix::fs::mkdirat(&fd, component.as_str(), Mode::RWXU)
+                .unwrap_or_else(|e| panic!("{e}"));
+            fd = rustix::fs::openat(&fd, component.as_str(), OFlags::RDONLY, Mode::empty())
+                .unwrap_or_else(|e| panic!("{e}"));
+            relative = format!("{relative}/{component}");
+        }
+        let name = "f".repeat(250);
+        drop(
+            rustix::fs::openat(
+                &fd,
+                name.as_str(),
+                OFlags::CREATE | OFlags::WRONLY,
+                Mode::RUSR,
+            )
+            .unwrap_or_else(|e| panic!("{e}")),
+        );
+        let path = format!("{relative}/{name}");
+        assert!(root.join(&path).symlink_metadata().is_err());
+        let found = WorkTree::new(root).entry(&path);
+        assert!(
+            matches!(&found, Err(status) if status.state == EvidenceState::Missing),
+            "{found:?}"
         );
     }
 

@@ -7,7 +7,7 @@
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use anyhow::{Context, bail};
 use walkdir::WalkDir;
@@ -136,33 +136,35 @@ pub(crate) fn classify(relative: &str) -> Option<FileKind> {
 /// Fails only when the root itself cannot be used; problems inside files
 /// come back as diagnostics.
 pub(crate) fn load(root: &Path) -> anyhow::Result<Loaded> {
-    load_with(root, |_| ()).map(|(loaded, ())| loaded)
+    load_with(root, |_, _| ()).map(|(loaded, _)| loaded)
 }
 
 /// [`load`], running `alongside` on the repository on another thread while
 /// it is validated (see [`load_from_with`]).
 pub(crate) fn load_with<T: Send>(
     root: &Path,
-    alongside: impl FnOnce(&Repository) -> T + Send,
-) -> anyhow::Result<(Loaded, T)> {
+    alongside: impl FnOnce(&Repository, &AtomicBool) -> T + Send,
+) -> anyhow::Result<(Loaded, Option<T>)> {
     check_root(root)?;
     load_from_with(&WorkTreeSource { root }, alongside)
 }
 
 /// Reads and validates the repository from `source`.
 pub fn load_from(source: &dyn FileSource) -> anyhow::Result<Loaded> {
-    load_from_with(source, |_| ()).map(|(loaded, ())| loaded)
+    load_from_with(source, |_, _| ()).map(|(loaded, _)| loaded)
 }
 
 /// Reads the repository from `source` and validates it while `alongside`
 /// runs on the merged repository on another thread: work that needs the
 /// files read but not their verdict (resolving evidence) overlaps the
-/// validation, which runs on one core. What `alongside` returns is
-/// wasted when the repository has errors.
+/// validation, which runs on one core. Only for a valid repository: after
+/// an error in a file `alongside` does not run, and when validation finds
+/// one it sets the flag `alongside` is given, to stop early, and what it
+/// returns is dropped (`None`).
 pub(crate) fn load_from_with<T: Send>(
     source: &dyn FileSource,
-    alongside: impl FnOnce(&Repository) -> T + Send,
-) -> anyhow::Result<(Loaded, T)> {
+    alongside: impl FnOnce(&Repository, &AtomicBool) -> T + Send,
+) -> anyhow::Result<(Loaded, Option<T>)> {
     let files = source.files()?;
     if files.len() > MAX_FILES {
         bail!(
@@ -205,10 +207,22 @@ pub(crate) fn load_from_with<T: Send>(
         repository.mappings.extend(result.mappings);
         diagnostics.extend(result.diagnostics);
     }
-    let (found, beside) = par::join(
-        || validate::check(&repository, complete),
-        || alongside(&repository),
-    );
+    let invalid = AtomicBool::new(diagnostics.iter().any(Diagnostic::is_error));
+    let (found, beside) = if invalid.load(Ordering::Relaxed) {
+        (validate::check(&repository, complete), None)
+    } else {
+        par::join(
+            || {
+                let found = validate::check(&repository, complete);
+                if found.iter().any(Diagnostic::is_error) {
+                    invalid.store(true, Ordering::Relaxed);
+                }
+                found
+            },
+            || Some(alongside(&repository, &invalid)),
+        )
+    };
+    let beside = beside.filter(|_| !invalid.load(Ordering::Relaxed));
     diagnostics.extend(found);
     repository.frameworks.sort_by(|a, b| a.id.cmp(&b.id));
     repository.items.sort_by(|a, b| a.id.cmp(&b.id));
@@ -538,6 +552,45 @@ pub(crate) fn resolve_root(given: Option<&Path>, cwd: &Path) -> (PathBuf, &'stat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `load_with` on a temporary repository of `files`, with an
+    /// `alongside` that counts the evidence paths it is given and whether
+    /// it was asked to stop.
+    fn alongside_of(files: &[(&str, &str)]) -> Option<(usize, bool)> {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        for (path, text) in files {
+            let full = dir.path().join(path);
+            fs::create_dir_all(full.parent().unwrap_or(dir.path()))
+                .unwrap_or_else(|e| panic!("{e}"));
+            fs::write(full, text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let (_, beside) = load_with(dir.path(), |repo, stop| {
+            (repo.evidence().count(), stop.load(Ordering::Relaxed))
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        beside
+    }
+
+    #[test]
+    fn work_beside_validation_is_only_kept_for_a_valid_repository() {
+        let control = "framework: f\ncontrols:\n  - id: C1\n    title: t\n    status: implemented\n    evidence: [e/a.md, e/b.md]\n";
+        assert_eq!(
+            alongside_of(&[("controls/f.yaml", control)]),
+            Some((2, false))
+        );
+        // An error in a file: it does not run (a typo must not cost a walk
+        // of the evidence).
+        assert_eq!(
+            alongside_of(&[("controls/f.yaml", control), ("controls/g.yaml", "bad: [")]),
+            None
+        );
+        // An error validation finds (an id given twice): it is dropped.
+        let twice = "framework: g\ncontrols:\n  - id: D1\n    title: a\n    status: planned\n  - id: D1\n    title: b\n    status: planned\n";
+        assert_eq!(
+            alongside_of(&[("controls/f.yaml", control), ("controls/g.yaml", twice)]),
+            None
+        );
+    }
 
     #[test]
     fn the_repository_budget_counts_every_file() {

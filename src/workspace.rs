@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::Context;
 
@@ -59,8 +60,9 @@ impl Workspace {
             }
         };
         let view = tree.as_ref().map(|(_, tree)| tree);
-        let evidence = |repo: &Repository| {
-            prefetch.then(|| states_of(root, view, repo.evidence().map(|e| e.path.as_str())))
+        let evidence = |repo: &Repository, stop: &AtomicBool| {
+            let paths = repo.evidence().map(|e| e.path.as_str());
+            prefetch.then(|| states_of(root, view, paths, stop))
         };
         let (loaded, prefetched) = match view {
             None => load::load_with(root, evidence)?,
@@ -73,7 +75,7 @@ impl Workspace {
             git,
             at,
             tree,
-            prefetched: Mutex::new(prefetched),
+            prefetched: Mutex::new(prefetched.flatten()),
         })
     }
 
@@ -103,7 +105,12 @@ impl Workspace {
     /// The states of `paths`, resolved in the view analysed (the working
     /// tree, or the revision of `--at`).
     pub(crate) fn resolve<'a>(&self, paths: impl IntoIterator<Item = &'a str>) -> EvidenceMap {
-        states_of(&self.root, self.tree.as_ref(), paths)
+        states_of(
+            &self.root,
+            self.tree.as_ref(),
+            paths,
+            &AtomicBool::new(false),
+        )
     }
 
     /// Which of `paths` (root-relative) are files in the view analysed.
@@ -232,14 +239,15 @@ impl Workspace {
 }
 
 /// The states of `paths` in the revision's `tree`, or in the working tree
-/// under `root` when there is none.
+/// under `root` when there is none; incomplete once `stop` is set.
 fn states_of<'a>(
     root: &Path,
     tree: Option<&TreeFiles>,
     paths: impl IntoIterator<Item = &'a str>,
+    stop: &AtomicBool,
 ) -> EvidenceMap {
     match tree {
-        Some(tree) => evidence::resolve_all(tree, paths),
-        None => evidence::resolve_all(&WorkTree::new(root), paths),
+        Some(tree) => evidence::resolve_all(tree, paths, stop),
+        None => evidence::resolve_all(&WorkTree::new(root), paths, stop),
     }
 }
