@@ -300,22 +300,36 @@ fn max_age(repo: &Repository, e: &Evidence, own: Option<u32>, framework: &str) -
 
 /// The view of every backlog item and recurring review, sorted by id.
 fn item_views(repo: &Repository, facts: Facts<'_>, options: Options) -> Vec<ItemView> {
-    let items: Vec<ItemView> = crate::par::map(&repo.items, |item| {
-        let view = |e: &Evidence| {
-            let days = max_age(repo, e, item.max_age_days, &item.framework);
-            evidence_view(e, facts, days, options.as_of)
-        };
-        item_view(item, options, &view)
-    });
+    /// A backlog item or a recurring review: both become item views.
+    enum Subject<'r> {
+        Backlog(&'r Item),
+        Recurring(&'r Review),
+    }
     let recurring = repo.recurring();
-    let mut items = items;
-    items.extend(recurring.iter().map(|review| {
-        let framework = review.framework.as_deref().unwrap_or_default();
-        let view = |e: &Evidence| {
-            evidence_view(e, facts, max_age(repo, e, None, framework), options.as_of)
-        };
-        review_view(review, options, &view)
-    }));
+    // One list of both, so the views are built on every core straight into
+    // one vector of the right size.
+    let subjects: Vec<Subject> = repo
+        .items
+        .iter()
+        .map(Subject::Backlog)
+        .chain(recurring.iter().map(Subject::Recurring))
+        .collect();
+    let mut items = crate::par::map(&subjects, |subject| match subject {
+        Subject::Backlog(item) => {
+            let view = |e: &Evidence| {
+                let days = max_age(repo, e, item.max_age_days, &item.framework);
+                evidence_view(e, facts, days, options.as_of)
+            };
+            item_view(item, options, &view)
+        }
+        Subject::Recurring(review) => {
+            let framework = review.framework.as_deref().unwrap_or_default();
+            let view = |e: &Evidence| {
+                evidence_view(e, facts, max_age(repo, e, None, framework), options.as_of)
+            };
+            review_view(review, options, &view)
+        }
+    });
     items.sort_by(|a, b| a.id.cmp(&b.id));
     items
 }
