@@ -429,7 +429,14 @@ pub struct WorkTree {
     /// Directories listed so far: a directory inside one of them (a glob's
     /// base below a directory another entry names) is not listed again.
     listings: Mutex<HashMap<String, Arc<Listing>>>,
+    /// This view's number: a directory a thread keeps open for one view
+    /// (see [`lstat_in`]) is not used by another, which may see the tree
+    /// after it changed.
+    view: u64,
 }
+
+/// The number of the next [`WorkTree`].
+static VIEWS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl WorkTree {
     /// A view of the files under `root`.
@@ -439,6 +446,7 @@ impl WorkTree {
             real_root: root.canonicalize().ok(),
             dirs: Mutex::new(HashMap::new()),
             listings: Mutex::new(HashMap::new()),
+            view: VIEWS.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -477,7 +485,7 @@ impl WorkTree {
             result
         }?;
         let candidate = real_parent.join(name);
-        let found = lstat_in(&real_parent, name)
+        let found = lstat_in(self.view, &real_parent, name)
             .unwrap_or_else(|| candidate.symlink_metadata().map(|m| Kind::of(&m)));
         match found {
             Ok(Kind::Symlink) => self.canonical(relative).and_then(with_kind),
@@ -750,16 +758,16 @@ impl Kind {
 /// The kind of `name` in the directory `dir` (a real path), from an
 /// `lstat` relative to the directory opened once: evidence paths come
 /// sorted, so a directory's files come together, and each thread keeps its
-/// last directory open; a file then costs a walk of one component, not of
+/// last directory of the `view` open; a file then costs a walk of one component, not of
 /// the whole path from `/`. `None` when this cannot answer (any error but
 /// a missing name: the caller asks again by path, for the same answer and
 /// message).
 #[cfg(unix)]
-fn lstat_in(dir: &Path, name: &str) -> Option<io::Result<Kind>> {
+fn lstat_in(view: u64, dir: &Path, name: &str) -> Option<io::Result<Kind>> {
     use rustix::fs::{AtFlags, FileType, Mode, OFlags};
     use std::cell::RefCell;
     thread_local! {
-        static OPEN: RefCell<Option<(PathBuf, rustix::fd::OwnedFd)>> = const { RefCell::new(None) };
+        static OPEN: RefCell<Option<(u64, PathBuf, rustix::fd::OwnedFd)>> = const { RefCell::new(None) };
     }
     // A path as long as the system's limit cannot be looked up by path, and
     // must not be found here either: past the smallest common limit (macOS's
@@ -773,12 +781,15 @@ fn lstat_in(dir: &Path, name: &str) -> Option<io::Result<Kind>> {
     let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
     OPEN.with(|open| {
         let mut open = open.try_borrow_mut().ok()?;
-        if open.as_ref().is_none_or(|(path, _)| path != dir) {
+        if open
+            .as_ref()
+            .is_none_or(|(kept, path, _)| *kept != view || path != dir)
+        {
             *open = None;
             let fd = rustix::fs::open(dir, flags, Mode::empty()).ok()?;
-            *open = Some((dir.to_path_buf(), fd));
+            *open = Some((view, dir.to_path_buf(), fd));
         }
-        let (_, fd) = open.as_ref()?;
+        let (_, _, fd) = open.as_ref()?;
         let stat = match rustix::fs::statat(fd, name, AtFlags::SYMLINK_NOFOLLOW) {
             Ok(stat) => stat,
             Err(rustix::io::Errno::NOENT) => return Some(Err(io::ErrorKind::NotFound.into())),
@@ -799,7 +810,7 @@ const SHORT_PATH: usize = 1024;
 
 /// Elsewhere every `lstat` goes by path.
 #[cfg(not(unix))]
-fn lstat_in(_dir: &Path, _name: &str) -> Option<io::Result<Kind>> {
+fn lstat_in(_view: u64, _dir: &Path, _name: &str) -> Option<io::Result<Kind>> {
     None
 }
 
@@ -921,7 +932,7 @@ mod tests {
         }
         for name in names {
             let by_path = root.join(name).symlink_metadata().map(|m| Kind::of(&m));
-            match lstat_in(root, name) {
+            match lstat_in(0, root, name) {
                 None => assert!(matches!(name, "" | "." | "..")),
                 Some(Ok(kind)) => assert_eq!(by_path.ok(), Some(kind), "{name}"),
                 Some(Err(e)) => {
@@ -931,20 +942,42 @@ mod tests {
             }
         }
         assert_eq!(
-            lstat_in(root, "file.md").and_then(Result::ok),
+            lstat_in(0, root, "file.md").and_then(Result::ok),
             Some(Kind::File(4))
         );
-        assert_eq!(lstat_in(root, "sub").and_then(Result::ok), Some(Kind::Dir));
         assert_eq!(
-            lstat_in(root, "link").and_then(Result::ok),
+            lstat_in(0, root, "sub").and_then(Result::ok),
+            Some(Kind::Dir)
+        );
+        assert_eq!(
+            lstat_in(0, root, "link").and_then(Result::ok),
             Some(Kind::Symlink)
         );
         // Another directory: the one kept open is replaced.
         std::fs::write(root.join("sub/inner.md"), "x").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
-            lstat_in(&root.join("sub"), "inner.md").and_then(Result::ok),
+            lstat_in(0, &root.join("sub"), "inner.md").and_then(Result::ok),
             Some(Kind::File(1))
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_view_does_not_use_a_directory_an_earlier_one_kept_open() {
+        // The directory kept open for one view is replaced on disk; a new
+        // view of the same root must see the new one.
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = dir.path();
+        std::fs::create_dir(root.join("ev")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(root.join("ev/old.md"), "old").unwrap_or_else(|e| panic!("{e}"));
+        let before = WorkTree::new(root);
+        assert_eq!(before.entry("ev/old.md"), Ok(Entry::File(3)));
+        std::fs::remove_dir_all(root.join("ev")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir(root.join("ev")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(root.join("ev/new.md"), "new!").unwrap_or_else(|e| panic!("{e}"));
+        let after = WorkTree::new(root);
+        assert_eq!(after.entry("ev/new.md"), Ok(Entry::File(4)));
+        assert!(after.entry("ev/old.md").is_err());
     }
 
     #[cfg(unix)]

@@ -100,7 +100,8 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
         .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
 }
 
-/// Opens the repository at the root (or at `--at`), refusing one with
+/// Opens the repository at the root (or at `--at`) for an analysis (its
+/// evidence resolved while the files are validated), refusing one with
 /// nothing to check unless `--allow-empty`, and says what it read with
 /// `--verbose`.
 pub(crate) fn open(ctx: &Context, err: &mut dyn Write) -> anyhow::Result<Workspace> {
