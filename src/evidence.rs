@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::{fs, io};
 
@@ -436,7 +436,7 @@ pub struct WorkTree {
 }
 
 /// The number of the next [`WorkTree`].
-static VIEWS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+static VIEWS: AtomicU64 = AtomicU64::new(0);
 
 impl WorkTree {
     /// A view of the files under `root`.
@@ -734,13 +734,16 @@ fn with_kind(real: PathBuf) -> Result<(PathBuf, Kind), EvidenceStatus> {
 enum Kind {
     /// A regular file of this many bytes.
     File(u64),
+    /// A directory.
     Dir,
+    /// A symbolic link, not followed.
     Symlink,
     /// A FIFO, socket or device.
     Other,
 }
 
 impl Kind {
+    /// The kind `lstat`'s metadata tells.
     fn of(meta: &fs::Metadata) -> Kind {
         let kind = meta.file_type();
         if kind.is_symlink() {
