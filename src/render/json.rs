@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use serde_json::ser::{Formatter, PrettyFormatter};
+use serde_json::ser::Formatter;
 
 use super::DueLists;
 use crate::acceptance::Acceptance;
@@ -383,22 +383,65 @@ pub(crate) fn write(out: &mut dyn Write, doc: &impl Serialize) -> io::Result<()>
     // indent and quote, which through `dyn Write` cost a fifth of a large
     // `status --format json`.
     let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
-    let mut serializer = serde_json::Serializer::with_formatter(
-        &mut buffered,
-        SafeFormatter(PrettyFormatter::new()),
-    );
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut buffered, SafeFormatter::default());
     doc.serialize(&mut serializer)?;
     writeln!(buffered)?;
     buffered.flush()
 }
 
-/// serde_json's pretty layout, writing every character
-/// [`crate::text::is_unsafe`] names (bidi controls, line separators,
-/// noncharacters, ...) as a `\u` escape, so a document printed to a CI log
-/// cannot reorder or hide text. serde_json already escapes ASCII controls;
-/// the others only occur inside strings, where the escape means the same
-/// character.
-struct SafeFormatter(PrettyFormatter<'static>);
+/// serde_json's pretty layout (two spaces a level, `": "` after a key),
+/// writing every character [`crate::text::is_unsafe`] names (bidi controls,
+/// line separators, noncharacters, ...) as a `\u` escape, so a document
+/// printed to a CI log cannot reorder or hide text. serde_json already
+/// escapes ASCII controls; the others only occur inside strings, where the
+/// escape means the same character.
+///
+/// It writes each line break with its comma and indent in one call, where
+/// serde_json's `PrettyFormatter` makes one call per level: a large status
+/// document has two million lines.
+#[derive(Default)]
+struct SafeFormatter {
+    /// How many arrays and objects are open.
+    level: usize,
+    /// Whether the innermost open array or object has a value yet.
+    has_value: bool,
+}
+
+/// A comma, a line break and the indent of [`BREAK_LEVELS`] levels.
+const BREAK: &[u8; 2 + 2 * BREAK_LEVELS] = &{
+    let mut line = [b' '; 2 + 2 * BREAK_LEVELS];
+    line[0] = b',';
+    line[1] = b'\n';
+    line
+};
+
+/// How deep [`BREAK`] indents in one piece; deeper lines take more calls.
+const BREAK_LEVELS: usize = 32;
+
+impl SafeFormatter {
+    /// Starts a new line at the current level, after a comma unless it is
+    /// the first value.
+    fn line<W: ?Sized + Write>(&self, writer: &mut W, comma: bool) -> io::Result<()> {
+        let start = usize::from(!comma);
+        let shallow = self.level.min(BREAK_LEVELS);
+        writer.write_all(&BREAK[start..2 + 2 * shallow])?;
+        for _ in shallow..self.level {
+            writer.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    /// Closes an array or object with `close`, on a line of its own when it
+    /// holds a value.
+    fn close<W: ?Sized + Write>(&mut self, writer: &mut W, close: &[u8]) -> io::Result<()> {
+        self.level = self.level.saturating_sub(1);
+        if self.has_value {
+            self.line(writer, false)?;
+        }
+        writer.write_all(close)
+    }
+}
 
 impl Formatter for SafeFormatter {
     fn write_string_fragment<W: ?Sized + Write>(
@@ -424,11 +467,13 @@ impl Formatter for SafeFormatter {
     }
 
     fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.begin_array(writer)
+        self.level += 1;
+        self.has_value = false;
+        writer.write_all(b"[")
     }
 
     fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.end_array(writer)
+        self.close(writer, b"]")
     }
 
     fn begin_array_value<W: ?Sized + Write>(
@@ -436,19 +481,22 @@ impl Formatter for SafeFormatter {
         writer: &mut W,
         first: bool,
     ) -> io::Result<()> {
-        self.0.begin_array_value(writer, first)
+        self.line(writer, !first)
     }
 
-    fn end_array_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.end_array_value(writer)
+    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 
     fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.begin_object(writer)
+        self.level += 1;
+        self.has_value = false;
+        writer.write_all(b"{")
     }
 
     fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.end_object(writer)
+        self.close(writer, b"}")
     }
 
     fn begin_object_key<W: ?Sized + Write>(
@@ -456,14 +504,50 @@ impl Formatter for SafeFormatter {
         writer: &mut W,
         first: bool,
     ) -> io::Result<()> {
-        self.0.begin_object_key(writer, first)
+        self.line(writer, !first)
     }
 
     fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.begin_object_value(writer)
+        writer.write_all(b": ")
     }
 
-    fn end_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.end_object_value(writer)
+    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value with empty and nested arrays and objects, nested deeper
+    /// than [`BREAK_LEVELS`].
+    fn nested(depth: usize) -> serde_json::Value {
+        let mut value =
+            serde_json::json!({"a": [], "b": {}, "c": [1, "x", null], "d": {"e": [[]]}});
+        for level in 0..depth {
+            value = if level % 2 == 0 {
+                serde_json::json!({"k": value, "empty": [], "n": level})
+            } else {
+                serde_json::json!([value, {}, level])
+            };
+        }
+        value
+    }
+
+    #[test]
+    fn the_layout_is_serde_jsons_pretty_layout_at_every_depth() {
+        for depth in [0, 1, 2, BREAK_LEVELS - 1, BREAK_LEVELS, BREAK_LEVELS + 7] {
+            let value = nested(depth);
+            let mut written = Vec::new();
+            write(&mut written, &value).unwrap_or_else(|e| panic!("{e}"));
+            let expected = serde_json::to_string_pretty(&value).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(
+                String::from_utf8_lossy(&written),
+                expected + "\n",
+                "{depth}"
+            );
+        }
     }
 }
