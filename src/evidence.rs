@@ -7,6 +7,7 @@
 //! working tree ([`WorkTree`]: metadata only, symlinks never followed while
 //! listing) and to a git revision (`git::TreeFiles`).
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -257,6 +258,21 @@ pub(crate) fn is_git_dir_name(name: &str) -> bool {
     if !name.bytes().any(|b| b.eq_ignore_ascii_case(&b'g')) {
         return false;
     }
+    // The ignorable characters are not ASCII: an ASCII name is compared
+    // as it is.
+    if name.is_ascii() {
+        let stream = name.split(':').next().unwrap_or_default();
+        return stream
+            .trim_end_matches(['.', ' '])
+            .eq_ignore_ascii_case(".git")
+            || name.eq_ignore_ascii_case("git~1");
+    }
+    git_dir_name_by_copy(name)
+}
+
+/// [`is_git_dir_name`] on a copy of `name` without the ignorable
+/// characters.
+fn git_dir_name_by_copy(name: &str) -> bool {
     let visible: String = name
         .chars()
         .filter(|c| !is_hfs_ignorable(*c))
@@ -287,6 +303,15 @@ pub fn lexical(path: &str) -> Lexical {
     if p.is_absolute() || path.starts_with('\\') || has_drive_letter(path) {
         return Lexical::Outside("absolute path");
     }
+    // Already in normal form (the usual case): taken as it is.
+    if !path.contains('\\') && is_safe_tree_path(path) {
+        return Lexical::Inside(path.to_string());
+    }
+    by_components(p)
+}
+
+/// [`lexical`] of a relative path, component by component.
+fn by_components(p: &Path) -> Lexical {
     let mut parts: Vec<&str> = Vec::new();
     for component in p.components() {
         match component {
@@ -471,25 +496,65 @@ impl WorkTree {
     /// then one `lstat` of the last component (resolved further only when
     /// it is a symlink), so a file inside costs one path walk.
     fn confine(&self, relative: &str) -> Result<(PathBuf, Kind), EvidenceStatus> {
+        self.located(relative, true)
+            .map(|(path, kind)| (path.unwrap_or_default(), kind))
+    }
+
+    /// [`WorkTree::confine`], building the real path only when `with_path`
+    /// or when it is at hand (a kind alone needs no path).
+    fn located(
+        &self,
+        relative: &str,
+        with_path: bool,
+    ) -> Result<(Option<PathBuf>, Kind), EvidenceStatus> {
         let Some((parent, name)) = relative.rsplit_once('/') else {
-            return self.canonical(relative).and_then(with_kind);
+            return self
+                .canonical(relative)
+                .and_then(with_kind)
+                .map(|(path, kind)| (Some(path), kind));
         };
-        let cached = self.dirs.lock().ok().and_then(|d| d.get(parent).cloned());
-        let real_parent = if let Some(result) = cached {
-            result
-        } else {
-            let result = self.canonical(parent);
-            if let Ok(mut dirs) = self.dirs.lock() {
-                dirs.insert(parent.to_string(), result.clone());
+        // Evidence is resolved in path order, so a thread mostly asks in
+        // the directory it asked in last: that one is kept at hand.
+        thread_local! {
+            static LAST: RefCell<Option<LastDir>> = const { RefCell::new(None) };
+        }
+        let found = LAST.with(|last| {
+            let mut last = last.try_borrow_mut().ok()?;
+            if last
+                .as_ref()
+                .is_none_or(|(view, kept, _)| *view != self.view || kept != parent)
+            {
+                *last = Some((self.view, parent.to_string(), self.real_dir(parent)));
             }
-            result
-        }?;
-        let candidate = real_parent.join(name);
-        let found = lstat_in(self.view, &real_parent, name)
-            .unwrap_or_else(|| candidate.symlink_metadata().map(|m| Kind::of(&m)));
+            let (_, _, real_parent) = last.as_ref()?;
+            Some(
+                real_parent
+                    .as_ref()
+                    .map_err(Clone::clone)
+                    .map(|real_parent| {
+                        let found = lstat_in(self.view, real_parent, name);
+                        let path = (with_path || found.is_none()).then(|| real_parent.join(name));
+                        (path, found)
+                    }),
+            )
+        });
+        let (path, found) = match found {
+            Some(found) => found?,
+            None => {
+                let real_parent = self.real_dir(parent)?;
+                (Some(real_parent.join(name)), None)
+            }
+        };
+        let found = found.unwrap_or_else(|| match &path {
+            Some(path) => path.symlink_metadata().map(|m| Kind::of(&m)),
+            None => Err(io::ErrorKind::NotFound.into()),
+        });
         match found {
-            Ok(Kind::Symlink) => self.canonical(relative).and_then(with_kind),
-            Ok(kind) => Ok((candidate, kind)),
+            Ok(Kind::Symlink) => self
+                .canonical(relative)
+                .and_then(with_kind)
+                .map(|(path, kind)| (Some(path), kind)),
+            Ok(kind) => Ok((path, kind)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 Err(EvidenceStatus::new(EvidenceState::Missing))
             }
@@ -498,6 +563,19 @@ impl WorkTree {
                 format!("cannot be read: {e}"),
             )),
         }
+    }
+
+    /// The real path of the directory `relative`, resolved once per tree.
+    fn real_dir(&self, relative: &str) -> Result<PathBuf, EvidenceStatus> {
+        let cached = self.dirs.lock().ok().and_then(|d| d.get(relative).cloned());
+        if let Some(result) = cached {
+            return result;
+        }
+        let result = self.canonical(relative);
+        if let Ok(mut dirs) = self.dirs.lock() {
+            dirs.insert(relative.to_string(), result.clone());
+        }
+        result
     }
 
     /// Resolves every symlink in `relative` and checks the result stays in
@@ -554,7 +632,7 @@ impl WorkTree {
 
 impl Files for WorkTree {
     fn entry(&self, relative: &str) -> Result<Entry, EvidenceStatus> {
-        match self.confine(relative)? {
+        match self.located(relative, false)? {
             (_, Kind::File(len)) => Ok(Entry::File(len)),
             (_, Kind::Dir) => Ok(Entry::Dir),
             _ => Err(EvidenceStatus::because(
@@ -768,7 +846,7 @@ impl Kind {
 #[cfg(unix)]
 fn lstat_in(view: u64, dir: &Path, name: &str) -> Option<io::Result<Kind>> {
     use rustix::fs::{AtFlags, FileType, Mode, OFlags};
-    use std::cell::RefCell;
+
     thread_local! {
         static OPEN: RefCell<Option<(u64, PathBuf, rustix::fd::OwnedFd)>> = const { RefCell::new(None) };
     }
@@ -806,6 +884,10 @@ fn lstat_in(view: u64, dir: &Path, name: &str) -> Option<io::Result<Kind>> {
         }))
     })
 }
+
+/// The directory a thread looked in last: the view of the tree, the
+/// directory as written, and its real path or why it has none.
+type LastDir = (u64, String, Result<PathBuf, EvidenceStatus>);
 
 /// The length from which [`lstat_in`] leaves a path to the lookup by path.
 #[cfg(unix)]
@@ -985,6 +1067,56 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn kinds_without_a_path_match_kinds_with_one_in_any_order() {
+        // `entry` takes the kind alone (no path built) and keeps the last
+        // directory at hand; `confine` builds the path. Asked in an order
+        // that leaves and revisits directories, the two agree.
+        let outside = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = dir.path();
+        for sub in ["a", "b", "a/c"] {
+            std::fs::create_dir(root.join(sub)).unwrap_or_else(|e| panic!("{e}"));
+        }
+        for (path, text) in [("a/x.md", "x"), ("a/empty.md", ""), ("b/y.md", "yy")] {
+            std::fs::write(root.join(path), text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::write(outside.path().join("o.md"), "o").unwrap_or_else(|e| panic!("{e}"));
+        let link = |target: &Path, at: &str| {
+            std::os::unix::fs::symlink(target, root.join(at)).unwrap_or_else(|e| panic!("{e}"));
+        };
+        link(Path::new("x.md"), "a/in.md");
+        link(&outside.path().join("o.md"), "b/out.md");
+        link(Path::new("nowhere"), "b/dangling.md");
+        link(Path::new("a"), "alias");
+        let asked = [
+            "a/x.md",
+            "b/y.md",
+            "a/empty.md",
+            "a/in.md",
+            "b/out.md",
+            "a/c",
+            "b/dangling.md",
+            "a/none.md",
+            "alias/x.md",
+            "a/x.md",
+            "none/x.md",
+            "b/y.md",
+            "a",
+            "alias",
+            "none",
+        ];
+        let tree = WorkTree::new(root);
+        for path in asked.iter().chain(asked.iter().rev()) {
+            let with_path = tree.confine(path).map(|(_, kind)| kind);
+            let without = tree.located(path, false).map(|(_, kind)| kind);
+            assert_eq!(without, with_path, "{path}");
+        }
+        assert_eq!(tree.entry("alias/x.md"), Ok(Entry::File(1)));
+        assert!(tree.entry("b/out.md").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn a_path_past_the_systems_limit_is_not_found_by_its_directory() {
         // A file whose directory has a usable path but whose own path is
         // longer than Linux's 4,096 bytes: the lookup by path fails (file
@@ -1050,6 +1182,57 @@ mod tests {
             assert!(!is_safe_tree_path(path), "{path:?}");
         }
         assert!(is_safe_tree_path("evidence/a..b/c.md"));
+    }
+
+    #[test]
+    fn shortcuts_answer_as_the_full_normalisation() {
+        let parts = [
+            "",
+            ".",
+            "..",
+            "a",
+            "g",
+            "Gx",
+            ".git",
+            ".GIT.",
+            ".git ",
+            ".git:x",
+            "git~1",
+            "GIT~1",
+            ".github",
+            "a\\b",
+            "\\",
+            "c:",
+            "x:y",
+            "\u{e4}g",
+            ".g\u{200c}it",
+            "\u{feff}.git",
+            "\u{feff}",
+            "a..b",
+            "...",
+        ];
+        let mut checked = 0;
+        for a in parts {
+            assert_eq!(is_git_dir_name(a), git_dir_name_by_copy(a), "{a:?}");
+            for b in parts {
+                for c in ["", "/", "/m.md", "/./n", "/../o", "//p"] {
+                    let path = format!("{a}/{b}{c}");
+                    for path in [path.clone(), format!("{a}{c}"), format!("{b}/{a}")] {
+                        let absolute = Path::new(&path).is_absolute()
+                            || path.starts_with('\\')
+                            || has_drive_letter(&path);
+                        let full = if absolute {
+                            lexical(&path)
+                        } else {
+                            by_components(Path::new(&path))
+                        };
+                        assert_eq!(lexical(&path), full, "{path:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 9_000);
     }
 
     #[test]

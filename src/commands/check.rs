@@ -89,7 +89,14 @@ pub(crate) fn run(
         };
         return review::ratchet(&baseline, analysis, out, err);
     }
-    for offender in &analysis.gate.offenders {
+    // Each line is formatted only when it is shown (11,000 offenders in a
+    // large repository).
+    let explained = if talk.verbose {
+        analysis.gate.offenders.as_slice()
+    } else {
+        &[]
+    };
+    for offender in explained {
         talk.explain(
             err,
             &format!(
