@@ -110,16 +110,20 @@ pub(crate) fn resolve_all<'a>(
     paths: impl IntoIterator<Item = &'a str>,
     stop: &AtomicBool,
 ) -> EvidenceMap {
-    let distinct: Vec<&str> = paths
-        .into_iter()
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let mut distinct: Vec<&str> = paths.into_iter().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
     let mut globs: std::collections::BTreeMap<String, Vec<(&str, GlobSet)>> =
         std::collections::BTreeMap::new();
     let mut invalid = Vec::new();
     let mut others = Vec::new();
     for written in distinct {
+        // Normalising only drops components: a path without a glob's
+        // characters has none once normal.
+        if !is_glob(written) {
+            others.push(written);
+            continue;
+        }
         match lexical(written) {
             Lexical::Inside(relative) if is_glob(&relative) => match compile(&relative) {
                 Ok(matcher) => globs
