@@ -850,7 +850,6 @@ impl Kind {
 #[cfg(unix)]
 fn lstat_in(view: u64, dir: &Path, name: &str) -> Option<io::Result<Kind>> {
     use rustix::fs::{AtFlags, FileType, Mode, OFlags};
-
     thread_local! {
         static OPEN: RefCell<Option<(u64, PathBuf, rustix::fd::OwnedFd)>> = const { RefCell::new(None) };
     }
