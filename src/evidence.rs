@@ -909,6 +909,14 @@ const ELOOP: i32 = 40;
 mod tests {
     use super::*;
 
+    /// Writes `text` to `path` under `root`, making its directories.
+    #[cfg(unix)]
+    fn write(root: &Path, path: &str, text: &str) {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap_or(root)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(full, text).unwrap_or_else(|e| panic!("{e}"));
+    }
+
     #[cfg(unix)]
     #[test]
     fn listings_reused_below_a_listed_directory_match_fresh_ones() {
@@ -923,10 +931,7 @@ mod tests {
             ("ev/a/.GIT/hidden.md", "h"),
             ("ev/q.md", "q"),
         ] {
-            let full = root.join(path);
-            std::fs::create_dir_all(full.parent().unwrap_or(root))
-                .unwrap_or_else(|e| panic!("{e}"));
-            std::fs::write(full, text).unwrap_or_else(|e| panic!("{e}"));
+            write(root, path, text);
         }
         std::os::unix::fs::symlink(root.join("ev/a"), root.join("ev/link"))
             .unwrap_or_else(|e| panic!("{e}"));
@@ -977,10 +982,7 @@ mod tests {
                 2 => format!("ev/d{n:03}/deep/er/g.md"),
                 _ => format!("ev/e{n:03}/.git/hidden.md"),
             };
-            let full = root.join(path);
-            std::fs::create_dir_all(full.parent().unwrap_or(root))
-                .unwrap_or_else(|e| panic!("{e}"));
-            std::fs::write(full, "x").unwrap_or_else(|e| panic!("{e}"));
+            write(root, &path, "x");
         }
         std::fs::create_dir_all(root.join("ev/empty")).unwrap_or_else(|e| panic!("{e}"));
         std::os::unix::fs::symlink(root.join("nowhere"), root.join("ev/d000/dangling"))
@@ -1077,13 +1079,11 @@ mod tests {
         let outside = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let root = dir.path();
-        for sub in ["a", "b", "a/c"] {
-            std::fs::create_dir(root.join(sub)).unwrap_or_else(|e| panic!("{e}"));
-        }
         for (path, text) in [("a/x.md", "x"), ("a/empty.md", ""), ("b/y.md", "yy")] {
-            std::fs::write(root.join(path), text).unwrap_or_else(|e| panic!("{e}"));
+            write(root, path, text);
         }
-        std::fs::write(outside.path().join("o.md"), "o").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir(root.join("a/c")).unwrap_or_else(|e| panic!("{e}"));
+        write(outside.path(), "o.md", "o");
         let link = |target: &Path, at: &str| {
             std::os::unix::fs::symlink(target, root.join(at)).unwrap_or_else(|e| panic!("{e}"));
         };
