@@ -115,8 +115,11 @@ pub(crate) enum Unresolved {
     Ambiguous(Vec<String>),
 }
 
-/// Every name a risk acceptance may use, indexed once so that resolving a
-/// target costs O(1).
+/// The names the repository's risk acceptances use, each indexed once with
+/// what it names, so that resolving a target costs O(1). Only what some
+/// acceptance writes is indexed: a large estate has a hundred thousand ids
+/// and paths and a few acceptances, and hashing every id and path into a
+/// table of its own cost more than the rest of their resolution.
 pub(crate) struct Targets<'a> {
     items: HashSet<&'a str>,
     reviews: HashSet<&'a str>,
@@ -126,30 +129,53 @@ pub(crate) struct Targets<'a> {
 }
 
 impl<'a> Targets<'a> {
-    /// The index of `repo`'s items, reviews, controls and evidence paths.
-    pub(crate) fn new(repo: &'a Repository) -> Targets<'a> {
+    /// The index for resolving `repo`'s risk acceptances, or `None` when it
+    /// has none. It resolves the targets those acceptances write and no
+    /// other name.
+    pub(crate) fn for_acceptances(repo: &'a Repository) -> Option<Targets<'a>> {
+        if repo.exceptions.is_empty() {
+            return None;
+        }
+        // What [`Targets::resolve`] looks up: the name as written, and the
+        // control id of a `framework:id`.
+        let mut wanted: HashSet<&str> = HashSet::new();
+        for exception in &repo.exceptions {
+            let written = exception.target.id.as_str();
+            wanted.insert(written);
+            if let Some((_, id)) = written.split_once(':') {
+                wanted.insert(id);
+            }
+        }
+        let asked = |name: &&str| wanted.contains(name);
         let mut controls: HashMap<&str, Vec<&str>> = HashMap::new();
         for framework in &repo.frameworks {
-            for control in &framework.controls {
+            for control in framework.controls.iter().filter(|c| asked(&c.id.as_str())) {
                 controls
                     .entry(control.id.as_str())
                     .or_default()
                     .push(framework.id.as_str());
             }
         }
-        Targets {
-            items: repo.items.iter().map(|i| i.id.as_str()).collect(),
-            reviews: repo.reviews.iter().map(|r| r.id.as_str()).collect(),
+        Some(Targets {
+            items: repo
+                .items
+                .iter()
+                .map(|i| i.id.as_str())
+                .filter(asked)
+                .collect(),
+            reviews: repo
+                .reviews
+                .iter()
+                .map(|r| r.id.as_str())
+                .filter(asked)
+                .collect(),
             controls,
-            evidence: repo.evidence().map(|e| e.path.as_str()).collect(),
-        }
-    }
-
-    /// The index for resolving `repo`'s risk acceptances, or `None` when it
-    /// has none: indexing every id and evidence path is only worth it when
-    /// something is accepted.
-    pub(crate) fn for_acceptances(repo: &'a Repository) -> Option<Targets<'a>> {
-        (!repo.exceptions.is_empty()).then(|| Targets::new(repo))
+            evidence: repo
+                .evidence()
+                .map(|e| e.path.as_str())
+                .filter(asked)
+                .collect(),
+        })
     }
 
     /// What `written` names: `framework:id` of a control, an item id, a

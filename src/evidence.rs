@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::{fs, io};
 
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Serialize;
 
 word_enum! {
@@ -113,8 +113,7 @@ pub(crate) fn resolve_all<'a>(
     let mut distinct: Vec<&str> = paths.into_iter().collect();
     distinct.sort_unstable();
     distinct.dedup();
-    let mut globs: std::collections::BTreeMap<String, Vec<(&str, GlobSet)>> =
-        std::collections::BTreeMap::new();
+    let mut globs: BTreeMap<String, Vec<(&str, Glob)>> = BTreeMap::new();
     let mut invalid = Vec::new();
     let mut others = Vec::new();
     for written in distinct {
@@ -125,11 +124,11 @@ pub(crate) fn resolve_all<'a>(
             continue;
         }
         match lexical(written) {
-            Lexical::Inside(relative) if is_glob(&relative) => match compile(&relative) {
-                Ok(matcher) => globs
+            Lexical::Inside(relative) if is_glob(&relative) => match parse_glob(&relative) {
+                Ok(glob) => globs
                     .entry(glob_base(&relative))
                     .or_default()
-                    .push((written, matcher)),
+                    .push((written, glob)),
                 Err(status) => {
                     invalid.push((written.to_string(), status));
                 }
@@ -151,7 +150,7 @@ pub(crate) fn resolve_all<'a>(
         .collect();
     map.extend(invalid);
     let mut budget = MAX_GLOB_TESTS;
-    let globs: Vec<(String, Vec<(&str, GlobSet)>)> = globs.into_iter().collect();
+    let globs: Vec<(String, Vec<(&str, Glob)>)> = globs.into_iter().collect();
     // Base directories are listed on every core, a few at a time so that
     // many bases over a large tree hold a few listings at once.
     for group in globs.chunks(LISTINGS_AT_ONCE) {
@@ -173,38 +172,124 @@ const LISTINGS_AT_ONCE: usize = 8;
 /// files are `listed`, into `map`, within `budget` tests; what is left of
 /// the budget.
 fn match_globs(
-    patterns: &[(&str, GlobSet)],
+    patterns: &[(&str, Glob)],
     listed: Result<Vec<String>, EvidenceStatus>,
     budget: usize,
     map: &mut EvidenceMap,
 ) -> usize {
-    let listed = match listed {
-        Ok(listed) => listed,
-        Err(status) => {
-            map.extend(
-                patterns
-                    .iter()
-                    .map(|(w, _)| (w.to_string(), status.clone())),
-            );
-            return budget;
+    let compiled = Compiled::new(patterns);
+    let (statuses, cost) = match listed {
+        Err(status) => (compiled.each(&status), 0),
+        Ok(listed) => {
+            let cost = listed.len().saturating_mul(compiled.valid());
+            if cost > budget {
+                let status = EvidenceStatus::because(
+                    EvidenceState::Missing,
+                    format!("not resolved: the globs would test more than {MAX_GLOB_TESTS} paths"),
+                );
+                (compiled.each(&status), 0)
+            } else {
+                (compiled.matches(&listed), cost)
+            }
         }
     };
-    let cost = listed.len().saturating_mul(patterns.len());
-    if cost > budget {
-        let status = EvidenceStatus::because(
-            EvidenceState::Missing,
-            format!("not resolved: the globs would test more than {MAX_GLOB_TESTS} paths"),
-        );
-        map.extend(
-            patterns
-                .iter()
-                .map(|(w, _)| (w.to_string(), status.clone())),
-        );
-        return budget;
-    }
-    let resolved = crate::par::map(patterns, |(_, matcher)| match_glob(matcher, &listed));
-    map.extend(patterns.iter().map(|(w, _)| w.to_string()).zip(resolved));
+    map.extend(patterns.iter().map(|(w, _)| w.to_string()).zip(statuses));
     budget - cost
+}
+
+/// The globs that start from one base directory, compiled: together, so
+/// that each file is tested once against all of them, or, when they are too
+/// large together, each alone as [`resolve`] compiles it (a glob too large
+/// alone is invalid).
+enum Compiled {
+    /// All of them in one set.
+    Together(GlobSet, usize),
+    /// Each alone, or why it is not valid.
+    Alone(Vec<Result<GlobSet, EvidenceStatus>>),
+}
+
+impl Compiled {
+    fn new(patterns: &[(&str, Glob)]) -> Compiled {
+        let mut set = GlobSetBuilder::new();
+        for (_, glob) in patterns {
+            set.add(glob.clone());
+        }
+        match set.build() {
+            Ok(set) => Compiled::Together(set, patterns.len()),
+            Err(_) => Compiled::Alone(
+                patterns
+                    .iter()
+                    .map(|(_, glob)| matcher(glob.clone()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// How many of the globs are valid.
+    fn valid(&self) -> usize {
+        match self {
+            Compiled::Together(_, count) => *count,
+            Compiled::Alone(each) => each.iter().filter(|m| m.is_ok()).count(),
+        }
+    }
+
+    /// The status of each glob: `status` for the valid ones, why the others
+    /// are not valid.
+    fn each(&self, status: &EvidenceStatus) -> Vec<EvidenceStatus> {
+        match self {
+            Compiled::Together(_, count) => vec![status.clone(); *count],
+            Compiled::Alone(each) => each
+                .iter()
+                .map(|m| m.as_ref().map_or_else(Clone::clone, |_| status.clone()))
+                .collect(),
+        }
+    }
+
+    /// What each glob matches among `listed`.
+    fn matches(&self, listed: &[String]) -> Vec<EvidenceStatus> {
+        match self {
+            Compiled::Together(set, count) => match_set(set, *count, listed),
+            Compiled::Alone(each) => crate::par::map(each, |m| match m {
+                Ok(matcher) => match_glob(matcher, listed),
+                Err(invalid) => invalid.clone(),
+            }),
+        }
+    }
+}
+
+/// Files one thread tests against a set of globs at a time.
+const MATCH_CHUNK: usize = 4096;
+
+/// What each of the `count` globs of `set` matches among `listed`: one
+/// pass over the files, however many globs start from their directory,
+/// shared out over every core.
+fn match_set(set: &GlobSet, count: usize, listed: &[String]) -> Vec<EvidenceStatus> {
+    let chunks: Vec<&[String]> = listed.chunks(MATCH_CHUNK).collect();
+    let hits = crate::par::map(&chunks, |chunk| {
+        let mut hits: Vec<(usize, &String)> = Vec::new();
+        let mut matched = Vec::new();
+        for path in *chunk {
+            set.matches_into(path, &mut matched);
+            hits.extend(matched.iter().map(|glob| (*glob, path)));
+        }
+        hits
+    });
+    let mut found: Vec<Vec<String>> = vec![Vec::new(); count];
+    for (glob, path) in hits.into_iter().flatten() {
+        if let Some(files) = found.get_mut(glob) {
+            files.push(path.clone());
+        }
+    }
+    found
+        .into_iter()
+        .map(|files| {
+            if files.is_empty() {
+                EvidenceStatus::because(EvidenceState::Missing, "matches no file")
+            } else {
+                covering(files)
+            }
+        })
+        .collect()
 }
 
 /// The directory a glob starts from: its parts before the first with a
@@ -414,24 +499,39 @@ pub(crate) const MAX_GLOB_CHARS: usize = 1024;
 
 /// A glob's matcher, or why it is not a valid glob.
 fn compile(pattern: &str) -> Result<GlobSet, EvidenceStatus> {
+    matcher(parse_glob(pattern)?)
+}
+
+/// A glob read, not yet compiled, or why it is not a valid glob.
+fn parse_glob(pattern: &str) -> Result<Glob, EvidenceStatus> {
     if pattern.len() > MAX_GLOB_CHARS {
         return Err(EvidenceStatus::because(
             EvidenceState::Missing,
             format!("invalid glob: longer than {MAX_GLOB_CHARS} characters"),
         ));
     }
-    // A GlobSet reports a pattern whose regex grows too large as an error;
-    // `Glob::compile_matcher` would panic on it (found by fuzzing).
     GlobBuilder::new(pattern)
         .literal_separator(true)
         .build()
-        .and_then(|glob| GlobSetBuilder::new().add(glob).build())
-        .map_err(|e| {
-            EvidenceStatus::because(
-                EvidenceState::Missing,
-                format!("invalid glob: {}", e.kind()),
-            )
-        })
+        .map_err(invalid_glob)
+}
+
+/// `glob` compiled on its own, or why it cannot be. A GlobSet reports a
+/// pattern whose regex grows too large as an error; `Glob::compile_matcher`
+/// would panic on it (found by fuzzing).
+fn matcher(glob: Glob) -> Result<GlobSet, EvidenceStatus> {
+    GlobSetBuilder::new()
+        .add(glob)
+        .build()
+        .map_err(invalid_glob)
+}
+
+/// Missing, because the glob is not valid.
+fn invalid_glob(e: globset::Error) -> EvidenceStatus {
+    EvidenceStatus::because(
+        EvidenceState::Missing,
+        format!("invalid glob: {}", e.kind()),
+    )
 }
 
 /// The files of `listed` that `matcher` matches.
@@ -1288,6 +1388,65 @@ mod tests {
         let status = resolve(&Listing(vec![("a.md", 1)]), pattern);
         assert_eq!(status.state, EvidenceState::Missing);
         assert!(status.detail.is_some_and(|d| d.starts_with("invalid glob")));
+    }
+
+    #[test]
+    fn globs_resolved_together_equal_each_resolved_alone() {
+        // More files than one thread's share, under two bases.
+        let mut listed = Vec::new();
+        for i in 0..10_000_usize {
+            let name = format!(
+                "docs/d{}/{}-{i}.{}",
+                i % 37,
+                ["q1", "q2", "x"][i % 3],
+                ["md", "pdf"][i % 2]
+            );
+            listed.push((&*name.leak(), (i % 5) as u64));
+        }
+        for i in 0..50 {
+            listed.push((&*format!("big/{i}.md").leak(), 1));
+        }
+        let files = Listing(listed);
+        // Each of these compiles alone; together they outgrow globset's
+        // limit, so their base falls back to one at a time.
+        let huge: Vec<String> = (0..240)
+            .map(|k| format!("big/{}{k}", "?".repeat(1000)))
+            .collect();
+        let big: Vec<(&str, Glob)> = huge
+            .iter()
+            .map(|p| (p.as_str(), parse_glob(p).unwrap()))
+            .collect();
+        assert!(matches!(Compiled::new(&big), Compiled::Alone(_)));
+        let mut written: Vec<&str> = vec![
+            "docs/**/*.md",
+            "docs/**/q1-*.pdf",
+            "./docs/**/q1-*.pdf",
+            "docs/*/q2-*",
+            "docs/d1/*",
+            "docs/d1?/*.md",
+            "docs/**/{q1,x}-1*.md",
+            "docs/[!d]*/*.md",
+            "docs/d2/q1-*.md",
+            "docs/{a,b",
+            "docs/[z-a].md",
+            "nope/*.md",
+            "docs/none/**/*.md",
+            "docs/d1/x-1.pdf/*",
+            "big/*.md",
+            "big/[",
+            "docs/d3/q2-3.md",
+        ];
+        written.extend(huge.iter().map(String::as_str));
+        let long = format!("docs/{}", "*".repeat(MAX_GLOB_CHARS));
+        written.push(&long);
+        let together = resolve_all(&files, written.iter().copied(), &AtomicBool::new(false));
+        for path in &written {
+            assert_eq!(together.get(*path), Some(&resolve(&files, path)), "{path}");
+        }
+        let matched = |path: &str| together.get(path).map_or(0, |s| s.files.len());
+        assert!(matched("docs/**/*.md") > 4_000);
+        assert!(matched("docs/*/q2-*") > 3_000);
+        assert!(matched(&huge[0]) == 0 && matched("big/*.md") == 50);
     }
 
     #[test]
