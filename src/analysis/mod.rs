@@ -336,14 +336,14 @@ fn item_views(repo: &Repository, facts: Facts<'_>, options: Options) -> Vec<Item
 
 /// The view of every control, its status and evidence resolved through
 /// the crosswalk, in framework and control order.
-fn control_views(repo: &Repository, facts: Facts<'_>, options: Options) -> Vec<ControlView> {
+fn control_views<'r>(repo: &'r Repository, facts: Facts<'_>, options: Options) -> Vec<ControlView> {
     let mut links: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
     for item in &repo.items {
         for key in item.linked_controls() {
             links.entry(key).or_default().push(item.id.as_str());
         }
     }
-    let own = |framework: &str, control: &Control| -> OwnWork {
+    let own = |framework: &'r str, control: &'r Control| -> OwnWork<'r> {
         let evidence = control
             .evidence
             .iter()
@@ -356,8 +356,8 @@ fn control_views(repo: &Repository, facts: Facts<'_>, options: Options) -> Vec<C
             .get(&(framework, control.id.as_str()))
             .into_iter()
             .flatten()
-            .map(|id| (*id).to_string())
-            .chain(control.backlog.iter().map(|r| r.id.clone()))
+            .copied()
+            .chain(control.backlog.iter().map(|r| r.id.as_str()))
             .collect();
         OwnWork { evidence, backlog }
     };
@@ -395,23 +395,25 @@ fn control_views(repo: &Repository, facts: Facts<'_>, options: Options) -> Vec<C
             // control's own first, then each source's in order.
             let mut seen = HashSet::new();
             evidence.retain(|e: &EvidenceView| seen.insert(crate::evidence::normal(&e.path)));
-            let mut backlog: Vec<String> = Vec::new();
-            let mut inherited_items: Vec<String> = Vec::new();
+            // Ids borrowed until they are sorted and distinct: each is
+            // copied once.
+            let mut backlog: Vec<&str> = Vec::new();
+            let mut inherited: Vec<&str> = Vec::new();
             for (at, from) in resolved.items_from.iter().enumerate() {
-                let ids = of(from).into_iter().flat_map(|w| &w.backlog).cloned();
+                let ids = of(from).into_iter().flat_map(|w| w.backlog.iter().copied());
                 if at == 0 {
                     backlog.extend(ids);
                 } else {
-                    inherited_items.extend(ids);
+                    inherited.extend(ids);
                 }
             }
-            backlog.sort();
+            inherited.sort_unstable();
+            inherited.dedup();
+            backlog.extend(inherited.iter().copied());
+            backlog.sort_unstable();
             backlog.dedup();
-            inherited_items.sort();
-            inherited_items.dedup();
-            backlog.extend(inherited_items.iter().cloned());
-            backlog.sort();
-            backlog.dedup();
+            let backlog: Vec<String> = backlog.into_iter().map(str::to_string).collect();
+            let inherited_items: Vec<String> = inherited.into_iter().map(str::to_string).collect();
             let evidence_short = evidence.iter().any(|e| !e.state.is_present());
             Some(ControlView {
                 unproven: resolved.status == ControlStatus::Implemented && evidence_short,
@@ -473,9 +475,10 @@ fn acceptances(repo: &Repository, options: Options) -> Vec<Acceptance> {
 }
 
 /// A control's own evidence and backlog links, before mappings.
-struct OwnWork {
+struct OwnWork<'r> {
     evidence: Vec<EvidenceView>,
-    backlog: Vec<String>,
+    /// The ids of the items linked to it, borrowed from the repository.
+    backlog: Vec<&'r str>,
 }
 
 /// An evidence entry with its state, last change and staleness.

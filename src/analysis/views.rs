@@ -189,7 +189,7 @@ impl ItemView {
     /// Whether this is a control's cadence seen as a review (id
     /// `framework:control`), whose evidence is the control's own.
     pub(crate) fn is_control_cadence(&self) -> bool {
-        matches!(self.subject(), Target::Control { .. })
+        is_control_subject(self.kind, &self.id)
     }
 
     /// What a risk acceptance names to cover it: the item, the review, or,
@@ -197,6 +197,11 @@ impl ItemView {
     pub(crate) fn subject(&self) -> Target {
         subject_of(self.kind, &self.id)
     }
+}
+
+/// Whether [`subject_of`] names a control, without building the target.
+fn is_control_subject(kind: SubjectKind, id: &str) -> bool {
+    kind == SubjectKind::Review && id.contains(':')
 }
 
 /// What a risk acceptance names to cover an item or a recurring activity
@@ -218,6 +223,27 @@ impl ControlView {
         Target::Control {
             framework: self.framework.clone(),
             id: self.id.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_control_subject_is_told_without_building_the_target() {
+        let kinds = [
+            SubjectKind::Acceptance,
+            SubjectKind::Control,
+            SubjectKind::Item,
+            SubjectKind::Review,
+        ];
+        for kind in kinds {
+            for id in ["a", "iso:A.5", ":", "fw:", ":x", "a:b:c", ""] {
+                let built = matches!(subject_of(kind, id), Target::Control { .. });
+                assert_eq!(is_control_subject(kind, id), built, "{kind} {id}");
+            }
         }
     }
 }
