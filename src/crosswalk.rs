@@ -19,7 +19,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::model::{Control, ControlKey, ControlStatus, Item, Mapping, Repository};
+use crate::model::{Control, ControlKey, ControlStatus, Mapping, Repository};
 
 /// Most links (a source control's evidence or items copied to a control it
 /// satisfies, counted once per mapping followed) one repository's mappings
@@ -38,9 +38,9 @@ pub(crate) struct Crosswalk<'r> {
     mappings: Vec<(usize, usize, Mapping)>,
     /// The mappings into each control (indices into `mappings`).
     incoming: Vec<Vec<usize>>,
-    /// Whether each control has backlog items of its own (its `backlog`, or
-    /// an item's `controls` naming it), so that it has items to pass on.
-    has_items: Vec<bool>,
+    /// The ids of the backlog items whose `controls` name each control, in
+    /// item order (an item naming it twice is listed twice).
+    linked: Vec<Vec<&'r str>>,
     /// Mappings of a pair of controls already mapped, with the index of the
     /// first (in `mappings`); they take no part in the resolution.
     repeated: Vec<(usize, Mapping)>,
@@ -105,13 +105,12 @@ impl<'r> Crosswalk<'r> {
                 }
             }
         }
-        let mut has_items: Vec<bool> = controls
-            .iter()
-            .map(|(_, c)| !c.backlog.is_empty())
-            .collect();
-        for key in repo.items.iter().flat_map(Item::linked_controls) {
-            if let Some(at) = index.get(&key) {
-                has_items[*at] = true;
+        let mut linked: Vec<Vec<&str>> = vec![Vec::new(); controls.len()];
+        for item in &repo.items {
+            for key in item.linked_controls() {
+                if let Some(ids) = index.get(&key).and_then(|at| linked.get_mut(*at)) {
+                    ids.push(item.id.as_str());
+                }
             }
         }
         let mut incoming = vec![Vec::new(); controls.len()];
@@ -123,9 +122,29 @@ impl<'r> Crosswalk<'r> {
             index,
             mappings,
             incoming,
-            has_items,
+            linked,
             repeated,
         }
+    }
+
+    /// The ids of the backlog items whose `controls` name the control `id`
+    /// of `framework`, in item order.
+    pub(crate) fn linked_items(&self, framework: &str, id: &str) -> &[&'r str] {
+        self.index
+            .get(&(framework, id))
+            .and_then(|at| self.linked.get(*at))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the control at `at` has backlog items of its own (its
+    /// `backlog`, or an item's `controls` naming it), so that it has items
+    /// to pass on.
+    fn has_items(&self, at: usize) -> bool {
+        self.linked.get(at).is_some_and(|ids| !ids.is_empty())
+            || self
+                .controls
+                .get(at)
+                .is_some_and(|(_, c)| !c.backlog.is_empty())
     }
 
     fn key(&self, at: usize) -> ControlKey {
@@ -253,7 +272,7 @@ impl<'r> Crosswalk<'r> {
             .map(|(at, (framework, control))| {
                 let node = resolved[at]
                     .take()
-                    .unwrap_or_else(|| Node::own(at, control, self.has_items[at]));
+                    .unwrap_or_else(|| Node::own(at, control, self.has_items(at)));
                 ((*framework, control.id.as_str()), self.output(node))
             })
             .collect()
@@ -287,7 +306,7 @@ impl<'r> Crosswalk<'r> {
     /// `None` when copying their links would overspend `budget`.
     fn node(&self, at: usize, resolved: &[Option<Node>], budget: &mut usize) -> Option<Node> {
         let control = self.controls[at].1;
-        let mut node = Node::own(at, control, self.has_items[at]);
+        let mut node = Node::own(at, control, self.has_items(at));
         if !control.applicable {
             return Some(node);
         }

@@ -337,12 +337,8 @@ fn item_views(repo: &Repository, facts: Facts<'_>, options: Options) -> Vec<Item
 /// The view of every control, its status and evidence resolved through
 /// the crosswalk, in framework and control order.
 fn control_views<'r>(repo: &'r Repository, facts: Facts<'_>, options: Options) -> Vec<ControlView> {
-    let mut links: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
-    for item in &repo.items {
-        for key in item.linked_controls() {
-            links.entry(key).or_default().push(item.id.as_str());
-        }
-    }
+    // The crosswalk finds the items naming each control as it is built.
+    let crosswalk = Crosswalk::new(repo);
     let own = |framework: &'r str, control: &'r Control| -> OwnWork<'r> {
         let evidence = control
             .evidence
@@ -352,10 +348,9 @@ fn control_views<'r>(repo: &'r Repository, facts: Facts<'_>, options: Options) -
                 evidence_view(e, facts, days, options.as_of)
             })
             .collect();
-        let backlog = links
-            .get(&(framework, control.id.as_str()))
-            .into_iter()
-            .flatten()
+        let backlog = crosswalk
+            .linked_items(framework, &control.id)
+            .iter()
             .copied()
             .chain(control.backlog.iter().map(|r| r.id.as_str()))
             .collect();
@@ -373,7 +368,7 @@ fn control_views<'r>(repo: &'r Repository, facts: Facts<'_>, options: Options) -
             own(&framework.id, control)
         }))
         .collect();
-    let resolved = Crosswalk::new(repo).resolve();
+    let resolved = crosswalk.resolve();
     // Each control's view reads only what is above: built on every core.
     let view =
         |framework: &Framework, control: &Control| -> Option<ControlView> {
