@@ -219,6 +219,7 @@ const GLOBS_TOGETHER: usize = 16;
 const MATCH_CHUNK: usize = 4096;
 
 impl Compiled {
+    /// `patterns` compiled [`GLOBS_TOGETHER`] at a time.
     fn new(patterns: &[(&str, Glob)]) -> Compiled {
         Compiled::grouped(patterns, GLOBS_TOGETHER)
     }
