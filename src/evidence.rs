@@ -299,19 +299,11 @@ impl Compiled {
         }
         self.groups
             .iter()
-            .flat_map(|(set, range)| {
-                range.clone().map(move |_| match set {
-                    Err(invalid) => invalid.clone(),
-                    Ok(_) => EvidenceStatus::because(EvidenceState::Missing, "matches no file"),
-                })
-            })
+            .flat_map(|(set, range)| range.clone().map(move |_| set))
             .zip(found)
-            .map(|(none, files)| {
-                if files.is_empty() {
-                    none
-                } else {
-                    covering(files)
-                }
+            .map(|(set, files)| match set {
+                Err(invalid) => invalid.clone(),
+                Ok(_) => matched(files),
             })
             .collect()
     }
@@ -561,11 +553,18 @@ fn invalid_glob(e: globset::Error) -> EvidenceStatus {
 
 /// The files of `listed` that `matcher` matches.
 fn match_glob(matcher: &GlobSet, listed: &[String]) -> EvidenceStatus {
-    let found: Vec<String> = listed
-        .iter()
-        .filter(|path| matcher.is_match(path))
-        .cloned()
-        .collect();
+    matched(
+        listed
+            .iter()
+            .filter(|path| matcher.is_match(path))
+            .cloned()
+            .collect(),
+    )
+}
+
+/// What a glob that matched `found` resolves to: present, covering them,
+/// or missing when it matched nothing.
+fn matched(found: Vec<String>) -> EvidenceStatus {
     if found.is_empty() {
         return EvidenceStatus::because(EvidenceState::Missing, "matches no file");
     }

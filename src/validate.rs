@@ -471,19 +471,13 @@ impl<'r> Index<'r> {
                 out,
             );
             let mut seen = HashMap::with_capacity(framework.controls.len());
-            controls
-                .entry(framework.id.as_str())
-                .or_default()
-                .reserve(framework.controls.len());
+            let ids = controls.entry(framework.id.as_str()).or_default();
+            ids.reserve(framework.controls.len());
             for control in &framework.controls {
                 check_id("control", &control.id, &control.source, out);
                 unique(&mut seen, "control", &control.id, &control.source, out);
-                controls
-                    .entry(framework.id.as_str())
-                    .or_default()
-                    .insert(control.id.as_str(), &control.source);
+                ids.insert(control.id.as_str(), &control.source);
             }
-            controls.entry(framework.id.as_str()).or_default();
         }
         // Sized once: growing a table of half a million ids rehashes it
         // again and again, each time out of cache.
