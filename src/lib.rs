@@ -65,6 +65,15 @@ pub fn yaml_fast_path_agrees(text: &str) -> bool {
     yaml::fast_path_agrees(text)
 }
 
+/// Reads `text` with comply's YAML reader into its position-keeping tree
+/// and drops it: the nodes the tree held, or `None` for text that is not
+/// one YAML document. Exposed for the benchmark's floor
+/// (`examples/floor.rs --parse`), which measures what reading costs before
+/// anything is decoded, validated or analysed.
+pub fn yaml_tree_nodes(text: &str) -> Option<usize> {
+    yaml::parse_counted(text).ok().map(|(_, cost)| cost.nodes)
+}
+
 /// Parses the output of `git log -z --name-only` as comply's freshness
 /// pass asks for it (`--format=%x00%H%x00%ct%x00%cn`) into every (path,
 /// commit) pair, newest commit first; an error for output git cannot have

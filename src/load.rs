@@ -506,12 +506,17 @@ fn parse_file(
 }
 
 /// The bytes as UTF-8 text, without a leading byte-order mark.
-fn utf8_text(bytes: Vec<u8>, relative: &Path) -> Result<String, Diagnostic> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_string()),
+fn utf8_text(mut bytes: Vec<u8>, relative: &Path) -> Result<String, Diagnostic> {
+    // The bytes become the text in place: a copy would cost as much again
+    // as reading them.
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
         Err(e) => {
-            let valid = &bytes[..e.valid_up_to()];
+            let bytes = e.as_bytes();
+            let valid = &bytes[..e.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
             let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
             Err(Diagnostic::error(
