@@ -7,9 +7,9 @@
 #
 #   benches/run.sh                                # 5 rounds (3 at 10x), medians
 #   ROUNDS=3 ROUNDS_10X=1 benches/run.sh
-#   SHAPES="uniform varied" benches/run.sh        # some sections only (uniform varied 10x git)
+#   SHAPES="uniform varied" benches/run.sh        # some sections only (uniform varied 10x 10x-varied git)
 #   SCALE=10 ROUNDS=1 benches/run.sh              # every size divided by 10, to try the script
-#   KEEP_10X=1 benches/run.sh                     # keep the 10x repository (about 2 GB) for the next run
+#   KEEP_10X=1 benches/run.sh                     # keep the 10x repositories (about 2 GB each) for the next run
 #
 # Shapes (examples/gen.rs): `uniform` is the shape of the earlier figures
 # (3 x 2,000 controls, 50,000 items in 500 equal files, 50,000 evidence
@@ -17,7 +17,9 @@
 # items, evidence as files, directories and globs, block scalars, reviews
 # and risk acceptances; `10x` is the uniform shape with every count ten
 # times larger (3 x 20,000 controls, 500,000 items in 5,000 files, 500,000
-# evidence files).
+# evidence files), and `10x-varied` the varied shape ten times larger. Each
+# 10x repository is generated just before it is measured and deleted just
+# after, so that one is on disk at a time.
 #
 # Every command of a table runs once for its peak memory (which also warms
 # the cache and catches a failure), then the commands take turns, round by
@@ -30,7 +32,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-5}
 ROUNDS_10X=${ROUNDS_10X:-3}
-SHAPES=${SHAPES:-uniform varied 10x git}
+SHAPES=${SHAPES:-uniform varied 10x 10x-varied git}
 SCALE=${SCALE:-1}
 KEEP_10X=${KEEP_10X:-0}
 OUT=target/bench
@@ -42,7 +44,7 @@ TARGET_STATUS=1.3   # status --format json at most this many times check
 TARGET_PEAK=200     # MiB, comply check at full size
 TARGET_SCALE=11     # check at 10x at most this many times check at 1x
 TARGET_PEAK_10X=1536
-DISK_10X=3072       # MiB the 10x repository may take
+DISK_10X=3072       # MiB a 10x repository may take (one is on disk at a time)
 mkdir -p "$OUT"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -241,11 +243,12 @@ table() {
   echo
 }
 
-# scaling: check at 10x against check at 1x (uniform, from its table).
+# scaling NAME SHAPE ONE ONE_FAIL: check on the 10x repository $OUT/NAME
+# against check at 1x of the same SHAPE (ONE seconds, or ONE_FAIL).
 scaling() {
-  local one=${TIME_check:-} one_fail=${FAIL_check:-} dir=$OUT/10x
+  local name=$1 shape=$2 one=$3 one_fail=$4 dir=$OUT/$1
   measure "$dir" "$ROUNDS_10X" floor check
-  echo "## Ten times the data: 3 x $(n 20000) controls, $(n 500000) items in $(n 5000) files, $(n 500000) evidence files ($(du -sh "$dir/backlog" | cut -f1) of backlog YAML)"
+  echo "## Ten times the data, $shape shape: 3 x $(n 20000) controls, $(n 500000) items, $(n 500000) evidence files ($(du -sh "$dir/backlog" | cut -f1) of backlog YAML)"
   echo
   echo "| command | median s of $ROUNDS_10X | x floor | peak MiB |"
   echo "|---|---|---|---|"
@@ -263,9 +266,38 @@ scaling() {
   [ "$peak" != - ] || peak=""
   echo "| target | figure | goal | |"
   echo "|---|---|---|---|"
-  echo "| check at 10x / check at 1x (uniform) | ${time_x:-n/a} | <= $TARGET_SCALE | $(verdict "$time_x" '<=' $TARGET_SCALE) |"
+  echo "| check at 10x / check at 1x ($shape) | ${time_x:-n/a} | <= $TARGET_SCALE | $(verdict "$time_x" '<=' $TARGET_SCALE) |"
   echo "| check peak MiB at 10x | ${peak:-n/a} | < $TARGET_PEAK_10X | $(verdict "$peak" '<' $TARGET_PEAK_10X) |"
   echo
+}
+
+# ten_times NAME SHAPE GENERATOR-ARGS...: generates the 10x repository
+# NAME when the disk has room, measures it against SHAPE's 1x figures, and
+# deletes it (unless KEEP_10X=1) before the next one is generated, so that
+# one is on disk at a time.
+ten_times() {
+  local name=$1 shape=$2 free used
+  shift 2
+  free=$(df -Pm "$OUT" | awk 'NR == 2 { print $4 }')
+  if [ "$free" -lt $((DISK_10X + 1024)) ] && [ ! -f "$OUT/$name.stamp" ]; then
+    echo "$name: skipped, $free MiB free on disk (it needs up to $DISK_10X MiB)"
+    echo
+    return
+  fi
+  generate "$name" "$@"
+  used=$(du -sm "$OUT/$name" | cut -f1)
+  [ "$used" -le $DISK_10X ] || echo "$name: WARNING: $used MiB on disk, over the $DISK_10X MiB budget"
+  echo
+  local one="ONE_$shape" one_fail="ONE_FAIL_$shape"
+  [ -n "${!one:-}${!one_fail:-}" ] || echo "(the scaling line needs the $shape shape's table: add $shape to SHAPES)"
+  scaling "$name" "$shape" "${!one:-}" "${!one_fail:-}"
+  if [ "$KEEP_10X" != 1 ]; then
+    rm -f "$OUT/$name.stamp"
+    rm -rf "${OUT:?}/$name"
+    sync
+    echo "(the $name repository was deleted; KEEP_10X=1 keeps it for the next run)"
+    echo
+  fi
 }
 
 git_pass() {
@@ -301,18 +333,6 @@ FULL=(--frameworks 3 --controls "$(n 2000)" --items "$(n 50000)" --evidence "$(n
   echo
   if wants uniform; then generate uniform "${FULL[@]}" --files "$(n 500)"; fi
   if wants varied; then generate varied --shape varied "${FULL[@]}"; fi
-  if wants 10x; then
-    free=$(df -Pm "$OUT" | awk 'NR == 2 { print $4 }')
-    if [ "$free" -lt $((DISK_10X + 1024)) ] && [ ! -f "$OUT/10x.stamp" ]; then
-      echo "10x: skipped, $free MiB free on disk (it needs up to $DISK_10X MiB)"
-      SHAPES=${SHAPES/10x/}
-    else
-      generate 10x --frameworks 3 --controls "$(n 20000)" --items "$(n 500000)" \
-        --files "$(n 5000)" --evidence "$(n 500000)"
-      used=$(du -sm "$OUT/10x" | cut -f1)
-      [ "$used" -le $DISK_10X ] || echo "10x: WARNING: $used MiB on disk, over the $DISK_10X MiB budget"
-    fi
-  fi
   if wants git; then
     generate git --frameworks 3 --controls "$(n 200)" --items "$(n 5000)" --files "$(n 50)" \
       --evidence "$(n 5000)" --commits "$(n 20000)" --history "$(n 5000)"
@@ -321,22 +341,20 @@ FULL=(--frameworks 3 --controls "$(n 2000)" --items "$(n 50000)" --evidence "$(n
   if wants varied; then
     table "Varied shape: 3 x $(n 2000) controls, $(n 50000) items in files of 10 to 5,000, evidence as files, directories and globs" \
       "$OUT/varied" "${ROWS_FULL[@]}"
+    ONE_varied=${TIME_check:-} ONE_FAIL_varied=${FAIL_check:-}
   fi
-  # The uniform table runs last before 10x, so the scaling line has its check time.
   if wants uniform; then
     table "Uniform shape: 3 x $(n 2000) controls, $(n 50000) items in $(n 500) files, $(n 50000) evidence files" \
       "$OUT/uniform" "${ROWS_FULL[@]}" old
+    ONE_uniform=${TIME_check:-} ONE_FAIL_uniform=${FAIL_check:-}
   fi
   if wants 10x; then
-    wants uniform || echo "(the scaling line needs the uniform shape: SHAPES=\"uniform 10x\")"
-    scaling
+    ten_times 10x uniform --frameworks 3 --controls "$(n 20000)" --items "$(n 500000)" \
+      --files "$(n 5000)" --evidence "$(n 500000)"
+  fi
+  if wants 10x-varied; then
+    ten_times 10x-varied varied --shape varied --frameworks 3 --controls "$(n 20000)" \
+      --items "$(n 500000)" --evidence "$(n 500000)"
   fi
   if wants git; then git_pass; fi
-  # Last, so that deleting half a million files slows nothing measured.
-  if wants 10x && [ "$KEEP_10X" != 1 ]; then
-    rm -f "$OUT/10x.stamp"
-    rm -rf "$OUT/10x"
-    echo
-    echo "(the 10x repository was deleted; KEEP_10X=1 keeps it for the next run)"
-  fi
 } | tee "$OUT/results.md"
