@@ -38,9 +38,12 @@ pub(crate) struct Crosswalk<'r> {
     mappings: Vec<(usize, usize, Mapping)>,
     /// The mappings into each control (indices into `mappings`).
     incoming: Vec<Vec<usize>>,
-    /// The ids of the backlog items whose `controls` name each control, in
-    /// item order (an item naming it twice is listed twice).
-    linked: Vec<Vec<&'r str>>,
+    /// The ids of the backlog items whose `controls` name a control, in
+    /// item order (an item naming it twice is listed twice): the control
+    /// at `at` has `linked[starts[at]..starts[at + 1]]`.
+    linked: Vec<&'r str>,
+    /// Where each control's ids start in `linked`, and where the last ends.
+    starts: Vec<usize>,
     /// Mappings of a pair of controls already mapped, with the index of the
     /// first (in `mappings`); they take no part in the resolution.
     repeated: Vec<(usize, Mapping)>,
@@ -105,14 +108,7 @@ impl<'r> Crosswalk<'r> {
                 }
             }
         }
-        let mut linked: Vec<Vec<&str>> = vec![Vec::new(); controls.len()];
-        for item in &repo.items {
-            for key in item.linked_controls() {
-                if let Some(ids) = index.get(&key).and_then(|at| linked.get_mut(*at)) {
-                    ids.push(item.id.as_str());
-                }
-            }
-        }
+        let (linked, starts) = links(repo, &index, controls.len());
         let mut incoming = vec![Vec::new(); controls.len()];
         for (at, (_, target, _)) in mappings.iter().enumerate() {
             incoming[*target].push(at);
@@ -123,6 +119,7 @@ impl<'r> Crosswalk<'r> {
             mappings,
             incoming,
             linked,
+            starts,
             repeated,
         }
     }
@@ -132,15 +129,21 @@ impl<'r> Crosswalk<'r> {
     pub(crate) fn linked_items(&self, framework: &str, id: &str) -> &[&'r str] {
         self.index
             .get(&(framework, id))
-            .and_then(|at| self.linked.get(*at))
-            .map_or(&[], Vec::as_slice)
+            .and_then(|at| self.linked_at(*at))
+            .unwrap_or_default()
+    }
+
+    /// The ids of the items linked to the control at `at`.
+    fn linked_at(&self, at: usize) -> Option<&[&'r str]> {
+        let (start, end) = (*self.starts.get(at)?, *self.starts.get(at + 1)?);
+        self.linked.get(start..end)
     }
 
     /// Whether the control at `at` has backlog items of its own (its
     /// `backlog`, or an item's `controls` naming it), so that it has items
     /// to pass on.
     fn has_items(&self, at: usize) -> bool {
-        self.linked.get(at).is_some_and(|ids| !ids.is_empty())
+        self.linked_at(at).is_some_and(|ids| !ids.is_empty())
             || self
                 .controls
                 .get(at)
@@ -397,6 +400,41 @@ impl<'r> Crosswalk<'r> {
 }
 
 /// The index of the control `key`.
+/// Every item's links to the controls of `index` (of `controls` controls),
+/// grouped by control: the linked item ids, and where each control's start
+/// (as [`Crosswalk`] keeps them). The links are found in item order and
+/// written one after another, then placed by a counting sort: at half a
+/// million items, a growing vector per control cost a cache miss or two
+/// per link on top of the lookup.
+fn links<'r>(
+    repo: &'r Repository,
+    index: &HashMap<(&str, &str), usize>,
+    controls: usize,
+) -> (Vec<&'r str>, Vec<usize>) {
+    let mut found: Vec<(usize, &'r str)> = Vec::new();
+    for item in &repo.items {
+        for key in item.linked_controls() {
+            if let Some(at) = index.get(&key) {
+                found.push((*at, item.id.as_str()));
+            }
+        }
+    }
+    let mut starts = vec![0; controls + 1];
+    for (at, _) in &found {
+        starts[at + 1] += 1;
+    }
+    for at in 0..controls {
+        starts[at + 1] += starts[at];
+    }
+    let mut next = starts.clone();
+    let mut linked = vec![""; found.len()];
+    for (at, id) in found {
+        linked[next[at]] = id;
+        next[at] += 1;
+    }
+    (linked, starts)
+}
+
 fn lookup(index: &HashMap<(&str, &str), usize>, key: &ControlKey) -> Option<usize> {
     by_key(index, key).copied()
 }
@@ -477,6 +515,69 @@ mod tests {
             frameworks,
             ..Repository::default()
         }
+    }
+
+    /// Backlog items given as one YAML text, added to `repo`.
+    fn with_items(mut repo: Repository, text: &str) -> Repository {
+        let node = crate::yaml::parse(text).unwrap_or_else(|e| panic!("{e:?}"));
+        let mut d = Decoder::new(Path::new("backlog/x.yaml"));
+        repo.items = d.backlog(&node);
+        assert!(d.into_diagnostics().is_empty());
+        repo
+    }
+
+    #[test]
+    fn linked_items_are_every_items_links_in_item_order() {
+        let mut items = String::from("items:\n");
+        // Bare ids (the item's framework), `framework:id`, a control named
+        // twice by one item, controls that do not exist, and controls of
+        // other frameworks, spread so that each control's items come from
+        // all over the list.
+        let names = [
+            "A1", "A2", "b:B1", "b:B2", "a:A3", "b:A1", "Z9", "c:C1", "a:A1",
+        ];
+        for n in 0..400 {
+            let framework = if n % 3 == 0 { "b" } else { "a" };
+            let picks: Vec<&str> = (0..n % 4)
+                .map(|k| names[(n * 7 + k * 5) % names.len()])
+                .collect();
+            items.push_str(&format!(
+                "  - {{ id: I-{n:03}, title: t, framework: {framework}, risk: low, status: open, controls: [{}] }}\n",
+                picks.join(", ")
+            ));
+        }
+        let repo = with_items(
+            repo(&[
+                "framework: a\ncontrols:\n  - { id: A1, title: t }\n  - { id: A2, title: t }\n  - { id: A3, title: t }\n",
+                "framework: b\ncontrols:\n  - { id: B1, title: t }\n  - { id: B2, title: t }\n  - { id: B3, title: t }\n",
+            ]),
+            &items,
+        );
+        let walk = Crosswalk::new(&repo);
+        let mut seen = 0;
+        for framework in &repo.frameworks {
+            for control in &framework.controls {
+                let expected: Vec<&str> = repo
+                    .items
+                    .iter()
+                    .flat_map(|item| {
+                        item.linked_controls()
+                            .filter(|key| *key == (framework.id.as_str(), control.id.as_str()))
+                            .map(|_| item.id.as_str())
+                    })
+                    .collect();
+                let linked = walk.linked_items(&framework.id, &control.id);
+                assert_eq!(linked, expected, "{}:{}", framework.id, control.id);
+                let at = walk.index[&(framework.id.as_str(), control.id.as_str())];
+                assert_eq!(walk.has_items(at), !expected.is_empty());
+                seen += linked.len();
+            }
+        }
+        // Every link to a control that exists, and none to one that does not.
+        assert!(seen > 300, "{seen}");
+        assert!(walk.linked_items("b", "B3").is_empty());
+        assert!(walk.linked_items("a", "Z9").is_empty());
+        assert!(walk.linked_items("c", "C1").is_empty());
     }
 
     fn key(text: &str) -> ControlKey {
