@@ -399,10 +399,9 @@ impl<'r> Crosswalk<'r> {
     }
 }
 
-/// The index of the control `key`.
 /// Every item's links to the controls of `index` (of `controls` controls),
-/// grouped by control: the linked item ids, and where each control's start
-/// (as [`Crosswalk`] keeps them). The links are found in item order and
+/// grouped by control: the linked item ids, and where each control's ids
+/// start (as [`Crosswalk`] keeps them). The links are found in item order and
 /// written one after another, then placed by a counting sort: at half a
 /// million items, a growing vector per control cost a cache miss or two
 /// per link on top of the lookup.
@@ -435,6 +434,7 @@ fn links<'r>(
     (linked, starts)
 }
 
+/// The index of the control `key`.
 fn lookup(index: &HashMap<(&str, &str), usize>, key: &ControlKey) -> Option<usize> {
     by_key(index, key).copied()
 }
